@@ -1,0 +1,98 @@
+/** The admin-authored configuration (YAML): sites, policy layers, devices. Runtime state lives in the store, not here. */
+import type { Mac } from './mac.js';
+import type { RuleId } from './rules.js';
+
+export type Transport = 'udp' | 'tcp' | 'tls';
+export type InviteValidationMethod = 'source' | 'digest' | 'both';
+export type SnmpMode = 'off' | 'restricted';
+
+export interface RuleSetting {
+  enabled: boolean;
+  /** sip-port-nonstandard */
+  port?: number;
+  /** invite-validation (Polycom request validation, Grandstream INVITE authentication) */
+  method?: InviteValidationMethod;
+  /** snmp-locked */
+  mode?: SnmpMode;
+  managers?: string[];
+  community?: string;
+}
+
+export type PolicyLayer = Partial<Record<RuleId, Partial<RuleSetting>>>;
+export type ResolvedPolicy = Record<RuleId, RuleSetting>;
+
+export interface Site {
+  name: string;
+  registrar: string;
+  registrarPort?: number;
+  outboundProxy?: string;
+  trustedServers: string[];
+  transport: Transport;
+  policy: PolicyLayer;
+}
+
+/** A secret as written in the config: a literal, `generate` (derived per device), or a reference. */
+export type SecretSpec = { kind: 'literal'; value: string } | { kind: 'generate' } | { kind: 'env'; name: string };
+
+export interface Line {
+  extension: string;
+  authUser: string;
+  password: SecretSpec;
+  displayName?: string;
+}
+
+export interface Device {
+  mac: Mac;
+  vendor: string;
+  model: string;
+  site: string;
+  lines: Line[];
+  adminPassword: SecretSpec;
+  disabled: boolean;
+  policy: PolicyLayer;
+  /** where in the config file the device was declared, for error messages */
+  line?: number;
+}
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  adminHost: string;
+  adminPort: number;
+  /** the base URL phones use; rendered into provisioning-URL settings */
+  publicUrl: string;
+  dataDir: string;
+  allowPlainHttp: boolean;
+  tls?: { cert: string; key: string };
+  enrolmentWindowHours: number;
+  pinSource: 'none' | 'address' | 'subnet';
+}
+
+export interface FleetConfig {
+  server: ServerSettings;
+  fleetPolicy: PolicyLayer;
+  modelPolicy: Record<string, PolicyLayer>;
+  sites: Record<string, Site>;
+  devices: Device[];
+  canaries: Mac[];
+}
+
+/** A device with its site and secrets resolved: what a vendor adapter renders. */
+export interface ResolvedLine {
+  index: number;
+  extension: string;
+  authUser: string;
+  password: string;
+  displayName: string;
+}
+
+export interface ResolvedDevice {
+  mac: Mac;
+  vendor: string;
+  model: string;
+  site: Site;
+  lines: ResolvedLine[];
+  adminPassword: string;
+  /** per-device HTTP credentials the phone uses to fetch its own files */
+  provisioning: { username: string; password: string; url: string };
+}

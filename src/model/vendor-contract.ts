@@ -1,0 +1,131 @@
+/** The vendor contract: what core code may ask of an adapter. Core never imports a vendor folder; composition roots pass the list in. */
+import type { ResolvedDevice, ResolvedPolicy } from './config-types.js';
+import type { Mac } from './mac.js';
+import type { RuleId } from './rules.js';
+
+/** How sure an identification is; the best across vendors wins, ties are ambiguous. */
+export const IDENTIFY_LEVELS = { none: 0, weak: 1, vendor: 2, model: 3, exact: 4 } as const;
+export type IdentifyLevel = (typeof IDENTIFY_LEVELS)[keyof typeof IDENTIFY_LEVELS];
+
+/** boot/common files are fetched by every phone and never carry a secret; device files carry secrets. */
+export type FileKind = 'boot' | 'common' | 'device' | 'override' | 'log';
+
+export interface FileRef {
+  /** the file name as requested (vendor casing) */
+  name: string;
+  kind: FileKind;
+  /** the MAC named in the path, if any */
+  mac?: Mac;
+  /** model named by the path (Yealink y0000000000xx.cfg, Grandstream cfg<model>.xml) */
+  model?: string;
+  /** true when the file can carry SIP, admin or provisioning secrets */
+  secret: boolean;
+  /** upload target (Polycom logs and overrides) rather than a download */
+  upload: boolean;
+}
+
+export interface PhoneRequest {
+  /** the requested file name, percent-decoded, without directories */
+  fileName: string;
+  method: 'GET' | 'HEAD' | 'PUT';
+  userAgent: string;
+}
+
+export interface RequestIdentity {
+  level: IdentifyLevel;
+  file: FileRef;
+  /** MAC the User-Agent claims */
+  uaMac?: Mac;
+  model?: string;
+  firmware?: string;
+}
+
+/** What the auditor saw on the wire. */
+export interface Observation {
+  sipUserAgent?: string;
+  sipServer?: string;
+  httpServer?: string;
+  httpTitle?: string;
+  httpBody?: string;
+  sysDescr?: string;
+  sysObjectId?: string;
+  mac?: Mac;
+}
+
+export interface ObservationIdentity {
+  level: IdentifyLevel;
+  model?: string;
+  firmware?: string;
+}
+
+export interface ModelInfo {
+  id: string;
+  displayName: string;
+  /** number of SIP accounts the handset has */
+  accounts: number;
+  /** real firmware versions seen in the field, at least one per firmware family the adapter knows, oldest first */
+  firmwares: readonly string[];
+}
+
+export interface FirmwareFamily {
+  id: string;
+  /** true when the firmware was unknown or missing and the newest known family was assumed */
+  guessed: boolean;
+}
+
+export interface Setting {
+  key: string;
+  value: string;
+  /** the value is a secret: masked in output, never in a shared file */
+  secret?: boolean;
+}
+
+export type RuleCompilation =
+  | { status: 'applied'; settings: Setting[] }
+  | { status: 'unsupported'; reason: string }
+  | { status: 'disabled' };
+
+export interface CompileInput {
+  model: string;
+  firmware?: string;
+  policy: ResolvedPolicy;
+  /** absent when compiling a shared file: only device-independent settings come out */
+  device?: ResolvedDevice;
+}
+
+export interface Compiled {
+  family: FirmwareFamily;
+  /** settings that are not hardening rules: registration, provisioning URL and credentials */
+  base: Setting[];
+  rules: Map<RuleId, RuleCompilation>;
+}
+
+export interface RenderInput extends CompileInput {
+  file: FileRef;
+}
+
+export interface RenderedFile {
+  body: string;
+  contentType: string;
+  family: FirmwareFamily;
+  applied: RuleId[];
+  unsupported: { rule: RuleId; reason: string }[];
+}
+
+export interface VendorAdapter {
+  readonly id: string;
+  readonly displayName: string;
+  readonly models: readonly ModelInfo[];
+  /** MAC prefixes (6 lowercase hex digits) registered to the vendor */
+  readonly ouis: readonly string[];
+  identifyRequest(req: PhoneRequest): RequestIdentity;
+  identifyObservation(obs: Observation): ObservationIdentity;
+  /** the files a phone of this model fetches at boot, in order, with the User-Agent it sends */
+  bootSequence(mac: Mac, model: string, firmware: string): { fileName: string; method: 'GET' | 'PUT'; userAgent: string }[];
+  /** the rule catalogue compiled to this vendor's settings for a model and firmware */
+  compile(input: CompileInput): Compiled;
+  /** pure and deterministic */
+  render(input: RenderInput): RenderedFile;
+  /** parse a config file (rendered, exported, uploaded) into key → value; throws on malformed input */
+  read(body: string): Map<string, string>;
+}
