@@ -63,7 +63,10 @@ export interface ServerSettings {
   publicUrl: string;
   dataDir: string;
   allowPlainHttp: boolean;
-  tls?: { cert: string; key: string };
+  /** 'auto' makes a self-signed certificate in the data directory */
+  tls?: { cert: string; key: string } | 'auto';
+  /** optional second, plain-HTTP listener for files without secrets */
+  plainPort?: number;
   enrolmentWindowHours: number;
   pinSource: 'none' | 'address' | 'subnet';
 }

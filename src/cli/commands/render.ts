@@ -1,0 +1,51 @@
+/** `ghostguard render <mac>`: exactly what that phone would receive, then the applied and unsupported rules. */
+import { GhostguardError } from '../../model/errors.js';
+import { parseMac } from '../../model/mac.js';
+import { MASK } from '../../model/rule-check.js';
+import { RenderService } from '../../provisioning/render-service.js';
+import { openOffline, vendors } from '../context.js';
+import { EXIT, type CliIo } from '../io.js';
+
+export interface RenderOptions {
+  config?: string;
+  ua?: string;
+  file?: string;
+  explain?: boolean;
+  reveal?: boolean;
+}
+
+export function renderCommand(macText: string, options: RenderOptions, io: CliIo): number {
+  const mac = parseMac(macText);
+  if (!mac) throw new GhostguardError('GG_ERR_MAC_INVALID', `not a MAC address: ${macText}`);
+  const offline = openOffline(options.config, io);
+  try {
+    const { inventory } = offline;
+    const entry = inventory.device(mac);
+    const device = inventory.resolve(mac);
+    if (!entry || !device) throw new GhostguardError('GG_ERR_DEVICE_UNKNOWN', `no device ${macText} in the inventory (or one of its secrets is missing)`);
+    const vendor = vendors.find((v) => v.id === entry.vendor)!;
+    const model = vendor.models.find((m) => m.id === entry.model)!;
+    const firmware = options.ua ? vendor.identifyRequest({ fileName: vendor.bootSequence(mac, model.id, '')[0]!.fileName, method: 'GET', userAgent: options.ua }).firmware : model.firmwares[model.firmwares.length - 1];
+    const steps = vendor.bootSequence(mac, model.id, firmware ?? '').filter((s) => s.method === 'GET');
+    const step = options.file ? steps.find((s) => s.fileName.toLowerCase() === options.file!.toLowerCase()) : steps.find((s) => vendor.identifyRequest(s).file.kind === 'device');
+    if (!step) throw new GhostguardError('GG_ERR_FILE_UNKNOWN', `${options.file ?? 'device file'} is not one this ${vendor.displayName} ${model.id} fetches (it fetches: ${steps.map((s) => s.fileName).join(', ')})`);
+    const { file } = vendor.identifyRequest({ ...step, userAgent: options.ua ?? step.userAgent });
+    const policy = file.secret ? inventory.policyFor(entry) : inventory.sharedPolicy(model.id);
+    const served = new RenderService().render({ vendor, file, model: model.id, firmware, policy, device: file.secret ? device : undefined, version: 'cli' });
+    let body = served.body.toString('utf8');
+    if (!options.reveal) for (const secret of [device.adminPassword, device.provisioning.password, ...device.lines.map((l) => l.password)]) body = body.split(secret).join(MASK);
+    io.out(body);
+    const r = served.rendered;
+    const explanation = [
+      `# ${vendor.displayName} ${model.id}, firmware ${firmware ?? 'unknown'} → family ${r.family.id}${r.family.guessed ? ' (guessed: newest known)' : ''}; file ${file.name}`,
+      `# applied: ${r.applied.join(', ') || '(none)'}`,
+      ...r.unsupported.map((u) => `# unsupported: ${u.rule}: ${u.reason}`),
+      ...(options.reveal ? [] : ['# secrets masked; --reveal prints them']),
+    ].join('\n') + '\n';
+    if (options.explain) io.out(explanation);
+    else io.err(explanation);
+    return EXIT.ok;
+  } finally {
+    offline.close();
+  }
+}

@@ -1,0 +1,25 @@
+/** `ghostguard validate`: every problem with file, line and field; exit 1 when there is one. Secrets are never printed. */
+import { formatIssue, type ConfigIssue } from '../../model/config-issues.js';
+import { readConfig } from '../../provisioning/config-source.js';
+import { catalogue, configPath } from '../context.js';
+import { EXIT, type CliIo } from '../io.js';
+
+export function validateCommand(options: { config?: string; json?: boolean }, io: CliIo): number {
+  const path = configPath(options.config, io);
+  const { config, issues } = readConfig(path, catalogue);
+  const all: ConfigIssue[] = [...issues];
+  if (config) {
+    for (const device of config.devices) {
+      const refs = [device.adminPassword, ...device.lines.map((l) => l.password)];
+      for (const spec of refs) {
+        if (spec.kind === 'env' && !io.env[spec.name]) {
+          all.push({ file: path, line: device.line ?? 1, field: `device ${device.mac}`, message: `missing secret: environment variable ${spec.name} is not set` });
+        }
+      }
+    }
+  }
+  if (options.json) io.out(JSON.stringify({ file: path, valid: all.length === 0, issues: all }, null, 2) + '\n');
+  else if (all.length === 0) io.out(`${path}: valid (${config!.devices.length} devices, ${Object.keys(config!.sites).length} sites)\n`);
+  else for (const issue of all) io.err(formatIssue(issue) + '\n');
+  return all.length === 0 ? EXIT.ok : EXIT.findings;
+}

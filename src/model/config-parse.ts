@@ -1,0 +1,165 @@
+/** The YAML configuration → FleetConfig, or every problem with file, line and field. Pure: no I/O, no environment. */
+import type { ConfigIssue } from './config-issues.js';
+import { parsePolicyLayer } from './config-policy-parse.js';
+import type { Device, FleetConfig, Line, PolicyLayer, ServerSettings, Site, Transport } from './config-types.js';
+import { isUnicastMac, parseMac, type Mac } from './mac.js';
+import { parseSecretSpec } from './secret-spec.js';
+import { YamlReader, type Path } from './yaml-reader.js';
+
+/** vendor id → model ids the adapters know */
+export type ModelCatalogue = Readonly<Record<string, readonly string[]>>;
+
+export interface ParseResult {
+  config?: FleetConfig;
+  issues: ConfigIssue[];
+}
+
+export const DEFAULT_SERVER: ServerSettings = {
+  host: '127.0.0.1',
+  port: 8080,
+  adminHost: '127.0.0.1',
+  adminPort: 8081,
+  publicUrl: 'http://127.0.0.1:8080/',
+  dataDir: '.ghostguard',
+  allowPlainHttp: true,
+  enrolmentWindowHours: 72,
+  pinSource: 'none',
+};
+
+export function parseConfig(text: string, file: string, catalogue: ModelCatalogue): ParseResult {
+  const r = new YamlReader(text, file);
+  if (!r.ok) return { issues: r.issues };
+  if (!r.isMap([])) {
+    r.report([], 'the configuration must be a map');
+    return { issues: r.issues };
+  }
+  r.unknownKeys([], ['version', 'server', 'policy', 'models', 'sites', 'devices', 'canaries']);
+  const server = parseServer(r);
+  const fleetPolicy = parsePolicyLayer(r, ['policy']);
+  const modelPolicy: Record<string, PolicyLayer> = {};
+  const allModels = new Set(Object.values(catalogue).flat());
+  for (const model of r.keys(['models'])) {
+    if (!allModels.has(model)) r.report(['models', model], `unknown model "${model}"`);
+    r.unknownKeys(['models', model], ['policy']);
+    modelPolicy[model] = parsePolicyLayer(r, ['models', model, 'policy']);
+  }
+  const sites: Record<string, Site> = {};
+  for (const name of r.keys(['sites'])) sites[name] = parseSite(r, name);
+  const devices = parseDevices(r, sites, catalogue);
+  const canaries = parseCanaries(r, devices);
+  if (r.issues.length > 0) return { issues: r.issues };
+  return { config: { server, fleetPolicy, modelPolicy, sites, devices, canaries }, issues: [] };
+}
+
+function parseServer(r: YamlReader): ServerSettings {
+  const p: Path = ['server'];
+  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'enrolmentWindowHours', 'pinSource']);
+  const s: ServerSettings = { ...DEFAULT_SERVER };
+  const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
+  str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
+  for (const k of ['port', 'adminPort', 'plainPort', 'enrolmentWindowHours'] as const) {
+    const v = r.value([...p, k]);
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) r.report([...p, k], 'must be a whole number');
+    else s[k] = v;
+  }
+  const plain = r.value([...p, 'allowPlainHttp']);
+  if (plain !== undefined) {
+    if (typeof plain !== 'boolean') r.report([...p, 'allowPlainHttp'], 'must be true or false');
+    else s.allowPlainHttp = plain;
+  }
+  const pin = r.value([...p, 'pinSource']);
+  if (pin !== undefined) {
+    if (pin !== 'none' && pin !== 'address' && pin !== 'subnet') r.report([...p, 'pinSource'], 'must be none, address or subnet');
+    else s.pinSource = pin;
+  }
+  if (r.value([...p, 'tls']) === 'auto') s.tls = 'auto';
+  else if (r.value([...p, 'tls']) !== undefined) {
+    r.unknownKeys([...p, 'tls'], ['cert', 'key']);
+    const cert = r.string([...p, 'tls', 'cert'], true);
+    const key = r.string([...p, 'tls', 'key'], true);
+    if (cert && key) s.tls = { cert, key };
+  }
+  if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');
+  else if (!s.publicUrl.endsWith('/')) s.publicUrl += '/';
+  return s;
+}
+
+function parseSite(r: YamlReader, name: string): Site {
+  const p: Path = ['sites', name];
+  r.unknownKeys(p, ['registrar', 'registrarPort', 'outboundProxy', 'trustedServers', 'transport', 'policy']);
+  const registrar = r.string([...p, 'registrar'], false) ?? '';
+  const transport = (r.string([...p, 'transport'], false) ?? 'udp') as Transport;
+  if (!['udp', 'tcp', 'tls'].includes(transport)) r.report([...p, 'transport'], 'must be udp, tcp or tls');
+  const trusted = r.value([...p, 'trustedServers']) ?? [];
+  if (!Array.isArray(trusted) || trusted.some((t) => typeof t !== 'string')) r.report([...p, 'trustedServers'], 'must be a list of addresses');
+  const port = r.value([...p, 'registrarPort']);
+  if (port !== undefined && (typeof port !== 'number' || port < 1 || port > 65535)) r.report([...p, 'registrarPort'], 'must be a port number');
+  return {
+    name,
+    registrar,
+    registrarPort: typeof port === 'number' ? port : undefined,
+    outboundProxy: r.string([...p, 'outboundProxy'], false),
+    trustedServers: Array.isArray(trusted) ? (trusted as string[]) : [],
+    transport,
+    policy: parsePolicyLayer(r, [...p, 'policy']),
+  };
+}
+
+function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: ModelCatalogue): Device[] {
+  const devices: Device[] = [];
+  const seen = new Map<Mac, number>();
+  if (r.value(['devices']) !== undefined && !r.isSeq(['devices'])) r.report(['devices'], 'must be a list');
+  for (let i = 0; i < r.length(['devices']); i++) {
+    const p: Path = ['devices', i];
+    r.unknownKeys(p, ['mac', 'vendor', 'model', 'site', 'lines', 'adminPassword', 'disabled', 'policy']);
+    const rawMac = r.string([...p, 'mac'], true);
+    const mac = rawMac === undefined ? undefined : parseMac(rawMac);
+    if (rawMac !== undefined && (!mac || !isUnicastMac(mac))) r.report([...p, 'mac'], `"${rawMac}" is not a valid unicast MAC address`);
+    if (mac && seen.has(mac)) r.report([...p, 'mac'], `duplicate MAC (first declared on line ${seen.get(mac)})`);
+    if (mac && !seen.has(mac)) seen.set(mac, r.lineOf(p));
+    const vendor = r.string([...p, 'vendor'], true) ?? '';
+    const model = r.string([...p, 'model'], true) ?? '';
+    if (vendor && !catalogue[vendor]) r.report([...p, 'vendor'], `unknown vendor "${vendor}" (known: ${Object.keys(catalogue).join(', ')})`);
+    else if (vendor && model && !catalogue[vendor]!.includes(model)) r.report([...p, 'model'], `unknown ${vendor} model "${model}" (known: ${catalogue[vendor]!.join(', ')})`);
+    const siteName = r.string([...p, 'site'], true) ?? '';
+    const site = sites[siteName];
+    if (siteName && !site) r.report([...p, 'site'], `unknown site "${siteName}"`);
+    const adminPassword = parseSecretSpec(r.value([...p, 'adminPassword']));
+    if (!adminPassword) r.report([...p, 'adminPassword'], 'missing secret (use a value, env:NAME or generate)');
+    const lines = parseLines(r, [...p, 'lines'], site);
+    const disabled = r.value([...p, 'disabled']) === true;
+    if (mac && adminPassword) {
+      devices.push({ mac, vendor, model, site: siteName, lines, adminPassword, disabled, policy: parsePolicyLayer(r, [...p, 'policy']), line: r.lineOf(p) });
+    }
+  }
+  return devices;
+}
+
+function parseLines(r: YamlReader, p: Path, site: Site | undefined): Line[] {
+  const lines: Line[] = [];
+  for (let j = 0; j < r.length(p); j++) {
+    const lp: Path = [...p, j];
+    r.unknownKeys(lp, ['extension', 'authUser', 'password', 'displayName']);
+    const extension = r.string([...lp, 'extension'], true);
+    const password = parseSecretSpec(r.value([...lp, 'password']));
+    if (!password) r.report([...lp, 'password'], 'missing secret (use a value, env:NAME or generate)');
+    if (site && !site.registrar) r.report(lp, `line has no SIP server: site "${site.name}" has no registrar`);
+    if (extension && password) {
+      lines.push({ extension, authUser: r.string([...lp, 'authUser'], false) ?? extension, password, displayName: r.string([...lp, 'displayName'], false) });
+    }
+  }
+  return lines;
+}
+
+function parseCanaries(r: YamlReader, devices: Device[]): Mac[] {
+  const out: Mac[] = [];
+  for (let i = 0; i < r.length(['canaries']); i++) {
+    const raw = r.string(['canaries', i], true);
+    const mac = raw ? parseMac(raw) : undefined;
+    if (raw && !mac) r.report(['canaries', i], `"${raw}" is not a MAC address`);
+    else if (mac && devices.some((d) => d.mac === mac)) r.report(['canaries', i], 'a canary MAC must not be a real device');
+    else if (mac) out.push(mac);
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+/** The loaded configuration with secrets resolved on demand: lookups by MAC, effective policy, per-device credentials. */
+import type { Device, FleetConfig, ResolvedDevice, ResolvedPolicy } from './config-types.js';
+import type { Mac } from './mac.js';
+import { resolvePolicy } from './policy.js';
+import { deriveSecret, resolveSecret } from './secret-spec.js';
+
+export interface InventoryOptions {
+  masterKey: Buffer;
+  env: Readonly<Record<string, string | undefined>>;
+  /** provisioning-credential generation per device (bumped by `ghostguard rotate`) */
+  credentialGeneration: (mac: Mac) => number;
+  /** SIP-password generation per device, for generated SIP passwords */
+  sipGeneration: (mac: Mac) => number;
+}
+
+export class Inventory {
+  private readonly byMac = new Map<Mac, Device>();
+  private readonly canaries: ReadonlySet<Mac>;
+
+  constructor(readonly config: FleetConfig, private readonly options: InventoryOptions, readonly version: number) {
+    for (const d of config.devices) this.byMac.set(d.mac, d);
+    this.canaries = new Set(config.canaries);
+  }
+
+  get devices(): readonly Device[] {
+    return this.config.devices;
+  }
+
+  device(mac: Mac): Device | undefined {
+    return this.byMac.get(mac);
+  }
+
+  isCanary(mac: Mac): boolean {
+    return this.canaries.has(mac);
+  }
+
+  policyFor(device: Pick<Device, 'model' | 'site' | 'policy'>): ResolvedPolicy {
+    const site = this.config.sites[device.site];
+    return resolvePolicy([this.config.fleetPolicy, site?.policy, this.config.modelPolicy[device.model], device.policy]);
+  }
+
+  /** Policy for files every phone of a model fetches: fleet and model layers only. */
+  sharedPolicy(model: string | undefined): ResolvedPolicy {
+    return resolvePolicy([this.config.fleetPolicy, model ? this.config.modelPolicy[model] : undefined]);
+  }
+
+  provisioningPassword(mac: Mac, generation = this.options.credentialGeneration(mac)): string {
+    return deriveSecret(this.options.masterKey, `prov:${generation}`, mac);
+  }
+
+  provisioningUsername(mac: Mac): string {
+    return `gg${mac}`;
+  }
+
+  /** Returns undefined when a referenced secret (env:NAME) is missing. */
+  resolve(mac: Mac): ResolvedDevice | undefined {
+    const device = this.byMac.get(mac);
+    const site = device && this.config.sites[device.site];
+    if (!device || !site) return undefined;
+    const { masterKey, env } = this.options;
+    const sipGen = this.options.sipGeneration(mac);
+    const adminPassword = resolveSecret(device.adminPassword, () => deriveSecret(masterKey, 'admin', mac, 16), env);
+    if (adminPassword === undefined) return undefined;
+    const lines = [];
+    for (const [i, line] of device.lines.entries()) {
+      const password = resolveSecret(line.password, () => deriveSecret(masterKey, `sip:${sipGen}:${line.authUser}`, mac), env);
+      if (password === undefined) return undefined;
+      lines.push({ index: i + 1, extension: line.extension, authUser: line.authUser, password, displayName: line.displayName ?? line.extension });
+    }
+    return {
+      mac,
+      vendor: device.vendor,
+      model: device.model,
+      site,
+      lines,
+      adminPassword,
+      provisioning: { username: this.provisioningUsername(mac), password: this.provisioningPassword(mac), url: this.config.server.publicUrl },
+    };
+  }
+
+  /** Every secret the inventory can produce, for leak scans in tests and for log redaction. */
+  allSecrets(): string[] {
+    const out: string[] = [];
+    for (const d of this.config.devices) {
+      const r = this.resolve(d.mac);
+      if (!r) continue;
+      out.push(r.adminPassword, r.provisioning.password, ...r.lines.map((l) => l.password));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+/** Secrets in the config: `generate` (derived per device), `env:NAME`, or a literal. Values never leave this module in messages. */
+import { createHmac } from 'node:crypto';
+import type { SecretSpec } from './config-types.js';
+
+export function parseSecretSpec(value: unknown): SecretSpec | undefined {
+  if (typeof value === 'number') value = String(value);
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (value === 'generate') return { kind: 'generate' };
+  if (value.startsWith('env:')) return { kind: 'env', name: value.slice(4) };
+  return { kind: 'literal', value };
+}
+
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/** Deterministic per-device secret: stable across restarts (so re-renders are identical), unguessable without the master key. */
+export function deriveSecret(masterKey: Buffer, purpose: string, subject: string, length = 20): string {
+  const digest = createHmac('sha256', masterKey).update(`${purpose}\u0000${subject}`).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[digest[i % digest.length]! % ALPHABET.length];
+  return out;
+}
+
+export function resolveSecret(
+  spec: SecretSpec,
+  generate: () => string,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  switch (spec.kind) {
+    case 'literal': return spec.value;
+    case 'generate': return generate();
+    case 'env': return env[spec.name] || undefined;
+  }
+}

@@ -1,0 +1,112 @@
+/** Rate limits and temporary bans per source address and per /24 (or /64), sized for a whole office behind one NAT address. */
+import ipaddr from 'ipaddr.js';
+
+export interface AbuseLimits {
+  perAddress: { burst: number; perSecond: number };
+  perSubnet: { burst: number; perSecond: number };
+  /** failures (unknown MAC, bad credentials) tolerated per window before a ban */
+  addressFailures: number;
+  subnetFailures: number;
+  /** requests without credentials for secret files: a phone needs one or two per boot, a harvester thousands */
+  addressChallenges: number;
+  subnetChallenges: number;
+  failureWindowMs: number;
+  banMs: number;
+  canaryBanMs: number;
+}
+
+export const DEFAULT_LIMITS: AbuseLimits = {
+  perAddress: { burst: 3000, perSecond: 600 },
+  perSubnet: { burst: 12000, perSecond: 2400 },
+  addressFailures: 10,
+  subnetFailures: 40,
+  addressChallenges: 1000,
+  subnetChallenges: 2500,
+  failureWindowMs: 10 * 60_000,
+  banMs: 15 * 60_000,
+  canaryBanMs: 24 * 3600_000,
+};
+
+const MAX_KEYS = 100_000;
+
+interface Bucket { tokens: number; at: number }
+interface Failures { count: number; since: number }
+
+export type Verdict = 'ok' | 'banned' | 'rate-limited';
+
+export function subnetOf(address: string): string {
+  try {
+    const ip = ipaddr.process(address);
+    if (ip.kind() === 'ipv4') return `${ip.toString().split('.').slice(0, 3).join('.')}.0/24`;
+    return `${(ip as ipaddr.IPv6).toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
+  } catch {
+    return address;
+  }
+}
+
+export class AbuseGuard {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly failures = new Map<string, Failures>();
+  private readonly bans = new Map<string, number>();
+
+  constructor(private readonly limits: AbuseLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {}
+
+  admit(address: string): Verdict {
+    const subnet = subnetOf(address);
+    if (this.isBanned(address) || this.isBanned(subnet)) return 'banned';
+    const t = this.now();
+    if (!this.take(`a:${address}`, this.limits.perAddress, t) || !this.take(`s:${subnet}`, this.limits.perSubnet, t)) return 'rate-limited';
+    return 'ok';
+  }
+
+  /** Counts a denial; returns true when it triggered a new ban. */
+  deny(address: string, weight: 'challenge' | 'failure'): boolean {
+    const subnet = subnetOf(address);
+    const [perAddress, perSubnet] = weight === 'failure'
+      ? [this.limits.addressFailures, this.limits.subnetFailures]
+      : [this.limits.addressChallenges, this.limits.subnetChallenges];
+    const a = this.count(`${weight}:a:${address}`) >= perAddress;
+    const s = this.count(`${weight}:s:${subnet}`) >= perSubnet;
+    if (a) this.ban(address, this.limits.banMs);
+    if (s) this.ban(subnet, this.limits.banMs);
+    return a || s;
+  }
+
+  banNow(address: string): void {
+    this.ban(address, this.limits.canaryBanMs);
+  }
+
+  isBanned(key: string): boolean {
+    const until = this.bans.get(key);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.bans.delete(key);
+    return false;
+  }
+
+  private ban(key: string, ms: number): void {
+    bounded(this.bans, key, this.now() + ms);
+  }
+
+  private count(key: string): number {
+    const t = this.now();
+    const f = this.failures.get(key);
+    const next = !f || t - f.since > this.limits.failureWindowMs ? { count: 1, since: t } : { count: f.count + 1, since: f.since };
+    bounded(this.failures, key, next);
+    return next.count;
+  }
+
+  private take(key: string, spec: { burst: number; perSecond: number }, t: number): boolean {
+    const b = this.buckets.get(key) ?? { tokens: spec.burst, at: t };
+    const tokens = Math.min(spec.burst, b.tokens + ((t - b.at) / 1000) * spec.perSecond);
+    const ok = tokens >= 1;
+    bounded(this.buckets, key, { tokens: ok ? tokens - 1 : tokens, at: t });
+    return ok;
+  }
+}
+
+function bounded<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= MAX_KEYS) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}

@@ -1,0 +1,89 @@
+/** HTTP Digest (RFC 7616, MD5, qop=auth) with server-signed, expiring nonces and per-nonce replay protection. */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const REALM = 'ghostguard';
+const NONCE_TTL_MS = 5 * 60_000;
+const MAX_TRACKED_NONCES = 200_000;
+
+export interface DigestCredentials {
+  username: string;
+  realm: string;
+  nonce: string;
+  uri: string;
+  response: string;
+  qop?: string;
+  nc?: string;
+  cnonce?: string;
+  algorithm?: string;
+}
+
+export type NonceState = 'fresh' | 'stale' | 'invalid';
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+export function parseDigestHeader(header: string | undefined): DigestCredentials | undefined {
+  if (!header || header.length > 2048 || !/^Digest\s/i.test(header)) return undefined;
+  const fields: Record<string, string> = {};
+  const re = /([a-z0-9_-]+)\s*=\s*(?:"([^"]*)"|([^\s,]+))/gi;
+  for (let m = re.exec(header.slice(7)); m; m = re.exec(header.slice(7))) fields[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  const { username, realm, nonce, uri, response } = fields;
+  if (!username || !realm || !nonce || !uri || !response) return undefined;
+  return { username, realm, nonce, uri, response, qop: fields.qop, nc: fields.nc, cnonce: fields.cnonce, algorithm: fields.algorithm };
+}
+
+export function digestResponse(c: Omit<DigestCredentials, 'response'>, password: string, method: string): string {
+  const ha1 = md5(`${c.username}:${c.realm}:${password}`);
+  const ha2 = md5(`${method}:${c.uri}`);
+  return c.qop ? md5(`${ha1}:${c.nonce}:${c.nc}:${c.cnonce}:${c.qop}:${ha2}`) : md5(`${ha1}:${c.nonce}:${ha2}`);
+}
+
+export class NonceAuthority {
+  private readonly key: Buffer;
+  private readonly lastCount = new Map<string, number>();
+
+  constructor(key: Buffer = randomBytes(32), private readonly now: () => number = Date.now) {
+    this.key = key;
+  }
+
+  issue(): string {
+    const body = `${this.now().toString(36)}.${randomBytes(9).toString('base64url')}`;
+    return `${body}.${this.sign(body)}`;
+  }
+
+  check(nonce: string): NonceState {
+    const parts = nonce.split('.');
+    if (parts.length !== 3) return 'invalid';
+    const body = `${parts[0]}.${parts[1]}`;
+    const expected = Buffer.from(this.sign(body));
+    const given = Buffer.from(parts[2]!);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
+    const issued = parseInt(parts[0]!, 36);
+    return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';
+  }
+
+  /** A nonce-count must grow with every use; a repeat is a replay. Call only after the response verified. */
+  acceptCount(nonce: string, nc: string | undefined): boolean {
+    const count = nc ? parseInt(nc, 16) : 0;
+    if (!Number.isFinite(count)) return false;
+    const last = this.lastCount.get(nonce);
+    if (last !== undefined && count <= last) return false;
+    if (this.lastCount.size >= MAX_TRACKED_NONCES) this.lastCount.delete(this.lastCount.keys().next().value!);
+    this.lastCount.delete(nonce);
+    this.lastCount.set(nonce, count);
+    return true;
+  }
+
+  challenge(stale = false): string {
+    return `Digest realm="${REALM}", qop="auth", algorithm=MD5, nonce="${this.issue()}"${stale ? ', stale=true' : ''}`;
+  }
+
+  private sign(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url').slice(0, 22);
+  }
+}
+
+export function verifyDigest(c: DigestCredentials, password: string, method: string): boolean {
+  const expected = Buffer.from(digestResponse(c, password, method));
+  const given = Buffer.from(c.response.toLowerCase());
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

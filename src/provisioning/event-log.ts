@@ -1,0 +1,46 @@
+/** Security events: one structured record per decision, to SQLite and a JSON-lines file, never carrying a secret. */
+import { appendFileSync } from 'node:fs';
+import type { SecurityEvent, SecurityReason, EventSeverity, Store } from '../store/store.js';
+
+const SEVERITY: Record<SecurityReason, EventSeverity> = {
+  'unknown-mac': 'medium', 'ua-url-mismatch': 'high', 'model-mismatch': 'high', 'bad-credentials': 'high',
+  'stale-nonce': 'low', 'replayed-nonce': 'high', banned: 'medium', 'rate-limited': 'low', canary: 'critical',
+  'weakening-override': 'high', 'policy-violating-render': 'critical', 'not-enrolled': 'medium', 'device-disabled': 'medium',
+  'source-pin-mismatch': 'high', 'bad-path': 'medium', 'bad-user-agent': 'medium', 'bad-upload': 'medium', 'unknown-file': 'info',
+  'firmware-unknown': 'low', 'plain-http-refused': 'medium', 'config-reload-failed': 'high', 'enrolment-closed': 'info',
+  'credentials-rotated': 'info',
+};
+
+export type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { severity?: EventSeverity };
+
+export class EventLog {
+  private secrets: string[] = [];
+
+  constructor(private readonly store: Store, private readonly jsonlPath?: string, private readonly now: () => Date = () => new Date()) {}
+
+  /** Secrets to scrub from any free text that reaches an event (defence in depth: callers never pass them). */
+  setSecrets(secrets: readonly string[]): void {
+    this.secrets = secrets.filter((s) => s.length >= 4);
+  }
+
+  emit(input: EventInput): SecurityEvent {
+    const event: SecurityEvent = {
+      ts: this.now().toISOString(),
+      severity: input.severity ?? SEVERITY[input.reason],
+      reason: input.reason,
+      ...(input.source ? { source: input.source } : {}),
+      ...(input.mac ? { mac: input.mac } : {}),
+      ...(input.file ? { file: this.scrub(input.file.slice(0, 200)) } : {}),
+      ...(input.detail ? { detail: this.scrub(input.detail.slice(0, 500)) } : {}),
+    };
+    this.store.recordEvent(event);
+    if (this.jsonlPath) appendFileSync(this.jsonlPath, JSON.stringify(event) + '\n');
+    return event;
+  }
+
+  private scrub(text: string): string {
+    let out = text;
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('********');
+    return out;
+  }
+}

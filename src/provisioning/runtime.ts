@@ -1,0 +1,100 @@
+/** Composes the provisioning server from a config file: state, event log, guards, renderer, the fastify app(s). */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ModelCatalogue } from '../model/config-parse.js';
+import { formatIssue } from '../model/config-issues.js';
+import type { VendorAdapter } from '../model/vendor-contract.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { AbuseGuard, DEFAULT_LIMITS, type AbuseLimits } from './abuse-guard.js';
+import { buildProvisioningApp } from './app.js';
+import { ConfigSource, loadMasterKey, readConfig } from './config-source.js';
+import { NonceAuthority } from './digest.js';
+import { EventLog } from './event-log.js';
+import { RenderService } from './render-service.js';
+import { loadTls, type TlsMaterial } from './tls.js';
+import { GhostguardError } from '../model/errors.js';
+
+export interface RuntimeOptions {
+  configPath: string;
+  vendors: readonly VendorAdapter[];
+  env?: Readonly<Record<string, string | undefined>>;
+  limits?: AbuseLimits;
+  logger?: boolean;
+  /** override the config's data directory (tests) */
+  dataDir?: string;
+}
+
+export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
+  return Object.fromEntries(vendors.map((v) => [v.id, v.models.map((m) => m.id)]));
+}
+
+export class Runtime {
+  readonly app: FastifyInstance;
+  readonly plainApp?: FastifyInstance;
+
+  private constructor(
+    readonly config: ConfigSource,
+    readonly store: SqliteStore,
+    readonly events: EventLog,
+    readonly tls: TlsMaterial | undefined,
+    options: RuntimeOptions,
+    readonly guard: AbuseGuard,
+  ) {
+    const settings = config.inventory.config.server;
+    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: new NonceAuthority(), renderer: new RenderService() };
+    const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource };
+    this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+    if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });
+  }
+
+  static async create(options: RuntimeOptions): Promise<Runtime> {
+    const env = options.env ?? process.env;
+    const catalogue = catalogueOf(options.vendors);
+    const first = readConfig(options.configPath, catalogue);
+    if (!first.config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, first.issues.map(formatIssue));
+    const dataDir = options.dataDir ?? first.config.server.dataDir;
+    mkdirSync(dataDir, { recursive: true });
+    const store = new SqliteStore(join(dataDir, 'state.sqlite'));
+    const events = new EventLog(store, join(dataDir, 'events.jsonl'));
+    let source: ConfigSource | undefined;
+    source = new ConfigSource(options.configPath, {
+      catalogue,
+      masterKey: loadMasterKey(dataDir),
+      env,
+      generations: { credential: (mac) => store.credentials(mac).generation, sip: (mac) => store.credentials(mac).sipGeneration },
+    }, (result) => {
+      if (!result.ok) events.emit({ reason: 'config-reload-failed', detail: result.issues.map(formatIssue).join('; ') });
+      else if (source) runtime.onInventoryChange();
+    });
+    const settings = { ...source.inventory.config.server, dataDir };
+    const tls = await loadTls(settings);
+    const runtime = new Runtime(source, store, events, tls, options, new AbuseGuard(options.limits ?? DEFAULT_LIMITS));
+    runtime.onInventoryChange();
+    return runtime;
+  }
+
+  /** New devices get their enrolment window; the event log learns the secrets it must scrub. */
+  onInventoryChange(): void {
+    const inventory = this.config.inventory;
+    const hours = inventory.config.server.enrolmentWindowHours;
+    for (const device of inventory.devices) {
+      if (!this.store.enrolment(device.mac)) this.store.openEnrolment(device.mac, new Date(Date.now() + hours * 3600_000));
+    }
+    this.events.setSecrets(inventory.allSecrets());
+  }
+
+  async listen(host?: string, port?: number): Promise<string[]> {
+    const s = this.config.inventory.config.server;
+    const urls = [await this.app.listen({ host: host ?? s.host, port: port ?? s.port })];
+    if (this.plainApp) urls.push(await this.plainApp.listen({ host: host ?? s.host, port: s.plainPort! }));
+    return urls;
+  }
+
+  async close(): Promise<void> {
+    this.config.close();
+    await this.app.close();
+    await this.plainApp?.close();
+    this.store.close();
+  }
+}

@@ -1,0 +1,105 @@
+/** The embedded default state store: one SQLite file in the data directory (WAL, prepared statements). */
+import Database from 'better-sqlite3';
+import type { Mac } from '../model/mac.js';
+import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
+import { SCHEMA } from './sqlite-schema.js';
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmts = {
+      insertFetch: p('INSERT INTO fetches (ts, mac, source, user_agent, file, sha256, auth, status) VALUES (@ts, @mac, @source, @userAgent, @file, @sha256, @auth, @status)'),
+      history: p('SELECT ts, mac, source, user_agent AS userAgent, file, sha256, auth, status FROM fetches WHERE mac = ? ORDER BY id DESC LIMIT ?'),
+      bySource: p('SELECT ts, mac, source, user_agent AS userAgent, file, sha256, auth, status FROM fetches WHERE source = ? ORDER BY id DESC LIMIT 1'),
+      insertEvent: p('INSERT INTO events (ts, reason, severity, source, mac, file, detail) VALUES (@ts, @reason, @severity, @source, @mac, @file, @detail)'),
+      events: p(`SELECT ts, reason, severity, source, mac, file, detail FROM events
+                 WHERE (@reason IS NULL OR reason = @reason) AND (@mac IS NULL OR mac = @mac) ORDER BY id DESC LIMIT @limit`),
+      openEnrol: p(`INSERT INTO enrolments (mac, opened_at, expires_at) VALUES (?, ?, ?)
+                    ON CONFLICT(mac) DO UPDATE SET opened_at = excluded.opened_at, expires_at = excluded.expires_at, closed_at = NULL`),
+      enrol: p('SELECT mac, opened_at AS openedAt, expires_at AS expiresAt, closed_at AS closedAt, pinned_source AS pinnedSource FROM enrolments WHERE mac = ?'),
+      closeEnrol: p('UPDATE enrolments SET closed_at = ?, pinned_source = COALESCE(?, pinned_source) WHERE mac = ?'),
+      creds: p('SELECT generation, previous_generation AS previousGeneration, sip_generation AS sipGeneration FROM credentials WHERE mac = ?'),
+      upsertCreds: p(`INSERT INTO credentials (mac, generation, previous_generation, sip_generation) VALUES (@mac, @generation, @previousGeneration, @sipGeneration)
+                      ON CONFLICT(mac) DO UPDATE SET generation = excluded.generation, previous_generation = excluded.previous_generation, sip_generation = excluded.sip_generation`),
+      confirm: p('UPDATE credentials SET previous_generation = NULL WHERE mac = ?'),
+      insertOverride: p('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES (?, ?, ?, ?, ?)'),
+      overrides: p('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = ? ORDER BY id DESC'),
+    };
+  }
+
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  recordFetch(fetch: FetchRecord): void {
+    this.stmts.insertFetch.run(fetch);
+  }
+
+  fetchHistory(mac: Mac, limit = 50): FetchRecord[] {
+    return this.stmts.history.all(mac, limit) as FetchRecord[];
+  }
+
+  lastFetchBySource(source: string): FetchRecord | undefined {
+    return this.stmts.bySource.get(source) as FetchRecord | undefined;
+  }
+
+  recordEvent(event: SecurityEvent): void {
+    this.stmts.insertEvent.run({ source: null, mac: null, file: null, detail: null, ...event });
+  }
+
+  events(filter: { reason?: SecurityReason; mac?: string; limit?: number } = {}): SecurityEvent[] {
+    const rows = this.stmts.events.all({ reason: filter.reason ?? null, mac: filter.mac ?? null, limit: filter.limit ?? 1000 }) as Record<string, unknown>[];
+    return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null))) as unknown as SecurityEvent[];
+  }
+
+  openEnrolment(mac: Mac, expiresAt: Date, now = new Date()): void {
+    this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString());
+  }
+
+  enrolment(mac: Mac): Enrolment | undefined {
+    const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
+    return row ? (Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as Enrolment) : undefined;
+  }
+
+  closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): void {
+    this.stmts.closeEnrol.run(now.toISOString(), pinnedSource ?? null, mac);
+  }
+
+  credentials(mac: Mac): CredentialState {
+    const row = this.stmts.creds.get(mac) as { generation: number; previousGeneration: number | null; sipGeneration: number } | undefined;
+    if (!row) return { generation: 0, sipGeneration: 0 };
+    return { generation: row.generation, sipGeneration: row.sipGeneration, ...(row.previousGeneration === null ? {} : { previousGeneration: row.previousGeneration }) };
+  }
+
+  rotateCredentials(mac: Mac, alsoSip: boolean): CredentialState {
+    const current = this.credentials(mac);
+    const next = { generation: current.generation + 1, previousGeneration: current.generation, sipGeneration: current.sipGeneration + (alsoSip ? 1 : 0) };
+    this.stmts.upsertCreds.run({ mac, ...next });
+    return next;
+  }
+
+  confirmCredentials(mac: Mac): void {
+    this.stmts.confirm.run(mac);
+  }
+
+  saveOverride(upload: OverrideUpload): void {
+    this.stmts.insertOverride.run(upload.ts, upload.mac, upload.file, upload.body, JSON.stringify(upload.weakened));
+  }
+
+  overrides(mac: Mac): OverrideUpload[] {
+    const rows = this.stmts.overrides.all(mac) as (Omit<OverrideUpload, 'weakened'> & { weakened: string })[];
+    return rows.map((r) => ({ ...r, weakened: JSON.parse(r.weakened) as string[] }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,54 @@
+/** Non-rule settings: line registration per configured line and the phone's own provisioning server/credentials. */
+import type { ResolvedDevice, ResolvedPolicy, Transport } from '../../src/model/config-types.js';
+import type { Setting } from '../../src/model/vendor-contract.js';
+import type { RuleContext } from './keys.js';
+import { settingFor } from './naming.js';
+import { PARAMS, type GsParam } from './params.js';
+
+const TRANSPORT: Record<Transport, string> = { udp: '0', tcp: '1', tls: '2' };
+
+/** Grandstream server fields take `host[:port]`; IPv6 literals need brackets before a port. */
+export function hostPort(host: string, port?: number): string {
+  if (port === undefined) return host;
+  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `${h}:${port}`;
+}
+
+/** P237 holds the server path without scheme; P212 selects the protocol. */
+export function configServer(url: string): { path: string; via: string } {
+  const parsed = new URL(url);
+  const via = parsed.protocol === 'https:' ? '2' : parsed.protocol === 'http:' ? '1' : undefined;
+  if (!via) throw new Error(`provisioning URL must be http(s): ${parsed.protocol}`);
+  return { path: parsed.host + parsed.pathname.replace(/\/+$/, ''), via };
+}
+
+export function baseSettings(ctx: RuleContext & { device: ResolvedDevice }, policy: ResolvedPolicy): Setting[] {
+  const { device, model, family } = ctx;
+  const out: Setting[] = [];
+  const put = (param: GsParam, value: string, account?: number) => {
+    const s = settingFor(family, param, value, account);
+    if (!s) throw new Error(`${model.id} (${family.id}) has no verified parameter for account ${account ?? '-'}; cannot provision line`);
+    out.push(s);
+  };
+  const site = device.site;
+  for (const line of device.lines) {
+    const a = line.index;
+    if (!Number.isInteger(a) || a < 1 || a > model.accounts) throw new Error(`${model.id} has ${model.accounts} accounts; line ${a} does not fit`);
+    put(PARAMS.accountActive, '1', a);
+    put(PARAMS.accountName, line.displayName || line.extension, a);
+    put(PARAMS.sipServer, hostPort(site.registrar, site.registrarPort), a);
+    if (site.outboundProxy) put(PARAMS.outboundProxy, site.outboundProxy, a);
+    put(PARAMS.sipUserId, line.extension, a);
+    put(PARAMS.authId, line.authUser, a);
+    put(PARAMS.authPassword, line.password, a);
+    put(PARAMS.displayName, line.displayName, a);
+    // with sip-tls-srtp on, the rule owns the transport setting
+    if (!policy['sip-tls-srtp'].enabled) put(PARAMS.sipTransport, TRANSPORT[site.transport], a);
+  }
+  const server = configServer(device.provisioning.url);
+  put(PARAMS.configServerPath, server.path);
+  put(PARAMS.upgradeVia, server.via);
+  put(PARAMS.provUsername, device.provisioning.username);
+  put(PARAMS.provPassword, device.provisioning.password);
+  return out;
+}

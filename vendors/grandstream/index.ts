@@ -1,0 +1,21 @@
+/** The Grandstream adapter: GXP21xx/GXP16xx (P-value XML) and GRP26xx (P-value, then alias XML from 1.0.9.103). */
+import type { VendorAdapter } from '../../src/model/vendor-contract.js';
+import { bootSequence } from './files.js';
+import { identifyObservation, identifyRequest, OUIS } from './identify.js';
+import { MODELS } from './models.js';
+import { compile, read, render } from './render.js';
+
+export { aliasForPvalue, aliasToPvalue, pvalueForAlias, pvalueToAlias } from './aliases.js';
+
+export const grandstream: VendorAdapter = {
+  id: 'grandstream',
+  displayName: 'Grandstream',
+  models: MODELS,
+  ouis: OUIS,
+  identifyRequest,
+  identifyObservation,
+  bootSequence,
+  compile,
+  render,
+  read,
+};

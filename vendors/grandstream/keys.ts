@@ -1,0 +1,99 @@
+/**
+ * The rule table: each hardening rule → Grandstream parameters, per firmware family.
+ * Single source for rendering and for the auditor's comparison (via compile()).
+ */
+import { applied, unsupported, type RuleTable } from '../_shared/compile.js';
+import type { ResolvedDevice } from '../../src/model/config-types.js';
+import type { RuleCompilation, Setting } from '../../src/model/vendor-contract.js';
+import type { GsFamily } from './families.js';
+import type { GsModel } from './models.js';
+import { settingFor } from './naming.js';
+import { PARAMS, type GsParam } from './params.js';
+
+export interface RuleContext {
+  model: GsModel;
+  family: GsFamily;
+  /** absent for shared files: per-account and secret settings are left out */
+  device?: ResolvedDevice;
+}
+
+type Pair = readonly [GsParam, string];
+
+export const UNSUPPORTED = {
+  gxpRemoteReboot: 'GXP21xx/GXP16xx templates have no "Allow SIP Reset" switch, and P4428 (NOTIFY authentication) has unverified polarity',
+  gxpSnmp: 'the GXP21xx/GXP16xx P-value template documents no SNMP parameter',
+  snmpRestricted: 'no verified Grandstream parameter limits SNMP to manager addresses; only mode "off" is supported',
+} as const;
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+function missing(ctx: RuleContext, key: string, account?: number): RuleCompilation {
+  const where = account === undefined ? '' : ` for account ${account}`;
+  return unsupported(`no verified ${ctx.model.id} parameter (${ctx.family.id}) for ${key}${where}`);
+}
+
+function perAccount(ctx: RuleContext, accounts: readonly number[], what: string, build: (account: number) => Pair[]): RuleCompilation {
+  const settings: Setting[] = [];
+  for (const account of accounts) {
+    for (const [param, value] of build(account)) {
+      const s = settingFor(ctx.family, param, value, account);
+      if (!s) return missing(ctx, what, account);
+      settings.push(s);
+    }
+  }
+  return applied(settings);
+}
+
+function global(ctx: RuleContext, what: string, pairs: Pair[]): RuleCompilation {
+  const settings: Setting[] = [];
+  for (const [param, value] of pairs) {
+    const s = settingFor(ctx.family, param, value);
+    if (!s) return missing(ctx, what);
+    settings.push(s);
+  }
+  return applied(settings);
+}
+
+/** Accounts 2.. listen on their own ports; each gets base + 2(n-1) so no two accounts collide. */
+export function accountPort(base: number, account: number): number {
+  const port = base + 2 * (account - 1);
+  if (!Number.isInteger(base) || base < 1 || port > 65535) throw new Error(`SIP port ${base} out of range for account ${account}`);
+  return port;
+}
+
+export function ruleTable(ctx: RuleContext): RuleTable {
+  const { device, model, family } = ctx;
+  const all = range(model.accounts);
+  const used = device ? device.lines.map((l) => l.index) : [];
+  const deviceOnly = (fn: () => RuleCompilation) => () => (device ? fn() : undefined);
+  const P = PARAMS;
+  return {
+    'sip-trusted-only': deviceOnly(() => perAccount(ctx, all, 'accept SIP from proxy only', () => [[P.acceptProxyOnly, '1']])),
+    'no-direct-ip-calls': () => global(ctx, 'disable direct IP calls', [[P.disableDirectIpCall, '1']]),
+    'invite-validation': (s) => device ? perAccount(ctx, all, 'INVITE validation', () => [
+      [P.checkUserId, '1'],
+      ...(s.method === 'digest' || s.method === 'both' ? [[P.authIncomingInvite, '1'] as const] : []),
+    ]) : undefined,
+    'no-auto-answer': deviceOnly(() => perAccount(ctx, all, 'auto answer', () => [[P.autoAnswer, '0'], [P.callInfoAutoAnswer, '0']])),
+    'reject-anonymous': deviceOnly(() => perAccount(ctx, all, 'anonymous call rejection', () => [[P.rejectAnonymous, '1']])),
+    'no-remote-reboot': () => family.series === 'gxp'
+      ? unsupported(UNSUPPORTED.gxpRemoteReboot)
+      : device ? perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']]) : undefined,
+    'unused-accounts-off': deviceOnly(() =>
+      perAccount(ctx, all.filter((a) => !used.includes(a)), 'account active', () => [[P.accountActive, '0']])),
+    'sip-port-nonstandard': (s) => device
+      ? perAccount(ctx, all, 'local SIP port', (a) => [[P.localSipPort, String(accountPort(s.port ?? 5062, a))]])
+      : undefined,
+    'sip-tls-srtp': deviceOnly(() => perAccount(ctx, used, 'TLS transport and SRTP', () => [[P.sipTransport, '2'], [P.srtpMode, '2']])),
+    'admin-password-set': deviceOnly(() => {
+      if (!device!.adminPassword) throw new Error(`device ${device!.mac} has no admin password`);
+      return global(ctx, 'admin password', [[P.adminPassword, device!.adminPassword]]);
+    }),
+    'web-https-only': () => global(ctx, 'web access mode', [[P.webAccessMode, '0']]),
+    'snmp-locked': (s) => {
+      if (family.series === 'gxp') return unsupported(UNSUPPORTED.gxpSnmp);
+      if (s.mode === 'restricted') return unsupported(UNSUPPORTED.snmpRestricted);
+      return global(ctx, 'SNMP enable', [[P.snmpEnable, '0']]);
+    },
+  };
+}

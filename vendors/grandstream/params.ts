@@ -1,0 +1,78 @@
+/**
+ * The Grandstream parameters the adapter may emit, each with its P-value(s) and, where the GRP261x 1.0.9.103
+ * alias template names it, its alias item and drop-down words. Account P-values are listed per account
+ * because the numbering is not a fixed offset (GXP21xx accounts 5/6 jump to P17xx/P18xx).
+ * Every entry is documented in firmware-notes/grandstream.md.
+ */
+import type { Series } from './models.js';
+
+/** P-value number → alias word; absent means the value is written as is. */
+export type Words = Readonly<Record<string, string>>;
+
+const YES_NO: Words = { '0': 'No', '1': 'Yes' };
+/** alias `call.ipcall.enable` is the inverse of P1310 "Disable Direct IP Call" */
+const INVERTED_YES_NO: Words = { '0': 'Yes', '1': 'No' };
+
+export interface AccountParam {
+  scope: 'account';
+  /** P-values for accounts 1..n; only accounts a template shows are listed */
+  p: Readonly<Record<Series, readonly string[]>>;
+  /** alias with `N` for the account index */
+  alias?: string;
+  words?: Words;
+  secret?: boolean;
+}
+
+export interface GlobalParam {
+  scope: 'global';
+  p: string;
+  /** series whose templates carry the parameter */
+  series: readonly Series[];
+  alias?: string;
+  words?: Words;
+  secret?: boolean;
+}
+
+export type GsParam = AccountParam | GlobalParam;
+
+const BOTH: readonly Series[] = ['gxp', 'grp'];
+
+/** GXP column: GXP21xx 1.0.5.32 template (accounts 1–6). GRP column: GRP26xx 1.0.3.6 template, accounts 1–4 only (see notes). */
+const acct = (gxp: string, grp: readonly string[] | 'same', alias?: string, words?: Words, secret?: boolean): AccountParam => {
+  const gxpList = gxp.split(' ');
+  return { scope: 'account', p: { gxp: gxpList, grp: grp === 'same' ? gxpList.slice(0, 4) : grp }, alias, words, secret };
+};
+
+export const PARAMS = {
+  accountActive: acct('P271 P401 P501 P601 P1701 P1801', 'same', 'account.N.enable', YES_NO),
+  accountName: acct('P270 P417 P517 P617 P1717 P1817', 'same', 'account.N.name'),
+  sipServer: acct('P47 P402 P502 P602 P1702 P1802', 'same', 'account.N.sip.server.1.address'),
+  outboundProxy: acct('P48 P403 P503 P603 P1703 P1803', 'same', 'account.N.sip.outboundProxy.1.address'),
+  sipUserId: acct('P35 P404 P504 P604 P1704 P1804', 'same', 'account.N.sip.userid'),
+  authId: acct('P36 P405 P505 P605 P1705 P1805', 'same', 'account.N.sip.subscriber.userid'),
+  authPassword: acct('P34 P406 P506 P606 P1706 P1806', 'same', 'account.N.sip.subscriber.password', undefined, true),
+  displayName: acct('P3 P407 P507 P607 P1707 P1807', 'same', 'account.N.sip.subscriber.name'),
+  localSipPort: acct('P40 P413 P513 P613 P1713 P1813', 'same', 'account.N.sip.localPort'),
+  sipTransport: acct('P130 P448 P548 P648 P1748 P1848', 'same', 'account.N.sip.transport', { '0': 'UDP', '1': 'TCP', '2': 'TlsOrTcp' }),
+  srtpMode: acct('P183 P443 P543 P643 P1743 P1843', 'same', 'account.N.audio.srtpMode',
+    { '0': 'Disabled', '1': 'EnabledButNotForced', '2': 'EnabledAndForced', '3': 'Optional' }),
+  acceptProxyOnly: acct('P2347 P2447 P2547 P2647 P2747 P2847', 'same', 'account.N.sip.validate.incomingServer', YES_NO),
+  checkUserId: acct('P258 P449 P549 P649 P1749 P1849', 'same', 'account.N.sip.validate.userIdforInvite', YES_NO),
+  authIncomingInvite: acct('P2346 P2446 P2546 P2646 P2746 P2846', 'same', 'account.N.sip.authenticateIncomingInvite', YES_NO),
+  rejectAnonymous: acct('P129 P446 P546 P646 P1746 P1846', 'same', 'account.N.call.rejectAnonymousCall', YES_NO),
+  autoAnswer: acct('P90 P425 P525 P625 P1725 P1825', 'same', 'account.N.call.autoAnswer', YES_NO),
+  callInfoAutoAnswer: acct('P298 P438 P538 P638 P1738 P1838', 'same', 'account.N.intercom.allowAutoAnswer', YES_NO),
+  /** GXP21xx templates have no such setting */
+  allowSipReset: { scope: 'account', p: { gxp: [], grp: ['P26015', 'P26115', 'P26215', 'P26315'] }, alias: 'account.N.sip.allowSipReset', words: YES_NO },
+
+  adminPassword: { scope: 'global', p: 'P2', series: BOTH, alias: 'users.admin.password', secret: true },
+  configServerPath: { scope: 'global', p: 'P237', series: BOTH, alias: 'provisioning.config.serverPath' },
+  upgradeVia: { scope: 'global', p: 'P212', series: BOTH, alias: 'provisioning.config.protocol', words: { '0': 'TFTP', '1': 'HTTP', '2': 'HTTPS' } },
+  provUsername: { scope: 'global', p: 'P1360', series: BOTH, alias: 'provisioning.config.username' },
+  provPassword: { scope: 'global', p: 'P1361', series: BOTH, alias: 'provisioning.config.password', secret: true },
+  disableDirectIpCall: { scope: 'global', p: 'P1310', series: BOTH, alias: 'call.ipcall.enable', words: INVERTED_YES_NO },
+  webAccessMode: { scope: 'global', p: 'P1650', series: BOTH, alias: 'security.webAccessMode', words: { '0': 'HTTPS', '1': 'HTTP', '2': 'Disabled', '3': 'Both' } },
+  snmpEnable: { scope: 'global', p: 'P21896', series: ['grp'], alias: 'network.snmp.enable', words: YES_NO },
+} as const satisfies Record<string, GsParam>;
+
+export type ParamName = keyof typeof PARAMS;

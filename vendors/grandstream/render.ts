@@ -1,0 +1,37 @@
+/** compile → settings, render → gs_provision XML, read → key/value map. Pure and deterministic. */
+import { compileRuleTable, renderCompiled } from '../_shared/compile.js';
+import { parseGsProvision, serializeGsProvision } from '../_shared/gs-provision-xml.js';
+import type { Compiled, CompileInput, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
+import { baseSettings } from './base.js';
+import { familyFor } from './families.js';
+import { ruleTable } from './keys.js';
+import { requireModel } from './models.js';
+
+export const CONTENT_TYPE = 'application/xml; charset=utf-8';
+
+export function compile(input: CompileInput): Compiled {
+  const model = requireModel(input.model);
+  const family = familyFor(model, input.firmware);
+  const ctx = { model, family, device: input.device };
+  const rules = compileRuleTable(input.policy, ruleTable(ctx), (rule) => `no verified Grandstream parameter for ${rule}`);
+  const base = input.device ? baseSettings({ ...ctx, device: input.device }, input.policy) : [];
+  return { family: { id: family.id, guessed: family.guessed }, base, rules };
+}
+
+export function render(input: RenderInput): RenderedFile {
+  const { file } = input;
+  if (file.kind === 'device' && !input.device) throw new Error(`device file ${file.name} needs a device`);
+  if (file.kind === 'device' && file.mac && input.device && file.mac !== input.device.mac) {
+    throw new Error(`device file ${file.name} does not belong to ${input.device.mac}`);
+  }
+  // shared files never see the device, even if a caller passes one
+  const compiled = compile(file.secret ? input : { ...input, device: undefined });
+  const format = familyFor(requireModel(input.model), input.firmware).format;
+  // the phone rejects a file whose <mac> does not match its own, so only the device file names one
+  const mac = file.kind === 'device' ? input.device!.mac : undefined;
+  return renderCompiled(compiled, file, (settings) => serializeGsProvision(format, settings, mac), CONTENT_TYPE);
+}
+
+export function read(body: string): Map<string, string> {
+  return parseGsProvision(body).values;
+}

@@ -1,0 +1,19 @@
+/** Poly (Polycom) SoundPoint IP, VVX and Trio: attribute-XML provisioning with a master config file. */
+import type { VendorAdapter } from '../../src/model/vendor-contract.js';
+import { bootSequence } from './files.js';
+import { identifyObservation, identifyRequest } from './identify.js';
+import { MODELS, OUIS } from './models.js';
+import { compile, read, render } from './render.js';
+
+export const polycom: VendorAdapter = {
+  id: 'polycom',
+  displayName: 'Poly (Polycom)',
+  models: MODELS,
+  ouis: OUIS,
+  identifyRequest,
+  identifyObservation,
+  bootSequence,
+  compile,
+  render,
+  read,
+};

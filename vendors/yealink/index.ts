@@ -1,0 +1,20 @@
+/** The Yealink adapter: SIP-T19P E2 … T5x desk phones, firmware V7x to V8x. */
+import type { VendorAdapter } from '../../src/model/vendor-contract.js';
+import { parseKeyValue } from '../_shared/key-value-cfg.js';
+import { bootSequence } from './files.js';
+import { identifyObservation, identifyRequest, OUIS } from './identify.js';
+import { MODELS } from './models.js';
+import { compile, render } from './render.js';
+
+export const yealink: VendorAdapter = {
+  id: 'yealink',
+  displayName: 'Yealink',
+  models: MODELS,
+  ouis: OUIS,
+  identifyRequest,
+  identifyObservation,
+  bootSequence,
+  compile,
+  render,
+  read: parseKeyValue,
+};

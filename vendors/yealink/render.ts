@@ -1,0 +1,66 @@
+/** Compile the rule table for a model/firmware/device and render Yealink boot and CFG files. Pure. */
+import type { Compiled, CompileInput, FileRef, FirmwareFamily, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
+import { compileRuleTable, renderCompiled } from '../_shared/compile.js';
+import { KV_HEADER, serializeKeyValue } from '../_shared/key-value-cfg.js';
+import { baseSettings } from './base.js';
+import { familyOf } from './families.js';
+import { COMMON_BOOT, commonCfgName, macCfgName } from './files.js';
+import { ruleTable, unsupportedReason } from './keys.js';
+import { findModel, MODELS } from './models.js';
+
+const CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+export function compile(input: CompileInput): Compiled {
+  const family = familyOf(input.firmware);
+  const model = findModel(input.model);
+  const { device, policy } = input;
+  const tooHigh = model && device?.lines.find((l) => l.index < 1 || l.index > model.accounts);
+  if (tooHigh) throw new Error(`line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`);
+  const table = ruleTable({ family: family.id, ...(model ? { modelAccounts: model.accounts } : {}), ...(device ? { device } : {}) });
+  return {
+    family,
+    base: device ? baseSettings(family.id, device, { transportFromRule: policy['sip-tls-srtp'].enabled }) : [],
+    rules: compileRuleTable(policy, table, unsupportedReason),
+  };
+}
+
+export function render(input: RenderInput): RenderedFile {
+  const { file } = input;
+  const family = familyOf(input.firmware);
+  switch (file.kind) {
+    case 'boot':
+      return { body: bootBody(file, input.model), contentType: CONTENT_TYPE, family, applied: [], unsupported: [] };
+    case 'common': {
+      // a shared file never sees the device, even if the caller passed one
+      const compiled = compile({ model: input.model, firmware: input.firmware, policy: input.policy });
+      return renderCompiled(compiled, file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
+    }
+    case 'device': {
+      const { device } = input;
+      if (!device) throw new Error(`${file.name} needs a device to render`);
+      if (file.mac && file.mac !== device.mac) throw new Error(`${file.name} does not belong to device ${device.mac}`);
+      return renderCompiled(compile(input), file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
+    }
+    default:
+      throw new Error(`Yealink phones are not served ${file.kind} files (${file.name})`);
+  }
+}
+
+function header(file: FileRef, model: string, family: FirmwareFamily): string {
+  const guessed = family.guessed ? ', firmware unknown: newest family assumed' : '';
+  return `ghostguard ${file.name} for ${file.model ?? model}, firmware family ${family.id}${guessed}`;
+}
+
+/** The common boot file maps every model to its common CFG; a MAC boot file names the two CFG files of one phone. */
+function bootBody(file: FileRef, model: string): string {
+  const lines = [KV_HEADER];
+  if (file.name === COMMON_BOOT) {
+    for (const m of MODELS) lines.push(`[${m.id}]include:config "${commonCfgName(m.code)}"`);
+  } else {
+    if (!file.mac) throw new Error(`${file.name} is not a Yealink boot file`);
+    const known = findModel(model);
+    if (known) lines.push(`include:config "${commonCfgName(known.code)}"`);
+    lines.push(`include:config "${macCfgName(file.mac)}"`);
+  }
+  return lines.join('\n') + '\n';
+}
