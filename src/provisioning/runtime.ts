@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   logger?: boolean;
   /** override the config's data directory (tests) */
   dataDir?: string;
+  /** milliseconds since the epoch; injected by tests that need nonces to expire */
+  clock?: () => number;
 }
 
 export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
@@ -42,7 +44,7 @@ export class Runtime {
     readonly guard: AbuseGuard,
   ) {
     const settings = config.inventory.config.server;
-    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: new NonceAuthority(), renderer: new RenderService() };
+    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: new NonceAuthority(undefined, options.clock), renderer: new RenderService(), now: options.clock && (() => new Date(options.clock!())) };
     const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });
@@ -69,7 +71,7 @@ export class Runtime {
     });
     const settings = { ...source.inventory.config.server, dataDir };
     const tls = await loadTls(settings);
-    const runtime = new Runtime(source, store, events, tls, options, new AbuseGuard(options.limits ?? DEFAULT_LIMITS));
+    const runtime = new Runtime(source, store, events, tls, options, new AbuseGuard(options.limits ?? DEFAULT_LIMITS, options.clock));
     runtime.onInventoryChange();
     return runtime;
   }

@@ -47,8 +47,8 @@ export function writeTempConfig(yaml: string): { dir: string; path: string } {
   return { dir, path };
 }
 
-export async function startRuntime(yaml: string, limits?: AbuseLimits): Promise<{ runtime: Runtime; dir: string; path: string }> {
+export async function startRuntime(yaml: string, limits?: AbuseLimits, clock?: () => number): Promise<{ runtime: Runtime; dir: string; path: string }> {
   const { dir, path } = writeTempConfig(yaml);
-  const runtime = await Runtime.create({ configPath: path, vendors: VENDORS, dataDir: join(dir, 'data'), env: {}, limits });
+  const runtime = await Runtime.create({ configPath: path, vendors: VENDORS, dataDir: join(dir, 'data'), env: {}, limits, clock });
   return { runtime, dir, path };
 }

@@ -27,7 +27,9 @@ function requestLevel(path: YealinkPath, agent: YealinkAgent | undefined): Ident
   const { file } = path;
   if (agent?.firmware) {
     if (file.mac && agent.mac) return file.mac === agent.mac ? IDENTIFY_LEVELS.exact : IDENTIFY_LEVELS.model;
-    if (path.code !== undefined && findModel(agent.model) && findModel(agent.model)!.code !== path.code) return IDENTIFY_LEVELS.model;
+    const uaCode = findModel(agent.model)?.code;
+    // a phone asking for another model's common file is odd enough not to be called exact
+    if (path.code !== undefined && uaCode !== undefined && uaCode !== path.code) return IDENTIFY_LEVELS.model;
     return path.unambiguous ? IDENTIFY_LEVELS.exact : IDENTIFY_LEVELS.model;
   }
   if (agent || path.unambiguous) return IDENTIFY_LEVELS.vendor;

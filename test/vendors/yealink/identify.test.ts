@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { yealink } from '../../../vendors/yealink/index.js';
 import { parseUserAgent } from '../../../vendors/yealink/user-agent.js';
+import { parseMac } from '../../../src/model/mac.js';
 import { IDENTIFY_LEVELS, type Observation } from '../../../src/model/vendor-contract.js';
 
 interface Fixtures {
@@ -93,10 +94,10 @@ describe('yealink request identification', () => {
   });
 
   it('asks for lowercase names in the boot sequence', () => {
-    const seq = yealink.bootSequence('0015654aa937' as never, 'T46G', '28.81.0.110');
+    const seq = yealink.bootSequence(parseMac('0015654aa937')!, 'T46G', '28.81.0.110');
     expect(seq.map((s) => s.fileName)).toEqual(['0015654aa937.boot', 'y000000000028.cfg', '0015654aa937.cfg']);
     expect(seq[0]!.userAgent).toBe('Yealink SIP-T46G 28.81.0.110 00:15:65:4a:a9:37');
-    expect(yealink.bootSequence('0015654aa937' as never, 'T46G', '28.72.0.1').map((s) => s.fileName)).toEqual(['y000000000028.cfg', '0015654aa937.cfg']);
+    expect(yealink.bootSequence(parseMac('0015654aa937')!, 'T46G', '28.72.0.1').map((s) => s.fileName)).toEqual(['y000000000028.cfg', '0015654aa937.cfg']);
   });
 });
 
@@ -109,7 +110,7 @@ describe('yealink observation identification', () => {
   });
 
   it('treats the OUI alone as weak and other devices as none', () => {
-    expect(yealink.identifyObservation({ mac: '805ec0123456' as never }).level).toBe(IDENTIFY_LEVELS.weak);
+    expect(yealink.identifyObservation({ mac: parseMac('805ec0123456')! }).level).toBe(IDENTIFY_LEVELS.weak);
     expect(yealink.identifyObservation({ httpServer: 'lighttpd/1.4.59', httpTitle: 'Grandstream Device Configuration' }).level).toBe(IDENTIFY_LEVELS.none);
     expect(yealink.identifyObservation({ httpBody: '{"phoneName":"Kitchen","firmware":"1.2.3.4"}' }).level).toBe(IDENTIFY_LEVELS.none);
   });

@@ -1,0 +1,97 @@
+/** Shared vocabulary of the emulated phone lab: who a phone is, and the behaviour its applied settings produce. */
+import type { Mac } from '../model/mac.js';
+
+export type LabVendorId = 'yealink' | 'polycom' | 'grandstream';
+
+export const LAB_VENDORS: readonly LabVendorId[] = ['yealink', 'polycom', 'grandstream'];
+
+export interface PhoneIdentity {
+  vendor: LabVendorId;
+  model: string;
+  firmware: string;
+  mac: Mac;
+}
+
+/** Polycom `voIpProt.SIP.requestValidation.x.method` (vendor-facts 2.3); `all` is read as `both`. */
+export type RequestValidationMode = 'source' | 'digest' | 'both';
+
+/** One SIP port the phone listens on, with the account that owns it (Grandstream: one per active account). */
+export interface SipListener {
+  account: number;
+  port: number;
+  /** Yealink trust control / Grandstream "accept incoming SIP from proxy only": non-trusted sources are silently dropped */
+  trustedOnly: boolean;
+}
+
+/** The behavioural switches the emulator derives from the vendor's own keys (behaviour/<vendor>.ts). */
+export interface PhoneBehaviour {
+  /** trusted-only on the first (account 1) listener */
+  trustedOnly: boolean;
+  /** registrar / outbound-proxy addresses found in the applied registration keys (port stripped) */
+  trustedSources: string[];
+  /** an INVITE from a non-trusted source (a call to the phone's IP) rings */
+  directIpCalls: boolean;
+  /** Polycom request validation configured for INVITE */
+  polycomRequestValidation?: RequestValidationMode;
+  /** every validated SIP method (Polycom), upper case → mode */
+  requestValidation: Readonly<Record<string, RequestValidationMode>>;
+  /** answers every INVITE with 200 OK */
+  autoAnswer: boolean;
+  /** answers an INVITE carrying an intercom/auto-answer hint (Alert-Info / Call-Info answer-after) */
+  intercomAutoAnswer: boolean;
+  /** an INVITE from an anonymous caller gets 433 */
+  rejectAnonymous: boolean;
+  /** Grandstream "check SIP user ID for incoming INVITE": the Request-URI user must be one of the account users */
+  checkUserId: boolean;
+  /** Grandstream "authenticate incoming INVITE": challenge with the account's credentials */
+  inviteDigest: boolean;
+  /** SIP credentials per account user, for digest challenges (never logged) */
+  sipCredentials: { username: string; password: string }[];
+  /** account users (Request-URI users the phone answers to) */
+  accountUsers: string[];
+  adminUser: string;
+  adminPassword: string;
+  /** true when the factory admin password is still in force */
+  defaultAdminPassword: boolean;
+  /** the web UI is HTTPS only (plain HTTP off); reported, not enforced */
+  webHttps: boolean;
+  snmpEnabled: boolean;
+  snmpCommunity: string;
+  /** managers allowed to query SNMP; empty = any */
+  snmpManagers: string[];
+  /** SNMP port from the settings, when the vendor has one */
+  snmpPort?: number;
+  /** account 1 SIP port */
+  sipPort: number;
+  sipListeners: SipListener[];
+  accountsActive: number;
+  provisioningCredentials?: { username: string; password: string };
+  /** Polycom REST API answers (UCS ≥ 5.4 and apps.restapi.enabled) */
+  restApi?: boolean;
+  /** Yealink `features.action_uri_limit_ip` when set: the Action URI accepts only these sources */
+  actionUriAllow?: string[];
+}
+
+/** What a vendor profile needs to know about the phone beyond its settings. */
+export interface ProfileContext {
+  model: string;
+  firmware: string;
+  /** number of SIP accounts of the model */
+  accounts: number;
+  /** factory admin password override (Grandstream GRP sticker password, tests) */
+  factoryAdminPassword?: string;
+}
+
+/** One vendor as the lab emulates it: factory defaults, key → behaviour mapping, wire strings. */
+export interface VendorProfile {
+  readonly id: LabVendorId;
+  /** the vendor's own keys with their factory values */
+  factoryDefaults(ctx: ProfileContext): Map<string, string>;
+  /** the key and value the firmware stores for a key/value read from a file; undefined = leave unchanged */
+  normalize(key: string, value: string, ctx: ProfileContext): [string, string] | undefined;
+  behaviour(settings: ReadonlyMap<string, string>, ctx: ProfileContext): PhoneBehaviour;
+  /** SIP header name and value the phone identifies itself with in responses */
+  sipAgent(ctx: ProfileContext): { header: 'User-Agent' | 'Server'; value: string };
+  /** keys never returned by a management API */
+  isSecretKey(key: string): boolean;
+}
