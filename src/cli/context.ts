@@ -33,8 +33,8 @@ export function openOffline(configOption: string | undefined, io: CliIo): Offlin
   const { config, issues } = readConfig(path, catalogue);
   if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
   const dataDir = dataDirOf(config.server.dataDir, io);
-  const store = new SqliteStore(join(dataDir, 'state.sqlite'));
   const masterKey = loadMasterKey(dataDir);
+  const store = new SqliteStore(join(dataDir, 'state.sqlite'));
   const inventory = new Inventory(config, {
     masterKey,
     env: io.env,

@@ -45,6 +45,8 @@ export interface PhoneBehaviour {
   checkUserId: boolean;
   /** Grandstream "authenticate incoming INVITE": challenge with the account's credentials */
   inviteDigest: boolean;
+  /** realm of the phone's own SIP digest challenges */
+  sipRealm: string;
   /** SIP credentials per account user, for digest challenges (never logged) */
   sipCredentials: { username: string; password: string }[];
   /** account users (Request-URI users the phone answers to) */
@@ -87,8 +89,8 @@ export interface VendorProfile {
   readonly id: LabVendorId;
   /** the vendor's own keys with their factory values */
   factoryDefaults(ctx: ProfileContext): Map<string, string>;
-  /** the key and value the firmware stores for a key/value read from a file; undefined = leave unchanged */
-  normalize(key: string, value: string, ctx: ProfileContext): [string, string] | undefined;
+  /** the key and value the firmware stores for a key/value read from a file: undefined = leave unchanged, value null = back to factory */
+  normalize(key: string, value: string, ctx: ProfileContext): [string, string | null] | undefined;
   behaviour(settings: ReadonlyMap<string, string>, ctx: ProfileContext): PhoneBehaviour;
   /** SIP header name and value the phone identifies itself with in responses */
   sipAgent(ctx: ProfileContext): { header: 'User-Agent' | 'Server'; value: string };

@@ -11,6 +11,12 @@ export function flag(settings: Settings, key: string, fallback: boolean): boolea
   return fallback;
 }
 
+/** the flag of the first key that is present and non-empty */
+export function flagOf(settings: Settings, keys: readonly string[], fallback: boolean): boolean {
+  const key = keys.find((k) => (settings.get(k) ?? '').trim() !== '');
+  return key === undefined ? fallback : flag(settings, key, fallback);
+}
+
 /** first key that is present and non-empty */
 export function first(settings: Settings, keys: readonly string[]): string | undefined {
   for (const key of keys) {
