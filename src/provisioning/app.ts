@@ -38,7 +38,6 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
   const app = Fastify({
     logger: options.logger ? { redact: ['req.headers.authorization'] } : false,
     bodyLimit: UPLOAD_LIMIT,
-    maxParamLength: 256,
     return503OnClosing: true,
     ...(options.https ? { https: options.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;

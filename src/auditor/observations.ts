@@ -1,0 +1,79 @@
+/** What the probes saw. Timeouts, refusals and garbage are results, never exceptions. */
+import type { Mac } from '../model/mac.js';
+
+export type SipOutcome = 'answered' | 'closed' | 'timeout' | 'malformed' | 'error';
+
+export interface SipProbeResult {
+  kind: 'sip';
+  method: 'OPTIONS' | 'INVITE';
+  port: number;
+  outcome: SipOutcome;
+  /** final status (or the provisional that ended an INVITE probe) */
+  status?: number;
+  reason?: string;
+  /** provisional statuses seen before the final answer */
+  provisional?: number[];
+  userAgent?: string;
+  server?: string;
+  /** INVITE probe: what the auditor did to end the transaction */
+  ended?: 'ack' | 'cancel' | 'bye' | 'none';
+  attempts: number;
+  /** one line, human-readable, already sanitized */
+  detail: string;
+}
+
+export type HttpOutcome = 'answered' | 'closed' | 'timeout' | 'error';
+
+export interface HttpProbeResult {
+  kind: 'http';
+  scheme: 'http' | 'https';
+  port: number;
+  path: string;
+  outcome: HttpOutcome;
+  status?: number;
+  server?: string;
+  title?: string;
+  location?: string;
+  /** the first bytes of the body (bounded), for identification */
+  body?: string;
+  /** the body was larger than the cap; reading stopped */
+  truncated?: boolean;
+  detail: string;
+}
+
+export type SnmpOutcome = 'answered' | 'timeout' | 'malformed' | 'closed' | 'error';
+
+export interface SnmpProbeResult {
+  kind: 'snmp';
+  port: number;
+  /** the community that drew an answer; non-default communities are shown masked in reports */
+  community?: string;
+  outcome: SnmpOutcome;
+  sysDescr?: string;
+  sysObjectId?: string;
+  detail: string;
+}
+
+export interface MacObservation {
+  mac: Mac;
+  source: 'neighbour-table' | 'sip-user-agent' | 'management-api' | 'fetch-history';
+}
+
+export interface HostObservations {
+  host: string;
+  /** hostname the operator gave, if any */
+  label?: string;
+  sip: SipProbeResult[];
+  invite?: SipProbeResult;
+  http: HttpProbeResult[];
+  snmp: SnmpProbeResult[];
+  mac?: MacObservation;
+}
+
+/** Something answered: a host worth reporting. Refused ports on a live host and silence are not enough. */
+export function isResponsive(obs: HostObservations): boolean {
+  const sip = obs.sip.some((r) => r.outcome === 'answered' || r.outcome === 'malformed');
+  const http = obs.http.some((r) => r.outcome === 'answered' || r.outcome === 'timeout');
+  const snmp = obs.snmp.some((r) => r.outcome === 'answered' || r.outcome === 'malformed');
+  return sip || http || snmp || (obs.invite?.outcome === 'answered');
+}
