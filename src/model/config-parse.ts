@@ -53,7 +53,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
 
 function parseServer(r: YamlReader): ServerSettings {
   const p: Path = ['server'];
-  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'enrolmentWindowHours', 'pinSource']);
+  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'pinSource']);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
   str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
@@ -80,9 +80,27 @@ function parseServer(r: YamlReader): ServerSettings {
     const key = r.string([...p, 'tls', 'key'], true);
     if (cert && key) s.tls = { cert, key };
   }
+  const limits = parseRateLimits(r, [...p, 'rateLimits']);
+  if (limits) s.rateLimits = limits;
   if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');
   else if (!s.publicUrl.endsWith('/')) s.publicUrl += '/';
   return s;
+}
+
+function parseRateLimits(r: YamlReader, p: Path): ServerSettings['rateLimits'] {
+  if (r.value(p) === undefined) return undefined;
+  r.unknownKeys(p, ['perAddress', 'perSubnet']);
+  const out: NonNullable<ServerSettings['rateLimits']> = {};
+  for (const scope of ['perAddress', 'perSubnet'] as const) {
+    if (r.value([...p, scope]) === undefined) continue;
+    r.unknownKeys([...p, scope], ['burst', 'perSecond']);
+    const burst = r.value([...p, scope, 'burst']);
+    const perSecond = r.value([...p, scope, 'perSecond']);
+    if (typeof burst !== 'number' || burst < 1) r.report([...p, scope, 'burst'], 'must be a positive number');
+    else if (typeof perSecond !== 'number' || perSecond <= 0) r.report([...p, scope, 'perSecond'], 'must be a positive number');
+    else out[scope] = { burst, perSecond };
+  }
+  return out;
 }
 
 function parseSite(r: YamlReader, name: string): Site {

@@ -69,6 +69,13 @@ export interface ServerSettings {
   plainPort?: number;
   enrolmentWindowHours: number;
   pinSource: 'none' | 'address' | 'subnet';
+  /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
+  rateLimits?: { perAddress?: RateSpec; perSubnet?: RateSpec };
+}
+
+export interface RateSpec {
+  burst: number;
+  perSecond: number;
 }
 
 export interface FleetConfig {

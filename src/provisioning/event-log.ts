@@ -1,5 +1,5 @@
 /** Security events: one structured record per decision, to SQLite and a JSON-lines file, never carrying a secret. */
-import { appendFileSync } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import type { SecurityEvent, SecurityReason, EventSeverity, Store } from '../store/store.js';
 
 const SEVERITY: Record<SecurityReason, EventSeverity> = {
@@ -15,8 +15,15 @@ export type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { severity?: E
 
 export class EventLog {
   private secrets: string[] = [];
+  private readonly file?: WriteStream;
 
-  constructor(private readonly store: Store, private readonly jsonlPath?: string, private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly store: Store, jsonlPath?: string, private readonly now: () => Date = () => new Date()) {
+    if (jsonlPath) this.file = createWriteStream(jsonlPath, { flags: 'a', mode: 0o600 });
+  }
+
+  close(): Promise<void> {
+    return new Promise((done) => (this.file ? this.file.end(done) : done()));
+  }
 
   /** Secrets to scrub from any free text that reaches an event (defence in depth: callers never pass them). */
   setSecrets(secrets: readonly string[]): void {
@@ -34,7 +41,7 @@ export class EventLog {
       ...(input.detail ? { detail: this.scrub(input.detail.slice(0, 500)) } : {}),
     };
     this.store.recordEvent(event);
-    if (this.jsonlPath) appendFileSync(this.jsonlPath, JSON.stringify(event) + '\n');
+    this.file?.write(JSON.stringify(event) + '\n');
     return event;
   }
 

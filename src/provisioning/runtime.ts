@@ -71,7 +71,9 @@ export class Runtime {
     });
     const settings = { ...source.inventory.config.server, dataDir };
     const tls = await loadTls(settings);
-    const runtime = new Runtime(source, store, events, tls, options, new AbuseGuard(options.limits ?? DEFAULT_LIMITS, options.clock));
+    const configured = settings.rateLimits ?? {};
+    const limits = options.limits ?? { ...DEFAULT_LIMITS, ...configured };
+    const runtime = new Runtime(source, store, events, tls, options, new AbuseGuard(limits, options.clock));
     runtime.onInventoryChange();
     return runtime;
   }
@@ -97,6 +99,7 @@ export class Runtime {
     this.config.close();
     await this.app.close();
     await this.plainApp?.close();
+    await this.events.close();
     this.store.close();
   }
 }

@@ -4,9 +4,17 @@ import type { Mac } from '../model/mac.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
 import { SCHEMA } from './sqlite-schema.js';
 
+/** Fetch and event records are written behind, in one transaction per batch: a boot storm must not wait on fsync. */
+const FLUSH_MS = 50;
+const FLUSH_AT = 1000;
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
+  private pendingFetches: FetchRecord[] = [];
+  private pendingEvents: SecurityEvent[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private readonly writeBatch: () => void;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -33,29 +41,54 @@ export class SqliteStore implements Store {
       insertOverride: p('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES (?, ?, ?, ?, ?)'),
       overrides: p('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = ? ORDER BY id DESC'),
     };
+    this.writeBatch = this.db.transaction(() => {
+      for (const f of this.pendingFetches) this.stmts.insertFetch.run(f);
+      for (const e of this.pendingEvents) this.stmts.insertEvent.run({ source: null, mac: null, file: null, detail: null, ...e });
+    });
+  }
+
+  /** Writes everything queued; reads call it first so callers always see their own writes. */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingFetches.length === 0 && this.pendingEvents.length === 0) return;
+    this.writeBatch();
+    this.pendingFetches = [];
+    this.pendingEvents = [];
+  }
+
+  private queued(): void {
+    if (this.pendingFetches.length + this.pendingEvents.length >= FLUSH_AT) this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   get database(): Database.Database {
+    this.flush();
     return this.db;
   }
 
   recordFetch(fetch: FetchRecord): void {
-    this.stmts.insertFetch.run(fetch);
+    this.pendingFetches.push(fetch);
+    this.queued();
   }
 
   fetchHistory(mac: Mac, limit = 50): FetchRecord[] {
+    this.flush();
     return this.stmts.history.all(mac, limit) as FetchRecord[];
   }
 
   lastFetchBySource(source: string): FetchRecord | undefined {
+    this.flush();
     return this.stmts.bySource.get(source) as FetchRecord | undefined;
   }
 
   recordEvent(event: SecurityEvent): void {
-    this.stmts.insertEvent.run({ source: null, mac: null, file: null, detail: null, ...event });
+    this.pendingEvents.push(event);
+    this.queued();
   }
 
   events(filter: { reason?: SecurityReason; mac?: string; limit?: number } = {}): SecurityEvent[] {
+    this.flush();
     const rows = this.stmts.events.all({ reason: filter.reason ?? null, mac: filter.mac ?? null, limit: filter.limit ?? 1000 }) as Record<string, unknown>[];
     return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null))) as unknown as SecurityEvent[];
   }
@@ -100,6 +133,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    this.flush();
     this.db.close();
   }
 }

@@ -30,13 +30,15 @@ beforeAll(async () => {
   expect(secrets.length).toBeGreaterThan(8);
 });
 afterAll(async () => {
-  // Every byte the server wrote about this whole suite: events (JSON lines + SQLite) and fetch history.
-  const written = [
-    readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8'),
+  // Every byte the server wrote about this whole suite: events (SQLite + JSON lines) and fetch history.
+  const fromDb = [
     JSON.stringify(runtime.store.events({ limit: 1_000_000 })),
     JSON.stringify(runtime.store.database.prepare('SELECT * FROM fetches').all()),
-  ].join('\n');
+  ];
   await runtime.close();
+  const jsonl = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8');
+  expect(jsonl.split('\n').length).toBeGreaterThan(2_000);
+  const written = [...fromDb, jsonl].join('\n');
   for (const secret of secrets) expect(written.includes(secret), 'a secret reached the logs').toBe(false);
 });
 
