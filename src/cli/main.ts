@@ -28,6 +28,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   cfg(program.command('serve').description('run the provisioning server'))
     .option('--host <address>', 'listen address').option('--port <n>', 'listen port', int)
     .option('--duration <seconds>', 'stop after this many seconds', int).option('--log', 'request log on stdout')
+    .option('--workers <n>', 'server processes sharing the listener (default 1)', int)
     .action((o) => run(() => serveCommand(o, io))());
   cfg(program.command('validate').description('check the configuration; exit 1 on any problem')).option('--json', 'machine-readable output')
     .action((o) => run(() => validateCommand(o, io))());
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   cfg(program.command('rotate [mac]').description('rotate provisioning credentials of a device or a site'))
     .option('--site <site>', 'every device of a site').option('--sip', 'also rotate generated SIP passwords')
     .action((mac, o) => run(() => rotateCommand(mac, o, io))());
+  cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers')).option('--site <site>', 'the site').option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables').option('--chain <chain>', 'forward (gateway in front of the phones) | input', 'forward').option('--phones <cidrs>', 'comma-separated phone networks (default: any destination)').option('--rate <pps>', 'trusted SIP packets per second (default 200)', int).option('--output <file>', 'write to a file instead of stdout').action((o) => run(async () => (await import('./commands/edge.js')).edgeCommand(o, io))());
   return program;
 }
 

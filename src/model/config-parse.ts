@@ -89,8 +89,15 @@ function parseServer(r: YamlReader): ServerSettings {
 
 function parseRateLimits(r: YamlReader, p: Path): ServerSettings['rateLimits'] {
   if (r.value(p) === undefined) return undefined;
-  r.unknownKeys(p, ['perAddress', 'perSubnet']);
+  const counts = ['addressChallenges', 'subnetChallenges', 'addressFailures', 'subnetFailures'] as const;
+  r.unknownKeys(p, ['perAddress', 'perSubnet', ...counts]);
   const out: NonNullable<ServerSettings['rateLimits']> = {};
+  for (const key of counts) {
+    const v = r.value([...p, key]);
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) r.report([...p, key], 'must be a positive whole number');
+    else out[key] = v;
+  }
   for (const scope of ['perAddress', 'perSubnet'] as const) {
     if (r.value([...p, scope]) === undefined) continue;
     r.unknownKeys([...p, scope], ['burst', 'perSecond']);

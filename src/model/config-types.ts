@@ -70,7 +70,16 @@ export interface ServerSettings {
   enrolmentWindowHours: number;
   pinSource: 'none' | 'address' | 'subnet';
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
-  rateLimits?: { perAddress?: RateSpec; perSubnet?: RateSpec };
+  rateLimits?: {
+    perAddress?: RateSpec;
+    perSubnet?: RateSpec;
+    /** requests without credentials for secret files tolerated per 10 minutes before a ban (paid back on authentication) */
+    addressChallenges?: number;
+    subnetChallenges?: number;
+    /** wrong credentials tolerated per 10 minutes before a ban */
+    addressFailures?: number;
+    subnetFailures?: number;
+  };
 }
 
 export interface RateSpec {

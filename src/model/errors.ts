@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   GG_ERR_TARGET_FORBIDDEN: 'the audit target is outside the allowed ranges',
   GG_ERR_STORE: 'the state database failed',
   GG_ERR_TLS: 'the TLS certificate or key could not be read',
+  GG_ERR_TRACE_MALFORMED: 'the capture file is truncated or malformed',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

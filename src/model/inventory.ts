@@ -13,9 +13,24 @@ export interface InventoryOptions {
   sipGeneration: (mac: Mac) => number;
 }
 
+const MEMO_LIMIT = 50_000;
+
+/** Bounded memo: derived secrets and policies are pure functions of their key, but attackers choose MACs. */
+function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const value = make();
+  if (map.size >= MEMO_LIMIT) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
+}
+
 export class Inventory {
   private readonly byMac = new Map<Mac, Device>();
   private readonly canaries: ReadonlySet<Mac>;
+  private readonly policies = new Map<string, ResolvedPolicy>();
+  private readonly derived = new Map<string, string>();
+  private readonly resolved = new Map<string, ResolvedDevice | undefined>();
 
   constructor(readonly config: FleetConfig, private readonly options: InventoryOptions, readonly version: number) {
     for (const d of config.devices) this.byMac.set(d.mac, d);
@@ -34,9 +49,9 @@ export class Inventory {
     return this.canaries.has(mac);
   }
 
-  policyFor(device: Pick<Device, 'model' | 'site' | 'policy'>): ResolvedPolicy {
-    const site = this.config.sites[device.site];
-    return resolvePolicy([this.config.fleetPolicy, site?.policy, this.config.modelPolicy[device.model], device.policy]);
+  policyFor(device: Pick<Device, 'model' | 'site' | 'policy'> & { mac?: Mac }): ResolvedPolicy {
+    const compute = () => resolvePolicy([this.config.fleetPolicy, this.config.sites[device.site]?.policy, this.config.modelPolicy[device.model], device.policy]);
+    return device.mac && this.byMac.get(device.mac) === device ? memo(this.policies, device.mac, compute) : compute();
   }
 
   /** Policy for files every phone of a model fetches: fleet and model layers only. */
@@ -45,7 +60,7 @@ export class Inventory {
   }
 
   provisioningPassword(mac: Mac, generation = this.options.credentialGeneration(mac)): string {
-    return deriveSecret(this.options.masterKey, `prov:${generation}`, mac);
+    return memo(this.derived, `${generation}|${mac}`, () => deriveSecret(this.options.masterKey, `prov:${generation}`, mac));
   }
 
   provisioningUsername(mac: Mac): string {
@@ -54,6 +69,12 @@ export class Inventory {
 
   /** Returns undefined when a referenced secret (env:NAME) is missing. */
   resolve(mac: Mac): ResolvedDevice | undefined {
+    if (!this.byMac.has(mac)) return undefined;
+    const key = `${mac}|${this.options.credentialGeneration(mac)}|${this.options.sipGeneration(mac)}`;
+    return memo(this.resolved, key, () => this.resolveFresh(mac));
+  }
+
+  private resolveFresh(mac: Mac): ResolvedDevice | undefined {
     const device = this.byMac.get(mac);
     const site = device && this.config.sites[device.site];
     if (!device || !site) return undefined;

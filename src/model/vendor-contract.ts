@@ -128,4 +128,10 @@ export interface VendorAdapter {
   render(input: RenderInput): RenderedFile;
   /** parse a config file (rendered, exported, uploaded) into key → value; throws on malformed input */
   read(body: string): Map<string, string>;
+  /**
+   * Optional, for the auditor: a compiled setting in the terms of the phone's read-back API (name and value), or
+   * undefined when the API has no name for it. Absent means the API uses the compiled names and values as they are.
+   * Grandstream: alias items (`account.1.sip.validate.incomingServer = Yes`) → P-values (`P2347 = 1`).
+   */
+  apiSetting?(setting: Setting): Setting | undefined;
 }

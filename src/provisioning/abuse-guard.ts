@@ -72,6 +72,14 @@ export class AbuseGuard {
     return a || s;
   }
 
+  /** A request that authenticated pays back the challenge it drew, so phones with credentials never add up to a ban. */
+  refund(address: string): void {
+    for (const key of [`challenge:a:${address}`, `challenge:s:${subnetOf(address)}`]) {
+      const f = this.failures.get(key);
+      if (f && f.count > 0) f.count--;
+    }
+  }
+
   banNow(address: string): void {
     this.ban(address, this.limits.canaryBanMs);
   }

@@ -120,6 +120,7 @@ class RequestHandler {
         deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name });
       }
     }
+    if (decision.method === 'digest') deps.guard.refund(source);
     if (decision.newCredentialsUsed) deps.store.confirmCredentials(mac);
     this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
     reply.header('cache-control', 'no-store');

@@ -45,11 +45,10 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
     const nonceState = nonces.check(digest.nonce);
     if (nonceState === 'invalid') return deny('bad-credentials', 'failure');
     if (nonceState === 'stale') return deny('stale-nonce', 'none', { stale: true });
-    const current = inventory.provisioningPassword(mac, creds.generation);
-    const previous = creds.previousGeneration === undefined ? undefined : inventory.provisioningPassword(mac, creds.previousGeneration);
     const userOk = digest.username === inventory.provisioningUsername(mac) && digest.realm === REALM && digest.uri === input.uri;
-    const matchesCurrent = verifyDigest(digest, current, input.method);
-    const matchesPrevious = previous !== undefined && verifyDigest(digest, previous, input.method);
+    const matchesCurrent = verifyDigest(digest, inventory.provisioningPassword(mac, creds.generation), input.method);
+    const matchesPrevious = !matchesCurrent && creds.previousGeneration !== undefined
+      && verifyDigest(digest, inventory.provisioningPassword(mac, creds.previousGeneration), input.method);
     if (!device) return deny('unknown-mac', 'failure');
     if (device.disabled) return deny('device-disabled', 'failure');
     if (!userOk || !(matchesCurrent || matchesPrevious)) return deny('bad-credentials', 'failure');

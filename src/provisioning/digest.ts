@@ -37,25 +37,31 @@ export function digestResponse(c: Omit<DigestCredentials, 'response'>, password:
   return c.qop ? md5(`${ha1}:${c.nonce}:${c.nc}:${c.cnonce}:${c.qop}:${ha2}`) : md5(`${ha1}:${c.nonce}:${ha2}`);
 }
 
+/**
+ * Nonces are `<time>.<issuer>.<random>.<signature>`. Server processes of one cluster share the key, so any of them
+ * accepts a nonce any of them issued; nonce-count replay tracking is per process, so with N workers a captured header
+ * could be replayed at most once per other worker within the nonce lifetime (TLS keeps headers from being captured).
+ */
 export class NonceAuthority {
   private readonly key: Buffer;
   private readonly lastCount = new Map<string, number>();
 
-  constructor(key: Buffer = randomBytes(32), private readonly now: () => number = Date.now) {
+  constructor(key: Buffer = randomBytes(32), private readonly now: () => number = Date.now, private readonly issuer = 'a') {
     this.key = key;
+    if (!/^[a-z0-9]+$/.test(issuer)) throw new Error('issuer must be lowercase alphanumeric');
   }
 
   issue(): string {
-    const body = `${this.now().toString(36)}.${randomBytes(9).toString('base64url')}`;
+    const body = `${this.now().toString(36)}.${this.issuer}.${randomBytes(9).toString('base64url')}`;
     return `${body}.${this.sign(body)}`;
   }
 
   check(nonce: string): NonceState {
     const parts = nonce.split('.');
-    if (parts.length !== 3) return 'invalid';
-    const body = `${parts[0]}.${parts[1]}`;
+    if (parts.length !== 4) return 'invalid';
+    const body = parts.slice(0, 3).join('.');
     const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(parts[2]!);
+    const given = Buffer.from(parts[3]!);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
     const issued = parseInt(parts[0]!, 36);
     return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';

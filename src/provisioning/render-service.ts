@@ -24,23 +24,35 @@ export interface RenderRequest {
   version: string;
 }
 
-const MAX_ENTRIES = 60_000;
-
+/** Least-recently-used cache bounded by bytes: a 20,000-phone fleet must not hold every rendered file forever. */
 export class RenderService {
   private readonly cache = new Map<string, ServedFile>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 48 * 1024 * 1024) {}
 
   render(req: RenderRequest): ServedFile {
     const key = `${req.version}|${req.vendor.id}|${req.file.name}|${req.model}|${req.firmware ?? ''}|${req.device?.mac ?? ''}`;
     const hit = this.cache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
     const served = this.renderFresh(req);
-    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, served);
+    this.bytes += served.body.length;
+    while (this.bytes > this.maxBytes && this.cache.size > 1) {
+      const [oldKey, old] = this.cache.entries().next().value!;
+      this.cache.delete(oldKey);
+      this.bytes -= old.body.length;
+    }
     return served;
   }
 
   clear(): void {
     this.cache.clear();
+    this.bytes = 0;
   }
 
   private renderFresh(req: RenderRequest): ServedFile {

@@ -1,4 +1,5 @@
 /** Composes the provisioning server from a config file: state, event log, guards, renderer, the fastify app(s). */
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +26,8 @@ export interface RuntimeOptions {
   dataDir?: string;
   /** milliseconds since the epoch; injected by tests that need nonces to expire */
   clock?: () => number;
+  /** this process's id among several serving the same data directory (cluster workers) */
+  workerId?: number;
 }
 
 export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
@@ -34,8 +37,10 @@ export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
 export class Runtime {
   readonly app: FastifyInstance;
   readonly plainApp?: FastifyInstance;
+  private readonly renderer = new RenderService();
 
   private constructor(
+    masterKey: Buffer,
     readonly config: ConfigSource,
     readonly store: SqliteStore,
     readonly events: EventLog,
@@ -44,7 +49,7 @@ export class Runtime {
     readonly guard: AbuseGuard,
   ) {
     const settings = config.inventory.config.server;
-    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: new NonceAuthority(undefined, options.clock), renderer: new RenderService(), now: options.clock && (() => new Date(options.clock!())) };
+    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`), renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())) };
     const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });
@@ -59,10 +64,11 @@ export class Runtime {
     mkdirSync(dataDir, { recursive: true });
     const store = new SqliteStore(join(dataDir, 'state.sqlite'));
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));
+    const masterKey = loadMasterKey(dataDir);
     let source: ConfigSource | undefined;
     source = new ConfigSource(options.configPath, {
       catalogue,
-      masterKey: loadMasterKey(dataDir),
+      masterKey,
       env,
       generations: { credential: (mac) => store.credentials(mac).generation, sip: (mac) => store.credentials(mac).sipGeneration },
     }, (result) => {
@@ -73,7 +79,7 @@ export class Runtime {
     const tls = await loadTls(settings);
     const configured = settings.rateLimits ?? {};
     const limits = options.limits ?? { ...DEFAULT_LIMITS, ...configured };
-    const runtime = new Runtime(source, store, events, tls, options, new AbuseGuard(limits, options.clock));
+    const runtime = new Runtime(masterKey, source, store, events, tls, options, new AbuseGuard(limits, options.clock));
     runtime.onInventoryChange();
     return runtime;
   }
@@ -86,6 +92,7 @@ export class Runtime {
       if (!this.store.enrolment(device.mac)) this.store.openEnrolment(device.mac, new Date(Date.now() + hours * 3600_000));
     }
     this.events.setSecrets(inventory.allSecrets());
+    this.renderer.clear();
   }
 
   async listen(host?: string, port?: number): Promise<string[]> {

@@ -7,6 +7,9 @@ import { SCHEMA } from './sqlite-schema.js';
 /** Fetch and event records are written behind, in one transaction per batch: a boot storm must not wait on fsync. */
 const FLUSH_MS = 50;
 const FLUSH_AT = 1000;
+/** Credential and enrolment reads are cached; another process's commit (e.g. `ghostguard rotate`) is noticed within this. */
+const EXTERNAL_CHECK_MS = 200;
+const CACHE_LIMIT = 100_000;
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -15,6 +18,10 @@ export class SqliteStore implements Store {
   private pendingEvents: SecurityEvent[] = [];
   private flushTimer?: NodeJS.Timeout;
   private readonly writeBatch: () => void;
+  private readonly credCache = new Map<string, CredentialState>();
+  private readonly enrolCache = new Map<string, Enrolment | null>();
+  private dataVersion = -1;
+  private checkedAt = 0;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -45,6 +52,28 @@ export class SqliteStore implements Store {
       for (const f of this.pendingFetches) this.stmts.insertFetch.run(f);
       for (const e of this.pendingEvents) this.stmts.insertEvent.run({ source: null, mac: null, file: null, detail: null, ...e });
     });
+  }
+
+  /** Drops cached reads when another connection has committed since the last look. */
+  private syncExternal(): void {
+    const now = Date.now();
+    if (now - this.checkedAt < EXTERNAL_CHECK_MS) return;
+    this.checkedAt = now;
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) {
+      this.dataVersion = version;
+      this.credCache.clear();
+      this.enrolCache.clear();
+    }
+  }
+
+  private cached<V>(cache: Map<string, V>, key: string, read: () => V): V {
+    this.syncExternal();
+    if (cache.has(key)) return cache.get(key)!;
+    const value = read();
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, value);
+    return value;
   }
 
   /** Writes everything queued; reads call it first so callers always see their own writes. */
@@ -95,18 +124,26 @@ export class SqliteStore implements Store {
 
   openEnrolment(mac: Mac, expiresAt: Date, now = new Date()): void {
     this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString());
+    this.enrolCache.delete(mac);
   }
 
   enrolment(mac: Mac): Enrolment | undefined {
-    const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
-    return row ? (Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as Enrolment) : undefined;
+    return this.cached(this.enrolCache, mac, () => {
+      const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
+      return row ? (Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as Enrolment) : null;
+    }) ?? undefined;
   }
 
   closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): void {
     this.stmts.closeEnrol.run(now.toISOString(), pinnedSource ?? null, mac);
+    this.enrolCache.delete(mac);
   }
 
   credentials(mac: Mac): CredentialState {
+    return this.cached(this.credCache, mac, () => this.readCredentials(mac));
+  }
+
+  private readCredentials(mac: Mac): CredentialState {
     const row = this.stmts.creds.get(mac) as { generation: number; previousGeneration: number | null; sipGeneration: number } | undefined;
     if (!row) return { generation: 0, sipGeneration: 0 };
     return { generation: row.generation, sipGeneration: row.sipGeneration, ...(row.previousGeneration === null ? {} : { previousGeneration: row.previousGeneration }) };
@@ -116,11 +153,13 @@ export class SqliteStore implements Store {
     const current = this.credentials(mac);
     const next = { generation: current.generation + 1, previousGeneration: current.generation, sipGeneration: current.sipGeneration + (alsoSip ? 1 : 0) };
     this.stmts.upsertCreds.run({ mac, ...next });
+    this.credCache.delete(mac);
     return next;
   }
 
   confirmCredentials(mac: Mac): void {
     this.stmts.confirm.run(mac);
+    this.credCache.delete(mac);
   }
 
   saveOverride(upload: OverrideUpload): void {

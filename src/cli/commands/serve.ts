@@ -1,7 +1,11 @@
 /** `ghostguard serve`: the provisioning server; reloads on SIGHUP or file change and keeps the last valid config. */
+import cluster from 'node:cluster';
 import { formatIssue } from '../../model/config-issues.js';
+import { GhostguardError } from '../../model/errors.js';
+import { loadMasterKey, readConfig } from '../../provisioning/config-source.js';
 import { Runtime } from '../../provisioning/runtime.js';
-import { configPath, dataDirOf, vendors } from '../context.js';
+import { loadTls } from '../../provisioning/tls.js';
+import { catalogue, configPath, dataDirOf, vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
 export interface ServeOptions {
@@ -11,34 +15,74 @@ export interface ServeOptions {
   /** stop by itself after this many seconds (demos, tests) */
   duration?: number;
   log?: boolean;
+  /** server processes sharing the listener (node:cluster); 1 = this process only */
+  workers?: number;
 }
 
-export async function startServer(options: ServeOptions, io: CliIo): Promise<{ runtime: Runtime; urls: string[] }> {
+export async function startServer(options: ServeOptions, io: CliIo, workerId = 0): Promise<{ runtime: Runtime; urls: string[] }> {
   const path = configPath(options.config, io);
-  const runtime = await Runtime.create({ configPath: path, vendors, env: io.env, logger: options.log, dataDir: undefined });
+  const runtime = await Runtime.create({ configPath: path, vendors, env: io.env, logger: options.log, workerId });
   const urls = await runtime.listen(options.host, options.port);
-  const s = runtime.config.inventory.config.server;
-  io.out(`ghostguard serving ${path}\n  phones: ${urls.join(' , ')}\n  data:   ${dataDirOf(s.dataDir, io)}\n  devices: ${runtime.config.inventory.devices.length}\n`);
-  if (runtime.tls) io.out(`  certificate: ${runtime.tls.certPath} (give this CA to phones that must verify the server)\n`);
   return { runtime, urls };
 }
 
+function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): void {
+  const s = runtime.config.inventory.config.server;
+  io.out(`ghostguard serving ${runtime.config.path}\n  phones: ${urls.join(' , ')}${workers > 1 ? ` (${workers} workers)` : ''}\n  data:   ${dataDirOf(s.dataDir, io)}\n  devices: ${runtime.config.inventory.devices.length}\n`);
+  if (runtime.tls) io.out(`  certificate: ${runtime.tls.certPath} (give this CA to phones that must verify the server)\n`);
+}
+
+/** Resolves when the process is asked to stop (SIGINT, SIGTERM) or the duration is over. */
+function stopSignal(duration: number | undefined): Promise<void> {
+  return new Promise((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+    if (duration) setTimeout(done, duration * 1000).unref();
+  });
+}
+
 export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
-  const { runtime } = await startServer(options, io);
+  const workers = options.workers ?? 1;
+  if (workers > 1 && cluster.isPrimary) return servePrimary(workers, options, io);
+  const workerId = cluster.isWorker ? cluster.worker!.id : 0;
+  const { runtime, urls } = await startServer(options, io, workerId);
+  if (cluster.isWorker) process.send!({ ready: urls, describe: workerId === 1 });
+  if (!cluster.isWorker || workerId === 1) describe(runtime, urls, workers, io);
   runtime.config.watch();
   const onHup = () => {
     const r = runtime.config.reload();
     io.err(r.ok ? 'configuration reloaded\n' : `configuration invalid, still serving the previous one:\n${r.issues.map(formatIssue).join('\n')}\n`);
   };
   process.on('SIGHUP', onHup);
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (options.duration) setTimeout(stop, options.duration * 1000).unref();
-  });
+  await stopSignal(cluster.isWorker ? undefined : options.duration);
   process.off('SIGHUP', onHup);
   await runtime.close();
+  if (cluster.isWorker) cluster.worker!.disconnect();
+  else io.out('stopped\n');
+  return EXIT.ok;
+}
+
+/** Primary of a worker cluster: prepares shared files once, forks, forwards SIGHUP, stops the workers. */
+async function servePrimary(workers: number, options: ServeOptions, io: CliIo): Promise<number> {
+  const { config, issues } = readConfig(configPath(options.config, io), catalogue);
+  if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
+  const dataDir = dataDirOf(config.server.dataDir, io);
+  loadMasterKey(dataDir);
+  await loadTls({ ...config.server, dataDir });
+  const forked = Array.from({ length: workers }, () => cluster.fork());
+  await Promise.all(forked.map((w) => new Promise<void>((ready, fail) => {
+    w.once('message', () => ready());
+    w.once('exit', (code) => fail(new Error(`worker exited with ${code} before it was ready`)));
+  })));
+  const onHup = () => forked.forEach((w) => w.process.kill('SIGHUP'));
+  process.on('SIGHUP', onHup);
+  await stopSignal(options.duration);
+  process.off('SIGHUP', onHup);
+  await Promise.all(forked.map((w) => new Promise((exited) => {
+    if (w.isDead()) return exited(undefined);
+    w.once('exit', exited);
+    w.process.kill('SIGTERM');
+  })));
   io.out('stopped\n');
   return EXIT.ok;
 }

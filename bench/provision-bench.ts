@@ -1,0 +1,168 @@
+/**
+ * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
+ * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 5000] [--connections 500] [--seconds 10]
+ * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+import { VENDORS } from '../vendors/index.js';
+import { parseConfig } from '../src/model/config-parse.js';
+import { Inventory } from '../src/model/inventory.js';
+import { catalogueOf } from '../src/provisioning/runtime.js';
+import { digestResponse, REALM } from '../src/provisioning/digest.js';
+import { childPids, cpuSeconds, peakRssMb } from './lib/proc-stats.js';
+import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
+
+const { values: args } = parseArgs({ options: { devices: { type: 'string', default: '5000' }, connections: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, threads: { type: 'string', default: '2' }, workers: { type: 'string', default: '2' } } });
+const N = Number(args.devices);
+const C = Number(args.connections);
+const SECONDS = Number(args.seconds);
+const THREADS = Number(args.threads);
+const ROOT = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'gg-provbench-'));
+chmodSync(dir, 0o755); // nginx workers run as an unprivileged user
+const dataDir = join(dir, 'data');
+mkdirSync(dataDir);
+
+const freePort = () => new Promise<number>((done) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => done(p)); }); });
+
+// Fleet: round-robin over every vendor model, two lines each.
+const models = VENDORS.flatMap((v) => v.models.map((m) => ({ vendor: v, model: m })));
+const fleet = Array.from({ length: N }, (_, i) => {
+  const { vendor, model } = models[i % models.length]!;
+  const mac = `${vendor.ouis[0]}${(i + 1).toString(16).padStart(6, '0')}`;
+  return { vendor, model, mac, firmware: model.firmwares[model.firmwares.length - 1]! };
+});
+const port = await freePort();
+const yaml = [
+  'server:', `  port: ${port}`, '  tls: auto', `  dataDir: ${dataDir}`, `  publicUrl: https://127.0.0.1:${port}/`,
+  '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
+  'sites:', '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }', 'devices:',
+  ...fleet.map((d, i) => `  - { mac: "${d.mac}", vendor: ${d.vendor.id}, model: ${d.model.id}, site: hq, adminPassword: generate, lines: [{ extension: "${10000 + i}", password: generate }] }`),
+].join('\n') + '\n';
+writeFileSync(join(dir, 'gg.yaml'), yaml);
+const masterKey = randomBytes(32);
+writeFileSync(join(dataDir, 'master.key'), masterKey.toString('hex') + '\n', { mode: 0o600 });
+const { config } = parseConfig(yaml, 'gg.yaml', catalogueOf(VENDORS));
+const inventory = new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
+
+const started: ChildProcess[] = [];
+function start(cmd: string, argv: string[]): Promise<ChildProcess> {
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  return new Promise((done, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`${cmd} did not start: ${out}`)), 60_000);
+    const onData = (d: Buffer) => { out += d; if (/phones:|nginx-ready/.test(out)) { clearTimeout(timer); done(child); } };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`${cmd} exited ${code}: ${out}`)); });
+  });
+}
+const stopAll = () => { for (const c of started) if (c.exitCode === null) c.kill('SIGTERM'); };
+process.on('exit', stopAll);
+
+try {
+  const t0 = Date.now();
+  const nodeFlags = process.env.GG_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const server = await start(process.execPath, [...nodeFlags, join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', join(dir, 'gg.yaml'), '--workers', String(args.workers), '--duration', String(SECONDS * 4 + 120)]);
+  const startupMs = Date.now() - t0;
+  const base = `https://127.0.0.1:${port}`;
+  const agent = new Agent({ connect: { rejectUnauthorized: false }, connections: 32 });
+
+  // One server nonce per device; nonce-counts then increase with every request, as a phone's do.
+  const lines: string[] = [];
+  const staticFiles = new Map<string, Buffer>();
+  const rounds = Math.max(2, Math.ceil((40_000 * SECONDS) / (N * 3)));
+  const nonces = await Promise.all(fleet.map(async (d) => {
+    const deviceFile = d.vendor.bootSequence(d.mac as never, d.model.id, d.firmware).find((s) => d.vendor.identifyRequest(s).file.kind === 'device')!;
+    const res = await request(`${base}/${deviceFile.fileName}`, { dispatcher: agent, headers: { 'user-agent': 'bench' } });
+    await res.body.dump();
+    return /nonce="([^"]+)"/.exec(String(res.headers['www-authenticate']))?.[1] ?? '';
+  }));
+  let nc = 0;
+  for (let r = 1; r <= rounds; r++) {
+    for (const [i, d] of fleet.entries()) {
+      for (const step of d.vendor.bootSequence(d.mac as never, d.model.id, d.firmware)) {
+        if (step.method !== 'GET') continue;
+        const { file } = d.vendor.identifyRequest(step);
+        if (file.kind === 'override') continue;
+        const uri = `/${step.fileName}`;
+        let auth = '';
+        if (file.secret) {
+          const c = { username: inventory.provisioningUsername(d.mac as never), realm: REALM, nonce: nonces[i]!, uri, qop: 'auth', nc: (r).toString(16).padStart(8, '0'), cnonce: (++nc).toString(36) };
+          auth = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=${c.nc}, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
+        }
+        lines.push(`${uri}\t${step.userAgent}\t${auth}`);
+        if (r === 1 && !staticFiles.has(uri)) staticFiles.set(uri, Buffer.alloc(0));
+      }
+    }
+  }
+  // Fetch each distinct file once, with a nonce of its own, to get the exact bytes nginx will serve.
+  for (const [i, d] of fleet.entries()) {
+    for (const step of d.vendor.bootSequence(d.mac as never, d.model.id, d.firmware)) {
+      const uri = `/${step.fileName}`;
+      if (step.method !== 'GET' || !staticFiles.has(uri) || staticFiles.get(uri)!.length > 0) continue;
+      const { file } = d.vendor.identifyRequest(step);
+      const headers: Record<string, string> = { 'user-agent': step.userAgent };
+      if (file.secret) {
+        const challenge = await request(`${base}${uri}`, { dispatcher: agent, headers });
+        if (challenge.statusCode === 200) { // still inside its enrolment window: served without credentials
+          staticFiles.set(uri, Buffer.from(await challenge.body.arrayBuffer()));
+          continue;
+        }
+        await challenge.body.dump();
+        const c = { username: inventory.provisioningUsername(d.mac as never), realm: REALM, nonce: /nonce="([^"]+)"/.exec(String(challenge.headers['www-authenticate']))![1]!, uri, qop: 'auth', nc: '00000001', cnonce: `p${i}` };
+        headers.authorization = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
+      }
+      const res = await request(`${base}${uri}`, { dispatcher: agent, headers });
+      if (res.statusCode !== 200) throw new Error(`prefetch ${uri}: ${res.statusCode}`);
+      staticFiles.set(uri, Buffer.from(await res.body.arrayBuffer()));
+    }
+  }
+  await agent.close();
+  const ggBase = writeRequestFiles(dir, 'gg-requests', lines, THREADS);
+
+  const serverPids = () => [server.pid!, ...childPids(server.pid!)];
+  const cpu0 = serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
+  const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS });
+  const ggCpu = serverPids().reduce((a, p) => a + cpuSeconds(p), 0) - cpu0;
+  const ggRss = serverPids().reduce((a, p) => a + peakRssMb(p), 0);
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+
+  // nginx: the same bytes as static files, same TLS certificate, same request list without credentials.
+  const docroot = join(dir, 'www');
+  for (const [uri, body] of staticFiles) { mkdirSync(dirname(join(docroot, uri)), { recursive: true }); writeFileSync(join(docroot, uri), body); }
+  const nginxPort = await freePort();
+  writeFileSync(join(dir, 'nginx.conf'), [
+    'worker_processes auto;', 'daemon off;', `pid ${join(dir, 'nginx.pid')};`, `error_log ${join(dir, 'nginx-error.log')};`,
+    'events { worker_connections 4096; }',
+    'http {', '  access_log off;', '  keepalive_requests 1000000;', `  client_body_temp_path ${dir}/nginx-tmp;`, `  proxy_temp_path ${dir}/nginx-tmp;`, `  fastcgi_temp_path ${dir}/nginx-tmp;`, `  uwsgi_temp_path ${dir}/nginx-tmp;`, `  scgi_temp_path ${dir}/nginx-tmp;`,
+    '  types { text/plain cfg boot; application/xml xml; }',
+    `  server { listen 127.0.0.1:${nginxPort} ssl; ssl_certificate ${join(dataDir, 'tls-cert.pem')}; ssl_certificate_key ${join(dataDir, 'tls-key.pem')}; root ${docroot}; }`,
+    '}',
+  ].join('\n'));
+  const nginx = spawn('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  started.push(nginx);
+  await new Promise((r) => setTimeout(r, 1000));
+  const ngBase = writeRequestFiles(dir, 'ng-requests', lines.slice(0, lines.length / rounds).map((l) => l.split('\t').slice(0, 2).join('\t')), THREADS);
+  const ng = await runWrk(`https://127.0.0.1:${nginxPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
+
+  const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+  console.log(`boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS`);
+  console.log(`ghostguard startup with ${N} devices: ${startupMs} ms`);
+  console.log('server                       req/s     p50 ms   p99 ms   non-2xx   CPU s   peak RSS MB');
+  console.log(`ghostguard (Digest, render)  ${fmt(gg.requestsPerSecond, 0).padStart(8)}  ${fmt(gg.p50Ms, 2).padStart(8)} ${fmt(gg.p99Ms, 2).padStart(8)}  ${String(gg.non2xx).padStart(8)}  ${fmt(ggCpu).padStart(6)}  ${fmt(ggRss).padStart(8)}`);
+  console.log(`nginx (static, same bytes)   ${fmt(ng.requestsPerSecond, 0).padStart(8)}  ${fmt(ng.p50Ms, 2).padStart(8)} ${fmt(ng.p99Ms, 2).padStart(8)}  ${String(ng.non2xx).padStart(8)}`);
+  console.log(`ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   ${gg.errors} ${ng.errors}`);
+} finally {
+  stopAll();
+}

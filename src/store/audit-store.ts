@@ -1,0 +1,153 @@
+/** Audit runs and their findings in SQLite (tables audit_runs / audit_findings), so runs can be listed and compared. */
+import type Database from 'better-sqlite3';
+import { SCHEMA } from './sqlite-schema.js';
+
+export interface StoredFinding {
+  host: string;
+  mac?: string;
+  vendor?: string;
+  model?: string;
+  rule: string;
+  state: string;
+  severity: string;
+  evidence: string[];
+  fix: string[];
+}
+
+export interface AuditRunRecord {
+  id: number;
+  startedAt: string;
+  finishedAt?: string;
+  targets: string[];
+  summary?: unknown;
+}
+
+export interface RunDiff {
+  /** failing now, not failing (or absent) before */
+  newFailures: StoredFinding[];
+  /** failing before, not failing now */
+  resolved: StoredFinding[];
+  /** hosts seen in only one of the runs */
+  hostsAdded: string[];
+  hostsGone: string[];
+}
+
+interface FindingRow {
+  host: string;
+  mac: string | null;
+  vendor: string | null;
+  model: string | null;
+  rule: string;
+  state: string;
+  severity: string;
+  evidence: string;
+  fix: string;
+}
+
+export class AuditStore {
+  private readonly stmts;
+
+  /** Takes a better-sqlite3 Database (e.g. SqliteStore's `database`); creates the tables if missing. */
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+    this.stmts = {
+      start: db.prepare('INSERT INTO audit_runs (started_at, targets) VALUES (?, ?)'),
+      finish: db.prepare('UPDATE audit_runs SET finished_at = ?, summary = ? WHERE id = ?'),
+      insert: db.prepare(`INSERT INTO audit_findings (run_id, host, mac, vendor, model, rule, state, severity, evidence, fix)
+                          VALUES (@runId, @host, @mac, @vendor, @model, @rule, @state, @severity, @evidence, @fix)`),
+      runs: db.prepare('SELECT id, started_at, finished_at, targets, summary FROM audit_runs ORDER BY id DESC LIMIT ?'),
+      run: db.prepare('SELECT id, started_at, finished_at, targets, summary FROM audit_runs WHERE id = ?'),
+      findings: db.prepare('SELECT host, mac, vendor, model, rule, state, severity, evidence, fix FROM audit_findings WHERE run_id = ? ORDER BY rowid'),
+      previous: db.prepare('SELECT id FROM audit_runs WHERE id < ? AND finished_at IS NOT NULL AND targets = ? ORDER BY id DESC LIMIT 1'),
+    };
+  }
+
+  startRun(startedAt: Date, targets: readonly string[]): number {
+    return Number(this.stmts.start.run(startedAt.toISOString(), JSON.stringify(targets)).lastInsertRowid);
+  }
+
+  /** Stores every finding and the summary in one transaction. */
+  finishRun(runId: number, finishedAt: Date, summary: unknown, findings: readonly StoredFinding[]): void {
+    this.db.transaction(() => {
+      for (const f of findings) {
+        this.stmts.insert.run({
+          runId, host: f.host, mac: f.mac ?? null, vendor: f.vendor ?? null, model: f.model ?? null, rule: f.rule, state: f.state,
+          severity: f.severity, evidence: JSON.stringify(f.evidence), fix: JSON.stringify(f.fix),
+        });
+      }
+      this.stmts.finish.run(finishedAt.toISOString(), JSON.stringify(summary), runId);
+    })();
+  }
+
+  runs(limit = 20): AuditRunRecord[] {
+    return (this.stmts.runs.all(limit) as RunRow[]).map(toRun);
+  }
+
+  run(runId: number): AuditRunRecord | undefined {
+    const row = this.stmts.run.get(runId) as RunRow | undefined;
+    return row ? toRun(row) : undefined;
+  }
+
+  findings(runId: number): StoredFinding[] {
+    return (this.stmts.findings.all(runId) as FindingRow[]).map((r) => {
+      const f: StoredFinding = { host: r.host, rule: r.rule, state: r.state, severity: r.severity, evidence: parseList(r.evidence), fix: parseList(r.fix) };
+      if (r.mac !== null) f.mac = r.mac;
+      if (r.vendor !== null) f.vendor = r.vendor;
+      if (r.model !== null) f.model = r.model;
+      return f;
+    });
+  }
+
+  /** The latest finished run before `runId` over the same targets. */
+  previousRun(runId: number): number | undefined {
+    const current = this.stmts.run.get(runId) as RunRow | undefined;
+    if (!current) return undefined;
+    const row = this.stmts.previous.get(runId, current.targets) as { id: number } | undefined;
+    return row?.id;
+  }
+
+  diff(beforeId: number, afterId: number): RunDiff {
+    return diffFindings(this.findings(beforeId), this.findings(afterId));
+  }
+}
+
+interface RunRow {
+  id: number;
+  started_at: string;
+  finished_at: string | null;
+  targets: string;
+  summary: string | null;
+}
+
+function toRun(r: RunRow): AuditRunRecord {
+  const out: AuditRunRecord = { id: r.id, startedAt: r.started_at, targets: parseList(r.targets) };
+  if (r.finished_at !== null) out.finishedAt = r.finished_at;
+  if (r.summary !== null) out.summary = JSON.parse(r.summary) as unknown;
+  return out;
+}
+
+function parseList(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Findings are the same phone-and-rule when host (or MAC, when known) and rule match. */
+export function diffFindings(before: readonly StoredFinding[], after: readonly StoredFinding[]): RunDiff {
+  const key = (f: StoredFinding) => `${f.mac ?? f.host}|${f.rule}`;
+  const failing = (list: readonly StoredFinding[]) => new Map(list.filter((f) => f.state === 'fail').map((f) => [key(f), f]));
+  const was = failing(before);
+  const now = failing(after);
+  const hostsBefore = new Set(before.map((f) => f.host));
+  const hostsAfter = new Set(after.map((f) => f.host));
+  return {
+    newFailures: [...now].filter(([k]) => !was.has(k)).map(([, f]) => f),
+    // a host that vanished is not "resolved"
+    resolved: [...was].filter(([k, f]) => !now.has(k) && hostsAfter.has(f.host)).map(([, f]) => f),
+    hostsAdded: [...hostsAfter].filter((h) => !hostsBefore.has(h)),
+    hostsGone: [...hostsBefore].filter((h) => !hostsAfter.has(h)),
+  };
+}
