@@ -94,6 +94,8 @@ export interface VendorProfile {
   behaviour(settings: ReadonlyMap<string, string>, ctx: ProfileContext): PhoneBehaviour;
   /** SIP header name and value the phone identifies itself with in responses */
   sipAgent(ctx: ProfileContext): { header: 'User-Agent' | 'Server'; value: string };
+  /** a phone-side check before parsing (e.g. Grandstream's <mac> element): the reason to reject, or undefined */
+  checkFile?(body: string, ctx: ProfileContext, mac: string): string | undefined;
   /** keys never returned by a management API */
   isSecretKey(key: string): boolean;
 }

@@ -145,11 +145,35 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
   };
 }
 
+const ALIAS_SINCE = [1, 0, 9, 103];
+
+/** GRP26xx understands `<config version="2">` alias files from 1.0.9.103; GXP firmware only P-values. */
+export function supportsAliasFormat(model: string, firmware: string): boolean {
+  if (!isGrp(model)) return false;
+  const v = firmware.split('.').map(Number);
+  for (let i = 0; i < ALIAS_SINCE.length; i++) {
+    const d = (v[i] ?? 0) - ALIAS_SINCE[i]!;
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/** The phone rejects a file whose `<mac>` is not its own, and alias files its firmware cannot read. */
+function checkFile(body: string, ctx: ProfileContext, mac: string): string | undefined {
+  const named = /<mac>\s*([^<]*?)\s*<\/mac>/i.exec(body)?.[1];
+  if (named !== undefined && named !== '' && named.replace(/[:-]/g, '').toLowerCase() !== mac) return `<mac>${named}</mac> is not this phone`;
+  if (/<config\s+version\s*=\s*["']2["']/i.test(body) && !supportsAliasFormat(ctx.model, ctx.firmware)) {
+    return `alias-format file not supported by ${ctx.model} firmware ${ctx.firmware}`;
+  }
+  return undefined;
+}
+
 export const grandstreamProfile: VendorProfile = {
   id: 'grandstream',
   factoryDefaults,
   normalize,
   behaviour,
+  checkFile,
   // GXP16xx answer with `Server:` (vendor-facts 3.7), the others with `User-Agent:`
   sipAgent: (ctx) => ({ header: /^GXP16/i.test(ctx.model) ? 'Server' : 'User-Agent', value: `Grandstream ${ctx.model} ${ctx.firmware}` }),
   isSecretKey: (key) => SECRET_KEY.test(key) || ['P2', 'P196', 'P1361', 'P21902', ...ACCOUNT.password].includes(key),

@@ -1,0 +1,130 @@
+/**
+ * A fleet of emulated phones on consecutive 127.x addresses: vendors round-robin, each vendor's models (and their
+ * firmware generations) round-robin, the first `factory` phones never provisioned. Boots the others against a
+ * server, starts everything, and stops everything (every socket and timer closed) on stop().
+ */
+import type { Mac } from '../model/mac.js';
+import type { VendorAdapter } from '../model/vendor-contract.js';
+import { isLabVendor } from './behaviour/index.js';
+import { LAB_VENDORS, type LabVendorId } from './lab-types.js';
+import { allocateAddresses, checkServerUrl } from './loopback.js';
+import { EmulatedPhone, type PhoneManifest, type PhoneSpec } from './phone.js';
+
+export const DEFAULT_BASE_IP = '127.0.1.1';
+
+export interface FleetOptions {
+  phones: number;
+  /** how many phones stay at factory defaults (never provisioned) */
+  factory?: number;
+  /** provisioning server URL (127/8 or localhost only) */
+  server?: string;
+  /** server certificate PEM for https */
+  serverCa?: string;
+  baseIp?: string;
+  vendors?: readonly LabVendorId[];
+  /** the vendor adapters (composition root passes VENDORS) */
+  adapters: readonly VendorAdapter[];
+  httpPort?: number;
+  snmpPort?: number;
+  ringTimeoutMs?: number;
+  /** second byte of every lab MAC suffix, to keep two fleets apart */
+  macSeed?: number;
+  bootConcurrency?: number;
+  bootTimeoutMs?: number;
+  /** local settings per phone, applied at power-on */
+  presets?: (spec: PhoneSpec, index: number) => PhoneSpec['presets'];
+}
+
+const START_CONCURRENCY = 64;
+
+export function planFleet(options: FleetOptions): PhoneSpec[] {
+  const vendors = options.vendors ?? LAB_VENDORS;
+  if (vendors.length === 0 || !vendors.every(isLabVendor)) throw new Error(`vendors must be among ${LAB_VENDORS.join(', ')}`);
+  const factory = options.factory ?? 0;
+  if (!Number.isInteger(factory) || factory < 0 || factory > options.phones) throw new Error('factory must be between 0 and the number of phones');
+  const seed = options.macSeed ?? 0xab;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 255) throw new Error('macSeed must be a byte');
+  const ips = allocateAddresses(options.baseIp ?? DEFAULT_BASE_IP, options.phones);
+  const perVendor = new Map<LabVendorId, number>();
+  return ips.map((ip, i) => {
+    const vendor = vendors[i % vendors.length]!;
+    const adapter = options.adapters.find((a) => a.id === vendor);
+    if (!adapter || adapter.models.length === 0) throw new Error(`no adapter with models for ${vendor}`);
+    const k = perVendor.get(vendor) ?? 0;
+    perVendor.set(vendor, k + 1);
+    const model = adapter.models[k % adapter.models.length]!;
+    const firmware = model.firmwares[Math.floor(k / adapter.models.length) % model.firmwares.length]!;
+    const mac = `${adapter.ouis[0] ?? '020000'}${hex(seed)}${hex(k >> 8)}${hex(k & 0xff)}`.slice(0, 12) as Mac;
+    const spec: PhoneSpec = {
+      vendor, model: model.id, firmware, mac, ip, factory: i < factory,
+      ...(options.httpPort ? { httpPort: options.httpPort } : {}),
+      ...(options.snmpPort ? { snmpPort: options.snmpPort } : {}),
+      ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
+    };
+    const presets = options.presets?.(spec, i);
+    return presets ? { ...spec, presets } : spec;
+  });
+}
+
+const hex = (n: number): string => n.toString(16).padStart(2, '0');
+
+export class LabFleet {
+  private stopped = false;
+
+  private constructor(readonly phones: readonly EmulatedPhone[], readonly startedInMs: number) {}
+
+  static async start(options: FleetOptions): Promise<LabFleet> {
+    const began = Date.now();
+    if (options.server) checkServerUrl(options.server);
+    const phones = planFleet(options).map((spec) => new EmulatedPhone(spec, options.adapters.find((a) => a.id === spec.vendor)!));
+    try {
+      if (options.server) {
+        const server = options.server;
+        const toBoot = phones.filter((p) => !p.spec.factory);
+        await mapLimit(toBoot, options.bootConcurrency ?? 16, (p) => p.boot(server, {
+          ...(options.serverCa ? { ca: options.serverCa } : {}),
+          ...(options.bootTimeoutMs ? { timeoutMs: options.bootTimeoutMs } : {}),
+        }));
+      }
+      await mapLimit(phones, START_CONCURRENCY, (p) => p.start());
+    } catch (err) {
+      await Promise.all(phones.map((p) => p.stop()));
+      throw err;
+    }
+    return new LabFleet(phones, Date.now() - began);
+  }
+
+  manifest(): PhoneManifest[] {
+    return this.phones.map((p) => p.manifest());
+  }
+
+  phone(ip: string): EmulatedPhone | undefined {
+    return this.phones.find((p) => p.ip === ip);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all(this.phones.map((p) => p.stop()));
+  }
+}
+
+/** Runs fn over items with at most `limit` in flight; the first failure rejects after the in-flight ones settle. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]!);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== undefined) throw failure;
+  return out;
+}

@@ -1,0 +1,226 @@
+/**
+ * One emulated phone: identity, effective settings, and the services those settings switch on — SIP on UDP
+ * (one listener per listening account), the vendor's web interface, and SNMP when enabled.
+ */
+import type { Mac } from '../model/mac.js';
+import type { VendorAdapter } from '../model/vendor-contract.js';
+import { profileFor } from './behaviour/index.js';
+import type { LabVendorId, PhoneBehaviour, PhoneIdentity, ProfileContext, RequestValidationMode } from './lab-types.js';
+import { assertLoopback } from './loopback.js';
+import { bootPhone, type BootReport } from './phone-boot.js';
+import { PhoneState, type FileOutcome } from './phone-state.js';
+import { SipEndpoint } from './sip-endpoint.js';
+import { SnmpAgent } from './snmp-agent.js';
+import { WebInterface } from './web-interface.js';
+
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_SNMP_PORT = 1161;
+
+export interface PhoneSpec {
+  vendor: LabVendorId;
+  model: string;
+  firmware: string;
+  mac: Mac;
+  ip: string;
+  /** never provisioned: keeps the vendor's factory defaults */
+  factory: boolean;
+  httpPort?: number;
+  /** SNMP listens here (the settings' port, usually 161, needs root) */
+  snmpPort?: number;
+  ringTimeoutMs?: number;
+  factoryAdminPassword?: string;
+  /** settings made on the phone itself (web UI / keypad), applied at power-on before provisioning */
+  presets?: readonly { fileName: string; body: string }[];
+}
+
+/** What the phone's settings make it do, without secrets: the auditor's ground truth. */
+export interface PhoneExpectation {
+  /** an INVITE to a made-up user from a non-trusted source rings on at least one listening port (a ghost call) */
+  ringsForStrangers: boolean;
+  trustedOnly: boolean;
+  trustedSources: string[];
+  directIpCalls: boolean;
+  requestValidation?: RequestValidationMode;
+  autoAnswer: boolean;
+  intercomAutoAnswer: boolean;
+  rejectAnonymous: boolean;
+  defaultAdminPassword: boolean;
+  webHttps: boolean;
+  snmpEnabled: boolean;
+  snmpDefaultCommunity: boolean;
+  accountsActive: number;
+  restApi?: boolean;
+}
+
+export interface PhoneManifest extends PhoneIdentity {
+  ip: string;
+  factory: boolean;
+  /** account 1's SIP port (undefined when no account listens) */
+  sipPort?: number;
+  sipPorts: number[];
+  httpPort: number;
+  snmpPort?: number;
+  provisioned: boolean;
+  errors: string[];
+  expect: PhoneExpectation;
+}
+
+export class EmulatedPhone {
+  readonly state: PhoneState;
+  readonly identity: PhoneIdentity;
+  lastBoot: BootReport | undefined;
+  private sip: SipEndpoint[] = [];
+  private web: WebInterface | undefined;
+  private snmp: SnmpAgent | undefined;
+  private readonly errors: string[] = [];
+
+  constructor(readonly spec: PhoneSpec, readonly adapter: VendorAdapter) {
+    assertLoopback(spec.ip, 'phone address');
+    if (adapter.id !== spec.vendor) throw new Error(`adapter ${adapter.id} does not emulate ${spec.vendor}`);
+    const model = adapter.models.find((m) => m.id === spec.model);
+    if (!model) throw new Error(`unknown ${spec.vendor} model ${spec.model}`);
+    this.identity = { vendor: spec.vendor, model: spec.model, firmware: spec.firmware, mac: spec.mac };
+    const ctx: ProfileContext = {
+      model: spec.model, firmware: spec.firmware, accounts: model.accounts,
+      ...(spec.factoryAdminPassword ? { factoryAdminPassword: spec.factoryAdminPassword } : {}),
+    };
+    this.state = new PhoneState(profileFor(spec.vendor), ctx);
+    for (const preset of spec.presets ?? []) this.applyFile(preset.fileName, preset.body);
+  }
+
+  get ip(): string {
+    return this.spec.ip;
+  }
+
+  get vendor(): LabVendorId {
+    return this.spec.vendor;
+  }
+
+  get model(): string {
+    return this.spec.model;
+  }
+
+  get firmware(): string {
+    return this.spec.firmware;
+  }
+
+  get mac(): Mac {
+    return this.spec.mac;
+  }
+
+  get factory(): boolean {
+    return this.spec.factory;
+  }
+
+  get running(): boolean {
+    return this.web !== undefined;
+  }
+
+  behaviour(): PhoneBehaviour {
+    return this.state.behaviour();
+  }
+
+  /** A config file applied locally (web-UI import): parsed and checked like a provisioned one. */
+  applyFile(fileName: string, body: string): FileOutcome {
+    const { profile, ctx } = this.state;
+    const check = profile.checkFile ? (b: string) => profile.checkFile!(b, ctx, this.identity.mac) : undefined;
+    const outcome = this.state.applyBody(fileName, body, (b) => this.adapter.read(b), check);
+    if (!outcome.ok) this.errors.push(`${fileName}: ${outcome.reason}`);
+    return outcome;
+  }
+
+  /**
+   * Fetch and apply the vendor's boot files; a running phone restarts its services with the new settings.
+   * Without a server the phone finds nothing to fetch and keeps its settings (a phone with no provisioning URL).
+   */
+  async boot(serverUrl?: string, options: { ca?: string; timeoutMs?: number } = {}): Promise<BootReport> {
+    if (!serverUrl) return { server: '', files: [], errors: [], provisioned: false, durationMs: 0 };
+    const report = await bootPhone(this.identity, this.adapter, this.state, { serverUrl, localAddress: this.ip, ...options });
+    this.lastBoot = report;
+    if (this.running) {
+      await this.stop();
+      await this.start();
+    }
+    return report;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const b = this.behaviour();
+    const agent = this.state.profile.sipAgent(this.state.ctx);
+    try {
+      for (const listener of b.sipListeners) {
+        const endpoint = new SipEndpoint({
+          ip: this.ip, listener, agent, behaviour: () => this.behaviour(),
+          ...(this.spec.ringTimeoutMs ? { ringTimeoutMs: this.spec.ringTimeoutMs } : {}),
+        });
+        await endpoint.start();
+        this.sip.push(endpoint);
+      }
+      const web = new WebInterface({
+        identity: this.identity, ip: this.ip, profile: this.state.profile,
+        behaviour: () => this.behaviour(), settings: () => this.state.effective,
+      }, this.spec.httpPort ?? DEFAULT_HTTP_PORT);
+      await web.start();
+      this.web = web;
+      if (b.snmpEnabled) {
+        const snmp = new SnmpAgent({
+          ip: this.ip, port: this.spec.snmpPort ?? DEFAULT_SNMP_PORT, identity: this.identity,
+          community: b.snmpCommunity, managers: b.snmpManagers,
+        });
+        await snmp.start();
+        this.snmp = snmp;
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const closing: Promise<void>[] = this.sip.map((s) => s.stop());
+    if (this.web) closing.push(this.web.stop());
+    if (this.snmp) closing.push(this.snmp.stop());
+    this.sip = [];
+    this.web = undefined;
+    this.snmp = undefined;
+    await Promise.all(closing);
+  }
+
+  /** the SIP endpoints, for tests and the auditor's ground truth (call counts, request log) */
+  get sipEndpoints(): readonly SipEndpoint[] {
+    return this.sip;
+  }
+
+  manifest(): PhoneManifest {
+    const b = this.behaviour();
+    return {
+      ...this.identity,
+      ip: this.ip,
+      factory: this.spec.factory,
+      ...(b.sipListeners[0] ? { sipPort: b.sipListeners[0].port } : {}),
+      sipPorts: b.sipListeners.map((l) => l.port),
+      httpPort: this.spec.httpPort ?? DEFAULT_HTTP_PORT,
+      ...(b.snmpEnabled ? { snmpPort: this.spec.snmpPort ?? DEFAULT_SNMP_PORT } : {}),
+      provisioned: this.lastBoot?.provisioned ?? false,
+      errors: [...this.errors, ...(this.lastBoot?.errors ?? [])],
+      expect: {
+        ringsForStrangers: b.sipListeners.some((l) => !l.trustedOnly) && b.directIpCalls && !b.checkUserId && !b.inviteDigest
+          && b.requestValidation.INVITE === undefined,
+        trustedOnly: b.trustedOnly,
+        trustedSources: b.trustedSources,
+        directIpCalls: b.directIpCalls,
+        ...(b.polycomRequestValidation ? { requestValidation: b.polycomRequestValidation } : {}),
+        autoAnswer: b.autoAnswer,
+        intercomAutoAnswer: b.intercomAutoAnswer,
+        rejectAnonymous: b.rejectAnonymous,
+        defaultAdminPassword: b.defaultAdminPassword,
+        webHttps: b.webHttps,
+        snmpEnabled: b.snmpEnabled,
+        snmpDefaultCommunity: b.snmpCommunity === 'public',
+        accountsActive: b.accountsActive,
+        ...(b.restApi !== undefined ? { restApi: b.restApi } : {}),
+      },
+    };
+  }
+}

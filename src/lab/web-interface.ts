@@ -1,0 +1,96 @@
+/** The emulated phone's web server on <ip>:<port>: node:http, bounded bodies and timeouts, vendor handler behind it. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LabVendorId } from './lab-types.js';
+import { assertLoopback, isLoopbackV4 } from './loopback.js';
+import { grandstreamWeb } from './web/grandstream-web.js';
+import { polycomWeb } from './web/polycom-web.js';
+import type { VendorWeb, WebContext, WebRequest } from './web/web-types.js';
+import { yealinkWeb } from './web/yealink-web.js';
+
+const MAX_BODY = 64 * 1024;
+
+const FACTORIES: Readonly<Record<LabVendorId, (ctx: WebContext) => VendorWeb>> = {
+  yealink: yealinkWeb,
+  polycom: polycomWeb,
+  grandstream: grandstreamWeb,
+};
+
+export class WebInterface {
+  private server: Server | undefined;
+  private readonly web: VendorWeb;
+
+  constructor(private readonly ctx: WebContext, readonly port: number) {
+    assertLoopback(ctx.ip, 'web address');
+    this.web = FACTORIES[ctx.identity.vendor](ctx);
+  }
+
+  async start(): Promise<void> {
+    const server = createServer({ keepAliveTimeout: 1000, headersTimeout: 5000, requestTimeout: 10_000 }, (req, res) => {
+      void this.onRequest(req, res);
+    });
+    server.maxConnections = 64;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.ctx.ip, port: this.port, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    }).catch((err: Error) => {
+      throw new Error(`HTTP ${this.ctx.ip}:${this.port}: ${err.message}`);
+    });
+    server.on('error', () => undefined);
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (!isLoopbackV4(source)) return void res.destroy();
+    const body = await readBody(req);
+    if (body === undefined) return void send(res, 413, this.web.server, { 'content-type': 'text/plain' }, 'Payload Too Large\n');
+    const url = new URL(req.url ?? '/', 'http://phone.invalid');
+    const request: WebRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, source };
+    let answer;
+    try {
+      answer = this.web.handle(request);
+    } catch {
+      answer = { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error\n' };
+    }
+    send(res, answer.status, this.web.server, answer.headers ?? {}, answer.body ?? '');
+  }
+}
+
+function send(res: ServerResponse, status: number, server: string | undefined, headers: Record<string, string | string[]>, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = status;
+  if (server) res.setHeader('server', server);
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(undefined));
+  });
+}
