@@ -4,6 +4,7 @@ import { ERROR_CODES, isGhostguardError } from '../model/errors.js';
 import { enrollCommand, rotateCommand } from './commands/credentials.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
+import { labCommand } from './commands/lab.js';
 import { renderCommand } from './commands/render.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
@@ -46,6 +47,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--site <site>', 'every device of a site').option('--sip', 'also rotate generated SIP passwords')
     .action((mac, o) => run(() => rotateCommand(mac, o, io))());
   cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers')).option('--site <site>', 'the site').option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables').option('--chain <chain>', 'forward (gateway in front of the phones) | input', 'forward').option('--phones <cidrs>', 'comma-separated phone networks (default: any destination)').option('--rate <pps>', 'trusted SIP packets per second (default 200)', int).option('--output <file>', 'write to a file instead of stdout').action((o) => run(async () => (await import('./commands/edge.js')).edgeCommand(o, io))());
+  program.command('lab').description('run a fleet of emulated phones on 127.0.x.y (for demos and tests)')
+    .requiredOption('--phones <n>', 'how many phones', int).option('--factory <n>', 'how many stay at factory defaults', int)
+    .option('--server <url>', 'provisioning server to boot from (loopback only)').option('--ca <file>', 'the server certificate, for https')
+    .option('--duration <seconds>', 'stop after this many seconds', int).option('--base-ip <address>', 'first address (127.0.0.0/8)')
+    .option('--http-port <n>', 'web interface port of every phone', int).option('--snmp-port <n>', 'SNMP port of every phone', int)
+    .option('--json', 'print the manifest as JSON').option('--write-inventory <file>', 'write a ghostguard config for the planned phones and exit')
+    .action((o) => run(() => labCommand(o, io))());
   return program;
 }
 

@@ -1,0 +1,52 @@
+/** `ghostguard lab`: a fleet of emulated phones on 127.0.x.y, booted against a server, until --duration or Ctrl-C. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { GhostguardError } from '../../model/errors.js';
+import { planFleet, runLab, writeInventoryYaml } from '../../lab/index.js';
+import { vendors } from '../context.js';
+import { EXIT, type CliIo } from '../io.js';
+
+export interface LabCommandOptions {
+  phones: number;
+  factory?: number;
+  server?: string;
+  ca?: string;
+  duration?: number;
+  baseIp?: string;
+  httpPort?: number;
+  snmpPort?: number;
+  json?: boolean;
+  writeInventory?: string;
+}
+
+export async function labCommand(options: LabCommandOptions, io: CliIo): Promise<number> {
+  const fleet = {
+    phones: options.phones,
+    factory: options.factory ?? 0,
+    adapters: vendors,
+    ...(options.baseIp ? { baseIp: options.baseIp } : {}),
+    ...(options.httpPort ? { httpPort: options.httpPort } : {}),
+    ...(options.snmpPort ? { snmpPort: options.snmpPort } : {}),
+  };
+  if (options.writeInventory) {
+    const path = resolve(io.cwd, options.writeInventory);
+    const planned = planFleet(fleet);
+    writeInventoryYaml(path, planned);
+    io.out(`wrote ${path}: ${planned.filter((p) => !p.factory).length} provisionable phone(s) of ${planned.length}\nnext: ghostguard serve -c ${options.writeInventory}, then ghostguard lab --phones ${options.phones} --factory ${fleet.factory} --server http://127.0.0.1:8080/\n`);
+    return EXIT.ok;
+  }
+  if (options.server?.startsWith('https:') && !options.ca) throw new GhostguardError('GG_ERR_USAGE', 'an https --server needs --ca <certificate.pem> (the server prints its certificate path)');
+  const serverCa = options.ca ? readFileSync(resolve(io.cwd, options.ca), 'utf8') : undefined;
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await runLab({ ...fleet, ...(options.server ? { server: options.server } : {}), ...(serverCa ? { serverCa } : {}),
+      ...(options.duration !== undefined ? { durationMs: options.duration * 1000 } : {}), signal: abort.signal, json: options.json }, (line) => io.out(line + '\n'));
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return EXIT.ok;
+}
