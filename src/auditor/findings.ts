@@ -55,6 +55,8 @@ export interface AuditReport {
   incomplete?: string;
   options: Record<string, string | number | boolean | string[] | number[]>;
   summary: AuditSummary;
+  /** against the previous stored run over the same targets */
+  comparison?: { previousRunId: number; newFailures: number; resolved: number };
   hosts: HostReport[];
 }
 

@@ -38,6 +38,8 @@ export interface HttpProbeResult {
   body?: string;
   /** the body was larger than the cap; reading stopped */
   truncated?: boolean;
+  /** a TCP connection was accepted (also on timeouts after connecting) */
+  connected?: boolean;
   detail: string;
 }
 
@@ -73,7 +75,14 @@ export interface HostObservations {
 /** Something answered: a host worth reporting. Refused ports on a live host and silence are not enough. */
 export function isResponsive(obs: HostObservations): boolean {
   const sip = obs.sip.some((r) => r.outcome === 'answered' || r.outcome === 'malformed');
-  const http = obs.http.some((r) => r.outcome === 'answered' || r.outcome === 'timeout');
+  const http = obs.http.some((r) => r.outcome === 'answered' || (r.outcome === 'timeout' && r.connected === true));
   const snmp = obs.snmp.some((r) => r.outcome === 'answered' || r.outcome === 'malformed');
   return sip || http || snmp || (obs.invite?.outcome === 'answered');
+}
+
+/** Any sign of a host at the address: an answer, a refusal (ICMP or TCP RST), or an accepted connection. */
+export function showsLife(obs: HostObservations): boolean {
+  const sip = obs.sip.some((r) => r.outcome === 'answered' || r.outcome === 'closed' || r.outcome === 'malformed');
+  const http = obs.http.some((r) => r.outcome === 'answered' || r.outcome === 'closed' || (r.outcome === 'timeout' && r.connected === true));
+  return sip || http;
 }

@@ -87,7 +87,7 @@ function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
 const familyOf = (a: ipaddr.IPv4 | ipaddr.IPv6): 4 | 6 => (a.kind() === 'ipv4' ? 4 : 6);
 
 /** A literal token → intervals; undefined when the token is a hostname. Throws on anything else. */
-export function parseLiteral(token: string): Interval[] | undefined {
+export function parseLiteral(token: string, wholeNetwork = false): Interval[] | undefined {
   if (token.includes('/')) {
     const [addrText, bitsText = ''] = token.split('/', 2) as [string, string];
     const addr = parseAddress(addrText);
@@ -99,7 +99,7 @@ export function parseLiteral(token: string): Interval[] | undefined {
     const start = (toBig(addr) >> hostBits) << hostBits;
     const end = start + (1n << hostBits) - 1n;
     // IPv4 networks of 4+ addresses: skip the network and broadcast addresses
-    if (family === 4 && hostBits >= 2n) return [{ family, start: start + 1n, end: end - 1n }];
+    if (family === 4 && hostBits >= 2n && !wholeNetwork) return [{ family, start: start + 1n, end: end - 1n }];
     return [{ family, start, end }];
   }
   const single = parseAddress(token);
@@ -212,7 +212,7 @@ export async function resolveTargets(specs: readonly string[], options: TargetOp
 }
 
 function checkAllowed(included: { token: string; intervals: Interval[] }[], allowed: readonly string[]): void {
-  const allow = merge(allowed.flatMap((a) => parseLiteral(a) ?? []).map((iv) => widen(iv)));
+  const allow = merge(allowed.flatMap((a) => parseLiteral(a, true) ?? []));
   for (const { token, intervals } of included) {
     for (const iv of intervals) {
       if (!allow.some((a) => a.family === iv.family && a.start <= iv.start && iv.end <= a.end)) {
@@ -220,9 +220,4 @@ function checkAllowed(included: { token: string; intervals: Interval[] }[], allo
       }
     }
   }
-}
-
-/** Allowed ranges are whole networks, network and broadcast included. */
-function widen(iv: Interval): Interval {
-  return iv.family === 4 && iv.end > iv.start ? { ...iv, start: iv.start - 1n, end: iv.end + 1n } : iv;
 }

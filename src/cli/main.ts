@@ -3,6 +3,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ERROR_CODES, isGhostguardError } from '../model/errors.js';
 import { enrollCommand, rotateCommand } from './commands/credentials.js';
 import { importCommand } from './commands/import.js';
+import { auditCommand } from './commands/audit.js';
+import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { labCommand } from './commands/lab.js';
 import { renderCommand } from './commands/render.js';
@@ -47,6 +49,25 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--site <site>', 'every device of a site').option('--sip', 'also rotate generated SIP passwords')
     .action((mac, o) => run(() => rotateCommand(mac, o, io))());
   cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers')).option('--site <site>', 'the site').option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables').option('--chain <chain>', 'forward (gateway in front of the phones) | input', 'forward').option('--phones <cidrs>', 'comma-separated phone networks (default: any destination)').option('--rate <pps>', 'trusted SIP packets per second (default 200)', int).option('--output <file>', 'write to a file instead of stdout').action((o) => run(async () => (await import('./commands/edge.js')).edgeCommand(o, io))());
+  cfg(program.command('audit <targets...>').description('scan hosts, fingerprint phones, prove exposure (CIDR, a-b ranges, hosts, @file)'))
+    .option('--exclude <targets>', 'targets to skip (comma-separated)').option('--max-hosts <n>', 'refuse more hosts than this (default 65536)')
+    .option('--allow <cidrs>', 'refuse targets outside these ranges').option('--sip-ports <list>', 'SIP ports (default 5060 + the policy\'s)')
+    .option('--http-ports <list>', 'HTTP ports (default 80)').option('--https-ports <list>', 'HTTPS ports (default 443)')
+    .option('--snmp-port <n>', 'SNMP port (default 161)').option('--community <list>', 'SNMP communities to try (default public,private)')
+    .option('--credentials <file>', 'admin logins and communities (YAML/JSON)').option('--concurrency <n>', 'hosts in flight (default 32)')
+    .option('--rate <pps>', 'packets per second, all probes (default 200)').option('--host-gap <ms>', 'pause between probes of one host (default 20)')
+    .option('--timeout <ms>', 'per-probe timeout (default 1000)').option('--retries <n>', 'UDP retries (default 1)')
+    .option('--max-duration <s>', 'stop the run after this long (default 3600)').option('--stale-days <n>', 'a phone not provisioned for this long is stale (default 14)')
+    .option('--intrusive', 'INVITE probe that rings (cancelled at the first provisional response)').option('--no-default-login', 'skip the factory-password login attempt')
+    .option('--plain-http-login', 'allow sending provisioned admin passwords over plain HTTP')
+    .option('--json', 'canonical JSON report').option('--csv', 'CSV report').option('--html <file>', 'also write an HTML report')
+    .option('--fail-on <severity>', 'exit 1 on a failing finding at least this severe (default low)').option('--no-store', 'do not record the run in SQLite')
+    .option('--verbose', 'show passing checks too')
+    .action((targets, o) => run(() => auditCommand(targets, o, io))());
+  program.command('demo').description('server + emulated phone fleet + audit, all on loopback: see ghostguard work in one command')
+    .option('--phones <n>', 'lab phones (default 30)', int).option('--factory <n>', 'of which left at factory defaults (default 9)', int)
+    .option('--dir <dir>', 'working directory (default .ghostguard-demo)').option('--duration <seconds>', 'keep running after the audit', int)
+    .action((o) => run(() => demoCommand(o, io))());
   program.command('lab').description('run a fleet of emulated phones on 127.0.x.y (for demos and tests)')
     .requiredOption('--phones <n>', 'how many phones', int).option('--factory <n>', 'how many stay at factory defaults', int)
     .option('--server <url>', 'provisioning server to boot from (loopback only)').option('--ca <file>', 'the server certificate, for https')
@@ -54,6 +75,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--http-port <n>', 'web interface port of every phone', int).option('--snmp-port <n>', 'SNMP port of every phone', int)
     .option('--json', 'print the manifest as JSON').option('--write-inventory <file>', 'write a ghostguard config for the planned phones and exit')
     .action((o) => run(() => labCommand(o, io))());
+  program.command('trace <file>').description('find scanner traffic, unsolicited INVITEs and the phones that answered them in a pcap/pcapng capture or SIP log').option('-c, --config <file>', 'trust the registrar/proxy/trusted servers of this configuration\'s sites').option('--trusted <addresses>', 'trusted sources: addresses or CIDR ranges, comma-separated').option('--json', 'canonical JSON report').option('--fail-on <severity>', 'exit 1 when a finding is at least this severe (default high)').option('--sweep-threshold <n>', 'distinct addresses or extensions that make a sweep (default 10)', int).option('--sweep-window <seconds>', 'sweep window in seconds (default 60)', int).action((file, o) => run(async () => (await import('./commands/trace.js')).traceCommand(file, o, io))());
   return program;
 }
 

@@ -143,10 +143,11 @@ export function diffFindings(before: readonly StoredFinding[], after: readonly S
   const now = failing(after);
   const hostsBefore = new Set(before.map((f) => f.host));
   const hostsAfter = new Set(after.map((f) => f.host));
+  const devicesAfter = new Set(after.map((f) => f.mac ?? f.host));
   return {
     newFailures: [...now].filter(([k]) => !was.has(k)).map(([, f]) => f),
-    // a host that vanished is not "resolved"
-    resolved: [...was].filter(([k, f]) => !now.has(k) && hostsAfter.has(f.host)).map(([, f]) => f),
+    // a device that was not audited this time is not "resolved"
+    resolved: [...was].filter(([k, f]) => !now.has(k) && devicesAfter.has(f.mac ?? f.host)).map(([, f]) => f),
     hostsAdded: [...hostsAfter].filter((h) => !hostsBefore.has(h)),
     hostsGone: [...hostsBefore].filter((h) => !hostsAfter.has(h)),
   };

@@ -4,6 +4,7 @@ import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { MODELS } from './models.js';
 import { compile, read, render } from './render.js';
+import { aliasToPvalue } from './aliases.js';
 
 export { aliasForPvalue, aliasToPvalue, pvalueForAlias, pvalueToAlias } from './aliases.js';
 
@@ -18,4 +19,6 @@ export const grandstream: VendorAdapter = {
   compile,
   render,
   read,
+  /** api.values.get speaks P-values whatever file format the firmware reads: alias settings are translated, key and value. */
+  apiSetting: (s) => (/^P\d+$/.test(s.key) ? s : aliasToPvalue(s)),
 };

@@ -1,0 +1,193 @@
+/**
+ * SIP probes over UDP from the auditor's own address. OPTIONS is safe; the INVITE probe (intrusive, opt-in) carries an
+ * unsupported `Require:` option so a conforming phone answers 420 without ringing, and is CANCELled at the first
+ * provisional response when the phone ignores it.
+ */
+import type { SipProbeResult } from '../observations.js';
+import { clean, preview } from '../sanitize.js';
+import type { Clock, PacketGate } from '../scheduler.js';
+import {
+  buildRequest, header, matches, newBranch, parseResponse, probeSdp, sipUri, token, toTag, type SipRequestSpec, type SipResponse,
+} from '../sip-message.js';
+import { UdpChannel, type UdpSocketFactory } from './udp-channel.js';
+
+export interface SipProbeOptions {
+  /** wait per attempt */
+  timeoutMs: number;
+  /** retransmissions after the first attempt */
+  retries: number;
+  gate: PacketGate;
+  clock: Clock;
+  createSocket: UdpSocketFactory;
+  signal?: AbortSignal;
+}
+
+/** Upper bound on datagrams examined per transaction, whatever the peer sends. */
+const MAX_DATAGRAMS = 48;
+
+type Wait = { kind: 'response'; response: SipResponse } | { kind: 'timeout' } | { kind: 'refused' } | { kind: 'error'; detail: string };
+
+interface Exchange {
+  channel: UdpChannel;
+  options: SipProbeOptions;
+  malformed?: string;
+  seen: number;
+}
+
+/** Waits for a response of our transaction; foreign and malformed datagrams are noted and skipped. */
+async function awaitResponse(ex: Exchange, callId: string, method: string, branch: string, timeoutMs: number): Promise<Wait> {
+  const deadline = ex.options.clock.now() + timeoutMs;
+  while (ex.seen < MAX_DATAGRAMS) {
+    const left = deadline - ex.options.clock.now();
+    if (left <= 0) return { kind: 'timeout' };
+    const r = await ex.channel.receive(left, ex.options.signal);
+    if (r.kind !== 'datagram') return r;
+    ex.seen++;
+    const parsed = parseResponse(r.data);
+    if (!parsed.ok) {
+      ex.malformed ??= `${parsed.error}: "${preview(r.data)}"`;
+      continue;
+    }
+    if (matches(parsed.response, callId, method, branch)) return { kind: 'response', response: parsed.response };
+  }
+  return { kind: 'timeout' };
+}
+
+function base(method: 'OPTIONS' | 'INVITE', port: number): SipProbeResult {
+  return { kind: 'sip', method, port, outcome: 'timeout', attempts: 0, detail: '' };
+}
+
+function describe(r: SipResponse): Pick<SipProbeResult, 'status' | 'reason' | 'userAgent' | 'server'> {
+  const out: Pick<SipProbeResult, 'status' | 'reason' | 'userAgent' | 'server'> = { status: r.status, reason: clean(r.reason, 60) };
+  const ua = header(r, 'user-agent');
+  const server = header(r, 'server');
+  if (ua) out.userAgent = clean(ua, 160);
+  if (server) out.server = clean(server, 160);
+  return out;
+}
+
+async function open(host: string, port: number, method: 'OPTIONS' | 'INVITE', options: SipProbeOptions): Promise<UdpChannel | SipProbeResult> {
+  const channel = await UdpChannel.open(host, port, options.createSocket, options.gate, options.clock);
+  if (channel instanceof UdpChannel) return channel;
+  return { ...base(method, port), outcome: 'error', detail: `cannot open a UDP socket: ${channel.error}` };
+}
+
+function silence(ex: Exchange, result: SipProbeResult, waited: number): SipProbeResult {
+  if (ex.malformed) return { ...result, outcome: 'malformed', detail: `udp/${result.port}: no valid SIP answer (${ex.malformed})` };
+  return { ...result, outcome: 'timeout', detail: `udp/${result.port}: no answer to ${result.method} after ${result.attempts} attempts (${waited} ms)` };
+}
+
+/** SIP OPTIONS to host:port, retransmitted on silence; a refused port answers at once. */
+export async function probeOptions(host: string, port: number, options: SipProbeOptions): Promise<SipProbeResult> {
+  const opened = await open(host, port, 'OPTIONS', options);
+  if (!(opened instanceof UdpChannel)) return opened;
+  const ex: Exchange = { channel: opened, options, seen: 0 };
+  const result = base('OPTIONS', port);
+  const spec: SipRequestSpec = {
+    method: 'OPTIONS', requestUri: sipUri(undefined, host, port), local: opened.local, branch: newBranch(), fromTag: token(4),
+    toUri: sipUri(undefined, host, port), callId: `${token(10)}@ghostguard`, cseq: 1, headers: [['Accept', 'application/sdp']],
+  };
+  const message = buildRequest(spec);
+  try {
+    for (let attempt = 0; attempt <= options.retries && !options.signal?.aborted; attempt++) {
+      result.attempts++;
+      const failed = await opened.send(message, options.signal);
+      if (failed) return { ...result, outcome: 'error', detail: `udp/${port}: send failed: ${failed}` };
+      let wait = await awaitResponse(ex, spec.callId, 'OPTIONS', spec.branch, options.timeoutMs);
+      // a provisional answer stops retransmission; wait once more for the final one
+      if (wait.kind === 'response' && wait.response.status < 200) {
+        result.provisional = [wait.response.status];
+        wait = await awaitResponse(ex, spec.callId, 'OPTIONS', spec.branch, options.timeoutMs * 2);
+      }
+      if (wait.kind === 'refused') return { ...result, outcome: 'closed', detail: `udp/${port}: port unreachable (ICMP, ECONNREFUSED)` };
+      if (wait.kind === 'error') return { ...result, outcome: 'error', detail: `udp/${port}: ${wait.detail}` };
+      if (wait.kind === 'response') {
+        const d = describe(wait.response);
+        return { ...result, ...d, outcome: 'answered', detail: `udp/${port}: OPTIONS answered ${d.status} ${d.reason ?? ''}`.trimEnd() };
+      }
+    }
+    return silence(ex, result, options.timeoutMs * result.attempts);
+  } finally {
+    opened.close();
+  }
+}
+
+/** The option tag no phone supports: a conforming UAS must answer 420 Bad Extension before alerting (RFC 3261 8.2.2.3). */
+export const PROBE_OPTION_TAG = 'ghostguard-audit-probe';
+
+/**
+ * INVITE from the auditor, addressed to the phone's IP. Ends every transaction it starts: ACK after a final error,
+ * CANCEL at the first provisional (then ACK the 487), ACK + BYE if the phone answered.
+ */
+export async function probeInvite(host: string, port: number, options: SipProbeOptions): Promise<SipProbeResult> {
+  const opened = await open(host, port, 'INVITE', options);
+  if (!(opened instanceof UdpChannel)) return opened;
+  const ex: Exchange = { channel: opened, options, seen: 0 };
+  const result: SipProbeResult = { ...base('INVITE', port), ended: 'none', provisional: [] };
+  const local = opened.local;
+  const invite: SipRequestSpec = {
+    method: 'INVITE', requestUri: sipUri('ghostguard-probe', host, port), local, branch: newBranch(), fromTag: token(4),
+    toUri: sipUri('ghostguard-probe', host, port), callId: `${token(10)}@ghostguard`, cseq: 1,
+    headers: [['Require', PROBE_OPTION_TAG], ['Subject', 'ghostguard security audit probe']], body: probeSdp(local.host),
+  };
+  const send = (spec: SipRequestSpec) => opened.send(buildRequest(spec), options.signal);
+  try {
+    let wait: Wait = { kind: 'timeout' };
+    for (let attempt = 0; attempt <= options.retries && !options.signal?.aborted; attempt++) {
+      result.attempts++;
+      const failed = await send(invite);
+      if (failed) return { ...result, outcome: 'error', detail: `udp/${port}: send failed: ${failed}` };
+      wait = await awaitResponse(ex, invite.callId, 'INVITE', invite.branch, options.timeoutMs);
+      if (wait.kind !== 'timeout') break;
+    }
+    if (wait.kind === 'refused') return { ...result, outcome: 'closed', detail: `udp/${port}: port unreachable (ICMP, ECONNREFUSED)` };
+    if (wait.kind === 'error') return { ...result, outcome: 'error', detail: `udp/${port}: ${wait.detail}` };
+    if (wait.kind === 'timeout') return silence(ex, result, options.timeoutMs * result.attempts);
+    let response = wait.response;
+    Object.assign(result, describe(response), { outcome: 'answered' });
+    if (response.status < 200) {
+      result.provisional!.push(response.status);
+      await send({ ...invite, method: 'CANCEL', headers: [], body: undefined });
+      result.ended = 'cancel';
+      const final = await finalAfterCancel(ex, invite, result);
+      if (final) response = final;
+    }
+    if (response.status >= 300) {
+      await send({ ...invite, method: 'ACK', toTag: toTag(response), headers: [], body: undefined });
+      if (result.ended === 'none') result.ended = 'ack';
+    } else if (response.status >= 200) {
+      await hangUp(ex, invite, response, send);
+      result.ended = 'bye';
+    }
+    const provisional = result.provisional!.length ? ` after ${result.provisional!.join(', ')}` : '';
+    result.detail = `udp/${port}: INVITE drew ${result.status} ${result.reason ?? ''}${provisional}; ended with ${result.ended}`.replace(/\s+;/, ';');
+    return result;
+  } finally {
+    opened.close();
+  }
+}
+
+/** After CANCEL: wait (bounded) for the INVITE's final answer, noting further provisionals. */
+async function finalAfterCancel(ex: Exchange, invite: SipRequestSpec, result: SipProbeResult): Promise<SipResponse | undefined> {
+  for (let i = 0; i < 6; i++) {
+    const w = await awaitResponse(ex, invite.callId, 'INVITE', invite.branch, ex.options.timeoutMs);
+    if (w.kind !== 'response') return undefined;
+    if (w.response.status < 200) {
+      result.provisional!.push(w.response.status);
+      continue;
+    }
+    Object.assign(result, describe(w.response));
+    return w.response;
+  }
+  return undefined;
+}
+
+/** The phone answered (auto-answer): acknowledge and hang up at once. */
+async function hangUp(ex: Exchange, invite: SipRequestSpec, ok: SipResponse, send: (s: SipRequestSpec) => Promise<string | undefined>): Promise<void> {
+  const contact = /<([^>]+)>/.exec(header(ok, 'contact') ?? '')?.[1] ?? invite.requestUri;
+  const dialog = { ...invite, requestUri: contact, toTag: toTag(ok), headers: [] as [string, string][], body: undefined };
+  await send({ ...dialog, method: 'ACK', branch: newBranch() });
+  const bye: SipRequestSpec = { ...dialog, method: 'BYE', branch: newBranch(), cseq: invite.cseq + 1 };
+  await send(bye);
+  await awaitResponse(ex, bye.callId, 'BYE', bye.branch, ex.options.timeoutMs);
+}

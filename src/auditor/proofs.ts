@@ -1,0 +1,126 @@
+/**
+ * Active proof: what the phone did when the auditor — an untrusted source, never the phone's registrar — talked to it.
+ * Pure: probe results in, per-check verdicts out. A proof beats a read-back; silence proves nothing.
+ */
+import type { ResolvedPolicy } from '../model/config-types.js';
+import type { CheckId } from './findings.js';
+import type { HostObservations, SipProbeResult } from './observations.js';
+import { DEFAULT_COMMUNITIES } from './probes/snmp-probe.js';
+import type { CredentialKind, LoginResult } from './readback/readback.js';
+import type { VendorAuditProfile } from './vendor-profiles.js';
+
+export interface Proof {
+  verdict: 'fail' | 'pass' | 'note';
+  text: string;
+}
+
+export type Proofs = Map<CheckId, Proof[]>;
+
+export interface ProofInput {
+  host: HostObservations;
+  profile: VendorAuditProfile;
+  vendorName: string;
+  policy: ResolvedPolicy;
+  logins: Record<CredentialKind, LoginResult>;
+  factoryNote?: string;
+}
+
+const ok2xx = (r: SipProbeResult): boolean => r.outcome === 'answered' && (r.status ?? 0) >= 200 && (r.status ?? 0) < 300;
+
+export function deriveProofs(input: ProofInput): Proofs {
+  const proofs: Proofs = new Map();
+  const add = (check: CheckId, verdict: Proof['verdict'], text: string) => {
+    const list = proofs.get(check) ?? [];
+    list.push({ verdict, text });
+    proofs.set(check, list);
+  };
+  sipOptions(input, add);
+  if (input.host.invite) invite(input.host.invite, add);
+  snmp(input, add);
+  logins(input, add);
+  web(input, add);
+  return proofs;
+}
+
+type Add = (check: CheckId, verdict: Proof['verdict'], text: string) => void;
+
+function sipOptions({ host, profile, vendorName, policy }: ProofInput, add: Add): void {
+  for (const r of host.sip.filter(ok2xx)) {
+    if (profile.trustedOnlyDropsOptions) {
+      add('sip-trusted-only', 'fail', `SIP OPTIONS from the auditor (not a trusted server) was answered ${r.status} on udp/${r.port}: the phone accepts SIP from anyone`);
+    } else {
+      add('sip-trusted-only', 'note', `answers OPTIONS from the auditor on udp/${r.port} (expected: ${vendorName} validates INVITE and NOTIFY, not OPTIONS)`);
+    }
+  }
+  for (const r of host.sip.filter((x) => x.outcome === 'answered' && !ok2xx(x))) {
+    add('sip-trusted-only', 'note', `OPTIONS on udp/${r.port} drew ${r.status} ${r.reason ?? ''}`.trimEnd());
+  }
+  const silent = host.sip.filter((r) => r.outcome === 'timeout').map((r) => `udp/${r.port}`);
+  if (silent.length > 0 && !host.sip.some((r) => r.outcome === 'answered')) {
+    add('sip-trusted-only', 'note', `no SIP answer to the auditor on ${silent.join(', ')} (consistent with trusted-only, or SIP on another port; not proof)`);
+  }
+  const port = policy['sip-port-nonstandard'];
+  if (port.enabled) {
+    const on5060 = host.sip.find((r) => r.port === 5060 && r.outcome === 'answered');
+    const onPolicy = host.sip.find((r) => r.port === port.port && r.outcome === 'answered');
+    if (on5060) add('sip-port-nonstandard', 'fail', 'SIP answers on the standard port udp/5060');
+    else if (onPolicy && host.sip.some((r) => r.port === 5060)) add('sip-port-nonstandard', 'pass', `SIP answers on udp/${port.port} and not on udp/5060`);
+  }
+}
+
+function invite(r: SipProbeResult, add: Add): void {
+  if (r.outcome !== 'answered') {
+    add('sip-trusted-only', 'note', `INVITE probe: ${r.detail}`);
+    return;
+  }
+  const status = r.status ?? 0;
+  const provisional = r.provisional ?? [];
+  const alerted = provisional.some((s) => s === 180 || s === 183) || (status >= 180 && status < 300);
+  if (status === 420) {
+    add('sip-trusted-only', 'fail', `an INVITE from the auditor drew 420 Bad Extension on udp/${r.port}: the phone processes INVITEs from untrusted sources (the probe did not ring it)`);
+  } else if (status < 300 || provisional.length > 0) {
+    add('sip-trusted-only', 'fail', `an INVITE from the auditor was processed on udp/${r.port} (${[...provisional, status].join(' → ')}); the auditor ended it with ${r.ended}`);
+  } else {
+    add('sip-trusted-only', 'note', `the INVITE probe was rejected with ${status} ${r.reason ?? ''}`.trimEnd());
+  }
+  if (alerted) {
+    add('no-direct-ip-calls', 'fail', `a call addressed to the phone's IP address reached alerting (${provisional.concat(status).join(' → ')})`);
+    add('invite-validation', 'fail', 'an INVITE for a user the phone does not have, from an untrusted source, was accepted');
+  }
+  if (status >= 200 && status < 300) add('no-auto-answer', 'fail', `the phone answered an unsolicited INVITE (${status}); the auditor hung up at once`);
+  if (status === 401 || status === 407) add('invite-validation', 'pass', `the INVITE was challenged (${status}): INVITEs need digest authentication`);
+}
+
+function snmp({ host, policy }: ProofInput, add: Add): void {
+  const setting = policy['snmp-locked'];
+  for (const r of host.snmp.filter((x) => x.outcome === 'answered')) {
+    const descr = r.sysDescr ? `, sysDescr "${r.sysDescr}"` : '';
+    if (r.community && (DEFAULT_COMMUNITIES as readonly string[]).includes(r.community)) {
+      add('snmp-locked', 'fail', `SNMP answers the default community "${r.community}" from the auditor on udp/${r.port}${descr}`);
+    } else if (setting.mode !== 'restricted') {
+      add('snmp-locked', 'fail', `SNMP is on (answers a configured community on udp/${r.port}) but the policy says off`);
+    } else {
+      add('snmp-locked', 'note', `SNMP answers a configured community on udp/${r.port}`);
+    }
+  }
+  const silent = host.snmp.filter((r) => r.outcome === 'timeout').length;
+  if (silent > 0 && !host.snmp.some((r) => r.outcome === 'answered')) add('snmp-locked', 'note', `no SNMP answer to ${silent} communities tried`);
+}
+
+function logins({ logins: l, factoryNote }: ProofInput, add: Add): void {
+  if (l.factory === 'accepted') add('admin-password-set', 'fail', `the factory default login was accepted${factoryNote ? ` (${factoryNote})` : ''}`);
+  if (l.factory === 'refused') add('admin-password-set', 'note', 'the factory default login was refused');
+  if (l.provisioned === 'accepted') add('admin-password-set', 'pass', "ghostguard's per-device admin password is accepted");
+  if (l.provisioned === 'refused') add('admin-password-set', 'note', "ghostguard's per-device admin password was refused: the phone has not applied it, or it was changed on the phone");
+}
+
+function web({ host }: ProofInput, add: Add): void {
+  for (const r of host.http.filter((x) => x.scheme === 'http' && x.outcome === 'answered')) {
+    const status = r.status ?? 0;
+    const redirectsToHttps = status >= 300 && status < 400 && /^https:/i.test(r.location ?? '');
+    if (redirectsToHttps) add('web-https-only', 'note', `plain HTTP on tcp/${r.port} redirects to HTTPS`);
+    else if ((status >= 200 && status < 300) || status === 401) {
+      add('web-https-only', 'fail', `the web interface answers over plain HTTP on tcp/${r.port} (HTTP ${status}): admin logins cross the network in clear text`);
+    }
+  }
+}

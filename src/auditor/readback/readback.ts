@@ -1,0 +1,127 @@
+/**
+ * Reading settings back from a phone where its vendor allows it. Credentials are tried in order — the admin password
+ * ghostguard provisioned, then the credentials file, then (once, unless disabled) the factory default — and the first
+ * accepted login reads the keys. Every login attempt is reported; no password ever is.
+ */
+import type { Mac } from '../../model/mac.js';
+import type { HostObservations } from '../observations.js';
+import { originOf, type HttpClient } from '../probes/http-client.js';
+import type { VendorAuditProfile } from '../vendor-profiles.js';
+import { loginGrandstream, readGrandstreamValues } from './grandstream-api.js';
+import { polycomDeviceInfo, readPolycomConfig, type Credentials } from './polycom-rest.js';
+
+export type LoginResult = 'accepted' | 'refused' | 'error' | 'not-tried';
+export type CredentialKind = 'provisioned' | 'file' | 'factory';
+
+export interface ReadbackInput {
+  profile: VendorAuditProfile;
+  host: HostObservations;
+  /** keys in the phone API's terms, secrets left out */
+  keys: string[];
+  provisioned?: Credentials;
+  fromFile?: Credentials[];
+  tryFactory: boolean;
+  /** send the provisioned / credentials-file passwords over plain HTTP too (off: HTTPS only; factory defaults are public anyway) */
+  plainHttpLogin?: boolean;
+  /** set when the read endpoint must not be touched (known-vulnerable firmware) */
+  avoidRead?: string;
+  client: HttpClient;
+  signal?: AbortSignal;
+}
+
+export interface ReadbackOutcome {
+  /** undefined when nothing could be read; `reason` says why */
+  values?: Map<string, string>;
+  reason?: string;
+  evidence: string[];
+  logins: Record<CredentialKind, LoginResult>;
+  mac?: Mac;
+  model?: string;
+  firmware?: string;
+  /** a management-API body for identification */
+  identityBody?: string;
+}
+
+/** HTTPS first, then plain HTTP: the ports where the web UI answered. */
+export function managementOrigins(host: HostObservations): string[] {
+  const answered = host.http.filter((r) => r.outcome === 'answered');
+  const ordered = [...answered.filter((r) => r.scheme === 'https'), ...answered.filter((r) => r.scheme === 'http')];
+  return ordered.map((r) => originOf(r.scheme, host.host, r.port));
+}
+
+export async function readBack(input: ReadbackInput): Promise<ReadbackOutcome> {
+  const out: ReadbackOutcome = { evidence: [], logins: { provisioned: 'not-tried', file: 'not-tried', factory: 'not-tried' } };
+  const { profile } = input;
+  if (profile.readback === 'none') return { ...out, reason: profile.noReadback ?? 'no read-back API for this vendor' };
+  const origin = managementOrigins(input.host)[0];
+  if (!origin) return { ...out, reason: 'no web interface answered, so no management API to read from' };
+  const attempts: [CredentialKind, Credentials][] = [];
+  const secretsAllowed = origin.startsWith('https:') || input.plainHttpLogin === true;
+  const secrets = [...(input.provisioned ? [input.provisioned] : []), ...(input.fromFile ?? [])];
+  if (secretsAllowed) {
+    if (input.provisioned) attempts.push(['provisioned', input.provisioned]);
+    for (const c of (input.fromFile ?? []).slice(0, 3)) attempts.push(['file', c]);
+  } else if (secrets.length > 0) {
+    out.evidence.push(`${origin}: not sending a real admin password over plain HTTP (enable HTTPS on the phone, or allow it with --plain-http-login)`);
+  }
+  if (input.tryFactory && profile.factoryLogin) attempts.push(['factory', profile.factoryLogin]);
+  if (attempts.length === 0) {
+    const why = secrets.length > 0 ? 'the only management interface is plain HTTP, and real passwords are not sent over it'
+      : 'no credentials for this phone (not in the inventory, no credentials file entry, default login disabled)';
+    return { ...out, reason: why };
+  }
+  for (const [kind, creds] of attempts) {
+    if (input.signal?.aborted) break;
+    const done = profile.readback === 'polycom-rest'
+      ? await viaPolycom(input, origin, kind, creds, out)
+      : await viaGrandstream(input, origin, kind, creds, out);
+    if (done) return out;
+  }
+  out.reason ??= 'no login accepted, so nothing could be read back';
+  return out;
+}
+
+const label: Record<CredentialKind, string> = { provisioned: "ghostguard's provisioned admin password", file: 'the credentials file', factory: 'the factory default login' };
+
+async function viaPolycom(input: ReadbackInput, origin: string, kind: CredentialKind, creds: Credentials, out: ReadbackOutcome): Promise<boolean> {
+  const read = await readPolycomConfig(input.client, origin, creds, input.keys, input.signal);
+  out.logins[kind] = read.login;
+  out.evidence.push(`${origin}: login with ${label[kind]}: ${read.login}; ${read.detail}`);
+  if (read.login !== 'accepted') {
+    if (read.login === 'error') out.reason = read.detail;
+    return false;
+  }
+  out.values = read.values;
+  const info = await polycomDeviceInfo(input.client, origin, creds, input.signal);
+  if (info) {
+    out.identityBody = info.body;
+    if (info.mac) out.mac = info.mac;
+  }
+  return true;
+}
+
+async function viaGrandstream(input: ReadbackInput, origin: string, kind: CredentialKind, creds: Credentials, out: ReadbackOutcome): Promise<boolean> {
+  const login = await loginGrandstream(input.client, origin, creds, input.signal);
+  out.logins[kind] = login.login;
+  out.evidence.push(`${origin}: login with ${label[kind]}: ${login.detail}`);
+  if (login.login !== 'accepted') {
+    if (login.login === 'error') out.reason = login.detail;
+    return false;
+  }
+  if (login.defaultAuth !== undefined) out.evidence.push(`dologin reports defaultAuth=${login.defaultAuth} (meaning unverified)`);
+  if (input.avoidRead) {
+    out.reason = input.avoidRead;
+    return true;
+  }
+  const read = await readGrandstreamValues(input.client, origin, login.sid, input.keys, input.signal);
+  out.evidence.push(read.detail);
+  if (!read.ok) {
+    out.reason = read.detail;
+    return true;
+  }
+  out.values = read.values;
+  if (read.mac) out.mac = read.mac;
+  if (read.firmware) out.firmware = read.firmware;
+  if (read.model) out.model = read.model;
+  return true;
+}

@@ -1,0 +1,29 @@
+/** `ghostguard audit <targets…>`: the CLI face of the auditor, with the inventory and state of the configuration. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runAuditCommand, type AuditCommandOptions } from '../../auditor/command.js';
+import { openOffline, vendors } from '../context.js';
+import type { CliIo } from '../io.js';
+
+export async function auditCommand(targets: string[], options: Omit<AuditCommandOptions, 'targets'> & { config?: string }, io: CliIo): Promise<number> {
+  const offline = openOffline(options.config, io);
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await runAuditCommand({ ...options, targets }, {
+      vendors,
+      inventory: offline.inventory,
+      store: offline.store,
+      database: offline.store.database,
+      signal: abort.signal,
+      stdout: { write: (t: string) => io.out(t) },
+      stderr: { write: (t: string) => io.err(t), isTTY: io.isTty, columns: process.stderr.columns },
+      readFile: (path) => readFileSync(resolve(io.cwd, path), 'utf8'),
+      writeFile: (path, data) => writeFileSync(resolve(io.cwd, path), data),
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    offline.close();
+  }
+}
