@@ -1,0 +1,20 @@
+/** The quick start's demo, end to end: server, lab fleet, audit — verdicts agree with the lab's ground truth. */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+it('ghostguard demo provisions a lab fleet, audits it and finds exactly the factory phones exposed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-demo-'));
+  let out = '';
+  const io: CliIo = { out: (t) => void (out += t), err: () => {}, env: {}, cwd: dir, isTty: false };
+  expect(await main(['demo', '--phones', '12', '--factory', '6', '--dir', 'demo'], io)).toBe(0);
+  expect(out).toMatch(/12 emulated phones .*: 6 provisioned by ghostguard, 6 left at factory defaults/);
+  expect(out).toMatch(/6 phone\(s\) will ring for a scanner; audit verdicts match the lab's ground truth for 12\/12/);
+  const report = JSON.parse(readFileSync(join(dir, 'demo', 'audit.json'), 'utf8')) as { hosts: { host: string }[] };
+  expect(report.hosts).toHaveLength(12);
+  expect(existsSync(join(dir, 'demo', 'audit.html'))).toBe(true);
+  expect(out).toContain('every phone, socket and listener closed');
+}, 60_000);
