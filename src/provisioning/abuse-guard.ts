@@ -34,7 +34,10 @@ interface Failures { count: number; since: number }
 
 export type Verdict = 'ok' | 'banned' | 'rate-limited';
 
+const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 export function subnetOf(address: string): string {
+  if (DOTTED_QUAD.test(address)) return `${address.slice(0, address.lastIndexOf('.'))}.0/24`;
   try {
     const ip = ipaddr.process(address);
     if (ip.kind() === 'ipv4') return `${ip.toString().split('.').slice(0, 3).join('.')}.0/24`;

@@ -45,6 +45,8 @@ export function digestResponse(c: Omit<DigestCredentials, 'response'>, password:
 export class NonceAuthority {
   private readonly key: Buffer;
   private readonly lastCount = new Map<string, number>();
+  /** nonces whose signature already verified → issue time: phones reuse a nonce for many requests */
+  private readonly verified = new Map<string, number>();
 
   constructor(key: Buffer = randomBytes(32), private readonly now: () => number = Date.now, private readonly issuer = 'a') {
     this.key = key;
@@ -57,6 +59,8 @@ export class NonceAuthority {
   }
 
   check(nonce: string): NonceState {
+    const known = this.verified.get(nonce);
+    if (known !== undefined) return this.now() - known > NONCE_TTL_MS ? 'stale' : 'fresh';
     const parts = nonce.split('.');
     if (parts.length !== 4) return 'invalid';
     const body = parts.slice(0, 3).join('.');
@@ -64,6 +68,8 @@ export class NonceAuthority {
     const given = Buffer.from(parts[3]!);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
     const issued = parseInt(parts[0]!, 36);
+    if (this.verified.size >= MAX_TRACKED_NONCES) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(nonce, issued);
     return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';
   }
 
