@@ -133,7 +133,7 @@ function parseSite(r: YamlReader, name: string): Site {
 
 function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: ModelCatalogue): Device[] {
   const devices: Device[] = [];
-  const seen = new Map<Mac, number>();
+  const seen = new Map<Mac, number>();  // MAC → index of the first device with it
   if (r.value(['devices']) !== undefined && !r.isSeq(['devices'])) r.report(['devices'], 'must be a list');
   for (let i = 0; i < r.length(['devices']); i++) {
     const p: Path = ['devices', i];
@@ -141,8 +141,8 @@ function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: Mod
     const rawMac = r.string([...p, 'mac'], true);
     const mac = rawMac === undefined ? undefined : parseMac(rawMac);
     if (rawMac !== undefined && (!mac || !isUnicastMac(mac))) r.report([...p, 'mac'], `"${rawMac}" is not a valid unicast MAC address`);
-    if (mac && seen.has(mac)) r.report([...p, 'mac'], `duplicate MAC (first declared on line ${seen.get(mac)})`);
-    if (mac && !seen.has(mac)) seen.set(mac, r.lineOf(p));
+    if (mac && seen.has(mac)) r.report([...p, 'mac'], `duplicate MAC (first declared on line ${r.lineOf(['devices', seen.get(mac)!])})`);
+    if (mac && !seen.has(mac)) seen.set(mac, i);
     const vendor = r.string([...p, 'vendor'], true) ?? '';
     const model = r.string([...p, 'model'], true) ?? '';
     if (vendor && !catalogue[vendor]) r.report([...p, 'vendor'], `unknown vendor "${vendor}" (known: ${Object.keys(catalogue).join(', ')})`);
@@ -155,7 +155,7 @@ function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: Mod
     const lines = parseLines(r, [...p, 'lines'], site);
     const disabled = r.value([...p, 'disabled']) === true;
     if (mac && adminPassword) {
-      devices.push({ mac, vendor, model, site: siteName, lines, adminPassword, disabled, policy: parsePolicyLayer(r, [...p, 'policy']), line: r.lineOf(p) });
+      devices.push({ mac, vendor, model, site: siteName, lines, adminPassword, disabled, policy: parsePolicyLayer(r, [...p, 'policy']), index: i });
     }
   }
   return devices;

@@ -50,8 +50,8 @@ export interface Device {
   adminPassword: SecretSpec;
   disabled: boolean;
   policy: PolicyLayer;
-  /** where in the config file the device was declared, for error messages */
-  line?: number;
+  /** position in the config's device list, for error messages */
+  index: number;
 }
 
 export interface ServerSettings {

@@ -42,8 +42,9 @@ export class ConfigSource {
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
 
-  constructor(readonly path: string, private readonly deps: InventoryDeps, private readonly onReload: (r: { ok: boolean; issues: ConfigIssue[] }) => void = () => {}) {
-    const { config, issues } = readConfig(path, deps.catalogue);
+  /** `initial`: the file's config when the caller has just read it, so a large inventory is not parsed twice. */
+  constructor(readonly path: string, private readonly deps: InventoryDeps, private readonly onReload: (r: { ok: boolean; issues: ConfigIssue[] }) => void = () => {}, initial?: FleetConfig) {
+    const { config, issues } = initial ? { config: initial, issues: [] } : readConfig(path, deps.catalogue);
     if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
     this.current = this.build(config);
   }

@@ -10,7 +10,8 @@ export interface ServedFile {
   etag: string;
   sha256: string;
   contentType: string;
-  rendered: RenderedFile;
+  /** what the renderer reported, without a second copy of the body */
+  rendered: Omit<RenderedFile, 'body'>;
 }
 
 export interface RenderRequest {
@@ -29,7 +30,7 @@ export class RenderService {
   private readonly cache = new Map<string, ServedFile>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes = 48 * 1024 * 1024) {}
+  constructor(private readonly maxBytes = 96 * 1024 * 1024) {}
 
   render(req: RenderRequest): ServedFile {
     const key = `${req.version}|${req.vendor.id}|${req.file.name}|${req.model}|${req.firmware ?? ''}|${req.device?.mac ?? ''}`;
@@ -64,8 +65,9 @@ export class RenderService {
         throw new GhostguardError('GG_ERR_RENDER_VIOLATION', `rendered ${req.file.name} violates ${failures.map((f) => f.rule).join(', ')}`);
       }
     }
-    const body = Buffer.from(rendered.body, 'utf8');
+    const { body: text, ...meta } = rendered;
+    const body = Buffer.from(text, 'utf8');
     const sha256 = createHash('sha256').update(body).digest('hex');
-    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered };
+    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered: meta };
   }
 }

@@ -74,7 +74,7 @@ export class Runtime {
     }, (result) => {
       if (!result.ok) events.emit({ reason: 'config-reload-failed', detail: result.issues.map(formatIssue).join('; ') });
       else if (source) runtime.onInventoryChange();
-    });
+    }, first.config);
     const settings = { ...source.inventory.config.server, dataDir };
     const tls = await loadTls(settings);
     const configured = settings.rateLimits ?? {};
@@ -88,9 +88,7 @@ export class Runtime {
   onInventoryChange(): void {
     const inventory = this.config.inventory;
     const hours = inventory.config.server.enrolmentWindowHours;
-    for (const device of inventory.devices) {
-      if (!this.store.enrolment(device.mac)) this.store.openEnrolment(device.mac, new Date(Date.now() + hours * 3600_000));
-    }
+    this.store.openMissingEnrolments(inventory.devices.map((d) => d.mac), new Date(Date.now() + hours * 3600_000));
     this.events.setSecrets(inventory.allSecrets());
     this.renderer.clear();
   }

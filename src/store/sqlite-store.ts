@@ -127,6 +127,16 @@ export class SqliteStore implements Store {
     this.enrolCache.delete(mac);
   }
 
+  openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now = new Date()): number {
+    const known = new Set((this.db.prepare('SELECT mac FROM enrolments').pluck().all() as string[]));
+    const missing = macs.filter((m) => !known.has(m));
+    this.db.transaction(() => {
+      for (const mac of missing) this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString());
+    })();
+    for (const mac of missing) this.enrolCache.delete(mac);
+    return missing.length;
+  }
+
   enrolment(mac: Mac): Enrolment | undefined {
     return this.cached(this.enrolCache, mac, () => {
       const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;

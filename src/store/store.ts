@@ -62,6 +62,8 @@ export interface Store {
   recordEvent(event: SecurityEvent): void;
   events(filter?: { reason?: SecurityReason; mac?: string; limit?: number }): SecurityEvent[];
   openEnrolment(mac: Mac, expiresAt: Date, now?: Date): void;
+  /** opens a window for every MAC that never had one, in one transaction; returns how many were opened */
+  openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now?: Date): number;
   enrolment(mac: Mac): Enrolment | undefined;
   closeEnrolment(mac: Mac, pinnedSource: string | undefined, now?: Date): void;
   credentials(mac: Mac): CredentialState;

@@ -1,5 +1,7 @@
 /** `ghostguard validate`: every problem with file, line and field; exit 1 when there is one. Secrets are never printed. */
 import { formatIssue, type ConfigIssue } from '../../model/config-issues.js';
+import { readFileSync } from 'node:fs';
+import { YamlReader } from '../../model/yaml-reader.js';
 import { readConfig } from '../../provisioning/config-source.js';
 import { catalogue, configPath } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -9,11 +11,13 @@ export function validateCommand(options: { config?: string; json?: boolean }, io
   const { config, issues } = readConfig(path, catalogue);
   const all: ConfigIssue[] = [...issues];
   if (config) {
+    let reader: YamlReader | undefined;
+    const lineOf = (index: number) => (reader ??= new YamlReader(readFileSync(path, 'utf8'), path)).lineOf(['devices', index]);
     for (const device of config.devices) {
       const refs = [device.adminPassword, ...device.lines.map((l) => l.password)];
       for (const spec of refs) {
         if (spec.kind === 'env' && !io.env[spec.name]) {
-          all.push({ file: path, line: device.line ?? 1, field: `device ${device.mac}`, message: `missing secret: environment variable ${spec.name} is not set` });
+          all.push({ file: path, line: lineOf(device.index), field: `device ${device.mac}`, message: `missing secret: environment variable ${spec.name} is not set` });
         }
       }
     }
