@@ -15,6 +15,7 @@ import { EventLog } from './event-log.js';
 import { RenderService } from './render-service.js';
 import { loadTls, type TlsMaterial } from './tls.js';
 import { GhostguardError } from '../model/errors.js';
+import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
 
 export interface RuntimeOptions {
   configPath: string;
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   clock?: () => number;
   /** this process's id among several serving the same data directory (cluster workers) */
   workerId?: number;
+  /** dashboard settings for the admin listener: probe ports and timeouts for checks and audits, allowed ranges (tests, labs) */
+  admin?: Pick<AdminAppOptions, 'auditOptions' | 'staleDays'>;
 }
 
 export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
@@ -37,6 +40,8 @@ export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
 export class Runtime {
   readonly app: FastifyInstance;
   readonly plainApp?: FastifyInstance;
+  /** the operator listener (dashboard, JSON API); absent in cluster workers after the first. Listens only via listenAdmin(). */
+  adminApp?: FastifyInstance;
   private readonly renderer = new RenderService();
 
   private constructor(
@@ -81,6 +86,9 @@ export class Runtime {
     const limits = options.limits ?? { ...DEFAULT_LIMITS, ...configured };
     const runtime = new Runtime(masterKey, source, store, events, tls, options, new AbuseGuard(limits, options.clock));
     runtime.onInventoryChange();
+    if ((options.workerId ?? 0) <= 1) {
+      runtime.adminApp = buildAdminApp({ vendors: options.vendors, inventory: () => source!.inventory, store, dataDir, env, logger: options.logger, ...options.admin, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+    }
     return runtime;
   }
 
@@ -100,10 +108,17 @@ export class Runtime {
     return urls;
   }
 
+  /** The operator listener on server.adminHost/adminPort (or the given ones); undefined when this process has none. */
+  async listenAdmin(host?: string, port?: number): Promise<string | undefined> {
+    const s = this.config.inventory.config.server;
+    return this.adminApp?.listen({ host: host ?? s.adminHost, port: port ?? s.adminPort });
+  }
+
   async close(): Promise<void> {
     this.config.close();
     await this.app.close();
     await this.plainApp?.close();
+    await this.adminApp?.close();
     await this.events.close();
     this.store.close();
   }

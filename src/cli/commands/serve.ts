@@ -1,5 +1,7 @@
 /** `ghostguard serve`: the provisioning server; reloads on SIGHUP or file change and keeps the last valid config. */
 import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
+import { adminPasswordInfo } from '../../dashboard/admin-app.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { GhostguardError } from '../../model/errors.js';
 import { loadMasterKey, readConfig } from '../../provisioning/config-source.js';
@@ -23,13 +25,25 @@ export async function startServer(options: ServeOptions, io: CliIo, workerId = 0
   const path = configPath(options.config, io);
   const runtime = await Runtime.create({ configPath: path, vendors, env: io.env, logger: options.log, workerId });
   const urls = await runtime.listen(options.host, options.port);
+  await runtime.listenAdmin();
   return { runtime, urls };
 }
 
 function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): void {
   const s = runtime.config.inventory.config.server;
   io.out(`ghostguard serving ${runtime.config.path}\n  phones: ${urls.join(' , ')}${workers > 1 ? ` (${workers} workers)` : ''}\n  data:   ${dataDirOf(s.dataDir, io)}\n  devices: ${runtime.config.inventory.devices.length}\n`);
+  const adminUrl = runtime.adminApp?.server.listening ? adminUrlOf(runtime) : undefined;
+  if (adminUrl) {
+    const pw = adminPasswordInfo(runtime.adminApp!);
+    const how = pw?.source === 'env' ? 'password from $GHOSTGUARD_ADMIN_PASSWORD' : pw?.created ? `user admin, password ${pw.password} (shown once; kept in ${pw.path})` : `user admin, password in ${pw?.path}`;
+    io.out(`  admin:  ${adminUrl} (${how})\n`);
+  }
   if (runtime.tls) io.out(`  certificate: ${runtime.tls.certPath} (give this CA to phones that must verify the server)\n`);
+}
+
+function adminUrlOf(runtime: Runtime): string {
+  const a = runtime.adminApp!.server.address() as AddressInfo;
+  return `${runtime.tls ? 'https' : 'http'}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/`;
 }
 
 /** Resolves when the process is asked to stop (SIGINT, SIGTERM) or the duration is over. */

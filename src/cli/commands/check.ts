@@ -1,0 +1,52 @@
+/**
+ * `ghostguard check <ip|mac>`: for a help-desk technician with a user on the line. Who the phone is, Safe or Exposed
+ * and why, each failing rule with its fix, and its provisioning history. Exit 0 when no rule fails, 1 when the phone is
+ * exposed or could not be checked, 2 on usage or runtime errors.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { toAuditOptions } from '../../auditor/command.js';
+import { canonicalJson } from '../../report/canonical-json.js';
+import { checkHandset, checkToText } from '../../dashboard/check-service.js';
+import { verdictExit } from '../../dashboard/verdict.js';
+import { AuditStore } from '../../store/audit-store.js';
+import { openOffline, vendors } from '../context.js';
+import type { CliIo } from '../io.js';
+
+export interface CheckOptions {
+  config?: string;
+  json?: boolean;
+  sipPorts?: string;
+  httpPorts?: string;
+  httpsPorts?: string;
+  snmpPort?: string;
+  community?: string | string[];
+  timeout?: string;
+  retries?: string;
+  defaultLogin?: boolean;
+  plainHttpLogin?: boolean;
+  credentials?: string;
+  allow?: string | string[];
+  /** commander's --no-store */
+  store?: boolean;
+}
+
+export async function checkCommand(target: string, options: CheckOptions, io: CliIo): Promise<number> {
+  const readFile = (p: string) => readFileSync(resolve(io.cwd, p), 'utf8');
+  const { targets: _unused, ...auditOptions } = toAuditOptions({
+    targets: [target], sipPorts: options.sipPorts, httpPorts: options.httpPorts, httpsPorts: options.httpsPorts, snmpPort: options.snmpPort,
+    community: options.community, timeout: options.timeout, retries: options.retries, defaultLogin: options.defaultLogin, plainHttpLogin: options.plainHttpLogin,
+    credentials: options.credentials, allow: options.allow,
+  }, readFile);
+  const offline = openOffline(options.config, io);
+  try {
+    const result = await checkHandset(target, {
+      vendors, inventory: () => offline.inventory, store: offline.store, auditOptions,
+      ...(options.store === false ? {} : { auditStore: new AuditStore(offline.store.database) }),
+    });
+    io.out(options.json ? canonicalJson(result) : checkToText(result));
+    return verdictExit(result.verdict);
+  } finally {
+    offline.close();
+  }
+}

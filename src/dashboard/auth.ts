@@ -1,0 +1,177 @@
+/**
+ * Operator authentication for the admin listener: one admin password (env or a generated file), scrypt-checked in
+ * constant time; random 32-byte session ids held in memory with idle and absolute expiry; a login rate limit per source.
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ADMIN_USER = 'admin';
+export const PASSWORD_ENV = 'GHOSTGUARD_ADMIN_PASSWORD';
+export const PASSWORD_FILE = 'admin-password';
+
+export interface AdminPasswordInfo {
+  source: 'env' | 'file';
+  /** the file holding the password (source 'file') */
+  path?: string;
+  /** true when the file was created by this process: the only time the password itself may be shown */
+  created: boolean;
+  /** set only when `created` */
+  password?: string;
+}
+
+/** The admin password: $GHOSTGUARD_ADMIN_PASSWORD, else <dataDir>/admin-password, generated once (mode 0600). */
+export function loadAdminPassword(dataDir: string, env: Readonly<Record<string, string | undefined>>): { password: string; info: AdminPasswordInfo } {
+  const fromEnv = env[PASSWORD_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (fromEnv.length < 12) throw new Error(`${PASSWORD_ENV} must be at least 12 characters`);
+    return { password: fromEnv, info: { source: 'env', created: false } };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, PASSWORD_FILE);
+  if (!existsSync(path)) {
+    const password = randomBytes(18).toString('base64url');
+    try {
+      writeFileSync(path, password + '\n', { mode: 0o600, flag: 'wx' });
+      chmodSync(path, 0o600);
+      return { password, info: { source: 'file', path, created: true, password } };
+    } catch (err) {
+      // another process created it between the check and the write: read theirs
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  const password = readFileSync(path, 'utf8').trim();
+  if (password.length < 12) throw new Error(`${path} must hold a password of at least 12 characters`);
+  return { password, info: { source: 'file', path, created: false } };
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+const KEY_LENGTH = 32;
+
+function derive(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_LENGTH, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/** Holds only a salted scrypt hash of the password; every check costs the same scrypt work. */
+export class PasswordCheck {
+  private constructor(private readonly salt: Buffer, private readonly hash: Buffer) {}
+
+  static async of(password: string): Promise<PasswordCheck> {
+    const salt = randomBytes(16);
+    return new PasswordCheck(salt, await derive(password, salt));
+  }
+
+  async verify(user: string, candidate: string): Promise<boolean> {
+    // bounded input: scrypt over megabytes would be a cheap denial of service
+    const key = await derive(candidate.slice(0, 1024), this.salt);
+    const passwordOk = timingSafeEqual(key, this.hash);
+    return passwordOk && user === ADMIN_USER;
+  }
+}
+
+export interface Session {
+  id: string;
+  user: string;
+  createdAt: number;
+  lastSeen: number;
+}
+
+export interface SessionLimits {
+  /** idle timeout */
+  idleMs: number;
+  /** absolute lifetime */
+  maxAgeMs: number;
+  /** sessions held at once (oldest dropped) */
+  max: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxAgeMs: 12 * 3600_000, max: 1000 };
+
+export class SessionStore {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS, private readonly now: () => number = Date.now) {}
+
+  create(user: string): Session {
+    const t = this.now();
+    const session: Session = { id: randomBytes(32).toString('base64url'), user, createdAt: t, lastSeen: t };
+    this.sweep();
+    while (this.sessions.size >= this.limits.max) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** The live session for a cookie value, touched; undefined when unknown or expired. */
+  get(id: string | undefined): Session | undefined {
+    if (!id || id.length !== 43) return undefined;
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    const t = this.now();
+    if (t - session.lastSeen > this.limits.idleMs || t - session.createdAt > this.limits.maxAgeMs) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    session.lastSeen = t;
+    return session;
+  }
+
+  destroy(id: string | undefined): void {
+    if (id) this.sessions.delete(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private sweep(): void {
+    const t = this.now();
+    for (const [id, s] of this.sessions) {
+      if (t - s.lastSeen > this.limits.idleMs || t - s.createdAt > this.limits.maxAgeMs) this.sessions.delete(id);
+    }
+  }
+}
+
+export interface LoginLimits {
+  /** failed attempts per source address per window */
+  perAddress: number;
+  /** failed attempts from everyone per window (slows a distributed guess) */
+  global: number;
+  windowMs: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddress: 5, global: 50, windowMs: 15 * 60_000 };
+
+/** Counts failed logins; a source (or everyone) over the limit is refused until its window ends. */
+export class LoginLimiter {
+  private readonly failures = new Map<string, { count: number; resetAt: number }>();
+  private global = { count: 0, resetAt: 0 };
+
+  constructor(private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS, private readonly now: () => number = Date.now) {}
+
+  /** Seconds until this source may try again; 0 when it may try now. */
+  retryAfter(source: string): number {
+    const t = this.now();
+    const own = this.failures.get(source);
+    const waits = [0];
+    if (own && own.resetAt > t && own.count >= this.limits.perAddress) waits.push(own.resetAt - t);
+    if (this.global.resetAt > t && this.global.count >= this.limits.global) waits.push(this.global.resetAt - t);
+    return Math.ceil(Math.max(...waits) / 1000);
+  }
+
+  fail(source: string): void {
+    const t = this.now();
+    const own = this.failures.get(source);
+    if (!own || own.resetAt <= t) {
+      if (this.failures.size >= 10_000) this.failures.delete(this.failures.keys().next().value!);
+      this.failures.set(source, { count: 1, resetAt: t + this.limits.windowMs });
+    } else {
+      own.count++;
+    }
+    if (this.global.resetAt <= t) this.global = { count: 1, resetAt: t + this.limits.windowMs };
+    else this.global.count++;
+  }
+
+  succeed(source: string): void {
+    this.failures.delete(source);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * `check <ip|mac>`: one handset, one answer. Resolves a MAC to its last fetch address, audits that one host (safe
+ * probes only), and joins the result with the inventory and the provisioning history. Used by the CLI and the dashboard.
+ */
+import ipaddr from 'ipaddr.js';
+import { runAudit, type AuditDeps, type AuditOptions } from '../auditor/audit.js';
+import { CHECK_TITLES, type CheckId, type Finding, type HostReport } from '../auditor/findings.js';
+import { GhostguardError } from '../model/errors.js';
+import type { Inventory } from '../model/inventory.js';
+import { macWithColons, parseMac, type Mac } from '../model/mac.js';
+import type { Severity } from '../model/rules.js';
+import type { VendorAdapter } from '../model/vendor-contract.js';
+import { RenderService } from '../provisioning/render-service.js';
+import type { AuditStore } from '../store/audit-store.js';
+import type { Store } from '../store/store.js';
+import { provisioningStatus, type ProvisioningStatus } from './provisioning-status.js';
+import { noAddressVerdict, verdictFor, type Verdict } from './verdict.js';
+
+export type CheckTarget = { kind: 'mac'; mac: Mac; text: string } | { kind: 'ip'; ip: string; text: string };
+
+export function parseCheckTarget(input: string): CheckTarget {
+  const text = input.trim().slice(0, 64);
+  const mac = parseMac(text);
+  if (mac) return { kind: 'mac', mac, text: macWithColons(mac) };
+  if (ipaddr.IPv4.isValidFourPartDecimal(text) || (text.includes(':') && ipaddr.IPv6.isValid(text))) {
+    return { kind: 'ip', ip: ipaddr.parse(text).toString(), text };
+  }
+  throw new GhostguardError('GG_ERR_TARGET_INVALID', `"${text}" is neither an IP address nor a MAC address (give one handset, e.g. 10.1.2.3 or 00:15:65:12:34:56)`);
+}
+
+export interface CheckFailure {
+  check: CheckId;
+  title: string;
+  severity: Severity;
+  evidence: string[];
+  fix: string[];
+}
+
+export interface CheckResult {
+  format: 'ghostguard-check';
+  version: 1;
+  /** what was asked, normalized */
+  target: string;
+  /** the address audited */
+  host?: string;
+  addressFrom?: 'given' | 'fetch-history';
+  checkedAt: string;
+  durationMs: number;
+  phone: {
+    mac?: string;
+    macSource?: string;
+    vendor?: string;
+    model?: string;
+    firmware?: string;
+    site?: string;
+    extensions: string[];
+    names: string[];
+    inInventory: boolean;
+    disabled?: boolean;
+  };
+  verdict: Verdict;
+  failures: CheckFailure[];
+  findings: Finding[];
+  probes: string[];
+  provisioning: ProvisioningStatus;
+  notes: string[];
+  /** the stored audit run, when the check was recorded */
+  runId?: number;
+}
+
+export interface CheckDeps {
+  vendors: readonly VendorAdapter[];
+  inventory: () => Inventory;
+  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'credentials'>;
+  /** record the check as an audit run of one host */
+  auditStore?: AuditStore;
+  renderer?: RenderService;
+  /** probe settings (ports, timeouts, allowed ranges); targets, intrusive and concurrency are the check's own */
+  auditOptions?: Partial<Omit<AuditOptions, 'targets' | 'intrusive'>>;
+  /** the audit entry point (tests inject a fake) */
+  audit?: (options: AuditOptions, deps: AuditDeps) => ReturnType<typeof runAudit>;
+  auditDeps?: Partial<Omit<AuditDeps, 'vendors' | 'inventory' | 'store' | 'auditStore'>>;
+  now?: () => Date;
+}
+
+/** Quicker than a fleet audit: a technician is waiting. */
+export const CHECK_DEFAULTS = { timeoutMs: 700, retries: 1, hostGapMs: 10 } as const;
+
+export async function checkHandset(input: string, deps: CheckDeps): Promise<CheckResult> {
+  const started = Date.now();
+  const now = deps.now ?? (() => new Date());
+  const target = parseCheckTarget(input);
+  const inventory = deps.inventory();
+  const renderer = deps.renderer ?? new RenderService(4 * 1024 * 1024);
+  const notes: string[] = [];
+  let host: string | undefined;
+  let addressFrom: CheckResult['addressFrom'];
+  let mac: Mac | undefined;
+  if (target.kind === 'mac') {
+    mac = target.mac;
+    const last = deps.store.fetchHistory(mac, 1)[0];
+    if (last) {
+      host = last.source;
+      addressFrom = 'fetch-history';
+      notes.push(`address ${host} taken from its last fetch (${last.file} at ${last.ts})`);
+    }
+  } else {
+    host = target.ip;
+    addressFrom = 'given';
+  }
+  const base = (verdict: Verdict, report?: HostReport): CheckResult => {
+    const m = (report?.mac as Mac | undefined) ?? mac;
+    const device = m ? inventory.device(m) : undefined;
+    const history = m ? deps.store.fetchHistory(m, 50) : [];
+    const provisioning = provisioningStatus({ vendors: deps.vendors, inventory, store: deps.store, renderer }, history);
+    const firmwareFromUa = provisioning.files.find((f) => f.firmware)?.firmware;
+    const phone: CheckResult['phone'] = { extensions: device?.lines.map((l) => l.extension) ?? [], names: device?.lines.map((l) => l.displayName ?? l.extension) ?? [], inInventory: !!device };
+    if (m) phone.mac = macWithColons(m);
+    if (report?.macSource) phone.macSource = report.macSource;
+    const vendor = report?.vendor ?? device?.vendor;
+    if (vendor) phone.vendor = vendor;
+    const model = report?.model ?? device?.model;
+    if (model) phone.model = model;
+    const firmware = report?.firmware ?? firmwareFromUa;
+    if (firmware) phone.firmware = firmware;
+    if (device) {
+      phone.site = device.site;
+      if (device.disabled) phone.disabled = true;
+    }
+    const findings = report?.findings ?? [];
+    const result: CheckResult = {
+      format: 'ghostguard-check', version: 1, target: target.text, checkedAt: now().toISOString(), durationMs: 0,
+      phone, verdict, findings, probes: report?.probes ?? [], provisioning, notes,
+      failures: findings.filter((f) => f.state === 'fail').map((f) => ({ check: f.check, title: CHECK_TITLES[f.check], severity: f.severity, evidence: f.evidence, fix: f.fix })),
+    };
+    if (host) result.host = host;
+    if (addressFrom) result.addressFrom = addressFrom;
+    return result;
+  };
+  if (!host) {
+    const result = base(noAddressVerdict(target.text, !!(mac && inventory.device(mac))));
+    result.durationMs = Date.now() - started;
+    return result;
+  }
+  const audit = deps.audit ?? runAudit;
+  const options: AuditOptions = { ...CHECK_DEFAULTS, ...deps.auditOptions, targets: [host], maxHosts: 1, concurrency: 1, intrusive: false };
+  const report = await audit(options, {
+    ...deps.auditDeps, vendors: deps.vendors, inventory, store: deps.store, ...(deps.auditStore ? { auditStore: deps.auditStore } : {}),
+  });
+  const hostReport = report.hosts.find((h) => h.host === host) ?? report.hosts[0];
+  if (target.kind === 'mac' && hostReport?.mac && hostReport.mac !== target.mac) {
+    notes.push(`the device now answering at ${host} reports MAC ${macWithColons(hostReport.mac as Mac)}, not ${target.text}: the address may belong to another device now`);
+  }
+  if (target.kind === 'ip' && !hostReport?.mac) {
+    const fetched = deps.store.lastFetchBySource(host);
+    if (fetched) {
+      mac = fetched.mac as Mac;
+      notes.push(`MAC ${macWithColons(mac)} from the last fetch made from ${host} (${fetched.ts})`);
+    }
+  }
+  const result = base(verdictFor(host, hostReport), hostReport);
+  if (report.runId !== undefined) result.runId = report.runId;
+  if (report.incomplete) notes.push(`audit incomplete: ${report.incomplete}`);
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+/** Plain text for a terminal: verdict first, then who, what fails and how to fix it, then provisioning. */
+export function checkToText(r: CheckResult): string {
+  const lines: string[] = [];
+  lines.push(r.verdict.headline, ...r.verdict.reasons.map((x) => `  ${x}`), '');
+  const p = r.phone;
+  const who = [p.vendor, p.model, p.firmware && `firmware ${p.firmware}`].filter(Boolean).join(' ') || 'unknown device';
+  lines.push(`Phone:     ${who}`);
+  lines.push(`Address:   ${r.host ?? 'unknown'}${r.addressFrom === 'fetch-history' ? ' (from its last fetch)' : ''}`);
+  lines.push(`MAC:       ${p.mac ?? 'unknown'}`);
+  lines.push(`Site:      ${p.site ?? (p.inInventory ? '' : 'not in the inventory')}${p.disabled ? ' (disabled in the inventory)' : ''}`);
+  lines.push(`Extension: ${p.extensions.length ? p.extensions.map((e, i) => (p.names[i] && p.names[i] !== e ? `${e} (${p.names[i]})` : e)).join(', ') : '-'}`);
+  if (r.failures.length) {
+    lines.push('', `Failing rules (${r.failures.length}):`);
+    for (const f of r.failures) {
+      lines.push(`  ✗ ${f.check} [${f.severity}] ${f.title}`);
+      for (const e of f.evidence) lines.push(`      seen: ${e}`);
+      for (const x of f.fix) lines.push(`      fix:  ${x}`);
+    }
+  }
+  lines.push('', 'Provisioning:', `  ${r.provisioning.summary}`);
+  for (const f of r.provisioning.files) {
+    const state = f.current === undefined ? 'cannot compare' : f.current ? 'current' : `NOT current (now ${f.currentSha!.slice(0, 12)}…)`;
+    lines.push(`  ${f.file}: ${f.ts} from ${f.source} via ${f.auth}, sha256 ${f.sha256.slice(0, 12)}… — ${state}`);
+  }
+  if (r.notes.length) lines.push('', ...r.notes.map((n) => `note: ${n}`));
+  lines.push('', `checked in ${(r.durationMs / 1000).toFixed(1)} s${r.runId !== undefined ? `, stored as audit run #${r.runId}` : ''}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,84 @@
+/** What the dashboard's routes share: deps, services, and the per-request auth state. */
+import type Database from 'better-sqlite3';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditDeps, AuditOptions } from '../auditor/audit.js';
+import type { AuditReport } from '../auditor/findings.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Mac } from '../model/mac.js';
+import type { VendorAdapter } from '../model/vendor-contract.js';
+import type { RenderService } from '../provisioning/render-service.js';
+import type { SecurityReason, Store } from '../store/store.js';
+import type { AuditRunner } from './audit-runs.js';
+import type { LoginLimits, SessionLimits, Session } from './auth.js';
+import type { CheckResult } from './check-service.js';
+import type { FleetContext } from './fleet.js';
+import type { ServedSnapshots } from './served-snapshots.js';
+
+export interface DashboardOptions {
+  vendors: readonly VendorAdapter[];
+  inventory: () => Inventory;
+  /** the runtime's store; `database` is the SQLite handle audit runs and served snapshots live in */
+  store: Store & { readonly database: Database.Database };
+  dataDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** served over HTTPS: Secure and __Host- cookies, HSTS */
+  secure: boolean;
+  /** the admin password (tests); otherwise loaded from env or <dataDir>/admin-password */
+  password?: string;
+  /** probe settings for checks and audits: ports, timeouts, allowed ranges */
+  auditOptions?: Partial<Omit<AuditOptions, 'targets' | 'intrusive'>>;
+  /** the audit entry point and its transports (tests) */
+  audit?: (options: AuditOptions, deps: AuditDeps) => Promise<AuditReport>;
+  auditDeps?: Partial<Omit<AuditDeps, 'vendors' | 'inventory' | 'store' | 'auditStore' | 'onProgress' | 'signal'>>;
+  staleDays?: number;
+  sessionLimits?: SessionLimits;
+  loginLimits?: LoginLimits;
+  /** how often the fetch history is followed for served snapshots; 0 turns it off */
+  snapshotIntervalMs?: number;
+  now?: () => Date;
+}
+
+export interface AuthState {
+  via: 'session' | 'basic';
+  session?: Session;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ggAuth: AuthState | null;
+  }
+  interface FastifyContextConfig {
+    /** reachable without logging in (login form, stylesheet) */
+    public?: boolean;
+  }
+}
+
+export interface Dashboard {
+  options: DashboardOptions;
+  runner: AuditRunner;
+  renderer: RenderService;
+  snapshots: ServedSnapshots;
+  now: () => Date;
+  fleet: () => FleetContext;
+  check: (target: string) => Promise<CheckResult>;
+  /** a CSRF token bound to the request's session */
+  csrf: (req: FastifyRequest, reply: FastifyReply) => string;
+  maskEvents: <T extends { detail?: string; file?: string }>(events: T[]) => T[];
+  mask: (mac: Mac, text: string) => string;
+}
+
+export const EVENT_REASONS: readonly SecurityReason[] = [
+  'unknown-mac', 'ua-url-mismatch', 'model-mismatch', 'bad-credentials', 'stale-nonce', 'replayed-nonce', 'banned', 'rate-limited', 'canary',
+  'weakening-override', 'policy-violating-render', 'not-enrolled', 'device-disabled', 'source-pin-mismatch', 'bad-path', 'bad-user-agent',
+  'bad-upload', 'unknown-file', 'firmware-unknown', 'plain-http-refused', 'config-reload-failed', 'enrolment-closed', 'credentials-rotated',
+];
+
+/** Too many checks or audits at once: 429, try again shortly. */
+export class BusyError extends Error {
+  readonly statusCode = 429;
+  readonly code = 'busy';
+}
+
+export function isApi(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+}

@@ -1,0 +1,261 @@
+/**
+ * The operator dashboard as one encapsulated fastify plugin: login and sessions, CSRF-checked forms, security headers,
+ * server-rendered pages and a JSON API described with OpenAPI. Everything but the login form and the stylesheet
+ * requires a session (or, for the API, HTTP Basic with the admin password).
+ */
+import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isGhostguardError } from '../model/errors.js';
+import type { Mac } from '../model/mac.js';
+import { RenderService } from '../provisioning/render-service.js';
+import { AuditRunner } from './audit-runs.js';
+import { loadAdminPassword, LoginLimiter, PasswordCheck, SessionStore } from './auth.js';
+import { checkHandset } from './check-service.js';
+import { BusyError, isApi, type Dashboard, type DashboardOptions } from './context.js';
+import { maskDeviceSecrets } from './fleet.js';
+import { loginPage, messagePage } from './pages.js';
+import { registerApiRoutes } from './routes-api.js';
+import { registerPageRoutes } from './routes-pages.js';
+import { ServedSnapshots } from './served-snapshots.js';
+import { MASK } from '../model/rule-check.js';
+
+export const SESSION_COOKIE = 'gg_session';
+export const CSRF_COOKIE = 'gg_csrf';
+
+/** __Host- cookies must be Secure, Path=/ and host-only: a sibling subdomain cannot plant or read them. */
+export function cookieNames(secure: boolean): { session: string; csrf: string } {
+  return secure ? { session: `__Host-${SESSION_COOKIE}`, csrf: `__Host-${CSRF_COOKIE}` } : { session: SESSION_COOKIE, csrf: CSRF_COOKIE };
+}
+
+const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "font-src 'self'",
+  "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
+].join('; ');
+
+function setSecurityHeaders(reply: FastifyReply, secure: boolean): void {
+  reply.header('content-security-policy', CSP);
+  reply.header('x-frame-options', 'DENY');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  reply.header('cross-origin-resource-policy', 'same-origin');
+  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+  reply.header('cache-control', 'no-store');
+  if (secure) reply.header('strict-transport-security', 'max-age=31536000');
+}
+
+function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+  const m = /^Basic ([A-Za-z0-9+/=]{1,2048})$/.exec(header ?? '');
+  if (!m) return undefined;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon < 0 ? undefined : { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+/** Only a local path may be a post-login destination (no open redirect). */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]{0,500}$/.test(value) && !value.startsWith('/login') && !value.startsWith('/logout') ? value : '/';
+}
+
+/** Handset checks running at once across all operators: each one sends probes. */
+const MAX_CHECKS = 4;
+
+export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app, opts) => {
+  const secure = opts.secure;
+  const names = cookieNames(secure);
+  const password = opts.password ?? loadAdminPassword(opts.dataDir, opts.env).password;
+  const check = await PasswordCheck.of(password);
+  const sessions = new SessionStore(opts.sessionLimits);
+  const limiter = new LoginLimiter(opts.loginLimits);
+  const now = opts.now ?? (() => new Date());
+  const renderer = new RenderService(16 * 1024 * 1024);
+  const mask = (mac: Mac, text: string) => maskDeviceSecrets(opts.inventory(), mac, text);
+  const snapshots = new ServedSnapshots(opts.store.database, () => ({ vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, renderer }), mask);
+  const runner = new AuditRunner({
+    vendors: opts.vendors, inventory: opts.inventory, store: opts.store, database: opts.store.database,
+    ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}),
+  });
+  let secretsFor = { version: -1, secrets: [] as string[] };
+  const allSecrets = (): string[] => {
+    const inventory = opts.inventory();
+    if (secretsFor.version !== inventory.version) secretsFor = { version: inventory.version, secrets: inventory.allSecrets().filter((s) => s.length >= 4).sort((a, b) => b.length - a.length) };
+    return secretsFor.secrets;
+  };
+  const scrub = (text: string | undefined): string | undefined => {
+    if (text === undefined) return undefined;
+    let out = text;
+    for (const s of allSecrets()) if (out.includes(s)) out = out.split(s).join(MASK);
+    return out;
+  };
+  let checksRunning = 0;
+  const dashboard: Dashboard = {
+    options: opts, runner, renderer, snapshots, now, mask,
+    fleet: () => ({
+      vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, auditStore: runner.store, renderer, snapshots,
+      staleDays: opts.staleDays ?? 14, now: now(),
+    }),
+    check: async (target) => {
+      if (checksRunning >= MAX_CHECKS) throw new BusyError('several handset checks are already running; try again in a few seconds');
+      checksRunning++;
+      try {
+        return await checkHandset(target, {
+          vendors: opts.vendors, inventory: opts.inventory, store: opts.store, auditStore: runner.store, renderer,
+          ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}), now,
+        });
+      } finally {
+        checksRunning--;
+      }
+    },
+    csrf: (req, reply) => reply.generateCsrf({ userInfo: req.ggAuth?.session?.id ?? 'anonymous' }),
+    maskEvents: (events) => events.map((e) => ({ ...e, ...(e.detail !== undefined ? { detail: scrub(e.detail) } : {}), ...(e.file !== undefined ? { file: scrub(e.file) } : {}) })),
+  };
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: names.csrf,
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure },
+    getUserInfo: (req) => req.ggAuth?.session?.id ?? 'anonymous',
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body === 'object' && typeof body._csrf === 'string' ? body._csrf : undefined;
+      const header = req.headers['x-csrf-token'];
+      return fromBody ?? (typeof header === 'string' ? header : undefined);
+    },
+    csrfOpts: { userInfo: true, hmacKey: randomBytes(32) },
+  });
+  await app.register(swagger, {
+    hideUntagged: true,
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'ghostguard admin API',
+        version: '1',
+        description: 'The dashboard\'s data as JSON. Authenticate with the dashboard session cookie (POSTs then need the x-csrf-token header) or with HTTP Basic (user "admin", the admin password).',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: names.session },
+          basic: { type: 'http', scheme: 'basic' },
+        },
+      },
+      security: [{ session: [] }, { basic: [] }],
+    },
+  });
+
+  app.decorateRequest('ggAuth', null);
+
+  app.addHook('onRequest', async (req, reply) => {
+    setSecurityHeaders(reply, secure);
+    const session = sessions.get(req.cookies[names.session]);
+    if (session) {
+      req.ggAuth = { via: 'session', session };
+      return;
+    }
+    if (req.routeOptions.config?.public) return;
+    if (isApi(req.url)) {
+      const basic = parseBasic(req.headers.authorization);
+      if (basic) {
+        const wait = limiter.retryAfter(req.ip);
+        if (wait > 0) return reply.code(429).header('retry-after', String(wait)).send({ error: 'too-many-attempts', message: `too many failed logins; try again in ${wait} s` });
+        if (await check.verify(basic.user, basic.password)) {
+          limiter.succeed(req.ip);
+          req.ggAuth = { via: 'basic' };
+          return;
+        }
+        limiter.fail(req.ip);
+      }
+      return reply.code(401).send({ error: 'unauthorized', message: 'log in to the dashboard, or use HTTP Basic with the admin password' });
+    }
+    const next = req.method === 'GET' ? `?next=${encodeURIComponent(safeNext(req.url))}` : '';
+    return reply.redirect(`/login${next}`, 303);
+  });
+
+  // state-changing requests from a browser session need a CSRF token bound to that session
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || req.ggAuth?.via === 'basic') return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const api = isApi(req.url);
+    let status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    let message = status < 500 ? err.message : 'internal error';
+    if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
+      status = 403;
+      message = 'the form has expired or did not come from this dashboard; reload the page and try again';
+    } else if (isGhostguardError(err)) {
+      status = 400;
+      message = err.message;
+    }
+    if (status >= 500) req.log.error({ err }, 'dashboard error');
+    reply.code(status);
+    if (api) return reply.send({ error: isGhostguardError(err) ? err.code : err.code ?? 'error', message });
+    return reply.type('text/html; charset=utf-8').send(messagePage({ title: status === 403 ? 'Refused' : 'Something went wrong', message, ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}) }));
+  });
+
+  // only reached with a session (the onRequest hook answers everyone else): no route-existence oracle
+  app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
+    reply.code(404);
+    if (isApi(req.url)) return reply.send({ error: 'not-found', message: 'no such API route' });
+    return reply.type('text/html; charset=utf-8').send(messagePage({ title: 'Not found', message: 'There is no such page.', ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}) }));
+  });
+
+  registerAuthRoutes(app, dashboard, { check, sessions, limiter, names, secure });
+  registerPageRoutes(app, dashboard);
+  registerApiRoutes(app, dashboard);
+
+  app.addHook('onReady', async () => {
+    if ((opts.snapshotIntervalMs ?? 1000) > 0) snapshots.start(opts.snapshotIntervalMs ?? 1000);
+  });
+  app.addHook('onClose', async () => {
+    snapshots.stop();
+    runner.stopAll();
+  });
+};
+
+function registerAuthRoutes(app: FastifyInstance, d: Dashboard, a: { check: PasswordCheck; sessions: SessionStore; limiter: LoginLimiter; names: { session: string }; secure: boolean }): void {
+  const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
+  const loginPageFor = (req: FastifyRequest, reply: FastifyReply, extra: { error?: string; next?: string }) =>
+    html(reply).send(loginPage({ csrf: d.csrf(req, reply), ...extra }));
+
+  app.get('/login', { config: { public: true } }, async (req, reply) => {
+    const next = safeNext((req.query as Record<string, unknown>).next);
+    if (req.ggAuth?.session) return reply.redirect(next, 303);
+    return loginPageFor(req, reply, { next });
+  });
+
+  app.post('/login', { config: { public: true } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = safeNext(body.next);
+    const wait = a.limiter.retryAfter(req.ip);
+    if (wait > 0) {
+      reply.code(429).header('retry-after', String(wait));
+      return loginPageFor(req, reply, { next, error: `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).` });
+    }
+    const user = typeof body.username === 'string' ? body.username : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (!(await a.check.verify(user, password))) {
+      a.limiter.fail(req.ip);
+      reply.code(401);
+      return loginPageFor(req, reply, { next, error: 'Wrong user name or password.' });
+    }
+    a.limiter.succeed(req.ip);
+    // a fresh id on every login: a session id planted before login is worthless
+    a.sessions.destroy(req.cookies[a.names.session]);
+    const session = a.sessions.create(user);
+    reply.setCookie(a.names.session, session.id, { path: '/', httpOnly: true, sameSite: 'strict', secure: a.secure });
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/logout', async (req, reply) => {
+    a.sessions.destroy(req.ggAuth?.session?.id);
+    reply.clearCookie(a.names.session, { path: '/', httpOnly: true, sameSite: 'strict', secure: a.secure });
+    return reply.redirect('/login', 303);
+  });
+}

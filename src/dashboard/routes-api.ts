@@ -1,0 +1,131 @@
+/** The JSON API: the dashboard's data for scripts, described by /api/openapi.json (@fastify/swagger). */
+import type { FastifyInstance } from 'fastify';
+import { GhostguardError } from '../model/errors.js';
+import { parseMac } from '../model/mac.js';
+import type { SecurityReason } from '../store/store.js';
+import { targetList } from './audit-runs.js';
+import { EVENT_REASONS, type Dashboard } from './context.js';
+import { DEVICE_STATES, deviceDetail, fleetOverview, type FleetFilter } from './fleet.js';
+
+const error = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
+const open = (description: string, properties: Record<string, unknown> = {}) => ({ type: 'object', description, additionalProperties: true, properties });
+
+const deviceRow = open('One inventory device and its state', {
+  mac: { type: 'string' }, vendor: { type: 'string' }, model: { type: 'string' }, site: { type: 'string' },
+  extensions: { type: 'array', items: { type: 'string' } }, disabled: { type: 'boolean' },
+  state: { type: 'string', enum: [...DEVICE_STATES] }, stateReason: { type: 'string' },
+});
+
+const runView = open('An audit run (handset checks are runs of one host)', {
+  id: { type: 'integer' }, status: { type: 'string', enum: ['running', 'finished', 'failed', 'interrupted'] }, startedAt: { type: 'string' },
+  finishedAt: { type: 'string' }, targets: { type: 'array', items: { type: 'string' } },
+  progress: { type: 'object', properties: { done: { type: 'integer' }, total: { type: 'integer' }, phones: { type: 'integer' } } },
+});
+
+const finding = open('One check on one host', {
+  host: { type: 'string' }, mac: { type: 'string' }, rule: { type: 'string' }, state: { type: 'string' }, severity: { type: 'string' },
+  evidence: { type: 'array', items: { type: 'string' } }, fix: { type: 'array', items: { type: 'string' } },
+});
+
+const macParam = { type: 'object', required: ['mac'], properties: { mac: { type: 'string', maxLength: 17 } } } as const;
+const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+const targets = { anyOf: [{ type: 'string', maxLength: 4000 }, { type: 'array', maxItems: 256, items: { type: 'string', maxLength: 200 } }] } as const;
+
+export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/api/devices', {
+    schema: {
+      tags: ['fleet'], summary: 'Inventory devices with their state, and counts by site, vendor and state',
+      querystring: {
+        type: 'object', properties: {
+          site: { type: 'string', maxLength: 100 }, vendor: { type: 'string', maxLength: 100 }, state: { type: 'string', enum: [...DEVICE_STATES] },
+          q: { type: 'string', maxLength: 100, description: 'MAC, extension or model contains' }, limit: { type: 'integer', minimum: 1, maximum: 100000, default: 5000 },
+        },
+      },
+      response: { 200: open('Fleet overview', { total: { type: 'integer' }, devices: { type: 'array', items: deviceRow } }), 401: error },
+    },
+  }, async (req) => {
+    const q = req.query as FleetFilter & { limit: number };
+    const filter: FleetFilter = {};
+    for (const k of ['site', 'vendor', 'state', 'q'] as const) if (q[k]) filter[k] = q[k];
+    return fleetOverview(d.fleet(), filter, q.limit);
+  });
+
+  app.get('/api/devices/:mac', {
+    schema: {
+      tags: ['fleet'], summary: 'One device: lines, enrolment, fetch history, provisioning status, last audit, rendered config (secrets masked) and its diff against what was last served',
+      params: macParam, response: { 200: open('Device detail'), 404: error, 401: error },
+    },
+  }, async (req, reply) => {
+    const mac = parseMac((req.params as { mac: string }).mac);
+    const detail = mac ? deviceDetail(d.fleet(), mac) : undefined;
+    if (!detail) return reply.code(404).send({ error: 'not-found', message: 'no device with that MAC address in the inventory' });
+    detail.events = d.maskEvents(detail.events);
+    return detail;
+  });
+
+  app.get('/api/events', {
+    schema: {
+      tags: ['events'], summary: 'Security events, newest first',
+      querystring: {
+        type: 'object', properties: {
+          reason: { type: 'string', enum: [...EVENT_REASONS] }, mac: { type: 'string', maxLength: 17 }, limit: { type: 'integer', minimum: 1, maximum: 5000, default: 200 },
+        },
+      },
+      response: { 200: open('Events', { events: { type: 'array', items: open('A security event', { ts: { type: 'string' }, reason: { type: 'string' }, severity: { type: 'string' } }) } }), 400: error, 401: error },
+    },
+  }, async (req) => {
+    const q = req.query as { reason?: SecurityReason; mac?: string; limit: number };
+    const mac = q.mac ? parseMac(q.mac) : undefined;
+    if (q.mac && !mac) throw new GhostguardError('GG_ERR_MAC_INVALID', `not a MAC address: ${q.mac}`);
+    return { events: d.maskEvents(d.options.store.events({ ...(q.reason ? { reason: q.reason } : {}), ...(mac ? { mac } : {}), limit: q.limit })) };
+  });
+
+  app.get('/api/audits', {
+    schema: {
+      tags: ['audits'], summary: 'Recent audit runs, newest first',
+      querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } },
+      response: { 200: open('Runs', { runs: { type: 'array', items: runView } }), 401: error },
+    },
+  }, async (req) => ({ runs: d.runner.list((req.query as { limit: number }).limit) }));
+
+  app.post('/api/audits', {
+    schema: {
+      tags: ['audits'], summary: 'Start an audit (safe probes only); poll GET /api/audits/{id} for progress and findings',
+      body: { type: 'object', required: ['targets'], additionalProperties: false, properties: { targets, exclude: targets } },
+      response: { 202: open('The run was started', { id: { type: 'integer' }, status: { type: 'string' }, url: { type: 'string' } }), 400: error, 401: error, 403: error },
+    },
+  }, async (req, reply) => {
+    const body = req.body as { targets: string | string[]; exclude?: string | string[] };
+    const id = await d.runner.start(targetList(body.targets), body.exclude === undefined ? [] : targetList(body.exclude));
+    return reply.code(202).send({ id, status: 'running', url: `/api/audits/${id}` });
+  });
+
+  app.get('/api/audits/:id', {
+    schema: {
+      tags: ['audits'], summary: 'One audit run: status and progress; its findings once it has finished',
+      params: idParam,
+      response: { 200: open('Run', { ...runView.properties, findings: { type: 'array', items: finding } }), 404: error, 401: error },
+    },
+  }, async (req, reply) => {
+    const id = (req.params as { id: number }).id;
+    const run = d.runner.view(id);
+    if (!run) return reply.code(404).send({ error: 'not-found', message: 'no audit run with that number' });
+    return { ...run, findings: run.status === 'running' ? [] : d.runner.findings(id) };
+  });
+
+  app.post('/api/check', {
+    schema: {
+      tags: ['check'], summary: 'Check one handset by IP or MAC address: verdict, identity, failing rules with fixes, provisioning history',
+      body: { type: 'object', required: ['target'], additionalProperties: false, properties: { target: { type: 'string', minLength: 1, maxLength: 64 } } },
+      response: {
+        200: open('The check result', {
+          target: { type: 'string' },
+          verdict: { type: 'object', properties: { status: { type: 'string' }, headline: { type: 'string' }, reasons: { type: 'array', items: { type: 'string' } } } },
+        }),
+        400: error, 401: error, 403: error,
+      },
+    },
+  }, async (req) => d.check((req.body as { target: string }).target));
+}

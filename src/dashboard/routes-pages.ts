@@ -1,0 +1,96 @@
+/** The HTML pages: fleet, device, check a handset, audit runs, security events, and the two static assets. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isGhostguardError } from '../model/errors.js';
+import { parseMac } from '../model/mac.js';
+import type { SecurityReason } from '../store/store.js';
+import { APP_CSS, APP_JS, ASSET_PATHS } from './assets.js';
+import { targetList } from './audit-runs.js';
+import { BusyError, EVENT_REASONS, type Dashboard } from './context.js';
+import { deviceDetail, fleetOverview, type FleetFilter } from './fleet.js';
+import { auditPage, auditsPage, checkPage, devicePage, eventsPage, fleetPage, messagePage } from './pages.js';
+
+type Query = Record<string, unknown>;
+
+const str = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v !== '' ? v.slice(0, max) : undefined);
+
+export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
+  const page = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
+
+  app.get(ASSET_PATHS.css, { config: { public: true } }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(APP_CSS));
+  app.get(ASSET_PATHS.js, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'private, max-age=31536000, immutable').send(APP_JS));
+
+  app.get('/', async (req, reply) => {
+    const q = req.query as Query;
+    const filter: FleetFilter = {};
+    for (const k of ['site', 'vendor', 'state', 'q'] as const) {
+      const v = str(q[k], 100);
+      if (v) filter[k] = v;
+    }
+    return page(reply, fleetPage({ overview: fleetOverview(d.fleet(), filter), filter, now: d.now(), csrf: d.csrf(req, reply) }));
+  });
+
+  app.get('/devices/:mac', async (req, reply) => {
+    const mac = parseMac(String((req.params as { mac: string }).mac));
+    const detail = mac ? deviceDetail(d.fleet(), mac) : undefined;
+    if (!detail) return page(reply.code(404), messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }));
+    detail.events = d.maskEvents(detail.events);
+    return page(reply, devicePage({ d: detail, now: d.now(), csrf: d.csrf(req, reply) }));
+  });
+
+  app.get('/check', async (req, reply) => {
+    const target = str((req.query as Query).target, 64);
+    return page(reply, checkPage({ csrf: d.csrf(req, reply), now: d.now(), ...(target ? { target } : {}) }));
+  });
+
+  app.post('/check', async (req, reply) => {
+    const target = str((req.body as Query | undefined)?.target, 64) ?? '';
+    const csrf = d.csrf(req, reply);
+    try {
+      const result = await d.check(target);
+      return page(reply, checkPage({ csrf, target, result, now: d.now() }));
+    } catch (err) {
+      if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
+      return page(reply.code(err instanceof BusyError ? 429 : 400), checkPage({ csrf, target, now: d.now(), error: err.message }));
+    }
+  });
+
+  app.get('/audits', async (req, reply) =>
+    page(reply, auditsPage({ runs: d.runner.list(50), csrf: d.csrf(req, reply), now: d.now() })));
+
+  app.post('/audits', async (req, reply) => {
+    const body = (req.body ?? {}) as Query;
+    const targetsText = str(body.targets, 4000) ?? '';
+    const excludeText = str(body.exclude, 4000) ?? '';
+    try {
+      const targets = targetList(targetsText);
+      const exclude = excludeText ? targetList(excludeText) : [];
+      const id = await d.runner.start(targets, exclude);
+      return reply.redirect(`/audits/${id}`, 303);
+    } catch (err) {
+      if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
+      reply.code(err instanceof BusyError ? 429 : 400);
+      return page(reply, auditsPage({ runs: d.runner.list(50), csrf: d.csrf(req, reply), now: d.now(), error: err.message, targets: targetsText, exclude: excludeText }));
+    }
+  });
+
+  app.get('/audits/:id', async (req: FastifyRequest, reply) => {
+    const id = Number((req.params as { id: string }).id);
+    const run = Number.isSafeInteger(id) && id > 0 ? d.runner.view(id) : undefined;
+    if (!run) return page(reply.code(404), messagePage({ title: 'Unknown audit run', message: 'There is no audit run with that number.', csrf: d.csrf(req, reply) }));
+    const findings = run.status === 'running' ? [] : d.runner.findings(id);
+    return page(reply, auditPage({ run, findings, all: (req.query as Query).all === '1', csrf: d.csrf(req, reply), now: d.now() }));
+  });
+
+  app.get('/events', async (req, reply) => {
+    const q = req.query as Query;
+    const reasonText = str(q.reason, 40);
+    const reason = reasonText && (EVENT_REASONS as readonly string[]).includes(reasonText) ? (reasonText as SecurityReason) : undefined;
+    const macText = str(q.mac, 40);
+    const mac = macText ? parseMac(macText) : undefined;
+    const error = macText && !mac ? `"${macText}" is not a MAC address` : undefined;
+    const events = d.maskEvents(d.options.store.events({ ...(reason ? { reason } : {}), ...(mac ? { mac } : {}), limit: 200 }));
+    return page(reply, eventsPage({ events, reasons: EVENT_REASONS, ...(reason ? { reason } : {}), ...(macText ? { mac: macText } : {}), ...(error ? { error } : {}), csrf: d.csrf(req, reply), now: d.now() }));
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * What was last served, as text, for the device page's diff. The fetch history keeps only a sha256 of what each phone
+ * got; this follows the history (a cursor over new rows, once a second) and re-renders each new device-file fetch at
+ * once. Only when the re-render hashes to exactly the served sha256 is the body kept — with the device's secrets masked —
+ * so a stored snapshot is always the served file, never a guess. Table: dashboard_served, a few versions per file.
+ */
+import type Database from 'better-sqlite3';
+import type { Mac } from '../model/mac.js';
+import { renderLike, type RenderContext } from './provisioning-status.js';
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS dashboard_served (
+  sha256 TEXT PRIMARY KEY, mac TEXT NOT NULL, file TEXT NOT NULL, ts TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS dashboard_served_file ON dashboard_served (mac, file, ts);`;
+
+/** rows read per tick */
+const BATCH = 500;
+/** on start, look this far back in the history */
+const BACKLOG = 2000;
+/** versions kept per device file */
+const KEEP = 10;
+
+interface FetchRow {
+  id: number;
+  ts: string;
+  mac: string;
+  file: string;
+  sha256: string;
+  user_agent: string;
+}
+
+export interface Snapshot {
+  sha256: string;
+  mac: string;
+  file: string;
+  ts: string;
+  body: string;
+}
+
+export class ServedSnapshots {
+  private cursor: number | undefined;
+  private timer?: NodeJS.Timeout;
+  private readonly stmts;
+
+  constructor(db: Database.Database, private readonly context: () => RenderContext, private readonly mask: (mac: Mac, body: string) => string) {
+    db.exec(SCHEMA);
+    this.stmts = {
+      max: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM fetches'),
+      rows: db.prepare(`SELECT id, ts, mac, file, sha256, user_agent FROM fetches WHERE id > ? AND status = 200 AND sha256 != '' ORDER BY id LIMIT ${BATCH}`),
+      has: db.prepare('SELECT 1 FROM dashboard_served WHERE sha256 = ?'),
+      put: db.prepare('INSERT OR REPLACE INTO dashboard_served (sha256, mac, file, ts, body) VALUES (?, ?, ?, ?, ?)'),
+      prune: db.prepare(`DELETE FROM dashboard_served WHERE mac = ? AND file = ? AND sha256 NOT IN
+                         (SELECT sha256 FROM dashboard_served WHERE mac = ? AND file = ? ORDER BY ts DESC LIMIT ${KEEP})`),
+      get: db.prepare('SELECT sha256, mac, file, ts, body FROM dashboard_served WHERE sha256 = ?'),
+    };
+  }
+
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Processes new fetch rows; returns how many snapshots were stored. */
+  tick(): number {
+    let stored = 0;
+    try {
+      if (this.cursor === undefined) this.cursor = Math.max(0, (this.stmts.max.get() as { id: number }).id - BACKLOG);
+      const rows = this.stmts.rows.all(this.cursor) as FetchRow[];
+      const ctx = rows.length ? this.context() : undefined;
+      for (const r of rows) {
+        this.cursor = r.id;
+        if (this.stmts.has.get(r.sha256)) continue;
+        const now = renderLike(ctx!, r.mac as Mac, r.file, r.user_agent);
+        // shared files carry no device secrets and are not diffed per device
+        if (!now || !now.file.secret || now.served.sha256 !== r.sha256) continue;
+        this.stmts.put.run(r.sha256, r.mac, r.file, r.ts, this.mask(r.mac as Mac, now.served.body.toString('utf8')));
+        this.stmts.prune.run(r.mac, r.file, r.mac, r.file);
+        stored++;
+      }
+    } catch {
+      // the state database is busy or closing: try again next tick
+    }
+    return stored;
+  }
+
+  get(sha256: string): Snapshot | undefined {
+    return this.stmts.get.get(sha256) as Snapshot | undefined;
+  }
+}

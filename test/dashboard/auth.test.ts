@@ -1,0 +1,195 @@
+/** Dashboard authentication: password source, scrypt check, sessions, login rate limit, CSRF, cookies and headers. */
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminPasswordInfo, buildAdminApp } from '../../src/dashboard/admin-app.js';
+import { LoginLimiter, loadAdminPassword, PasswordCheck, SessionStore } from '../../src/dashboard/auth.js';
+import { dashboardPlugin, safeNext } from '../../src/dashboard/plugin.js';
+import type { Runtime } from '../../src/provisioning/runtime.js';
+import { VENDORS } from '../../vendors/index.js';
+import { fleetYaml, startRuntime } from '../helpers/runtime.js';
+import { InjectSession } from './session.js';
+
+const PASSWORD = 'auth-test-Pa55word';
+
+describe('admin password', () => {
+  it('is generated once into <dataDir>/admin-password, mode 0600, shown only on creation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gg-pw-'));
+    const first = loadAdminPassword(dir, {});
+    expect(first.info).toMatchObject({ source: 'file', created: true, path: join(dir, 'admin-password') });
+    expect(first.info.password).toBe(first.password);
+    expect(first.password.length).toBeGreaterThanOrEqual(20);
+    expect(statSync(join(dir, 'admin-password')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'admin-password'), 'utf8').trim()).toBe(first.password);
+    const again = loadAdminPassword(dir, {});
+    expect(again.password).toBe(first.password);
+    expect(again.info).toEqual({ source: 'file', path: join(dir, 'admin-password'), created: false });
+  });
+
+  it('comes from $GHOSTGUARD_ADMIN_PASSWORD when set (at least 12 characters)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gg-pw-'));
+    expect(loadAdminPassword(dir, { GHOSTGUARD_ADMIN_PASSWORD: 'from-the-env-123' })).toEqual({ password: 'from-the-env-123', info: { source: 'env', created: false } });
+    expect(() => loadAdminPassword(dir, { GHOSTGUARD_ADMIN_PASSWORD: 'short' })).toThrow(/at least 12/);
+  });
+
+  it('buildAdminApp reports where the password is, for `serve` to print', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gg-pw-'));
+    const { runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:00:92', vendor: 'yealink', model: 'T46U' }]));
+    try {
+      const app = buildAdminApp({ vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: dir, env: {} });
+      expect(adminPasswordInfo(app)).toMatchObject({ source: 'file', created: true });
+      await app.close();
+      // the runtime builds its own admin app, password in its data directory
+      expect(adminPasswordInfo(runtime.adminApp!)?.path).toMatch(/admin-password$/);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('is checked with scrypt; the user name must be admin', async () => {
+    const check = await PasswordCheck.of('s3cret-password-1');
+    expect(await check.verify('admin', 's3cret-password-1')).toBe(true);
+    expect(await check.verify('admin', 's3cret-password-2')).toBe(false);
+    expect(await check.verify('root', 's3cret-password-1')).toBe(false);
+    expect(await check.verify('admin', 'x'.repeat(100_000))).toBe(false);
+  });
+});
+
+describe('sessions and login limits', () => {
+  it('sessions are 32 random bytes, expire when idle or old, and are bounded', () => {
+    let t = 0;
+    const store = new SessionStore({ idleMs: 1000, maxAgeMs: 5000, max: 3 }, () => t);
+    const s = store.create('admin');
+    expect(Buffer.from(s.id, 'base64url')).toHaveLength(32);
+    t = 900;
+    expect(store.get(s.id)).toBeDefined();
+    t = 1800;
+    expect(store.get(s.id)).toBeDefined();
+    t = 2900;
+    expect(store.get(s.id)).toBeUndefined();
+    const old = store.create('admin');
+    for (t = 3000; t < 8500; t += 500) store.get(old.id);
+    expect(store.get(old.id)).toBeUndefined();
+    const ids = [1, 2, 3, 4].map(() => store.create('admin').id);
+    expect(store.size).toBe(3);
+    expect(store.get(ids[0])).toBeUndefined();
+    expect(store.get('x')).toBeUndefined();
+  });
+
+  it('failed logins per address, then from everyone, are limited for a window', () => {
+    let t = 0;
+    const l = new LoginLimiter({ perAddress: 3, global: 5, windowMs: 60_000 }, () => t);
+    for (let i = 0; i < 3; i++) l.fail('127.0.0.1');
+    expect(l.retryAfter('127.0.0.1')).toBe(60);
+    expect(l.retryAfter('127.0.0.2')).toBe(0);
+    l.fail('127.0.0.2');
+    l.fail('127.0.0.3');
+    expect(l.retryAfter('127.0.0.9')).toBe(60);
+    t = 60_001;
+    expect(l.retryAfter('127.0.0.1')).toBe(0);
+  });
+
+  it('only a local path is a post-login destination', () => {
+    expect(safeNext('/devices/001565000001?x=1')).toBe('/devices/001565000001?x=1');
+    for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example/', '/login', '', undefined, 42, '/a b']) expect(safeNext(bad), String(bad)).toBe('/');
+  });
+});
+
+describe('the dashboard over HTTP', () => {
+  let runtime: Runtime;
+  let app: FastifyInstance;
+  let secureApp: FastifyInstance;
+
+  beforeAll(async () => {
+    ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:00:91', vendor: 'yealink', model: 'T46U' }])));
+    const opts = { vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, password: PASSWORD, loginLimits: { perAddress: 3, global: 100, windowMs: 60_000 }, snapshotIntervalMs: 0 };
+    app = Fastify();
+    await app.register(dashboardPlugin, { ...opts, secure: false });
+    secureApp = Fastify();
+    await secureApp.register(dashboardPlugin, { ...opts, secure: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await secureApp?.close();
+    await runtime?.close();
+  });
+
+  it('sends security headers on every answer, refusals included', async () => {
+    for (const url of ['/login', '/', '/api/devices']) {
+      const res = await app.inject({ url });
+      expect(res.headers['content-security-policy'], url).toMatch(/default-src 'self'; script-src 'self'; style-src 'self'/);
+      expect(res.headers['content-security-policy'], url).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['cache-control'], url).toBe('no-store');
+    }
+    const page = await app.inject({ url: '/login' });
+    expect(page.body).not.toMatch(/<script>|<style|style="|onclick|onsubmit/i);
+  });
+
+  it('a successful login sets an HttpOnly, SameSite=Strict session cookie with a fresh id; logout ends it', async () => {
+    const s = new InjectSession(app);
+    s.cookies.gg_session = 'planted-by-an-attacker-'.padEnd(43, 'x');
+    const res = await s.login(PASSWORD);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const cookie = String(([] as string[]).concat(res.headers['set-cookie'] as string | string[]).find((c) => c.startsWith('gg_session=')));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\//);
+    expect(s.cookies.gg_session).not.toMatch(/planted/);
+    expect((await s.get('/')).statusCode).toBe(200);
+    const token = await s.csrf();
+    const out = await s.form('/logout', {}, token);
+    expect(out.statusCode).toBe(303);
+    expect((await app.inject({ url: '/', cookies: { gg_session: (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'gg_session')!.value } })).statusCode).toBe(303);
+  });
+
+  it('over HTTPS the cookies are __Host- and Secure', async () => {
+    const s = new InjectSession(secureApp);
+    const res = await s.login(PASSWORD);
+    expect(res.statusCode).toBe(303);
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] as string | string[]);
+    expect(cookies.find((c) => c.startsWith('__Host-gg_session='))).toMatch(/; Secure/);
+    expect((await secureApp.inject({ url: '/login' })).headers['strict-transport-security']).toMatch(/max-age=/);
+  });
+
+  it('forms need the CSRF token of the same session', async () => {
+    const a = new InjectSession(app);
+    const b = new InjectSession(app);
+    await a.login(PASSWORD);
+    await b.login(PASSWORD);
+    const tokenA = await a.csrf();
+    expect((await a.form('/audits', { targets: '127.0.0.1' })).statusCode).toBe(403);
+    expect((await a.form('/audits', { targets: '127.0.0.1' }, 'forged')).statusCode).toBe(403);
+    // b's own secret cookie, a's token: refused
+    expect((await b.form('/audits', { targets: '127.0.0.1' }, tokenA)).statusCode).toBe(403);
+    // JSON API with the session cookie: the token goes in a header
+    expect((await a.json('POST', '/api/check', { target: 'nonsense' })).statusCode).toBe(403);
+    const ok = await a.json('POST', '/api/check', { target: 'nonsense' }, { 'x-csrf-token': tokenA });
+    expect(ok.statusCode).toBe(400);
+    expect(ok.json()).toMatchObject({ error: 'GG_ERR_TARGET_INVALID' });
+    // the login form itself is CSRF-protected
+    expect((await new InjectSession(app).form('/login', { username: 'admin', password: PASSWORD })).statusCode).toBe(403);
+  });
+
+  it('wrong passwords are refused, then the address is locked out for a while (form and Basic alike)', async () => {
+    const s = new InjectSession(app);
+    const page = await s.get('/login');
+    const token = InjectSession.token(page.body);
+    for (let i = 0; i < 3; i++) {
+      const res = await s.form('/login', { username: 'admin', password: `wrong-${i}` }, token);
+      expect(res.statusCode).toBe(401);
+      expect(res.body).toContain('Wrong user name or password.');
+      expect(res.body).not.toContain(`wrong-${i}`);
+    }
+    const locked = await s.form('/login', { username: 'admin', password: PASSWORD }, token);
+    expect(locked.statusCode).toBe(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    const basic = await app.inject({ url: '/api/devices', headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` } });
+    expect(basic.statusCode).toBe(429);
+  });
+});
