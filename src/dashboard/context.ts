@@ -33,6 +33,8 @@ export interface DashboardOptions {
   staleDays?: number;
   sessionLimits?: SessionLimits;
   loginLimits?: LoginLimits;
+  /** the phone app's renderer: sharing its cache makes re-rendering a just-served file (snapshots, fleet page) a lookup */
+  renderer?: RenderService;
   /** how often the fetch history is followed for served snapshots; 0 turns it off */
   snapshotIntervalMs?: number;
   now?: () => Date;

@@ -72,7 +72,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const sessions = new SessionStore(opts.sessionLimits);
   const limiter = new LoginLimiter(opts.loginLimits);
   const now = opts.now ?? (() => new Date());
-  const renderer = new RenderService(16 * 1024 * 1024);
+  const renderer = opts.renderer ?? new RenderService(16 * 1024 * 1024);
   const mask = (mac: Mac, text: string) => maskDeviceSecrets(opts.inventory(), mac, text);
   const snapshots = new ServedSnapshots(opts.store.database, () => ({ vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, renderer }), mask);
   const runner = new AuditRunner({

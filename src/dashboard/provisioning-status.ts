@@ -5,7 +5,7 @@
 import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { IDENTIFY_LEVELS, type FileRef, type VendorAdapter } from '../model/vendor-contract.js';
-import type { RenderService, ServedFile } from '../provisioning/render-service.js';
+import { deviceRenderVersion, type RenderService, type ServedFile } from '../provisioning/render-service.js';
 import type { AuthMethod, FetchRecord, Store } from '../store/store.js';
 
 export interface ServedFileStatus {
@@ -57,7 +57,7 @@ export function renderLike(ctx: RenderContext, mac: Mac, fileName: string, userA
     const device = inventory.resolve(mac);
     if (!device || entry.disabled) return undefined;
     const creds = ctx.store.credentials(mac);
-    const version = `${inventory.version}.${creds.generation}.${creds.sipGeneration}`;
+    const version = deviceRenderVersion(inventory.version, creds);
     const served = ctx.renderer.render({ vendor, file, model: device.model, firmware: identity.firmware, policy: inventory.policyFor(entry), device, version });
     return { served, file, firmware: identity.firmware };
   } catch {

@@ -10,7 +10,7 @@ import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
 import { identifyRequest } from './identify.js';
 import { analyseOverride } from './override-upload.js';
-import type { RenderService, ServedFile } from './render-service.js';
+import { deviceRenderVersion, type RenderService, type ServedFile } from './render-service.js';
 import { fileNameFromUrl, userAgentProblem } from './request-checks.js';
 
 export interface ProvisioningDeps {
@@ -109,8 +109,7 @@ class RequestHandler {
     if (device.vendor !== vendor.id) return this.deny(reply, { reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
     const policy = inventory.policyFor(inventory.device(mac)!);
     if (req.method === 'PUT') return this.acceptUpload(req, reply, vendor, identity, device, policy, source, userAgent, decision.method);
-    const creds = deps.store.credentials(mac);
-    const version = `${inventory.version}.${creds.generation}.${creds.sipGeneration}`;
+    const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
     const served = this.render(reply, vendor, file, device.model, identity.firmware, policy, device, version, mac);
     if (!served) return;
     if (decision.method === 'enrolment') {

@@ -25,6 +25,11 @@ export interface RenderRequest {
   version: string;
 }
 
+/** The cache version of a device's files: the inventory version plus its credential generations (rotation re-renders). */
+export function deviceRenderVersion(inventoryVersion: number, creds: { generation: number; sipGeneration: number }): string {
+  return `${inventoryVersion}.${creds.generation}.${creds.sipGeneration}`;
+}
+
 /** Least-recently-used cache bounded by bytes: a 20,000-phone fleet must not hold every rendered file forever. */
 export class RenderService {
   private readonly cache = new Map<string, ServedFile>();

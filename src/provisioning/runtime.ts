@@ -42,7 +42,7 @@ export class Runtime {
   readonly plainApp?: FastifyInstance;
   /** the operator listener (dashboard, JSON API); absent in cluster workers after the first. Listens only via listenAdmin(). */
   adminApp?: FastifyInstance;
-  private readonly renderer = new RenderService();
+  readonly renderer = new RenderService();
 
   private constructor(
     masterKey: Buffer,
@@ -87,7 +87,7 @@ export class Runtime {
     const runtime = new Runtime(masterKey, source, store, events, tls, options, new AbuseGuard(limits, options.clock));
     runtime.onInventoryChange();
     if ((options.workerId ?? 0) <= 1) {
-      runtime.adminApp = buildAdminApp({ vendors: options.vendors, inventory: () => source!.inventory, store, dataDir, env, logger: options.logger, ...options.admin, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+      runtime.adminApp = buildAdminApp({ vendors: options.vendors, inventory: () => source!.inventory, store, renderer: runtime.renderer, dataDir, env, logger: options.logger, ...options.admin, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     }
     return runtime;
   }
