@@ -71,6 +71,8 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const check = await PasswordCheck.of(password);
   const sessions = new SessionStore(opts.sessionLimits);
   const limiter = new LoginLimiter(opts.loginLimits);
+  const loginFailed = (source: string, via: string): void =>
+    opts.store.recordEvent({ ts: new Date().toISOString(), reason: 'admin-login-failed', severity: 'medium', source, detail: `dashboard ${via}` });
   const now = opts.now ?? (() => new Date());
   const renderer = opts.renderer ?? new RenderService(16 * 1024 * 1024);
   const mask = (mac: Mac, text: string) => maskDeviceSecrets(opts.inventory(), mac, text);
@@ -169,6 +171,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
           return;
         }
         limiter.fail(req.ip);
+        loginFailed(req.ip, 'API Basic auth');
       }
       return reply.code(401).send({ error: 'unauthorized', message: 'log in to the dashboard, or use HTTP Basic with the admin password' });
     }
@@ -206,7 +209,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     return reply.type('text/html; charset=utf-8').send(messagePage({ title: 'Not found', message: 'There is no such page.', ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}) }));
   });
 
-  registerAuthRoutes(app, dashboard, { check, sessions, limiter, names, secure });
+  registerAuthRoutes(app, dashboard, { check, sessions, limiter, names, secure, loginFailed });
   registerPageRoutes(app, dashboard);
   registerApiRoutes(app, dashboard);
 
@@ -219,7 +222,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   });
 };
 
-function registerAuthRoutes(app: FastifyInstance, d: Dashboard, a: { check: PasswordCheck; sessions: SessionStore; limiter: LoginLimiter; names: { session: string }; secure: boolean }): void {
+function registerAuthRoutes(app: FastifyInstance, d: Dashboard, a: { check: PasswordCheck; sessions: SessionStore; limiter: LoginLimiter; names: { session: string }; secure: boolean; loginFailed: (source: string, via: string) => void }): void {
   const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
   const loginPageFor = (req: FastifyRequest, reply: FastifyReply, extra: { error?: string; next?: string }) =>
     html(reply).send(loginPage({ csrf: d.csrf(req, reply), ...extra }));
@@ -242,6 +245,7 @@ function registerAuthRoutes(app: FastifyInstance, d: Dashboard, a: { check: Pass
     const password = typeof body.password === 'string' ? body.password : '';
     if (!(await a.check.verify(user, password))) {
       a.limiter.fail(req.ip);
+      a.loginFailed(req.ip, 'login form');
       reply.code(401);
       return loginPageFor(req, reply, { next, error: 'Wrong user name or password.' });
     }

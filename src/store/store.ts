@@ -5,7 +5,8 @@ export type SecurityReason =
   | 'unknown-mac' | 'ua-url-mismatch' | 'model-mismatch' | 'bad-credentials' | 'stale-nonce' | 'replayed-nonce'
   | 'banned' | 'rate-limited' | 'canary' | 'weakening-override' | 'policy-violating-render' | 'not-enrolled'
   | 'device-disabled' | 'source-pin-mismatch' | 'bad-path' | 'bad-user-agent' | 'bad-upload' | 'unknown-file'
-  | 'firmware-unknown' | 'plain-http-refused' | 'config-reload-failed' | 'enrolment-closed' | 'credentials-rotated';
+  | 'firmware-unknown' | 'plain-http-refused' | 'config-reload-failed' | 'enrolment-closed' | 'credentials-rotated'
+  | 'admin-login-failed';
 
 export type EventSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
