@@ -1,5 +1,6 @@
 /** Firmware in known-vulnerable ranges: the `firmware-current` rule. */
 import type { Severity } from '../model/rules.js';
+import { compareVersions, parseVersion } from '../model/firmware-version.js';
 
 export interface VulnerableRange {
   id: string;
@@ -26,19 +27,6 @@ export const KNOWN_VULNERABLE: readonly VulnerableRange[] = [
     avoidPath: '/cgi-bin/api.values.get',
   },
 ];
-
-export function parseVersion(text: string | undefined): number[] | undefined {
-  if (!text || !/^\d{1,6}(\.\d{1,6}){1,5}$/.test(text)) return undefined;
-  return text.split('.').map(Number);
-}
-
-export function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 export interface FirmwareVerdict {
   /** ranges the firmware is in */

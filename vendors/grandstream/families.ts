@@ -3,6 +3,7 @@ import { pickFamily } from '../_shared/compile.js';
 import type { FirmwareFamily } from '../../src/model/vendor-contract.js';
 import type { GsFormat } from '../_shared/gs-provision-xml.js';
 import type { GsModel, Series } from './models.js';
+import { compareVersions, parseVersion } from '../../src/model/firmware-version.js';
 
 /** oldest → newest */
 export const FAMILY_IDS = ['gxp-pvalue', 'grp-pvalue', 'grp-alias'] as const;
@@ -20,19 +21,6 @@ export interface GsFamily extends FirmwareFamily {
   id: FamilyId;
   series: Series;
   format: GsFormat;
-}
-
-export function parseVersion(firmware: string | undefined): number[] | undefined {
-  if (!firmware || !/^\d+(\.\d+){1,4}$/.test(firmware)) return undefined;
-  return firmware.split('.').map(Number);
-}
-
-export function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const diff = (a[i] ?? 0) - (b[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
 }
 
 function matchFamily(series: Series, version: number[] | undefined): FamilyId | undefined {
