@@ -42,7 +42,7 @@ const fleet = Array.from({ length: N }, (_, i) => {
 });
 const port = await freePort();
 const yaml = [
-  'server:', `  port: ${port}`, '  tls: auto', `  dataDir: ${dataDir}`, `  publicUrl: https://127.0.0.1:${port}/`,
+  'server:', `  port: ${port}`, '  adminPort: 0', '  tls: auto', `  dataDir: ${dataDir}`, `  publicUrl: https://127.0.0.1:${port}/`,
   '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
   'sites:', '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }', 'devices:',
   ...fleet.map((d, i) => `  - { mac: "${d.mac}", vendor: ${d.vendor.id}, model: ${d.model.id}, site: hq, adminPassword: generate, lines: [{ extension: "${10000 + i}", password: generate }] }`),

@@ -66,6 +66,16 @@ details{margin:.5rem 0}
 summary{cursor:pointer;font-weight:600;min-height:2rem}
 progress{width:100%;max-width:32rem;height:1.25rem}
 .login{max-width:24rem;margin:3rem auto}
+.sparks{display:flex;flex-wrap:wrap;gap:.5rem 2rem;margin:.5rem 0}
+.sparks figure{margin:0}
+.sparks figcaption{font-size:.9rem;color:var(--muted)}
+.spark{display:block;overflow:visible}
+.spark-base{stroke:var(--line);stroke-width:1}
+.spark-line{stroke-width:2;stroke-linejoin:round;stroke-linecap:round}
+.spark-exposed .spark-line{stroke:var(--bad-fg)}
+.spark-exposed .spark-dot{fill:var(--bad-fg)}
+.spark-failing .spark-line{stroke:var(--muted)}
+.spark-failing .spark-dot{fill:var(--muted)}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:40rem){
  body{font-size:15px}

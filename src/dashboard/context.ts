@@ -13,6 +13,7 @@ import type { LoginLimits, SessionLimits, Session } from './auth.js';
 import type { CheckResult } from './check-service.js';
 import type { FleetContext } from './fleet.js';
 import type { ServedSnapshots } from './served-snapshots.js';
+import type { TrendSeries } from '../schedule/trend.js';
 
 export interface DashboardOptions {
   vendors: readonly VendorAdapter[];
@@ -67,6 +68,8 @@ export interface Dashboard {
   csrf: (req: FastifyRequest, reply: FastifyReply) => string;
   maskEvents: <T extends { detail?: string; file?: string }>(events: T[]) => T[];
   mask: (mac: Mac, text: string) => string;
+  /** scheduled audits' recent runs, per schedule (src/schedule) */
+  trend: (options?: { schedule?: string; limit?: number }) => TrendSeries[];
 }
 
 export const EVENT_REASONS: readonly SecurityReason[] = [

@@ -22,6 +22,8 @@ import { registerApiRoutes } from './routes-api.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { ServedSnapshots } from './served-snapshots.js';
 import { MASK } from '../model/rule-check.js';
+import { ScheduleHistory } from '../schedule/history.js';
+import { scheduleTrend } from '../schedule/trend.js';
 
 export const SESSION_COOKIE = 'gg_session';
 export const CSRF_COOKIE = 'gg_csrf';
@@ -94,6 +96,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     return out;
   };
   let checksRunning = 0;
+  const scheduleHistory = new ScheduleHistory(opts.store.database);
   const dashboard: Dashboard = {
     options: opts, runner, renderer, snapshots, now, mask,
     fleet: () => ({
@@ -114,6 +117,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     },
     csrf: (req, reply) => reply.generateCsrf({ userInfo: req.ggAuth?.session?.id ?? 'anonymous' }),
     maskEvents: (events) => events.map((e) => ({ ...e, ...(e.detail !== undefined ? { detail: scrub(e.detail) } : {}), ...(e.file !== undefined ? { file: scrub(e.file) } : {}) })),
+    trend: (options) => scheduleTrend(scheduleHistory, opts.inventory().config.schedules ?? [], options),
   };
 
   await app.register(cookie);

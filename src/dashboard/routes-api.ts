@@ -102,6 +102,39 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
     return reply.code(202).send({ id, status: 'running', url: `/api/audits/${id}` });
   });
 
+  app.get('/api/audits/trend', {
+    schema: {
+      tags: ['audits'], summary: 'Scheduled audits: per schedule, its recent runs (oldest first) with hosts, phones, exposed phones, failing findings and changes',
+      querystring: {
+        type: 'object', properties: {
+          schedule: { type: 'string', maxLength: 63, description: 'one schedule by name (default: every schedule)' },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 30, description: 'runs per schedule' },
+        },
+      },
+      response: {
+        200: open('Trend per schedule', {
+          series: {
+            type: 'array', items: open('One schedule', {
+              schedule: { type: 'string' }, configured: { type: 'boolean' }, everySeconds: { type: 'integer' }, targets: { type: 'array', items: { type: 'string' } },
+              points: {
+                type: 'array', items: open('One run of the schedule', {
+                  runId: { type: 'integer' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, complete: { type: 'boolean' },
+                  hosts: { type: 'integer' }, phones: { type: 'integer' }, exposed: { type: 'integer', description: 'devices with a ghost-call rule failing' },
+                  failing: { type: 'integer', description: 'failing findings, every check' }, unknownDevices: { type: 'integer' }, changes: { type: 'integer' },
+                  delivery: { type: 'string', enum: ['none', 'log-only', 'delivered', 'failed', 'skipped'] },
+                }),
+              },
+            }),
+          },
+        }),
+        401: error,
+      },
+    },
+  }, async (req) => {
+    const q = req.query as { schedule?: string; limit: number };
+    return { series: d.trend({ ...(q.schedule ? { schedule: q.schedule } : {}), limit: q.limit }) };
+  });
+
   app.get('/api/audits/:id', {
     schema: {
       tags: ['audits'], summary: 'One audit run: status and progress; its findings once it has finished',

@@ -94,6 +94,55 @@ export interface FleetConfig {
   sites: Record<string, Site>;
   devices: Device[];
   canaries: Mac[];
+  /** scheduled audits (`ghostguard serve` runs them; src/schedule) */
+  schedules: AuditSchedule[];
+}
+
+/** Probe settings of a scheduled audit; absent values take the auditor's defaults. */
+export interface ScheduleAuditOptions {
+  sipPorts?: number[];
+  httpPorts?: number[];
+  httpsPorts?: number[];
+  snmpPort?: number;
+  /** per-probe wait */
+  timeoutMs?: number;
+  retries?: number;
+  /** global packets per second */
+  rate?: number;
+  /** hosts in flight */
+  concurrency?: number;
+  hostGapMs?: number;
+  maxHosts?: number;
+  staleDays?: number;
+  /** also place the INVITE probe (default: safe probes only) */
+  intrusive?: boolean;
+  /** try the vendors' factory admin logins (default true) */
+  defaultLogin?: boolean;
+  /** a run still going after this long stops and is recorded as incomplete */
+  maxDurationMinutes?: number;
+}
+
+/** Where a scheduled audit's changes are POSTed (JSON, HMAC-signed). */
+export interface WebhookSettings {
+  url: string;
+  secret: SecretSpec;
+  /** per attempt */
+  timeoutMs: number;
+  /** further attempts after the first fails (network error, timeout, 408, 429, 5xx) */
+  retries: number;
+}
+
+export interface AuditSchedule {
+  name: string;
+  targets: string[];
+  exclude: string[];
+  everySeconds: number;
+  /** each run starts up to this much later than its tick, at random */
+  jitterSeconds: number;
+  options: ScheduleAuditOptions;
+  webhook?: WebhookSettings;
+  /** position in the config's schedule list, for error messages */
+  index: number;
 }
 
 /** A device with its site and secrets resolved: what a vendor adapter renders. */

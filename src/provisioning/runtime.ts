@@ -16,6 +16,8 @@ import { RenderService } from './render-service.js';
 import { loadTls, type TlsMaterial } from './tls.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
+import { AuditScheduler, type SchedulerDeps } from '../schedule/scheduler.js';
+import { ScheduleLogFile, type ScheduleLog } from '../schedule/log.js';
 
 export interface RuntimeOptions {
   configPath: string;
@@ -31,6 +33,10 @@ export interface RuntimeOptions {
   workerId?: number;
   /** dashboard settings for the admin listener: probe ports and timeouts for checks and audits, allowed ranges (tests, labs) */
   admin?: Pick<AdminAppOptions, 'auditOptions' | 'staleDays'>;
+  /** scheduled audits' log entries (serve prints them); they also go to <dataDir>/schedules.jsonl */
+  scheduleLog?: ScheduleLog;
+  /** scheduler settings beside the config's `schedules:` (tests: first-run delay, webhook backoff) */
+  scheduler?: Pick<SchedulerDeps, 'firstRunDelayMs' | 'webhook' | 'auditDeps'>;
 }
 
 export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
@@ -42,6 +48,9 @@ export class Runtime {
   readonly plainApp?: FastifyInstance;
   /** the operator listener (dashboard, JSON API); absent in cluster workers after the first. Listens only via listenAdmin(). */
   adminApp?: FastifyInstance;
+  /** the config's `schedules:`; like adminApp, only in the first cluster worker. Runs once listen() is called. */
+  scheduler?: AuditScheduler;
+  private scheduleLogFile?: ScheduleLogFile;
   readonly renderer = new RenderService();
 
   private constructor(
@@ -88,6 +97,16 @@ export class Runtime {
     runtime.onInventoryChange();
     if ((options.workerId ?? 0) <= 1) {
       runtime.adminApp = buildAdminApp({ vendors: options.vendors, inventory: () => source!.inventory, store, renderer: runtime.renderer, dataDir, env, logger: options.logger, ...options.admin, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+      const logFile = runtime.scheduleLogFile = new ScheduleLogFile(join(dataDir, 'schedules.jsonl'));
+      runtime.scheduler = new AuditScheduler({
+        vendors: options.vendors, inventory: () => source!.inventory, store, dataDir, env, ...options.scheduler,
+        log: (entry) => { logFile.write(entry); options.scheduleLog?.(entry); },
+      });
+      const problems = runtime.scheduler.update(source.inventory.config.schedules);
+      if (problems.length > 0) {
+        await runtime.close();
+        throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, problems);
+      }
     }
     return runtime;
   }
@@ -99,12 +118,14 @@ export class Runtime {
     this.store.openMissingEnrolments(inventory.devices.map((d) => d.mac), new Date(Date.now() + hours * 3600_000));
     this.events.setSecrets(inventory.allSecrets());
     this.renderer.clear();
+    this.scheduler?.update(inventory.config.schedules);
   }
 
   async listen(host?: string, port?: number): Promise<string[]> {
     const s = this.config.inventory.config.server;
     const urls = [await this.app.listen({ host: host ?? s.host, port: port ?? s.port })];
     if (this.plainApp) urls.push(await this.plainApp.listen({ host: host ?? s.host, port: s.plainPort! }));
+    this.scheduler?.start();
     return urls;
   }
 
@@ -116,6 +137,8 @@ export class Runtime {
 
   async close(): Promise<void> {
     this.config.close();
+    await this.scheduler?.stop();
+    await this.scheduleLogFile?.close();
     await this.app.close();
     await this.plainApp?.close();
     await this.adminApp?.close();

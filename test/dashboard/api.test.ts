@@ -158,7 +158,7 @@ describe('JSON API', () => {
   it('GET /api/openapi.json describes every API route', async () => {
     const doc = (await get('/api/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audits', '/api/audits/{id}', '/api/check', '/api/devices', '/api/devices/{mac}', '/api/events']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audits', '/api/audits/trend', '/api/audits/{id}', '/api/check', '/api/devices', '/api/devices/{mac}', '/api/events']);
     expect(Object.keys(doc.paths['/api/audits']).sort()).toEqual(['get', 'post']);
     expect(doc.components.securitySchemes).toMatchObject({ basic: { type: 'http', scheme: 'basic' } });
   });

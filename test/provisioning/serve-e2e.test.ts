@@ -15,7 +15,7 @@ let output = '';
 
 beforeAll(async () => {
   ({ dir, path } = writeTempConfig(fleetYaml([{ mac: '00:15:65:00:00:51', vendor: 'yealink', model: 'T46U' }])
-    .replace('server:\n', `server:\n  dataDir: ${join('DATA_DIR')}\n  port: ${PORT}\n`)));
+    .replace('server:\n', `server:\n  dataDir: ${join('DATA_DIR')}\n  port: ${PORT}\n  adminPort: 0\n`)));
   writeFileSync(path, readFileSync(path, 'utf8').replace('DATA_DIR', join(dir, 'data')));
   child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '60'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));

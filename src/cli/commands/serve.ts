@@ -7,6 +7,7 @@ import { GhostguardError } from '../../model/errors.js';
 import { loadMasterKey, readConfig } from '../../provisioning/config-source.js';
 import { Runtime } from '../../provisioning/runtime.js';
 import { loadTls } from '../../provisioning/tls.js';
+import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
 import { catalogue, configPath, dataDirOf, vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -23,7 +24,7 @@ export interface ServeOptions {
 
 export async function startServer(options: ServeOptions, io: CliIo, workerId = 0): Promise<{ runtime: Runtime; urls: string[] }> {
   const path = configPath(options.config, io);
-  const runtime = await Runtime.create({ configPath: path, vendors, env: io.env, logger: options.log, workerId });
+  const runtime = await Runtime.create({ configPath: path, vendors, env: io.env, logger: options.log, workerId, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
   const urls = await runtime.listen(options.host, options.port);
   await runtime.listenAdmin();
   return { runtime, urls };
@@ -37,6 +38,10 @@ function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo):
     const pw = adminPasswordInfo(runtime.adminApp!);
     const how = pw?.source === 'env' ? 'password from $GHOSTGUARD_ADMIN_PASSWORD' : pw?.created ? `user admin, password ${pw.password} (shown once; kept in ${pw.path})` : `user admin, password in ${pw?.path}`;
     io.out(`  admin:  ${adminUrl} (${how})\n`);
+  }
+  const schedules = runtime.scheduler?.status() ?? [];
+  if (schedules.length > 0) {
+    io.out(`  schedules: ${schedules.map((s) => `${s.name} every ${formatDuration(s.everySeconds)} on ${s.targets.join(' ')}, ${s.webhook ? `webhook ${s.webhook}${s.secretFile ? ` (secret in ${s.secretFile})` : ''}` : 'log only'}`).join('; ')}\n`);
   }
   if (runtime.tls) io.out(`  certificate: ${runtime.tls.certPath} (give this CA to phones that must verify the server)\n`);
 }

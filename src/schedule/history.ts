@@ -1,0 +1,110 @@
+/**
+ * Which audit runs belong to which schedule (table schedule_runs, beside audit_runs in the state database), with the
+ * counts the trend shows and what became of the run's notification. A run's baseline is the latest complete run of the
+ * same schedule over the same targets.
+ */
+import type Database from 'better-sqlite3';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS schedule_runs (
+  run_id INTEGER PRIMARY KEY, schedule TEXT NOT NULL, signature TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
+  complete INTEGER NOT NULL, previous_run_id INTEGER, hosts INTEGER NOT NULL, phones INTEGER NOT NULL, exposed INTEGER NOT NULL,
+  failing INTEGER NOT NULL, unknown_devices INTEGER NOT NULL, changes INTEGER NOT NULL, delivery TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS schedule_runs_by_schedule ON schedule_runs (schedule, run_id);
+`;
+
+/** none: nothing changed (or a baseline); log-only: changes, no webhook configured; skipped: run stopped early or aborted */
+export type DeliveryState = 'none' | 'log-only' | 'delivered' | 'failed' | 'skipped';
+
+export interface ScheduleRunRecord {
+  runId: number;
+  schedule: string;
+  signature: string;
+  startedAt: string;
+  finishedAt: string;
+  /** every target was scanned */
+  complete: boolean;
+  previousRunId?: number;
+  /** hosts that answered */
+  hosts: number;
+  phones: number;
+  /** devices with a ghost-call rule failing */
+  exposed: number;
+  /** failing findings of every check */
+  failing: number;
+  unknownDevices: number;
+  changes: number;
+  delivery: DeliveryState;
+  attempts: number;
+}
+
+interface Row {
+  run_id: number;
+  schedule: string;
+  signature: string;
+  started_at: string;
+  finished_at: string;
+  complete: number;
+  previous_run_id: number | null;
+  hosts: number;
+  phones: number;
+  exposed: number;
+  failing: number;
+  unknown_devices: number;
+  changes: number;
+  delivery: string;
+  attempts: number;
+}
+
+const toRecord = (r: Row): ScheduleRunRecord => ({
+  runId: r.run_id, schedule: r.schedule, signature: r.signature, startedAt: r.started_at, finishedAt: r.finished_at, complete: r.complete === 1,
+  ...(r.previous_run_id !== null ? { previousRunId: r.previous_run_id } : {}),
+  hosts: r.hosts, phones: r.phones, exposed: r.exposed, failing: r.failing, unknownDevices: r.unknown_devices, changes: r.changes,
+  delivery: r.delivery as DeliveryState, attempts: r.attempts,
+});
+
+export class ScheduleHistory {
+  private readonly stmts;
+
+  constructor(db: Database.Database) {
+    db.exec(SCHEMA);
+    this.stmts = {
+      insert: db.prepare(`INSERT OR REPLACE INTO schedule_runs (run_id, schedule, signature, started_at, finished_at, complete, previous_run_id, hosts, phones,
+        exposed, failing, unknown_devices, changes, delivery, attempts) VALUES (@runId, @schedule, @signature, @startedAt, @finishedAt, @complete, @previousRunId,
+        @hosts, @phones, @exposed, @failing, @unknownDevices, @changes, @delivery, @attempts)`),
+      delivery: db.prepare('UPDATE schedule_runs SET delivery = ?, attempts = ? WHERE run_id = ?'),
+      baseline: db.prepare('SELECT run_id FROM schedule_runs WHERE schedule = ? AND signature = ? AND complete = 1 AND run_id < ? ORDER BY run_id DESC LIMIT 1'),
+      last: db.prepare('SELECT * FROM schedule_runs WHERE schedule = ? ORDER BY run_id DESC LIMIT 1'),
+      recent: db.prepare('SELECT * FROM (SELECT * FROM schedule_runs WHERE schedule = ? ORDER BY run_id DESC LIMIT ?) ORDER BY run_id'),
+      names: db.prepare('SELECT schedule, MAX(run_id) AS last FROM schedule_runs GROUP BY schedule ORDER BY schedule'),
+    };
+  }
+
+  record(r: ScheduleRunRecord): void {
+    this.stmts.insert.run({ ...r, complete: r.complete ? 1 : 0, previousRunId: r.previousRunId ?? null });
+  }
+
+  setDelivery(runId: number, delivery: DeliveryState, attempts: number): void {
+    this.stmts.delivery.run(delivery, attempts, runId);
+  }
+
+  /** The latest complete run of this schedule over these targets before `beforeRunId`. */
+  baseline(schedule: string, signature: string, beforeRunId: number): number | undefined {
+    return (this.stmts.baseline.get(schedule, signature, beforeRunId) as { run_id: number } | undefined)?.run_id;
+  }
+
+  last(schedule: string): ScheduleRunRecord | undefined {
+    const row = this.stmts.last.get(schedule) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The newest `limit` runs of a schedule, oldest first. */
+  recent(schedule: string, limit: number): ScheduleRunRecord[] {
+    return (this.stmts.recent.all(schedule, limit) as Row[]).map(toRecord);
+  }
+
+  /** Every schedule that has runs on record. */
+  schedules(): string[] {
+    return (this.stmts.names.all() as { schedule: string }[]).map((r) => r.schedule);
+  }
+}

@@ -1,0 +1,47 @@
+/** The trend of scheduled audits: per schedule, its recent runs' counts, oldest first (dashboard page and JSON API). */
+import type { AuditSchedule } from '../model/config-types.js';
+import type { DeliveryState, ScheduleHistory } from './history.js';
+
+export interface TrendPoint {
+  runId: number;
+  startedAt: string;
+  finishedAt: string;
+  complete: boolean;
+  hosts: number;
+  phones: number;
+  /** devices with a ghost-call rule failing */
+  exposed: number;
+  /** failing findings, every check */
+  failing: number;
+  unknownDevices: number;
+  /** changes against the previous run (0 for a baseline) */
+  changes: number;
+  delivery: DeliveryState;
+}
+
+export interface TrendSeries {
+  schedule: string;
+  /** still in the configuration (runs of removed schedules stay on record) */
+  configured: boolean;
+  everySeconds?: number;
+  targets?: string[];
+  points: TrendPoint[];
+}
+
+export const TREND_DEFAULT_LIMIT = 30;
+
+export function scheduleTrend(history: ScheduleHistory, configured: readonly AuditSchedule[], options: { schedule?: string; limit?: number } = {}): TrendSeries[] {
+  const limit = Math.max(1, Math.min(500, options.limit ?? TREND_DEFAULT_LIMIT));
+  const byName = new Map(configured.map((s) => [s.name, s]));
+  const names = [...new Set([...configured.map((s) => s.name), ...history.schedules()])].filter((n) => options.schedule === undefined || n === options.schedule);
+  return names.map((name) => {
+    const s = byName.get(name);
+    return {
+      schedule: name, configured: s !== undefined, ...(s ? { everySeconds: s.everySeconds, targets: [...s.targets] } : {}),
+      points: history.recent(name, limit).map((r) => ({
+        runId: r.runId, startedAt: r.startedAt, finishedAt: r.finishedAt, complete: r.complete, hosts: r.hosts, phones: r.phones, exposed: r.exposed,
+        failing: r.failing, unknownDevices: r.unknownDevices, changes: r.changes, delivery: r.delivery,
+      })),
+    };
+  });
+}
