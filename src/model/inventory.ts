@@ -51,7 +51,10 @@ export class Inventory {
 
   policyFor(device: Pick<Device, 'model' | 'site' | 'policy'> & { mac?: Mac }): ResolvedPolicy {
     const compute = () => resolvePolicy([this.config.fleetPolicy, this.config.sites[device.site]?.policy, this.config.modelPolicy[device.model], device.policy]);
-    return device.mac && this.byMac.get(device.mac) === device ? memo(this.policies, device.mac, compute) : compute();
+    if (!device.mac || this.byMac.get(device.mac) !== device) return compute();
+    // Devices without a policy layer of their own share one object per site and model.
+    const key = Object.keys(device.policy).length === 0 ? `${device.site}\u0000${device.model}` : device.mac;
+    return memo(this.policies, key, compute);
   }
 
   /** Policy for files every phone of a model fetches: fleet and model layers only. */
