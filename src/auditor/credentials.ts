@@ -1,7 +1,7 @@
 /**
  * The credentials file (YAML or JSON): logins for phones ghostguard did not provision, and extra SNMP communities.
  *   logins:
- *     - { host: 10.0.0.0/24, vendor: polycom, username: Polycom, password: "…" }
+ *     - { host: 127.0.1.0/24, vendor: polycom, username: Polycom, password: "…" }
  *     - { mac: 00:04:f2:aa:bb:cc, password: "…" }
  *   communities: ["…"]
  * Passwords never appear in errors.

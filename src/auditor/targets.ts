@@ -110,7 +110,7 @@ export function parseLiteral(token: string, wholeNetwork = false): Interval[] | 
     if (first) return [rangeInterval(token, first, token.slice(dash + 1))];
   }
   if (HOSTNAME.test(token) && !/^\d+$/.test(token.replace(/\.$/, '').split('.').pop() ?? '')) return undefined;
-  throw invalid(token, 'expected an IP address, CIDR (10.0.0.0/24), range (10.0.0.1-10.0.0.50 or 10.0.0.1-50), hostname or @file');
+  throw invalid(token, 'expected an IP address, CIDR (127.0.1.0/24), range (127.0.1.1-127.0.1.50 or 127.0.1.1-50), hostname or @file');
 }
 
 function rangeInterval(token: string, first: ipaddr.IPv4 | ipaddr.IPv6, rest: string): Interval {

@@ -69,7 +69,7 @@ export interface AuditRunnerDeps {
 
 export const MAX_TARGET_TEXT = 4000;
 
-/** "10.0.0.0/24, 10.0.1.5" or a list → target tokens; throws GG_ERR_TARGET_INVALID on nothing usable. */
+/** "127.0.1.0/24, 127.0.2.5" or a list → target tokens; throws GG_ERR_TARGET_INVALID on nothing usable. */
 export function targetList(input: unknown): string[] {
   const parts = (Array.isArray(input) ? input : [input]).filter((x): x is string => typeof x === 'string');
   const text = parts.join(' ');

@@ -25,7 +25,7 @@ export function parseCheckTarget(input: string): CheckTarget {
   if (ipaddr.IPv4.isValidFourPartDecimal(text) || (text.includes(':') && ipaddr.IPv6.isValid(text))) {
     return { kind: 'ip', ip: ipaddr.parse(text).toString(), text };
   }
-  throw new GhostguardError('GG_ERR_TARGET_INVALID', `"${text}" is neither an IP address nor a MAC address (give one handset, e.g. 10.1.2.3 or 00:15:65:12:34:56)`);
+  throw new GhostguardError('GG_ERR_TARGET_INVALID', `"${text}" is neither an IP address nor a MAC address (give one handset, e.g. 127.0.1.5 or 00:15:65:12:34:56)`);
 }
 
 export interface CheckFailure {

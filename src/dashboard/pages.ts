@@ -270,7 +270,7 @@ export function checkPage(p: { csrf: string; target?: string; result?: CheckResu
 <p class="muted">One phone, one answer: is it safe from ghost calls? Give its IP address, or its MAC address (ghostguard finds the address from the phone's last configuration fetch). Only safe probes are sent.</p>
 <form method="post" action="/check" class="form-row" data-busy="Checking the handset… this takes a few seconds.">
   <input type="hidden" name="_csrf" value="${p.csrf}">
-  <div><label for="target">IP or MAC address <span class="hint">e.g. 10.1.2.3 or 00:15:65:12:34:56</span></label>
+  <div><label for="target">IP or MAC address <span class="hint">e.g. 127.0.1.5 or 00:15:65:12:34:56</span></label>
   <input type="text" id="target" name="target" value="${p.target ?? ''}" required autocomplete="off" autocapitalize="none" spellcheck="false"${p.result ? '' : html` autofocus`}></div>
   <button type="submit">Check</button>
 </form>
@@ -354,7 +354,7 @@ export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csr
 <h2>Start an audit</h2>
 <form method="post" action="/audits">
   <input type="hidden" name="_csrf" value="${p.csrf}">
-  <label for="targets">Targets <span class="hint">addresses, ranges or CIDRs, separated by spaces or commas: 10.20.0.0/24, 10.20.1.10-40</span></label>
+  <label for="targets">Targets <span class="hint">addresses, ranges or CIDRs, separated by spaces or commas: 127.0.1.0/24, 127.0.2.10-40</span></label>
   <input type="text" id="targets" name="targets" value="${p.targets ?? ''}" required autocomplete="off" spellcheck="false">
   <label for="exclude">Exclude <span class="hint">optional, same format</span></label>
   <input type="text" id="exclude" name="exclude" value="${p.exclude ?? ''}" autocomplete="off" spellcheck="false">

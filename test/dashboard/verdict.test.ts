@@ -5,21 +5,21 @@ import { noAddressVerdict, verdictExit, verdictFor } from '../../src/dashboard/v
 
 function host(states: Partial<Record<CheckId, FindingState>>, vendor: string | null = 'yealink'): HostReport {
   return {
-    host: '10.0.0.5', identity: vendor ? 'model' : 'none', probes: [], ...(vendor ? { vendor, model: 'T46U' } : {}),
+    host: '127.0.0.5', identity: vendor ? 'model' : 'none', probes: [], ...(vendor ? { vendor, model: 'T46U' } : {}),
     findings: Object.entries(states).map(([check, state]) => finding(check as CheckId, state!, [`${check} evidence`], state === 'fail' ? [`fix ${check}`] : [], state === 'unknown' ? 'no read-back API' : undefined)),
   };
 }
 
 describe('verdict', () => {
   it('nothing answered → unreachable, exit 1', () => {
-    const v = verdictFor('10.0.0.5', undefined);
+    const v = verdictFor('127.0.0.5', undefined);
     expect(v.status).toBe('unreachable');
-    expect(v.headline).toBe('No answer: nothing answered at 10.0.0.5 (SIP, web or SNMP).');
+    expect(v.headline).toBe('No answer: nothing answered at 127.0.0.5 (SIP, web or SNMP).');
     expect(verdictExit(v)).toBe(1);
   });
 
   it('a ring rule failing → "Exposed: it will ring for scanner calls because …", naming each ring rule', () => {
-    const v = verdictFor('10.0.0.5', host({ 'sip-trusted-only': 'fail', 'no-auto-answer': 'fail', 'web-https-only': 'fail', 'firmware-current': 'pass' }));
+    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'fail', 'no-auto-answer': 'fail', 'web-https-only': 'fail', 'firmware-current': 'pass' }));
     expect(v.status).toBe('exposed');
     expect(v.headline).toBe('Exposed: it will ring for scanner calls because it accepts SIP from anyone, not only from its own phone system, and it auto-answers calls from unknown parties.');
     // every failure is listed, worst first
@@ -32,23 +32,23 @@ describe('verdict', () => {
   });
 
   it('only non-ring rules failing → exposed, worst first, and says whether it rings', () => {
-    const proven = verdictFor('10.0.0.5', host({ 'sip-trusted-only': 'pass', 'web-https-only': 'fail', 'firmware-current': 'fail' }));
+    const proven = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'pass', 'web-https-only': 'fail', 'firmware-current': 'fail' }));
     expect(proven.status).toBe('exposed');
     expect(proven.headline).toBe('Exposed: its firmware is in a known-vulnerable range (and 1 more failing rule).');
     expect(proven.reasons[0]).toBe('It does not ring for scanner calls.');
-    const unproven = verdictFor('10.0.0.5', host({ 'sip-trusted-only': 'unknown', 'admin-password-set': 'fail' }));
+    const unproven = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'unknown', 'admin-password-set': 'fail' }));
     expect(unproven.headline).toMatch(/^Exposed: its web admin password is not the per-device one/);
     expect(unproven.reasons[0]).toBe('Nothing found shows it ringing for scanner calls.');
   });
 
   it('nothing failing and trusted-only proven → "Safe", exit 0', () => {
-    const v = verdictFor('10.0.0.5', host({ 'sip-trusted-only': 'pass', 'no-auto-answer': 'pass', 'sip-tls-srtp': 'disabled', 'snmp-locked': 'unsupported' }));
+    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'pass', 'no-auto-answer': 'pass', 'sip-tls-srtp': 'disabled', 'snmp-locked': 'unsupported' }));
     expect(v).toMatchObject({ status: 'safe', headline: 'Safe' });
     expect(verdictExit(v)).toBe(0);
   });
 
   it('nothing failing but not proven → "Probably safe" with why, exit 0', () => {
-    const v = verdictFor('10.0.0.5', host({ 'sip-trusted-only': 'unknown', 'no-auto-answer': 'unknown', 'firmware-current': 'pass' }));
+    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'unknown', 'no-auto-answer': 'unknown', 'firmware-current': 'pass' }));
     expect(v.status).toBe('probably-safe');
     expect(v.headline).toBe('Probably safe: no rule fails, but 2 rules could not be checked from the network.');
     expect(v.reasons).toEqual(['no read-back API.']);
@@ -56,9 +56,9 @@ describe('verdict', () => {
   });
 
   it('something answered but no vendor recognised it', () => {
-    const v = verdictFor('10.0.0.5', host({ 'device-identity': 'unknown', 'snmp-locked': 'fail' }, null));
+    const v = verdictFor('127.0.0.5', host({ 'device-identity': 'unknown', 'snmp-locked': 'fail' }, null));
     expect(v.status).toBe('unidentified');
-    expect(v.headline).toMatch(/^Not recognised as a phone: something answers at 10\.0\.0\.5/);
+    expect(v.headline).toMatch(/^Not recognised as a phone: something answers at 127\.0\.0\.5/);
     expect(v.reasons[0]).toMatch(/^it answers SNMP with a default community/);
   });
 

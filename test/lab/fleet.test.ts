@@ -51,7 +51,7 @@ describe('lab fleet', () => {
     expect(plan.filter((p) => p.factory)).toHaveLength(3);
     expect(new Set(plan.map((p) => p.mac)).size).toBe(9);
     expect(plan[0]!.model).not.toBe(plan[3]!.model);
-    expect(() => planFleet({ phones: 2, baseIp: '10.0.0.1', adapters: VENDORS })).toThrow(/127\.0\.0\.0\/8/);
+    expect(() => planFleet({ phones: 2, baseIp: '192.0.2.1', adapters: VENDORS })).toThrow(/127\.0\.0\.0\/8/);
     expect(() => allocateAddresses('127.255.255.254', 3)).toThrow(/leave 127/);
     await expect(LabFleet.start({ phones: 1, server: 'http://192.0.2.1/', adapters: VENDORS })).rejects.toThrow(/127/);
   });

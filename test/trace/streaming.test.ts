@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function block(t0: number): Buffer {
   const frames: FrameSpec[] = [];
-  const registrar = '10.1.0.5';
+  const registrar = '192.0.2.5';
   let t = t0;
   const add = (src: string, dst: string, payload: string | Buffer) => {
     t += 0.0005;
@@ -26,7 +26,7 @@ function block(t0: number): Buffer {
     const reg = request('REGISTER', `sip:${registrar}`, { from: `<sip:${1000 + i}@${registrar}>;tag=r${i}`, to: `<sip:${1000 + i}@${registrar}>`, callId: `reg-${i}`, ua: 'Yealink SIP-T46U 108.86.0.45' });
     add(phone, registrar, reg);
     add(registrar, phone, response(reg, 200, 'OK'));
-    const inv = request('INVITE', `sip:${1000 + i}@${phone}`, { callId: `call-${i}`, body: 'v=0\r\no=- 1 1 IN IP4 10.1.0.5\r\ns=-\r\nc=IN IP4 10.1.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n' });
+    const inv = request('INVITE', `sip:${1000 + i}@${phone}`, { callId: `call-${i}`, body: 'v=0\r\no=- 1 1 IN IP4 192.0.2.5\r\ns=-\r\nc=IN IP4 192.0.2.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n' });
     add(registrar, phone, inv);
     add(phone, registrar, response(inv, 180, 'Ringing'));
     add(phone, registrar, response(inv, 200, 'OK'));
@@ -53,10 +53,10 @@ describe('streaming a large capture', () => {
       written += body.length;
     }
     // the scanner, last
-    const scan = request('INVITE', 'sip:100@10.1.1.7', { ua: 'friendly-scanner', callId: 'scan-at-the-end' });
+    const scan = request('INVITE', 'sip:100@192.0.2.77', { ua: 'friendly-scanner', callId: 'scan-at-the-end' });
     writeSync(fd, pcapFile([
-      { time: T0 + 100, data: link(1, ipPacket({ src: '203.0.113.66', dst: '10.1.1.7', sport: 5070, dport: 5060, payload: scan })) },
-      { time: T0 + 100.1, data: link(1, ipPacket({ src: '10.1.1.7', dst: '203.0.113.66', sport: 5060, dport: 5070, payload: response(scan, 180, 'Ringing') })) },
+      { time: T0 + 100, data: link(1, ipPacket({ src: '203.0.113.66', dst: '192.0.2.77', sport: 5070, dport: 5060, payload: scan })) },
+      { time: T0 + 100.1, data: link(1, ipPacket({ src: '192.0.2.77', dst: '203.0.113.66', sport: 5060, dport: 5070, payload: response(scan, 180, 'Ringing') })) },
     ], { linktype: 1 }).subarray(24));
     closeSync(fd);
     const size = statSync(file).size;
@@ -66,7 +66,7 @@ describe('streaming a large capture', () => {
     let peak = before;
     const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
     const started = performance.now();
-    const result = await traceFile(file, { trusted: [{ address: '10.1.0.5', source: 'option' }] });
+    const result = await traceFile(file, { trusted: [{ address: '192.0.2.5', source: 'option' }] });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -79,6 +79,6 @@ describe('streaming a large capture', () => {
     expect(result.stats.bytes).toBe(size);
     expect(growthMb).toBeLessThan(100);
     const hosts = result.analysis.hosts.map((h) => `${h.host} ${h.findings.map((f) => f.check).join(',')}`);
-    expect(hosts).toEqual(['10.1.1.7 sip-trusted-only,no-direct-ip-calls', '203.0.113.66 scanner-traffic']);
+    expect(hosts).toEqual(['192.0.2.77 sip-trusted-only,no-direct-ip-calls', '203.0.113.66 scanner-traffic']);
   }, 120_000);
 });

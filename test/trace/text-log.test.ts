@@ -44,37 +44,37 @@ const okWithSdp = (via: string) => [
   'Content-Length: 28',
   '',
   'v=0',
-  'o=- 1 1 IN IP4 10.0.0.7',
+  'o=- 1 1 IN IP4 192.0.2.7',
 ];
 
 describe('text SIP logs', () => {
   it('reads ngrep output: addresses and times from the `U date a -> b` lines', async () => {
     const log = [
-      'interface: eth0 (10.0.0.0/255.255.255.0)',
+      'interface: eth0 (192.0.2.0/255.255.255.0)',
       'filter: ( udp port 5060 ) and ((ip || ip6) || (vlan && (ip || ip6)))',
       '#',
-      'U 2025/11/21 10:00:00.123456 203.0.113.66:5070 -> 10.0.0.7:5060 #1',
-      ...scanInvite('sip:100@10.0.0.7', '203.0.113.66:5070'),
+      'U 2025/11/21 10:00:00.123456 203.0.113.66:5070 -> 192.0.2.7:5060 #1',
+      ...scanInvite('sip:100@192.0.2.7', '203.0.113.66:5070'),
       '',
       '#',
-      'U 2025/11/21 10:00:00.124000 10.0.0.7:5060 -> 203.0.113.66:5070 #2',
+      'U 2025/11/21 10:00:00.124000 192.0.2.7:5060 -> 203.0.113.66:5070 #2',
       ...ringing('203.0.113.66:5070'),
       '',
       '#',
-      'U 2025/11/21 10:00:00.500000 10.0.0.7:5060 -> 203.0.113.66:5070 #3',
+      'U 2025/11/21 10:00:00.500000 192.0.2.7:5060 -> 203.0.113.66:5070 #3',
       ...okWithSdp('203.0.113.66:5070'),
       '#',
     ].join('\n');
     for (const chunk of [0, 5]) {
       const evs = await read(log, chunk);
       expect(evs.map((e) => [e.packet, e.line, e.src?.addr, e.dst?.addr, e.msg.method ?? e.msg.status])).toEqual([
-        [1, 5, '203.0.113.66', '10.0.0.7', 'INVITE'], [2, 16, '10.0.0.7', '203.0.113.66', 180], [3, 26, '10.0.0.7', '203.0.113.66', 200],
+        [1, 5, '203.0.113.66', '192.0.2.7', 'INVITE'], [2, 16, '192.0.2.7', '203.0.113.66', 180], [3, 26, '192.0.2.7', '203.0.113.66', 200],
       ]);
       expect(evs[0]!.time).toBeCloseTo(Date.UTC(2025, 10, 21, 10, 0, 0) / 1000 + 0.123456, 5);
-      expect(evs[2]!.msg.body).toBe('v=0\r\no=- 1 1 IN IP4 10.0.0.7');
+      expect(evs[2]!.msg.body).toBe('v=0\r\no=- 1 1 IN IP4 192.0.2.7');
       const a = analyse(evs, { trusted: [] });
       expect(a.hosts.map((h) => `${h.host} ${h.findings.map((f) => `${f.check}:${f.packets.join('/')}`).join(' ')}`)).toEqual([
-        '10.0.0.7 sip-trusted-only:1/2/3 no-direct-ip-calls:1/2/3',
+        '192.0.2.7 sip-trusted-only:1/2/3 no-direct-ip-calls:1/2/3',
         '203.0.113.66 scanner-traffic:1',
       ]);
     }

@@ -46,7 +46,7 @@ describe('grandstream value helpers', () => {
     expect(hostPort('pbx.example.net', 5080)).toBe('pbx.example.net:5080');
     expect(hostPort('2001:db8::1', 5060)).toBe('[2001:db8::1]:5060');
     expect(configServer('https://prov.example.net:8443/gg/')).toEqual({ path: 'prov.example.net:8443/gg', via: '2' });
-    expect(configServer('http://10.0.0.1/')).toEqual({ path: '10.0.0.1', via: '1' });
-    expect(() => configServer('tftp://10.0.0.1/')).toThrow();
+    expect(configServer('http://127.0.0.1/')).toEqual({ path: '127.0.0.1', via: '1' });
+    expect(() => configServer('tftp://127.0.0.1/')).toThrow();
   });
 });

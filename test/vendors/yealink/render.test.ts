@@ -146,15 +146,15 @@ describe('yealink rule edge cases', () => {
   };
 
   it('restricted SNMP lists the managers on V80 and below', () => {
-    const r = deviceFile('T46G', '28.80.0.95', { 'snmp-locked': { mode: 'restricted', managers: ['10.0.0.5', '10.0.0.6'] } });
+    const r = deviceFile('T46G', '28.80.0.95', { 'snmp-locked': { mode: 'restricted', managers: ['127.0.0.5', '127.0.0.6'] } });
     const values = yealink.read(r.body);
     expect(values.get('network.snmp.enable')).toBe('1');
-    expect(values.get('network.snmp.trust_ip')).toBe('10.0.0.5 10.0.0.6');
+    expect(values.get('network.snmp.trust_ip')).toBe('127.0.0.5 127.0.0.6');
     expect(r.applied).toContain('snmp-locked');
   });
 
   it('a demanded SNMP community is unsupported', () => {
-    const r = deviceFile('T46G', '28.80.0.95', { 'snmp-locked': { mode: 'restricted', managers: ['10.0.0.5'], community: 'x-Comm' } });
+    const r = deviceFile('T46G', '28.80.0.95', { 'snmp-locked': { mode: 'restricted', managers: ['127.0.0.5'], community: 'x-Comm' } });
     expect(r.unsupported.map((u) => u.rule)).toContain('snmp-locked');
     expect(r.body).not.toContain('network.snmp');
   });
