@@ -1,5 +1,6 @@
 /** runAudit: targets → scheduler → per-host audit → report (and the run stored, when a store is given). */
 import { lookup } from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { Inventory } from '../model/inventory.js';
 import { SEVERITY_ORDER, type Severity } from '../model/rules.js';
@@ -11,7 +12,7 @@ import { CHECK_ORDER, type AuditReport, type AuditSummary, type FindingState, ty
 import { auditHost, type AuditSettings, type HostAuditContext } from './host-audit.js';
 import { neighbourTable, type NeighbourLookup } from './neighbours.js';
 import { createAuditDispatcher, DEFAULT_HTTP_LIMITS, undiciHttpClient, type HttpClient, type HttpLimits } from './probes/http-client.js';
-import { DEFAULT_COMMUNITIES, netSnmpSessionFactory, type SnmpSessionFactory } from './probes/snmp-probe.js';
+import { connectedSnmpSessionFactory, DEFAULT_COMMUNITIES, type SnmpSessionFactory } from './probes/snmp-probe.js';
 import { createUdpSocket, type UdpSocketFactory } from './probes/udp-channel.js';
 import { runPool, systemClock, TokenBucket, type Clock } from './scheduler.js';
 import { resolveTargets } from './targets.js';
@@ -116,7 +117,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
   const http = deps.http ?? undiciHttpClient(deps.dispatcher ?? ownDispatcher!, limits);
   const ctx: HostAuditContext = {
     vendors: deps.vendors, inventory: deps.inventory, history: deps.store, http, clock, settings,
-    udp: deps.udp ?? createUdpSocket, snmp: deps.snmp ?? netSnmpSessionFactory,
+    udp: deps.udp ?? createUdpSocket, snmp: deps.snmp ?? connectedSnmpSessionFactory,
     neighbours: deps.neighbours ?? neighbourTable(clock),
     bucket: new TokenBucket(options.rate ?? AUDIT_DEFAULTS.rate, Math.max(1, Math.min(50, options.rate ?? AUDIT_DEFAULTS.rate)), clock),
   };
@@ -125,6 +126,8 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.maxDurationMs ?? AUDIT_DEFAULTS.maxDurationMs);
   const signal = deps.signal ? AbortSignal.any([deps.signal, deadline.signal]) : deadline.signal;
+  // every wait of every host in flight listens on the run's signal (a host has up to ~40 probes at once): no leak warning
+  setMaxListeners(Math.max(10, (options.concurrency ?? AUDIT_DEFAULTS.concurrency) * 64), signal);
   const found: { index: number; report: HostReport }[] = [];
   let done = 0;
   let phones = 0;

@@ -14,7 +14,7 @@ import { credentialsFor, type CredentialEntry } from './credentials.js';
 import { finding, type Finding, type HostReport } from './findings.js';
 import { fingerprint, LEVEL_NAMES, macFromUserAgent, observationsOf, withFetchHistory, type Identity } from './fingerprint.js';
 import type { NeighbourLookup } from './neighbours.js';
-import { isResponsive, showsLife, type HostObservations } from './observations.js';
+import { httpShowsLife, isResponsive, sipShowsLife, type HostObservations, type HttpProbeResult, type SipProbeResult, type SnmpProbeResult } from './observations.js';
 import type { HttpClient } from './probes/http-client.js';
 import { gated, probeHttp } from './probes/http-probe.js';
 import { probeInvite, probeOptions } from './probes/sip-probe.js';
@@ -57,45 +57,123 @@ export interface HostAuditContext {
   settings: AuditSettings;
 }
 
-export async function probeHost(host: string, ctx: HostAuditContext, gate: PacketGate, signal?: AbortSignal): Promise<HostObservations> {
+/** Probes of one host in flight: SIP results land in `sip` (by port index) as they settle. */
+interface ProbesInFlight {
+  sip: (SipProbeResult | undefined)[];
+  /** the HTTP and HTTPS discovery results, usually long before a silent SIP port has timed out */
+  web: Promise<HttpProbeResult[]>;
+  all: Promise<HostObservations>;
+}
+
+/**
+ * SIP, HTTP and HTTPS probes of one host run concurrently (each still passes the host's pacer and the global bucket), so
+ * a port that stays silent costs its timeout once, not once per probe after it. SNMP starts as soon as any of them shows
+ * a host is there; an address that stays silent everywhere is spared the SNMP round.
+ */
+function startProbes(host: string, ctx: HostAuditContext, gate: PacketGate, signal?: AbortSignal): ProbesInFlight {
   const s = ctx.settings;
   const sipOptions = { timeoutMs: s.timeoutMs, retries: s.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal };
-  const obs: HostObservations = { host, sip: [], http: [], snmp: [] };
-  for (const port of s.sipPorts) obs.sip.push(await probeOptions(host, port, sipOptions));
+  let snmp: Promise<SnmpProbeResult[]> | undefined;
+  const startSnmp = () => {
+    snmp ??= probeSnmp(host, { port: s.snmpPort, communities: s.communities, timeoutMs: s.timeoutMs, retries: s.retries, gate, factory: ctx.snmp, signal });
+  };
+  const lively = <T>(probe: Promise<T>, showsLife: (r: T) => boolean): Promise<T> => probe.then((r) => {
+    if (showsLife(r)) startSnmp();
+    return r;
+  });
   const client = gated(ctx.http, gate);
-  for (const port of s.httpPorts) obs.http.push(await probeHttp(host, port, 'http', client, signal));
-  for (const port of s.httpsPorts) obs.http.push(await probeHttp(host, port, 'https', client, signal));
-  // nothing answered, refused or even accepted a connection: no host there, so spare it the SNMP round
-  const probedSomething = obs.sip.length + obs.http.length > 0;
-  if (!probedSomething || showsLife(obs)) {
-    obs.snmp = await probeSnmp(host, { port: s.snmpPort, communities: s.communities, timeoutMs: s.timeoutMs, retries: s.retries, gate, factory: ctx.snmp, signal });
+  const settled: (SipProbeResult | undefined)[] = s.sipPorts.map(() => undefined);
+  const sip = Promise.all(s.sipPorts.map((port, i) => lively(probeOptions(host, port, sipOptions), sipShowsLife).then((r) => (settled[i] = r))));
+  const web = Promise.all([
+    ...s.httpPorts.map((port) => lively(probeHttp(host, port, 'http', client, signal), httpShowsLife)),
+    ...s.httpsPorts.map((port) => lively(probeHttp(host, port, 'https', client, signal), httpShowsLife)),
+  ]);
+  const all = Promise.all([sip, web]).then(async ([sipResults, http]) => {
+    // nothing probed at all: SNMP is the only question left
+    if (sipResults.length + http.length === 0) startSnmp();
+    return { host, sip: sipResults, http, snmp: snmp ? await snmp : [] };
+  });
+  return { sip: settled, web, all };
+}
+
+export async function probeHost(host: string, ctx: HostAuditContext, gate: PacketGate, signal?: AbortSignal): Promise<HostObservations> {
+  return startProbes(host, ctx, gate, signal).all;
+}
+
+/** MAC (neighbour table, SIP User-Agent, fetch history) and fingerprint; sets obs.mac. */
+async function identify(obs: HostObservations, ctx: HostAuditContext): Promise<Identity> {
+  const mac = await ctx.neighbours(obs.host);
+  if (mac) obs.mac = { mac, source: 'neighbour-table' };
+  const uaMac = obs.sip.map((r) => macFromUserAgent(r.userAgent)).find(Boolean);
+  if (!obs.mac && uaMac) obs.mac = { mac: uaMac, source: 'sip-user-agent' };
+  const lastFetch = ctx.history?.lastFetchBySource(obs.host);
+  if (!obs.mac && lastFetch) obs.mac = { mac: lastFetch.mac as Mac, source: 'fetch-history' };
+  const identity = fingerprint(ctx.vendors, observationsOf(obs));
+  return lastFetch ? withFetchHistory(ctx.vendors, identity, lastFetch) : identity;
+}
+
+const isPhone = (identity: Identity): boolean => !!identity.vendor && identity.level >= IDENTIFY_LEVELS.vendor;
+
+/** The INVITE probe's port: the first that answered OPTIONS, else the first that stayed silent (refused ports: none). */
+function invitePort(sip: readonly SipProbeResult[]): number | undefined {
+  return sip.find((r) => r.outcome === 'answered')?.port ?? sip.find((r) => r.outcome === 'timeout')?.port;
+}
+
+/**
+ * The same choice while OPTIONS may still be waiting: decided early only when the answer cannot change — a port that
+ * answered with every port before it settled otherwise, or the only port, still pending (it will answer or stay silent;
+ * if it turns out refused or garbled, the INVITE result is dropped below, as if it had not been sent).
+ */
+function earlyInvitePort(ports: readonly number[], settled: readonly (SipProbeResult | undefined)[]): number | undefined {
+  for (let i = 0; i < ports.length; i++) {
+    const r = settled[i];
+    if (r?.outcome === 'answered') return r.port;
+    if (!r) return ports.length === 1 ? ports[0] : undefined;
   }
-  return obs;
+  return undefined;
 }
 
 /** Audits one host; undefined when nothing there answered. */
 export async function auditHost(host: string, label: string | undefined, ctx: HostAuditContext, signal?: AbortSignal): Promise<HostReport | undefined> {
   const gate = hostGate(ctx.bucket, new HostPacer(ctx.settings.hostGapMs, ctx.clock));
-  const obs = await probeHost(host, ctx, gate, signal);
-  if (label) obs.label = label;
-  if (!isResponsive(obs)) return undefined;
-  const mac = await ctx.neighbours(host);
-  if (mac) obs.mac = { mac, source: 'neighbour-table' };
-  const uaMac = obs.sip.map((r) => macFromUserAgent(r.userAgent)).find(Boolean);
-  if (!obs.mac && uaMac) obs.mac = { mac: uaMac, source: 'sip-user-agent' };
-  const lastFetch = ctx.history?.lastFetchBySource(host);
-  if (!obs.mac && lastFetch) obs.mac = { mac: lastFetch.mac as Mac, source: 'fetch-history' };
-  let identity = fingerprint(ctx.vendors, observationsOf(obs));
-  if (lastFetch) identity = withFetchHistory(ctx.vendors, identity, lastFetch);
-  if (!identity.vendor || identity.level < IDENTIFY_LEVELS.vendor) return unidentified(obs, identity);
+  const probes = startProbes(host, ctx, gate, signal);
+  const sipOptions = { timeoutMs: ctx.settings.timeoutMs, retries: ctx.settings.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal };
+  // Intrusive: once the web answers say "phone" — usually while a silent SIP port is still timing out — the INVITE
+  // probe starts, so its wait overlaps the OPTIONS wait instead of following it.
+  let early: { port: number; result: Promise<SipProbeResult> } | undefined;
   if (ctx.settings.intrusive) {
-    const port = obs.sip.find((r) => r.outcome === 'answered')?.port ?? obs.sip.find((r) => r.outcome === 'timeout')?.port;
+    const web = await probes.web;
+    const port = earlyInvitePort(ctx.settings.sipPorts, probes.sip);
     if (port !== undefined) {
-      obs.invite = await probeInvite(host, port, { timeoutMs: ctx.settings.timeoutMs, retries: ctx.settings.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal });
+      const partial: HostObservations = { host, sip: probes.sip.filter((r): r is SipProbeResult => !!r), http: web, snmp: [] };
+      if (isResponsive(partial) && isPhone(await identify(partial, ctx))) early = { port, result: probeInvite(host, port, sipOptions) };
     }
   }
-  return auditPhone(obs, identity, ctx, gated(ctx.http, gate), signal).catch((err: unknown) =>
-    report(obs, identity, [finding('device-identity', 'unknown', [`audit step failed: ${errorText(err)}`], [], 'internal error while auditing this phone')]));
+  const obs = await probes.all;
+  if (label) obs.label = label;
+  let identity: Identity | undefined;
+  if (isResponsive(obs)) identity = await identify(obs, ctx);
+  if (!identity || !isPhone(identity)) {
+    // the early INVITE was sent to what looked like a phone: its transaction is ended before the host is done
+    if (early) obs.invite = await early.result;
+    return identity ? unidentified(obs, identity) : undefined;
+  }
+  // The INVITE probe (a SIP wait, often a silent one) runs while the web read-back does its HTTP work; its result is
+  // awaited before the proofs that need it, and always before this host is done.
+  const port = ctx.settings.intrusive ? invitePort(obs.sip) : undefined;
+  let invite: Promise<SipProbeResult | undefined> = Promise.resolve(undefined);
+  if (early) invite = early.result.then((r) => (early!.port === port ? r : undefined));
+  else if (port !== undefined) invite = probeInvite(host, port, sipOptions);
+  const withInvite = async () => {
+    const r = await invite;
+    if (r) obs.invite = r;
+  };
+  try {
+    return await auditPhone(obs, identity, ctx, gated(ctx.http, gate), withInvite, signal);
+  } catch (err) {
+    await withInvite().catch(() => undefined);
+    return report(obs, identity, [finding('device-identity', 'unknown', [`audit step failed: ${errorText(err)}`], [], 'internal error while auditing this phone')]);
+  }
 }
 
 function report(obs: HostObservations, identity: Identity, findings: Finding[]): HostReport {
@@ -187,7 +265,9 @@ function readKeys(compiled: Compiled | string, map: (s: Setting) => Setting | un
   return [...keys].slice(0, 400);
 }
 
-async function auditPhone(obs: HostObservations, identity: Identity, ctx: HostAuditContext, client: HttpClient, signal?: AbortSignal): Promise<HostReport> {
+async function auditPhone(
+  obs: HostObservations, identity: Identity, ctx: HostAuditContext, client: HttpClient, inviteDone: () => Promise<void>, signal?: AbortSignal,
+): Promise<HostReport> {
   const vendor = identity.vendor!;
   const profile = profileFor(vendor.id);
   let m = matchInventory(ctx, obs);
@@ -207,6 +287,8 @@ async function auditPhone(obs: HostObservations, identity: Identity, ctx: HostAu
     fromFile: credentialsFor(ctx.settings.credentials, { host: obs.host, mac: m.mac, vendor: vendor.id }, profile.adminUser),
     tryFactory: ctx.settings.defaultLogin,
   });
+  // the INVITE probe ran beside the read-back; identification and the proofs below see its answer
+  await inviteDone();
   if (readback.identityBody || readback.model || readback.firmware) {
     const extra = readback.identityBody ? [{ label: 'management API', obs: { httpBody: readback.identityBody } }] : [];
     const again = fingerprint(ctx.vendors, observationsOf(obs, extra));

@@ -80,9 +80,13 @@ export function isResponsive(obs: HostObservations): boolean {
   return sip || http || snmp || (obs.invite?.outcome === 'answered');
 }
 
+/** A SIP probe result that proves a host is there: an answer, garbage, or a refusal (ICMP port unreachable). */
+export const sipShowsLife = (r: SipProbeResult): boolean => r.outcome === 'answered' || r.outcome === 'closed' || r.outcome === 'malformed';
+
+/** An HTTP probe result that proves a host is there: an answer, a TCP RST, or an accepted connection. */
+export const httpShowsLife = (r: HttpProbeResult): boolean => r.outcome === 'answered' || r.outcome === 'closed' || (r.outcome === 'timeout' && r.connected === true);
+
 /** Any sign of a host at the address: an answer, a refusal (ICMP or TCP RST), or an accepted connection. */
 export function showsLife(obs: HostObservations): boolean {
-  const sip = obs.sip.some((r) => r.outcome === 'answered' || r.outcome === 'closed' || r.outcome === 'malformed');
-  const http = obs.http.some((r) => r.outcome === 'answered' || r.outcome === 'closed' || (r.outcome === 'timeout' && r.connected === true));
-  return sip || http;
+  return obs.sip.some(sipShowsLife) || obs.http.some(httpShowsLife);
 }

@@ -105,6 +105,8 @@ function snmp({ host, policy }: ProofInput, add: Add): void {
   }
   const silent = host.snmp.filter((r) => r.outcome === 'timeout').length;
   if (silent > 0 && !host.snmp.some((r) => r.outcome === 'answered')) add('snmp-locked', 'note', `no SNMP answer to ${silent} communities tried`);
+  const refused = host.snmp.find((r) => r.outcome === 'closed');
+  if (refused) add('snmp-locked', 'note', `udp/${refused.port} is closed (port unreachable): no SNMP agent listens there`);
 }
 
 function logins({ logins: l, factoryNote }: ProofInput, add: Add): void {

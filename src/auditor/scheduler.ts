@@ -46,17 +46,20 @@ export class TokenBucket {
   }
 }
 
-/** Per-host pacing: a minimum gap between two packets to the same host. One pacer per host, used sequentially. */
+/**
+ * Per-host pacing: a minimum gap between two packets to the same host. One pacer per host; a host's probes may run
+ * concurrently, so each caller reserves the next free slot before it sleeps (slots are handed out in call order).
+ */
 export class HostPacer {
   private last = -Infinity;
 
   constructor(private readonly gapMs: number, private readonly clock: Clock) {}
 
   async wait(signal?: AbortSignal): Promise<void> {
-    const due = this.last + this.gapMs;
     const now = this.clock.now();
-    if (now < due) await this.clock.sleep(due - now, signal);
-    this.last = this.clock.now();
+    const due = Math.max(now, this.last + this.gapMs);
+    this.last = due;
+    if (due > now) await this.clock.sleep(due - now, signal);
   }
 }
 

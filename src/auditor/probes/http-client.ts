@@ -2,6 +2,7 @@
  * The auditor's HTTP port: one request, hard caps on time and size, every failure a result.
  * The production client runs on an injected undici Dispatcher; read-back modules only see the `HttpClient` interface.
  */
+import { connect } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { errorText } from '../sanitize.js';
 
@@ -29,6 +30,11 @@ export type HttpResult = { ok: true; reply: HttpReply } | { ok: false; outcome: 
 
 export interface HttpClient {
   request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResult>;
+  /**
+   * Optional: a bare TCP connect to `origin` before a discovery request. A failure (refused, silent, unreachable) is the
+   * result, and no HTTP client is set up for an origin nobody listens on; undefined means the port accepted.
+   */
+  connectCheck?(origin: string, signal?: AbortSignal): Promise<Extract<HttpResult, { ok: false }> | undefined>;
 }
 
 export interface HttpLimits {
@@ -75,8 +81,42 @@ function flatten(headers: Record<string, string | string[] | undefined>): Record
   return out;
 }
 
+/**
+ * TCP connect and close, bounded by the connect timeout. Most addresses of a sweep refuse or stay silent; for them this
+ * is one socket, against an undici pool, client and error chain per origin — the bulk of the CPU time and heap growth
+ * of a large sweep. An accepted connection is closed at once and the real request follows.
+ */
+export function tcpConnectCheck(origin: string, timeoutMs: number, signal?: AbortSignal): Promise<Extract<HttpResult, { ok: false }> | undefined> {
+  const url = new URL(origin);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve) => {
+    let settled = false;
+    const socket = connect({ host, port });
+    const finish = (r: Extract<HttpResult, { ok: false }> | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(r);
+    };
+    const onAbort = () => finish({ ok: false, outcome: 'timeout', detail: 'connect aborted', beforeConnect: true });
+    const timer = setTimeout(() => finish({ ok: false, outcome: 'timeout', detail: 'connect timed out', beforeConnect: true }), timeoutMs);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => finish(undefined));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') finish({ ok: false, outcome: 'closed', detail: 'connection refused' });
+      else if (err.code === 'ETIMEDOUT') finish({ ok: false, outcome: 'timeout', detail: 'connect timed out', beforeConnect: true });
+      else finish({ ok: false, outcome: 'error', detail: errorText(err) });
+    });
+  });
+}
+
 export function undiciHttpClient(dispatcher: Dispatcher, limits: HttpLimits = DEFAULT_HTTP_LIMITS): HttpClient {
   return {
+    connectCheck: (origin, signal) => tcpConnectCheck(origin, limits.connectTimeoutMs, signal),
     async request(req, signal) {
       const total = new AbortController();
       const timer = setTimeout(() => total.abort(), limits.totalTimeoutMs);

@@ -12,12 +12,20 @@ export const AUDITOR_HEADERS = { 'user-agent': AUDITOR_USER_AGENT, accept: 'text
 
 /** A client whose every request first passes the host's packet gate (rate and pacing). */
 export function gated(client: HttpClient, gate: PacketGate): HttpClient {
-  return {
+  const out: HttpClient = {
     async request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResult> {
       await gate.beforePacket(signal);
       return client.request(req, signal);
     },
   };
+  if (client.connectCheck) {
+    const check = client.connectCheck.bind(client);
+    out.connectCheck = async (origin, signal) => {
+      await gate.beforePacket(signal);
+      return check(origin, signal);
+    };
+  }
+  return out;
 }
 
 export function titleOf(body: string): string | undefined {
@@ -28,7 +36,9 @@ export function titleOf(body: string): string | undefined {
 export async function probeHttp(host: string, port: number, scheme: 'http' | 'https', client: HttpClient, signal?: AbortSignal): Promise<HttpProbeResult> {
   const path = '/';
   const base: HttpProbeResult = { kind: 'http', scheme, port, path, outcome: 'error', detail: '' };
-  const res = await client.request({ origin: originOf(scheme, host, port), path, method: 'GET', headers: AUDITOR_HEADERS }, signal);
+  const origin = originOf(scheme, host, port);
+  // a closed or silent port is settled by a bare connect, without an HTTP client for an origin nobody serves
+  const res = (await client.connectCheck?.(origin, signal)) ?? (await client.request({ origin, path, method: 'GET', headers: AUDITOR_HEADERS }, signal));
   const where = `${scheme}/${port}`;
   if (!res.ok) {
     const out: HttpProbeResult = { ...base, outcome: res.outcome, detail: `${where}: ${res.detail}` };

@@ -14,6 +14,9 @@ export type Receive = { kind: 'datagram'; data: Buffer } | { kind: 'timeout' } |
 
 const MAX_QUEUE = 32;
 
+/** The abort reason for ending a wait early: a constant, so a wake-up does not build (and capture a stack for) a DOMException. */
+const WOKEN = Symbol('woken');
+
 export class UdpChannel {
   private readonly queue: Buffer[] = [];
   private waiter: (() => void) | undefined;
@@ -95,7 +98,7 @@ export class UdpChannel {
       if (left <= 0 || signal?.aborted || this.closed) return { kind: 'timeout' };
       await new Promise<void>((resolve) => {
         const ctrl = new AbortController();
-        const stop = () => ctrl.abort();
+        const stop = () => ctrl.abort(WOKEN);
         signal?.addEventListener('abort', stop, { once: true });
         this.waiter = stop;
         void this.clock.sleep(left, ctrl.signal).then(() => {
