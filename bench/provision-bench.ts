@@ -156,13 +156,24 @@ try {
   const ngBase = writeRequestFiles(dir, 'ng-requests', lines.slice(0, lines.length / rounds).map((l) => l.split('\t').slice(0, 2).join('\t')), THREADS);
   const ng = await runWrk(`https://127.0.0.1:${nginxPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
 
+  // The Node.js floor: fastify over the same TLS answering every path with a fixed 2 KB body, no work at all.
+  const floorPort = await freePort();
+  const floorScript = `import Fastify from ${JSON.stringify(join(ROOT, 'node_modules/fastify/fastify.js'))}; import { readFileSync } from 'node:fs';
+    const app = Fastify({ https: { cert: readFileSync(${JSON.stringify(join(dataDir, 'tls-cert.pem'))}), key: readFileSync(${JSON.stringify(join(dataDir, 'tls-key.pem'))}) } });
+    const body = Buffer.alloc(2048, 120); app.get('/*', (req, reply) => { reply.header('etag', '"x"').type('text/plain').send(body); });
+    await app.listen({ host: '127.0.0.1', port: ${floorPort} }); console.log('phones: ready');`;
+  const floor = await start(process.execPath, ['--input-type=module', '-e', floorScript]);
+  const nodeFloor = await runWrk(`https://127.0.0.1:${floorPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
+  floor.kill('SIGTERM');
+
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
   console.log(`boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS`);
   console.log(`ghostguard startup with ${N} devices: ${startupMs} ms`);
   console.log('server                       req/s     p50 ms   p99 ms   non-2xx   CPU s   peak RSS MB');
   console.log(`ghostguard (Digest, render)  ${fmt(gg.requestsPerSecond, 0).padStart(8)}  ${fmt(gg.p50Ms, 2).padStart(8)} ${fmt(gg.p99Ms, 2).padStart(8)}  ${String(gg.non2xx).padStart(8)}  ${fmt(ggCpu).padStart(6)}  ${fmt(ggRss).padStart(8)}`);
   console.log(`nginx (static, same bytes)   ${fmt(ng.requestsPerSecond, 0).padStart(8)}  ${fmt(ng.p50Ms, 2).padStart(8)} ${fmt(ng.p99Ms, 2).padStart(8)}  ${String(ng.non2xx).padStart(8)}`);
-  console.log(`ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   ${gg.errors} ${ng.errors}`);
+  console.log(`node floor (fastify, no work) ${fmt(nodeFloor.requestsPerSecond, 0).padStart(8)}  ${fmt(nodeFloor.p50Ms, 2).padStart(8)} ${fmt(nodeFloor.p99Ms, 2).padStart(8)}  ${String(nodeFloor.non2xx).padStart(8)}`);
+  console.log(`ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   node floor / nginx: ${fmt((100 * nodeFloor.requestsPerSecond) / ng.requestsPerSecond)} %   ${gg.errors} ${ng.errors}`);
 } finally {
   stopAll();
 }

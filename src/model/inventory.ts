@@ -59,7 +59,7 @@ export class Inventory {
 
   /** Policy for files every phone of a model fetches: fleet and model layers only. */
   sharedPolicy(model: string | undefined): ResolvedPolicy {
-    return resolvePolicy([this.config.fleetPolicy, model ? this.config.modelPolicy[model] : undefined]);
+    return memo(this.policies, `\u0001${model ?? ''}`, () => resolvePolicy([this.config.fleetPolicy, model ? this.config.modelPolicy[model] : undefined]));
   }
 
   provisioningPassword(mac: Mac, generation = this.options.credentialGeneration(mac)): string {
