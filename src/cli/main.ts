@@ -1,15 +1,9 @@
-/** The `ghostguard` command line: parses arguments, runs a command, maps error codes to exit statuses and plain messages. */
+/**
+ * The `ghostguard` command line: parses arguments, runs a command, maps error codes to exit statuses and plain messages.
+ * Each command's module is imported only when that command runs, so `ghostguard check` does not load the dashboard.
+ */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ERROR_CODES, isGhostguardError } from '../model/errors.js';
-import { enrollCommand, rotateCommand } from './commands/credentials.js';
-import { importCommand } from './commands/import.js';
-import { auditCommand } from './commands/audit.js';
-import { demoCommand } from './commands/demo.js';
-import { initCommand } from './commands/init.js';
-import { labCommand } from './commands/lab.js';
-import { renderCommand } from './commands/render.js';
-import { serveCommand } from './commands/serve.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 const int = (v: string) => {
@@ -27,28 +21,35 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   const cfg = (c: Command) => c.option('-c, --config <file>', 'configuration file (default: $GHOSTGUARD_CONFIG or the bundled example)');
 
   program.command('init [file]').description('write a commented starter configuration').option('--force', 'overwrite an existing file')
-    .action((file, o) => run(() => initCommand(file, o, io))());
+    .action((file, o) => run(async () => (await import('./commands/init.js')).initCommand(file, o, io))());
   cfg(program.command('serve').description('run the provisioning server'))
     .option('--host <address>', 'listen address').option('--port <n>', 'listen port', int)
     .option('--duration <seconds>', 'stop after this many seconds', int).option('--log', 'request log on stdout')
     .option('--workers <n>', 'server processes sharing the listener (default 1)', int)
-    .action((o) => run(() => serveCommand(o, io))());
+    .action((o) => run(async () => (await import('./commands/serve.js')).serveCommand(o, io))());
   cfg(program.command('validate').description('check the configuration; exit 1 on any problem')).option('--json', 'machine-readable output')
-    .action((o) => run(() => validateCommand(o, io))());
+    .action((o) => run(async () => (await import('./commands/validate.js')).validateCommand(o, io))());
   cfg(program.command('render <mac>').description('print exactly what that phone would receive'))
     .option('--ua <user-agent>', 'the phone\'s HTTP User-Agent (selects model firmware family)')
     .option('--file <name>', 'which of its boot files (default: its device file)')
     .option('--explain', 'print applied and unsupported rules on stdout instead of stderr')
     .option('--reveal', 'print secrets instead of masking them')
-    .action((mac, o) => run(() => renderCommand(mac, o, io))());
+    .action((mac, o) => run(async () => (await import('./commands/render.js')).renderCommand(mac, o, io))());
   cfg(program.command('import <csv>').description('add devices from CSV (dry run unless --apply)')).option('--apply', 'write the configuration')
-    .action((csv, o) => run(() => importCommand(csv, o, io))());
+    .action((csv, o) => run(async () => (await import('./commands/import.js')).importCommand(csv, o, io))());
   cfg(program.command('enroll <mac>').description('open an enrolment window for a device')).option('--hours <n>', 'window length', int)
-    .action((mac, o) => run(() => enrollCommand(mac, o, io))());
+    .action((mac, o) => run(async () => (await import('./commands/credentials.js')).enrollCommand(mac, o, io))());
   cfg(program.command('rotate [mac]').description('rotate provisioning credentials of a device or a site'))
     .option('--site <site>', 'every device of a site').option('--sip', 'also rotate generated SIP passwords')
-    .action((mac, o) => run(() => rotateCommand(mac, o, io))());
-  cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers')).option('--site <site>', 'the site').option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables').option('--chain <chain>', 'forward (gateway in front of the phones) | input', 'forward').option('--phones <cidrs>', 'comma-separated phone networks (default: any destination)').option('--rate <pps>', 'trusted SIP packets per second (default 200)', int).option('--output <file>', 'write to a file instead of stdout').action((o) => run(async () => (await import('./commands/edge.js')).edgeCommand(o, io))());
+    .action((mac, o) => run(async () => (await import('./commands/credentials.js')).rotateCommand(mac, o, io))());
+  cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers'))
+    .option('--site <site>', 'the site')
+    .option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables')
+    .option('--chain <chain>', 'forward (gateway in front of the phones) | input', 'forward')
+    .option('--phones <cidrs>', 'comma-separated phone networks (default: any destination)')
+    .option('--rate <pps>', 'trusted SIP packets per second (default 200)', int)
+    .option('--output <file>', 'write to a file instead of stdout')
+    .action((o) => run(async () => (await import('./commands/edge.js')).edgeCommand(o, io))());
   cfg(program.command('audit <targets...>').description('scan hosts, fingerprint phones, prove exposure (CIDR, a-b ranges, hosts, @file)'))
     .option('--exclude <targets>', 'targets to skip (comma-separated)').option('--max-hosts <n>', 'refuse more hosts than this (default 65536)')
     .option('--allow <cidrs>', 'refuse targets outside these ranges').option('--sip-ports <list>', 'SIP ports (default 5060 + the policy\'s)')
@@ -63,20 +64,41 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'canonical JSON report').option('--csv', 'CSV report').option('--html <file>', 'also write an HTML report')
     .option('--fail-on <severity>', 'exit 1 on a failing finding at least this severe (default low)').option('--no-store', 'do not record the run in SQLite')
     .option('--verbose', 'show passing checks too')
-    .action((targets, o) => run(() => auditCommand(targets, o, io))());
+    .action((targets, o) => run(async () => (await import('./commands/audit.js')).auditCommand(targets, o, io))());
   program.command('demo').description('server + emulated phone fleet + audit, all on loopback: see ghostguard work in one command')
     .option('--phones <n>', 'lab phones (default 30)', int).option('--factory <n>', 'of which left at factory defaults (default 9)', int)
     .option('--dir <dir>', 'working directory (default .ghostguard-demo)').option('--duration <seconds>', 'keep running after the audit', int)
-    .action((o) => run(() => demoCommand(o, io))());
+    .action((o) => run(async () => (await import('./commands/demo.js')).demoCommand(o, io))());
   program.command('lab').description('run a fleet of emulated phones on 127.0.x.y (for demos and tests)')
     .requiredOption('--phones <n>', 'how many phones', int).option('--factory <n>', 'how many stay at factory defaults', int)
     .option('--server <url>', 'provisioning server to boot from (loopback only)').option('--ca <file>', 'the server certificate, for https')
     .option('--duration <seconds>', 'stop after this many seconds', int).option('--base-ip <address>', 'first address (127.0.0.0/8)')
     .option('--http-port <n>', 'web interface port of every phone', int).option('--snmp-port <n>', 'SNMP port of every phone', int)
     .option('--json', 'print the manifest as JSON').option('--write-inventory <file>', 'write a ghostguard config for the planned phones and exit')
-    .action((o) => run(() => labCommand(o, io))());
-  program.command('trace <file>').description('find scanner traffic, unsolicited INVITEs and the phones that answered them in a pcap/pcapng capture or SIP log').option('-c, --config <file>', 'trust the registrar/proxy/trusted servers of this configuration\'s sites').option('--trusted <addresses>', 'trusted sources: addresses or CIDR ranges, comma-separated').option('--json', 'canonical JSON report').option('--fail-on <severity>', 'exit 1 when a finding is at least this severe (default high)').option('--sweep-threshold <n>', 'distinct addresses or extensions that make a sweep (default 10)', int).option('--sweep-window <seconds>', 'sweep window in seconds (default 60)', int).action((file, o) => run(async () => (await import('./commands/trace.js')).traceCommand(file, o, io))());
-  cfg(program.command('check <target>').description('one handset, one answer: safe from ghost calls or exposed, and why (IP or MAC address)')).option('--json', 'canonical JSON for scripts').option('--sip-ports <list>', 'SIP ports to probe (default 5060 and the policy\'s ports)').option('--http-ports <list>', 'web ports (default 80)').option('--https-ports <list>', 'HTTPS web ports (default 443)').option('--snmp-port <n>', 'SNMP port (default 161)').option('--community <list>', 'SNMP communities to try').option('--timeout <ms>', 'per-probe wait').option('--retries <n>', 'retries per probe').option('--credentials <file>', 'extra web logins and SNMP communities').option('--allow <cidrs>', 'refuse addresses outside these ranges').option('--no-default-login', 'do not try factory web logins').option('--plain-http-login', 'allow sending the provisioned admin password over plain HTTP').option('--no-store', 'do not record the check as an audit run').action((target, o) => run(async () => (await import('./commands/check.js')).checkCommand(target, o, io))());
+    .action((o) => run(async () => (await import('./commands/lab.js')).labCommand(o, io))());
+  program.command('trace <file>').description('find scanner traffic, unsolicited INVITEs and the phones that answered them in a pcap/pcapng capture or SIP log')
+    .option('-c, --config <file>', 'trust the registrar/proxy/trusted servers of this configuration\'s sites')
+    .option('--trusted <addresses>', 'trusted sources: addresses or CIDR ranges, comma-separated')
+    .option('--json', 'canonical JSON report')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe (default high)')
+    .option('--sweep-threshold <n>', 'distinct addresses or extensions that make a sweep (default 10)', int)
+    .option('--sweep-window <seconds>', 'sweep window in seconds (default 60)', int)
+    .action((file, o) => run(async () => (await import('./commands/trace.js')).traceCommand(file, o, io))());
+  cfg(program.command('check <target>').description('one handset, one answer: safe from ghost calls or exposed, and why (IP or MAC address)'))
+    .option('--json', 'canonical JSON for scripts')
+    .option('--sip-ports <list>', 'SIP ports to probe (default 5060 and the policy\'s ports)')
+    .option('--http-ports <list>', 'web ports (default 80)')
+    .option('--https-ports <list>', 'HTTPS web ports (default 443)')
+    .option('--snmp-port <n>', 'SNMP port (default 161)')
+    .option('--community <list>', 'SNMP communities to try')
+    .option('--timeout <ms>', 'per-probe wait')
+    .option('--retries <n>', 'retries per probe')
+    .option('--credentials <file>', 'extra web logins and SNMP communities')
+    .option('--allow <cidrs>', 'refuse addresses outside these ranges')
+    .option('--no-default-login', 'do not try factory web logins')
+    .option('--plain-http-login', 'allow sending the provisioned admin password over plain HTTP')
+    .option('--no-store', 'do not record the check as an audit run')
+    .action((target, o) => run(async () => (await import('./commands/check.js')).checkCommand(target, o, io))());
   return program;
 }
 
