@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { parseConfig, parseDuration } from '../../src/model/config-parse.js';
+import { parseConfig } from '../../src/model/config-parse.js';
+import { parseDuration } from '../../src/model/config-schedule-parse.js';
 import { catalogueOf } from '../../src/provisioning/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 
