@@ -153,16 +153,19 @@ export async function auditHost(host: string, label: string | undefined, ctx: Ho
   if (label) obs.label = label;
   let identity: Identity | undefined;
   if (isResponsive(obs)) identity = await identify(obs, ctx);
+  const port = ctx.settings.intrusive ? invitePort(obs.sip) : undefined;
+  // An early INVITE counts only if its port is the one the probe would have chosen with every answer in.
+  const earlyResult = early && early.result.then((r) => (early!.port === port ? r : undefined));
   if (!identity || !isPhone(identity)) {
     // the early INVITE was sent to what looked like a phone: its transaction is ended before the host is done
-    if (early) obs.invite = await early.result;
+    const r = await earlyResult;
+    if (r) obs.invite = r;
     return identity ? unidentified(obs, identity) : undefined;
   }
   // The INVITE probe (a SIP wait, often a silent one) runs while the web read-back does its HTTP work; its result is
   // awaited before the proofs that need it, and always before this host is done.
-  const port = ctx.settings.intrusive ? invitePort(obs.sip) : undefined;
   let invite: Promise<SipProbeResult | undefined> = Promise.resolve(undefined);
-  if (early) invite = early.result.then((r) => (early!.port === port ? r : undefined));
+  if (earlyResult) invite = earlyResult;
   else if (port !== undefined) invite = probeInvite(host, port, sipOptions);
   const withInvite = async () => {
     const r = await invite;
