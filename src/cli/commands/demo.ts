@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { runAuditCommand } from '../../auditor/command.js';
 import type { AuditReport } from '../../auditor/findings.js';
 import { LabFleet, inventoryYaml, planFleet, type PhoneManifest } from '../../lab/index.js';
@@ -74,7 +74,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
       `  audit report (JSON):   ${jsonPath}`,
       `  security events:       ${join(dir, 'data', 'events.jsonl')}`,
       `  state (SQLite):        ${join(dir, 'data', 'state.sqlite')}   (fetch history, audit runs and findings)`,
-      `  what a phone receives: ghostguard render ${manifest.find((p) => !p.factory)!.mac} -c ${configPath} --explain`,
+      `  what a phone receives: ${selfCommand(io.cwd)} render ${manifest.find((p) => !p.factory)!.mac} -c ${configPath} --explain`,
       '',
     ].join('\n'));
     if (options.duration) {
@@ -99,7 +99,7 @@ function exposureTable(report: AuditReport, manifest: readonly PhoneManifest[]):
     const failed = host?.findings.filter((f) => f.state === 'fail' && (f.severity === 'critical' || f.severity === 'high')) ?? [];
     const ringsForScanners = failed.some((f) => f.check === 'sip-trusted-only' || f.check === 'no-direct-ip-calls' || f.check === 'invite-validation');
     const unproven = host?.findings.some((f) => f.check === 'sip-trusted-only' && f.state === 'unknown') ?? true;
-    const verdict = ringsForScanners ? 'EXPOSED' : failed.length > 0 ? 'AT RISK' : unproven ? 'silent to untrusted SIP' : 'safe from scanner calls';
+    const verdict = ringsForScanners ? 'EXPOSED' : failed.length > 0 ? 'AT RISK' : unproven ? 'refuses or ignores strangers' : 'safe from scanner calls';
     const agrees = ringsForScanners === phone.expect.ringsForStrangers ? '' : '  (lab ground truth differs)';
     return [phone.ip, `${phone.vendor} ${phone.model} ${phone.firmware}`, phone.factory ? 'factory' : 'provisioned', verdict, [...new Set(failed.map((f) => f.check))].join(', ') + agrees];
   });
@@ -109,6 +109,14 @@ function exposureTable(report: AuditReport, manifest: readonly PhoneManifest[]):
   const exposed = rows.filter((r) => r[3] === 'EXPOSED').length;
   const matches = manifest.filter((p, i) => (rows[i]![3] === 'EXPOSED') === p.expect.ringsForStrangers).length;
   return [line(head), ...rows.map(line), '', `${exposed} phone(s) will ring for a scanner; audit verdicts match the lab's ground truth for ${matches}/${manifest.length}`];
+}
+
+/** How to run this CLI again from here: `ghostguard` when installed, `node bin/ghostguard.mjs` in a checkout. */
+function selfCommand(cwd: string): string {
+  const script = process.argv[1] ?? '';
+  if (!script.endsWith('ghostguard.mjs')) return 'ghostguard';
+  const rel = relative(cwd, script);
+  return `node ${rel.startsWith('..') ? script : rel}`;
 }
 
 function freePort(): Promise<number> {
