@@ -11,7 +11,7 @@ import type { SecurityReason, Store } from '../store/store.js';
 import type { AuditRunner } from './audit-runs.js';
 import type { LoginLimits, SessionLimits, Session } from './auth.js';
 import type { CheckResult } from './check-service.js';
-import type { FleetContext } from './fleet.js';
+import type { FleetContext } from './device-row.js';
 import type { ServedSnapshots } from './served-snapshots.js';
 import type { TrendSeries } from '../schedule/trend.js';
 

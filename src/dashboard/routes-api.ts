@@ -5,7 +5,9 @@ import { parseMac } from '../model/mac.js';
 import type { SecurityReason } from '../store/store.js';
 import { targetList } from './audit-runs.js';
 import { EVENT_REASONS, type Dashboard } from './context.js';
-import { DEVICE_STATES, deviceDetail, fleetOverview, type FleetFilter } from './fleet.js';
+import { deviceDetail } from './device-detail.js';
+import { DEVICE_STATES } from './device-row.js';
+import { fleetOverview, type FleetFilter } from './fleet.js';
 
 const error = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const open = (description: string, properties: Record<string, unknown> = {}) => ({ type: 'object', description, additionalProperties: true, properties });

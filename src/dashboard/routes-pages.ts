@@ -6,8 +6,13 @@ import type { SecurityReason } from '../store/store.js';
 import { APP_CSS, APP_JS, ASSET_PATHS } from './assets.js';
 import { targetList } from './audit-runs.js';
 import { BusyError, EVENT_REASONS, type Dashboard } from './context.js';
-import { deviceDetail, fleetOverview, type FleetFilter } from './fleet.js';
-import { auditPage, auditsPage, checkPage, devicePage, eventsPage, fleetPage, messagePage } from './pages.js';
+import { auditPage, auditsPage } from './audit-pages.js';
+import { checkPage } from './check-page.js';
+import { deviceDetail } from './device-detail.js';
+import { eventsPage } from './events-page.js';
+import { fleetOverview, type FleetFilter } from './fleet.js';
+import { devicePage, fleetPage } from './fleet-pages.js';
+import { messagePage } from './plain-pages.js';
 
 type Query = Record<string, unknown>;
 

@@ -16,7 +16,8 @@ import { RenderService } from './render-service.js';
 import { loadTls, type TlsMaterial } from './tls.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
-import { AuditScheduler, type SchedulerDeps } from '../schedule/scheduler.js';
+import { AuditScheduler } from '../schedule/scheduler.js';
+import type { SchedulerDeps } from '../schedule/schedule-types.js';
 import { ScheduleLogFile, type ScheduleLog } from '../schedule/log.js';
 
 export interface RuntimeOptions {

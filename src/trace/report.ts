@@ -1,9 +1,11 @@
 /** The trace report: canonical JSON (fixed key order, no wall-clock values) and a text table. */
 import type { FindingState } from '../auditor/findings.js';
 import { SEVERITY_ORDER, severityAtLeast, type Severity } from '../model/rules.js';
-import { fmtTime, type TraceAnalysis, type TrustedEntry } from './analyse.js';
+import type { TraceAnalysis } from './analyse.js';
 import type { CaptureStats } from './capture.js';
+import { fmtTime } from './evidence-text.js';
 import { TRACE_CHECK_TITLES, type TraceHostReport } from './findings.js';
+import type { TrustedEntry } from './trust.js';
 
 export interface TraceReport {
   format: 'ghostguard-trace';

@@ -2,9 +2,10 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FleetConfig } from '../model/config-types.js';
-import { TraceAnalyser, type AnalyseLimits, type AnalyseOptions, type TraceAnalysis, type TrustedEntry } from './analyse.js';
+import { TraceAnalyser, type AnalyseLimits, type AnalyseOptions, type TraceAnalysis } from './analyse.js';
 import { emptyStats, readCapture, type CaptureStats, type ReadOptions } from './capture.js';
 import { TraceMalformedError } from './frame.js';
+import type { TrustedEntry } from './trust.js';
 
 export interface TraceResult {
   stats: CaptureStats;

@@ -13,7 +13,7 @@ import { inventoryYaml } from '../../src/lab/inventory-yaml.js';
 import { EmulatedPhone } from '../../src/lab/phone.js';
 import { Runtime } from '../../src/provisioning/runtime.js';
 import { formatScheduleLog, type ScheduleLogEntry } from '../../src/schedule/log.js';
-import type { ScheduleRunResult } from '../../src/schedule/scheduler.js';
+import type { ScheduleRunResult } from '../../src/schedule/schedule-types.js';
 import { verifySignature } from '../../src/schedule/webhook.js';
 import { VENDORS } from '../../vendors/index.js';
 import { freeTcpPort, freeUdpPort } from '../auditor/helpers/net.js';

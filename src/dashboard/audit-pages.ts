@@ -1,0 +1,77 @@
+/** The audits section: the run list with the start form and trend, and one run with its findings per host. */
+import type { TrendSeries } from '../schedule/trend.js';
+import type { StoredFinding } from '../store/audit-store.js';
+import type { AuditRunView } from './audit-runs.js';
+import { html } from './html.js';
+import { layout } from './layout.js';
+import { badge, displayMac, errorBox, findingsTable, table, when } from './page-parts.js';
+import { trendSection } from './trend-section.js';
+
+function progressText(v: AuditRunView): string {
+  const pr = v.progress;
+  return pr ? `${pr.done} of ${pr.total} hosts scanned, ${pr.phones} phone(s) found` : '';
+}
+
+function summaryText(summary: unknown): string {
+  const s = summary as { hostsScanned?: number; hostsPlanned?: number; phones?: number; findings?: { fail?: number } } | undefined;
+  if (!s || typeof s !== 'object') return '';
+  return `${s.hostsScanned ?? '?'} of ${s.hostsPlanned ?? '?'} hosts, ${s.phones ?? 0} phone(s), ${s.findings?.fail ?? 0} failing finding(s)`;
+}
+
+export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csrf: string; error?: string; targets?: string; exclude?: string; now: Date }): string {
+  return layout({
+    title: 'Audits', section: 'audits', csrf: p.csrf,
+    body: html`<h1>Audit runs</h1>
+<h2>Start an audit</h2>
+<form method="post" action="/audits">
+  <input type="hidden" name="_csrf" value="${p.csrf}">
+  <label for="targets">Targets <span class="hint">addresses, ranges or CIDRs, separated by spaces or commas: 127.0.1.0/24, 127.0.2.10-40</span></label>
+  <input type="text" id="targets" name="targets" value="${p.targets ?? ''}" required autocomplete="off" spellcheck="false">
+  <label for="exclude">Exclude <span class="hint">optional, same format</span></label>
+  <input type="text" id="exclude" name="exclude" value="${p.exclude ?? ''}" autocomplete="off" spellcheck="false">
+  <p class="hint">Safe probes only (SIP OPTIONS, web, SNMP); no call is placed.</p>
+  <p><button type="submit">Start audit</button></p>
+</form>
+${errorBox(p.error)}
+${p.trend ? trendSection(p.trend, p.now) : ''}
+<h2>Recent runs</h2>
+${table('Audit runs and handset checks, newest first', ['Run', 'Started', 'Targets', 'Status', 'Result'], p.runs.map((r) => [
+    html`<a href="/audits/${r.id}">#${r.id}</a>`, when(r.startedAt, p.now), html`<span class="mono">${r.targets.join(' ')}</span>`, badge(r.status),
+    r.status === 'running' ? progressText(r) : r.error ?? summaryText(r.summary),
+  ]))}`,
+  });
+}
+
+export function auditPage(p: { run: AuditRunView; findings: StoredFinding[]; all: boolean; csrf: string; now: Date }): string {
+  const r = p.run;
+  const running = r.status === 'running';
+  const shown = p.all ? p.findings : p.findings.filter((f) => f.state === 'fail');
+  const hosts = [...new Set(p.findings.map((f) => f.host))];
+  const byHost = hosts.map((h) => {
+    const all = p.findings.filter((f) => f.host === h);
+    const who = all.find((f) => f.vendor || f.mac);
+    return { host: h, who, findings: shown.filter((f) => f.host === h), failing: all.filter((f) => f.state === 'fail').length };
+  });
+  return layout({
+    title: `Audit #${r.id}`, section: 'audits', csrf: p.csrf,
+    head: running ? html`<noscript><meta http-equiv="refresh" content="3"></noscript>` : undefined,
+    body: html`<p><a href="/audits">← Audit runs</a></p>
+<h1>Audit #${r.id} ${badge(r.status)}</h1>
+<dl class="facts"><dt>Targets</dt><dd class="mono">${r.targets.join(' ')}</dd>
+<dt>Started</dt><dd>${when(r.startedAt, p.now)}</dd>
+${r.finishedAt ? html`<dt>Finished</dt><dd>${when(r.finishedAt, p.now)}</dd>` : ''}
+${r.summary ? html`<dt>Result</dt><dd>${summaryText(r.summary)}</dd>` : ''}
+${r.incomplete ? html`<dt>Incomplete</dt><dd>${r.incomplete}</dd>` : ''}</dl>
+${r.error ? html`<div class="error" role="alert">The audit failed: ${r.error}</div>` : ''}
+${running ? html`<div data-audit-progress data-url="/api/audits/${r.id}"><label for="progress">Progress</label>
+<progress id="progress" max="${Math.max(1, r.progress?.total ?? 1)}" value="${r.progress?.done ?? 0}"></progress>
+<p data-progress-text aria-live="polite">${progressText(r) || 'starting…'}</p></div>` : ''}
+${r.status === 'interrupted' ? html`<p class="notice">This run did not finish in this server process (it was interrupted, or is running elsewhere).</p>` : ''}
+${!running && p.findings.length ? html`<h2>Findings</h2>
+<p>${hosts.length} host(s) answered. ${p.all ? html`Showing every check. <a href="/audits/${r.id}">Show failing only</a>` : html`Showing failing checks only. <a href="/audits/${r.id}?all=1">Show every check</a>`}</p>
+${byHost.map((h) => html`<h3><span class="mono">${h.host}</span> — ${h.failing ? badge('fail', `${h.failing} failing`) : badge('pass', 'nothing failing')}</h3>
+${h.who ? html`<p class="muted">${[h.who.vendor, h.who.model].filter(Boolean).join(' ') || 'unidentified'}${h.who.mac ? html`, MAC <a class="mono" href="/devices/${h.who.mac}">${displayMac(h.who.mac)}</a>` : ''}</p>` : ''}
+${h.findings.length ? findingsTable(`Findings for ${h.host}`, h.findings) : ''}`)}` : ''}
+${!running && r.status === 'finished' && p.findings.length === 0 ? html`<p>Nothing answered in the targets.</p>` : ''}`,
+  });
+}

@@ -1,0 +1,107 @@
+/** The fleet section: the overview with counts and the device list, and one device in detail. */
+import type { FetchRecord } from '../store/store.js';
+import type { DeviceDetail, RenderedConfig } from './device-detail.js';
+import { DEVICE_STATES, STATE_LABELS, type DeviceRow } from './device-row.js';
+import { eventsTable } from './events-page.js';
+import type { FleetFilter, FleetOverview } from './fleet.js';
+import { html, join, query, type Fragment, type Html } from './html.js';
+import { layout } from './layout.js';
+import { badge, displayMac, findingsTable, select, table, when } from './page-parts.js';
+
+function stateCounts(caption: string, label: string, counts: FleetOverview['bySite'], param: 'site' | 'vendor'): Html {
+  const keys = Object.keys(counts).sort();
+  return table(caption, [label, ...DEVICE_STATES.map((s) => STATE_LABELS[s]), 'Total'], keys.map((k) => {
+    const c = counts[k]!;
+    return [html`<a href="/${query({ [param]: k })}">${k}</a>`, ...DEVICE_STATES.map((s) => (c[s] ? html`<a href="/${query({ [param]: k, state: s })}">${c[s]}</a>` : '0')),
+      String(DEVICE_STATES.reduce((n, s) => n + c[s], 0))];
+  }), 'counts');
+}
+
+function deviceRow(d: DeviceRow, now: Date): Fragment[] {
+  return [
+    html`<a href="/devices/${d.mac}" class="mono">${displayMac(d.mac)}</a>`,
+    html`${d.vendor} ${d.model}`,
+    d.site,
+    d.extensions.join(', ') || '-',
+    html`${badge(d.state, STATE_LABELS[d.state])}<span class="visually-hidden">: </span><br><span class="muted">${d.stateReason}</span>`,
+    d.lastFetch ? html`${when(d.lastFetch.ts, now)}<br><span class="muted">${d.lastFetch.file}${d.lastFetch.status === 200 ? '' : ` (${d.lastFetch.status})`}</span>` : html`<span class="muted">never</span>`,
+    d.audit ? html`<a href="/audits/${d.audit.runId}">#${d.audit.runId}</a>: ${d.audit.failing.length ? `${d.audit.failing.length} failing` : 'nothing failing'}` : html`<span class="muted">none</span>`,
+  ];
+}
+
+export function fleetPage(p: { overview: FleetOverview; filter: FleetFilter; now: Date; csrf: string }): string {
+  const o = p.overview;
+  const f = p.filter;
+  const filtered = Boolean(f.site || f.vendor || f.state || f.q);
+  return layout({
+    title: 'Fleet', section: 'fleet', csrf: p.csrf,
+    body: html`<h1>Fleet overview</h1>
+<p class="muted">${o.total} device(s) in the inventory, ${o.sites.length} site(s). Exposed: the latest audit or check found a rule failing that lets scanners ring it (or a critical one). Stale: ghostguard would now serve something different, or the last fetch is old.</p>
+<div class="cards">${DEVICE_STATES.map((s) => html`<a class="card" href="/${query({ state: s })}"><strong>${o.byState[s]}</strong>${badge(s, STATE_LABELS[s])}</a>`)}</div>
+<h2>By site</h2>${stateCounts('Devices by site and state', 'Site', o.bySite, 'site')}
+<h2>By vendor</h2>${stateCounts('Devices by vendor and state', 'Vendor', o.byVendor, 'vendor')}
+<h2 id="devices">Devices</h2>
+<form method="get" action="/" class="form-row" role="search" aria-label="Filter devices">
+  ${select('site', 'Site', o.sites.map((s) => ({ value: s, label: s })), f.site)}
+  ${select('vendor', 'Vendor', o.vendors.map((v) => ({ value: v, label: v })), f.vendor)}
+  ${select('state', 'State', DEVICE_STATES.map((s) => ({ value: s, label: STATE_LABELS[s] })), f.state)}
+  <div><label for="f-q">MAC, extension or model</label><input type="search" id="f-q" name="q" value="${f.q ?? ''}"></div>
+  <button type="submit">Filter</button>
+</form>
+${filtered ? html`<p><a href="/">Clear the filter</a></p>` : ''}
+${table(`${o.devices.length} device(s)${filtered ? ' matching the filter' : ''}`, ['MAC', 'Model', 'Site', 'Extension', 'State', 'Last fetch', 'Last audit'], o.devices.map((d) => deviceRow(d, p.now)))}`,
+  });
+}
+
+function historyTable(history: FetchRecord[], now: Date): Html {
+  return table('Fetch history (newest first)', ['Time', 'File', 'Status', 'Auth', 'From', 'sha256'], history.map((h) => [
+    when(h.ts, now), html`<span class="mono">${h.file}</span>`, String(h.status), h.auth, h.source, html`<span class="mono">${h.sha256 ? `${h.sha256.slice(0, 16)}…` : '-'}</span>`,
+  ]));
+}
+
+function configSection(c: RenderedConfig): Html {
+  const diff = c.diff && c.diff.hunks.length
+    ? html`<h4>Diff: last served → now</h4><pre class="diff" aria-label="Changes since the last fetch">${join(c.diff.hunks.map((h) => join(h.map((l) =>
+      html`<span class="${l.op === '+' ? 'add' : l.op === '-' ? 'del' : 'ctx'}">${l.op === ' ' ? '  ' : `${l.op} `}${l.text}</span>`))), html`<hr>`)}</pre>`
+    : '';
+  return html`<h3><span class="mono">${c.file}</span></h3>
+${c.error ? html`<p class="error">${c.error}</p>` : html`
+<dl class="facts"><dt>Firmware</dt><dd>${c.firmware ?? 'unknown'}${c.family ? ` (family ${c.family})` : ''}</dd>
+<dt>sha256 now</dt><dd class="mono">${c.sha256 ?? '-'}</dd>
+<dt>Last served</dt><dd>${c.lastServed ? html`<span class="mono">${c.lastServed.sha256}</span>` : 'never'}</dd>
+<dt>Compared</dt><dd>${c.current === undefined ? '' : c.current ? badge('provisioned', 'current') : badge('stale', 'differs')} ${c.diffNote ?? ''}</dd></dl>
+${diff}
+<details><summary>Rendered config (secrets masked)</summary><pre>${c.body ?? ''}</pre></details>`}`;
+}
+
+export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): string {
+  const { d } = p;
+  const r = d.row;
+  const e = d.enrolment;
+  return layout({
+    title: `Device ${displayMac(r.mac)}`, section: 'fleet', csrf: p.csrf,
+    body: html`<p><a href="/">← Fleet</a></p>
+<h1>${r.vendor} ${r.model} <span class="mono">${displayMac(r.mac)}</span></h1>
+<p>${badge(r.state, STATE_LABELS[r.state])} ${r.stateReason}</p>
+<form method="post" action="/check" data-busy="Checking the handset… this takes a few seconds.">
+  <input type="hidden" name="_csrf" value="${p.csrf}"><input type="hidden" name="target" value="${displayMac(r.mac)}">
+  <button type="submit">Check this handset now</button> <span data-busy-text role="status"></span>
+</form>
+<dl class="facts">
+  <dt>Site</dt><dd>${r.site}</dd>
+  <dt>Lines</dt><dd>${d.lines.length ? d.lines.map((l, i) => html`${i ? ', ' : ''}${l.extension}${l.displayName !== l.extension ? ` (${l.displayName})` : ''}`) : 'none'}</dd>
+  <dt>Enrolment</dt><dd>${e ? (e.closedAt ? html`closed ${when(e.closedAt, p.now)}${e.pinnedSource ? `, pinned to ${e.pinnedSource}` : ''}` : html`open until ${when(e.expiresAt, p.now)}`) : 'none'}</dd>
+  <dt>Credentials</dt><dd>generation ${d.credentials.generation}${d.credentials.previousGeneration !== undefined ? ` (generation ${d.credentials.previousGeneration} still accepted until the phone fetches)` : ''}</dd>
+</dl>
+<h2>Provisioning</h2>
+<p>${d.provisioning.summary}</p>
+${historyTable(d.history, p.now)}
+<h2>Last audit</h2>
+${d.lastAudit ? html`<p>From <a href="/audits/${d.lastAudit.runId}">audit #${d.lastAudit.runId}</a>, ${when(d.lastAudit.at, p.now)}.</p>${findingsTable('Findings of the last audit', d.lastAudit.findings)}` : html`<p class="muted">No audit or check has reached this phone yet.</p>`}
+<h2>Configuration</h2>
+<p class="muted">What ghostguard would serve this phone now, compared with what it last fetched. Secrets are masked.</p>
+${d.configs.map(configSection)}
+<h2>Security events</h2>
+${eventsTable(d.events, p.now, 'Recent security events for this device')}`,
+  });
+}
