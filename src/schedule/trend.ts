@@ -1,23 +1,9 @@
 /** The trend of scheduled audits: per schedule, its recent runs' counts, oldest first (dashboard page and JSON API). */
 import type { AuditSchedule } from '../model/config-types.js';
-import type { DeliveryState, ScheduleHistory } from './history.js';
+import type { ScheduleHistory, ScheduleRunRecord } from './history.js';
 
-export interface TrendPoint {
-  runId: number;
-  startedAt: string;
-  finishedAt: string;
-  complete: boolean;
-  hosts: number;
-  phones: number;
-  /** devices with a ghost-call rule failing */
-  exposed: number;
-  /** failing findings, every check */
-  failing: number;
-  unknownDevices: number;
-  /** changes against the previous run (0 for a baseline) */
-  changes: number;
-  delivery: DeliveryState;
-}
+/** One run's counts: the run record without its bookkeeping (signature, previous run, attempts). */
+export type TrendPoint = Omit<ScheduleRunRecord, 'schedule' | 'signature' | 'previousRunId' | 'attempts'>;
 
 export interface TrendSeries {
   schedule: string;
