@@ -5,12 +5,12 @@
 import type { Device } from '../model/config-types.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
-import { MASK } from '../model/rule-check.js';
 import type { StoredFinding } from '../store/audit-store.js';
 import type { CredentialState, Enrolment, FetchRecord, SecurityEvent } from '../store/store.js';
 import { latestAudits, renderCtx, rowOf, type DeviceRow, type FleetContext } from './device-row.js';
 import { diffLines, type DiffResult } from './diff.js';
 import { renderLike, type ProvisioningStatus } from './provisioning-status.js';
+import { SecretMasker } from '../model/secret-mask.js';
 
 export interface RenderedConfig {
   file: string;
@@ -41,12 +41,7 @@ export interface DeviceDetail {
 
 /** Every secret of one device replaced by MASK. */
 export function maskDeviceSecrets(inventory: Inventory, mac: Mac, text: string): string {
-  const d = inventory.resolve(mac);
-  if (!d) return text;
-  const secrets = [d.adminPassword, d.provisioning.password, ...d.lines.map((l) => l.password)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const s of secrets) out = out.split(s).join(MASK);
-  return out;
+  return new SecretMasker(inventory.secretsOf(mac)).mask(text);
 }
 
 export function deviceDetail(ctx: FleetContext, mac: Mac): DeviceDetail | undefined {

@@ -21,9 +21,9 @@ import { loginPage, messagePage } from './plain-pages.js';
 import { registerApiRoutes } from './routes-api.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { ServedSnapshots } from './served-snapshots.js';
-import { MASK } from '../model/rule-check.js';
 import { ScheduleHistory } from '../schedule/history.js';
 import { scheduleTrend } from '../schedule/trend.js';
+import { SecretMasker } from '../model/secret-mask.js';
 
 export const SESSION_COOKIE = 'gg_session';
 export const CSRF_COOKIE = 'gg_csrf';
@@ -83,17 +83,12 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     vendors: opts.vendors, inventory: opts.inventory, store: opts.store, database: opts.store.database,
     ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}),
   });
-  let secretsFor = { version: -1, secrets: [] as string[] };
-  const allSecrets = (): string[] => {
-    const inventory = opts.inventory();
-    if (secretsFor.version !== inventory.version) secretsFor = { version: inventory.version, secrets: inventory.allSecrets().filter((s) => s.length >= 4).sort((a, b) => b.length - a.length) };
-    return secretsFor.secrets;
-  };
+  let masker = { version: -1, of: new SecretMasker([]) };
   const scrub = (text: string | undefined): string | undefined => {
     if (text === undefined) return undefined;
-    let out = text;
-    for (const s of allSecrets()) if (out.includes(s)) out = out.split(s).join(MASK);
-    return out;
+    const inventory = opts.inventory();
+    if (masker.version !== inventory.version) masker = { version: inventory.version, of: new SecretMasker(inventory.allSecrets()) };
+    return masker.of.mask(text);
   };
   let checksRunning = 0;
   const scheduleHistory = new ScheduleHistory(opts.store.database);

@@ -104,12 +104,12 @@ export class Inventory {
 
   /** Every secret the inventory can produce, for leak scans in tests and for log redaction. */
   allSecrets(): string[] {
-    const out: string[] = [];
-    for (const d of this.config.devices) {
-      const r = this.resolve(d.mac);
-      if (!r) continue;
-      out.push(r.adminPassword, r.provisioning.password, ...r.lines.map((l) => l.password));
-    }
-    return out;
+    return this.config.devices.flatMap((d) => this.secretsOf(d.mac));
+  }
+
+  /** The secrets one device's files carry: admin, provisioning and SIP passwords. */
+  secretsOf(mac: Mac): string[] {
+    const r = this.resolve(mac);
+    return r ? [r.adminPassword, r.provisioning.password, ...r.lines.map((l) => l.password)] : [];
   }
 }

@@ -1,5 +1,6 @@
 /** Security events: one structured record per decision, to SQLite and a JSON-lines file, never carrying a secret. */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { SecretMasker } from '../model/secret-mask.js';
 import type { SecurityEvent, SecurityReason, EventSeverity, Store } from '../store/store.js';
 
 const SEVERITY: Record<SecurityReason, EventSeverity> = {
@@ -14,7 +15,7 @@ const SEVERITY: Record<SecurityReason, EventSeverity> = {
 export type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { severity?: EventSeverity };
 
 export class EventLog {
-  private secrets: string[] = [];
+  private masker = new SecretMasker([]);
   private readonly file?: WriteStream;
 
   constructor(private readonly store: Store, jsonlPath?: string, private readonly now: () => Date = () => new Date()) {
@@ -27,7 +28,7 @@ export class EventLog {
 
   /** Secrets to scrub from any free text that reaches an event (defence in depth: callers never pass them). */
   setSecrets(secrets: readonly string[]): void {
-    this.secrets = secrets.filter((s) => s.length >= 4);
+    this.masker = new SecretMasker(secrets);
   }
 
   emit(input: EventInput): SecurityEvent {
@@ -37,17 +38,12 @@ export class EventLog {
       reason: input.reason,
       ...(input.source ? { source: input.source } : {}),
       ...(input.mac ? { mac: input.mac } : {}),
-      ...(input.file ? { file: this.scrub(input.file.slice(0, 200)) } : {}),
-      ...(input.detail ? { detail: this.scrub(input.detail.slice(0, 500)) } : {}),
+      ...(input.file ? { file: this.masker.mask(input.file.slice(0, 200)) } : {}),
+      ...(input.detail ? { detail: this.masker.mask(input.detail.slice(0, 500)) } : {}),
     };
     this.store.recordEvent(event);
     this.file?.write(JSON.stringify(event) + '\n');
     return event;
   }
 
-  private scrub(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('********');
-    return out;
-  }
 }

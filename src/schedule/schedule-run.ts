@@ -10,13 +10,13 @@ import { runAudit, type AuditOptions } from '../auditor/audit.js';
 import type { AuditReport } from '../auditor/findings.js';
 import type { AuditSchedule } from '../model/config-types.js';
 import type { Inventory } from '../model/inventory.js';
-import { MASK } from '../model/rule-check.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { auditChanges, exposedCount, unknownDeviceCount, type ScheduleChange } from './changes.js';
 import type { DeliveryState, ScheduleHistory, ScheduleRunRecord } from './history.js';
 import type { ScheduleLogInput } from './log.js';
 import type { ScheduleEntry, SchedulerDeps, ScheduleRunResult } from './schedule-types.js';
 import { deliverWebhook, redactUrl, webhookBody, WEBHOOK_EVENT } from './webhook.js';
+import { SecretMasker } from '../model/secret-mask.js';
 
 export interface RunContext {
   deps: SchedulerDeps;
@@ -122,12 +122,6 @@ export function errorLine(err: unknown): string {
 /** Defence in depth: the auditor masks secrets in evidence already; nothing from the inventory leaves in a payload either. */
 function scrubChanges(changes: ScheduleChange[], inventory: Inventory): ScheduleChange[] {
   if (changes.length === 0) return changes;
-  const secrets = inventory.allSecrets().filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  if (secrets.length === 0) return changes;
-  const scrub = (text: string): string => {
-    let out = text;
-    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    return out;
-  };
-  return changes.map((c) => ({ ...c, evidence: c.evidence.map(scrub) }));
+  const masker = new SecretMasker(inventory.allSecrets());
+  return changes.map((c) => ({ ...c, evidence: c.evidence.map((e) => masker.mask(e)) }));
 }

@@ -1,10 +1,10 @@
 /** `ghostguard render <mac>`: exactly what that phone would receive, then the applied and unsupported rules. */
 import { GhostguardError } from '../../model/errors.js';
 import { parseMac } from '../../model/mac.js';
-import { MASK } from '../../model/rule-check.js';
 import { RenderService } from '../../provisioning/render-service.js';
 import { openOffline, vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
+import { SecretMasker } from '../../model/secret-mask.js';
 
 export interface RenderOptions {
   config?: string;
@@ -33,7 +33,7 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
     const policy = file.secret ? inventory.policyFor(entry) : inventory.sharedPolicy(model.id);
     const served = new RenderService().render({ vendor, file, model: model.id, firmware, policy, device: file.secret ? device : undefined, version: 'cli' });
     let body = served.body.toString('utf8');
-    if (!options.reveal) for (const secret of [device.adminPassword, device.provisioning.password, ...device.lines.map((l) => l.password)]) body = body.split(secret).join(MASK);
+    if (!options.reveal) body = new SecretMasker(inventory.secretsOf(mac)).mask(body);
     io.out(body);
     const r = served.rendered;
     const explanation = [
