@@ -1,5 +1,5 @@
 /** Audit results: one finding per phone and check, with severity, evidence and the fix in plain words. */
-import { RULES, type RuleId, type Severity } from '../model/rules.js';
+import { checkSeverity, RULES, type RuleId, type Severity } from '../model/rules.js';
 
 /** The rule catalogue plus the auditor's own checks. */
 export type CheckId = RuleId | 'device-identity' | 'device-inventory' | 'config-drift';
@@ -74,7 +74,7 @@ const CHECK_SEVERITY: Readonly<Record<Exclude<CheckId, RuleId>, Severity>> = {
 };
 
 export function severityOf(check: CheckId): Severity {
-  return check in RULES ? RULES[check as RuleId].severity : CHECK_SEVERITY[check as Exclude<CheckId, RuleId>];
+  return checkSeverity(check, CHECK_SEVERITY);
 }
 
 /** Report order: auditor checks first, then the rule catalogue order. */

@@ -70,6 +70,11 @@ export function isRuleId(value: string): value is RuleId {
   return (RULE_IDS as readonly string[]).includes(value);
 }
 
+/** A check's severity: the catalogue's for a rule, the caller's own table for its extra checks (auditor, trace). */
+export function checkSeverity<Extra extends string>(check: RuleId | Extra, extra: Readonly<Record<Extra, Severity>>): Severity {
+  return isRuleId(check) ? RULES[check].severity : extra[check as Extra];
+}
+
 export function severityAtLeast(actual: Severity, threshold: Severity): boolean {
   return SEVERITY_ORDER.indexOf(actual) >= SEVERITY_ORDER.indexOf(threshold);
 }

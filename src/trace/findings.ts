@@ -5,7 +5,7 @@
  * numbers it rests on. Hosts mirror HostReport, with what a capture can tell (role, User-Agents) instead of probes.
  */
 import type { Finding, FindingState } from '../auditor/findings.js';
-import { RULES, type RuleId, type Severity } from '../model/rules.js';
+import { checkSeverity, RULES, type RuleId, type Severity } from '../model/rules.js';
 
 export type TraceCheckId = Extract<RuleId, 'sip-trusted-only' | 'no-direct-ip-calls'> | 'scanner-traffic' | 'unsolicited-invite' | 'sip-reachable';
 
@@ -41,7 +41,7 @@ const TRACE_SEVERITY: Readonly<Record<Exclude<TraceCheckId, RuleId>, Severity>> 
 };
 
 export function traceSeverity(check: TraceCheckId): Severity {
-  return check in RULES ? RULES[check as RuleId].severity : TRACE_SEVERITY[check as Exclude<TraceCheckId, RuleId>];
+  return checkSeverity(check, TRACE_SEVERITY);
 }
 
 /** Report order within a host. */

@@ -8,5 +8,4 @@ describe('SecretMasker', () => {
     expect(m.mask('nothing secret here')).toBe('nothing secret here');
     expect(new SecretMasker([]).mask('Sip1-s3cret')).toBe('Sip1-s3cret');
   });
-
 });
