@@ -154,26 +154,41 @@ try {
   started.push(nginx);
   await new Promise((r) => setTimeout(r, 1000));
   const ngBase = writeRequestFiles(dir, 'ng-requests', lines.slice(0, lines.length / rounds).map((l) => l.split('\t').slice(0, 2).join('\t')), THREADS);
+  const nginxPids = () => [nginx.pid!, ...childPids(nginx.pid!)];
+  const ngCpu0 = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const ng = await runWrk(`https://127.0.0.1:${nginxPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
+  const ngCpu = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0) - ngCpu0;
 
-  // The Node.js floor: fastify over the same TLS answering every path with a fixed 2 KB body, no work at all.
+  // The Node.js floor: node:https itself, as many processes as ghostguard runs, answering every path with a fixed
+  // 1.5 KB body (about the average served file) and doing nothing else — what any Node.js server reaches on this machine.
   const floorPort = await freePort();
-  const floorScript = `import Fastify from ${JSON.stringify(join(ROOT, 'node_modules/fastify/fastify.js'))}; import { readFileSync } from 'node:fs';
-    const app = Fastify({ https: { cert: readFileSync(${JSON.stringify(join(dataDir, 'tls-cert.pem'))}), key: readFileSync(${JSON.stringify(join(dataDir, 'tls-key.pem'))}) } });
-    const body = Buffer.alloc(2048, 120); app.get('/*', (req, reply) => { reply.header('etag', '"x"').type('text/plain').send(body); });
-    await app.listen({ host: '127.0.0.1', port: ${floorPort} }); console.log('phones: ready');`;
-  const floor = await start(process.execPath, ['--input-type=module', '-e', floorScript]);
+  const floorScript = `import cluster from 'node:cluster'; import { createServer } from 'node:https'; import { readFileSync } from 'node:fs';
+    const workers = ${Number(args.workers)};
+    if (cluster.isPrimary && workers > 1) { let up = 0; for (let i = 0; i < workers; i++) cluster.fork().on('listening', () => { if (++up === workers) console.log('phones: ready'); }); }
+    else { const body = Buffer.alloc(1536, 120);
+      createServer({ cert: readFileSync(${JSON.stringify(join(dataDir, 'tls-cert.pem'))}), key: readFileSync(${JSON.stringify(join(dataDir, 'tls-key.pem'))}) },
+        (req, res) => { res.writeHead(200, { etag: '"x"', 'content-type': 'text/plain', 'content-length': body.length }); res.end(body); })
+        .listen(${floorPort}, '127.0.0.1', () => { if (workers <= 1) console.log('phones: ready'); }); }`;
+  writeFileSync(join(dir, 'floor.mjs'), floorScript); // a file, not -e: cluster workers re-run it
+  const floor = await start(process.execPath, [join(dir, 'floor.mjs')]);
+  const floorPids = () => [floor.pid!, ...childPids(floor.pid!)];
+  const floorCpu0 = floorPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const nodeFloor = await runWrk(`https://127.0.0.1:${floorPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
+  const floorCpu = floorPids().reduce((a, p) => a + cpuSeconds(p), 0) - floorCpu0;
   floor.kill('SIGTERM');
 
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+  const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
+  const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
+    `${name.padEnd(34)}${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${String(r.non2xx).padStart(8)} ${fmt(cpu).padStart(7)} ${fmt(perRequestUs(cpu, r)).padStart(9)} ${fmt(rss).padStart(10)}`;
   console.log(`boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS`);
   console.log(`ghostguard startup with ${N} devices: ${startupMs} ms`);
-  console.log('server                       req/s     p50 ms   p99 ms   non-2xx   CPU s   peak RSS MB');
-  console.log(`ghostguard (Digest, render)  ${fmt(gg.requestsPerSecond, 0).padStart(8)}  ${fmt(gg.p50Ms, 2).padStart(8)} ${fmt(gg.p99Ms, 2).padStart(8)}  ${String(gg.non2xx).padStart(8)}  ${fmt(ggCpu).padStart(6)}  ${fmt(ggRss).padStart(8)}`);
-  console.log(`nginx (static, same bytes)   ${fmt(ng.requestsPerSecond, 0).padStart(8)}  ${fmt(ng.p50Ms, 2).padStart(8)} ${fmt(ng.p99Ms, 2).padStart(8)}  ${String(ng.non2xx).padStart(8)}`);
-  console.log(`node floor (fastify, no work) ${fmt(nodeFloor.requestsPerSecond, 0).padStart(8)}  ${fmt(nodeFloor.p50Ms, 2).padStart(8)} ${fmt(nodeFloor.p99Ms, 2).padStart(8)}  ${String(nodeFloor.non2xx).padStart(8)}`);
-  console.log(`ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   node floor / nginx: ${fmt((100 * nodeFloor.requestsPerSecond) / ng.requestsPerSecond)} %   ${gg.errors} ${ng.errors}`);
+  console.log(`${'server'.padEnd(34)}${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'CPU s'.padStart(7)} ${'CPU µs/req'.padStart(9)} ${'peak RSS MB'.padStart(10)}`);
+  console.log(row('ghostguard (Digest, render)', gg, ggCpu, ggRss));
+  console.log(row('nginx (static, same bytes)', ng, ngCpu));
+  console.log(row(`node:https floor (${args.workers} proc, no work)`, nodeFloor, floorCpu));
+  console.log(`ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   node floor / nginx: ${fmt((100 * nodeFloor.requestsPerSecond) / ng.requestsPerSecond)} %   ghostguard / node floor: ${fmt((100 * gg.requestsPerSecond) / nodeFloor.requestsPerSecond)} %`);
+  for (const [name, r] of [['ghostguard', gg], ['nginx', ng], ['floor', nodeFloor]] as const) if (r.errors) console.log(`${name}: ${r.errors}`);
 } finally {
   stopAll();
 }

@@ -76,6 +76,7 @@ export const EVENT_REASONS: readonly SecurityReason[] = [
   'unknown-mac', 'ua-url-mismatch', 'model-mismatch', 'bad-credentials', 'stale-nonce', 'replayed-nonce', 'banned', 'rate-limited', 'canary',
   'weakening-override', 'policy-violating-render', 'not-enrolled', 'device-disabled', 'source-pin-mismatch', 'bad-path', 'bad-user-agent',
   'bad-upload', 'unknown-file', 'firmware-unknown', 'plain-http-refused', 'config-reload-failed', 'enrolment-closed', 'credentials-rotated',
+  'admin-login-failed', 'malformed-request',
 ];
 
 /** Too many checks or audits at once: 429, try again shortly. */

@@ -1,7 +1,7 @@
 /**
  * What was last served, as text, for the device page's diff. The fetch history keeps only a sha256 of what each phone
- * got; this follows the history (a cursor over new rows, once a second) and re-renders each new device-file fetch at
- * once. Only when the re-render hashes to exactly the served sha256 is the body kept — with the device's secrets masked —
+ * got; this follows the file versions the history writer notes (fetch_versions: one row per distinct sha256 served,
+ * a cursor over new rows, once a second) and re-renders each new device-file version once. Only when the re-render hashes to exactly the served sha256 is the body kept — with the device's secrets masked —
  * so a stored snapshot is always the served file, never a guess. Table: dashboard_served, a few versions per file.
  */
 import type Database from 'better-sqlite3';
@@ -12,7 +12,7 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS dashboard_served (
   sha256 TEXT PRIMARY KEY, mac TEXT NOT NULL, file TEXT NOT NULL, ts TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS dashboard_served_file ON dashboard_served (mac, file, ts);`;
 
-/** rows read per tick */
+/** new file versions rendered per tick; the rest wait for the next */
 const BATCH = 500;
 /** on start, look this far back in the history */
 const BACKLOG = 2000;
@@ -44,8 +44,8 @@ export class ServedSnapshots {
   constructor(db: Database.Database, private readonly context: () => RenderContext, private readonly mask: (mac: Mac, body: string) => string) {
     db.exec(SCHEMA);
     this.stmts = {
-      max: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM fetches'),
-      rows: db.prepare(`SELECT id, ts, mac, file, sha256, user_agent FROM fetches WHERE id > ? AND status = 200 AND sha256 != '' ORDER BY id LIMIT ${BATCH}`),
+      max: db.prepare('SELECT COALESCE(MAX(rowid), 0) AS id FROM fetch_versions'),
+      rows: db.prepare(`SELECT rowid AS id, ts, mac, file, sha256, user_agent FROM fetch_versions WHERE rowid > ? ORDER BY rowid LIMIT ${BATCH}`),
       has: db.prepare('SELECT 1 FROM dashboard_served WHERE sha256 = ?'),
       put: db.prepare('INSERT OR REPLACE INTO dashboard_served (sha256, mac, file, ts, body) VALUES (?, ?, ?, ?, ?)'),
       prune: db.prepare(`DELETE FROM dashboard_served WHERE mac = ? AND file = ? AND sha256 NOT IN

@@ -1,5 +1,5 @@
 /** HTTP Digest (RFC 7616, MD5, qop=auth) with server-signed, expiring nonces and per-nonce replay protection. */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const REALM = 'ghostguard';
 const NONCE_TTL_MS = 5 * 60_000;
@@ -19,7 +19,7 @@ export interface DigestCredentials {
 
 export type NonceState = 'fresh' | 'stale' | 'invalid';
 
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+const md5 = (s: string) => hash('md5', s, 'hex');
 
 export function parseDigestHeader(header: string | undefined): DigestCredentials | undefined {
   if (!header || header.length > 2048 || !/^Digest\s/i.test(header)) return undefined;

@@ -2,28 +2,24 @@
 import Database from 'better-sqlite3';
 import type { Mac } from '../model/mac.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
+import { HistoryWriter } from './history-writer.js';
 import { SCHEMA } from './sqlite-schema.js';
 
-/** Fetch and event records are written behind, in one transaction per batch: a boot storm must not wait on fsync. */
-const FLUSH_MS = 50;
-const FLUSH_AT = 1000;
-/** Credential and enrolment reads are cached; another process's commit (e.g. `ghostguard rotate`) is noticed within this. */
+/** Credential and enrolment reads are cached; another process's change (e.g. `ghostguard rotate`) is noticed within this. */
 const EXTERNAL_CHECK_MS = 200;
 const CACHE_LIMIT = 100_000;
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
-  private pendingFetches: FetchRecord[] = [];
-  private pendingEvents: SecurityEvent[] = [];
-  private flushTimer?: NodeJS.Timeout;
-  private readonly writeBatch: () => void;
+  /** fetch and event records: written behind, on a thread of their own, one transaction per batch */
+  private readonly history: HistoryWriter;
   private readonly credCache = new Map<string, CredentialState>();
   private readonly enrolCache = new Map<string, Enrolment | null>();
-  private dataVersion = -1;
+  private stateVersion = -1;
   private checkedAt = 0;
 
-  constructor(file: string) {
+  constructor(file: string, onWriteError?: (message: string) => void) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -31,10 +27,10 @@ export class SqliteStore implements Store {
     this.db.exec(SCHEMA);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
-      insertFetch: p('INSERT INTO fetches (ts, mac, source, user_agent, file, sha256, auth, status) VALUES (@ts, @mac, @source, @userAgent, @file, @sha256, @auth, @status)'),
+      stateVersion: p('SELECT v FROM state_version WHERE id = 1').pluck(),
       history: p('SELECT ts, mac, source, user_agent AS userAgent, file, sha256, auth, status FROM fetches WHERE mac = ? ORDER BY id DESC LIMIT ?'),
-      bySource: p('SELECT ts, mac, source, user_agent AS userAgent, file, sha256, auth, status FROM fetches WHERE source = ? ORDER BY id DESC LIMIT 1'),
-      insertEvent: p('INSERT INTO events (ts, reason, severity, source, mac, file, detail) VALUES (@ts, @reason, @severity, @source, @mac, @file, @detail)'),
+      bySource: p(`SELECT f.ts, f.mac, f.source, f.user_agent AS userAgent, f.file, f.sha256, f.auth, f.status FROM fetch_sources s
+                   JOIN fetches f ON f.mac = s.mac AND f.source = s.source WHERE s.source = ? ORDER BY f.id DESC LIMIT 1`),
       events: p(`SELECT ts, reason, severity, source, mac, file, detail FROM events
                  WHERE (@reason IS NULL OR reason = @reason) AND (@mac IS NULL OR mac = @mac) ORDER BY id DESC LIMIT @limit`),
       openEnrol: p(`INSERT INTO enrolments (mac, opened_at, expires_at) VALUES (?, ?, ?)
@@ -48,23 +44,25 @@ export class SqliteStore implements Store {
       insertOverride: p('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES (?, ?, ?, ?, ?)'),
       overrides: p('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = ? ORDER BY id DESC'),
     };
-    this.writeBatch = this.db.transaction(() => {
-      for (const f of this.pendingFetches) this.stmts.insertFetch.run(f);
-      for (const e of this.pendingEvents) this.stmts.insertEvent.run({ source: null, mac: null, file: null, detail: null, ...e });
-    });
+    this.history = new HistoryWriter(file, onWriteError);
   }
 
-  /** Drops cached reads when another connection has committed since the last look. */
+  /** Drops cached reads when credentials or enrolments changed elsewhere since the last look. */
   private syncExternal(): void {
     const now = Date.now();
     if (now - this.checkedAt < EXTERNAL_CHECK_MS) return;
     this.checkedAt = now;
-    const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (version !== this.dataVersion) {
-      this.dataVersion = version;
+    const version = this.stmts.stateVersion.get() as number;
+    if (version !== this.stateVersion) {
+      this.stateVersion = version;
       this.credCache.clear();
       this.enrolCache.clear();
     }
+  }
+
+  /** After this process changed `changes` rows itself (and updated its caches), the counter moved by exactly that much. */
+  private ownChange(changes: number): void {
+    if (this.stateVersion >= 0 && this.stmts.stateVersion.get() === this.stateVersion + changes) this.stateVersion += changes;
   }
 
   private cached<V>(cache: Map<string, V>, key: string, read: () => V): V {
@@ -76,19 +74,9 @@ export class SqliteStore implements Store {
     return value;
   }
 
-  /** Writes everything queued; reads call it first so callers always see their own writes. */
+  /** Waits until everything queued is committed; reads call it first so callers always see their own writes. */
   flush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pendingFetches.length === 0 && this.pendingEvents.length === 0) return;
-    this.writeBatch();
-    this.pendingFetches = [];
-    this.pendingEvents = [];
-  }
-
-  private queued(): void {
-    if (this.pendingFetches.length + this.pendingEvents.length >= FLUSH_AT) this.flush();
-    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+    this.history.flush();
   }
 
   get database(): Database.Database {
@@ -97,8 +85,7 @@ export class SqliteStore implements Store {
   }
 
   recordFetch(fetch: FetchRecord): void {
-    this.pendingFetches.push(fetch);
-    this.queued();
+    this.history.fetch(fetch);
   }
 
   fetchHistory(mac: Mac, limit = 50): FetchRecord[] {
@@ -112,8 +99,7 @@ export class SqliteStore implements Store {
   }
 
   recordEvent(event: SecurityEvent): void {
-    this.pendingEvents.push(event);
-    this.queued();
+    this.history.event(event);
   }
 
   events(filter: { reason?: SecurityReason; mac?: string; limit?: number } = {}): SecurityEvent[] {
@@ -123,16 +109,15 @@ export class SqliteStore implements Store {
   }
 
   openEnrolment(mac: Mac, expiresAt: Date, now = new Date()): void {
-    this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString());
+    this.ownChange(this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes);
     this.enrolCache.delete(mac);
   }
 
   openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now = new Date()): number {
     const known = new Set((this.db.prepare('SELECT mac FROM enrolments').pluck().all() as string[]));
     const missing = macs.filter((m) => !known.has(m));
-    this.db.transaction(() => {
-      for (const mac of missing) this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString());
-    })();
+    const changes = this.db.transaction(() => missing.reduce((n, mac) => n + this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes, 0))();
+    this.ownChange(changes);
     for (const mac of missing) this.enrolCache.delete(mac);
     return missing.length;
   }
@@ -145,7 +130,7 @@ export class SqliteStore implements Store {
   }
 
   closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): void {
-    this.stmts.closeEnrol.run(now.toISOString(), pinnedSource ?? null, mac);
+    this.ownChange(this.stmts.closeEnrol.run(now.toISOString(), pinnedSource ?? null, mac).changes);
     this.enrolCache.delete(mac);
   }
 
@@ -162,13 +147,13 @@ export class SqliteStore implements Store {
   rotateCredentials(mac: Mac, alsoSip: boolean): CredentialState {
     const current = this.credentials(mac);
     const next = { generation: current.generation + 1, previousGeneration: current.generation, sipGeneration: current.sipGeneration + (alsoSip ? 1 : 0) };
-    this.stmts.upsertCreds.run({ mac, ...next });
+    this.ownChange(this.stmts.upsertCreds.run({ mac, ...next }).changes);
     this.credCache.delete(mac);
     return next;
   }
 
   confirmCredentials(mac: Mac): void {
-    this.stmts.confirm.run(mac);
+    this.ownChange(this.stmts.confirm.run(mac).changes);
     this.credCache.delete(mac);
   }
 
@@ -182,7 +167,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    this.flush();
+    this.history.close();
     this.db.close();
   }
 }

@@ -1,0 +1,195 @@
+/**
+ * What the provisioning server answers a phone: identify → authorize → resolve policy → render → reply → record.
+ * Framework-neutral (a request in, a response out) so the same decisions run behind fastify's router and behind the
+ * lean GET/HEAD path that serves boot storms (phone-server.ts).
+ */
+import type { Inventory } from '../model/inventory.js';
+import { isGhostguardError } from '../model/errors.js';
+import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
+import type { Store } from '../store/store.js';
+import type { AbuseGuard } from './abuse-guard.js';
+import { authorize } from './authorize.js';
+import type { NonceAuthority } from './digest.js';
+import type { EventLog } from './event-log.js';
+import { identifyRequest } from './identify.js';
+import { analyseOverride } from './override-upload.js';
+import { deviceRenderVersion, type RenderService, type ServedFile } from './render-service.js';
+import { fileNameFromUrl, userAgentProblem } from './request-checks.js';
+
+export interface ProvisioningDeps {
+  vendors: readonly VendorAdapter[];
+  inventory: () => Inventory;
+  store: Store;
+  events: EventLog;
+  guard: AbuseGuard;
+  nonces: NonceAuthority;
+  renderer: RenderService;
+  now?: () => Date;
+}
+
+export interface PhoneHttpRequest {
+  method: string;
+  /** the raw request target, as sent */
+  url: string;
+  /** the peer's address */
+  ip: string;
+  userAgent: string | undefined;
+  authorization: string | undefined;
+  ifNoneMatch: string | undefined;
+  /** PUT bodies only */
+  body?: string;
+}
+
+export interface PhoneHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+}
+
+type Policy = ReturnType<Inventory['policyFor']>;
+type Device = NonNullable<ReturnType<Inventory['resolve']>>;
+type EventInput = Parameters<EventLog['emit']>[0];
+
+const TEXT = 'text/plain; charset=utf-8';
+const text = (status: number, body: string, headers: Record<string, string> = {}): PhoneHttpResponse => ({ status, headers: { 'content-type': TEXT, ...headers }, body });
+const REJECT_TEXT: Record<number, string> = { 400: 'Bad Request\n', 403: 'Forbidden\n', 404: 'Not Found\n', 405: 'Method Not Allowed\n' };
+
+export class PhoneHandler {
+  private readonly firmwareWarned = new Set<string>();
+
+  constructor(private readonly deps: ProvisioningDeps, private readonly options: { allowPlainHttp: boolean; pinSource: 'none' | 'address' | 'subnet' }, private readonly tls: boolean) {}
+
+  handle(req: PhoneHttpRequest): PhoneHttpResponse {
+    const { deps } = this;
+    const source = req.ip;
+    const verdict = deps.guard.admit(source);
+    if (verdict === 'rate-limited') return text(429, 'Too Many Requests\n', { 'retry-after': '5' });
+    if (verdict !== 'ok') return text(403, 'Forbidden\n');
+    const fileName = fileNameFromUrl(req.url);
+    if (!fileName) return this.reject(400, { reason: 'bad-path', source, file: req.url });
+    const uaProblem = userAgentProblem(req.userAgent);
+    if (uaProblem) return this.reject(400, { reason: 'bad-user-agent', source, file: fileName, detail: uaProblem });
+    const userAgent = req.userAgent!;
+    const method = req.method as 'GET' | 'HEAD' | 'PUT';
+    const found = identifyRequest(deps.vendors, { fileName, method, userAgent });
+    if (!found || found.identity.file.upload !== (method === 'PUT')) {
+      return this.reject(method === 'PUT' ? 405 : 404, { reason: 'unknown-file', source, file: fileName, detail: userAgent });
+    }
+    const { vendor, identity } = found;
+    if (!this.tls && !this.options.allowPlainHttp) return this.reject(403, { reason: 'plain-http-refused', source, file: fileName });
+    if (!identity.file.secret && !identity.file.upload) return this.serveShared(req, vendor, identity, source, userAgent);
+    if (!this.tls && identity.file.secret) return this.reject(403, { reason: 'plain-http-refused', source, file: fileName });
+    return this.serveSecret(req, vendor, identity, source, userAgent);
+  }
+
+  private serveShared(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse {
+    const inventory = this.deps.inventory();
+    const model = identity.file.model ?? identity.model ?? '';
+    const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version));
+    if (!('sha256' in served)) return served;
+    const mac = identity.uaMac;
+    if (mac && inventory.device(mac)) this.record(mac, source, userAgent, identity.file.name, served.sha256, 'none', 200);
+    return this.send(req, served, false);
+  }
+
+  private serveSecret(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse {
+    const { deps } = this;
+    const file = identity.file;
+    const mac = file.mac;
+    if (!mac) return this.deny({ reason: 'bad-path', source, file: file.name });
+    const inventory = deps.inventory();
+    const now = deps.now?.() ?? new Date();
+    const decision = authorize({ mac, method: req.method, uri: req.url, authorization: req.authorization, source, identity, pinSource: this.options.pinSource },
+      inventory, deps.store, deps.nonces, now);
+    if (!decision.ok) {
+      if (decision.ban) deps.guard.banNow(source);
+      const banned = decision.weight !== 'none' && deps.guard.deny(source, decision.weight);
+      deps.events.emit({ reason: decision.reason, source, mac, file: file.name, detail: userAgent });
+      if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${decision.reason}` });
+      return this.deny(undefined, decision.stale);
+    }
+    const device = decision.device;
+    if (device.vendor !== vendor.id) return this.deny({ reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
+    const policy = inventory.policyFor(inventory.device(mac)!);
+    if (req.method === 'PUT') return this.acceptUpload(req, vendor, identity, device, policy, source, userAgent, decision.method);
+    const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
+    const served = this.render(vendor, file, device.model, identity.firmware, policy, device, version, mac);
+    if (!('sha256' in served)) return served;
+    if (decision.method === 'enrolment') {
+      const enrolment = deps.store.enrolment(mac);
+      if (!enrolment?.closedAt) {
+        deps.store.closeEnrolment(mac, source, now);
+        deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name });
+      }
+    }
+    if (decision.method === 'digest') deps.guard.refund(source);
+    if (decision.newCredentialsUsed) deps.store.confirmCredentials(mac);
+    this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
+    return this.send(req, served, true);
+  }
+
+  private acceptUpload(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, device: Device, policy: Policy, source: string, userAgent: string,
+    auth: 'digest' | 'enrolment'): PhoneHttpResponse {
+    const body = req.body ?? '';
+    const file = identity.file;
+    if (file.kind === 'override') {
+      let weakened: string[];
+      try {
+        weakened = analyseOverride(vendor, device, policy, identity.firmware, body).weakened;
+      } catch (err) {
+        return this.reject(400, { reason: 'bad-upload', source, mac: device.mac, file: file.name, detail: (err as Error).message });
+      }
+      this.deps.store.saveOverride({ ts: new Date().toISOString(), mac: device.mac, file: file.name, body, weakened });
+      if (weakened.length > 0) this.deps.events.emit({ reason: 'weakening-override', source, mac: device.mac, file: file.name, detail: weakened.join('; ') });
+    }
+    this.record(device.mac, source, userAgent, file.name, '', auth, 204);
+    return { status: 204, headers: {} };
+  }
+
+  private render(vendor: VendorAdapter, file: FileRef, model: string, firmware: string | undefined, policy: Policy, device: Device | undefined, version: string,
+    mac?: string): ServedFile | PhoneHttpResponse {
+    try {
+      const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version });
+      if (served.rendered.family.guessed) this.warnFirmware(vendor, model, firmware, mac);
+      return served;
+    } catch (err) {
+      const detail = isGhostguardError(err) ? `${err.code}: ${err.message}` : (err as Error).message;
+      this.deps.events.emit({ reason: 'policy-violating-render', mac, file: file.name, detail });
+      return text(500, 'Internal Server Error\n');
+    }
+  }
+
+  private warnFirmware(vendor: VendorAdapter, model: string, firmware: string | undefined, mac?: string): void {
+    const key = `${vendor.id}|${model}|${firmware}`;
+    if (this.firmwareWarned.has(key) || this.firmwareWarned.size > 10_000) return;
+    this.firmwareWarned.add(key);
+    this.deps.events.emit({ reason: 'firmware-unknown', mac, detail: `${vendor.id} ${model} firmware ${firmware ?? '(none)'}: newest known family assumed` });
+  }
+
+  private send(req: PhoneHttpRequest, served: ServedFile, secret: boolean): PhoneHttpResponse {
+    const headers: Record<string, string> = secret
+      ? { etag: served.etag, 'content-type': served.contentType, 'cache-control': 'no-store' }
+      : { etag: served.etag, 'content-type': served.contentType };
+    if (req.ifNoneMatch === served.etag) return { status: 304, headers };
+    if (req.method === 'HEAD') {
+      headers['content-length'] = String(served.body.length);
+      return { status: 200, headers };
+    }
+    return { status: 200, headers, body: served.body };
+  }
+
+  private record(mac: string, source: string, userAgent: string, file: string, sha256: string, auth: 'digest' | 'enrolment' | 'none', status: number): void {
+    this.deps.store.recordFetch({ ts: new Date().toISOString(), mac, source, userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent, file, sha256, auth, status });
+  }
+
+  /** The one answer for unknown, disabled, denied and not-enrolled alike: no existence oracle. */
+  private deny(event?: EventInput, stale = false): PhoneHttpResponse {
+    if (event) this.deps.events.emit(event);
+    return text(401, 'Unauthorized\n', { 'www-authenticate': this.deps.nonces.challenge(stale), 'cache-control': 'no-store' });
+  }
+
+  private reject(status: 400 | 403 | 404 | 405, event: EventInput): PhoneHttpResponse {
+    this.deps.events.emit(event);
+    return text(status, REJECT_TEXT[status]!);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Writes the fetch history and security events behind the phone path: records queue here as flat value lists, go to a
+ * writer thread in batches, and are committed there in one transaction per batch. The thread that answers phones
+ * never runs an INSERT or waits for SQLite's write lock (which several `serve --workers` processes share).
+ */
+import { Worker } from 'node:worker_threads';
+import type { FetchRecord, SecurityEvent } from './store.js';
+
+const FLUSH_MS = 50;
+const FLUSH_AT = 1000;
+/** how long a reader waits for the writer to commit what this process queued */
+const WAIT_MS = 10_000;
+
+export class HistoryWriter {
+  private worker?: Worker;
+  private readonly committed = new Int32Array(new SharedArrayBuffer(4));
+  private fetches: (string | number)[] = [];
+  private events: (string | null)[] = [];
+  private queued = 0;
+  private seq = 0;
+  private timer?: NodeJS.Timeout;
+  /** the last write error the thread reported (disk full, database locked beyond the timeout) */
+  lastError?: string;
+
+  constructor(private readonly file: string, private readonly onError: (message: string) => void = () => {}) {}
+
+  fetch(f: FetchRecord): void {
+    this.fetches.push(f.ts, f.mac, f.source, f.userAgent, f.file, f.sha256, f.auth, f.status);
+    this.added();
+  }
+
+  event(e: SecurityEvent): void {
+    this.events.push(e.ts, e.reason, e.severity, e.source ?? null, e.mac ?? null, e.file ?? null, e.detail ?? null);
+    this.added();
+  }
+
+  /** Hands everything queued to the writer without waiting. */
+  send(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queued === 0) return;
+    this.thread().postMessage({ seq: ++this.seq, fetches: this.fetches, events: this.events });
+    this.fetches = [];
+    this.events = [];
+    this.queued = 0;
+  }
+
+  /** Sends what is queued and blocks until the writer has committed it: reads after this see this process's writes. */
+  flush(): void {
+    this.send();
+    const deadline = Date.now() + WAIT_MS;
+    for (let seen = Atomics.load(this.committed, 0); seen < this.seq; seen = Atomics.load(this.committed, 0)) {
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.committed, 0, seen, left) === 'timed-out') {
+        this.report(`history writer did not commit within ${WAIT_MS} ms`);
+        return;
+      }
+    }
+  }
+
+  close(): void {
+    this.flush();
+    this.worker?.postMessage({ close: true });
+    this.worker?.unref();
+    this.worker = undefined;
+  }
+
+  private added(): void {
+    if (++this.queued >= FLUSH_AT) this.send();
+    else if (!this.timer) this.timer = setTimeout(() => this.send(), FLUSH_MS);
+  }
+
+  private thread(): Worker {
+    if (!this.worker) {
+      this.worker = new Worker(new URL('./history-writer-thread.mjs', import.meta.url), { workerData: { file: this.file, done: this.committed.buffer } });
+      this.worker.on('message', (m: { error?: string; lost?: number }) => m.error && this.report(`${m.lost} history records not written: ${m.error}`));
+      this.worker.on('error', (err) => {
+        // what it had not committed is lost; the next batch starts a new writer, and nobody waits for the old one
+        this.worker = undefined;
+        Atomics.store(this.committed, 0, this.seq);
+        this.report(`history writer stopped: ${err.message}`);
+      });
+      this.worker.unref();
+    }
+    return this.worker;
+  }
+
+  private report(message: string): void {
+    this.lastError = message;
+    this.onError(message);
+  }
+}

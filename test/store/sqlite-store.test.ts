@@ -1,0 +1,114 @@
+/** The SQLite state store: written-behind history, the source → MAC lookup, cross-process cache invalidation. */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseMac } from '../../src/model/mac.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { FetchRecord } from '../../src/store/store.js';
+
+const A = parseMac('00:15:65:00:00:01')!;
+const B = parseMac('00:15:65:00:00:02')!;
+const open: SqliteStore[] = [];
+const newStore = (file = join(mkdtempSync(join(tmpdir(), 'gg-store-')), 'state.sqlite')) => {
+  const store = new SqliteStore(file);
+  open.push(store);
+  return { store, file };
+};
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+const fetch = (mac: string, source: string, file: string, n: number): FetchRecord =>
+  ({ ts: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), mac, source, userAgent: 'Yealink SIP-T46U 108.86.0.45', file, sha256: `sha${n}`, auth: 'digest', status: 200 });
+
+describe('fetch history', () => {
+  it('reads its own queued writes, newest first', () => {
+    const { store } = newStore();
+    for (let n = 1; n <= 5; n++) store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, n));
+    expect(store.fetchHistory(A).map((f) => f.sha256)).toEqual(['sha5', 'sha4', 'sha3', 'sha2', 'sha1']);
+    expect(store.fetchHistory(A, 2)).toHaveLength(2);
+    expect(store.fetchHistory(B)).toEqual([]);
+  });
+
+  it('answers the last fetch from an address, following it when another phone takes the address over', () => {
+    const { store } = newStore();
+    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    store.recordFetch(fetch(A, '127.0.70.1', 'y000000000108.cfg', 2));
+    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A, sha256: 'sha2' });
+    store.recordFetch(fetch(B, '127.0.70.1', `${B}.cfg`, 3));
+    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: B, sha256: 'sha3' });
+    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 4));
+    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A, sha256: 'sha4' });
+    expect(store.lastFetchBySource('127.0.70.2')).toBeUndefined();
+  });
+
+  it('is visible to another process once written behind', () => {
+    const { store, file } = newStore();
+    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    store.flush();
+    const other = new Database(file, { readonly: true });
+    expect(other.prepare('SELECT COUNT(*) AS n FROM fetches').get()).toEqual({ n: 1 });
+    other.close();
+  });
+});
+
+describe('cached credential reads', () => {
+  it('notice a rotation committed by another process', async () => {
+    const { store, file } = newStore();
+    expect(store.credentials(A).generation).toBe(0);
+    const cli = new SqliteStore(file);
+    cli.rotateCredentials(A, true);
+    cli.close();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(store.credentials(A)).toMatchObject({ generation: 1, previousGeneration: 0, sipGeneration: 1 });
+  });
+});
+
+describe('the history writer', () => {
+  it('commits on its own thread without dropping cached credential reads', async () => {
+    const { store, file } = newStore();
+    store.rotateCredentials(A, false);
+    expect(store.credentials(A).generation).toBe(1);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(store.credentials(A).generation).toBe(1);
+    // change the row behind the store's back, without the version bump: only a cache drop could reveal it
+    const raw = new Database(file);
+    raw.exec('DROP TRIGGER credentials_update_bumps; UPDATE credentials SET generation = 7');
+    raw.close();
+    for (let n = 0; n < 3000; n++) store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, n));
+    store.flush();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(store.credentials(A).generation).toBe(1);
+    expect(store.fetchHistory(A, 5000)).toHaveLength(3000);
+    expect(store.database.prepare('SELECT COUNT(*) FROM fetch_versions').pluck().get()).toBe(3000);
+  });
+});
+
+describe('events', () => {
+  it('round-trip without empty fields and filter by reason and MAC', () => {
+    const { store } = newStore();
+    store.recordEvent({ ts: '2026-01-01T00:00:00.000Z', reason: 'unknown-mac', severity: 'medium', source: '127.0.70.9' });
+    store.recordEvent({ ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' });
+    expect(store.events({ reason: 'canary' })).toEqual([{ ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' }]);
+    expect(store.events({ mac: A })).toHaveLength(1);
+    expect(store.events()).toHaveLength(2);
+  });
+});
+
+describe('schema', () => {
+  it('upgrades a database from before the source table (the per-row source index is dropped)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gg-store-')), 'state.sqlite');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE fetches (id INTEGER PRIMARY KEY, ts TEXT NOT NULL, mac TEXT NOT NULL, source TEXT NOT NULL, user_agent TEXT NOT NULL,
+      file TEXT NOT NULL, sha256 TEXT NOT NULL, auth TEXT NOT NULL, status INTEGER NOT NULL);
+      CREATE INDEX fetches_source ON fetches (source, id);`);
+    old.close();
+    const { store } = newStore(file);
+    const indexes = store.database.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fetches'").pluck().all();
+    expect(indexes).not.toContain('fetches_source');
+    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A });
+  });
+});
