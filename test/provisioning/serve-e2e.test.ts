@@ -68,6 +68,21 @@ describe('ghostguard serve', () => {
     await dispatcher.close();
   });
 
+  it('exits with an error, not a hung process, when one of its ports is taken', async () => {
+    // its HTTPS port is free, its plain-HTTP port is the first server's: the listener that did start must not keep it alive
+    const other = join(dir, 'second.yaml');
+    writeFileSync(other, readFileSync(path, 'utf8').replace(`port: ${PORT}\n`, `port: ${PORT + 1}\n  plainPort: ${PORT}\n`).replace(join(dir, 'data'), join(dir, 'data2')));
+    const second = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', other, '--duration', '60'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    second.stderr!.on('data', (d) => (said += d));
+    const timer = setTimeout(() => second.kill('SIGKILL'), 20_000);
+    const code = await new Promise((r) => second.once('exit', (c, signal) => r(signal ?? c)));
+    clearTimeout(timer);
+    expect(code).not.toBe('SIGKILL');
+    expect(code).not.toBe(0);
+    expect(said).toContain('EADDRINUSE');
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.once('exit', r));

@@ -25,9 +25,15 @@ export interface ServeOptions {
 export async function startServer(options: ServeOptions, io: CliIo, workerId = 0): Promise<{ runtime: Runtime; urls: string[] }> {
   const path = configPath(options.config, io);
   const runtime = await Runtime.create({ configPath: path, vendors, env: io.env, logger: options.log, workerId, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
-  const urls = await runtime.listen(options.host, options.port);
-  await runtime.listenAdmin();
-  return { runtime, urls };
+  try {
+    const urls = await runtime.listen(options.host, options.port);
+    await runtime.listenAdmin();
+    return { runtime, urls };
+  } catch (err) {
+    // a port already taken: release what did start (listeners, state, writer thread) so the process can exit
+    await runtime.close();
+    throw err;
+  }
 }
 
 function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): void {
