@@ -23,7 +23,6 @@ import { registerPageRoutes } from './routes-pages.js';
 import { ServedSnapshots } from './served-snapshots.js';
 import { ScheduleHistory } from '../schedule/history.js';
 import { scheduleTrend } from '../schedule/trend.js';
-import { SecretMasker } from '../model/secret-mask.js';
 
 export const SESSION_COOKIE = 'gg_session';
 export const CSRF_COOKIE = 'gg_csrf';
@@ -83,13 +82,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     vendors: opts.vendors, inventory: opts.inventory, store: opts.store, database: opts.store.database,
     ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}),
   });
-  let masker = { version: -1, of: new SecretMasker([]) };
-  const scrub = (text: string | undefined): string | undefined => {
-    if (text === undefined) return undefined;
-    const inventory = opts.inventory();
-    if (masker.version !== inventory.version) masker = { version: inventory.version, of: new SecretMasker(inventory.allSecrets()) };
-    return masker.of.mask(text);
-  };
+  const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : opts.inventory().secretMasker().mask(text));
   let checksRunning = 0;
   const scheduleHistory = new ScheduleHistory(opts.store.database);
   const dashboard: Dashboard = {
@@ -213,7 +206,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   registerApiRoutes(app, dashboard);
 
   app.addHook('onReady', async () => {
-    if ((opts.snapshotIntervalMs ?? 1000) > 0) snapshots.start(opts.snapshotIntervalMs ?? 1000);
+    if ((opts.snapshotIntervalMs ?? 250) > 0) snapshots.start(opts.snapshotIntervalMs ?? 250);
   });
   app.addHook('onClose', async () => {
     snapshots.stop();

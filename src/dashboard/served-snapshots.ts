@@ -12,8 +12,9 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS dashboard_served (
   sha256 TEXT PRIMARY KEY, mac TEXT NOT NULL, file TEXT NOT NULL, ts TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS dashboard_served_file ON dashboard_served (mac, file, ts);`;
 
-/** new file versions rendered per tick; the rest wait for the next */
+/** new file versions read per tick; what the time budget leaves waits for the next */
 const BATCH = 500;
+const TICK_BUDGET_MS = 8;
 /** on start, look this far back in the history */
 const BACKLOG = 2000;
 /** versions kept per device file */
@@ -54,7 +55,7 @@ export class ServedSnapshots {
     };
   }
 
-  start(intervalMs = 1000): void {
+  start(intervalMs = 250): void {
     if (this.timer) return;
     this.tick();
     this.timer = setInterval(() => this.tick(), intervalMs);
@@ -66,14 +67,19 @@ export class ServedSnapshots {
     this.timer = undefined;
   }
 
-  /** Processes new fetch rows; returns how many snapshots were stored. */
-  tick(): number {
+  /**
+   * Processes new file versions for at most `budgetMs` (it runs on the thread that answers phones: a boot storm's
+   * first minutes bring thousands of new versions, and no phone may wait behind them); returns how many were stored.
+   */
+  tick(budgetMs = TICK_BUDGET_MS): number {
     let stored = 0;
+    const deadline = performance.now() + budgetMs;
     try {
       if (this.cursor === undefined) this.cursor = Math.max(0, (this.stmts.max.get() as { id: number }).id - BACKLOG);
       const rows = this.stmts.rows.all(this.cursor) as FetchRow[];
       const ctx = rows.length ? this.context() : undefined;
       for (const r of rows) {
+        if (performance.now() > deadline) break;
         this.cursor = r.id;
         if (this.stmts.has.get(r.sha256)) continue;
         const now = renderLike(ctx!, r.mac as Mac, r.file, r.user_agent);

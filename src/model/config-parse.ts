@@ -55,7 +55,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
 
 function parseServer(r: YamlReader): ServerSettings {
   const p: Path = ['server'];
-  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'pinSource']);
+  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource']);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
   str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
@@ -64,6 +64,11 @@ function parseServer(r: YamlReader): ServerSettings {
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) r.report([...p, k], 'must be a whole number');
     else s[k] = v;
+  }
+  const cacheMb = r.value([...p, 'renderCacheMb']);
+  if (cacheMb !== undefined) {
+    if (typeof cacheMb !== 'number' || !Number.isInteger(cacheMb) || cacheMb < 0 || cacheMb > 4096) r.report([...p, 'renderCacheMb'], 'must be a whole number of megabytes, 0 to 4096');
+    else s.renderCacheMb = cacheMb;
   }
   const plain = r.value([...p, 'allowPlainHttp']);
   if (plain !== undefined) {

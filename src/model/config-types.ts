@@ -68,6 +68,8 @@ export interface ServerSettings {
   /** optional second, plain-HTTP listener for files without secrets */
   plainPort?: number;
   enrolmentWindowHours: number;
+  /** megabytes of rendered files kept in memory (bodies and bookkeeping); 0 renders every request afresh */
+  renderCacheMb?: number;
   pinSource: 'none' | 'address' | 'subnet';
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
   rateLimits?: {

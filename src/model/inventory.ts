@@ -2,6 +2,7 @@
 import type { Device, FleetConfig, ResolvedDevice, ResolvedPolicy } from './config-types.js';
 import type { Mac } from './mac.js';
 import { resolvePolicy } from './policy.js';
+import { SecretMasker } from './secret-mask.js';
 import { deriveSecret, resolveSecret } from './secret-spec.js';
 
 export interface InventoryOptions {
@@ -14,13 +15,18 @@ export interface InventoryOptions {
 }
 
 const MEMO_LIMIT = 50_000;
+/**
+ * Resolved devices are the largest per-device objects; re-deriving one costs a few HMACs (microseconds), so only the
+ * recently used are kept: an inventory of 20,000 must not hold 20,000 of them for the life of the server.
+ */
+const RESOLVED_LIMIT = 4096;
 
 /** Bounded memo: derived secrets and policies are pure functions of their key, but attackers choose MACs. */
-function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
+function memo<V>(map: Map<string, V>, key: string, make: () => V, limit = MEMO_LIMIT): V {
   const hit = map.get(key);
   if (hit !== undefined) return hit;
   const value = make();
-  if (map.size >= MEMO_LIMIT) map.delete(map.keys().next().value!);
+  if (map.size >= limit) map.delete(map.keys().next().value!);
   map.set(key, value);
   return value;
 }
@@ -31,6 +37,7 @@ export class Inventory {
   private readonly policies = new Map<string, ResolvedPolicy>();
   private readonly derived = new Map<string, string>();
   private readonly resolved = new Map<string, ResolvedDevice | undefined>();
+  private masker?: SecretMasker;
 
   constructor(readonly config: FleetConfig, private readonly options: InventoryOptions, readonly version: number) {
     for (const d of config.devices) this.byMac.set(d.mac, d);
@@ -74,7 +81,7 @@ export class Inventory {
   resolve(mac: Mac): ResolvedDevice | undefined {
     if (!this.byMac.has(mac)) return undefined;
     const key = `${mac}|${this.options.credentialGeneration(mac)}|${this.options.sipGeneration(mac)}`;
-    return memo(this.resolved, key, () => this.resolveFresh(mac));
+    return memo(this.resolved, key, () => this.resolveFresh(mac), RESOLVED_LIMIT);
   }
 
   private resolveFresh(mac: Mac): ResolvedDevice | undefined {
@@ -104,12 +111,21 @@ export class Inventory {
 
   /** Every secret the inventory can produce, for leak scans in tests and for log redaction. */
   allSecrets(): string[] {
-    return this.config.devices.flatMap((d) => this.secretsOf(d.mac));
+    return this.config.devices.flatMap((d) => secretsIn(this.resolved.get(d.mac) ?? this.resolveFresh(d.mac)));
+  }
+
+  /** One masker for every secret of this inventory (event log, dashboard, webhooks), built on first use. */
+  secretMasker(): SecretMasker {
+    this.masker ??= new SecretMasker(this.allSecrets());
+    return this.masker;
   }
 
   /** The secrets one device's files carry: admin, provisioning and SIP passwords. */
   secretsOf(mac: Mac): string[] {
-    const r = this.resolve(mac);
-    return r ? [r.adminPassword, r.provisioning.password, ...r.lines.map((l) => l.password)] : [];
+    return secretsIn(this.resolve(mac));
   }
+}
+
+function secretsIn(r: ResolvedDevice | undefined): string[] {
+  return r ? [r.adminPassword, r.provisioning.password, ...r.lines.map((l) => l.password)] : [];
 }

@@ -69,7 +69,7 @@ export class NonceAuthority {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
     const issued = parseInt(parts[0]!, 36);
     if (this.verified.size >= MAX_TRACKED_NONCES) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(nonce, issued);
+    this.verified.set(detached(nonce), issued);
     return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';
   }
 
@@ -79,9 +79,12 @@ export class NonceAuthority {
     if (!Number.isFinite(count)) return false;
     const last = this.lastCount.get(nonce);
     if (last !== undefined && count <= last) return false;
-    if (this.lastCount.size >= MAX_TRACKED_NONCES) this.lastCount.delete(this.lastCount.keys().next().value!);
-    this.lastCount.delete(nonce);
-    this.lastCount.set(nonce, count);
+    if (last === undefined) {
+      if (this.lastCount.size >= MAX_TRACKED_NONCES) this.lastCount.delete(this.lastCount.keys().next().value!);
+      this.lastCount.set(detached(nonce), count);
+    } else {
+      this.lastCount.set(nonce, count); // keeps the stored key
+    }
     return true;
   }
 
@@ -92,6 +95,14 @@ export class NonceAuthority {
   private sign(body: string): string {
     return createHmac('sha256', this.key).update(body).digest('base64url').slice(0, 22);
   }
+}
+
+/**
+ * A nonce parsed out of an Authorization header is a slice of it: kept as a map key it would pin the whole header
+ * (~250 bytes) for the nonce's life. A copy of its own holds only the nonce.
+ */
+function detached(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
 }
 
 export function verifyDigest(c: DigestCredentials, password: string, method: string): boolean {

@@ -27,8 +27,8 @@ export class EventLog {
   }
 
   /** Secrets to scrub from any free text that reaches an event (defence in depth: callers never pass them). */
-  setSecrets(secrets: readonly string[]): void {
-    this.masker = new SecretMasker(secrets);
+  setMasker(masker: SecretMasker): void {
+    this.masker = masker;
   }
 
   emit(input: EventInput): SecurityEvent {

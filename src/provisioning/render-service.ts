@@ -10,7 +10,7 @@ export interface ServedFile {
   etag: string;
   sha256: string;
   contentType: string;
-  /** what the renderer reported, without a second copy of the body */
+  /** what the renderer reported, without a second copy of the body; one shared object per distinct report */
   rendered: Omit<RenderedFile, 'body'>;
 }
 
@@ -30,35 +30,71 @@ export function deviceRenderVersion(inventoryVersion: number, creds: { generatio
   return `${inventoryVersion}.${creds.generation}.${creds.sipGeneration}`;
 }
 
-/** Least-recently-used cache bounded by bytes: a 20,000-phone fleet must not hold every rendered file forever. */
-export class RenderService {
-  private readonly cache = new Map<string, ServedFile>();
-  private bytes = 0;
+export const DEFAULT_RENDER_CACHE_MB = 32;
+/** what an entry holds besides its body: key, hashes, the entry object (measured with heap snapshots, rounded up) */
+const ENTRY_OVERHEAD = 400;
+const MAX_REPORTS = 10_000;
+/** chance that a full cache makes room for a newly rendered file */
+const ADMIT_WHEN_FULL = 1 / 16;
 
-  constructor(private readonly maxBytes = 96 * 1024 * 1024) {}
+interface Entry {
+  served: ServedFile;
+  /** position in `keys`, for O(1) removal */
+  slot: number;
+}
+
+/**
+ * Cache bounded by bytes (bodies plus per-entry overhead). A boot storm walks every device in turn — the pattern on
+ * which least-recently-used keeps nothing once the fleet outgrows the cache, and random replacement about 20 % at half
+ * size. So a full cache admits a newcomer only now and then (evicting a random entry): it settles on a subset and hits
+ * close to the fraction that fits, yet still turns over. A hit costs one map lookup and no bookkeeping.
+ */
+export class RenderService {
+  private readonly cache = new Map<string, Entry>();
+  private readonly keys: string[] = [];
+  private readonly reports = new Map<string, Omit<RenderedFile, 'body'>>();
+  private bytes = 0;
+  private readonly maxBytes: number;
+
+  constructor(maxBytes = DEFAULT_RENDER_CACHE_MB * 1024 * 1024, private readonly random: () => number = Math.random) {
+    this.maxBytes = maxBytes;
+  }
+
+  get stats(): { entries: number; bytes: number; maxBytes: number } {
+    return { entries: this.cache.size, bytes: this.bytes, maxBytes: this.maxBytes };
+  }
 
   render(req: RenderRequest): ServedFile {
     const key = `${req.version}|${req.vendor.id}|${req.file.name}|${req.model}|${req.firmware ?? ''}|${req.device?.mac ?? ''}`;
     const hit = this.cache.get(key);
-    if (hit) {
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit.served;
     const served = this.renderFresh(req);
-    this.cache.set(key, served);
-    this.bytes += served.body.length;
-    while (this.bytes > this.maxBytes && this.cache.size > 1) {
-      const [oldKey, old] = this.cache.entries().next().value!;
-      this.cache.delete(oldKey);
-      this.bytes -= old.body.length;
-    }
+    const size = served.body.length + ENTRY_OVERHEAD;
+    if (size > this.maxBytes) return served;
+    if (this.bytes + size > this.maxBytes && this.random() >= ADMIT_WHEN_FULL) return served;
+    while (this.bytes + size > this.maxBytes && this.keys.length > 0) this.evict(Math.floor(this.random() * this.keys.length));
+    this.cache.set(key, { served, slot: this.keys.length });
+    this.keys.push(key);
+    this.bytes += size;
     return served;
   }
 
   clear(): void {
     this.cache.clear();
+    this.keys.length = 0;
+    this.reports.clear();
     this.bytes = 0;
+  }
+
+  private evict(slot: number): void {
+    const key = this.keys[slot]!;
+    const last = this.keys.pop()!;
+    if (slot < this.keys.length) {
+      this.keys[slot] = last;
+      this.cache.get(last)!.slot = slot;
+    }
+    this.bytes -= this.cache.get(key)!.served.body.length + ENTRY_OVERHEAD;
+    this.cache.delete(key);
   }
 
   private renderFresh(req: RenderRequest): ServedFile {
@@ -71,8 +107,20 @@ export class RenderService {
       }
     }
     const { body: text, ...meta } = rendered;
-    const body = Buffer.from(text, 'utf8');
+    // its own exactly-sized memory: a slice of Buffer's shared pool would pin the whole 8 KB slab while cached
+    const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+    body.write(text, 'utf8');
     const sha256 = createHash('sha256').update(body).digest('hex');
-    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered: meta };
+    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered: this.shared(meta) };
+  }
+
+  /** Thousands of phones of one model and policy get the same report: keep one copy. */
+  private shared(meta: Omit<RenderedFile, 'body'>): Omit<RenderedFile, 'body'> {
+    const key = JSON.stringify(meta);
+    const known = this.reports.get(key);
+    if (known) return known;
+    if (this.reports.size >= MAX_REPORTS) this.reports.clear();
+    this.reports.set(key, meta);
+    return meta;
   }
 }

@@ -12,7 +12,7 @@ import { buildProvisioningApp } from './app.js';
 import { ConfigSource, loadMasterKey, readConfig } from './config-source.js';
 import { NonceAuthority } from './digest.js';
 import { EventLog } from './event-log.js';
-import { RenderService } from './render-service.js';
+import { DEFAULT_RENDER_CACHE_MB, RenderService } from './render-service.js';
 import { loadTls, type TlsMaterial } from './tls.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
@@ -52,7 +52,7 @@ export class Runtime {
   /** the config's `schedules:`; like adminApp, only in the first cluster worker. Runs once listen() is called. */
   scheduler?: AuditScheduler;
   private scheduleLogFile?: ScheduleLogFile;
-  readonly renderer = new RenderService();
+  readonly renderer: RenderService;
 
   private constructor(
     masterKey: Buffer,
@@ -64,6 +64,7 @@ export class Runtime {
     readonly guard: AbuseGuard,
   ) {
     const settings = config.inventory.config.server;
+    this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
     const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`), renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())) };
     const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
@@ -117,7 +118,7 @@ export class Runtime {
     const inventory = this.config.inventory;
     const hours = inventory.config.server.enrolmentWindowHours;
     this.store.openMissingEnrolments(inventory.devices.map((d) => d.mac), new Date(Date.now() + hours * 3600_000));
-    this.events.setSecrets(inventory.allSecrets());
+    this.events.setMasker(inventory.secretMasker());
     this.renderer.clear();
     this.scheduler?.update(inventory.config.schedules);
   }

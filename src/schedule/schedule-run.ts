@@ -16,7 +16,6 @@ import type { DeliveryState, ScheduleHistory, ScheduleRunRecord } from './histor
 import type { ScheduleLogInput } from './log.js';
 import type { ScheduleEntry, SchedulerDeps, ScheduleRunResult } from './schedule-types.js';
 import { deliverWebhook, redactUrl, webhookBody, WEBHOOK_EVENT } from './webhook.js';
-import { SecretMasker } from '../model/secret-mask.js';
 
 export interface RunContext {
   deps: SchedulerDeps;
@@ -122,6 +121,6 @@ export function errorLine(err: unknown): string {
 /** Defence in depth: the auditor masks secrets in evidence already; nothing from the inventory leaves in a payload either. */
 function scrubChanges(changes: ScheduleChange[], inventory: Inventory): ScheduleChange[] {
   if (changes.length === 0) return changes;
-  const masker = new SecretMasker(inventory.allSecrets());
+  const masker = inventory.secretMasker();
   return changes.map((c) => ({ ...c, evidence: c.evidence.map((e) => masker.mask(e)) }));
 }

@@ -23,10 +23,13 @@ const versions = new Set();
 const FETCH_FIELDS = 8;
 const EVENT_FIELDS = 7;
 
-const write = db.transaction((fetches, events) => {
-  for (let i = 0; i < fetches.length; i += FETCH_FIELDS) {
-    const ts = fetches[i], mac = fetches[i + 1], source = fetches[i + 2], userAgent = fetches[i + 3];
-    const name = fetches[i + 4], sha256 = fetches[i + 5], auth = fetches[i + 6], status = fetches[i + 7];
+const write = db.transaction((fetchText, events) => {
+  const records = fetchText.split('\x1e');
+  for (let r = 0; r < records.length - 1; r++) {
+    const f = records[r].split('\x1f');
+    if (f.length !== FETCH_FIELDS) continue;
+    const [ts, mac, source, userAgent, name, sha256, auth] = f;
+    const status = Number(f[7]);
     insertFetch.run(ts, mac, source, userAgent, name, sha256, auth, status);
     if (sourceMacs.get(source) !== mac) {
       sourceMac.run(source, mac);
@@ -51,7 +54,7 @@ parentPort.on('message', (batch) => {
   try {
     write(batch.fetches, batch.events);
   } catch (err) {
-    parentPort.postMessage({ error: String(err && err.message ? err.message : err), lost: batch.fetches.length / FETCH_FIELDS + batch.events.length / EVENT_FIELDS });
+    parentPort.postMessage({ error: String(err && err.message ? err.message : err), lost: batch.fetches.split('\x1e').length - 1 + batch.events.length / EVENT_FIELDS });
   }
   Atomics.store(committed, 0, batch.seq);
   Atomics.notify(committed, 0);

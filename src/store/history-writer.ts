@@ -14,7 +14,8 @@ const WAIT_MS = 10_000;
 export class HistoryWriter {
   private worker?: Worker;
   private readonly committed = new Int32Array(new SharedArrayBuffer(4));
-  private fetches: (string | number)[] = [];
+  /** records joined into one string (fields by \x1f, records by \x1e): a batch crosses to the thread as one copy */
+  private fetches = '';
   private events: (string | null)[] = [];
   private queued = 0;
   private seq = 0;
@@ -25,7 +26,9 @@ export class HistoryWriter {
   constructor(private readonly file: string, private readonly onError: (message: string) => void = () => {}) {}
 
   fetch(f: FetchRecord): void {
-    this.fetches.push(f.ts, f.mac, f.source, f.userAgent, f.file, f.sha256, f.auth, f.status);
+    // the phone path refuses User-Agents and file names with control characters; other callers get them blanked
+    const ua = f.userAgent.includes('\x1e') || f.userAgent.includes('\x1f') ? f.userAgent.replace(/[\x1e\x1f]/g, ' ') : f.userAgent;
+    this.fetches += `${f.ts}\x1f${f.mac}\x1f${f.source}\x1f${ua}\x1f${f.file}\x1f${f.sha256}\x1f${f.auth}\x1f${f.status}\x1e`;
     this.added();
   }
 
@@ -40,7 +43,7 @@ export class HistoryWriter {
     this.timer = undefined;
     if (this.queued === 0) return;
     this.thread().postMessage({ seq: ++this.seq, fetches: this.fetches, events: this.events });
-    this.fetches = [];
+    this.fetches = '';
     this.events = [];
     this.queued = 0;
   }
@@ -72,7 +75,11 @@ export class HistoryWriter {
 
   private thread(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(new URL('./history-writer-thread.mjs', import.meta.url), { workerData: { file: this.file, done: this.committed.buffer } });
+      this.worker = new Worker(new URL('./history-writer-thread.mjs', import.meta.url), {
+        workerData: { file: this.file, done: this.committed.buffer },
+        // it holds one batch (≤ 1,000 records) at a time
+        resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+      });
       this.worker.on('message', (m: { error?: string; lost?: number }) => m.error && this.report(`${m.lost} history records not written: ${m.error}`));
       this.worker.on('error', (err) => {
         // what it had not committed is lost; the next batch starts a new writer, and nobody waits for the old one
