@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'bundle');
+const at = process.argv.indexOf('--outdir');
+const out = at > 0 ? process.argv[at + 1] : join(root, 'dist', 'bundle');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
