@@ -1,7 +1,8 @@
 /**
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
- * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 5000] [--connections 500] [--seconds 10]
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 5000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 32]
+ * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,7 +21,7 @@ import { digestResponse, REALM } from '../src/provisioning/digest.js';
 import { childPids, cpuSeconds, peakRssMb } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
 
-const { values: args } = parseArgs({ options: { devices: { type: 'string', default: '5000' }, connections: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, threads: { type: 'string', default: '2' }, workers: { type: 'string', default: '2' } } });
+const { values: args } = parseArgs({ options: { devices: { type: 'string', default: '5000' }, connections: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, threads: { type: 'string', default: '2' }, workers: { type: 'string', default: '1' }, 'cache-mb': { type: 'string' } } });
 const N = Number(args.devices);
 const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
@@ -42,7 +43,7 @@ const fleet = Array.from({ length: N }, (_, i) => {
 });
 const port = await freePort();
 const yaml = [
-  'server:', `  port: ${port}`, '  adminPort: 0', '  tls: auto', `  dataDir: ${dataDir}`, `  publicUrl: https://127.0.0.1:${port}/`,
+  'server:', `  port: ${port}`, '  adminPort: 0', ...(args['cache-mb'] ? [`  renderCacheMb: ${Number(args['cache-mb'])}`] : []), '  tls: auto', `  dataDir: ${dataDir}`, `  publicUrl: https://127.0.0.1:${port}/`,
   '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
   'sites:', '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }', 'devices:',
   ...fleet.map((d, i) => `  - { mac: "${d.mac}", vendor: ${d.vendor.id}, model: ${d.model.id}, site: hq, adminPassword: generate, lines: [{ extension: "${10000 + i}", password: generate }] }`),
@@ -181,7 +182,7 @@ try {
   const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
   const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
     `${name.padEnd(34)}${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${String(r.non2xx).padStart(8)} ${fmt(cpu).padStart(7)} ${fmt(perRequestUs(cpu, r)).padStart(9)} ${fmt(rss).padStart(10)}`;
-  console.log(`boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS`);
+  console.log(`boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS, render cache ${args["cache-mb"] ?? "default"} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? "none"}`);
   console.log(`ghostguard startup with ${N} devices: ${startupMs} ms`);
   console.log(`${'server'.padEnd(34)}${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'CPU s'.padStart(7)} ${'CPU µs/req'.padStart(9)} ${'peak RSS MB'.padStart(10)}`);
   console.log(row('ghostguard (Digest, render)', gg, ggCpu, ggRss));
