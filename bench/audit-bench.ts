@@ -188,7 +188,7 @@ try {
   }
   console.log('\ntarget (ghostguard full audit faster than svmap\'s SIP-only sweep of the same range):');
   for (const v of verdicts) console.log(`  ${v}`);
-  console.log('peak RSS is summed over each tool\'s processes (ghostguard: node + tsx\'s esbuild service), polled from /proc every 20 ms');
+  console.log('peak RSS is summed over each tool\'s processes (ghostguard: one node process, running the bundle when it is current), polled from /proc every 20 ms');
 } finally {
   await lab.stop();
   rmSync(dir, { recursive: true, force: true });
