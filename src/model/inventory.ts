@@ -38,6 +38,7 @@ export class Inventory {
   private readonly derived = new Map<string, string>();
   private readonly resolved = new Map<string, ResolvedDevice | undefined>();
   private masker?: SecretMasker;
+  private readonly available = new Map<string, boolean>();
 
   constructor(readonly config: FleetConfig, private readonly options: InventoryOptions, readonly version: number) {
     for (const d of config.devices) this.byMac.set(d.mac, d);
@@ -75,6 +76,14 @@ export class Inventory {
 
   provisioningUsername(mac: Mac): string {
     return `gg${mac}`;
+  }
+
+  /** Whether resolve() would succeed: every env:NAME secret the device references is set. Cheaper than resolve(). */
+  resolvable(mac: Mac): boolean {
+    const device = this.byMac.get(mac);
+    if (!device || !this.config.sites[device.site]) return false;
+    return memo(this.available, mac, () => [device.adminPassword, ...device.lines.map((l) => l.password)]
+      .every((spec) => resolveSecret(spec, () => '', this.options.env) !== undefined));
   }
 
   /** Returns undefined when a referenced secret (env:NAME) is missing. */

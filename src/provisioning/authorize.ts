@@ -1,7 +1,7 @@
 /** Decides whether a request may receive a device's secret file. The MAC in the URL is a claim, never a credential. */
 import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
-import type { ResolvedDevice } from '../model/config-types.js';
+import type { Device } from '../model/config-types.js';
 import type { RequestIdentity } from '../model/vendor-contract.js';
 import type { AuthMethod, SecurityReason, Store } from '../store/store.js';
 import { subnetOf } from './abuse-guard.js';
@@ -21,7 +21,7 @@ export interface AuthorizeInput {
 }
 
 export type AuthDecision =
-  | { ok: true; method: Exclude<AuthMethod, 'none'>; device: ResolvedDevice; newCredentialsUsed: boolean }
+  | { ok: true; method: Exclude<AuthMethod, 'none'>; device: Device; newCredentialsUsed: boolean }
   | { ok: false; reason: SecurityReason; weight: DenialWeight; stale?: boolean; ban?: boolean };
 
 /**
@@ -54,9 +54,8 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
     if (!userOk || !(matchesCurrent || matchesPrevious)) return deny('bad-credentials', 'failure');
     if (!nonces.acceptCount(digest.nonce, digest.nc)) return deny('replayed-nonce', 'failure');
     if (!sourceAllowed(input, enrolment?.pinnedSource)) return deny('source-pin-mismatch', 'failure');
-    const resolved = inventory.resolve(mac);
-    if (!resolved) return deny('unknown-mac', 'failure');
-    return { ok: true, method: 'digest', device: resolved, newCredentialsUsed: matchesCurrent && creds.previousGeneration !== undefined };
+    if (!inventory.resolvable(mac)) return deny('unknown-mac', 'failure');
+    return { ok: true, method: 'digest', device, newCredentialsUsed: matchesCurrent && creds.previousGeneration !== undefined };
   }
 
   if (!device) return deny('unknown-mac', 'challenge');
@@ -65,9 +64,8 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
   if (input.identity.uaMac !== undefined && input.identity.uaMac !== mac) return deny('ua-url-mismatch', 'challenge');
   if (input.identity.model !== device.model) return deny('model-mismatch', 'challenge');
   if (!sourceAllowed(input, enrolment.pinnedSource)) return deny('source-pin-mismatch', 'challenge');
-  const resolved = inventory.resolve(mac);
-  if (!resolved) return deny('unknown-mac', 'challenge');
-  return { ok: true, method: 'enrolment', device: resolved, newCredentialsUsed: false };
+  if (!inventory.resolvable(mac)) return deny('unknown-mac', 'challenge');
+  return { ok: true, method: 'enrolment', device, newCredentialsUsed: false };
 }
 
 function enrolmentOpen(e: { expiresAt: string; closedAt?: string; pinnedSource?: string }, source: string, now: Date): boolean {

@@ -13,7 +13,7 @@ import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
 import { identifyRequest } from './identify.js';
 import { analyseOverride } from './override-upload.js';
-import { deviceRenderVersion, type RenderService, type ServedFile } from './render-service.js';
+import { deviceRenderVersion, type LazyDevice, type RenderService, type ServedFile } from './render-service.js';
 import { fileNameFromUrl, userAgentProblem } from './request-checks.js';
 
 export interface ProvisioningDeps {
@@ -110,10 +110,14 @@ export class PhoneHandler {
     }
     const device = decision.device;
     if (device.vendor !== vendor.id) return this.deny({ reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
-    const policy = inventory.policyFor(inventory.device(mac)!);
-    if (req.method === 'PUT') return this.acceptUpload(req, vendor, identity, device, policy, source, userAgent, decision.method);
+    const policy = inventory.policyFor(device);
+    if (req.method === 'PUT') {
+      const resolved = inventory.resolve(mac);
+      if (!resolved) return this.deny({ reason: 'unknown-mac', source, mac, file: file.name });
+      return this.acceptUpload(req, vendor, identity, resolved, policy, source, userAgent, decision.method);
+    }
     const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
-    const served = this.render(vendor, file, device.model, identity.firmware, policy, device, version, mac);
+    const served = this.render(vendor, file, device.model, identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac);
     if (!('sha256' in served)) return served;
     if (decision.method === 'enrolment') {
       const enrolment = deps.store.enrolment(mac);
@@ -146,7 +150,7 @@ export class PhoneHandler {
     return { status: 204, headers: {} };
   }
 
-  private render(vendor: VendorAdapter, file: FileRef, model: string, firmware: string | undefined, policy: Policy, device: Device | undefined, version: string,
+  private render(vendor: VendorAdapter, file: FileRef, model: string, firmware: string | undefined, policy: Policy, device: LazyDevice | undefined, version: string,
     mac?: string): ServedFile | PhoneHttpResponse {
     try {
       const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version });

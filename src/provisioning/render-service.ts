@@ -20,9 +20,15 @@ export interface RenderRequest {
   model: string;
   firmware?: string;
   policy: ResolvedPolicy;
-  device?: ResolvedDevice;
+  /** the device, or how to resolve it: only a cache miss needs its secrets, so a hit never derives them */
+  device?: ResolvedDevice | LazyDevice;
   /** changes whenever the inventory or the device's credentials change: part of the cache key */
   version: string;
+}
+
+export interface LazyDevice {
+  mac: string;
+  resolve: () => ResolvedDevice | undefined;
 }
 
 /** The cache version of a device's files: the inventory version plus its credential generations (rotation re-renders). */
@@ -98,7 +104,9 @@ export class RenderService {
   }
 
   private renderFresh(req: RenderRequest): ServedFile {
-    const input = { model: req.model, firmware: req.firmware, policy: req.policy, device: req.device, file: req.file };
+    const device = req.device && 'resolve' in req.device ? req.device.resolve() : req.device;
+    if (req.device && !device) throw new GhostguardError('GG_ERR_SECRET_MISSING', `device ${req.device.mac}: a secret it references is not available`);
+    const input = { model: req.model, firmware: req.firmware, policy: req.policy, device, file: req.file };
     const rendered = req.vendor.render(input);
     if (req.file.kind === 'device' || req.file.kind === 'common') {
       const failures = checkRules(req.vendor.compile(input), req.vendor.read(rendered.body)).filter((c) => c.state === 'fail');

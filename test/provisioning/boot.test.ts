@@ -1,10 +1,11 @@
 /** Phones simulated by their real boot sequences and User-Agents against the real provisioning app. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENDORS } from '../../vendors/index.js';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import { join } from 'node:path';
+import { Runtime } from '../../src/provisioning/runtime.js';
 import { parseMac } from '../../src/model/mac.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
-import { fleetYaml, startRuntime, type TestDeviceSpec } from '../helpers/runtime.js';
+import { fleetYaml, startRuntime, writeTempConfig, type TestDeviceSpec } from '../helpers/runtime.js';
 
 const DEVICES: TestDeviceSpec[] = [
   { mac: '00:15:65:4a:a9:37', vendor: 'yealink', model: 'T46G' },
@@ -88,5 +89,24 @@ describe('captured User-Agents', () => {
     const res = await get('/cfg000b82000011.xml', 'Grandstream Model HW GRP2614 SW 1.0.x DevId 000b82000011');
     expect(res.statusCode).toBe(200);
     expect(runtime.store.events({ reason: 'firmware-unknown' }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('a device whose secret lives in the environment', () => {
+  it('is refused like any denial while the variable is unset, and served once it is set', async () => {
+    const yaml = fleetYaml([{ mac: '00:15:65:00:00:61', vendor: 'yealink', model: 'T46U' }]).replace('password: generate }', 'password: "env:GG_TEST_SIP_61" }');
+    const ua = 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:00:61';
+    for (const [env, status] of [[{}, 401], [{ GG_TEST_SIP_61: 'line-secret-61' }, 200]] as const) {
+      const { path, dir } = writeTempConfig(yaml);
+      const rt = await Runtime.create({ configPath: path, vendors: VENDORS, dataDir: join(dir, 'data'), env });
+      try {
+        const res = await rt.app.inject({ method: 'GET', url: '/001565000061.cfg', headers: { 'user-agent': ua }, remoteAddress: '127.0.3.61' });
+        expect(res.statusCode).toBe(status);
+        if (status === 200) expect(res.body).toContain('line-secret-61');
+        else expect(res.body).toBe('Unauthorized\n');
+      } finally {
+        await rt.close();
+      }
+    }
   });
 });
