@@ -2,12 +2,12 @@
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
  * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 5000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 32]
- * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'.
+ * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,6 +58,7 @@ const started: ChildProcess[] = [];
 function start(cmd: string, argv: string[]): Promise<ChildProcess> {
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
+  if (process.env.GG_SERVER_LOG) child.stdout!.pipe(createWriteStream(process.env.GG_SERVER_LOG, { flags: 'a' })); // e.g. with --trace-gc
   return new Promise((done, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`${cmd} did not start: ${out}`)), 60_000);
