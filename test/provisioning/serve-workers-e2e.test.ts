@@ -1,0 +1,103 @@
+/**
+ * `ghostguard serve --workers 2` as real processes: node:cluster hands connections to the workers in turn, so a nonce
+ * one worker issued is verified by the other, and both workers' history writers land every fetch in the shared SQLite.
+ */
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/model/config-parse.js';
+import { Inventory } from '../../src/model/inventory.js';
+import { parseMac } from '../../src/model/mac.js';
+import { catalogueOf } from '../../src/provisioning/runtime.js';
+import { VENDORS } from '../../vendors/index.js';
+import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
+import { fleetYaml, writeTempConfig } from '../helpers/runtime.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const PORT = 19443 + (process.pid % 500);
+const MACS = Array.from({ length: 20 }, (_, i) => `00:15:65:00:07:${(i + 16).toString(16)}`);
+let child: ChildProcess;
+let dir: string;
+let path: string;
+let output = '';
+
+beforeAll(async () => {
+  ({ dir, path } = writeTempConfig(fleetYaml(MACS.map((mac) => ({ mac, vendor: 'yealink', model: 'T46U' })))
+    .replace('server:\n', `server:\n  dataDir: DATA_DIR\n  port: ${PORT}\n  adminPort: 0\n`)));
+  writeFileSync(path, readFileSync(path, 'utf8').replace('DATA_DIR', join(dir, 'data')));
+  child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--workers', '2', '--duration', '60'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('phones:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(output).toContain('(2 workers)');
+});
+
+afterAll(async () => {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+});
+
+const UA = (mac: string) => `Yealink SIP-T46U 108.86.0.45 ${mac}`;
+const client = (address: string) => new Client(`https://127.0.0.1:${PORT}`, { localAddress: address, connect: { rejectUnauthorized: false } });
+
+describe('ghostguard serve --workers 2', () => {
+  it('serves every phone, across workers, and records every fetch once', async () => {
+    // enrolment: the first fetch of each device file is served without credentials
+    const clients = MACS.map((_, i) => client(`127.0.8.${i + 1}`));
+    const first = await Promise.all(MACS.map(async (mac, i) => {
+      const res = await clients[i]!.request({ method: 'GET', path: `/${parseMac(mac)}.cfg`, headers: { 'user-agent': UA(mac) } });
+      await res.body.text();
+      return res.statusCode;
+    }));
+    expect(first.every((s) => s === 200)).toBe(true);
+
+    // afterwards credentials: a nonce fetched on one connection is answered on a fresh one (round-robin: the other worker)
+    const yaml = readFileSync(path, 'utf8');
+    const { config } = parseConfig(yaml, path, catalogueOf(VENDORS));
+    const masterKey = Buffer.from(readFileSync(join(dir, 'data', 'master.key'), 'utf8').trim(), 'hex');
+    const inventory = new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
+    const statuses: number[] = [];
+    const issuers = new Set<string>();
+    for (const [i, mac] of MACS.entries()) {
+      const m = parseMac(mac)!;
+      const uri = `/${m}.cfg`;
+      // The primary hands connections to the workers in turn (round-robin, node:cluster's default on Linux): one extra
+      // connection on every other device makes the challenges alternate between workers, and each answer go to the
+      // worker that did not issue its nonce.
+      if (i % 2 === 1) {
+        const shift = client(`127.0.11.${i + 1}`);
+        await (await shift.request({ method: 'GET', path: '/y000000000000.boot', headers: { 'user-agent': UA(mac) } })).body.text();
+        await shift.close();
+      }
+      // from another address than the enrolling one (whose grace period would still let it in): challenged
+      const asker = client(`127.0.10.${i + 1}`);
+      const challenge = await asker.request({ method: 'GET', path: uri, headers: { 'user-agent': UA(mac) } });
+      await challenge.body.text();
+      await asker.close();
+      expect(challenge.statusCode).toBe(401);
+      const nonce = nonceFrom(challenge.headers['www-authenticate']);
+      issuers.add(nonce.split('.')[1]!); // <time>.<issuing worker>.<random>.<signature>
+      const other = client(`127.0.9.${i + 1}`);
+      const res = await other.request({ method: 'GET', path: uri, headers: { 'user-agent': UA(mac), authorization: digestHeader(inventory.provisioningUsername(m), inventory.provisioningPassword(m), 'GET', uri, nonce) } });
+      await res.body.text();
+      statuses.push(res.statusCode);
+      await other.close();
+    }
+    await Promise.all(clients.map((c) => c.close()));
+    expect(statuses.every((s) => s === 200), statuses.join(' ')).toBe(true);
+    expect([...issuers].sort()).toEqual(['w1', 'w2']);
+
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+    const db = new Database(join(dir, 'data', 'state.sqlite'), { readonly: true });
+    const rows = db.prepare("SELECT auth, COUNT(*) AS n FROM fetches WHERE status = 200 AND file LIKE '001565%' GROUP BY auth ORDER BY auth").all();
+    db.close();
+    expect(rows).toEqual([{ auth: 'digest', n: MACS.length }, { auth: 'enrolment', n: MACS.length }]);
+  });
+});
