@@ -3,8 +3,7 @@
  * one worker issued is verified by the other, and both workers' history writers land every fetch in the shared SQLite.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,33 +13,20 @@ import { parseMac } from '../../src/model/mac.js';
 import { catalogueOf } from '../../src/provisioning/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
-import { fleetYaml, writeTempConfig } from '../helpers/runtime.js';
+import { fleetYaml } from '../helpers/runtime.js';
+import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const PORT = 19443 + (process.pid % 500);
 const MACS = Array.from({ length: 20 }, (_, i) => `00:15:65:00:07:${(i + 16).toString(16)}`);
-let child: ChildProcess;
-let dir: string;
-let path: string;
-let output = '';
+let serve: ServeProcess;
 
 beforeAll(async () => {
-  ({ dir, path } = writeTempConfig(fleetYaml(MACS.map((mac) => ({ mac, vendor: 'yealink', model: 'T46U' })))
-    .replace('server:\n', `server:\n  dataDir: DATA_DIR\n  port: ${PORT}\n  adminPort: 0\n`)));
-  writeFileSync(path, readFileSync(path, 'utf8').replace('DATA_DIR', join(dir, 'data')));
-  child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--workers', '2', '--duration', '60'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('phones:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  expect(output).toContain('(2 workers)');
+  serve = await startServe(fleetYaml(MACS.map((mac) => ({ mac, vendor: 'yealink', model: 'T46U' }))), PORT, ['--workers', '2']);
+  expect(serve.output()).toContain('(2 workers)');
 });
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  await serve.stop();
 });
 
 const UA = (mac: string) => `Yealink SIP-T46U 108.86.0.45 ${mac}`;
@@ -58,9 +44,8 @@ describe('ghostguard serve --workers 2', () => {
     expect(first.every((s) => s === 200)).toBe(true);
 
     // afterwards credentials: a nonce fetched on one connection is answered on a fresh one (round-robin: the other worker)
-    const yaml = readFileSync(path, 'utf8');
-    const { config } = parseConfig(yaml, path, catalogueOf(VENDORS));
-    const masterKey = Buffer.from(readFileSync(join(dir, 'data', 'master.key'), 'utf8').trim(), 'hex');
+    const { config } = parseConfig(readFileSync(serve.path, 'utf8'), serve.path, catalogueOf(VENDORS));
+    const masterKey = Buffer.from(readFileSync(join(serve.dir, 'data', 'master.key'), 'utf8').trim(), 'hex');
     const inventory = new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
     const statuses: number[] = [];
     const issuers = new Set<string>();
@@ -93,9 +78,8 @@ describe('ghostguard serve --workers 2', () => {
     expect(statuses.every((s) => s === 200), statuses.join(' ')).toBe(true);
     expect([...issuers].sort()).toEqual(['w1', 'w2']);
 
-    child.kill('SIGTERM');
-    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
-    const db = new Database(join(dir, 'data', 'state.sqlite'), { readonly: true });
+    expect(await serve.stop()).toBe(0);
+    const db = new Database(join(serve.dir, 'data', 'state.sqlite'), { readonly: true });
     const rows = db.prepare("SELECT auth, COUNT(*) AS n FROM fetches WHERE status = 200 AND file LIKE '001565%' GROUP BY auth ORDER BY auth").all();
     db.close();
     expect(rows).toEqual([{ auth: 'digest', n: MACS.length }, { auth: 'enrolment', n: MACS.length }]);
