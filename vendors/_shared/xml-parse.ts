@@ -17,21 +17,23 @@ export interface XmlNode {
 
 const MAX_XML_BYTES = 4 * 1024 * 1024;
 
+/** One parser for every document: building one per call cost as much as parsing a small file. */
+const PARSER = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  preserveOrder: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+});
+
 export function parseXml(body: string): XmlNode {
   if (body.length > MAX_XML_BYTES) throw new XmlSyntaxError('file too large');
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new XmlSyntaxError('DTDs and entities are not accepted');
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw new XmlSyntaxError(valid.err.msg, valid.err.line);
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    preserveOrder: true,
-    parseAttributeValue: false,
-    parseTagValue: false,
-    trimValues: true,
-    processEntities: true,
-  });
-  const tree = parser.parse(body) as unknown[];
+  const tree = PARSER.parse(body) as unknown[];
   const roots = tree.map(toNode).filter((n): n is XmlNode => n !== undefined && !n.name.startsWith('?'));
   if (roots.length !== 1) throw new XmlSyntaxError('expected exactly one root element');
   return roots[0]!;
