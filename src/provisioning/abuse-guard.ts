@@ -47,12 +47,43 @@ export function subnetOf(address: string): string {
   }
 }
 
+/** What one server process tells the others' coordinator (`serve --workers`): its denials, refunds and canary hits. */
+export type GuardReport =
+  | { kind: 'deny'; address: string; weight: 'challenge' | 'failure' }
+  | { kind: 'refund'; address: string; times: number }
+  | { kind: 'ban-now'; address: string };
+
+export interface Ban {
+  key: string;
+  until: number;
+}
+
 export class AbuseGuard {
   private readonly buckets = new Map<string, Bucket>();
   private readonly failures = new Map<string, Failures>();
   private readonly bans = new Map<string, number>();
+  /** set in cluster workers: every denial, refund and canary hit is reported, so bans count across processes */
+  report?: (report: GuardReport) => void;
 
   constructor(private readonly limits: AbuseLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {}
+
+  /** A ban decided elsewhere (the cluster's coordinator), kept until it expires. */
+  applyBan(ban: Ban): void {
+    if (ban.until > this.now() && (this.bans.get(ban.key) ?? 0) < ban.until) bounded(this.bans, ban.key, ban.until);
+  }
+
+  /** The bans now standing for an address and its subnet. */
+  bansFor(address: string): Ban[] {
+    return [address, subnetOf(address)].filter((key) => this.isBanned(key)).map((key) => ({ key, until: this.bans.get(key)! }));
+  }
+
+  /** Applies another process's report to this guard's counts; returns true when it triggered a new ban. */
+  apply(report: GuardReport): boolean {
+    if (report.kind === 'deny') return this.deny(report.address, report.weight);
+    if (report.kind === 'refund') for (let i = 0; i < report.times; i++) this.refund(report.address);
+    else this.banNow(report.address);
+    return report.kind === 'ban-now';
+  }
 
   admit(address: string): Verdict {
     const subnet = subnetOf(address);
@@ -64,6 +95,7 @@ export class AbuseGuard {
 
   /** Counts a denial; returns true when it triggered a new ban. */
   deny(address: string, weight: 'challenge' | 'failure'): boolean {
+    this.report?.({ kind: 'deny', address, weight });
     const subnet = subnetOf(address);
     const [perAddress, perSubnet] = weight === 'failure'
       ? [this.limits.addressFailures, this.limits.subnetFailures]
@@ -77,6 +109,7 @@ export class AbuseGuard {
 
   /** A request that authenticated pays back the challenge it drew, so phones with credentials never add up to a ban. */
   refund(address: string): void {
+    this.report?.({ kind: 'refund', address, times: 1 });
     for (const key of [`challenge:a:${address}`, `challenge:s:${subnetOf(address)}`]) {
       const f = this.failures.get(key);
       if (f && f.count > 0) f.count--;
@@ -84,6 +117,7 @@ export class AbuseGuard {
   }
 
   banNow(address: string): void {
+    this.report?.({ kind: 'ban-now', address });
     this.ban(address, this.limits.canaryBanMs);
   }
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ModelCatalogue } from '../model/config-parse.js';
+import type { ServerSettings } from '../model/config-types.js';
 import { formatIssue } from '../model/config-issues.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -42,6 +43,11 @@ export interface RuntimeOptions {
 
 export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
   return Object.fromEntries(vendors.map((v) => [v.id, v.models.map((m) => m.id)]));
+}
+
+/** The abuse guard's limits: the defaults with the config's `server.rateLimits` over them. */
+export function guardLimits(settings: Pick<ServerSettings, 'rateLimits'>): AbuseLimits {
+  return { ...DEFAULT_LIMITS, ...settings.rateLimits };
 }
 
 export class Runtime {
@@ -93,8 +99,7 @@ export class Runtime {
     }, first.config);
     const settings = { ...source.inventory.config.server, dataDir };
     const tls = await loadTls(settings);
-    const configured = settings.rateLimits ?? {};
-    const limits = options.limits ?? { ...DEFAULT_LIMITS, ...configured };
+    const limits = options.limits ?? guardLimits(settings);
     const runtime = new Runtime(masterKey, source, store, events, tls, options, new AbuseGuard(limits, options.clock));
     runtime.onInventoryChange();
     if ((options.workerId ?? 0) <= 1) {

@@ -33,6 +33,25 @@ const UA = (mac: string) => `Yealink SIP-T46U 108.86.0.45 ${mac}`;
 const client = (address: string) => new Client(`https://127.0.0.1:${PORT}`, { localAddress: address, connect: { rejectUnauthorized: false } });
 
 describe('ghostguard serve --workers 2', () => {
+  it('bans a MAC harvester after the budget counted across both workers, not after each one\'s', async () => {
+    // two connections from one address: the primary gives them to different workers
+    const [a, b] = [client('127.0.12.1'), client('127.0.12.1')];
+    let served = 0;
+    let bannedAt = -1;
+    for (let i = 0; i < 2500 && bannedAt < 0; i++) {
+      const mac = `001565${(0x400000 + i * 7919).toString(16).slice(-6)}`;
+      const res = await (i % 2 ? b : a).request({ method: 'GET', path: `/${mac}.cfg`, headers: { 'user-agent': UA(mac.match(/../g)!.join(':')) } });
+      await res.body.text();
+      if (res.statusCode === 200) served++;
+      if (res.statusCode === 403) bannedAt = i;
+    }
+    await Promise.all([a.close(), b.close()]);
+    expect(served).toBe(0);
+    // 1,000 challenges per address per 10 minutes; a few requests may pass while the ban travels to the workers
+    expect(bannedAt).toBeGreaterThan(900);
+    expect(bannedAt).toBeLessThanOrEqual(1020);
+  });
+
   it('serves every phone, across workers, and records every fetch once', async () => {
     // enrolment: the first fetch of each device file is served without credentials
     const clients = MACS.map((_, i) => client(`127.0.8.${i + 1}`));

@@ -5,7 +5,8 @@ import { adminPasswordInfo } from '../../dashboard/admin-app.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { GhostguardError } from '../../model/errors.js';
 import { loadMasterKey, readConfig } from '../../provisioning/config-source.js';
-import { Runtime } from '../../provisioning/runtime.js';
+import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrimary } from '../../provisioning/guard-cluster.js';
+import { guardLimits, Runtime } from '../../provisioning/runtime.js';
 import { loadTls } from '../../provisioning/tls.js';
 import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
 import { catalogue, configPath, dataDirOf, vendors } from '../context.js';
@@ -71,6 +72,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   if (workers > 1 && cluster.isPrimary) return servePrimary(workers, options, io);
   const workerId = cluster.isWorker ? cluster.worker!.id : 0;
   const { runtime, urls } = await startServer(options, io, workerId);
+  const stopReporting = cluster.isWorker ? shareBans(runtime) : undefined;
   if (cluster.isWorker) process.send!({ ready: urls, describe: workerId === 1 });
   if (!cluster.isWorker || workerId === 1) describe(runtime, urls, workers, io);
   runtime.config.watch();
@@ -81,13 +83,29 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   process.on('SIGHUP', onHup);
   await stopSignal(cluster.isWorker ? undefined : options.duration);
   process.off('SIGHUP', onHup);
+  stopReporting?.();
   await runtime.close();
   if (cluster.isWorker) cluster.worker!.disconnect();
   else io.out('stopped\n');
   return EXIT.ok;
 }
 
-/** Primary of a worker cluster: prepares shared files once, forks, forwards SIGHUP, stops the workers. */
+/** A worker reports its guard's decisions to the primary and applies the bans the primary decides for all workers. */
+function shareBans(runtime: Runtime): () => void {
+  const stop = reportToPrimary(runtime.guard, (message) => process.send?.(message));
+  const onMessage = (message: unknown) => {
+    if (!isGuardBanMessage(message)) return;
+    for (const ban of message.guardBans) runtime.guard.applyBan(ban);
+    if (message.announce) runtime.events.emit({ reason: 'banned', source: message.announce, detail: 'counted across all worker processes' });
+  };
+  process.on('message', onMessage);
+  return () => {
+    stop();
+    process.off('message', onMessage);
+  };
+}
+
+/** Primary of a worker cluster: prepares shared files once, forks, forwards SIGHUP, counts bans for all workers, stops them. */
 async function servePrimary(workers: number, options: ServeOptions, io: CliIo): Promise<number> {
   const { config, issues } = readConfig(configPath(options.config, io), catalogue);
   if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
@@ -95,8 +113,17 @@ async function servePrimary(workers: number, options: ServeOptions, io: CliIo): 
   loadMasterKey(dataDir);
   await loadTls({ ...config.server, dataDir });
   const forked = Array.from({ length: workers }, () => cluster.fork());
+  const coordinator = new GuardCoordinator(guardLimits(config.server));
+  for (const reporter of forked) {
+    reporter.on('message', (message: unknown) => {
+      if (!isGuardReportMessage(message)) return;
+      for (const { toReporter, toOthers } of coordinator.receive(message)) {
+        for (const w of forked) if (!w.isDead()) w.send(w === reporter ? toReporter : toOthers);
+      }
+    });
+  }
   await Promise.all(forked.map((w) => new Promise<void>((ready, fail) => {
-    w.once('message', () => ready());
+    w.on('message', (message: { ready?: unknown }) => message.ready && ready());
     w.once('exit', (code) => fail(new Error(`worker exited with ${code} before it was ready`)));
   })));
   const onHup = () => forked.forEach((w) => w.process.kill('SIGHUP'));

@@ -1,0 +1,66 @@
+/**
+ * Ban arithmetic across `serve --workers` processes. Each worker keeps its own guard (rate buckets, local counts) and
+ * reports every denial, refund and canary hit to the cluster primary, which counts them for all workers together and
+ * hands each ban it decides to every worker. Without this, N workers would each tolerate the full budget: N × 1,000
+ * guesses from one address before a ban instead of 1,000.
+ */
+import { AbuseGuard, type AbuseLimits, type Ban, type GuardReport } from './abuse-guard.js';
+
+/** worker → primary */
+export interface GuardReportMessage {
+  guard: GuardReport[];
+}
+
+/** primary → worker; `announce` goes to the worker whose report tipped the count, which writes the `banned` event */
+export interface GuardBanMessage {
+  guardBans: Ban[];
+  announce?: string;
+}
+
+/** Refunds (one per authenticated request) are summed and sent this often; denials and canary hits at once. */
+const REFUND_FLUSH_MS = 100;
+
+export function reportToPrimary(guard: AbuseGuard, send: (message: GuardReportMessage) => void): () => void {
+  const refunds = new Map<string, number>();
+  guard.report = (report) => {
+    if (report.kind === 'refund') refunds.set(report.address, (refunds.get(report.address) ?? 0) + report.times);
+    else send({ guard: [report] });
+  };
+  const timer = setInterval(() => {
+    if (refunds.size === 0) return;
+    send({ guard: [...refunds].map(([address, times]) => ({ kind: 'refund' as const, address, times })) });
+    refunds.clear();
+  }, REFUND_FLUSH_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    guard.report = undefined;
+  };
+}
+
+export function isGuardBanMessage(message: unknown): message is GuardBanMessage {
+  return typeof message === 'object' && message !== null && Array.isArray((message as GuardBanMessage).guardBans);
+}
+
+export function isGuardReportMessage(message: unknown): message is GuardReportMessage {
+  return typeof message === 'object' && message !== null && Array.isArray((message as GuardReportMessage).guard);
+}
+
+export class GuardCoordinator {
+  private readonly guard: AbuseGuard;
+
+  constructor(limits: AbuseLimits, now?: () => number) {
+    this.guard = new AbuseGuard(limits, now);
+  }
+
+  /** Applies one worker's reports; returns the ban messages to send, per recipient (the reporter gets the announcement). */
+  receive(message: GuardReportMessage): { toReporter: GuardBanMessage; toOthers: GuardBanMessage }[] {
+    const out = [];
+    for (const report of message.guard) {
+      if (!this.guard.apply(report)) continue;
+      const guardBans = this.guard.bansFor(report.address);
+      out.push({ toReporter: { guardBans, announce: report.address }, toOthers: { guardBans } });
+    }
+    return out;
+  }
+}
