@@ -1,8 +1,9 @@
 /**
  * What the provisioning server answers a phone: identify → authorize → resolve policy → render → reply → record.
  * Framework-neutral (a request in, a response out) so the same decisions run behind fastify's router and behind the
- * lean GET/HEAD path that serves boot storms (phone-server.ts).
+ * lean GET/HEAD path that serves boot storms (app.ts).
  */
+import type { ResolvedDevice } from '../model/config-types.js';
 import type { Inventory } from '../model/inventory.js';
 import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
@@ -47,7 +48,6 @@ export interface PhoneHttpResponse {
 }
 
 type Policy = ReturnType<Inventory['policyFor']>;
-type Device = NonNullable<ReturnType<Inventory['resolve']>>;
 type EventInput = Parameters<EventLog['emit']>[0];
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -132,7 +132,7 @@ export class PhoneHandler {
     return this.send(req, served, true);
   }
 
-  private acceptUpload(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, device: Device, policy: Policy, source: string, userAgent: string,
+  private acceptUpload(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, device: ResolvedDevice, policy: Policy, source: string, userAgent: string,
     auth: 'digest' | 'enrolment'): PhoneHttpResponse {
     const body = req.body ?? '';
     const file = identity.file;

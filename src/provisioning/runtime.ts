@@ -84,7 +84,8 @@ export class Runtime {
     if (!first.config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, first.issues.map(formatIssue));
     const dataDir = options.dataDir ?? first.config.server.dataDir;
     mkdirSync(dataDir, { recursive: true });
-    const store = new SqliteStore(join(dataDir, 'state.sqlite'));
+    // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
+    const store = new SqliteStore(join(dataDir, 'state.sqlite'), (message) => process.stderr.write(`ghostguard: ${message}\n`));
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));
     const masterKey = loadMasterKey(dataDir);
     let source: ConfigSource | undefined;

@@ -86,6 +86,25 @@ describe('the history writer', () => {
   });
 });
 
+describe('the history writer, when it cannot write', () => {
+  it('reports the lost records and never leaves a reader waiting', async () => {
+    const messages: string[] = [];
+    const file = join(mkdtempSync(join(tmpdir(), 'gg-store-')), 'state.sqlite');
+    const store = new SqliteStore(file, (m) => messages.push(m));
+    open.push(store);
+    const raw = new Database(file);
+    raw.exec('DROP TABLE fetches');
+    raw.close();
+    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    const started = performance.now();
+    store.flush();
+    expect(performance.now() - started).toBeLessThan(5000);
+    await new Promise((r) => setTimeout(r, 50)); // the report arrives as a message
+    expect(messages.join(' ')).toMatch(/1 history records not written: .*fetches/);
+    expect(store.events()).toEqual([]);
+  });
+});
+
 describe('events', () => {
   it('round-trip without empty fields and filter by reason and MAC', () => {
     const { store } = newStore();
