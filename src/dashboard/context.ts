@@ -19,7 +19,7 @@ export interface DashboardOptions {
   vendors: readonly VendorAdapter[];
   inventory: () => Inventory;
   /** the runtime's store; `database` is the SQLite handle audit runs and served snapshots live in */
-  store: Store & { readonly database: Database.Database };
+  store: Store & { readonly database: Database.Database; readonly historyWriteError?: string };
   dataDir: string;
   env: Readonly<Record<string, string | undefined>>;
   /** served over HTTPS: Secure and __Host- cookies, HSTS */

@@ -163,4 +163,29 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
       },
     },
   }, async (req) => d.check((req.body as { target: string }).target));
+
+  app.get('/api/status', {
+    schema: {
+      tags: ['server'], summary: "This server process: inventory size, render cache use (for sizing server.renderCacheMb), memory, history writer health",
+      response: {
+        200: open('Server status', {
+          devices: { type: 'integer' }, inventoryVersion: { type: 'integer' }, uptimeSeconds: { type: 'number' },
+          renderCache: { type: 'object', properties: { entries: { type: 'integer' }, bytes: { type: 'integer' }, maxBytes: { type: 'integer' } } },
+          memoryMb: { type: 'object', properties: { rss: { type: 'number' }, heapUsed: { type: 'number' }, external: { type: 'number' } } },
+          historyWriteError: { type: 'string' },
+        }),
+        401: error,
+      },
+    },
+  }, async () => {
+    const inventory = d.options.inventory();
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 1048576);
+    const writeError = d.options.store.historyWriteError;
+    return {
+      devices: inventory.devices.length, inventoryVersion: inventory.version, uptimeSeconds: Math.round(process.uptime()),
+      renderCache: d.renderer.stats, memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external) },
+      ...(writeError ? { historyWriteError: writeError } : {}),
+    };
+  });
 }

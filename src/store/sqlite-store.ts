@@ -79,6 +79,11 @@ export class SqliteStore implements Store {
     this.history.flush();
   }
 
+  /** the last error the history writer reported, if any (disk full, a lock held past the timeout) */
+  get historyWriteError(): string | undefined {
+    return this.history.lastError;
+  }
+
   get database(): Database.Database {
     this.flush();
     return this.db;

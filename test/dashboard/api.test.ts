@@ -56,7 +56,7 @@ beforeAll(async () => {
   app = Fastify();
   await app.register(dashboardPlugin, {
     vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, secure: false, password: PASSWORD,
-    audit: fakeAudit, snapshotIntervalMs: 50,
+    audit: fakeAudit, snapshotIntervalMs: 50, renderer: runtime.renderer,
   });
   await app.ready();
 });
@@ -155,10 +155,19 @@ describe('JSON API', () => {
     expect((await get('/api/audits/999999')).statusCode).toBe(404);
   });
 
+  it('GET /api/status: inventory size, the render cache the phone server shares, memory', async () => {
+    const status = (await get('/api/status')).json();
+    expect(status).toMatchObject({ devices: runtime.config.inventory.devices.length, inventoryVersion: runtime.config.inventory.version });
+    expect(status.renderCache.maxBytes).toBe(32 * 1024 * 1024);
+    expect(status.renderCache.entries).toBeGreaterThan(0); // the device file served in beforeAll
+    expect(status.memoryMb.rss).toBeGreaterThan(0);
+    expect(status.historyWriteError).toBeUndefined();
+  });
+
   it('GET /api/openapi.json describes every API route', async () => {
     const doc = (await get('/api/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audits', '/api/audits/trend', '/api/audits/{id}', '/api/check', '/api/devices', '/api/devices/{mac}', '/api/events']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audits', '/api/audits/trend', '/api/audits/{id}', '/api/check', '/api/devices', '/api/devices/{mac}', '/api/events', '/api/status']);
     expect(Object.keys(doc.paths['/api/audits']).sort()).toEqual(['get', 'post']);
     expect(doc.components.securitySchemes).toMatchObject({ basic: { type: 'http', scheme: 'basic' } });
   });
