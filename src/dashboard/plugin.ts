@@ -20,7 +20,7 @@ import { maskDeviceSecrets } from './device-detail.js';
 import { loginPage, messagePage } from './plain-pages.js';
 import { registerApiRoutes } from './routes-api.js';
 import { registerPageRoutes } from './routes-pages.js';
-import { ServedSnapshots } from './served-snapshots.js';
+import { ServedSnapshots, SNAPSHOT_INTERVAL_MS } from './served-snapshots.js';
 import { ScheduleHistory } from '../schedule/history.js';
 import { scheduleTrend } from '../schedule/trend.js';
 
@@ -206,7 +206,8 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   registerApiRoutes(app, dashboard);
 
   app.addHook('onReady', async () => {
-    if ((opts.snapshotIntervalMs ?? 250) > 0) snapshots.start(opts.snapshotIntervalMs ?? 250);
+    const interval = opts.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS;
+    if (interval > 0) snapshots.start(interval);
   });
   app.addHook('onClose', async () => {
     snapshots.stop();

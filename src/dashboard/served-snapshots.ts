@@ -1,7 +1,8 @@
 /**
  * What was last served, as text, for the device page's diff. The fetch history keeps only a sha256 of what each phone
  * got; this follows the file versions the history writer notes (fetch_versions: one row per distinct sha256 served,
- * a cursor over new rows, once a second) and re-renders each new device-file version once. Only when the re-render hashes to exactly the served sha256 is the body kept — with the device's secrets masked —
+ * a cursor over new rows, every SNAPSHOT_INTERVAL_MS) and re-renders each new device-file version once. Only when the
+ * re-render hashes to exactly the served sha256 is the body kept — with the device's secrets masked —
  * so a stored snapshot is always the served file, never a guess. Table: dashboard_served, a few versions per file.
  */
 import type Database from 'better-sqlite3';
@@ -15,6 +16,7 @@ CREATE INDEX IF NOT EXISTS dashboard_served_file ON dashboard_served (mac, file,
 /** new file versions read per tick; what the time budget leaves waits for the next */
 const BATCH = 500;
 const TICK_BUDGET_MS = 8;
+export const SNAPSHOT_INTERVAL_MS = 250;
 /** on start, look this far back in the history */
 const BACKLOG = 2000;
 /** versions kept per device file */
@@ -55,7 +57,7 @@ export class ServedSnapshots {
     };
   }
 
-  start(intervalMs = 250): void {
+  start(intervalMs = SNAPSHOT_INTERVAL_MS): void {
     if (this.timer) return;
     this.tick();
     this.timer = setInterval(() => this.tick(), intervalMs);

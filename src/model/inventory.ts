@@ -120,7 +120,8 @@ export class Inventory {
 
   /** Every secret the inventory can produce, for leak scans in tests and for log redaction. */
   allSecrets(): string[] {
-    return this.config.devices.flatMap((d) => secretsIn(this.resolved.get(d.mac) ?? this.resolveFresh(d.mac)));
+    // not through resolve(): filling its memo with the whole fleet at start-up is what its limit exists to prevent
+    return this.config.devices.flatMap((d) => secretsIn(this.resolveFresh(d.mac)));
   }
 
   /** One masker for every secret of this inventory (event log, dashboard, webhooks), built on first use. */

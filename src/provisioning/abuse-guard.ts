@@ -79,10 +79,16 @@ export class AbuseGuard {
 
   /** Applies another process's report to this guard's counts; returns true when it triggered a new ban. */
   apply(report: GuardReport): boolean {
-    if (report.kind === 'deny') return this.deny(report.address, report.weight);
-    if (report.kind === 'refund') for (let i = 0; i < report.times; i++) this.refund(report.address);
-    else this.banNow(report.address);
-    return report.kind === 'ban-now';
+    switch (report.kind) {
+      case 'deny':
+        return this.deny(report.address, report.weight);
+      case 'refund':
+        for (let i = 0; i < report.times; i++) this.refund(report.address);
+        return false;
+      case 'ban-now':
+        this.banNow(report.address);
+        return true;
+    }
   }
 
   admit(address: string): Verdict {
