@@ -1,11 +1,12 @@
 /** Shared CLI plumbing: which config file, the vendor catalogue, an inventory without a running server. */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { VENDORS } from '../../vendors/index.js';
 import { formatIssue } from '../model/config-issues.js';
 import { GhostguardError } from '../model/errors.js';
 import { Inventory } from '../model/inventory.js';
 import { BUNDLED_EXAMPLE, loadMasterKey, readConfig } from '../provisioning/config-source.js';
 import { catalogueOf } from '../provisioning/runtime.js';
+import { stateDatabasePath } from '../store/sqlite-open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { CliIo } from './io.js';
 
@@ -34,7 +35,7 @@ export function openOffline(configOption: string | undefined, io: CliIo): Offlin
   if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
   const dataDir = dataDirOf(config.server.dataDir, io);
   const masterKey = loadMasterKey(dataDir);
-  const store = new SqliteStore(join(dataDir, 'state.sqlite'));
+  const store = new SqliteStore(stateDatabasePath(dataDir));
   const inventory = new Inventory(config, {
     masterKey,
     env: io.env,

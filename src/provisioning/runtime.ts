@@ -7,6 +7,7 @@ import type { ModelCatalogue } from '../model/config-parse.js';
 import type { ServerSettings } from '../model/config-types.js';
 import { formatIssue } from '../model/config-issues.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
+import { stateDatabasePath } from '../store/sqlite-open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { AbuseGuard, DEFAULT_LIMITS, type AbuseLimits } from './abuse-guard.js';
 import { buildProvisioningApp } from './app.js';
@@ -85,7 +86,7 @@ export class Runtime {
     const dataDir = options.dataDir ?? first.config.server.dataDir;
     mkdirSync(dataDir, { recursive: true });
     // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
-    const store = new SqliteStore(join(dataDir, 'state.sqlite'), (message) => process.stderr.write(`ghostguard: ${message}\n`));
+    const store = new SqliteStore(stateDatabasePath(dataDir), (message) => process.stderr.write(`ghostguard: ${message}\n`));
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));
     const masterKey = loadMasterKey(dataDir);
     let source: ConfigSource | undefined;

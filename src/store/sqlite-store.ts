@@ -1,9 +1,9 @@
 /** The embedded default state store: one SQLite file in the data directory (WAL, prepared statements). */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Mac } from '../model/mac.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
 import { HistoryWriter } from './history-writer.js';
-import { SCHEMA } from './sqlite-schema.js';
+import { openStateDatabase } from './sqlite-open.js';
 
 /** Credential and enrolment reads are cached; another process's change (e.g. `ghostguard rotate`) is noticed within this. */
 const EXTERNAL_CHECK_MS = 200;
@@ -20,11 +20,7 @@ export class SqliteStore implements Store {
   private checkedAt = 0;
 
   constructor(file: string, onWriteError?: (message: string) => void) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openStateDatabase(file);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       stateVersion: p('SELECT v FROM state_version WHERE id = 1').pluck(),

@@ -10,6 +10,7 @@ import { runAuditCommand } from '../../auditor/command.js';
 import type { AuditReport } from '../../auditor/findings.js';
 import { LabFleet, inventoryYaml, planFleet, type PhoneManifest } from '../../lab/index.js';
 import { Runtime } from '../../provisioning/runtime.js';
+import { stateDatabasePath } from '../../store/sqlite-open.js';
 import { vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -73,7 +74,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
       `  audit report (HTML):   ${htmlPath}`,
       `  audit report (JSON):   ${jsonPath}`,
       `  security events:       ${join(dir, 'data', 'events.jsonl')}`,
-      `  state (SQLite):        ${join(dir, 'data', 'state.sqlite')}   (fetch history, audit runs and findings)`,
+      `  state (SQLite):        ${stateDatabasePath(join(dir, 'data'))}   (fetch history, audit runs and findings)`,
       `  what a phone receives: ${selfCommand(io.cwd)} render ${manifest.find((p) => !p.factory)!.mac} -c ${configPath} --explain`,
       '',
     ].join('\n'));

@@ -8,6 +8,7 @@ import { loadMasterKey, readConfig } from '../../provisioning/config-source.js';
 import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrimary } from '../../provisioning/guard-cluster.js';
 import { guardLimits, Runtime } from '../../provisioning/runtime.js';
 import { loadTls } from '../../provisioning/tls.js';
+import { prepareStateDatabase, stateDatabasePath } from '../../store/sqlite-open.js';
 import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
 import { catalogue, configPath, dataDirOf, vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -112,6 +113,7 @@ async function servePrimary(workers: number, options: ServeOptions, io: CliIo): 
   const dataDir = dataDirOf(config.server.dataDir, io);
   loadMasterKey(dataDir);
   await loadTls({ ...config.server, dataDir });
+  prepareStateDatabase(stateDatabasePath(dataDir));
   const forked = Array.from({ length: workers }, () => cluster.fork());
   const coordinator = new GuardCoordinator(guardLimits(config.server));
   for (const reporter of forked) {
