@@ -66,6 +66,17 @@ describe('ghostguard validate', () => {
     expect(r.err).toMatch(/missing secret: environment variable GG_ADMIN_PW is not set/);
     expect((await run(['validate', '-c', 'gg.yaml'], dir, { GG_ADMIN_PW: 'x-Secret-1' })).code).toBe(0);
   });
+
+  it('names an unset webhook secret, as serve would refuse to start on it', async () => {
+    const yaml = fleetYaml([{ mac: '00:15:65:00:00:09', vendor: 'yealink', model: 'T46U' }])
+      + '\nschedules:\n  - name: nightly\n    targets: [127.0.94.0/24]\n    every: 24h\n    webhook:\n      url: "http://127.0.0.1:9/"\n      secret: env:GG_HOOK\n';
+    const dir = workspace(yaml);
+    const r = await run(['validate', '-c', 'gg.yaml'], dir);
+    expect(r.code).toBe(1);
+    const [, line] = /gg\.yaml:(\d+): schedules\[0\] \(nightly\) webhook\.secret: missing secret: environment variable GG_HOOK is not set\n$/.exec(r.err) ?? [];
+    expect(readFileSync(join(dir, 'gg.yaml'), 'utf8').split('\n')[Number(line) - 1]).toContain('secret: env:GG_HOOK');
+    expect((await run(['validate', '-c', 'gg.yaml'], dir, { GG_HOOK: 'a-long-enough-webhook-secret' })).code).toBe(0);
+  });
 });
 
 describe('ghostguard render', () => {

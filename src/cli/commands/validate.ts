@@ -1,5 +1,6 @@
 /** `ghostguard validate`: every problem with file, line and field; exit 1 when there is one. Secrets are never printed. */
 import { formatIssue, type ConfigIssue } from '../../model/config-issues.js';
+import type { SecretSpec } from '../../model/config-types.js';
 import { readFileSync } from 'node:fs';
 import { YamlReader } from '../../model/yaml-reader.js';
 import { readConfig } from '../../provisioning/config-source.js';
@@ -12,13 +13,18 @@ export function validateCommand(options: { config?: string; json?: boolean }, io
   const all: ConfigIssue[] = [...issues];
   if (config) {
     let reader: YamlReader | undefined;
-    const lineOf = (index: number) => (reader ??= new YamlReader(readFileSync(path, 'utf8'), path)).lineOf(['devices', index]);
+    const lineOf = (at: (string | number)[]) => (reader ??= new YamlReader(readFileSync(path, 'utf8'), path)).lineOf(at);
+    const unset = (spec: SecretSpec) => (spec.kind === 'env' && !io.env[spec.name] ? spec.name : undefined);
     for (const device of config.devices) {
-      const refs = [device.adminPassword, ...device.lines.map((l) => l.password)];
-      for (const spec of refs) {
-        if (spec.kind === 'env' && !io.env[spec.name]) {
-          all.push({ file: path, line: lineOf(device.index), field: `device ${device.mac}`, message: `missing secret: environment variable ${spec.name} is not set` });
-        }
+      for (const name of [device.adminPassword, ...device.lines.map((l) => l.password)].map(unset).filter(Boolean)) {
+        all.push({ file: path, line: lineOf(['devices', device.index]), field: `device ${device.mac}`, message: `missing secret: environment variable ${name} is not set` });
+      }
+    }
+    // `serve` refuses to start on these, so validate must not call the file valid
+    for (const schedule of config.schedules) {
+      const name = schedule.webhook && unset(schedule.webhook.secret);
+      if (name) {
+        all.push({ file: path, line: lineOf(['schedules', schedule.index, 'webhook', 'secret']), field: `schedules[${schedule.index}] (${schedule.name}) webhook.secret`, message: `missing secret: environment variable ${name} is not set` });
       }
     }
   }
