@@ -2,7 +2,7 @@
  * Every route the dashboard plugin registers refuses a request without a session: pages redirect to the login form,
  * the API answers 401. Routes are collected with an onRoute hook, so a route added later is walked too.
  */
-import Fastify, { type FastifyInstance, type HTTPMethods, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type HTTPMethods, type InjectOptions, type RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import type { Runtime } from '../../src/provisioning/runtime.js';
@@ -45,7 +45,7 @@ const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 async function unauthenticated(method: string, url: string, headers: Record<string, string> = {}) {
   const body = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
   return app.inject({
-    method: method as HTTPMethods, url, headers: { ...headers, ...(body ? { 'content-type': url.startsWith('/api/') ? 'application/json' : 'application/x-www-form-urlencoded' } : {}) },
+    method: method as NonNullable<InjectOptions['method']>, url, headers: { ...headers, ...(body ? { 'content-type': url.startsWith('/api/') ? 'application/json' : 'application/x-www-form-urlencoded' } : {}) },
     ...(body ? { payload: url.startsWith('/api/') ? JSON.stringify({ target: '127.0.0.1', targets: '127.0.0.1' }) : 'target=127.0.0.1&targets=127.0.0.1' } : {}),
   });
 }
