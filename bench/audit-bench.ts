@@ -35,6 +35,7 @@ const SVMAP = '/usr/bin/svmap';
 const NMAP = '/usr/bin/nmap';
 const SCANNER_IP = '127.202.0.66';
 const HTTP_PORT = 28080;
+const HTTPS_PORT = 28443;
 const SNMP_PORT = 21161;
 const TOOL_TIMEOUT_MS = 300_000;
 
@@ -74,7 +75,7 @@ const HEAP_PROBE = join(import.meta.dirname, 'lib/heap-after-gc.cjs');
 function ghostguardArgs(cidr: string, configPath: string): string[] {
   return [
     join(ROOT, 'bin/ghostguard.mjs'), 'audit', cidr, '-c', configPath, '--json', '--no-store',
-    '--http-ports', String(HTTP_PORT), '--https-ports', '', '--snmp-port', String(SNMP_PORT),
+    '--http-ports', String(HTTP_PORT), '--https-ports', String(HTTPS_PORT), '--snmp-port', String(SNMP_PORT),
     '--intrusive', '--plain-http-login', '--timeout', args.timeout!, '--concurrency', args.concurrency!, '--rate', args.rate!, '--host-gap', '0',
   ];
 }
@@ -145,7 +146,7 @@ const began = Date.now();
 const lab = await startBenchLab(dir, [
   { cidr: '127.201.0.0/24', phones: PHONES, factory: FACTORY, macSeed: 0xb1 },
   { cidr: '127.201.4.0/22', phones: PHONES, factory: FACTORY, macSeed: 0xb2 },
-], { http: HTTP_PORT, snmp: SNMP_PORT });
+], { http: HTTP_PORT, https: HTTPS_PORT, snmp: SNMP_PORT });
 try {
   const notBooted = lab.manifest.filter((p) => !p.factory && !p.provisioned);
   if (notBooted.length) throw new Error(`${notBooted.length} phones failed to provision: ${notBooted[0]!.errors.join('; ')}`);

@@ -55,10 +55,10 @@ export const freePort = (): Promise<number> =>
   });
 
 /** Plans every group, writes the inventory, starts the server, boots the provisionable phones from it, starts them all. */
-export async function startBenchLab(dir: string, groups: readonly LabGroup[], ports: { http: number; snmp: number }): Promise<BenchLab> {
+export async function startBenchLab(dir: string, groups: readonly LabGroup[], ports: { http: number; https: number; snmp: number }): Promise<BenchLab> {
   const specs: PhoneSpec[] = groups.flatMap((g) => {
     const ips = spreadAddresses(g.cidr, g.phones);
-    const planned = planFleet({ phones: g.phones, factory: g.factory, baseIp: ips[0]!, adapters: VENDORS, httpPort: ports.http, snmpPort: ports.snmp, ringTimeoutMs: 5000, macSeed: g.macSeed });
+    const planned = planFleet({ phones: g.phones, factory: g.factory, baseIp: ips[0]!, adapters: VENDORS, httpPort: ports.http, httpsPort: ports.https, snmpPort: ports.snmp, ringTimeoutMs: 5000, macSeed: g.macSeed });
     // planFleet puts the factory phones first; spread them over the range instead of packing them at its start
     const positions = interleave(g.phones, g.factory);
     return planned.map((spec, k) => ({ ...spec, ip: ips[positions[k]!]! }));

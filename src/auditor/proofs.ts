@@ -119,10 +119,18 @@ function logins({ logins: l, factoryNote }: ProofInput, add: Add): void {
 function web({ host }: ProofInput, add: Add): void {
   for (const r of host.http.filter((x) => x.scheme === 'http' && x.outcome === 'answered')) {
     const status = r.status ?? 0;
-    const redirectsToHttps = status >= 300 && status < 400 && /^https:/i.test(r.location ?? '');
-    if (redirectsToHttps) add('web-https-only', 'note', `plain HTTP on tcp/${r.port} redirects to HTTPS`);
-    else if ((status >= 200 && status < 300) || status === 401) {
-      add('web-https-only', 'fail', `the web interface answers over plain HTTP on tcp/${r.port} (HTTP ${status}): admin logins cross the network in clear text`);
+    const redirect = status >= 300 && status < 400;
+    if (redirect && /^https:/i.test(r.location ?? '')) add('web-https-only', 'note', `plain HTTP on tcp/${r.port} redirects to HTTPS`);
+    else if ((status >= 200 && status < 300) || status === 401 || redirect) {
+      const what = redirect ? `redirects to ${r.location ? `"${r.location.slice(0, 80)}"` : 'a page'} over plain HTTP` : `answers over plain HTTP`;
+      add('web-https-only', 'fail', `the web interface ${what} on tcp/${r.port} (HTTP ${status}): admin logins cross the network in clear text`);
     }
+  }
+  // only a refused connection proves plain HTTP is off; silence may be a firewall between auditor and phone
+  const plain = host.http.filter((x) => x.scheme === 'http');
+  const secure = host.http.filter((x) => x.scheme === 'https' && x.outcome === 'answered');
+  if (secure.length > 0 && plain.length > 0 && plain.every((r) => r.outcome === 'closed')) {
+    const ports = (rs: typeof plain) => rs.map((r) => `tcp/${r.port}`).join(', ');
+    add('web-https-only', 'pass', `the web interface answers over HTTPS on ${ports(secure)}; plain HTTP on ${ports(plain)} refuses connections`);
   }
 }

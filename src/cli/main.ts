@@ -73,7 +73,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .requiredOption('--phones <n>', 'how many phones', int).option('--factory <n>', 'how many stay at factory defaults', int)
     .option('--server <url>', 'provisioning server to boot from (loopback only)').option('--ca <file>', 'the server certificate, for https')
     .option('--duration <seconds>', 'stop after this many seconds', int).option('--base-ip <address>', 'first address (127.0.0.0/8)')
-    .option('--http-port <n>', 'web interface port of every phone', int).option('--snmp-port <n>', 'SNMP port of every phone', int)
+    .option('--http-port <n>', 'web interface port of every phone (plain HTTP, default 8080)', int)
+    .option('--https-port <n>', 'web interface port of every phone (HTTPS, default 8443)', int).option('--snmp-port <n>', 'SNMP port of every phone', int)
     .option('--json', 'print the manifest as JSON').option('--write-inventory <file>', 'write a ghostguard config for the planned phones and exit')
     .action((o) => run(async () => (await import('./commands/lab.js')).labCommand(o, io))());
   program.command('trace <file>').description('find scanner traffic, unsolicited INVITEs and the phones that answered them in a pcap/pcapng capture or SIP log')

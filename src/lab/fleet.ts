@@ -25,6 +25,7 @@ export interface FleetOptions {
   /** the vendor adapters (composition root passes VENDORS) */
   adapters: readonly VendorAdapter[];
   httpPort?: number;
+  httpsPort?: number;
   snmpPort?: number;
   ringTimeoutMs?: number;
   /** second byte of every lab MAC suffix, to keep two fleets apart */
@@ -58,6 +59,7 @@ export function planFleet(options: FleetOptions): PhoneSpec[] {
     const spec: PhoneSpec = {
       vendor, model: model.id, firmware, mac, ip, factory: i < factory,
       ...(options.httpPort ? { httpPort: options.httpPort } : {}),
+      ...(options.httpsPort ? { httpsPort: options.httpsPort } : {}),
       ...(options.snmpPort ? { snmpPort: options.snmpPort } : {}),
       ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
     };

@@ -2,7 +2,7 @@
 export { LAB_VENDORS, type LabVendorId, type PhoneBehaviour, type PhoneIdentity, type SipListener } from './lab-types.js';
 export { profileFor } from './behaviour/index.js';
 export { PhoneState } from './phone-state.js';
-export { EmulatedPhone, DEFAULT_HTTP_PORT, DEFAULT_SNMP_PORT, type PhoneSpec, type PhoneManifest, type PhoneExpectation } from './phone.js';
+export { EmulatedPhone, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, DEFAULT_SNMP_PORT, type PhoneSpec, type PhoneManifest, type PhoneExpectation } from './phone.js';
 export { LabFleet, planFleet, DEFAULT_BASE_IP, type FleetOptions } from './fleet.js';
 export { runLab, formatManifest, type RunLabOptions } from './run-lab.js';
 export { inventoryYaml, writeInventoryYaml, LAB_REGISTRAR, type InventoryYamlOptions, type InventoryPhone } from './inventory-yaml.js';

@@ -55,8 +55,8 @@ export interface PhoneBehaviour {
   adminPassword: string;
   /** true when the factory admin password is still in force */
   defaultAdminPassword: boolean;
-  /** the web UI is HTTPS only (plain HTTP off); reported, not enforced */
-  webHttps: boolean;
+  /** which web listeners the settings leave on: plain HTTP, HTTPS (neither: web UI off) */
+  web: { http: boolean; https: boolean };
   snmpEnabled: boolean;
   snmpCommunity: string;
   /** managers allowed to query SNMP; empty = any */

@@ -6,6 +6,7 @@ import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { profileFor } from './behaviour/index.js';
 import type { LabVendorId, PhoneBehaviour, PhoneIdentity, ProfileContext, RequestValidationMode } from './lab-types.js';
+import { labTls } from './lab-tls.js';
 import { assertLoopback } from './loopback.js';
 import { bootPhone, type BootReport } from './phone-boot.js';
 import { PhoneState, type FileOutcome } from './phone-state.js';
@@ -14,6 +15,7 @@ import { SnmpAgent } from './snmp-agent.js';
 import { WebInterface } from './web-interface.js';
 
 export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_HTTPS_PORT = 8443;
 export const DEFAULT_SNMP_PORT = 1161;
 
 export interface PhoneSpec {
@@ -25,6 +27,8 @@ export interface PhoneSpec {
   /** never provisioned: keeps the vendor's factory defaults */
   factory: boolean;
   httpPort?: number;
+  /** the web UI's HTTPS port, when the settings leave HTTPS on */
+  httpsPort?: number;
   /** SNMP listens here (the settings' port, usually 161, needs root) */
   snmpPort?: number;
   ringTimeoutMs?: number;
@@ -45,6 +49,7 @@ export interface PhoneExpectation {
   intercomAutoAnswer: boolean;
   rejectAnonymous: boolean;
   defaultAdminPassword: boolean;
+  /** the web UI answers over HTTPS and not over plain HTTP */
   webHttps: boolean;
   snmpEnabled: boolean;
   snmpDefaultCommunity: boolean;
@@ -58,7 +63,9 @@ export interface PhoneManifest extends PhoneIdentity {
   /** account 1's SIP port (undefined when no account listens) */
   sipPort?: number;
   sipPorts: number[];
-  httpPort: number;
+  /** where the web UI listens, per the settings (plain HTTP, HTTPS) */
+  httpPort?: number;
+  httpsPort?: number;
   snmpPort?: number;
   provisioned: boolean;
   errors: string[];
@@ -70,7 +77,8 @@ export class EmulatedPhone {
   readonly identity: PhoneIdentity;
   lastBoot: BootReport | undefined;
   private sip: SipEndpoint[] = [];
-  private web: WebInterface | undefined;
+  private web: WebInterface[] = [];
+  private started = false;
   private snmp: SnmpAgent | undefined;
   private readonly errors: string[] = [];
 
@@ -86,6 +94,14 @@ export class EmulatedPhone {
     };
     this.state = new PhoneState(profileFor(spec.vendor), ctx);
     for (const preset of spec.presets ?? []) this.applyFile(preset.fileName, preset.body);
+  }
+
+  private get httpPort(): number {
+    return this.spec.httpPort ?? DEFAULT_HTTP_PORT;
+  }
+
+  private get httpsPort(): number {
+    return this.spec.httpsPort ?? DEFAULT_HTTPS_PORT;
   }
 
   get ip(): string {
@@ -113,7 +129,7 @@ export class EmulatedPhone {
   }
 
   get running(): boolean {
-    return this.web !== undefined;
+    return this.started;
   }
 
   behaviour(): PhoneBehaviour {
@@ -157,12 +173,14 @@ export class EmulatedPhone {
         await endpoint.start();
         this.sip.push(endpoint);
       }
-      const web = new WebInterface({
+      const context = {
         identity: this.identity, ip: this.ip, profile: this.state.profile,
         behaviour: () => this.behaviour(), settings: () => this.state.effective,
-      }, this.spec.httpPort ?? DEFAULT_HTTP_PORT);
-      await web.start();
-      this.web = web;
+      };
+      if (b.web.http) this.web.push(new WebInterface(context, this.httpPort));
+      if (b.web.https) this.web.push(new WebInterface(context, this.httpsPort, await labTls()));
+      for (const web of this.web) await web.start();
+      this.started = true;
       if (b.snmpEnabled) {
         const snmp = new SnmpAgent({
           ip: this.ip, port: this.spec.snmpPort ?? DEFAULT_SNMP_PORT, identity: this.identity,
@@ -178,11 +196,11 @@ export class EmulatedPhone {
   }
 
   async stop(): Promise<void> {
-    const closing: Promise<void>[] = this.sip.map((s) => s.stop());
-    if (this.web) closing.push(this.web.stop());
+    const closing: Promise<void>[] = [...this.sip, ...this.web].map((s) => s.stop());
     if (this.snmp) closing.push(this.snmp.stop());
     this.sip = [];
-    this.web = undefined;
+    this.web = [];
+    this.started = false;
     this.snmp = undefined;
     await Promise.all(closing);
   }
@@ -200,7 +218,8 @@ export class EmulatedPhone {
       factory: this.spec.factory,
       ...(b.sipListeners[0] ? { sipPort: b.sipListeners[0].port } : {}),
       sipPorts: b.sipListeners.map((l) => l.port),
-      httpPort: this.spec.httpPort ?? DEFAULT_HTTP_PORT,
+      ...(b.web.http ? { httpPort: this.httpPort } : {}),
+      ...(b.web.https ? { httpsPort: this.httpsPort } : {}),
       ...(b.snmpEnabled ? { snmpPort: this.spec.snmpPort ?? DEFAULT_SNMP_PORT } : {}),
       provisioned: this.lastBoot?.provisioned ?? false,
       errors: [...this.errors, ...(this.lastBoot?.errors ?? [])],
@@ -215,7 +234,7 @@ export class EmulatedPhone {
         intercomAutoAnswer: b.intercomAutoAnswer,
         rejectAnonymous: b.rejectAnonymous,
         defaultAdminPassword: b.defaultAdminPassword,
-        webHttps: b.webHttps,
+        webHttps: b.web.https && !b.web.http,
         snmpEnabled: b.snmpEnabled,
         snmpDefaultCommunity: b.snmpCommunity === 'public',
         accountsActive: b.accountsActive,

@@ -48,13 +48,13 @@ export function formatManifest(manifest: readonly PhoneManifest[]): string[] {
     p.ip, p.mac, p.vendor, p.model, p.firmware,
     p.factory ? 'factory' : p.provisioned ? 'provisioned' : 'unprovisioned',
     p.sipPorts.length ? p.sipPorts.join(',') : '-',
-    String(p.httpPort),
+    [p.httpPort !== undefined ? `http/${p.httpPort}` : '', p.httpsPort !== undefined ? `https/${p.httpsPort}` : ''].filter(Boolean).join(',') || '-',
     p.snmpPort !== undefined ? String(p.snmpPort) : '-',
     [p.expect.trustedOnly ? 'trusted-only' : '', p.expect.requestValidation ? `validation:${p.expect.requestValidation}` : '',
-      p.expect.ringsForStrangers ? 'rings-for-strangers' : '',
+      p.expect.ringsForStrangers ? 'rings-for-strangers' : '', p.expect.webHttps ? 'web-https-only' : '',
       p.expect.defaultAdminPassword ? 'factory-password' : '', p.errors.length ? `${p.errors.length} error(s)` : ''].filter(Boolean).join(' '),
   ]);
-  const head = ['IP', 'MAC', 'VENDOR', 'MODEL', 'FIRMWARE', 'STATE', 'SIP/UDP', 'HTTP', 'SNMP', 'NOTES'];
+  const head = ['IP', 'MAC', 'VENDOR', 'MODEL', 'FIRMWARE', 'STATE', 'SIP/UDP', 'WEB', 'SNMP', 'NOTES'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(head), ...rows.map(line)];

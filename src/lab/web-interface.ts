@@ -1,5 +1,7 @@
-/** The emulated phone's web server on <ip>:<port>: node:http, bounded bodies and timeouts, vendor handler behind it. */
+/** The emulated phone's web server on <ip>:<port>: HTTP or HTTPS, bounded bodies and timeouts, vendor handler behind it. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { LabTls } from './lab-tls.js';
 import type { LabVendorId } from './lab-types.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
 import { grandstreamWeb } from './web/grandstream-web.js';
@@ -19,15 +21,16 @@ export class WebInterface {
   private server: Server | undefined;
   private readonly web: VendorWeb;
 
-  constructor(private readonly ctx: WebContext, readonly port: number) {
+  /** `tls`: serve HTTPS with it; without, plain HTTP */
+  constructor(private readonly ctx: WebContext, readonly port: number, private readonly tls?: LabTls) {
     assertLoopback(ctx.ip, 'web address');
     this.web = FACTORIES[ctx.identity.vendor](ctx);
   }
 
   async start(): Promise<void> {
-    const server = createServer({ keepAliveTimeout: 1000, headersTimeout: 5000, requestTimeout: 10_000 }, (req, res) => {
-      void this.onRequest(req, res);
-    });
+    const limits = { keepAliveTimeout: 1000, headersTimeout: 5000, requestTimeout: 10_000 };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res);
+    const server: Server = this.tls ? createTlsServer({ ...limits, ...this.tls, handshakeTimeout: 5000 }, onRequest) : createServer(limits, onRequest);
     server.maxConnections = 64;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -36,7 +39,7 @@ export class WebInterface {
         resolve();
       });
     }).catch((err: Error) => {
-      throw new Error(`HTTP ${this.ctx.ip}:${this.port}: ${err.message}`);
+      throw new Error(`${this.tls ? 'HTTPS' : 'HTTP'} ${this.ctx.ip}:${this.port}: ${err.message}`);
     });
     server.on('error', () => undefined);
     this.server = server;

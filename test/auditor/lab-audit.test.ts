@@ -24,7 +24,7 @@ let manifest: PhoneManifest[];
 let report: AuditReport;
 
 beforeAll(async () => {
-  options = { phones: 9, factory: 3, baseIp: BASE, adapters: VENDORS, httpPort: await freeTcpPort(BASE), snmpPort: await freeUdpPort(BASE), macSeed: 0x77 };
+  options = { phones: 9, factory: 3, baseIp: BASE, adapters: VENDORS, httpPort: await freeTcpPort(BASE), httpsPort: await freeTcpPort(BASE), snmpPort: await freeUdpPort(BASE), macSeed: 0x77 };
   dir = mkdtempSync(join(tmpdir(), 'gg-lab-audit-'));
   const config = join(dir, 'ghostguard.yaml');
   writeFileSync(config, inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: dir, tls: 'auto' } }));
@@ -34,7 +34,7 @@ beforeAll(async () => {
   manifest = fleet.manifest();
   const sipPorts = [...new Set([5060, ...manifest.flatMap((p) => p.sipPorts)])].sort((a, b) => a - b).slice(0, 8);
   report = await runAudit({
-    targets: [`${BASE}-127.77.30.9`], sipPorts, httpPorts: [options.httpPort!], httpsPorts: [], snmpPort: options.snmpPort!,
+    targets: [`${BASE}-127.77.30.9`], sipPorts, httpPorts: [options.httpPort!], httpsPorts: [options.httpsPort!], snmpPort: options.snmpPort!,
     timeoutMs: 300, retries: 0, hostGapMs: 0, intrusive: true, concurrency: 9, plainHttpLogin: true,
   }, { vendors: VENDORS, inventory: runtime.config.inventory, store: runtime.store, neighbours: async () => undefined });
 }, 60_000);
@@ -90,6 +90,19 @@ describe('audit of the lab fleet (manifest = ground truth)', () => {
       const loginApi = p.vendor === 'grandstream' || p.expect.restApi === true;
       if (!loginApi) continue;
       expect(f.state, `${name(p)}: ${f.evidence.join(' | ')}`).toBe(p.expect.defaultAdminPassword ? 'fail' : 'pass');
+    }
+  });
+
+  it('web-https-only follows the phone: HTTPS with plain HTTP refused passes, a web UI on plain HTTP fails', () => {
+    const httpsOnly = manifest.filter((p) => p.expect.webHttps);
+    expect(httpsOnly.length).toBeGreaterThanOrEqual(4);
+    for (const p of httpsOnly) {
+      const f = state(p, 'web-https-only')!;
+      expect(f.state, `${name(p)}: ${f.evidence.join(' | ')}`).toBe('pass');
+      expect(f.evidence.join(' ')).toContain(`plain HTTP on tcp/${options.httpPort} refuses connections`);
+    }
+    for (const p of manifest.filter((m) => m.httpPort !== undefined)) {
+      expect(state(p, 'web-https-only')!.state, `${name(p)}: ${JSON.stringify(state(p, 'web-https-only'))}`).toBe('fail');
     }
   });
 

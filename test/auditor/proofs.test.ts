@@ -57,6 +57,18 @@ describe('active proofs', () => {
     const page = (status: number, location?: string) => ({ kind: 'http' as const, scheme: 'http' as const, port: 80, path: '/', outcome: 'answered' as const, status, ...(location ? { location } : {}), detail: '' });
     expect(verdicts(deriveProofs(input('yealink', host({ http: [page(200)] }))), 'web-https-only')).toEqual(['fail']);
     expect(verdicts(deriveProofs(input('yealink', host({ http: [page(302, 'https://x/')] }))), 'web-https-only')).toEqual(['note']);
+    // a redirect to a login page on the same plain-HTTP server still serves the UI in clear text
+    expect(verdicts(deriveProofs(input('yealink', host({ http: [page(302, '/servlet?m=mod_listener&p=login')] }))), 'web-https-only')).toEqual(['fail']);
+  });
+
+  it('HTTPS answering while plain HTTP refuses connections passes web-https-only; plain HTTP silent proves nothing', () => {
+    const probe = (scheme: 'http' | 'https', port: number, outcome: 'answered' | 'closed' | 'timeout') =>
+      ({ kind: 'http' as const, scheme, port, path: '/', outcome, ...(outcome === 'answered' ? { status: 200 } : {}), detail: '' });
+    const passed = deriveProofs(input('yealink', host({ http: [probe('http', 80, 'closed'), probe('https', 443, 'answered')] })));
+    expect(passed.get('web-https-only')).toEqual([{ verdict: 'pass', text: 'the web interface answers over HTTPS on tcp/443; plain HTTP on tcp/80 refuses connections' }]);
+    expect(deriveProofs(input('yealink', host({ http: [probe('http', 80, 'timeout'), probe('https', 443, 'answered')] }))).get('web-https-only')).toBeUndefined();
+    expect(deriveProofs(input('yealink', host({ http: [probe('https', 443, 'answered')] }))).get('web-https-only')).toBeUndefined();
+    expect(deriveProofs(input('yealink', host({ http: [probe('http', 80, 'closed'), probe('https', 443, 'timeout')] }))).get('web-https-only')).toBeUndefined();
   });
 
   it('sip-port-nonstandard: answering on 5060 fails, only on the policy port passes', () => {

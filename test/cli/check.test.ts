@@ -18,7 +18,7 @@ function run(args: string[]) {
   return main(args, io).then((code) => ({ code, out, err }));
 }
 
-const probeArgs = () => ['-c', lab.configPath, '--http-ports', String(lab.probe.httpPorts[0]), '--https-ports', '', '--snmp-port', String(lab.probe.snmpPort), '--timeout', '400', '--retries', '0', '--allow', '127.0.91.0/24'];
+const probeArgs = () => ['-c', lab.configPath, '--http-ports', String(lab.probe.httpPorts[0]), '--https-ports', String(lab.probe.httpsPorts[0]), '--snmp-port', String(lab.probe.snmpPort), '--timeout', '400', '--retries', '0', '--allow', '127.0.91.0/24'];
 
 beforeAll(async () => {
   lab = await startDashboardLab('127.0.91.1', 4, 1, 0x91);

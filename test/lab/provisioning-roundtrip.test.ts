@@ -12,7 +12,8 @@ import { byStatus, SipProbe } from './sip-probe.js';
 
 // this file's own loopback range: 127.0.26.0/24 (and the lab registrar 127.0.0.10, bound on a random port)
 const HTTP_PORT = 18083;
-const options: Omit<FleetOptions, 'server'> = { phones: 9, factory: 3, baseIp: '127.0.26.1', adapters: VENDORS, httpPort: HTTP_PORT, macSeed: 0x26 };
+const HTTPS_PORT = 18483;
+const options: Omit<FleetOptions, 'server'> = { phones: 9, factory: 3, baseIp: '127.0.26.1', adapters: VENDORS, httpPort: HTTP_PORT, httpsPort: HTTPS_PORT, macSeed: 0x26 };
 
 let dir: string;
 let runtime: Runtime;
@@ -91,19 +92,21 @@ describe('lab fleet against the real provisioning server', () => {
     }
   });
 
-  it('the provisioned admin password opens the management API, the factory one no longer does', async () => {
-    const dispatcher = new Agent({ localAddress: '127.0.26.251', keepAliveTimeout: 10 });
+  it('the provisioned admin password opens the management API — now over HTTPS only — and the factory one no longer does', async () => {
+    // a phone's own self-signed certificate: nothing to verify it against, as with real phones
+    const dispatcher = new Agent({ localAddress: '127.0.26.251', keepAliveTimeout: 10, connect: { rejectUnauthorized: false } });
     try {
       const gs = provisioned().find((p) => p.vendor === 'grandstream')!;
       const admin = runtime.config.inventory.resolve(gs.mac)!.adminPassword;
       const login = async (pw: string) => {
-        const res = await request(`http://${gs.ip}:${HTTP_PORT}/cgi-bin/dologin`, {
+        const res = await request(`https://${gs.ip}:${HTTPS_PORT}/cgi-bin/dologin`, {
           dispatcher, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=admin&password=${encodeURIComponent(pw)}`,
         });
         return (await res.body.json()) as { response: string };
       };
       expect((await login('admin')).response).toBe('error');
       expect((await login(admin)).response).toBe('success');
+      await expect(request(`http://${gs.ip}:${HTTP_PORT}/`, { dispatcher })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       await dispatcher.close();
     }

@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import { createRequire } from 'node:module';
 import { VENDORS } from '../../vendors/index.js';
 import type { Mac } from '../../src/model/mac.js';
-import { EmulatedPhone, type PhoneSpec } from '../../src/lab/phone.js';
+import { DEFAULT_HTTPS_PORT, EmulatedPhone, type PhoneSpec } from '../../src/lab/phone.js';
 
 // this file's own loopback range: 127.0.22.0/24
 const HTTP_PORT = 18080;
@@ -134,6 +134,44 @@ describe('Grandstream web API', () => {
     const sid = ((await login(gxp, 'Gs-Admin-9')).json().body as { sid: string }).sid;
     const authed = (await values(gxp, 'P2347:P1310:P271:P2', sid)).json();
     expect(authed).toEqual({ response: 'success', body: { P2347: '1', P1310: '0', P271: '1' } });
+  });
+});
+
+describe('web listeners follow the settings', () => {
+  const tlsDispatcher = new Agent({ localAddress: '127.0.22.200', keepAliveTimeout: 10, connect: { rejectUnauthorized: false } });
+  afterAll(() => tlsDispatcher.close());
+  const answers = async (url: string) => {
+    try {
+      const res = await request(url, { dispatcher: url.startsWith('https:') ? tlsDispatcher : dispatcher });
+      await res.body.dump();
+      return res.statusCode;
+    } catch (err) {
+      return (err as { code?: string }).code;
+    }
+  };
+
+  it('a factory Yealink answers on both; with wui.http_enable = 0 plain HTTP is refused and HTTPS still answers', async () => {
+    expect(await answers(`http://${yealink.ip}:${HTTP_PORT}/`)).toBe(302);
+    expect(await answers(`https://${yealink.ip}:${DEFAULT_HTTPS_PORT}/`)).toBe(302);
+    const hardened = await phone({ vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45' },
+      [['m.cfg', '#!version:1.0.0.1\nstatic.wui.http_enable = 0\nstatic.wui.https_enable = 1\n']]);
+    expect(await answers(`http://${hardened.ip}:${HTTP_PORT}/`)).toBe('ECONNREFUSED');
+    expect(await answers(`https://${hardened.ip}:${DEFAULT_HTTPS_PORT}/`)).toBe(302);
+    expect(hardened.manifest()).toMatchObject({ httpsPort: DEFAULT_HTTPS_PORT, expect: { webHttps: true } });
+    expect(hardened.manifest().httpPort).toBeUndefined();
+  });
+
+  it('Grandstream P1650: factory HTTP only, 3 both, 2 no web interface at all', async () => {
+    expect(await answers(`http://${grp.ip}:${HTTP_PORT}/`)).toBe(200);
+    expect(await answers(`https://${grp.ip}:${DEFAULT_HTTPS_PORT}/`)).toBe('ECONNREFUSED');
+    const gsConfig = (mode: string) => [['cfg.xml', `<gs_provision version="1"><config version="1"><P1650>${mode}</P1650></config></gs_provision>`]] as [string, string][];
+    const both = await phone({ vendor: 'grandstream', model: 'GRP2614', firmware: '1.0.9.103' }, gsConfig('3'));
+    expect(await answers(`http://${both.ip}:${HTTP_PORT}/`)).toBe(200);
+    expect(await answers(`https://${both.ip}:${DEFAULT_HTTPS_PORT}/`)).toBe(200);
+    expect(both.manifest().expect.webHttps).toBe(false);
+    const off = await phone({ vendor: 'grandstream', model: 'GRP2614', firmware: '1.0.9.103' }, gsConfig('2'));
+    expect(await answers(`http://${off.ip}:${HTTP_PORT}/`)).toBe('ECONNREFUSED');
+    expect(await answers(`https://${off.ip}:${DEFAULT_HTTPS_PORT}/`)).toBe('ECONNREFUSED');
   });
 });
 

@@ -35,7 +35,7 @@ let options: Omit<FleetOptions, 'server'>;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  options = { phones: PHONES, factory: 1, baseIp: BASE, adapters: VENDORS, httpPort: await freeTcpPort(BASE), snmpPort: await freeUdpPort(BASE), macSeed: 0x93 };
+  options = { phones: PHONES, factory: 1, baseIp: BASE, adapters: VENDORS, httpPort: await freeTcpPort(BASE), httpsPort: await freeTcpPort(BASE), snmpPort: await freeUdpPort(BASE), macSeed: 0x93 };
   dir = mkdtempSync(join(tmpdir(), 'gg-sched-e2e-'));
   configPath = join(dir, 'ghostguard.yaml');
   writeFileSync(configPath, inventoryYaml(planFleet(options), { server: { port: 0, adminPort: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: join(dir, 'data'), tls: 'auto' } }));
@@ -92,7 +92,7 @@ describe('scheduled audit of the lab', () => {
       '  - name: lab',
       `    targets: [${BASE}-${PHONES}]`,
       '    every: 1',
-      `    options: { sipPorts: [5060], httpPorts: [${options.httpPort}], httpsPorts: [], snmpPort: ${options.snmpPort}, timeoutMs: 500, retries: 1, hostGapMs: 0 }`,
+      `    options: { sipPorts: [5060], httpPorts: [${options.httpPort}], httpsPorts: [${options.httpsPort}], snmpPort: ${options.snmpPort}, timeoutMs: 500, retries: 1, hostGapMs: 0 }`,
       '    webhook:',
       `      url: "${receiver.url}"`,
       '      secret: env:GG_E2E_WEBHOOK_SECRET',

@@ -24,6 +24,7 @@ export interface DemoOptions {
 
 const BASE_IP = '127.0.60.1';
 const PHONE_HTTP_PORT = 18080;
+const PHONE_HTTPS_PORT = 18443;
 const PHONE_SNMP_PORT = 11161;
 
 export async function demoCommand(options: DemoOptions, io: CliIo): Promise<number> {
@@ -31,7 +32,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   const factory = options.factory ?? 9;
   const dir = resolve(io.cwd, options.dir ?? '.ghostguard-demo');
   mkdirSync(dir, { recursive: true });
-  const fleetOptions = { phones, factory, baseIp: BASE_IP, adapters: vendors, httpPort: PHONE_HTTP_PORT, snmpPort: PHONE_SNMP_PORT, ringTimeoutMs: 5000 };
+  const fleetOptions = { phones, factory, baseIp: BASE_IP, adapters: vendors, httpPort: PHONE_HTTP_PORT, httpsPort: PHONE_HTTPS_PORT, snmpPort: PHONE_SNMP_PORT, ringTimeoutMs: 5000 };
   const planned = planFleet(fleetOptions);
   const port = await freePort();
   const configPath = join(dir, 'ghostguard.yaml');
@@ -41,6 +42,10 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   io.out(`1. inventory for ${planned.length - factory} provisionable phones written to ${configPath}\n`);
 
   const runtime = await Runtime.create({ configPath, vendors, env: io.env });
+  // the lab's phones come up factory-fresh on every run: like an admin after a factory reset, re-open their enrolment
+  // (a second run in the same directory would otherwise find every window closed by the first)
+  const until = new Date(Date.now() + 3600_000);
+  for (const phone of planned.filter((p) => !p.factory)) runtime.store.openEnrolment(phone.mac, until);
   let fleet: LabFleet | undefined;
   try {
     const [url] = await runtime.listen('127.0.0.1', port);
@@ -58,7 +63,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     // The lab's web interfaces are plain HTTP on loopback, so the demo lets the auditor log in over it; the INVITE
     // probe carries an unsupported Require: option, which the lab phones refuse with 420 instead of ringing.
     await runAuditCommand({
-      targets: [`${BASE_IP}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: '', snmpPort: PHONE_SNMP_PORT, html: htmlPath,
+      targets: [`${BASE_IP}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: String(PHONE_HTTPS_PORT), snmpPort: PHONE_SNMP_PORT, html: htmlPath,
       json: true, plainHttpLogin: true, intrusive: true, timeout: 400, concurrency: 64, rate: 2000, hostGap: 0,
     }, {
       vendors, inventory: runtime.config.inventory, store: runtime.store, database: runtime.store.database,

@@ -14,6 +14,7 @@ export interface LabCommandOptions {
   duration?: number;
   baseIp?: string;
   httpPort?: number;
+  httpsPort?: number;
   snmpPort?: number;
   json?: boolean;
   writeInventory?: string;
@@ -26,6 +27,7 @@ export async function labCommand(options: LabCommandOptions, io: CliIo): Promise
     adapters: vendors,
     ...(options.baseIp ? { baseIp: options.baseIp } : {}),
     ...(options.httpPort ? { httpPort: options.httpPort } : {}),
+    ...(options.httpsPort ? { httpsPort: options.httpsPort } : {}),
     ...(options.snmpPort ? { snmpPort: options.snmpPort } : {}),
   };
   if (options.writeInventory) {

@@ -58,6 +58,8 @@ const GLOBAL_ALIASES: Record<string, { p: string; words?: Record<string, string>
 };
 
 const isGrp = (model: string): boolean => /^GRP/i.test(model);
+/** P1650 web access mode: 0 HTTPS, 1 HTTP (factory), 2 disabled, 3 both */
+const webAccess = (mode = '1'): PhoneBehaviour['web'] => ({ http: mode === '1' || mode === '3', https: mode === '0' || mode === '3' });
 const accountsOf = (ctx: ProfileContext): number[] => range(Math.min(ctx.accounts, 6));
 const pv = (field: AccountField, n: number): string => ACCOUNT[field][n - 1]!;
 
@@ -133,7 +135,7 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
     adminUser: 'admin',
     adminPassword,
     defaultAdminPassword: adminPassword === factoryAdmin,
-    webHttps: s.get('P1650') === '0',
+    web: webAccess(s.get('P1650')),
     snmpEnabled: isGrp(ctx.model) && flag(s, 'P21896', false),
     snmpCommunity: s.get('P21902') || 'public',
     snmpManagers: [],

@@ -103,7 +103,7 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
     adminUser: POLYCOM_REST_USER,
     adminPassword,
     defaultAdminPassword: adminPassword === factoryAdmin,
-    webHttps: flag(s, 'httpd.cfg.secureTunnelRequired', false),
+    web: flag(s, 'httpd.cfg.secureTunnelRequired', false) ? { http: false, https: true } : { http: true, https: false },
     snmpEnabled: false,
     snmpCommunity: 'public',
     snmpManagers: [],

@@ -99,7 +99,7 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
     adminUser,
     adminPassword,
     defaultAdminPassword: adminPassword === factoryAdmin,
-    webHttps: !flagOf(s, names(ctx, 'wui.http_enable'), true) && flagOf(s, names(ctx, 'wui.https_enable'), true),
+    web: { http: flagOf(s, names(ctx, 'wui.http_enable'), true), https: flagOf(s, names(ctx, 'wui.https_enable'), true) },
     snmpEnabled: flagOf(s, snmpKey('enable'), false),
     // no community parameter exists in the templates: the agent answers the factory community
     snmpCommunity: 'public',
