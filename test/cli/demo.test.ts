@@ -1,4 +1,5 @@
 /** The quick start's demo, end to end: server, lab fleet, audit — verdicts agree with the lab's ground truth. */
+import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,4 +18,12 @@ it('ghostguard demo provisions a lab fleet, audits it and finds exactly the fact
   expect(report.hosts).toHaveLength(12);
   expect(existsSync(join(dir, 'demo', 'audit.html'))).toBe(true);
   expect(out).toContain('every phone, socket and listener closed');
+  // a second run in the same directory an hour later: new factory-fresh phones, the state of the first run kept
+  const db = new Database(join(dir, 'demo', 'data', 'state.sqlite'));
+  expect(db.prepare('UPDATE enrolments SET closed_at = ?').run(new Date(Date.now() - 3600_000).toISOString()).changes).toBe(6);
+  db.close();
+  out = '';
+  expect(await main(['demo', '--phones', '12', '--factory', '6', '--dir', 'demo'], io)).toBe(0);
+  expect(out).toMatch(/12 emulated phones .*: 6 provisioned by ghostguard, 6 left at factory defaults/);
+  expect(out).toMatch(/audit verdicts match the lab's ground truth for 12\/12/);
 }, 60_000);
