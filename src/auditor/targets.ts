@@ -211,13 +211,23 @@ export async function resolveTargets(specs: readonly string[], options: TargetOp
   };
 }
 
-function checkAllowed(included: { token: string; intervals: Interval[] }[], allowed: readonly string[]): void {
+function outside(included: { token: string; intervals: Interval[] }[], allowed: readonly string[]): string[] {
   const allow = merge(allowed.flatMap((a) => parseLiteral(a, true) ?? []));
-  for (const { token, intervals } of included) {
-    for (const iv of intervals) {
-      if (!allow.some((a) => a.family === iv.family && a.start <= iv.start && iv.end <= a.end)) {
-        throw new GhostguardError('GG_ERR_TARGET_FORBIDDEN', `audit target "${token.slice(0, 80)}" is outside the allowed ranges (${allowed.join(', ')})`);
-      }
-    }
+  const within = (iv: Interval) => allow.some((a) => a.family === iv.family && a.start <= iv.start && iv.end <= a.end);
+  return included.filter(({ intervals }) => !intervals.every(within)).map((t) => t.token);
+}
+
+function checkAllowed(included: { token: string; intervals: Interval[] }[], allowed: readonly string[]): void {
+  const [token] = outside(included, allowed);
+  if (token !== undefined) {
+    throw new GhostguardError('GG_ERR_TARGET_FORBIDDEN', `audit target "${token.slice(0, 80)}" is outside the allowed ranges (${allowed.join(', ')})`);
   }
+}
+
+/** The address literals among `tokens` not wholly inside `allowed` (host names are judged once resolved, at run time). */
+export function literalsOutside(tokens: readonly string[], allowed: readonly string[]): string[] {
+  return outside(tokens.flatMap((token) => {
+    const intervals = parseLiteral(token);
+    return intervals ? [{ token, intervals }] : [];
+  }), allowed);
 }

@@ -18,7 +18,7 @@ function summaryText(summary: unknown): string {
   return `${s.hostsScanned ?? '?'} of ${s.hostsPlanned ?? '?'} hosts, ${s.phones ?? 0} phone(s), ${s.findings?.fail ?? 0} failing finding(s)`;
 }
 
-export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csrf: string; error?: string; targets?: string; exclude?: string; now: Date }): string {
+export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csrf: string; error?: string; targets?: string; exclude?: string; allowed?: readonly string[]; now: Date }): string {
   return layout({
     title: 'Audits', section: 'audits', csrf: p.csrf,
     body: html`<h1>Audit runs</h1>
@@ -29,7 +29,7 @@ export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csr
   <input type="text" id="targets" name="targets" value="${p.targets ?? ''}" required autocomplete="off" spellcheck="false">
   <label for="exclude">Exclude <span class="hint">optional, same format</span></label>
   <input type="text" id="exclude" name="exclude" value="${p.exclude ?? ''}" autocomplete="off" spellcheck="false">
-  <p class="hint">Safe probes only (SIP OPTIONS, web, SNMP); no call is placed.</p>
+  <p class="hint">Safe probes only (SIP OPTIONS, web, SNMP); no call is placed.${p.allowed ? html` Allowed ranges (server.auditAllow): ${p.allowed.join(', ')}.` : ''}</p>
   <p><button type="submit">Start audit</button></p>
 </form>
 ${errorBox(p.error)}

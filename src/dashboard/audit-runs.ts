@@ -109,7 +109,8 @@ export class AuditRunner {
       this.prune();
       started(id);
     });
-    const options: AuditOptions = { ...this.deps.auditOptions, targets, exclude, intrusive: false };
+    const allowed = this.deps.inventory().config.server.auditAllow;
+    const options: AuditOptions = { ...this.deps.auditOptions, ...(allowed ? { allowed } : {}), targets, exclude, intrusive: false };
     const audit = this.deps.audit ?? runAudit;
     const run = audit(options, {
       ...this.deps.auditDeps, vendors: this.deps.vendors, inventory: this.deps.inventory(), store: this.deps.store, auditStore: store,

@@ -95,9 +95,11 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       if (checksRunning >= MAX_CHECKS) throw new BusyError('several handset checks are already running; try again in a few seconds');
       checksRunning++;
       try {
+        const allowed = opts.inventory().config.server.auditAllow;
+        const auditOptions = { ...opts.auditOptions, ...(allowed ? { allowed } : {}) };
         return await checkHandset(target, {
-          vendors: opts.vendors, inventory: opts.inventory, store: opts.store, auditStore: runner.store, renderer,
-          ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}), now,
+          vendors: opts.vendors, inventory: opts.inventory, store: opts.store, auditStore: runner.store, renderer, auditOptions,
+          ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}), now,
         });
       } finally {
         checksRunning--;

@@ -2,7 +2,7 @@
 import type { ConfigIssue } from './config-issues.js';
 import { parsePolicyLayer } from './config-policy-parse.js';
 import type { Device, FleetConfig, Line, PolicyLayer, ServerSettings, Site, Transport } from './config-types.js';
-import { parseSchedules } from './config-schedule-parse.js';
+import { parseSchedules, targetTokens } from './config-schedule-parse.js';
 import { isUnicastMac, parseMac, type Mac } from './mac.js';
 import { parseSecretSpec } from './secret-spec.js';
 import { YamlReader, type Path } from './yaml-reader.js';
@@ -55,7 +55,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
 
 function parseServer(r: YamlReader): ServerSettings {
   const p: Path = ['server'];
-  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource']);
+  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow']);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
   str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
@@ -87,6 +87,7 @@ function parseServer(r: YamlReader): ServerSettings {
     const key = r.string([...p, 'tls', 'key'], true);
     if (cert && key) s.tls = { cert, key };
   }
+  if (r.value([...p, 'auditAllow']) !== undefined) s.auditAllow = targetTokens(r, [...p, 'auditAllow'], true, false);
   const limits = parseRateLimits(r, [...p, 'rateLimits']);
   if (limits) s.rateLimits = limits;
   if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');

@@ -29,7 +29,7 @@ const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const TARGET_HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 /** Syntax only (an address, a CIDR, a range a.b.c.d-e or a-b, or a host name); the auditor resolves and bounds them at run time. */
-function targetProblem(token: string): string | undefined {
+function targetProblem(token: string, hostnames: boolean): string | undefined {
   if (token.startsWith('@')) return 'target files (@file) are not accepted in a schedule';
   if (token.length > 200) return 'too long';
   const slash = token.indexOf('/');
@@ -46,10 +46,12 @@ function targetProblem(token: string): string | undefined {
     const end = token.slice(dash + 1);
     return /^\d{1,3}$/.test(end) || isIP(end) ? undefined : 'not a range (a.b.c.d-e or a-b)';
   }
+  if (!hostnames) return 'not an address, CIDR or range';
   return TARGET_HOSTNAME.test(token) && !/^[\d.]+$/.test(token) ? undefined : 'not an address, CIDR, range or host name';
 }
 
-function targetTokens(r: YamlReader, p: Path, required: boolean): string[] {
+/** A list (or one text) of targets; `hostnames: false` accepts address literals only (an allow list must not move with DNS). */
+export function targetTokens(r: YamlReader, p: Path, required: boolean, hostnames = true): string[] {
   const v = r.value(p);
   if (v === undefined) {
     if (required) r.report(p, 'is required (addresses, ranges or CIDRs)');
@@ -66,7 +68,7 @@ function targetTokens(r: YamlReader, p: Path, required: boolean): string[] {
     const at: Path = typeof v === 'string' ? p : [...p, i];
     // a text value may list several targets; a list item is one target
     for (const token of typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : [(item as string).trim()]) {
-      const problem = targetProblem(token);
+      const problem = targetProblem(token, hostnames);
       if (problem) r.report(at, `"${token.slice(0, 80)}": ${problem}`);
       else out.push(token);
       bad ||= problem !== undefined;

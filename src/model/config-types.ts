@@ -71,6 +71,9 @@ export interface ServerSettings {
   /** megabytes of rendered files kept in memory (bodies and bookkeeping); 0 renders every request afresh */
   renderCacheMb?: number;
   pinSource: 'none' | 'address' | 'subnet';
+  /** addresses, ranges and CIDRs that audits run by the server (dashboard, API, handset checks, schedules) may touch;
+   * absent: any */
+  auditAllow?: string[];
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
   rateLimits?: {
     perAddress?: RateSpec;

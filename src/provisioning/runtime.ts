@@ -111,7 +111,7 @@ export class Runtime {
         vendors: options.vendors, inventory: () => source!.inventory, store, dataDir, env, ...options.scheduler,
         log: (entry) => { logFile.write(entry); options.scheduleLog?.(entry); },
       });
-      const problems = runtime.scheduler.update(source.inventory.config.schedules);
+      const problems = runtime.scheduler.update(source.inventory.config.schedules, source.inventory.config.server.auditAllow);
       if (problems.length > 0) {
         await runtime.close();
         throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, problems);
@@ -127,7 +127,7 @@ export class Runtime {
     this.store.openMissingEnrolments(inventory.devices.map((d) => d.mac), new Date(Date.now() + hours * 3600_000));
     this.events.setMasker(inventory.secretMasker());
     this.renderer.clear();
-    this.scheduler?.update(inventory.config.schedules);
+    this.scheduler?.update(inventory.config.schedules, inventory.config.server.auditAllow);
   }
 
   async listen(host?: string, port?: number): Promise<string[]> {

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { literalsOutside } from '../auditor/targets.js';
 import type { AuditSchedule } from '../model/config-types.js';
 import { resolveSecret } from '../model/secret-spec.js';
 import type { ScheduleLogInput } from './log.js';
@@ -36,8 +37,16 @@ export function webhookSecret(s: AuditSchedule, dataDir: string, env: Readonly<R
   return { secret };
 }
 
+/** Targets of a schedule outside the server's audit allow list (host names are checked when they resolve, per run). */
+export function scopeProblem(s: Pick<AuditSchedule, 'targets'>, allowed: readonly string[] | undefined): string | undefined {
+  const outside = allowed ? literalsOutside(s.targets, allowed) : [];
+  return outside.length ? `targets: ${outside.map((t) => `"${t}"`).join(', ')} outside server.auditAllow (${allowed!.join(', ')})` : undefined;
+}
+
 export interface ReconcileHooks {
   dataDir: string;
+  /** server.auditAllow: a schedule reaching outside it does not run */
+  allowed?: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   /** whether the scheduler runs: new entries are armed, and problems are logged */
   started: boolean;
@@ -54,16 +63,23 @@ export interface ReconcileHooks {
 export function reconcileSchedules(entries: Map<string, ScheduleEntry>, schedules: readonly AuditSchedule[], hooks: ReconcileHooks): string[] {
   const problems: string[] = [];
   const wanted = new Set<string>();
+  const refuse = (s: AuditSchedule, problem: string) => {
+    problems.push(`schedules[${s.index}] (${s.name}): ${problem}`);
+    // before start() the caller reports the problems (Runtime.create refuses to start); afterwards (a reload) the log does
+    if (hooks.started) hooks.log({ schedule: s.name, event: 'schedule-error', error: `${problem}; ${entries.has(s.name) ? 'keeps its previous definition' : 'not started'}` });
+  };
   for (const s of schedules) {
     wanted.add(s.name);
+    const scope = scopeProblem(s, hooks.allowed);
+    if (scope) {
+      refuse(s, scope);
+      continue;
+    }
     let secret: { secret: string; file?: string } | undefined;
     if (s.webhook) {
       const resolved = webhookSecret(s, hooks.dataDir, hooks.env);
       if ('problem' in resolved) {
-        const problem = `schedules[${s.index}] (${s.name}): ${resolved.problem}`;
-        problems.push(problem);
-        // before start() the caller reports the problems (Runtime.create refuses to start); afterwards (a reload) the log does
-        if (hooks.started) hooks.log({ schedule: s.name, event: 'schedule-error', error: `${resolved.problem}; ${entries.has(s.name) ? 'keeps its previous definition' : 'not started'}` });
+        refuse(s, resolved.problem);
         continue;
       }
       secret = resolved;

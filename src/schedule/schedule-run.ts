@@ -28,10 +28,11 @@ export interface RunContext {
   log: (entry: ScheduleLogInput) => void;
 }
 
-function auditOptionsOf(s: AuditSchedule): AuditOptions {
+function auditOptionsOf(s: AuditSchedule, allowed: readonly string[] | undefined): AuditOptions {
   const { maxDurationMinutes, ...probe } = s.options;
   return {
     ...probe, targets: [...s.targets], exclude: [...s.exclude], intrusive: s.options.intrusive ?? false,
+    ...(allowed ? { allowed: [...allowed] } : {}),
     ...(maxDurationMinutes !== undefined ? { maxDurationMs: maxDurationMinutes * 60_000 } : {}),
   };
 }
@@ -46,7 +47,7 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
   const audit = deps.audit ?? runAudit;
   let report: AuditReport;
   try {
-    report = await audit(auditOptionsOf(s), {
+    report = await audit(auditOptionsOf(s, inventory.config.server.auditAllow), {
       ...deps.auditDeps, vendors: deps.vendors, inventory, store: deps.store, auditStore, signal: controller.signal,
     });
   } catch (err) {

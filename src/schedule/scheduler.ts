@@ -69,12 +69,12 @@ export class AuditScheduler {
   /**
    * Takes the configured schedules (at start and after each config reload): unchanged ones keep their timers, changed
    * ones restart, removed ones stop. Returns problems (e.g. a webhook secret's environment variable is unset); a
-   * schedule with a problem does not run, or keeps its previous definition.
+   * schedule with a problem does not run, or keeps its previous definition. `allowed`: server.auditAllow.
    */
-  update(schedules: readonly AuditSchedule[]): string[] {
+  update(schedules: readonly AuditSchedule[], allowed?: readonly string[]): string[] {
     if (this.stopped) return [];
     return reconcileSchedules(this.entries, schedules, {
-      dataDir: this.deps.dataDir, env: this.deps.env, started: this.started,
+      dataDir: this.deps.dataDir, env: this.deps.env, started: this.started, ...(allowed ? { allowed } : {}),
       log: (entry) => this.log(entry), arm: (entry) => this.arm(entry), retire: (entry) => this.retire(entry),
     });
   }

@@ -1,4 +1,4 @@
-/** Addresses in the trace analysis: one spelling per address (so `::ffff:10.0.0.1` and `10.0.0.1` meet), and report order. */
+/** Addresses in the trace analysis: one spelling per address (so `::ffff:127.0.0.1` and `127.0.0.1` meet), and report order. */
 import ipaddr from 'ipaddr.js';
 
 export function ipLiteral(host: string): boolean {

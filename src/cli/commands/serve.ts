@@ -51,6 +51,9 @@ function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo):
   if (schedules.length > 0) {
     io.out(`  schedules: ${schedules.map((s) => `${s.name} every ${formatDuration(s.everySeconds)} on ${s.targets.join(' ')}, ${s.webhook ? `webhook ${s.webhook}${s.secretFile ? ` (secret in ${s.secretFile})` : ''}` : 'log only'}`).join('; ')}\n`);
   }
+  if (adminUrl || schedules.length > 0) {
+    io.out(`  audits: ${s.auditAllow ? `limited to ${s.auditAllow.join(' ')}` : 'any range (set server.auditAllow to limit what the dashboard and schedules may scan)'}\n`);
+  }
   if (runtime.tls) io.out(`  certificate: ${runtime.tls.certPath} (give this CA to phones that must verify the server)\n`);
 }
 

@@ -4,6 +4,7 @@ import type { SecretSpec } from '../../model/config-types.js';
 import { readFileSync } from 'node:fs';
 import { YamlReader } from '../../model/yaml-reader.js';
 import { readConfig } from '../../provisioning/config-source.js';
+import { scopeProblem } from '../../schedule/schedule-config.js';
 import { catalogue, configPath } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -22,6 +23,8 @@ export function validateCommand(options: { config?: string; json?: boolean }, io
     }
     // `serve` refuses to start on these, so validate must not call the file valid
     for (const schedule of config.schedules) {
+      const scope = scopeProblem(schedule, config.server.auditAllow);
+      if (scope) all.push({ file: path, line: lineOf(['schedules', schedule.index, 'targets']), field: `schedules[${schedule.index}] (${schedule.name})`, message: scope });
       const name = schedule.webhook && unset(schedule.webhook.secret);
       if (name) {
         all.push({ file: path, line: lineOf(['schedules', schedule.index, 'webhook', 'secret']), field: `schedules[${schedule.index}] (${schedule.name}) webhook.secret`, message: `missing secret: environment variable ${name} is not set` });
