@@ -26,7 +26,13 @@ export async function startServe(yaml: string, port: number, args: string[] = []
   child.stderr!.on('data', (d) => (output += d));
   const deadline = Date.now() + 30_000;
   while (!output.includes('phones:') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (!output.includes('phones:')) throw new Error(`serve did not start: ${output}`);
+  if (!output.includes('phones:')) {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    throw new Error(`serve did not start: ${output}`);
+  }
   return {
     child, dir, path, output: () => output,
     stop: async () => {

@@ -3,7 +3,11 @@
  * one worker issued is verified by the other, and both workers' history writers land every fetch in the shared SQLite.
  */
 import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,9 +17,10 @@ import { parseMac } from '../../src/model/mac.js';
 import { catalogueOf } from '../../src/provisioning/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
-import { fleetYaml } from '../helpers/runtime.js';
+import { fleetYaml, writeTempConfig } from '../helpers/runtime.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 
+const ROOT = join(import.meta.dirname, '../..');
 const PORT = 19443 + (process.pid % 500);
 const MACS = Array.from({ length: 20 }, (_, i) => `00:15:65:00:07:${(i + 16).toString(16)}`);
 let serve: ServeProcess;
@@ -103,4 +108,30 @@ describe('ghostguard serve --workers 2', () => {
     db.close();
     expect(rows).toEqual([{ auth: 'digest', n: MACS.length }, { auth: 'enrolment', n: MACS.length }]);
   });
+});
+
+describe('ghostguard serve --workers 2 when a worker cannot start', () => {
+  it('stops the workers that did start and exits with the error (the admin port, which only worker 1 opens, is taken)', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const adminPort = (taken.address() as AddressInfo).port;
+    const { dir, path } = writeTempConfig(fleetYaml([{ mac: '00:15:65:00:07:f1', vendor: 'yealink', model: 'T46U' }])
+      .replace('server:\n', `server:\n  port: ${PORT + 1}\n  adminPort: ${adminPort}\n  dataDir: DATA\n`).replace('DATA', join(tmpdir(), `gg-workers-fail-${process.pid}`)));
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '60', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let said = '';
+      child.stderr!.on('data', (d) => (said += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await new Promise((r) => child.once('exit', (c, signal) => r(signal ?? c)));
+      clearTimeout(timer);
+      expect(code, said).not.toBe('SIGKILL');
+      expect(code).not.toBe(0);
+      expect(said).toContain('EADDRINUSE');
+      // no worker outlives the primary: nothing is left running with this config
+      const left = spawnSync('pgrep', ['-f', path], { encoding: 'utf8' }).stdout.trim();
+      expect(left).toBe('');
+    } finally {
+      taken.close();
+    }
+  }, 40_000);
 });

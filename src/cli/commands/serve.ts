@@ -75,7 +75,11 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const workers = options.workers ?? 1;
   if (workers > 1 && cluster.isPrimary) return servePrimary(workers, options, io);
   const workerId = cluster.isWorker ? cluster.worker!.id : 0;
-  const { runtime, urls } = await startServer(options, io, workerId);
+  const { runtime, urls } = await startServer(options, io, workerId).catch((err: unknown) => {
+    // a worker stays alive while its channel to the primary is open; the primary learns of the failure from its exit
+    if (cluster.isWorker) cluster.worker!.disconnect();
+    throw err;
+  });
   const stopReporting = cluster.isWorker ? shareBans(runtime) : undefined;
   if (cluster.isWorker) process.send!({ ready: urls, describe: workerId === 1 });
   if (!cluster.isWorker || workerId === 1) describe(runtime, urls, workers, io);
@@ -127,19 +131,26 @@ async function servePrimary(workers: number, options: ServeOptions, io: CliIo): 
       }
     });
   }
-  await Promise.all(forked.map((w) => new Promise<void>((ready, fail) => {
-    w.on('message', (message: { ready?: unknown }) => message.ready && ready());
-    w.once('exit', (code) => fail(new Error(`worker exited with ${code} before it was ready`)));
-  })));
-  const onHup = () => forked.forEach((w) => w.process.kill('SIGHUP'));
-  process.on('SIGHUP', onHup);
-  await stopSignal(options.duration);
-  process.off('SIGHUP', onHup);
-  await Promise.all(forked.map((w) => new Promise((exited) => {
+  const stopAll = () => Promise.all(forked.map((w) => new Promise((exited) => {
     if (w.isDead()) return exited(undefined);
     w.once('exit', exited);
     w.process.kill('SIGTERM');
   })));
+  try {
+    await Promise.all(forked.map((w) => new Promise<void>((ready, fail) => {
+      w.on('message', (message: { ready?: unknown }) => message.ready && ready());
+      w.once('exit', (code) => fail(new Error(`worker exited with ${code} before it was ready`)));
+    })));
+  } catch (err) {
+    // the workers that did start would keep this process (and their listeners) alive without a server worth the name
+    await stopAll();
+    throw err;
+  }
+  const onHup = () => forked.forEach((w) => w.process.kill('SIGHUP'));
+  process.on('SIGHUP', onHup);
+  await stopSignal(options.duration);
+  process.off('SIGHUP', onHup);
+  await stopAll();
   io.out('stopped\n');
   return EXIT.ok;
 }
