@@ -9,18 +9,27 @@ import { MASK } from './rule-check.js';
 const MIN_SECRET = 4;
 
 export class SecretMasker {
-  private readonly byPrefix = new Map<string, string[]>();
+  /** one secret per prefix for almost every prefix, so a bare string; a list, longest first, when several share it */
+  private readonly byPrefix = new Map<string, string | string[]>();
 
   constructor(secrets: Iterable<string>) {
     for (const s of secrets) {
       if (s.length < MIN_SECRET) continue;
       const key = s.slice(0, MIN_SECRET);
-      const list = this.byPrefix.get(key);
-      if (!list) this.byPrefix.set(key, [s]);
-      else if (!list.includes(s)) list.push(s);
+      const known = this.byPrefix.get(key);
+      if (known === undefined) this.byPrefix.set(key, s);
+      else if (typeof known === 'string') { if (known !== s) this.byPrefix.set(key, [known, s]); }
+      else if (!known.includes(s)) known.push(s);
     }
     // the longest candidate first, so a secret that extends another is masked whole
-    for (const list of this.byPrefix.values()) list.sort((a, b) => b.length - a.length);
+    for (const known of this.byPrefix.values()) if (typeof known !== 'string') known.sort((a, b) => b.length - a.length);
+  }
+
+  private hitAt(text: string, i: number): string | undefined {
+    const known = this.byPrefix.get(text.slice(i, i + MIN_SECRET));
+    if (known === undefined) return undefined;
+    if (typeof known === 'string') return text.startsWith(known, i) ? known : undefined;
+    return known.find((s) => text.startsWith(s, i));
   }
 
   mask(text: string): string {
@@ -28,7 +37,7 @@ export class SecretMasker {
     let out = '';
     let copied = 0;
     for (let i = 0; i <= text.length - MIN_SECRET; ) {
-      const hit = this.byPrefix.get(text.slice(i, i + MIN_SECRET))?.find((s) => text.startsWith(s, i));
+      const hit = this.hitAt(text, i);
       if (!hit) {
         i++;
         continue;
