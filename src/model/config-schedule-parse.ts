@@ -30,7 +30,7 @@ const TARGET_HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.
 
 /** Syntax only (an address, a CIDR, a range a.b.c.d-e or a-b, or a host name); the auditor resolves and bounds them at run time. */
 function targetProblem(token: string, hostnames: boolean): string | undefined {
-  if (token.startsWith('@')) return 'target files (@file) are not accepted in a schedule';
+  if (token.startsWith('@')) return 'target files (@file) are not accepted in the configuration';
   if (token.length > 200) return 'too long';
   const slash = token.indexOf('/');
   if (slash >= 0) {

@@ -99,7 +99,7 @@ schedules:
       '13: schedules[1].colour: unknown field (expected one of: name, targets, exclude, every, jitter, options, webhook)',
       '12: schedules[1].every: "every quarter hour" is not an interval (e.g. 30s, 15m, 1h, 1h30m, 1d, or a number of seconds)',
       '15: schedules[2].targets[1]: "not a target!": not an address, CIDR, range or host name',
-      '15: schedules[2].targets[2]: "@hosts.txt": target files (@file) are not accepted in a schedule',
+      '15: schedules[2].targets[2]: "@hosts.txt": target files (@file) are not accepted in the configuration',
       '16: schedules[2].every: must be from 1 second to 7 days',
       '18: schedules[2].options.verbose: unknown field (expected one of: sipPorts, httpPorts, httpsPorts, snmpPort, timeoutMs, retries, rate, concurrency, hostGapMs, maxHosts, staleDays, intrusive, defaultLogin, maxDurationMinutes)',
       '18: schedules[2].options.sipPorts: must be a list of at most 16 port numbers',

@@ -60,7 +60,8 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     const jsonPath = join(dir, 'audit.json');
     io.out(`4. auditing ${BASE_IP}-${last} from the auditor's own address (the phones' registrar is 127.0.0.10)\n\n`);
     let json = '';
-    // The lab's web interfaces are plain HTTP on loopback, so the demo lets the auditor log in over it; the INVITE
+    // Factory lab phones serve their web interface over plain HTTP only (on loopback), so the demo lets the auditor log
+    // in over it; hardened ones answer HTTPS, where read-back goes first. The INVITE
     // probe carries an unsupported Require: option, which the lab phones refuse with 420 instead of ringing.
     await runAuditCommand({
       targets: [`${BASE_IP}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: String(PHONE_HTTPS_PORT), snmpPort: PHONE_SNMP_PORT, html: htmlPath,
