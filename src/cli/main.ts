@@ -68,6 +68,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program.command('demo').description('server + emulated phone fleet + audit, all on loopback: see ghostguard work in one command')
     .option('--phones <n>', 'lab phones (default 30)', int).option('--factory <n>', 'of which left at factory defaults (default 9)', int)
     .option('--dir <dir>', 'working directory (default .ghostguard-demo)').option('--duration <seconds>', 'keep running after the audit', int)
+    .option('--base-ip <address>', 'first phone address, in 127.0.0.0/8 (default 127.0.60.1)')
     .action((o) => run(async () => (await import('./commands/demo.js')).demoCommand(o, io))());
   program.command('lab').description('run a fleet of emulated phones on 127.0.x.y (for demos and tests)')
     .requiredOption('--phones <n>', 'how many phones', int).option('--factory <n>', 'how many stay at factory defaults', int)

@@ -11,8 +11,8 @@ it('ghostguard demo provisions a lab fleet, audits it and finds exactly the fact
   const dir = mkdtempSync(join(tmpdir(), 'gg-demo-'));
   let out = '';
   const io: CliIo = { out: (t) => void (out += t), err: () => {}, env: {}, cwd: dir, isTty: false };
-  expect(await main(['demo', '--phones', '12', '--factory', '6', '--dir', 'demo'], io)).toBe(0);
-  expect(out).toMatch(/12 emulated phones .*: 6 provisioned by ghostguard, 6 left at factory defaults/);
+  expect(await main(['demo', '--phones', '12', '--factory', '6', '--dir', 'demo', '--base-ip', '127.0.62.1'], io)).toBe(0);
+  expect(out).toMatch(/12 emulated phones on 127\.0\.62\.1–127\.0\.62\.12: 6 provisioned by ghostguard, 6 left at factory defaults/);
   expect(out).toMatch(/6 phone\(s\) will ring for a scanner; audit verdicts match the lab's ground truth for 12\/12/);
   const report = JSON.parse(readFileSync(join(dir, 'demo', 'audit.json'), 'utf8')) as { hosts: { host: string }[] };
   expect(report.hosts).toHaveLength(12);
@@ -23,7 +23,7 @@ it('ghostguard demo provisions a lab fleet, audits it and finds exactly the fact
   expect(db.prepare('UPDATE enrolments SET closed_at = ?').run(new Date(Date.now() - 3600_000).toISOString()).changes).toBe(6);
   db.close();
   out = '';
-  expect(await main(['demo', '--phones', '12', '--factory', '6', '--dir', 'demo'], io)).toBe(0);
+  expect(await main(['demo', '--phones', '12', '--factory', '6', '--dir', 'demo', '--base-ip', '127.0.62.1'], io)).toBe(0);
   expect(out).toMatch(/12 emulated phones .*: 6 provisioned by ghostguard, 6 left at factory defaults/);
   expect(out).toMatch(/audit verdicts match the lab's ground truth for 12\/12/);
 }, 60_000);

@@ -19,7 +19,7 @@ const node = (args: string[], cwd = ROOT) =>
 describe.skipIf(!canEmulate)('without require(esm), as on Node.js 20.18', () => {
   it('the demo serves, boots the lab and audits it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gg-compat-'));
-    const run = node([join(ROOT, 'bin/ghostguard.mjs'), 'demo', '--phones', '6', '--factory', '3', '--dir', 'demo'], dir);
+    const run = node([join(ROOT, 'bin/ghostguard.mjs'), 'demo', '--phones', '6', '--factory', '3', '--dir', 'demo', '--base-ip', '127.0.63.1'], dir);
     expect(run.stderr).not.toContain('ERR_REQUIRE_ESM');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('audit verdicts match the lab\'s ground truth for 6/6');

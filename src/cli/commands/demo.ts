@@ -18,11 +18,13 @@ export interface DemoOptions {
   phones?: number;
   factory?: number;
   dir?: string;
+  /** first phone address (127.0.0.0/8); two demos at once need two ranges */
+  baseIp?: string;
   /** keep everything running this many seconds after the audit */
   duration?: number;
 }
 
-const BASE_IP = '127.0.60.1';
+const DEFAULT_BASE_IP = '127.0.60.1';
 const PHONE_HTTP_PORT = 18080;
 const PHONE_HTTPS_PORT = 18443;
 const PHONE_SNMP_PORT = 11161;
@@ -32,7 +34,8 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   const factory = options.factory ?? 9;
   const dir = resolve(io.cwd, options.dir ?? '.ghostguard-demo');
   mkdirSync(dir, { recursive: true });
-  const fleetOptions = { phones, factory, baseIp: BASE_IP, adapters: vendors, httpPort: PHONE_HTTP_PORT, httpsPort: PHONE_HTTPS_PORT, snmpPort: PHONE_SNMP_PORT, ringTimeoutMs: 5000 };
+  const base = options.baseIp ?? DEFAULT_BASE_IP;
+  const fleetOptions = { phones, factory, baseIp: base, adapters: vendors, httpPort: PHONE_HTTP_PORT, httpsPort: PHONE_HTTPS_PORT, snmpPort: PHONE_SNMP_PORT, ringTimeoutMs: 5000 };
   const planned = planFleet(fleetOptions);
   const port = await freePort();
   const configPath = join(dir, 'ghostguard.yaml');
@@ -53,18 +56,18 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     fleet = await LabFleet.start({ ...fleetOptions, server: `${url}/`, serverCa: runtime.tls!.cert });
     const manifest = fleet.manifest();
     const provisioned = manifest.filter((p) => p.provisioned).length;
-    io.out(`3. ${manifest.length} emulated phones on ${BASE_IP}–${manifest[manifest.length - 1]!.ip}: ${provisioned} provisioned by ghostguard, ${factory} left at factory defaults\n`);
+    io.out(`3. ${manifest.length} emulated phones on ${base}–${manifest[manifest.length - 1]!.ip}: ${provisioned} provisioned by ghostguard, ${factory} left at factory defaults\n`);
 
     const last = manifest[manifest.length - 1]!.ip;
     const htmlPath = join(dir, 'audit.html');
     const jsonPath = join(dir, 'audit.json');
-    io.out(`4. auditing ${BASE_IP}-${last} from the auditor's own address (the phones' registrar is 127.0.0.10)\n\n`);
+    io.out(`4. auditing ${base}-${last} from the auditor's own address (the phones' registrar is 127.0.0.10)\n\n`);
     let json = '';
     // Factory lab phones serve their web interface over plain HTTP only (on loopback), so the demo lets the auditor log
     // in over it; hardened ones answer HTTPS, where read-back goes first. The INVITE
     // probe carries an unsupported Require: option, which the lab phones refuse with 420 instead of ringing.
     await runAuditCommand({
-      targets: [`${BASE_IP}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: String(PHONE_HTTPS_PORT), snmpPort: PHONE_SNMP_PORT, html: htmlPath,
+      targets: [`${base}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: String(PHONE_HTTPS_PORT), snmpPort: PHONE_SNMP_PORT, html: htmlPath,
       json: true, plainHttpLogin: true, intrusive: true, timeout: 400, concurrency: 64, rate: 2000, hostGap: 0,
     }, {
       vendors, inventory: runtime.config.inventory, store: runtime.store, database: runtime.store.database,
@@ -85,7 +88,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
       '',
     ].join('\n'));
     if (options.duration) {
-      io.out(`everything keeps running for ${options.duration} s (Ctrl-C stops): try  svmap ${BASE_IP}-${last}\n`);
+      io.out(`everything keeps running for ${options.duration} s (Ctrl-C stops): try  svmap ${base}-${last}\n`);
       await new Promise<void>((done) => {
         const timer = setTimeout(done, options.duration! * 1000);
         process.once('SIGINT', () => { clearTimeout(timer); done(); });
