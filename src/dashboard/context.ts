@@ -63,7 +63,10 @@ export interface Dashboard {
   snapshots: ServedSnapshots;
   now: () => Date;
   fleet: () => FleetContext;
-  check: (target: string) => Promise<CheckResult>;
+  /** `source`: the operator's address, for the event when a target is outside server.auditAllow */
+  check: (target: string, source: string) => Promise<CheckResult>;
+  /** starts an audit run (see AuditRunner.start); resolves with its id */
+  startAudit: (targets: string[], exclude: string[], source: string) => Promise<number>;
   /** a CSRF token bound to the request's session */
   csrf: (req: FastifyRequest, reply: FastifyReply) => string;
   maskEvents: <T extends { detail?: string; file?: string }>(events: T[]) => T[];
@@ -76,7 +79,7 @@ export const EVENT_REASONS: readonly SecurityReason[] = [
   'unknown-mac', 'ua-url-mismatch', 'model-mismatch', 'bad-credentials', 'stale-nonce', 'replayed-nonce', 'banned', 'rate-limited', 'canary',
   'weakening-override', 'policy-violating-render', 'not-enrolled', 'device-disabled', 'source-pin-mismatch', 'bad-path', 'bad-user-agent',
   'bad-upload', 'unknown-file', 'firmware-unknown', 'plain-http-refused', 'config-reload-failed', 'enrolment-closed', 'credentials-rotated',
-  'admin-login-failed', 'malformed-request',
+  'admin-login-failed', 'malformed-request', 'audit-out-of-scope',
 ];
 
 /** Too many checks or audits at once: 429, try again shortly. */

@@ -74,6 +74,17 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const limiter = new LoginLimiter(opts.loginLimits);
   const loginFailed = (source: string, via: string): void =>
     opts.store.recordEvent({ ts: new Date().toISOString(), reason: 'admin-login-failed', severity: 'medium', source, detail: `dashboard ${via}` });
+  // a logged-in operator reaching outside server.auditAllow: a mistake, or a stolen session probing other networks
+  const scoped = async <T>(source: string, what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (isGhostguardError(err) && err.code === 'GG_ERR_TARGET_FORBIDDEN') {
+        opts.store.recordEvent({ ts: new Date().toISOString(), reason: 'audit-out-of-scope', severity: 'high', source, detail: `${what}: ${err.message}` });
+      }
+      throw err;
+    }
+  };
   const now = opts.now ?? (() => new Date());
   const renderer = opts.renderer ?? new RenderService(16 * 1024 * 1024);
   const mask = (mac: Mac, text: string) => maskDeviceSecrets(opts.inventory(), mac, text);
@@ -91,7 +102,8 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, auditStore: runner.store, renderer, snapshots,
       staleDays: opts.staleDays ?? 14, now: now(),
     }),
-    check: async (target) => {
+    startAudit: (targets, exclude, source) => scoped(source, 'dashboard audit', () => runner.start(targets, exclude)),
+    check: (target, source) => scoped(source, 'handset check', async () => {
       if (checksRunning >= MAX_CHECKS) throw new BusyError('several handset checks are already running; try again in a few seconds');
       checksRunning++;
       try {
@@ -104,7 +116,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       } finally {
         checksRunning--;
       }
-    },
+    }),
     csrf: (req, reply) => reply.generateCsrf({ userInfo: req.ggAuth?.session?.id ?? 'anonymous' }),
     maskEvents: (events) => events.map((e) => ({ ...e, ...(e.detail !== undefined ? { detail: scrub(e.detail) } : {}), ...(e.file !== undefined ? { file: scrub(e.file) } : {}) })),
     trend: (options) => scheduleTrend(scheduleHistory, opts.inventory().config.schedules ?? [], options),

@@ -100,7 +100,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
     },
   }, async (req, reply) => {
     const body = req.body as { targets: string | string[]; exclude?: string | string[] };
-    const id = await d.runner.start(targetList(body.targets), body.exclude === undefined ? [] : targetList(body.exclude));
+    const id = await d.startAudit(targetList(body.targets), body.exclude === undefined ? [] : targetList(body.exclude), req.ip);
     return reply.code(202).send({ id, status: 'running', url: `/api/audits/${id}` });
   });
 
@@ -162,7 +162,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
         400: error, 401: error, 403: error,
       },
     },
-  }, async (req) => d.check((req.body as { target: string }).target));
+  }, async (req) => d.check((req.body as { target: string }).target, req.ip));
 
   app.get('/api/status', {
     schema: {

@@ -53,7 +53,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     const target = str((req.body as Query | undefined)?.target, 64) ?? '';
     const csrf = d.csrf(req, reply);
     try {
-      const result = await d.check(target);
+      const result = await d.check(target, req.ip);
       return page(reply, checkPage({ csrf, target, result, now: d.now() }));
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
@@ -71,7 +71,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     try {
       const targets = targetList(targetsText);
       const exclude = excludeText ? targetList(excludeText) : [];
-      const id = await d.runner.start(targets, exclude);
+      const id = await d.startAudit(targets, exclude, req.ip);
       return reply.redirect(`/audits/${id}`, 303);
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;

@@ -9,7 +9,7 @@ const SEVERITY: Record<SecurityReason, EventSeverity> = {
   'weakening-override': 'high', 'policy-violating-render': 'critical', 'not-enrolled': 'medium', 'device-disabled': 'medium',
   'source-pin-mismatch': 'high', 'bad-path': 'medium', 'bad-user-agent': 'medium', 'bad-upload': 'medium', 'unknown-file': 'info',
   'firmware-unknown': 'low', 'plain-http-refused': 'medium', 'config-reload-failed': 'high', 'enrolment-closed': 'info',
-  'credentials-rotated': 'info', 'admin-login-failed': 'medium', 'malformed-request': 'medium',
+  'credentials-rotated': 'info', 'admin-login-failed': 'medium', 'malformed-request': 'medium', 'audit-out-of-scope': 'high',
 };
 
 export type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { severity?: EventSeverity };

@@ -6,7 +6,7 @@ export type SecurityReason =
   | 'banned' | 'rate-limited' | 'canary' | 'weakening-override' | 'policy-violating-render' | 'not-enrolled'
   | 'device-disabled' | 'source-pin-mismatch' | 'bad-path' | 'bad-user-agent' | 'bad-upload' | 'unknown-file'
   | 'firmware-unknown' | 'plain-http-refused' | 'config-reload-failed' | 'enrolment-closed' | 'credentials-rotated'
-  | 'admin-login-failed' | 'malformed-request';
+  | 'admin-login-failed' | 'malformed-request' | 'audit-out-of-scope';
 
 export type EventSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 

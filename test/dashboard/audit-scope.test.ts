@@ -47,6 +47,11 @@ describe('server.auditAllow', () => {
       expect(refused.statusCode, targets).toBe(400);
       expect(refused.json().message).toContain(`is outside the allowed ranges (${ALLOWED}, 127.0.97.10-127.0.97.20)`);
     }
+    // each refusal is a security event naming who asked: a stolen session probing other networks shows up
+    const events = runtime.store.events({ reason: 'audit-out-of-scope' });
+    expect(events).toHaveLength(3);
+    expect(events[0]).toMatchObject({ severity: 'high', source: '127.0.0.1' });
+    expect(events.map((e) => e.detail)).toContain('dashboard audit: audit target "127.0.96.1" is outside the allowed ranges (127.0.95.0/24, 127.0.97.10-127.0.97.20)');
   });
 
   it('the audits page says which ranges are allowed', async () => {
@@ -61,6 +66,7 @@ describe('server.auditAllow', () => {
     const refused = await post('/api/check', { target: '127.0.96.7' });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().message).toContain('is outside the allowed ranges');
+    expect(runtime.store.events({ reason: 'audit-out-of-scope' })[0]!.detail).toMatch(/^handset check: audit target "127\.0\.96\.7" is outside/);
     expect((await post('/api/check', { target: '127.0.95.7' })).statusCode).toBe(200);
   });
 
