@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isGhostguardError } from '../model/errors.js';
 import type { Mac } from '../model/mac.js';
 import { RenderService } from '../provisioning/render-service.js';
@@ -17,8 +17,9 @@ import { loadAdminPassword, LoginLimiter, PasswordCheck, SessionStore } from './
 import { checkHandset } from './check-service.js';
 import { BusyError, isApi, type Dashboard, type DashboardOptions } from './context.js';
 import { maskDeviceSecrets } from './device-detail.js';
-import { loginPage, messagePage } from './plain-pages.js';
+import { messagePage } from './plain-pages.js';
 import { registerApiRoutes } from './routes-api.js';
+import { registerAuthRoutes, safeNext } from './routes-auth.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { ServedSnapshots, SNAPSHOT_INTERVAL_MS } from './served-snapshots.js';
 import { ScheduleHistory } from '../schedule/history.js';
@@ -55,11 +56,6 @@ function parseBasic(header: string | undefined): { user: string; password: strin
   const text = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = text.indexOf(':');
   return colon < 0 ? undefined : { user: text.slice(0, colon), password: text.slice(colon + 1) };
-}
-
-/** Only a local path may be a post-login destination (no open redirect). */
-export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]{0,500}$/.test(value) && !value.startsWith('/login') && !value.startsWith('/logout') ? value : '/';
 }
 
 /** Handset checks running at once across all operators: each one sends probes. */
@@ -228,45 +224,3 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     runner.stopAll();
   });
 };
-
-function registerAuthRoutes(app: FastifyInstance, d: Dashboard, a: { check: PasswordCheck; sessions: SessionStore; limiter: LoginLimiter; names: { session: string }; secure: boolean; loginFailed: (source: string, via: string) => void }): void {
-  const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
-  const loginPageFor = (req: FastifyRequest, reply: FastifyReply, extra: { error?: string; next?: string }) =>
-    html(reply).send(loginPage({ csrf: d.csrf(req, reply), ...extra }));
-
-  app.get('/login', { config: { public: true } }, async (req, reply) => {
-    const next = safeNext((req.query as Record<string, unknown>).next);
-    if (req.ggAuth?.session) return reply.redirect(next, 303);
-    return loginPageFor(req, reply, { next });
-  });
-
-  app.post('/login', { config: { public: true } }, async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const next = safeNext(body.next);
-    const wait = a.limiter.retryAfter(req.ip);
-    if (wait > 0) {
-      reply.code(429).header('retry-after', String(wait));
-      return loginPageFor(req, reply, { next, error: `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).` });
-    }
-    const user = typeof body.username === 'string' ? body.username : '';
-    const password = typeof body.password === 'string' ? body.password : '';
-    if (!(await a.check.verify(user, password))) {
-      a.limiter.fail(req.ip);
-      a.loginFailed(req.ip, 'login form');
-      reply.code(401);
-      return loginPageFor(req, reply, { next, error: 'Wrong user name or password.' });
-    }
-    a.limiter.succeed(req.ip);
-    // a fresh id on every login: a session id planted before login is worthless
-    a.sessions.destroy(req.cookies[a.names.session]);
-    const session = a.sessions.create(user);
-    reply.setCookie(a.names.session, session.id, { path: '/', httpOnly: true, sameSite: 'strict', secure: a.secure });
-    return reply.redirect(next, 303);
-  });
-
-  app.post('/logout', async (req, reply) => {
-    a.sessions.destroy(req.ggAuth?.session?.id);
-    reply.clearCookie(a.names.session, { path: '/', httpOnly: true, sameSite: 'strict', secure: a.secure });
-    return reply.redirect('/login', 303);
-  });
-}
