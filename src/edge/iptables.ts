@@ -4,7 +4,9 @@
  * limit of all trusted sources, entered with a goto). Admitted SIP RETURNs to the built-in chain, so the host's own
  * rules still decide about it; these rules only ever drop.
  */
-import { headerLines, LOG_RATE, ofFamily, rangeText, type EdgePlan, type PortRange } from './plan.js';
+import { headerLines } from './header.js';
+import { ofFamily, rangeText, type PortRange } from './network.js';
+import { LOG_RATE, type EdgePlan } from './plan.js';
 
 export const iptablesChainName = (plan: EdgePlan): string => `gg-sip-${plan.id}`;
 

@@ -4,7 +4,9 @@
  * site (found by list name and comment prefix), and puts the checks in an own chain. Admitted SIP returns to the
  * calling chain, so the router's own rules still decide about it; these rules only ever drop.
  */
-import { headerLines, LOG_RATE, ofFamily, rangeText, type EdgePlan, type PortRange } from './plan.js';
+import { headerLines } from './header.js';
+import { ofFamily, rangeText, type PortRange } from './network.js';
+import { LOG_RATE, type EdgePlan } from './plan.js';
 
 export const mikrotikNames = (plan: EdgePlan) => ({
   chain: `gg-sip-${plan.id}`,

@@ -3,7 +3,9 @@
  * trusted sources and protected destinations, a named limit shared by all trusted SIP and named counters for drops.
  * An `accept` here ends this table's chain only: the host's other tables still see the packet.
  */
-import { headerLines, LOG_RATE, ofFamily, rangeText, type EdgePlan, type Network, type PortRange } from './plan.js';
+import { headerLines } from './header.js';
+import { ofFamily, rangeText, type Network, type PortRange } from './network.js';
+import { LOG_RATE, type EdgePlan } from './plan.js';
 
 export const nftTableName = (plan: EdgePlan): string => `ghostguard_${plan.id}`;
 

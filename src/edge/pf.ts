@@ -3,7 +3,9 @@
  * alike. pf can only rate-limit on a pass rule, so trusted SIP within the rate is passed (`quick`) here;
  * untrusted SIP and trusted SIP over the rate are blocked and logged to pflog. One rate bucket per protocol.
  */
-import { headerLines, rangeText, type EdgePlan, type PortRange } from './plan.js';
+import { headerLines } from './header.js';
+import { rangeText, type PortRange } from './network.js';
+import type { EdgePlan } from './plan.js';
 
 export const pfAnchorName = (plan: EdgePlan): string => `ghostguard/${plan.id}`;
 

@@ -4,9 +4,9 @@
  * Pure: no I/O, no name resolution (a hostname cannot go into a firewall rule; it is reported, never resolved).
  */
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
 import type { ResolvedPolicy, Site } from '../model/config-types.js';
 import { GhostguardError } from '../model/errors.js';
+import { contains, mergeRanges, parseNetwork, type Network, type PortRange, type TrustedSource } from './network.js';
 
 export const EDGE_FORMATS = ['nftables', 'iptables', 'ip6tables', 'pf', 'mikrotik'] as const;
 export type EdgeFormat = (typeof EDGE_FORMATS)[number];
@@ -18,26 +18,6 @@ export const SIP_TLS_PORT = 5061;
 export const DEFAULT_RATE = 200;
 /** drops are logged at most this often (counters see every one) */
 export const LOG_RATE = { perMinute: 10, burst: 5 } as const;
-
-export interface Network {
-  family: 4 | 6;
-  /** network address, compact form */
-  address: string;
-  prefix: number;
-  /** `address` for a single host, `address/prefix` otherwise */
-  text: string;
-}
-
-export interface TrustedSource extends Network {
-  /** where the config names it: `registrar`, `outboundProxy`, `trustedServers[2]` (several when repeated) */
-  origins: string[];
-}
-
-export interface PortRange {
-  from: number;
-  /** inclusive */
-  to: number;
-}
 
 export interface EdgePlan {
   site: string;
@@ -78,38 +58,7 @@ export interface PlanOptions {
   rate?: number;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
-
 const usage = (message: string, details: string[] = []) => new GhostguardError('GG_ERR_USAGE', message, details);
-
-/** An IPv4/IPv6 address or CIDR → its network; 'hostname' for a DNS name; undefined for anything else. */
-export function parseNetwork(raw: string): Network | 'hostname' | undefined {
-  const text = raw.trim();
-  if (text === '' || text.includes('%')) return undefined;
-  const slash = text.indexOf('/');
-  const addrPart = slash < 0 ? text : text.slice(0, slash);
-  let family: 4 | 6;
-  if (ipaddr.IPv4.isValidFourPartDecimal(addrPart)) family = 4;
-  else if (addrPart.includes(':') && ipaddr.IPv6.isValid(addrPart)) family = 6;
-  else return slash < 0 && HOSTNAME.test(text) && /[a-z]/i.test(text) ? 'hostname' : undefined;
-  const max = family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const p = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(p) || Number(p) > max) return undefined;
-    prefix = Number(p);
-  }
-  const cidr = `${addrPart}/${prefix}`;
-  const network = family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
-  const address = network.toString();
-  return { family, address, prefix, text: prefix === max ? address : `${address}/${prefix}` };
-}
-
-/** true when `inner` lies inside `outer` */
-export function contains(outer: Network, inner: Network): boolean {
-  if (outer.family !== inner.family || inner.prefix < outer.prefix) return false;
-  return ipaddr.parse(inner.address).match(ipaddr.parse(outer.address), outer.prefix);
-}
 
 function siteId(site: string): string {
   const safe = site.replace(/[^A-Za-z0-9_]/g, '_');
@@ -117,19 +66,6 @@ function siteId(site: string): string {
   const hash = createHash('sha256').update(site).digest('hex').slice(0, 4);
   return `${safe.slice(0, 11)}_${hash}`;
 }
-
-export function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
-  const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
-  const out: PortRange[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
-    else out.push({ ...r });
-  }
-  return out;
-}
-
-export const rangeText = (r: PortRange, sep = '-'): string => (r.from === r.to ? String(r.from) : `${r.from}${sep}${r.to}`);
 
 /**
  * The ports the site's phones listen on for SIP. Every phone starts at 5060, or at its policy's
@@ -229,39 +165,4 @@ export function buildEdgePlan(site: Site, devices: readonly PlanDevice[], sitePo
     unresolved,
     covered,
   };
-}
-
-/** The plan's trusted sources and protected destinations of one address family. */
-export function ofFamily<T extends Network>(items: readonly T[], family: 4 | 6): T[] {
-  return items.filter((i) => i.family === family);
-}
-
-/** Site names come from YAML keys: keep header comments on one line and printable. */
-export function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
-}
-
-/** Header lines shared by every format (without the comment marker). */
-export function headerLines(plan: EdgePlan, format: EdgeFormat): string[] {
-  const dst = plan.phones.length > 0 ? plan.phones.map((p) => p.text).join(', ') : 'any destination';
-  const lines = [
-    `ghostguard edge rules for site "${printable(plan.site)}" (${format}, ${plan.chain} chain)`,
-    `SIP to the phones is admitted only from the site's trusted servers, at most ${plan.rate.perSecond} packets/s`,
-    `(burst ${plan.rate.burst}); everything else to those ports is counted, logged (rate-limited) and dropped.`,
-    `Protected destinations: ${dst}`,
-    `Protected ports: udp ${plan.ports.udp.map((r) => rangeText(r)).join(', ')}; tcp ${plan.ports.tcp.map((r) => rangeText(r)).join(', ')}`,
-    ...plan.portNotes.map((n) => `  ${n}`),
-    'Trusted sources:',
-    ...plan.trusted.map((t) => `  ${t.text} (${t.origins.join(', ')})`),
-    ...plan.covered.map((c) => `  ${c.value} (${c.origin}) is inside ${c.by}`),
-  ];
-  for (const u of plan.unresolved) {
-    lines.push(`UNRESOLVED: ${u.origin} "${printable(u.value)}" is a hostname and is NOT admitted by these rules (nothing is resolved);`);
-    lines.push(`  list its addresses in sites.${printable(plan.site)}.trustedServers, then generate again.`);
-  }
-  lines.push(
-    'SIP ALG: switch it off on every router/NAT between the phones and their servers. An ALG rewrites SIP and',
-    'opens media pinholes on its own, which undoes source filtering and breaks registrations.',
-  );
-  return lines;
 }

@@ -1,6 +1,7 @@
 /** The edge plan: trusted sources from the site, SIP ports from the policy, and the refusals. */
 import { describe, expect, it } from 'vitest';
-import { buildEdgePlan, mergeRanges, parseNetwork } from '../../src/edge/plan.js';
+import { mergeRanges, parseNetwork } from '../../src/edge/network.js';
+import { buildEdgePlan } from '../../src/edge/plan.js';
 import { isGhostguardError } from '../../src/model/errors.js';
 import { device, richPlan, site, sitePolicy } from './fixtures.js';
 
