@@ -39,8 +39,9 @@ export function digestResponse(c: Omit<DigestCredentials, 'response'>, password:
 
 /**
  * Nonces are `<time>.<issuer>.<random>.<signature>`. Server processes of one cluster share the key, so any of them
- * accepts a nonce any of them issued; nonce-count replay tracking is per process, so with N workers a captured header
- * could be replayed at most once per other worker within the nonce lifetime (TLS keeps headers from being captured).
+ * accepts a nonce any of them issued. Each process tracks nonce-counts itself and, in a cluster, passes the counts it
+ * accepted to the others (nonce-cluster.ts), so a captured header replayed to another worker is refused once that
+ * news has arrived (within about 100 ms; TLS keeps headers from being captured in the first place).
  */
 export class NonceAuthority {
   private readonly key: Buffer;
@@ -73,19 +74,33 @@ export class NonceAuthority {
     return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';
   }
 
+  /** set in cluster workers: told every count this process accepts, to pass on to the others */
+  onAccepted?: (nonce: string, count: number) => void;
+
   /** A nonce-count must grow with every use; a repeat is a replay. Call only after the response verified. */
   acceptCount(nonce: string, nc: string | undefined): boolean {
     const count = nc ? parseInt(nc, 16) : 0;
     if (!Number.isFinite(count)) return false;
     const last = this.lastCount.get(nonce);
     if (last !== undefined && count <= last) return false;
+    this.remember(nonce, count, last);
+    this.onAccepted?.(nonce, count);
+    return true;
+  }
+
+  /** A count another process of the cluster accepted: from now on it is a replay here too. */
+  learnCount(nonce: string, count: number): void {
+    const last = this.lastCount.get(nonce);
+    if (last === undefined || count > last) this.remember(nonce, count, last);
+  }
+
+  private remember(nonce: string, count: number, last: number | undefined): void {
     if (last === undefined) {
       if (this.lastCount.size >= MAX_TRACKED_NONCES) this.lastCount.delete(this.lastCount.keys().next().value!);
       this.lastCount.set(detached(nonce), count);
     } else {
       this.lastCount.set(nonce, count); // keeps the stored key
     }
-    return true;
   }
 
   challenge(stale = false): string {

@@ -60,6 +60,8 @@ export class Runtime {
   scheduler?: AuditScheduler;
   private scheduleLogFile?: ScheduleLogFile;
   readonly renderer: RenderService;
+  /** issues and checks the Digest nonces of every phone listener of this process */
+  readonly nonces: NonceAuthority;
 
   private constructor(
     masterKey: Buffer,
@@ -72,7 +74,8 @@ export class Runtime {
   ) {
     const settings = config.inventory.config.server;
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
-    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`), renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())) };
+    this.nonces = new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`);
+    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())) };
     const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });

@@ -24,6 +24,8 @@ const ROOT = join(import.meta.dirname, '../..');
 const PORT = 19443 + (process.pid % 500);
 const MACS = Array.from({ length: 20 }, (_, i) => `00:15:65:00:07:${(i + 16).toString(16)}`);
 let serve: ServeProcess;
+/** the last Authorization header a worker accepted, for the replay test */
+let accepted: { path: string; headers: Record<string, string> } | undefined;
 
 beforeAll(async () => {
   serve = await startServe(fleetYaml(MACS.map((mac) => ({ mac, vendor: 'yealink', model: 'T46U' }))), PORT, ['--workers', '2']);
@@ -57,7 +59,7 @@ describe('ghostguard serve --workers 2', () => {
     expect(bannedAt).toBeLessThanOrEqual(1020);
   });
 
-  it('serves every phone, across workers, and records every fetch once', async () => {
+  it('serves every phone, across workers: a nonce one worker issued is answered on the other', async () => {
     // enrolment: the first fetch of each device file is served without credentials
     const clients = MACS.map((_, i) => client(`127.0.8.${i + 1}`));
     const first = await Promise.all(MACS.map(async (mac, i) => {
@@ -93,15 +95,34 @@ describe('ghostguard serve --workers 2', () => {
       const nonce = nonceFrom(challenge.headers['www-authenticate']);
       issuers.add(nonce.split('.')[1]!); // <time>.<issuing worker>.<random>.<signature>
       const other = client(`127.0.9.${i + 1}`);
-      const res = await other.request({ method: 'GET', path: uri, headers: { 'user-agent': UA(mac), authorization: digestHeader(inventory.provisioningUsername(m), inventory.provisioningPassword(m), 'GET', uri, nonce) } });
+      const headers = { 'user-agent': UA(mac), authorization: digestHeader(inventory.provisioningUsername(m), inventory.provisioningPassword(m), 'GET', uri, nonce) };
+      const res = await other.request({ method: 'GET', path: uri, headers });
       await res.body.text();
       statuses.push(res.statusCode);
+      accepted = { path: uri, headers };
       await other.close();
     }
     await Promise.all(clients.map((c) => c.close()));
     expect(statuses.every((s) => s === 200), statuses.join(' ')).toBe(true);
     expect([...issuers].sort()).toEqual(['w1', 'w2']);
+  });
 
+  it('a captured Authorization header replayed to either worker is refused, not only to the one that accepted it', async () => {
+    expect(accepted).toBeDefined();
+    await new Promise((r) => setTimeout(r, 400)); // the accepting worker passes its counts on every 100 ms
+    // fresh connections go to the workers in turn: both get the replay, from addresses with budgets of their own
+    const replays = [];
+    for (let k = 1; k <= 4; k++) {
+      const c = client(`127.0.13.${k}`);
+      const res = await c.request({ method: 'GET', path: accepted!.path, headers: accepted!.headers });
+      await res.body.text();
+      await c.close();
+      replays.push(res.statusCode);
+    }
+    expect(replays).toEqual([401, 401, 401, 401]);
+  });
+
+  it('records every fetch once, from both workers\' history writers', async () => {
     expect(await serve.stop()).toBe(0);
     const db = new Database(join(serve.dir, 'data', 'state.sqlite'), { readonly: true });
     const rows = db.prepare("SELECT auth, COUNT(*) AS n FROM fetches WHERE status = 200 AND file LIKE '001565%' GROUP BY auth ORDER BY auth").all();

@@ -7,6 +7,7 @@ import { GhostguardError } from '../../model/errors.js';
 import { loadMasterKey, readConfig } from '../../provisioning/config-source.js';
 import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrimary } from '../../provisioning/guard-cluster.js';
 import { guardLimits, Runtime } from '../../provisioning/runtime.js';
+import { isNonceCountMessage, shareNonceCounts } from '../../provisioning/nonce-cluster.js';
 import { loadTls } from '../../provisioning/tls.js';
 import { prepareStateDatabase, stateDatabasePath } from '../../store/sqlite-open.js';
 import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
@@ -80,7 +81,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     if (cluster.isWorker) cluster.worker!.disconnect();
     throw err;
   });
-  const stopReporting = cluster.isWorker ? shareBans(runtime) : undefined;
+  const stopReporting = cluster.isWorker ? shareWithCluster(runtime) : undefined;
   if (cluster.isWorker) process.send!({ ready: urls, describe: workerId === 1 });
   if (!cluster.isWorker || workerId === 1) describe(runtime, urls, workers, io);
   runtime.config.watch();
@@ -98,22 +99,32 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   return EXIT.ok;
 }
 
-/** A worker reports its guard's decisions to the primary and applies the bans the primary decides for all workers. */
-function shareBans(runtime: Runtime): () => void {
-  const stop = reportToPrimary(runtime.guard, (message) => process.send?.(message));
+/**
+ * A worker reports its guard's decisions to the primary and applies the bans the primary decides for all workers; it
+ * passes the Digest nonce-counts it accepts on, and learns the ones the other workers accepted.
+ */
+function shareWithCluster(runtime: Runtime): () => void {
+  const send = (message: object) => process.send?.(message);
+  const stopBans = reportToPrimary(runtime.guard, send);
+  const counts = shareNonceCounts(runtime.nonces, send);
   const onMessage = (message: unknown) => {
+    if (isNonceCountMessage(message)) return counts.learn(message);
     if (!isGuardBanMessage(message)) return;
     for (const ban of message.guardBans) runtime.guard.applyBan(ban);
     if (message.announce) runtime.events.emit({ reason: 'banned', source: message.announce, detail: 'counted across all worker processes' });
   };
   process.on('message', onMessage);
   return () => {
-    stop();
+    stopBans();
+    counts.stop();
     process.off('message', onMessage);
   };
 }
 
-/** Primary of a worker cluster: prepares shared files once, forks, forwards SIGHUP, counts bans for all workers, stops them. */
+/**
+ * Primary of a worker cluster: prepares shared files once, forks, forwards SIGHUP, counts bans for all workers, passes
+ * each worker's nonce-counts to the others, stops them.
+ */
 async function servePrimary(workers: number, options: ServeOptions, io: CliIo): Promise<number> {
   const { config, issues } = readConfig(configPath(options.config, io), catalogue);
   if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
@@ -125,6 +136,10 @@ async function servePrimary(workers: number, options: ServeOptions, io: CliIo): 
   const coordinator = new GuardCoordinator(guardLimits(config.server));
   for (const reporter of forked) {
     reporter.on('message', (message: unknown) => {
+      if (isNonceCountMessage(message)) {
+        for (const w of forked) if (w !== reporter && !w.isDead()) w.send(message);
+        return;
+      }
       if (!isGuardReportMessage(message)) return;
       for (const { toReporter, toOthers } of coordinator.receive(message)) {
         for (const w of forked) if (!w.isDead()) w.send(w === reporter ? toReporter : toOthers);
