@@ -61,8 +61,10 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     }
   });
 
-  app.get('/audits', async (req, reply) =>
-    page(reply, auditsPage({ runs: d.runner.list(50), trend: d.trend(), csrf: d.csrf(req, reply), now: d.now(), allowed: d.options.inventory().config.server.auditAllow })));
+  const auditsView = (req: FastifyRequest, reply: FastifyReply, form: { error?: string; targets?: string; exclude?: string } = {}) =>
+    page(reply, auditsPage({ runs: d.runner.list(50), trend: d.trend(), csrf: d.csrf(req, reply), now: d.now(), allowed: d.options.inventory().config.server.auditAllow, ...form }));
+
+  app.get('/audits', async (req, reply) => auditsView(req, reply));
 
   app.post('/audits', async (req, reply) => {
     const body = (req.body ?? {}) as Query;
@@ -76,7 +78,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
       reply.code(err instanceof BusyError ? 429 : 400);
-      return page(reply, auditsPage({ runs: d.runner.list(50), trend: d.trend(), csrf: d.csrf(req, reply), now: d.now(), allowed: d.options.inventory().config.server.auditAllow, error: err.message, targets: targetsText, exclude: excludeText }));
+      return auditsView(req, reply, { error: err.message, targets: targetsText, exclude: excludeText });
     }
   });
 
