@@ -12,8 +12,14 @@ import { VENDORS, vendorById } from '../../vendors/index.js';
 import { garbageSnmp, malformedSip, silentHttp, streamingHttp, type Peer } from './helpers/hostile.js';
 import { inventoryFrom } from './helpers/inventory.js';
 import { freeTcpPort, freeUdpPort } from './helpers/net.js';
-import { hasSipp, startSipp, type Sipp } from './helpers/sipp.js';
-import { hasSnmpd, startSnmpd, type Snmpd } from './helpers/snmpd.js';
+import { startSipp, type Sipp } from './helpers/sipp.js';
+import { startSnmpd, type Snmpd } from './helpers/snmpd.js';
+import { systemPeers } from '../helpers/system-peers.js';
+
+const sippPeer = systemPeers('sipp');
+const snmpdPeer = systemPeers('snmpd');
+const hasSipp = !sippPeer.missing;
+const hasSnmpd = !snmpdPeer.missing;
 
 const sysDescr = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<string, { sysDescr: string }>;
 
@@ -73,7 +79,7 @@ describe('audit against real peers on loopback', () => {
     expect(hostOf(report, H.empty)).toBeUndefined();
   });
 
-  it.skipIf(!hasSipp)('sipp standing in for a factory phone is identified and flagged exposed', () => {
+  it.skipIf(!hasSipp)(`sipp standing in for a factory phone is identified and flagged exposed${sippPeer.note}`, () => {
     const phone = hostOf(report, H.phone)!;
     expect(phone).toMatchObject({ vendor: 'yealink', model: 'T21P_E2', firmware: '52.83.0.35', mac: PHONE_MAC, macSource: 'neighbour-table' });
     const trusted = check(phone, 'sip-trusted-only')!;
@@ -85,7 +91,7 @@ describe('audit against real peers on loopback', () => {
     expect(check(phone, 'no-auto-answer')!.reason).toMatch(/no verified API/);
   });
 
-  it.skipIf(!hasSnmpd)('a real snmpd with a phone sysDescr is identified; old GXP16xx firmware fails CVE-2026-2329; "public" fails snmp-locked', () => {
+  it.skipIf(!hasSnmpd)(`a real snmpd with a phone sysDescr is identified; old GXP16xx firmware fails CVE-2026-2329; "public" fails snmp-locked${snmpdPeer.note}`, () => {
     const gxp = hostOf(report, H.gxp)!;
     expect(gxp).toMatchObject({ vendor: 'grandstream', model: 'GXP1625', firmware: '1.0.2.25' });
     expect(check(gxp, 'firmware-current')).toMatchObject({ state: 'fail', severity: 'critical' });
@@ -94,7 +100,7 @@ describe('audit against real peers on loopback', () => {
     expect(check(gxp, 'snmp-locked')!.evidence.join(' ')).toContain('default community "public"');
   });
 
-  it.skipIf(!hasSnmpd)('a real sysDescr no adapter claims: unknown identity, SNMP still flagged', () => {
+  it.skipIf(!hasSnmpd)(`a real sysDescr no adapter claims: unknown identity, SNMP still flagged${snmpdPeer.note}`, () => {
     const ht = hostOf(report, H.ht)!;
     expect(ht.vendor).toBeUndefined();
     expect(check(ht, 'device-identity')).toMatchObject({ state: 'unknown', reason: 'no vendor recognised what it answered' });
@@ -121,7 +127,7 @@ describe('audit against real peers on loopback', () => {
   });
 });
 
-describe.skipIf(!hasSipp)('intrusive audit of the factory phone, with inventory and fetch history', () => {
+describe.skipIf(!hasSipp)(`intrusive audit of the factory phone, with inventory and fetch history${sippPeer.note}`, () => {
   it('INVITE probe rings it, CANCELs at once, and proves direct IP calls; inventory and drift are checked', async () => {
     const inventory = inventoryFrom(`
 version: 1

@@ -4,7 +4,8 @@ import { netSnmpSessionFactory, probeSnmp, type SnmpProbeOptions } from '../../s
 import { openGate } from '../../src/auditor/scheduler.js';
 import { garbageSnmp } from './helpers/hostile.js';
 import { freeUdpPort } from './helpers/net.js';
-import { hasSnmpd, startSnmpd, type Snmpd } from './helpers/snmpd.js';
+import { startSnmpd, type Snmpd } from './helpers/snmpd.js';
+import { systemPeers } from '../helpers/system-peers.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<string, { sysDescr: string }>;
 const HOST = '127.77.3.1';
@@ -31,7 +32,9 @@ describe('SNMP probe: hostile and silent agents', () => {
   });
 });
 
-describe.skipIf(!hasSnmpd)('SNMP probe against a real snmpd', () => {
+const peers = systemPeers('snmpd');
+
+describe.skipIf(peers.missing)(`SNMP probe against a real snmpd${peers.note}`, () => {
   let agent: Snmpd;
   beforeAll(async () => {
     agent = await startSnmpd('127.77.3.2', fixtures.grandstreamHt8xx!.sysDescr);

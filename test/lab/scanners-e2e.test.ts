@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENDORS } from '../../vendors/index.js';
 import { Runtime } from '../../src/provisioning/runtime.js';
 import { LabFleet, inventoryYaml, planFleet, type PhoneManifest } from '../../src/lab/index.js';
+import { systemPeers } from '../helpers/system-peers.js';
+
+const peers = systemPeers('svmap', 'sipp');
 
 const run = promisify(execFile);
 const BASE = '127.0.42.1';
@@ -45,8 +48,8 @@ describe('lab fleet against real scanners', () => {
     expect(runtime.store.fetchHistory(manifest.find((p) => !p.factory)!.mac as never).length).toBeGreaterThan(0);
   });
 
-  it('svmap finds every factory phone and no provisioned Yealink or Grandstream; provisioned Poly phones answer OPTIONS only', async () => {
-    const { stdout } = await run('svmap', ['-p5060', '-b', SCANNER, '-x', SCANNER, '-t', '0.01', `${BASE}-127.0.42.30`], { env: { ...process.env, HOME: dir }, timeout: 60_000 });
+  it.skipIf(peers.missing)(`svmap finds every factory phone and no provisioned Yealink or Grandstream; provisioned Poly phones answer OPTIONS only${peers.note}`, async () => {
+    const { stdout } = await run(peers.path('svmap'), ['-p5060', '-b', SCANNER, '-x', SCANNER, '-t', '0.01', `${BASE}-127.0.42.30`], { env: { ...process.env, HOME: dir }, timeout: 60_000 });
     const found = new Set([...stdout.matchAll(/(127\.0\.42\.\d+):5060/g)].map((m) => m[1]));
     for (const p of manifest.filter((m) => m.factory)) expect(found.has(p.ip), `factory ${p.vendor} ${p.ip} not found`).toBe(true);
     for (const p of manifest.filter((m) => !m.factory && m.vendor !== 'polycom')) expect(found.has(p.ip), `provisioned ${p.vendor} ${p.ip} answered`).toBe(false);
@@ -55,7 +58,7 @@ describe('lab fleet against real scanners', () => {
     expect(stdout).toMatch(/friendly-scanner|User Agent/i);
   }, 90_000);
 
-  it.each([['factory', true], ['provisioned', false]] as const)('sipp calling a %s phone from an untrusted address: rings = %s', async (kind, rings) => {
+  it.skipIf(peers.missing).each([['factory', true], ['provisioned', false]] as const)(`sipp calling a %s phone from an untrusted address: rings = %s${peers.note}`, async (kind, rings) => {
     for (const vendor of ['yealink', 'polycom', 'grandstream']) {
       const phone = manifest.find((p) => p.vendor === vendor && p.factory === (kind === 'factory'))!;
       const answers = await sippCall(phone.ip);
@@ -68,7 +71,7 @@ describe('lab fleet against real scanners', () => {
 /** One call with sipp's built-in UAC scenario from the scanner address; returns every status line sipp received. */
 async function sippCall(target: string): Promise<string> {
   const traceDir = mkdtempSync(join(dir, 'sipp-'));
-  const child = spawn('sipp', ['-sn', 'uac', '-m', '1', '-i', SCANNER, '-p', '0', '-timeout', '4s', '-timeout_error', '-recv_timeout', '3000', '-trace_msg', '-message_file', join(traceDir, 'msg.log'), '-nostdin', `${target}:5060`], { cwd: traceDir, stdio: 'ignore' });
+  const child = spawn(peers.path('sipp'), ['-sn', 'uac', '-m', '1', '-i', SCANNER, '-p', '0', '-timeout', '4s', '-timeout_error', '-recv_timeout', '3000', '-trace_msg', '-message_file', join(traceDir, 'msg.log'), '-nostdin', `${target}:5060`], { cwd: traceDir, stdio: 'ignore' });
   await new Promise((done) => child.once('exit', done));
   let log = '';
   try {

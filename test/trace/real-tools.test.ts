@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { TraceReport } from '../../src/trace/report.js';
-import { TOOLS, finish, loopback, requireTools, sipp, sleep, start, startCapture, stopAll, stopAndWait, stopCapture } from './helpers/procs.js';
+import { systemPeers } from '../helpers/system-peers.js';
+import { TOOLS, finish, loopback, sipp, sleep, start, startCapture, stopAll, stopAndWait, stopCapture } from './helpers/procs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scenarios = join(here, 'scenarios');
@@ -40,8 +41,9 @@ const filter = (n: string) => `net ${n}.0/24 and portrange ${P}-${P + 19}`;
 
 let dir: string;
 
+const peers = systemPeers('sipp', 'svmap', 'tcpdump');
+
 beforeAll(() => {
-  requireTools();
   dir = mkdtempSync(join(tmpdir(), 'gg-trace-real-'));
 });
 
@@ -55,7 +57,7 @@ function tcpdumpLines(file: string): string[] {
   return execFileSync(TOOLS.tcpdump, ['-r', file, '-nn'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n');
 }
 
-describe('real tools on loopback', () => {
+describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
   it('svmap sweeping factory phones: finds the scanner and the phones that answered, with packet numbers', async () => {
     const pcap = join(dir, 'scan.pcap');
     const log = join(dir, 'factory-phone.log');

@@ -1,16 +1,16 @@
 /** Runs Debian's sipp in the foreground as a UAS on loopback with our scenario; stopped by PID. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeOptions } from '../../../src/auditor/probes/sip-probe.js';
 import { createUdpSocket } from '../../../src/auditor/probes/udp-channel.js';
 import { openGate, systemClock } from '../../../src/auditor/scheduler.js';
+import { findPeer } from '../../helpers/system-peers.js';
 import { assertLoopback } from './net.js';
 
-export const SIPP = '/usr/bin/sipp';
-export const hasSipp = existsSync(SIPP);
+export const SIPP = findPeer('sipp') ?? '/usr/bin/sipp';
 export const FACTORY_PHONE_SCENARIO = fileURLToPath(new URL('../../fixtures/sip-factory-phone-uas.xml', import.meta.url));
 
 export interface Sipp {

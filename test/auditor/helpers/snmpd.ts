@@ -1,13 +1,13 @@
 /** Starts the real Debian snmpd on a loopback address with a generated config; stopped by PID. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { netSnmpSessionFactory } from '../../../src/auditor/probes/snmp-probe.js';
+import { findPeer } from '../../helpers/system-peers.js';
 import { assertLoopback, freeUdpPort } from './net.js';
 
-export const SNMPD = '/usr/sbin/snmpd';
-export const hasSnmpd = existsSync(SNMPD);
+export const SNMPD = findPeer('snmpd') ?? '/usr/sbin/snmpd';
 
 export interface Snmpd {
   host: string;

@@ -1,16 +1,12 @@
 /** Runs the real SIP tools (sipp, svmap, tcpdump) on loopback only, and stops exactly the processes it started, by PID. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { findPeer } from '../../helpers/system-peers.js';
 
-export const TOOLS = { sipp: '/usr/bin/sipp', svmap: '/usr/bin/svmap', tcpdump: '/usr/bin/tcpdump' } as const;
-
-/** Throws a clear error naming the Debian packages when a tool is missing (the test must fail, not skip). */
-export function requireTools(): void {
-  const missing = Object.entries(TOOLS).filter(([, p]) => !existsSync(p)).map(([n, p]) => `${n} (${p})`);
-  if (missing.length) {
-    throw new Error(`missing ${missing.join(', ')}: install the Debian packages sip-tester, sipvicious and tcpdump (apt-get install -y sip-tester sipvicious tcpdump)`);
-  }
-}
+export const TOOLS = {
+  sipp: findPeer('sipp') ?? '/usr/bin/sipp',
+  svmap: findPeer('svmap') ?? '/usr/bin/svmap',
+  tcpdump: findPeer('tcpdump') ?? '/usr/bin/tcpdump',
+} as const;
 
 /** Refuses anything that is not a 127.0.0.0/8 address: these tests only ever talk to loopback. */
 export function loopback(addr: string): string {
