@@ -231,3 +231,10 @@ export function literalsOutside(tokens: readonly string[], allowed: readonly str
     return intervals ? [{ token, intervals }] : [];
   }), allowed);
 }
+
+/** true when the address (IPv4-mapped IPv6 counts as IPv4) lies inside one of the `allowed` addresses, ranges or CIDRs */
+export function addressWithin(address: string, allowed: readonly string[]): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  const plain = ipaddr.process(address).toString();
+  return outside([{ token: plain, intervals: parseLiteral(plain) ?? [] }], allowed).length === 0;
+}

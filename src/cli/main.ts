@@ -42,6 +42,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   cfg(program.command('rotate [mac]').description('rotate provisioning credentials of a device or a site'))
     .option('--site <site>', 'every device of a site').option('--sip', 'also rotate generated SIP passwords')
     .action((mac, o) => run(async () => (await import('./commands/credentials.js')).rotateCommand(mac, o, io))());
+  const token = program.command('token').description('API tokens for scripts: the JSON API accepts one as "Authorization: Bearer <token>"');
+  cfg(token.command('create <name>').description('make a token (printed once; only its hash is kept)'))
+    .action((name, o) => run(async () => (await import('./commands/token.js')).tokenCreateCommand(name, o, io))());
+  cfg(token.command('list').description('the tokens\' ids, names and creation times')).option('--json', 'machine-readable output')
+    .action((o) => run(async () => (await import('./commands/token.js')).tokenListCommand(o, io))());
+  cfg(token.command('revoke <id-or-name>').description('remove a token; the server refuses it from its next request'))
+    .action((id, o) => run(async () => (await import('./commands/token.js')).tokenRevokeCommand(id, o, io))());
   cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers'))
     .option('--site <site>', 'the site')
     .option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables')

@@ -1,5 +1,7 @@
 /** The operator listener: a fastify app of its own (never the phones' app) carrying the dashboard plugin. Built without listening. */
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { addressWithin } from '../auditor/targets.js';
 import { loadAdminPassword, type AdminPasswordInfo } from './auth.js';
 import type { DashboardOptions } from './context.js';
 import { dashboardPlugin } from './plugin.js';
@@ -25,6 +27,12 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
     return503OnClosing: true,
     ...(https ? { https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  // server.adminAllow: a connection from elsewhere is closed before TLS or HTTP is read — no page, no login form, no
+  // password check. Read per connection, so a reload takes effect for the next one.
+  app.server.prependListener('connection', (socket: Socket) => {
+    const allowed = rest.inventory().config.server.adminAllow;
+    if (allowed && !addressWithin(socket.remoteAddress ?? '', allowed)) socket.destroy();
+  });
   app.register(dashboardPlugin, { ...rest, secure: Boolean(https), password });
   passwordInfo.set(app, info);
   return app;

@@ -5,6 +5,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 export const ADMIN_USER = 'admin';
 export const PASSWORD_ENV = 'GHOSTGUARD_ADMIN_PASSWORD';
@@ -132,46 +133,69 @@ export class SessionStore {
 }
 
 export interface LoginLimits {
-  /** failed attempts per source address per window */
+  /** failed attempts from one address (an IPv6 /64) before it is locked out until its window ends */
   perAddress: number;
-  /** failed attempts from everyone per window (slows a distributed guess) */
-  global: number;
   windowMs: number;
+  /** failed attempts from one address answered at once; after them each attempt waits `slowdownMs`, doubling per failure */
+  freeAttempts?: number;
+  slowdownMs?: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddress: 5, global: 50, windowMs: 15 * 60_000 };
+export const DEFAULT_LOGIN_LIMITS: Required<LoginLimits> = { perAddress: 10, windowMs: 15 * 60_000, freeAttempts: 3, slowdownMs: 1000 };
 
-/** Counts failed logins; a source (or everyone) over the limit is refused until its window ends. */
+/** The key a source's failures count under: the address, or its /64 for IPv6 (one host holds a whole /64). */
+function sourceKey(source: string): string {
+  if (!ipaddr.isValid(source)) return source;
+  const address = ipaddr.process(source);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/64`).toString()}/64`;
+}
+
+/**
+ * Failed logins per source address: the first few are answered at once, then each attempt from that address waits a
+ * doubling delay, and after `perAddress` failures the address is locked out for the rest of its window. There is no
+ * global lockout: guessing from many addresses cannot lock the operator out from another one (each guess still costs
+ * the attacker one scrypt-checked attempt per address and delay).
+ */
 export class LoginLimiter {
-  private readonly failures = new Map<string, { count: number; resetAt: number }>();
-  private global = { count: 0, resetAt: 0 };
+  private readonly failures = new Map<string, { count: number; lastAt: number; resetAt: number }>();
+  private readonly limits: Required<LoginLimits>;
 
-  constructor(private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS, private readonly now: () => number = Date.now) {}
+  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, private readonly now: () => number = Date.now) {
+    this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
+  }
 
   /** Seconds until this source may try again; 0 when it may try now. */
   retryAfter(source: string): number {
     const t = this.now();
-    const own = this.failures.get(source);
-    const waits = [0];
-    if (own && own.resetAt > t && own.count >= this.limits.perAddress) waits.push(own.resetAt - t);
-    if (this.global.resetAt > t && this.global.count >= this.limits.global) waits.push(this.global.resetAt - t);
-    return Math.ceil(Math.max(...waits) / 1000);
+    const own = this.failures.get(sourceKey(source));
+    if (!own || own.resetAt <= t) return 0;
+    const { perAddress, freeAttempts, slowdownMs } = this.limits;
+    if (own.count >= perAddress) return Math.ceil((own.resetAt - t) / 1000);
+    if (own.count < freeAttempts) return 0;
+    const delay = Math.min(slowdownMs * 2 ** (own.count - freeAttempts), own.resetAt - own.lastAt);
+    return Math.max(0, Math.ceil((own.lastAt + delay - t) / 1000));
   }
 
   fail(source: string): void {
     const t = this.now();
-    const own = this.failures.get(source);
+    const key = sourceKey(source);
+    const own = this.failures.get(key);
     if (!own || own.resetAt <= t) {
+      if (this.failures.size >= 10_000) this.sweep(t);
       if (this.failures.size >= 10_000) this.failures.delete(this.failures.keys().next().value!);
-      this.failures.set(source, { count: 1, resetAt: t + this.limits.windowMs });
+      this.failures.set(key, { count: 1, lastAt: t, resetAt: t + this.limits.windowMs });
     } else {
       own.count++;
+      own.lastAt = t;
     }
-    if (this.global.resetAt <= t) this.global = { count: 1, resetAt: t + this.limits.windowMs };
-    else this.global.count++;
   }
 
   succeed(source: string): void {
-    this.failures.delete(source);
+    this.failures.delete(sourceKey(source));
+  }
+
+  private sweep(t: number): void {
+    for (const [key, f] of this.failures) if (f.resetAt <= t) this.failures.delete(key);
   }
 }

@@ -42,8 +42,10 @@ export interface DashboardOptions {
 }
 
 export interface AuthState {
-  via: 'session' | 'basic';
+  via: 'session' | 'basic' | 'token';
   session?: Session;
+  /** the API token's id (via 'token') */
+  tokenId?: string;
 }
 
 declare module 'fastify' {

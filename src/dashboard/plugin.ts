@@ -1,7 +1,7 @@
 /**
  * The operator dashboard as one encapsulated fastify plugin: login and sessions, CSRF-checked forms, security headers,
  * server-rendered pages and a JSON API described with OpenAPI. Everything but the login form and the stylesheet
- * requires a session (or, for the API, HTTP Basic with the admin password).
+ * requires a session (or, for the API, HTTP Basic with the admin password, or an API token as a Bearer token).
  */
 import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
@@ -12,6 +12,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import { isGhostguardError } from '../model/errors.js';
 import type { Mac } from '../model/mac.js';
 import { RenderService } from '../provisioning/render-service.js';
+import { TokenCheck } from './api-tokens.js';
 import { AuditRunner } from './audit-runs.js';
 import { loadAdminPassword, LoginLimiter, PasswordCheck, SessionStore } from './auth.js';
 import { checkHandset } from './check-service.js';
@@ -50,6 +51,10 @@ function setSecurityHeaders(reply: FastifyReply, secure: boolean): void {
   if (secure) reply.header('strict-transport-security', 'max-age=31536000');
 }
 
+function parseBearer(header: string | undefined): string | undefined {
+  return /^Bearer ([\x21-\x7e]{1,200})$/.exec(header ?? '')?.[1];
+}
+
 function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
   const m = /^Basic ([A-Za-z0-9+/=]{1,2048})$/.exec(header ?? '');
   if (!m) return undefined;
@@ -68,6 +73,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const check = await PasswordCheck.of(password);
   const sessions = new SessionStore(opts.sessionLimits);
   const limiter = new LoginLimiter(opts.loginLimits);
+  const tokens = new TokenCheck(opts.dataDir);
   const loginFailed = (source: string, via: string): void =>
     opts.store.recordEvent({ ts: new Date().toISOString(), reason: 'admin-login-failed', severity: 'medium', source, detail: `dashboard ${via}` });
   // a logged-in operator reaching outside server.auditAllow: a mistake, or a stolen session probing other networks
@@ -140,15 +146,16 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       info: {
         title: 'ghostguard admin API',
         version: '1',
-        description: 'The dashboard\'s data as JSON. Authenticate with the dashboard session cookie (POSTs then need the x-csrf-token header) or with HTTP Basic (user "admin", the admin password).',
+        description: 'The dashboard\'s data as JSON. Authenticate with an API token (`ghostguard token create <name>`) as a Bearer token, with the dashboard session cookie (POSTs then need the x-csrf-token header) or with HTTP Basic (user "admin", the admin password).',
       },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: names.session },
           basic: { type: 'http', scheme: 'basic' },
+          token: { type: 'http', scheme: 'bearer' },
         },
       },
-      security: [{ session: [] }, { basic: [] }],
+      security: [{ token: [] }, { session: [] }, { basic: [] }],
     },
   });
 
@@ -163,19 +170,25 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     }
     if (req.routeOptions.config?.public) return;
     if (isApi(req.url)) {
-      const basic = parseBasic(req.headers.authorization);
-      if (basic) {
+      const bearer = parseBearer(req.headers.authorization);
+      const basic = bearer === undefined ? parseBasic(req.headers.authorization) : undefined;
+      if (bearer !== undefined || basic) {
         const wait = limiter.retryAfter(req.ip);
-        if (wait > 0) return reply.code(429).header('retry-after', String(wait)).send({ error: 'too-many-attempts', message: `too many failed logins; try again in ${wait} s` });
-        if (await check.verify(basic.user, basic.password)) {
+        if (wait > 0) return reply.code(429).header('retry-after', String(wait)).send({ error: 'too-many-attempts', message: `too many failed logins from this address; try again in ${wait} s` });
+        const token = bearer !== undefined ? tokens.verify(bearer) : undefined;
+        if (token) {
+          req.ggAuth = { via: 'token', tokenId: token.id };
+          return;
+        }
+        if (basic && (await check.verify(basic.user, basic.password))) {
           limiter.succeed(req.ip);
           req.ggAuth = { via: 'basic' };
           return;
         }
         limiter.fail(req.ip);
-        loginFailed(req.ip, 'API Basic auth');
+        loginFailed(req.ip, bearer !== undefined ? 'API token' : 'API Basic auth');
       }
-      return reply.code(401).send({ error: 'unauthorized', message: 'log in to the dashboard, or use HTTP Basic with the admin password' });
+      return reply.code(401).send({ error: 'unauthorized', message: 'use an API token (Authorization: Bearer), log in to the dashboard, or use HTTP Basic with the admin password' });
     }
     const next = req.method === 'GET' ? `?next=${encodeURIComponent(safeNext(req.url))}` : '';
     return reply.redirect(`/login${next}`, 303);
@@ -183,7 +196,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
 
   // state-changing requests from a browser session need a CSRF token bound to that session
   app.addHook('preHandler', (req, reply, done) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || req.ggAuth?.via === 'basic') return done();
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || req.ggAuth?.via === 'basic' || req.ggAuth?.via === 'token') return done();
     app.csrfProtection(req, reply, done);
   });
 

@@ -55,7 +55,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
 
 function parseServer(r: YamlReader): ServerSettings {
   const p: Path = ['server'];
-  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow']);
+  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow', 'adminAllow']);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
   str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
@@ -88,6 +88,7 @@ function parseServer(r: YamlReader): ServerSettings {
     if (cert && key) s.tls = { cert, key };
   }
   if (r.value([...p, 'auditAllow']) !== undefined) s.auditAllow = targetTokens(r, [...p, 'auditAllow'], true, false);
+  if (r.value([...p, 'adminAllow']) !== undefined) s.adminAllow = targetTokens(r, [...p, 'adminAllow'], true, false);
   const limits = parseRateLimits(r, [...p, 'rateLimits']);
   if (limits) s.rateLimits = limits;
   if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');

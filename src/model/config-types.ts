@@ -74,6 +74,9 @@ export interface ServerSettings {
   /** addresses, ranges and CIDRs that audits run by the server (dashboard, API, handset checks, schedules) may touch;
    * absent: any */
   auditAllow?: string[];
+  /** addresses, ranges and CIDRs the admin listener (dashboard, JSON API) answers; others are disconnected before any
+   * page. Absent: any address that reaches adminHost */
+  adminAllow?: string[];
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
   rateLimits?: {
     perAddress?: RateSpec;

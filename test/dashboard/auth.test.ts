@@ -79,15 +79,33 @@ describe('sessions and login limits', () => {
     expect(store.get('x')).toBeUndefined();
   });
 
-  it('failed logins per address, then from everyone, are limited for a window', () => {
+  it('failed logins slow one address down, then lock it out for its window; other addresses are never locked', () => {
     let t = 0;
-    const l = new LoginLimiter({ perAddress: 3, global: 5, windowMs: 60_000 }, () => t);
-    for (let i = 0; i < 3; i++) l.fail('127.0.0.1');
-    expect(l.retryAfter('127.0.0.1')).toBe(60);
-    expect(l.retryAfter('127.0.0.2')).toBe(0);
-    l.fail('127.0.0.2');
-    l.fail('127.0.0.3');
-    expect(l.retryAfter('127.0.0.9')).toBe(60);
+    const l = new LoginLimiter({ perAddress: 6, freeAttempts: 2, slowdownMs: 1000, windowMs: 60_000 }, () => t);
+    l.fail('127.0.0.1');
+    l.fail('127.0.0.1');
+    // after the free attempts: 1 s, then 2 s, then 4 s from the last failure
+    expect(l.retryAfter('127.0.0.1')).toBe(1);
+    t = 1000;
+    expect(l.retryAfter('127.0.0.1')).toBe(0);
+    l.fail('127.0.0.1');
+    expect(l.retryAfter('127.0.0.1')).toBe(2);
+    t = 3000;
+    l.fail('127.0.0.1');
+    expect(l.retryAfter('127.0.0.1')).toBe(4);
+    t = 7000;
+    l.fail('127.0.0.1');
+    l.fail('127.0.0.1');
+    // six failures: locked until the window that began with the first one ends
+    expect(l.retryAfter('127.0.0.1')).toBe(53);
+    // fifty failures from ten other addresses lock none but themselves
+    for (let a = 1; a <= 10; a++) for (let i = 0; i < 5; i++) l.fail(`127.0.1.${a}`);
+    expect(l.retryAfter('127.0.9.9')).toBe(0);
+    // one IPv6 host holds a whole /64: its addresses count together; the IPv4-mapped form is the IPv4 address
+    for (let i = 1; i <= 6; i++) l.fail(`2001:db8:1:2::${i}`);
+    expect(l.retryAfter('2001:db8:1:2:ffff::1')).toBeGreaterThan(0);
+    expect(l.retryAfter('2001:db8:1:3::1')).toBe(0);
+    expect(l.retryAfter('::ffff:127.0.0.1')).toBe(53);
     t = 60_001;
     expect(l.retryAfter('127.0.0.1')).toBe(0);
   });
@@ -105,7 +123,7 @@ describe('the dashboard over HTTP', () => {
 
   beforeAll(async () => {
     ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:00:91', vendor: 'yealink', model: 'T46U' }])));
-    const opts = { vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, password: PASSWORD, loginLimits: { perAddress: 3, global: 100, windowMs: 60_000 }, snapshotIntervalMs: 0 };
+    const opts = { vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, password: PASSWORD, loginLimits: { perAddress: 3, windowMs: 60_000 }, snapshotIntervalMs: 0 };
     app = Fastify();
     await app.register(dashboardPlugin, { ...opts, secure: false });
     secureApp = Fastify();

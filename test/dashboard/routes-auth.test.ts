@@ -28,7 +28,7 @@ beforeAll(async () => {
   await app.register(dashboardPlugin, {
     vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, secure: false, password: PASSWORD,
     // this file makes dozens of wrong Basic attempts on purpose; the limiter has its own test
-    loginLimits: { perAddress: 100_000, global: 100_000, windowMs: 60_000 },
+    loginLimits: { perAddress: 100_000, freeAttempts: 100_000, windowMs: 60_000 },
     audit: async () => { throw new Error('no audit may start without a session'); },
   });
   await app.ready();
