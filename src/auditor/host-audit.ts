@@ -69,7 +69,7 @@ function startProbes(host: string, ctx: HostAuditContext, gate: PacketGate, sign
   const sipOptions = { timeoutMs: s.timeoutMs, retries: s.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal };
   let snmp: Promise<SnmpProbeResult[]> | undefined;
   const startSnmp = () => {
-    snmp ??= probeSnmp(host, { port: s.snmpPort, communities: s.communities, timeoutMs: s.timeoutMs, retries: s.retries, gate, factory: ctx.snmp, signal });
+    snmp ??= probeSnmp(host, { port: s.snmpPort, communities: s.communities, timeoutMs: s.timeoutMs, retries: s.retries, gate, factory: ctx.snmp, testWrite: s.intrusive, signal });
   };
   const lively = <T>(probe: Promise<T>, showsLife: (r: T) => boolean): Promise<T> => probe.then((r) => {
     if (showsLife(r)) startSnmp();

@@ -3,6 +3,7 @@ import { IDENTIFY_LEVELS } from '../model/vendor-contract.js';
 import { finding, type Finding, type HostReport } from './findings.js';
 import { LEVEL_NAMES, type Identity } from './fingerprint.js';
 import type { HostObservations } from './observations.js';
+import { DEFAULT_COMMUNITIES } from './probes/snmp-probe.js';
 
 export function hostReport(obs: HostObservations, identity: Identity, findings: Finding[]): HostReport {
   const r: HostReport = { host: obs.host, identity: LEVEL_NAMES[identity.level], probes: probeLines(obs), findings };
@@ -29,7 +30,7 @@ export function unidentified(obs: HostObservations, identity: Identity): HostRep
       : 'no vendor recognised what it answered';
   const findings = [finding('device-identity', 'unknown', probeLines(obs), [], reason)];
   // vendor-independent facts still count
-  const snmpPublic = obs.snmp.find((r) => r.outcome === 'answered' && (r.community === 'public' || r.community === 'private'));
-  if (snmpPublic) findings.push(finding('snmp-locked', 'fail', [snmpPublic.detail], ['turn SNMP off on this device, or block udp/161 except from your management hosts']));
+  const defaults = obs.snmp.filter((r) => r.outcome === 'answered' && (DEFAULT_COMMUNITIES as readonly (string | undefined)[]).includes(r.community));
+  if (defaults.length > 0) findings.push(finding('snmp-locked', 'fail', defaults.map((r) => r.detail), ['turn SNMP off on this device, or block udp/161 except from your management hosts']));
   return hostReport(obs, identity, findings);
 }

@@ -45,12 +45,17 @@ export interface HttpProbeResult {
 
 export type SnmpOutcome = 'answered' | 'timeout' | 'malformed' | 'closed' | 'error';
 
+/** What an answering community may do: `untested` when active probes were not allowed, `unknown` when the test was inconclusive. */
+export type SnmpAccess = 'read-write' | 'read-only' | 'untested' | 'unknown';
+
 export interface SnmpProbeResult {
   kind: 'snmp';
   port: number;
   /** the community that drew an answer; non-default communities are shown masked in reports */
   community?: string;
   outcome: SnmpOutcome;
+  /** answered: whether this community can write */
+  access?: SnmpAccess;
   sysDescr?: string;
   sysObjectId?: string;
   detail: string;

@@ -4,7 +4,7 @@
  */
 import type { ResolvedPolicy } from '../model/config-types.js';
 import type { CheckId } from './findings.js';
-import type { HostObservations, SipProbeResult } from './observations.js';
+import type { HostObservations, SipProbeResult, SnmpAccess } from './observations.js';
 import { DEFAULT_COMMUNITIES } from './probes/snmp-probe.js';
 import type { CredentialKind, LoginResult } from './readback/readback.js';
 import type { VendorAuditProfile } from './vendor-profiles.js';
@@ -91,16 +91,27 @@ function invite(r: SipProbeResult, add: Add): void {
   if (status === 401 || status === 407) add('invite-validation', 'pass', `the INVITE was challenged (${status}): INVITEs need digest authentication`);
 }
 
+const ACCESS_TEXT: Readonly<Record<SnmpAccess, string>> = {
+  'read-write': 'read-write: it can change the device',
+  'read-only': 'read-only',
+  untested: 'write access untested (active probes not allowed)',
+  unknown: 'write access unknown',
+};
+
+/** Every answering community is named (configured ones masked), each with what it may do. */
 function snmp({ host, policy }: ProofInput, add: Add): void {
   const setting = policy['snmp-locked'];
   for (const r of host.snmp.filter((x) => x.outcome === 'answered')) {
     const descr = r.sysDescr ? `, sysDescr "${r.sysDescr}"` : '';
+    const access = ACCESS_TEXT[r.access ?? 'untested'];
     if (r.community && (DEFAULT_COMMUNITIES as readonly string[]).includes(r.community)) {
-      add('snmp-locked', 'fail', `SNMP answers the default community "${r.community}" from the auditor on udp/${r.port}${descr}`);
+      add('snmp-locked', 'fail', `SNMP answers the default community "${r.community}" from the auditor on udp/${r.port} (${access})${descr}`);
     } else if (setting.mode !== 'restricted') {
-      add('snmp-locked', 'fail', `SNMP is on (answers a configured community on udp/${r.port}) but the policy says off`);
+      add('snmp-locked', 'fail', `SNMP is on (answers a configured community on udp/${r.port}, ${access}) but the policy says off`);
+    } else if (r.access === 'read-write') {
+      add('snmp-locked', 'fail', `SNMP answers a configured community on udp/${r.port} that can write (${access})`);
     } else {
-      add('snmp-locked', 'note', `SNMP answers a configured community on udp/${r.port}`);
+      add('snmp-locked', 'note', `SNMP answers a configured community on udp/${r.port} (${access})`);
     }
   }
   const silent = host.snmp.filter((r) => r.outcome === 'timeout').length;

@@ -45,7 +45,8 @@ describe.skipIf(peers.missing)(`SNMP probe against a real snmpd${peers.note}`, (
 
   it('reads sysDescr and sysObjectID with the default community', async () => {
     const results = await probeSnmp(agent.host, base(agent.port));
-    expect(results).toHaveLength(1);
+    // every community is tried: this snmpd knows only public, so private stays unanswered
+    expect(results.map((r) => r.outcome)).toEqual(['answered', 'timeout']);
     expect(results[0]).toMatchObject({ outcome: 'answered', community: 'public', sysDescr: fixtures.grandstreamHt8xx!.sysDescr });
     expect(results[0]!.sysObjectId).toMatch(/^1\.3\.6\.1\.4\.1\./);
   });

@@ -30,7 +30,8 @@ const VERSION = /\d+(?:\.\d+)+/;
 
 export function identifyObservation(obs: Observation): ObservationIdentity {
   const found: ObservationIdentity[] = [];
-  for (const header of [obs.sipUserAgent, obs.sipServer]) {
+  // a sysDescr carrying Poly's SIP product string (VVX/Trio sysDescr format unverified, vendor-facts 2.5) reads the same way
+  for (const header of [obs.sipUserAgent, obs.sipServer, obs.sysDescr]) {
     const agent = header ? parseSipAgent(header) : undefined;
     if (!agent) continue;
     const model = findModel(agent.model);

@@ -43,7 +43,9 @@ const JSON_NAME = /"phoneName"\s*:\s*"([A-Za-z0-9_ -]{1,30})"/;
 const JSON_FIRMWARE = /"firmware"\s*:\s*"([0-9.]{1,30})"/;
 
 export function identifyObservation(obs: Observation): ObservationIdentity {
-  for (const header of [obs.sipUserAgent, obs.sipServer]) {
+  // No real Yealink sysDescr is verified (vendor-facts 1.5); one that carries the product string the phone sends as its
+  // SIP User-Agent names model and firmware the same way.
+  for (const header of [obs.sipUserAgent, obs.sipServer, obs.sysDescr]) {
     const agent = parseUserAgent(header);
     if (agent) return withModel(agent.firmware ? IDENTIFY_LEVELS.model : IDENTIFY_LEVELS.vendor, agent.model, agent.firmware);
   }

@@ -1,168 +1,21 @@
-/** SNMP v2c GET of sysDescr and sysObjectID with each configured community. Sessions come from an injected factory. */
-import dgram from 'node:dgram';
-import { createRequire } from 'node:module';
-import type { SnmpProbeResult } from '../observations.js';
-import { clean, errorText } from '../sanitize.js';
+/**
+ * SNMP v2c probe: with every configured community, a GET of sysDescr, sysObjectID and sysLocation. Every community that
+ * answers is reported, not only the first. Write access is determined without changing anything — a SET of
+ * sysLocation.0 to the value just read — and only when the caller allows active probing; otherwise it is `untested`.
+ */
+import type { SnmpAccess, SnmpProbeResult } from '../observations.js';
+import { clean } from '../sanitize.js';
 import type { PacketGate } from '../scheduler.js';
+import type { SnmpGetResult, SnmpSession, SnmpSessionFactory } from './snmp-session.js';
+
+export { connectedSnmpSessionFactory, netSnmpSessionFactory } from './snmp-session.js';
+export type { SnmpGetResult, SnmpSession, SnmpSessionFactory, SnmpSetResult, SnmpVarbind } from './snmp-session.js';
 
 export const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
 export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
+/** SNMPv2-MIB sysLocation.0: read-write in the MIB, so the object a write-access check can set to its own value */
+export const SYS_LOCATION = '1.3.6.1.2.1.1.6.0';
 export const DEFAULT_COMMUNITIES = ['public', 'private'] as const;
-
-export interface SnmpVarbind {
-  oid: string;
-  /** string for text and OIDs; undefined when the agent reported an error for this OID */
-  value?: string;
-}
-
-/** `closed`: the agent's host refused the datagram (ICMP port unreachable), so nothing listens there. */
-export type SnmpGetResult = { ok: true; varbinds: SnmpVarbind[] } | { ok: false; kind: 'timeout' | 'malformed' | 'closed' | 'error'; detail: string };
-
-export interface SnmpSession {
-  get(oids: string[]): Promise<SnmpGetResult>;
-  close(): void;
-}
-
-export type SnmpSessionFactory = (host: string, community: string, options: { port: number; timeoutMs: number }) => SnmpSession;
-
-interface NetSnmpSession {
-  get(oids: string[], cb: (error: Error | null, varbinds?: { oid: string; type: number; value: unknown }[]) => void): void;
-  on(event: 'error', listener: (err: Error) => void): void;
-  close(): void;
-}
-
-interface NetSnmp {
-  createSession(target: string, community: string, options: Record<string, unknown>): NetSnmpSession;
-  isVarbindError(vb: unknown): boolean;
-  Version2c: number;
-  RequestTimedOutError: new (...args: unknown[]) => Error;
-}
-
-const require_ = createRequire(import.meta.url);
-let netSnmp: NetSnmp | undefined;
-
-function valueText(value: unknown): string | undefined {
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  return undefined;
-}
-
-type SendCallback = (error: Error | null, bytes?: number) => void;
-
-/**
- * A dgram module for net-snmp whose socket connects to the agent before its first datagram. Connected, an ICMP port
- * unreachable surfaces at once as ECONNREFUSED (as for the SIP probes) instead of a wait for the timeout; a host
- * without SNMP — most phones — then costs one packet and no waiting. Replies from another source address are dropped by
- * the kernel, which an agent answering a unicast GET does not send.
- */
-function connectedDgram(onRefused: () => void): { createSocket(type: 'udp4' | 'udp6'): dgram.Socket } {
-  return {
-    createSocket(type) {
-      const socket = dgram.createSocket(type);
-      const send = socket.send.bind(socket) as (msg: Buffer, offset: number, length: number, cb: SendCallback) => void;
-      let connected: Promise<Error | undefined> | undefined;
-      socket.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ECONNREFUSED') onRefused();
-      });
-      // net-snmp calls send(buffer, offset, length, port, address, callback)
-      (socket as unknown as { send: unknown }).send = (msg: Buffer, offset: number, length: number, port: number, address: string, cb: SendCallback) => {
-        connected ??= new Promise<Error | undefined>((resolve) => {
-          // a failed connect is reported as an 'error' event, never through the callback: settle on either
-          const onError = (err: Error) => resolve(err);
-          socket.once('error', onError);
-          try {
-            socket.connect(port, address, () => {
-              socket.off('error', onError);
-              resolve(undefined);
-            });
-          } catch (err) {
-            socket.off('error', onError);
-            resolve(err as Error);
-          }
-        });
-        void connected.then((err) => {
-          if (err) return cb(err);
-          try {
-            send(msg, offset, length, cb);
-          } catch (e) {
-            cb(e as Error);
-          }
-        });
-      };
-      return socket;
-    },
-  };
-}
-
-/**
- * Sessions over net-snmp: no library retries (the auditor paces its own), garbage replies reported, not thrown.
- * `connected`: the socket connects to the agent first, so a closed port answers `closed` at once (see connectedDgram).
- */
-function netSnmpFactory(connected: boolean): SnmpSessionFactory {
-  return (host, community, options) => {
-    netSnmp ??= require_('net-snmp') as NetSnmp;
-    const lib = netSnmp;
-    let refused = false;
-    let settle: ((r: SnmpGetResult) => void) | undefined;
-    const closed: SnmpGetResult = { ok: false, kind: 'closed', detail: 'port unreachable (ICMP, ECONNREFUSED)' };
-    const session = lib.createSession(host, community, {
-      port: options.port, retries: 0, timeout: options.timeoutMs, version: lib.Version2c, transport: host.includes(':') ? 'udp6' : 'udp4',
-      ...(connected ? {
-        dgramModule: connectedDgram(() => {
-          refused = true;
-          settle?.(closed);
-        }),
-      } : {}),
-    });
-    let garbage: string | undefined;
-    // net-snmp emits "error" for undecodable datagrams; without a listener that would crash the process
-    session.on('error', (err) => {
-      garbage ??= errorText(err);
-    });
-    return {
-      get: (oids) =>
-        new Promise<SnmpGetResult>((resolve) => {
-          let done = false;
-          settle = (r) => {
-            if (done) return;
-            done = true;
-            resolve(r);
-          };
-          const finish = settle;
-          if (refused) return finish(closed);
-          try {
-            session.get(oids, (error, varbinds) => {
-              if (error) {
-                if (refused) return finish(closed);
-                if (garbage) return finish({ ok: false, kind: 'malformed', detail: `undecodable reply (${garbage})` });
-                if (error instanceof lib.RequestTimedOutError) return finish({ ok: false, kind: 'timeout', detail: 'no answer' });
-                return finish({ ok: false, kind: 'error', detail: errorText(error) });
-              }
-              finish({
-                ok: true,
-                varbinds: (varbinds ?? []).map((vb) => (lib.isVarbindError(vb) ? { oid: vb.oid } : { oid: vb.oid, value: valueText(vb.value) })),
-              });
-            });
-          } catch (err) {
-            finish({ ok: false, kind: 'error', detail: errorText(err) });
-          }
-        }),
-      close: () => {
-        try {
-          session.close();
-        } catch {
-          // already closed
-        }
-      },
-  };
-  };
-}
-
-/** Unconnected sockets: a refused port looks like silence (a timeout). Kept for callers that want net-snmp as it is. */
-export const netSnmpSessionFactory: SnmpSessionFactory = netSnmpFactory(false);
-
-/** The audit's default: connected sockets, so hosts without SNMP (most phones) answer `closed` at once instead of timing out. */
-export const connectedSnmpSessionFactory: SnmpSessionFactory = netSnmpFactory(true);
 
 export interface SnmpProbeOptions {
   port: number;
@@ -171,6 +24,8 @@ export interface SnmpProbeOptions {
   retries: number;
   gate: PacketGate;
   factory: SnmpSessionFactory;
+  /** send the no-op SET that tells read-only from read-write (an active probe: only when the operator allows it) */
+  testWrite?: boolean;
   signal?: AbortSignal;
 }
 
@@ -179,13 +34,13 @@ export function communityLabel(community: string): string {
   return (DEFAULT_COMMUNITIES as readonly string[]).includes(community) ? `"${community}"` : 'a configured community';
 }
 
-/** One result per community tried; stops at the first community that answers, and when the port is closed. */
+/** One result per community tried (at most 8); stops early only when the port is closed or the run is aborted. */
 export async function probeSnmp(host: string, options: SnmpProbeOptions): Promise<SnmpProbeResult[]> {
   const out: SnmpProbeResult[] = [];
   for (const community of options.communities.slice(0, 8)) {
     const result = await tryCommunity(host, community, options);
     out.push(result);
-    if (result.outcome === 'answered' || result.outcome === 'closed' || options.signal?.aborted) break;
+    if (result.outcome === 'closed' || options.signal?.aborted) break;
   }
   return out;
 }
@@ -198,14 +53,16 @@ async function tryCommunity(host: string, community: string, options: SnmpProbeO
   try {
     session = options.factory(host, community, { port: options.port, timeoutMs: options.timeoutMs });
   } catch (err) {
-    return { kind: 'snmp', port: options.port, outcome: 'error', detail: `${where}: cannot open an SNMP session: ${errorText(err)}` };
+    return { kind: 'snmp', port: options.port, outcome: 'error', detail: `${where}: cannot open an SNMP session: ${(err as Error).message}` };
   }
+  let access: { access: SnmpAccess; why: string } | undefined;
   try {
     for (let attempt = 0; attempt <= options.retries && !options.signal?.aborted; attempt++) {
       await options.gate.beforePacket(options.signal);
-      last = await session.get([SYS_DESCR, SYS_OBJECT_ID]);
+      last = await session.get([SYS_DESCR, SYS_OBJECT_ID, SYS_LOCATION]);
       if (last.ok || last.kind !== 'timeout') break;
     }
+    if (last.ok) access = await writeAccess(session, last.varbinds.find((v) => v.oid === SYS_LOCATION)?.value, options);
   } finally {
     session.close();
   }
@@ -215,9 +72,27 @@ async function tryCommunity(host: string, community: string, options: SnmpProbeO
   }
   const descr = last.varbinds.find((v) => v.oid === SYS_DESCR)?.value;
   const oid = last.varbinds.find((v) => v.oid === SYS_OBJECT_ID)?.value;
-  const result: SnmpProbeResult = { kind: 'snmp', port: options.port, community, outcome: 'answered', detail: '' };
+  const result: SnmpProbeResult = { kind: 'snmp', port: options.port, community, outcome: 'answered', access: access!.access, detail: '' };
   if (descr !== undefined) result.sysDescr = clean(descr, 200);
   if (oid !== undefined) result.sysObjectId = clean(oid, 80);
-  result.detail = `${where}: SNMPv2c answered to ${label}${result.sysDescr ? `, sysDescr "${result.sysDescr}"` : ''}`;
+  result.detail = `${where}: SNMPv2c answered to ${label} (${access!.why})${result.sysDescr ? `, sysDescr "${result.sysDescr}"` : ''}`;
   return result;
+}
+
+/**
+ * Read-write or read-only, by setting sysLocation.0 to the value the same community just read: the agent either
+ * accepts (nothing changed) or answers an error status. Silence or a missing sysLocation leaves it undecided.
+ */
+async function writeAccess(session: SnmpSession, location: string | undefined, options: SnmpProbeOptions): Promise<{ access: SnmpAccess; why: string }> {
+  if (!options.testWrite) return { access: 'untested', why: 'write access untested: active probes not allowed' };
+  if (location === undefined || !session.set) return { access: 'unknown', why: 'write access unknown: sysLocation.0 not readable' };
+  await options.gate.beforePacket(options.signal);
+  const r = await session.set(SYS_LOCATION, location);
+  if (r.ok) return { access: 'read-write', why: 'read-write: a SET of sysLocation.0 to its own value was accepted' };
+  if (r.kind === 'rejected') {
+    // notWritable: the community may write, this object may not (e.g. set in the agent's configuration file)
+    if (r.status === 'NotWritable') return { access: 'unknown', why: 'write access unknown: sysLocation.0 is not writable on this agent' };
+    return { access: 'read-only', why: `read-only: a SET of sysLocation.0 was refused (${r.status})` };
+  }
+  return { access: 'unknown', why: `write access unknown: the SET drew ${r.kind === 'timeout' ? 'no answer' : r.detail}` };
 }

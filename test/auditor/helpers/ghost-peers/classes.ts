@@ -1,0 +1,32 @@
+/**
+ * The SIP behaviour classes of issue 12 and the ghost-call verdict each must get. The verdicts are written from the
+ * issue's definitions (rings: a 180/183/2xx to the auditor's INVITE; likely-rings: 420 to an unsupported Require:;
+ * refuses: a 4xx/5xx/6xx final or a challenge without 180/183; ignores: no answer to the INVITE, or SIP silent),
+ * never from what ghostguard happens to output.
+ */
+export type BehaviourClass =
+  | 'silent'
+  | 'refuse-403'
+  | 'drop-invite'
+  | 'trying-then-403'
+  | 'ring-until-cancel'
+  | 'require-420'
+  | 'challenge-401'
+  | 'checks-request-uri-user';
+
+export type GhostVerdict = 'rings' | 'likely-rings' | 'refuses' | 'ignores' | 'unknown';
+
+export const EXPECTED_VERDICT: Readonly<Record<BehaviourClass, GhostVerdict>> = {
+  silent: 'ignores',
+  'refuse-403': 'refuses',
+  'drop-invite': 'ignores',
+  'trying-then-403': 'refuses',
+  'ring-until-cancel': 'rings',
+  'require-420': 'likely-rings',
+  'challenge-401': 'refuses',
+  // once the inventory lists its extension, the probe addressed to that extension draws 180
+  'checks-request-uri-user': 'rings',
+};
+
+/** The classes sipp can express with a plain UAS scenario (test/fixtures/sipp/<class>.xml). */
+export const SIPP_CLASSES: readonly BehaviourClass[] = ['refuse-403', 'drop-invite', 'trying-then-403', 'ring-until-cancel', 'require-420', 'challenge-401'];
