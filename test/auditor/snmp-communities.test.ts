@@ -5,26 +5,27 @@
  * SNMP-only host is identified by model and firmware from its sysDescr. This file's range: 127.122.8.0/24.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedSnmpSessionFactory, probeSnmp } from '../../src/auditor/probes/snmp-probe.js';
 import { openGate } from '../../src/auditor/scheduler.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { hasSnmpd, startSnmpd, type Snmpd } from './helpers/snmpd.js';
+import { systemPeers } from '../helpers/system-peers.js';
+import { startSnmpd, type Snmpd } from './helpers/snmpd.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<string, { sysDescr: string; model?: string; firmware?: string }>;
 const AGENT = '127.122.8.1';
 const POLY = '127.122.8.2';
 const PORT = 21161;
-const SNMPGET = '/usr/bin/snmpget';
+const peers = systemPeers('snmpd', 'snmpget');
 const LOCATION = '1.3.6.1.2.1.1.6.0';
 
 let agent: Snmpd;
 let poly: Snmpd;
 
 beforeAll(async () => {
-  if (!hasSnmpd) return;
+  if (peers.missing) return;
   agent = await startSnmpd(AGENT, fixtures.yealinkT46uProductString!.sysDescr, { port: PORT, community: 'public', readWrite: ['private'] });
   poly = await startSnmpd(POLY, fixtures.polycomVvx150ProductString!.sysDescr, { port: PORT, community: 'public' });
 }, 30_000);
@@ -34,7 +35,7 @@ afterAll(async () => {
   await poly?.stop();
 });
 
-const location = (): string => execFileSync(SNMPGET, ['-v2c', '-c', 'public', '-Oqv', `${AGENT}:${PORT}`, LOCATION], { encoding: 'utf8', timeout: 5000 }).trim();
+const location = (): string => execFileSync(peers.path('snmpget'), ['-v2c', '-c', 'public', '-Oqv', `${AGENT}:${PORT}`, LOCATION], { encoding: 'utf8', timeout: 5000 }).trim();
 
 async function audit(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -45,7 +46,7 @@ async function audit(args: string[]): Promise<{ code: number; out: string; err: 
   return { code, out, err };
 }
 
-describe.skipIf(!hasSnmpd)('SNMP communities against a real snmpd (rocommunity public, rwcommunity private)', () => {
+describe.skipIf(peers.missing)(`SNMP communities against a real snmpd (rocommunity public, rwcommunity private)${peers.note}`, () => {
   const base = { port: PORT, communities: ['public', 'private', 'not-a-community'], timeoutMs: 300, retries: 0, gate: openGate, factory: connectedSnmpSessionFactory };
 
   it('reports every community that answers, not only the first; write access untested unless allowed', async () => {
@@ -57,11 +58,11 @@ describe.skipIf(!hasSnmpd)('SNMP communities against a real snmpd (rocommunity p
   });
 
   it('with active probes allowed: public is read-only, private read-write, and nothing changed on the agent', async () => {
-    const before = existsSync(SNMPGET) ? location() : undefined;
+    const before = location();
     const results = await probeSnmp(AGENT, { ...base, testWrite: true });
     expect(results.slice(0, 2).map((r) => [r.community, r.access])).toEqual([['public', 'read-only'], ['private', 'read-write']]);
     expect(results[0]!.detail).toMatch(/refused \(NoAccess\)/);
-    if (before !== undefined) expect(location()).toBe(before);
+    expect(location()).toBe(before);
   });
 
   it('audit --intrusive names both default communities with their access in snmp-locked; an SNMP-only host gets model and firmware from sysDescr', async () => {

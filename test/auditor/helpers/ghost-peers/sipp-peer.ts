@@ -5,15 +5,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPeer } from '../../../helpers/system-peers.js';
 import { assertLoopback } from '../net.js';
 import type { BehaviourClass } from './classes.js';
 
-export const SIPP = '/usr/bin/sipp';
-export const hasSipp = existsSync(SIPP);
+const SIPP = findPeer('sipp') ?? 'sipp';
 
 export const scenarioPath = (behaviour: BehaviourClass): string =>
   fileURLToPath(new URL(`../../../fixtures/sipp/${behaviour}.xml`, import.meta.url));
