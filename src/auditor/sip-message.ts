@@ -1,5 +1,6 @@
 /** A tiny SIP builder and a defensive response parser: just what the auditor's probes need (RFC 3261 syntax). */
 import { randomBytes } from 'node:crypto';
+import { canonicalHeaderName, headerParam, parseCSeq, splitHeaderLine, splitHeaderValues, tagOf, TOKEN, unfoldHeaderLines } from '../model/sip-grammar.js';
 
 export const AUDITOR_USER_AGENT = 'ghostguard-audit/0.1';
 export const MAX_SIP_MESSAGE = 65_507;
@@ -68,13 +69,7 @@ export interface SipResponse {
 
 export type ParseResult = { ok: true; response: SipResponse } | { ok: false; error: string };
 
-const COMPACT: Readonly<Record<string, string>> = {
-  v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type',
-  k: 'supported', s: 'subject', e: 'content-encoding', o: 'event', r: 'refer-to', u: 'allow-events',
-};
-
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d)(?: (.*))?$/;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Parses a SIP response datagram; anything else (requests, binary, truncated junk) is an error result, never a throw. */
 export function parseResponse(datagram: Buffer): ParseResult {
@@ -87,22 +82,17 @@ export function parseResponse(datagram: Buffer): ParseResult {
   const rawLines = head.split(/\r?\n/);
   const status = STATUS_LINE.exec(rawLines[0] ?? '');
   if (!status) return { ok: false, error: 'not a SIP response status line' };
-  const lines: string[] = [];
-  for (const line of rawLines.slice(1)) {
-    if (/^[ \t]/.test(line) && lines.length > 0) lines[lines.length - 1] += ` ${line.trim()}`;
-    else lines.push(line);
-  }
+  const { lines, orphanContinuation } = unfoldHeaderLines(rawLines.slice(1));
+  if (orphanContinuation) return { ok: false, error: 'malformed header line' };
   if (lines.length > MAX_HEADERS) return { ok: false, error: 'too many header lines' };
   const headers = new Map<string, string[]>();
   for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return { ok: false, error: 'malformed header line' };
-    const rawName = line.slice(0, colon).trim();
-    if (!HEADER_NAME.test(rawName)) return { ok: false, error: 'malformed header name' };
-    const lower = rawName.toLowerCase();
-    const name = COMPACT[lower] ?? lower;
+    const split = splitHeaderLine(line);
+    if (!split) return { ok: false, error: 'malformed header line' };
+    if (!TOKEN.test(split.name)) return { ok: false, error: 'malformed header name' };
+    const name = canonicalHeaderName(split.name);
     const list = headers.get(name) ?? [];
-    list.push(line.slice(colon + 1).trim());
+    list.push(split.value);
     headers.set(name, list);
   }
   for (const required of ['via', 'call-id', 'cseq']) {
@@ -116,16 +106,16 @@ export function header(response: SipResponse, name: string): string | undefined 
 }
 
 export function cseqOf(response: SipResponse): { seq: number; method: string } | undefined {
-  const m = /^(\d{1,10})\s+([A-Za-z]+)$/.exec(header(response, 'cseq') ?? '');
-  return m ? { seq: Number(m[1]), method: m[2]!.toUpperCase() } : undefined;
+  return parseCSeq(header(response, 'cseq'));
 }
 
 export function viaBranch(response: SipResponse): string | undefined {
-  return /;\s*branch=([^;,\s]+)/i.exec(header(response, 'via') ?? '')?.[1];
+  const top = splitHeaderValues(header(response, 'via') ?? '')[0];
+  return headerParam(top, 'branch') || undefined;
 }
 
 export function toTag(response: SipResponse): string | undefined {
-  return /;\s*tag=([^;,\s>]+)/i.exec(header(response, 'to') ?? '')?.[1];
+  return tagOf(header(response, 'to'));
 }
 
 /** Does this response belong to our transaction? Matched on Call-ID, CSeq method and the top Via branch. */

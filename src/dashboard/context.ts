@@ -7,7 +7,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { RenderService } from '../provisioning/render-service.js';
-import type { SecurityReason, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { AuditRunner } from './audit-runs.js';
 import type { LoginLimits, SessionLimits, Session } from './auth.js';
 import type { CheckResult } from './check-service.js';
@@ -76,13 +76,6 @@ export interface Dashboard {
   /** scheduled audits' recent runs, per schedule (src/schedule) */
   trend: (options?: { schedule?: string; limit?: number }) => TrendSeries[];
 }
-
-export const EVENT_REASONS: readonly SecurityReason[] = [
-  'unknown-mac', 'ua-url-mismatch', 'model-mismatch', 'bad-credentials', 'stale-nonce', 'replayed-nonce', 'banned', 'rate-limited', 'canary',
-  'weakening-override', 'policy-violating-render', 'not-enrolled', 'device-disabled', 'source-pin-mismatch', 'bad-path', 'bad-user-agent',
-  'bad-upload', 'unknown-file', 'firmware-unknown', 'plain-http-refused', 'config-reload-failed', 'enrolment-closed', 'credentials-rotated',
-  'admin-login-failed', 'malformed-request', 'audit-out-of-scope',
-];
 
 /** Too many checks or audits at once: 429, try again shortly. */
 export class BusyError extends Error {

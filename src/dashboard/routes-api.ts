@@ -2,9 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { GhostguardError } from '../model/errors.js';
 import { parseMac } from '../model/mac.js';
+import { SECURITY_REASON_LIST } from '../model/security-events.js';
 import type { SecurityReason } from '../store/store.js';
 import { targetList } from './audit-runs.js';
-import { EVENT_REASONS, type Dashboard } from './context.js';
+import type { Dashboard } from './context.js';
 import { deviceDetail } from './device-detail.js';
 import { DEVICE_STATES } from './device-row.js';
 import { fleetOverview, type FleetFilter } from './fleet.js';
@@ -72,7 +73,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
       tags: ['events'], summary: 'Security events, newest first',
       querystring: {
         type: 'object', properties: {
-          reason: { type: 'string', enum: [...EVENT_REASONS] }, mac: { type: 'string', maxLength: 17 }, limit: { type: 'integer', minimum: 1, maximum: 5000, default: 200 },
+          reason: { type: 'string', enum: [...SECURITY_REASON_LIST] }, mac: { type: 'string', maxLength: 17 }, limit: { type: 'integer', minimum: 1, maximum: 5000, default: 200 },
         },
       },
       response: { 200: open('Events', { events: { type: 'array', items: open('A security event', { ts: { type: 'string' }, reason: { type: 'string' }, severity: { type: 'string' } }) } }), 400: error, 401: error },

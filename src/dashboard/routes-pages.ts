@@ -2,10 +2,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGhostguardError } from '../model/errors.js';
 import { parseMac } from '../model/mac.js';
+import { SECURITY_REASON_LIST } from '../model/security-events.js';
 import type { SecurityReason } from '../store/store.js';
 import { APP_CSS, APP_JS, ASSET_PATHS } from './assets.js';
 import { targetList } from './audit-runs.js';
-import { BusyError, EVENT_REASONS, type Dashboard } from './context.js';
+import { BusyError, type Dashboard } from './context.js';
 import { auditPage, auditsPage } from './audit-pages.js';
 import { checkPage } from './check-page.js';
 import { deviceDetail } from './device-detail.js';
@@ -93,11 +94,11 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.get('/events', async (req, reply) => {
     const q = req.query as Query;
     const reasonText = str(q.reason, 40);
-    const reason = reasonText && (EVENT_REASONS as readonly string[]).includes(reasonText) ? (reasonText as SecurityReason) : undefined;
+    const reason = reasonText && (SECURITY_REASON_LIST as readonly string[]).includes(reasonText) ? (reasonText as SecurityReason) : undefined;
     const macText = str(q.mac, 40);
     const mac = macText ? parseMac(macText) : undefined;
     const error = macText && !mac ? `"${macText}" is not a MAC address` : undefined;
     const events = d.maskEvents(d.options.store.events({ ...(reason ? { reason } : {}), ...(mac ? { mac } : {}), limit: 200 }));
-    return page(reply, eventsPage({ events, reasons: EVENT_REASONS, ...(reason ? { reason } : {}), ...(macText ? { mac: macText } : {}), ...(error ? { error } : {}), csrf: d.csrf(req, reply), now: d.now() }));
+    return page(reply, eventsPage({ events, reasons: SECURITY_REASON_LIST, ...(reason ? { reason } : {}), ...(macText ? { mac: macText } : {}), ...(error ? { error } : {}), csrf: d.csrf(req, reply), now: d.now() }));
   });
 }

@@ -1,4 +1,5 @@
 /** A minimal, defensive SIP message parser and builder (RFC 3261 §7). Anything malformed parses to undefined. */
+import { addressUri, canonicalHeaderName, headerParam, parseCSeq, splitHeaderLine, splitHeaderValues, tagOf as tagParam, TOKEN, unfoldHeaderLines } from '../model/sip-grammar.js';
 
 export type HeaderList = readonly (readonly [string, string])[];
 
@@ -22,18 +23,9 @@ export type SipMessage = SipRequest | SipResponse;
 
 const MAX_MESSAGE = 65_507;
 const MAX_HEADERS = 120;
-const COMPACT: Readonly<Record<string, string>> = {
-  v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type',
-  k: 'supported', s: 'subject', e: 'content-encoding', o: 'event', r: 'refer-to', u: 'allow-events',
-};
 const REQUEST_LINE = /^([A-Za-z][A-Za-z0-9._!%*+`'~-]{0,31}) (\S{1,2048}) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ?(.{0,200})$/;
-const CSEQ = /^(\d{1,10})\s+([A-Za-z][A-Za-z0-9._!%*+`'~-]{0,31})$/;
-
-const canonical = (name: string): string => {
-  const lower = name.toLowerCase();
-  return COMPACT[lower] ?? lower;
-};
+const canonical = canonicalHeaderName;
 
 export function header(headers: HeaderList, name: string): string | undefined {
   const wanted = canonical(name);
@@ -53,20 +45,13 @@ export function parseSipMessage(data: Buffer | string): SipMessage | undefined {
   let body = split ? text.slice(split.index + split[0].length) : '';
   const lines = head.split(/\r?\n/);
   const start = lines.shift()?.trim() ?? '';
+  const unfolded = unfoldHeaderLines(lines);
+  if (unfolded.orphanContinuation || unfolded.lines.length > MAX_HEADERS) return undefined;
   const headers: [string, string][] = [];
-  for (const line of lines) {
-    if (/^[ \t]/.test(line)) {
-      const last = headers[headers.length - 1];
-      if (!last) return undefined;
-      last[1] = `${last[1]} ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = line.slice(0, colon).trim();
-    if (!/^[A-Za-z0-9!%*_+`'~.-]{1,64}$/.test(name)) return undefined;
-    headers.push([canonical(name), line.slice(colon + 1).trim()]);
-    if (headers.length > MAX_HEADERS) return undefined;
+  for (const line of unfolded.lines) {
+    const split = splitHeaderLine(line);
+    if (!split || split.name.length > 64 || !TOKEN.test(split.name)) return undefined;
+    headers.push([canonical(split.name), split.value]);
   }
   const length = header(headers, 'content-length');
   if (length !== undefined) {
@@ -77,35 +62,27 @@ export function parseSipMessage(data: Buffer | string): SipMessage | undefined {
   if (status) return { kind: 'response', status: Number(status[1]), reason: status[2] ?? '', headers, body };
   const request = REQUEST_LINE.exec(start);
   if (!request) return undefined;
-  const cseq = CSEQ.exec(header(headers, 'cseq') ?? '');
+  const cseq = parseCSeq(header(headers, 'cseq'));
   const method = request[1]!.toUpperCase();
-  if (!cseq || cseq[2]!.toUpperCase() !== method) return undefined;
+  if (!cseq || cseq.method !== method) return undefined;
   for (const required of ['via', 'from', 'to', 'call-id']) if (!header(headers, required)) return undefined;
   return { kind: 'request', method, uri: request[2]!, headers, body };
 }
 
-/** `;name=value` parameter of a header value (outside the <uri>) */
+/** `;name=value` header parameter of a header value (outside the <uri>, RFC 3261 §20.10) */
 export function param(value: string | undefined, name: string): string | undefined {
-  if (!value) return undefined;
-  const tail = value.includes('>') ? value.slice(value.lastIndexOf('>') + 1) : value;
-  const m = new RegExp(`;\\s*${name}=([^;,\\s]+)`, 'i').exec(tail);
-  return m?.[1];
+  return headerParam(value, name) || undefined;
 }
 
-export const tagOf = (value: string | undefined): string | undefined => param(value, 'tag');
+export const tagOf = (value: string | undefined): string | undefined => tagParam(value);
 
 export function topBranch(req: SipRequest): string | undefined {
-  const via = header(req.headers, 'via')?.split(',')[0];
-  return param(via, 'branch');
+  return param(splitHeaderValues(header(req.headers, 'via') ?? '')[0], 'branch');
 }
 
-export function cseqNumber(msg: SipMessage): number {
-  return Number(/^(\d+)/.exec(header(msg.headers, 'cseq') ?? '')?.[1] ?? NaN);
-}
-
-/** user part of a sip: URI (`sip:100@1.2.3.4` → `100`), or undefined */
+/** user part of a sip: URI (`sip:100@127.0.0.1` → `100`), or undefined */
 export function uriUser(uri: string): string | undefined {
-  const m = /^sips?:([^@;>]+)@/i.exec(uri.replace(/^.*<|>.*$/g, ''));
+  const m = /^sips?:([^@;>]+)@/i.exec(addressUri(uri));
   return m?.[1];
 }
 

@@ -1,16 +1,8 @@
 /** Security events: one structured record per decision, to SQLite and a JSON-lines file, never carrying a secret. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { SecretMasker } from '../model/secret-mask.js';
-import type { SecurityEvent, SecurityReason, EventSeverity, Store } from '../store/store.js';
-
-const SEVERITY: Record<SecurityReason, EventSeverity> = {
-  'unknown-mac': 'medium', 'ua-url-mismatch': 'high', 'model-mismatch': 'high', 'bad-credentials': 'high',
-  'stale-nonce': 'low', 'replayed-nonce': 'high', banned: 'medium', 'rate-limited': 'low', canary: 'critical',
-  'weakening-override': 'high', 'policy-violating-render': 'critical', 'not-enrolled': 'medium', 'device-disabled': 'medium',
-  'source-pin-mismatch': 'high', 'bad-path': 'medium', 'bad-user-agent': 'medium', 'bad-upload': 'medium', 'unknown-file': 'info',
-  'firmware-unknown': 'low', 'plain-http-refused': 'medium', 'config-reload-failed': 'high', 'enrolment-closed': 'info',
-  'credentials-rotated': 'info', 'admin-login-failed': 'medium', 'malformed-request': 'medium', 'audit-out-of-scope': 'high',
-};
+import { SECURITY_REASONS } from '../model/security-events.js';
+import type { EventSeverity, SecurityEvent, Store } from '../store/store.js';
 
 export type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { severity?: EventSeverity };
 
@@ -34,7 +26,7 @@ export class EventLog {
   emit(input: EventInput): SecurityEvent {
     const event: SecurityEvent = {
       ts: this.now().toISOString(),
-      severity: input.severity ?? SEVERITY[input.reason],
+      severity: input.severity ?? SECURITY_REASONS[input.reason].severity,
       reason: input.reason,
       ...(input.source ? { source: input.source } : {}),
       ...(input.mac ? { mac: input.mac } : {}),

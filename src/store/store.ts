@@ -1,14 +1,9 @@
 /** Runtime state behind one interface, so a shared database can replace SQLite without touching the callers. */
 import type { Mac } from '../model/mac.js';
 
-export type SecurityReason =
-  | 'unknown-mac' | 'ua-url-mismatch' | 'model-mismatch' | 'bad-credentials' | 'stale-nonce' | 'replayed-nonce'
-  | 'banned' | 'rate-limited' | 'canary' | 'weakening-override' | 'policy-violating-render' | 'not-enrolled'
-  | 'device-disabled' | 'source-pin-mismatch' | 'bad-path' | 'bad-user-agent' | 'bad-upload' | 'unknown-file'
-  | 'firmware-unknown' | 'plain-http-refused' | 'config-reload-failed' | 'enrolment-closed' | 'credentials-rotated'
-  | 'admin-login-failed' | 'malformed-request' | 'audit-out-of-scope';
+import type { EventSeverity, SecurityReason } from '../model/security-events.js';
 
-export type EventSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export type { EventSeverity, SecurityReason } from '../model/security-events.js';
 
 export interface SecurityEvent {
   ts: string;

@@ -1,4 +1,5 @@
 /** A tolerant SIP message parser (RFC 3261 §7) for captured traffic: start line, the headers analysis needs, the body. */
+import { addressUri, canonicalHeaderName, parseCSeq, parseVia, splitHeaderLine, splitHeaderValues, tagOf as tagParam, unfoldHeaderLines } from '../model/sip-grammar.js';
 
 export interface SipMessage {
   /** requests */
@@ -22,10 +23,6 @@ export interface SipMessage {
   headerText: string;
   body: string;
 }
-
-const COMPACT: Readonly<Record<string, string>> = {
-  i: 'call-id', f: 'from', t: 'to', m: 'contact', v: 'via', l: 'content-length', c: 'content-type', k: 'supported', s: 'subject', e: 'content-encoding',
-};
 
 const REQUEST_LINE = /^([A-Za-z][A-Za-z0-9._!%*+`'~-]*) (\S+) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 (\d{3})(?: (.*))?$/;
@@ -63,32 +60,27 @@ export function parseSip(head: string, body: string): SipMessage | undefined {
   } else {
     return undefined;
   }
-  const unfolded: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l === '') continue;
-    if ((l[0] === ' ' || l[0] === '\t') && unfolded.length) unfolded[unfolded.length - 1] += ' ' + l.trim();
-    else unfolded.push(l);
-  }
+  // tolerant: a continuation with nothing before it and lines without a colon are skipped, not fatal
+  const unfolded = unfoldHeaderLines(lines.slice(1)).lines;
   for (const l of unfolded) {
-    const colon = l.indexOf(':');
-    if (colon <= 0) continue;
-    let name = l.slice(0, colon).trim().toLowerCase();
-    name = COMPACT[name] ?? name;
-    const value = l.slice(colon + 1).trim();
+    const split = splitHeaderLine(l);
+    if (!split) continue;
+    const name = canonicalHeaderName(split.name);
+    const value = split.value;
     switch (name) {
       case 'call-id': if (!msg.callId) msg.callId = value; break;
       case 'cseq': {
         if (msg.cseqMethod) break;
+        const cseq = parseCSeq(value);
         const [n, meth] = value.split(/\s+/);
-        msg.cseqNum = Number(n) || 0;
-        msg.cseqMethod = (meth ?? '').toUpperCase();
+        msg.cseqNum = cseq?.seq ?? (Number(n) || 0);
+        msg.cseqMethod = cseq?.method ?? (meth ?? '').toUpperCase();
         break;
       }
       case 'from': if (!msg.from) msg.from = value; break;
       case 'to': if (!msg.to) msg.to = value; break;
       case 'contact': if (!msg.contact) msg.contact = value; break;
-      case 'via': if (!msg.via) msg.via = value.split(',')[0]!.trim(); break;
+      case 'via': if (!msg.via) msg.via = splitHeaderValues(value)[0] ?? ''; break;
       case 'user-agent': if (msg.method) msg.userAgent = value; break;
       case 'server': if (msg.status !== undefined) msg.userAgent = value; break;
       case 'content-length': {
@@ -153,7 +145,7 @@ export function frameStream(buf: Buffer): Framed | { skip: number } {
 
 /** user part and host of a SIP URI or a name-addr header value (`"x" <sip:100@1.2.3.4:5060>;tag=..`). */
 export function uriParts(value: string): { user: string; host: string; port?: number } {
-  const m = /sips?:(?:([^@;>\s]*)@)?(\[[0-9a-fA-F:.]+\]|[^;:>\s?]+)(?::(\d+))?/.exec(value);
+  const m = /sips?:(?:([^@;>\s]*)@)?(\[[0-9a-fA-F:.]+\]|[^;:>\s?]+)(?::(\d+))?/.exec(addressUri(value));
   if (!m) return { user: '', host: '' };
   const host = m[2]!.replace(/^\[|\]$/g, '').toLowerCase();
   const out: { user: string; host: string; port?: number } = { user: tryDecode(m[1] ?? ''), host };
@@ -169,21 +161,18 @@ function tryDecode(s: string): string {
   }
 }
 
-/** The tag parameter of a From/To value. */
+/** The tag parameter of a From/To value (outside the <uri>, RFC 3261 §20.10), '' when absent. */
 export function tagOf(value: string): string {
-  const m = /;\s*tag=([^;\s>]+)/i.exec(value.replace(/<[^>]*>/, ''));
-  return m ? m[1]! : '';
+  return tagParam(value) ?? '';
 }
 
 /** Via parameters: sent-by host/port, branch, received, rport. */
 export function viaParts(via: string): { host: string; port?: number; branch: string; received?: string } {
-  const m = /^SIP\/2\.0\/[A-Za-z]+\s+(\[[0-9a-fA-F:.]+\]|[^;:\s]+)(?::(\d+))?(.*)$/.exec(via.trim());
-  if (!m) return { host: '', branch: '' };
-  const params = m[3] ?? '';
-  const branch = /;\s*branch=([^;\s,]+)/i.exec(params)?.[1] ?? '';
-  const received = /;\s*received=([^;\s,]+)/i.exec(params)?.[1];
-  const out: { host: string; port?: number; branch: string; received?: string } = { host: m[1]!.replace(/^\[|\]$/g, '').toLowerCase(), branch };
-  if (m[2]) out.port = Number(m[2]);
+  const parsed = parseVia(via);
+  if (!parsed) return { host: '', branch: '' };
+  const out: { host: string; port?: number; branch: string; received?: string } = { host: parsed.host, branch: parsed.params.get('branch') ?? '' };
+  if (parsed.port !== undefined) out.port = parsed.port;
+  const received = parsed.params.get('received');
   if (received) out.received = received.toLowerCase();
   return out;
 }

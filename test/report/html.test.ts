@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, reportToHtml } from '../../src/report/html.js';
+import { escapeHtml } from '../../src/model/html.js';
+import { reportToHtml } from '../../src/report/html.js';
 import { sampleReport } from './sample-report.js';
 
 describe('HTML report', () => {

@@ -60,10 +60,6 @@ export function cookie(headers: WebRequest['headers'], name: string): string | u
   return undefined;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** `a.b.c.d`, `any`, or wildcard `10.10.*.*` */
 export function addressAllowed(source: string, allow: readonly string[]): boolean {
   return allow.some((rule) => {

@@ -6,8 +6,9 @@
  * No configuration export is documented, so none is served. Login answer formats are lab inventions.
  */
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../../model/html.js';
 import { macWithColons } from '../../model/mac.js';
-import { addressAllowed, basicAuth, escapeHtml, html, json, notFound, type VendorWeb, type WebContext, type WebRequest, type WebResponse } from './web-types.js';
+import { addressAllowed, basicAuth, html, json, notFound, type VendorWeb, type WebContext, type WebRequest, type WebResponse } from './web-types.js';
 
 export const YEALINK_SERVER = 'yealink embed httpd';
 export const YEALINK_LOGIN_PATH = '/servlet?m=mod_listener&p=login&q=loginForm&jumpto=status';

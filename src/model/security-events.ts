@@ -1,0 +1,35 @@
+/** The security events the server records: each reason once, with its default severity and what it means. */
+
+export type EventSeverity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+export const SECURITY_REASONS = {
+  'unknown-mac': { severity: 'medium', meaning: 'a device file was requested for a MAC the inventory does not hold' },
+  'ua-url-mismatch': { severity: 'high', meaning: "the User-Agent's MAC differs from the MAC in the URL" },
+  'model-mismatch': { severity: 'high', meaning: "the phone's model or vendor differs from the inventory" },
+  'bad-credentials': { severity: 'high', meaning: 'Digest credentials that are not this device’s (or a forged nonce)' },
+  'stale-nonce': { severity: 'low', meaning: 'a Digest answer to an expired nonce (the phone is challenged again)' },
+  'replayed-nonce': { severity: 'high', meaning: 'a Digest nonce-count seen before: a captured header replayed' },
+  banned: { severity: 'medium', meaning: 'a source crossed a failure budget and is banned for a while' },
+  canary: { severity: 'critical', meaning: 'a decoy MAC from `canaries:` was requested (the source is banned at once)' },
+  'weakening-override': { severity: 'high', meaning: 'a phone-uploaded override would undo a hardening rule' },
+  'policy-violating-render': { severity: 'critical', meaning: 'a rendered file would break the policy; it is not served' },
+  'not-enrolled': { severity: 'medium', meaning: 'a device file without credentials outside the enrolment window' },
+  'device-disabled': { severity: 'medium', meaning: 'a device file for a device marked disabled' },
+  'source-pin-mismatch': { severity: 'high', meaning: 'a request from outside the address or subnet the device is pinned to' },
+  'bad-path': { severity: 'medium', meaning: 'a request path that is not a file name, or a device file without a MAC' },
+  'bad-user-agent': { severity: 'medium', meaning: 'a User-Agent header that is oversized or holds control characters' },
+  'bad-upload': { severity: 'medium', meaning: 'an override upload that cannot be parsed' },
+  'unknown-file': { severity: 'info', meaning: 'a file name no vendor serves (or an upload to a file that takes none)' },
+  'firmware-unknown': { severity: 'low', meaning: 'a firmware version no family knows; the newest family is assumed' },
+  'plain-http-refused': { severity: 'medium', meaning: 'a request over plain HTTP for something only HTTPS serves' },
+  'config-reload-failed': { severity: 'high', meaning: 'a changed configuration did not validate; the previous one stays' },
+  'enrolment-closed': { severity: 'info', meaning: "a device's enrolment window closed on its first successful fetch" },
+  'credentials-rotated': { severity: 'info', meaning: '`ghostguard rotate` issued new provisioning (and SIP) credentials' },
+  'admin-login-failed': { severity: 'medium', meaning: 'a wrong dashboard password (form or Basic)' },
+  'malformed-request': { severity: 'medium', meaning: 'the HTTP parser refused the request (control characters, broken framing)' },
+  'audit-out-of-scope': { severity: 'high', meaning: "an operator's audit or check reached outside `server.auditAllow`" },
+} as const satisfies Record<string, { severity: EventSeverity; meaning: string }>;
+
+export type SecurityReason = keyof typeof SECURITY_REASONS;
+
+export const SECURITY_REASON_LIST = Object.keys(SECURITY_REASONS) as readonly SecurityReason[];
