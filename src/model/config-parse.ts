@@ -55,7 +55,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
 
 function parseServer(r: YamlReader): ServerSettings {
   const p: Path = ['server'];
-  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow', 'adminAllow']);
+  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow', 'adminAllow', 'connections']);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
   str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
@@ -91,9 +91,25 @@ function parseServer(r: YamlReader): ServerSettings {
   if (r.value([...p, 'adminAllow']) !== undefined) s.adminAllow = targetTokens(r, [...p, 'adminAllow'], true, false);
   const limits = parseRateLimits(r, [...p, 'rateLimits']);
   if (limits) s.rateLimits = limits;
+  const connections = positiveCounts(r, [...p, 'connections'], ['perAddress', 'total', 'idleSeconds']);
+  if (connections) s.connections = connections;
   if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');
   else if (!s.publicUrl.endsWith('/')) s.publicUrl += '/';
   return s;
+}
+
+/** A map of positive whole numbers under `p` (absent: undefined). */
+function positiveCounts<K extends string>(r: YamlReader, p: Path, keys: readonly K[]): Partial<Record<K, number>> | undefined {
+  if (r.value(p) === undefined) return undefined;
+  r.unknownKeys(p, [...keys]);
+  const out: Partial<Record<K, number>> = {};
+  for (const key of keys) {
+    const v = r.value([...p, key]);
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) r.report([...p, key], 'must be a positive whole number');
+    else out[key] = v;
+  }
+  return out;
 }
 
 function parseRateLimits(r: YamlReader, p: Path): ServerSettings['rateLimits'] {

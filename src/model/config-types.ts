@@ -77,6 +77,8 @@ export interface ServerSettings {
   /** addresses, ranges and CIDRs the admin listener (dashboard, JSON API) answers; others are disconnected before any
    * page. Absent: any address that reaches adminHost */
   adminAllow?: string[];
+  /** TCP connections the phone listeners hold: per source address, per process, and how long an idle one is kept */
+  connections?: { perAddress?: number; total?: number; idleSeconds?: number };
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
   rateLimits?: {
     perAddress?: RateSpec;

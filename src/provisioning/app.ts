@@ -7,6 +7,7 @@ import { STATUS_CODES, createServer as createHttpServer, type IncomingMessage, t
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { ConnectionGate } from './connection-gate.js';
 import { PhoneHandler, type PhoneHttpRequest, type PhoneHttpResponse, type ProvisioningDeps } from './phone-handler.js';
 
 export type { ProvisioningDeps } from './phone-handler.js';
@@ -17,13 +18,15 @@ export interface ProvisioningOptions {
   /** serve files without secrets over plain HTTP */
   allowPlainHttp: boolean;
   pinSource: 'none' | 'address' | 'subnet';
+  /** connection caps and idle timeouts shared by every phone listener of the process */
+  gate?: ConnectionGate;
+  /** a connection without a request in progress is closed after this long (TLS handshake, headers, keep-alive) */
+  idleMs?: number;
 }
 
 const UPLOAD_LIMIT = 1024 * 1024;
-/** fastify's own defaults, which it applies only to servers it creates itself */
-const KEEP_ALIVE_MS = 72_000;
-/** a phone sends a request line and a few headers; slow senders are cut off */
-const HEADERS_TIMEOUT_MS = 15_000;
+/** a phone sends a request line and a few headers at once; silent and slow senders are cut off */
+const IDLE_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -38,7 +41,7 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
     // the server comes from serverFactory; fastify reads `https` only to name its listening URLs https://
     ...(options.https ? { https: options.https } : {}),
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => refuseUnparsable(deps, err, socket),
-    serverFactory: (fastifyHandler: RequestListener) => phoneServer(options.https, (req, res) => {
+    serverFactory: (fastifyHandler: RequestListener) => phoneServer(options, (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fastifyHandler(req, res);
       if (closing) return writeResponse(res, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }, body: 'Service Unavailable\n' });
       let answer: PhoneHttpResponse;
@@ -79,11 +82,15 @@ function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, so
   socket.destroy();
 }
 
-function phoneServer(https: ProvisioningOptions['https'], listener: RequestListener): Server {
-  const server = https ? createHttpsServer({ cert: https.cert, key: https.key }, listener) : createHttpServer(listener);
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+function phoneServer(options: ProvisioningOptions, listener: RequestListener): Server {
+  const idleMs = options.idleMs ?? IDLE_MS;
+  // the expiry of header and request timeouts is checked this often (Node's default: every 30 s)
+  const http = { connectionsCheckingInterval: Math.min(1000, idleMs), requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: idleMs };
+  const server = options.https
+    ? createHttpsServer({ ...http, cert: options.https.cert, key: options.https.key, handshakeTimeout: idleMs }, listener)
+    : createHttpServer(http, listener);
+  server.keepAliveTimeout = idleMs;
+  options.gate?.watch(server);
   return server;
 }
 

@@ -11,6 +11,7 @@ import { stateDatabasePath } from '../store/sqlite-open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { AbuseGuard, DEFAULT_LIMITS, type AbuseLimits } from './abuse-guard.js';
 import { buildProvisioningApp } from './app.js';
+import { ConnectionGate, DEFAULT_CONNECTION_LIMITS, shedEvents, type ConnectionLimits } from './connection-gate.js';
 import { ConfigSource, loadMasterKey, readConfig } from './config-source.js';
 import { NonceAuthority } from './digest.js';
 import { EventLog } from './event-log.js';
@@ -51,6 +52,16 @@ export function guardLimits(settings: Pick<ServerSettings, 'rateLimits'>): Abuse
   return { ...DEFAULT_LIMITS, ...settings.rateLimits };
 }
 
+/** The phone listeners' connection limits: the defaults with the config's `server.connections` over them. */
+export function connectionLimits(settings: Pick<ServerSettings, 'connections'>): ConnectionLimits {
+  const c = settings.connections ?? {};
+  return {
+    perAddress: c.perAddress ?? DEFAULT_CONNECTION_LIMITS.perAddress,
+    total: c.total ?? DEFAULT_CONNECTION_LIMITS.total,
+    idleMs: c.idleSeconds !== undefined ? c.idleSeconds * 1000 : DEFAULT_CONNECTION_LIMITS.idleMs,
+  };
+}
+
 export class Runtime {
   readonly app: FastifyInstance;
   readonly plainApp?: FastifyInstance;
@@ -62,6 +73,8 @@ export class Runtime {
   readonly renderer: RenderService;
   /** issues and checks the Digest nonces of every phone listener of this process */
   readonly nonces: NonceAuthority;
+  /** connection caps and idle timeouts over every phone listener of this process */
+  readonly gate: ConnectionGate;
 
   private constructor(
     masterKey: Buffer,
@@ -76,7 +89,9 @@ export class Runtime {
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
     this.nonces = new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`);
     const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())) };
-    const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource };
+    const connections = connectionLimits(settings);
+    this.gate = new ConnectionGate(connections, shedEvents((source, detail) => events.emit({ reason: 'connection-limit', source, detail })));
+    const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource, gate: this.gate, idleMs: connections.idleMs };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });
   }
@@ -151,6 +166,8 @@ export class Runtime {
     this.config.close();
     await this.scheduler?.stop();
     await this.scheduleLogFile?.close();
+    // idle connections would otherwise hold server.close() until each one times out
+    this.gate.shutdown();
     await this.app.close();
     await this.plainApp?.close();
     await this.adminApp?.close();

@@ -16,11 +16,15 @@ export interface ServeProcess {
   stop: () => Promise<number | null>;
 }
 
-/** Writes the config with the data directory, port and adminPort 0 filled in, starts serve, waits for its listeners. */
-export async function startServe(yaml: string, port: number, args: string[] = []): Promise<ServeProcess> {
+/**
+ * Writes the config with the data directory, port and adminPort 0 filled in, starts serve, waits for its listeners.
+ * `launcher` runs before node, e.g. ['prlimit', '--nofile=2048:2048'] for a smaller open-file limit.
+ */
+export async function startServe(yaml: string, port: number, args: string[] = [], launcher: string[] = []): Promise<ServeProcess> {
   const { dir, path } = writeTempConfig(yaml.replace('server:\n', `server:\n  dataDir: DATA_DIR\n  port: ${port}\n  adminPort: 0\n`));
   writeFileSync(path, readFileSync(path, 'utf8').replace('DATA_DIR', join(dir, 'data')));
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '60', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [...launcher, process.execPath, join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '60', ...args];
+  const child = spawn(command[0]!, command.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
