@@ -1,46 +1,56 @@
 /** Shared CLI plumbing: which config file, the vendor catalogue, an inventory without a running server. */
-import { resolve } from 'node:path';
 import { VENDORS } from '../../vendors/index.js';
 import { formatIssue } from '../model/config-issues.js';
+import type { FleetConfig } from '../model/config-types.js';
 import { GhostguardError } from '../model/errors.js';
 import { Inventory } from '../model/inventory.js';
-import { BUNDLED_EXAMPLE, loadMasterKey, readConfig } from '../provisioning/config-source.js';
+import { loadMasterKey, readConfig } from '../provisioning/config-source.js';
 import { catalogueOf } from '../provisioning/runtime.js';
 import { stateDatabasePath } from '../store/sqlite-open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { chooseConfig, warnNewMasterKey, type ConfigChoice, type ConfigOptions } from './config-choice.js';
 import type { CliIo } from './io.js';
 
 export const vendors = VENDORS;
 export const catalogue = catalogueOf(VENDORS);
 
-export function configPath(option: string | undefined, io: CliIo): string {
-  if (option) return resolve(io.cwd, option);
-  return io.env.GHOSTGUARD_CONFIG ? resolve(io.cwd, io.env.GHOSTGUARD_CONFIG) : BUNDLED_EXAMPLE;
+export interface LoadedConfig {
+  choice: ConfigChoice;
+  config: FleetConfig;
 }
 
-export function dataDirOf(dir: string, io: CliIo): string {
-  return resolve(io.cwd, dir);
+/** The chosen config, parsed with its paths resolved; an invalid file is GG_ERR_CONFIG_INVALID with every problem. */
+export function loadConfig(options: ConfigOptions, io: CliIo): LoadedConfig {
+  const choice = chooseConfig(options, io);
+  const { config, issues } = readConfig(choice.path, catalogue, choice.baseDir);
+  if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
+  return { choice, config };
+}
+
+/** The master key of a config's data directory, warning first when a new one would be made beside older state. */
+export function masterKeyFor(loaded: LoadedConfig, io: CliIo): Buffer {
+  warnNewMasterKey(loaded.choice, loaded.config.server.dataDir, io);
+  return loadMasterKey(loaded.config.server.dataDir);
 }
 
 export interface Offline {
   inventory: Inventory;
   store: SqliteStore;
+  config: LoadedConfig;
   close: () => void;
 }
 
 /** Opens the config and state the way the server would, for commands that run beside (or instead of) it. */
-export function openOffline(configOption: string | undefined, io: CliIo): Offline {
-  const path = configPath(configOption, io);
-  const { config, issues } = readConfig(path, catalogue);
-  if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
-  const dataDir = dataDirOf(config.server.dataDir, io);
-  const masterKey = loadMasterKey(dataDir);
+export function openOffline(options: ConfigOptions, io: CliIo): Offline {
+  const loaded = loadConfig(options, io);
+  const dataDir = loaded.config.server.dataDir;
+  const masterKey = masterKeyFor(loaded, io);
   const store = new SqliteStore(stateDatabasePath(dataDir));
-  const inventory = new Inventory(config, {
+  const inventory = new Inventory(loaded.config, {
     masterKey,
     env: io.env,
     credentialGeneration: (mac) => store.credentials(mac).generation,
     sipGeneration: (mac) => store.credentials(mac).sipGeneration,
   }, 1);
-  return { inventory, store, close: () => store.close() };
+  return { inventory, store, config: loaded, close: () => store.close() };
 }

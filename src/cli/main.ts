@@ -2,6 +2,9 @@
  * The `ghostguard` command line: parses arguments, runs a command, maps error codes to exit statuses and plain messages.
  * Each command's module is imported only when that command runs, so `ghostguard check` does not load the dashboard.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ERROR_CODES, isGhostguardError } from '../model/errors.js';
 import { EXIT, processIo, type CliIo } from './io.js';
@@ -12,13 +15,27 @@ const int = (v: string) => {
   return n;
 };
 
+/** ghostguard's package.json version: the nearest package.json above this module (sources or a bundle) */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'ghostguard' && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('ghostguard')
     .description('Hardened provisioning and fleet audits against SIP ghost calls (Yealink, Poly, Grandstream)')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   const run = (fn: () => number | Promise<number>) => async () => setExit(await fn());
-  const cfg = (c: Command) => c.option('-c, --config <file>', 'configuration file (default: $GHOSTGUARD_CONFIG or the bundled example)');
+  const cfg = (c: Command) => c.option('-c, --config <file>', 'configuration file (default: $GHOSTGUARD_CONFIG, else ./ghostguard.yaml)')
+    .option('--example', 'use the bundled example configuration (its state in ./.ghostguard)');
 
   program.command('init [file]').description('write a commented starter configuration').option('--force', 'overwrite an existing file')
     .action((file, o) => run(async () => (await import('./commands/init.js')).initCommand(file, o, io))());
@@ -35,7 +52,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--explain', 'print applied and unsupported rules on stdout instead of stderr')
     .option('--reveal', 'print secrets instead of masking them')
     .action((mac, o) => run(async () => (await import('./commands/render.js')).renderCommand(mac, o, io))());
-  cfg(program.command('import <csv>').description('add devices from CSV (dry run unless --apply)')).option('--apply', 'write the configuration')
+  cfg(program.command('import <csv>').description('add devices from CSV (dry run unless --apply); the first line names the columns'))
+    .option('--apply', 'write the configuration').option('--update', 'also change devices already in the configuration')
     .action((csv, o) => run(async () => (await import('./commands/import.js')).importCommand(csv, o, io))());
   cfg(program.command('enroll <mac>').description('open an enrolment window for a device')).option('--hours <n>', 'window length', int)
     .action((mac, o) => run(async () => (await import('./commands/credentials.js')).enrollCommand(mac, o, io))());

@@ -13,9 +13,26 @@ import type { FleetConfig } from '../model/config-types.js';
 
 export const BUNDLED_EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/ghostguard.yaml');
 
-export function readConfig(path: string, catalogue: ModelCatalogue): { config?: FleetConfig; issues: ConfigIssue[] } {
+/**
+ * Reads and parses a config file. Relative file paths inside it (server.dataDir, server.tls cert/key) are resolved
+ * against `baseDir` — the config file's own directory unless the caller says otherwise — so the same file means the
+ * same state (and the same derived passwords) from whichever directory a command runs.
+ */
+export function readConfig(path: string, catalogue: ModelCatalogue, baseDir = dirname(resolve(path))): { config?: FleetConfig; issues: ConfigIssue[] } {
   if (!existsSync(path)) throw new GhostguardError('GG_ERR_CONFIG_NOT_FOUND', `configuration file not found: ${path}`);
-  return parseConfig(readFileSync(path, 'utf8'), path, catalogue);
+  const parsed = parseConfig(readFileSync(path, 'utf8'), path, catalogue);
+  return parsed.config ? { config: withPathsFrom(parsed.config, baseDir), issues: parsed.issues } : parsed;
+}
+
+function withPathsFrom(config: FleetConfig, baseDir: string): FleetConfig {
+  const s = config.server;
+  const tls = s.tls && s.tls !== 'auto' ? { cert: resolve(baseDir, s.tls.cert), key: resolve(baseDir, s.tls.key) } : s.tls;
+  return { ...config, server: { ...s, dataDir: resolve(baseDir, s.dataDir), ...(tls ? { tls } : {}) } };
+}
+
+/** Whether a master key already exists in this data directory (a command that would create one can say so first). */
+export function hasMasterKey(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'master.key'));
 }
 
 /** The server's secret for deriving per-device credentials; created once per data directory, readable only by its owner. */
@@ -34,6 +51,8 @@ export interface InventoryDeps {
   masterKey: Buffer;
   env: Readonly<Record<string, string | undefined>>;
   generations: { credential: (mac: Mac) => number; sip: (mac: Mac) => number };
+  /** what relative paths in the file are resolved against (default: the file's directory) */
+  baseDir?: string;
 }
 
 export class ConfigSource {
@@ -44,7 +63,7 @@ export class ConfigSource {
 
   /** `initial`: the file's config when the caller has just read it, so a large inventory is not parsed twice. */
   constructor(readonly path: string, private readonly deps: InventoryDeps, private readonly onReload: (r: { ok: boolean; issues: ConfigIssue[] }) => void = () => {}, initial?: FleetConfig) {
-    const { config, issues } = initial ? { config: initial, issues: [] } : readConfig(path, deps.catalogue);
+    const { config, issues } = initial ? { config: initial, issues: [] } : readConfig(path, deps.catalogue, deps.baseDir);
     if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
     this.current = this.build(config);
   }
@@ -57,7 +76,7 @@ export class ConfigSource {
   reload(): { ok: boolean; issues: ConfigIssue[] } {
     let result: { ok: boolean; issues: ConfigIssue[] };
     try {
-      const { config, issues } = readConfig(this.path, this.deps.catalogue);
+      const { config, issues } = readConfig(this.path, this.deps.catalogue, this.deps.baseDir);
       if (config) this.current = this.build(config);
       result = { ok: !!config, issues };
     } catch (err) {

@@ -25,6 +25,8 @@ import { ScheduleLogFile, type ScheduleLog } from '../schedule/log.js';
 
 export interface RuntimeOptions {
   configPath: string;
+  /** what relative paths in the config resolve against (default: the config file's directory) */
+  configBaseDir?: string;
   vendors: readonly VendorAdapter[];
   env?: Readonly<Record<string, string | undefined>>;
   limits?: AbuseLimits;
@@ -99,7 +101,7 @@ export class Runtime {
   static async create(options: RuntimeOptions): Promise<Runtime> {
     const env = options.env ?? process.env;
     const catalogue = catalogueOf(options.vendors);
-    const first = readConfig(options.configPath, catalogue);
+    const first = readConfig(options.configPath, catalogue, options.configBaseDir);
     if (!first.config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, first.issues.map(formatIssue));
     const dataDir = options.dataDir ?? first.config.server.dataDir;
     mkdirSync(dataDir, { recursive: true });
@@ -110,6 +112,7 @@ export class Runtime {
     let source: ConfigSource | undefined;
     source = new ConfigSource(options.configPath, {
       catalogue,
+      ...(options.configBaseDir ? { baseDir: options.configBaseDir } : {}),
       masterKey,
       env,
       generations: { credential: (mac) => store.credentials(mac).generation, sip: (mac) => store.credentials(mac).sipGeneration },

@@ -46,7 +46,7 @@ const DEVICES = [
 describe('ghostguard edge', () => {
   it('prints nftables rules for the bundled example without touching any state', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gg-edge-cwd-'));
-    const r = await run(['edge', '--site', 'hq'], cwd);
+    const r = await run(['edge', '--site', 'hq', '--example'], cwd);
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^#!\/usr\/sbin\/nft -f\n/);

@@ -6,7 +6,7 @@ import { openOffline, vendors } from '../context.js';
 import type { CliIo } from '../io.js';
 
 export async function auditCommand(targets: string[], options: Omit<AuditCommandOptions, 'targets'> & { config?: string }, io: CliIo): Promise<number> {
-  const offline = openOffline(options.config, io);
+  const offline = openOffline(options, io);
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);

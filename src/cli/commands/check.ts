@@ -38,7 +38,7 @@ export async function checkCommand(target: string, options: CheckOptions, io: Cl
     community: options.community, timeout: options.timeout, retries: options.retries, defaultLogin: options.defaultLogin, plainHttpLogin: options.plainHttpLogin,
     credentials: options.credentials, allow: options.allow,
   }, readFile);
-  const offline = openOffline(options.config, io);
+  const offline = openOffline(options, io);
   try {
     const result = await checkHandset(target, {
       vendors, inventory: () => offline.inventory, store: offline.store, auditOptions,

@@ -6,7 +6,7 @@ import { EXIT, type CliIo } from '../io.js';
 
 export function enrollCommand(macText: string, options: { config?: string; hours?: number }, io: CliIo): number {
   const mac = requireMac(macText);
-  const offline = openOffline(options.config, io);
+  const offline = openOffline(options, io);
   try {
     if (!offline.inventory.device(mac)) throw new GhostguardError('GG_ERR_DEVICE_UNKNOWN', `no device ${macText} in the inventory`);
     const hours = options.hours ?? offline.inventory.config.server.enrolmentWindowHours;
@@ -20,7 +20,7 @@ export function enrollCommand(macText: string, options: { config?: string; hours
 }
 
 export function rotateCommand(macText: string | undefined, options: { config?: string; site?: string; sip?: boolean }, io: CliIo): number {
-  const offline = openOffline(options.config, io);
+  const offline = openOffline(options, io);
   try {
     const { inventory, store } = offline;
     let macs: Mac[];

@@ -8,11 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildEdgePlan, EDGE_CHAINS, EDGE_FORMATS, renderEdge, type EdgeChain, type EdgeFormat } from '../../edge/index.js';
-import { formatIssue } from '../../model/config-issues.js';
 import { GhostguardError } from '../../model/errors.js';
 import { Inventory } from '../../model/inventory.js';
-import { readConfig } from '../../provisioning/config-source.js';
-import { catalogue, configPath, vendors } from '../context.js';
+import { loadConfig, vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
 export interface EdgeOptions {
@@ -41,9 +39,7 @@ export function edgeCommand(options: EdgeOptions, io: CliIo): number {
   const chain = (options.chain ?? 'forward') as EdgeChain;
   if (!EDGE_CHAINS.includes(chain)) throw usage(`--chain must be forward or input (got "${options.chain}")`);
 
-  const path = configPath(options.config, io);
-  const { config, issues } = readConfig(path, catalogue);
-  if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
+  const { config } = loadConfig(options, io);
   const known = Object.keys(config.sites);
   if (!options.site) throw usage(`give --site <site> (sites: ${known.join(', ') || 'none'})`);
   const site = config.sites[options.site];

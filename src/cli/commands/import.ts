@@ -1,59 +1,150 @@
-/** `ghostguard import devices.csv`: bulk adds. A dry run by default; --apply writes the config (keeping comments). */
+/**
+ * `ghostguard import devices.csv`: bulk adds (and with --update, changes) devices. A dry run by default; --apply
+ * writes the config, keeping its comments. Every problem names the CSV's own line; a device already configured
+ * exactly as the CSV says is left alone, so importing the same file twice changes nothing.
+ */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { parseDocument, YAMLSeq } from 'yaml';
+import { isMap, isSeq, parseDocument, YAMLSeq, type Document, type YAMLMap } from 'yaml';
 import { parseConfig } from '../../model/config-parse.js';
 import { formatIssue } from '../../model/config-issues.js';
-import { parseMac } from '../../model/mac.js';
-import { catalogue, configPath } from '../context.js';
+import { GhostguardError } from '../../model/errors.js';
+import { parseMac, type Mac } from '../../model/mac.js';
+import { chooseConfig, type ConfigOptions } from '../config-choice.js';
+import { catalogue, vendors } from '../context.js';
+import { readDeviceCsv, type CsvDevice } from '../device-csv.js';
 import { EXIT, type CliIo } from '../io.js';
 
-const COLUMNS = ['mac', 'vendor', 'model', 'site', 'extension', 'authuser', 'password', 'displayname', 'adminpassword'];
-
-interface CsvDevice {
-  mac: string;
-  vendor: string;
-  model: string;
-  site: string;
-  adminPassword: string;
-  lines: { extension: string; authUser?: string; password: string; displayName?: string }[];
+export interface ImportOptions extends ConfigOptions {
+  apply?: boolean;
+  update?: boolean;
 }
 
-export function importCommand(csvPath: string, options: { config?: string; apply?: boolean }, io: CliIo): number {
-  const path = configPath(options.config, io);
-  const rows = parseCsv(readFileSync(resolve(io.cwd, csvPath), 'utf8'), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: false }) as Record<string, string>[];
-  const problems: string[] = [];
-  const devices = new Map<string, CsvDevice>();
-  rows.forEach((row, i) => {
-    const at = `${csvPath}:${i + 2}`;
-    const unknown = Object.keys(row).filter((k) => !COLUMNS.includes(k));
-    if (unknown.length) problems.push(`${at}: unknown column(s) ${unknown.join(', ')}`);
-    const mac = parseMac(row.mac ?? '');
-    if (!mac) return void problems.push(`${at}: mac: "${row.mac ?? ''}" is not a MAC address`);
-    for (const col of ['vendor', 'model', 'site', 'extension', 'password']) if (!row[col]) problems.push(`${at}: ${col}: is required`);
-    const device = devices.get(mac) ?? { mac, vendor: row.vendor ?? '', model: row.model ?? '', site: row.site ?? '', adminPassword: row.adminpassword || 'generate', lines: [] };
-    device.lines.push({ extension: row.extension ?? '', password: row.password ?? '', ...(row.authuser ? { authUser: row.authuser } : {}), ...(row.displayname ? { displayName: row.displayname } : {}) });
-    devices.set(mac, device);
+interface Existing {
+  index: number;
+  mac: Mac;
+  line: number;
+  site: string;
+  extensions: string[];
+  json: Record<string, unknown>;
+}
+
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+function existingDevices(seq: YAMLSeq, text: string): Existing[] {
+  return seq.items.flatMap((node, index) => {
+    const json = (node as YAMLMap).toJSON?.() as Record<string, unknown> | undefined;
+    const mac = json ? parseMac(str(json.mac)) : undefined;
+    if (!json || !mac) return [];
+    const lines = Array.isArray(json.lines) ? (json.lines as Record<string, unknown>[]) : [];
+    return [{ index, mac, line: lineAt(text, (node as YAMLMap).range?.[0] ?? 0), site: str(json.site), extensions: lines.map((l) => str(l.extension)), json }];
   });
-  const doc = parseDocument(readFileSync(path, 'utf8'));
-  if (!doc.has('devices')) doc.set('devices', new YAMLSeq());
-  for (const d of devices.values()) (doc.get('devices') as YAMLSeq).add(doc.createNode(d));
+}
+
+/** What the CSV would change on a configured device (empty: it already is as the CSV says). */
+function differences(current: Record<string, unknown>, d: CsvDevice): string[] {
+  const out: string[] = [];
+  for (const k of ['vendor', 'model', 'site'] as const) if (str(current[k]) !== d[k]) out.push(`${k} ${str(current[k]) || '(none)'} → ${d[k]}`);
+  if (d.adminPassword !== undefined && str(current.adminPassword) !== d.adminPassword) out.push('adminPassword');
+  const lines = Array.isArray(current.lines) ? (current.lines as Record<string, unknown>[]) : [];
+  const shape = (l: { extension?: unknown; password?: unknown; authUser?: unknown; displayName?: unknown }) =>
+    [l.extension, l.password, l.authUser, l.displayName].map(str).join('\0');
+  if (lines.length !== d.lines.length || lines.some((l, i) => shape(l) !== shape(d.lines[i]!))) out.push(`lines (${lines.map((l) => str(l.extension)).join(',') || 'none'} → ${d.lines.map((l) => l.extension).join(',')})`);
+  return out;
+}
+
+function deviceNode(d: CsvDevice, keep: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...keep, mac: d.mac, vendor: d.vendor, model: d.model, site: d.site, adminPassword: d.adminPassword ?? keep.adminPassword ?? 'generate', lines: d.lines };
+}
+
+function devicesSeq(doc: Document): YAMLSeq {
+  const node = doc.get('devices', true);
+  if (node === undefined || node === null || (typeof node === 'object' && 'value' in node && node.value === null)) {
+    const seq = new YAMLSeq();
+    doc.set('devices', seq);
+    return seq;
+  }
+  if (!isSeq(node)) throw new GhostguardError('GG_ERR_CONFIG_INVALID', 'devices: must be a list', []);
+  return node;
+}
+
+export function importCommand(csvPath: string, options: ImportOptions, io: CliIo): number {
+  const choice = chooseConfig(options, io);
+  const path = choice.path;
+  if (choice.bundled && options.apply) {
+    throw new GhostguardError('GG_ERR_USAGE', `import --apply would edit the bundled example ${path}: write your own with \`ghostguard init\` (./ghostguard.yaml), or give -c <file>`);
+  }
+  const text = readFileSync(path, 'utf8');
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`));
+  const sitesNode = doc.get('sites');
+  const sites = isMap(sitesNode) ? sitesNode.items.map((p) => str((p.key as { value?: unknown })?.value ?? p.key)) : [];
+  const csv = readDeviceCsv(readFileSync(resolve(io.cwd, csvPath), 'utf8'), csvPath, vendors, sites);
+  const problems = [...csv.problems];
+  const seq = devicesSeq(doc);
+  const existing = existingDevices(seq, text);
+  const byMac = new Map(existing.map((e) => [e.mac, e]));
+  const csvMacs = new Set(csv.devices.map((d) => d.mac));
+  const extensionOwner = new Map<string, Existing>();
+  for (const e of existing) if (!csvMacs.has(e.mac)) for (const x of e.extensions) extensionOwner.set(`${e.site}\0${x}`, e);
+
+  const added: CsvDevice[] = [];
+  const updated: { device: CsvDevice; changes: string[] }[] = [];
+  let unchanged = 0;
+  const csvLinesOf = new Map<number, number[]>(); // devices[index] → the CSV lines of its lines
+  for (const d of csv.devices) {
+    const at = `${csvPath}:${d.csvLines[0]}`;
+    d.lines.forEach((l, i) => {
+      const owner = extensionOwner.get(`${d.site}\0${l.extension}`);
+      if (owner) problems.push(`${csvPath}:${d.csvLines[i]}: extension ${l.extension}: already used on site ${d.site} by ${owner.mac} (${path}:${owner.line})`);
+    });
+    const current = byMac.get(d.mac);
+    if (!current) {
+      csvLinesOf.set(seq.items.length, d.csvLines);
+      seq.add(doc.createNode(deviceNode(d)));
+      added.push(d);
+      continue;
+    }
+    const changes = differences(current.json, d);
+    if (changes.length === 0) { unchanged++; continue; }
+    if (!options.update) {
+      problems.push(`${at}: mac ${d.mac}: already in ${path}:${current.line} with other settings (${changes.join('; ')}); --update changes it`);
+      continue;
+    }
+    csvLinesOf.set(current.index, d.csvLines);
+    seq.set(current.index, doc.createNode(deviceNode(d, current.json)));
+    updated.push({ device: d, changes });
+  }
+
   const merged = doc.toString();
-  const { issues } = parseConfig(merged, `${path} (after import)`, catalogue);
-  problems.push(...issues.map(formatIssue));
+  const { issues } = parseConfig(merged, path, catalogue);
+  for (const issue of issues) {
+    const m = /^devices\[(\d+)\](?:\.lines\[(\d+)\])?\.?(.*)$/.exec(issue.field);
+    const lines = m ? csvLinesOf.get(Number(m[1])) : undefined;
+    if (!lines) problems.push(formatIssue(issue));
+    else problems.push(`${csvPath}:${lines[Number(m![2] ?? 0)] ?? lines[0]}: ${m![3] || 'device'}: ${issue.message}`);
+  }
   if (problems.length > 0) {
     for (const p of problems) io.err(p + '\n');
     io.err(`import refused: ${problems.length} problem(s); nothing written\n`);
     return EXIT.findings;
   }
-  const summary = [...devices.values()].map((d) => `  + ${d.mac} ${d.vendor} ${d.model} site ${d.site}, ${d.lines.length} line(s)`).join('\n');
+  const summary = [
+    ...added.map((d) => `  + ${d.mac} ${d.vendor} ${d.model} site ${d.site}, ${d.lines.length} line(s)`),
+    ...updated.map(({ device: d, changes }) => `  ~ ${d.mac}: ${changes.join('; ')}`),
+  ].join('\n');
+  const counts = `${added.length} to add, ${updated.length} to update, ${unchanged} already as in the CSV`;
+  if (added.length + updated.length === 0) {
+    io.out(`nothing to do: ${unchanged} device(s) in ${path} already as in ${csvPath}\n`);
+    return EXIT.ok;
+  }
   if (!options.apply) {
-    io.out(`dry run: ${devices.size} device(s) would be added to ${path}\n${summary}\nrun again with --apply to write\n`);
+    io.out(`dry run on ${path}: ${counts}\n${summary}\nrun again with --apply to write\n`);
     return EXIT.ok;
   }
   copyFileSync(path, `${path}.bak`);
   writeFileSync(path, merged);
-  io.out(`added ${devices.size} device(s) to ${path} (backup: ${path}.bak)\n${summary}\n`);
+  io.out(`${path}: ${added.length} added, ${updated.length} updated, ${unchanged} unchanged (backup: ${path}.bak)\n${summary}\n`);
   return EXIT.ok;
 }

@@ -17,7 +17,7 @@ export interface RenderOptions {
 export function renderCommand(macText: string, options: RenderOptions, io: CliIo): number {
   const mac = parseMac(macText);
   if (!mac) throw new GhostguardError('GG_ERR_MAC_INVALID', `not a MAC address: ${macText}`);
-  const offline = openOffline(options.config, io);
+  const offline = openOffline(options, io);
   try {
     const { inventory } = offline;
     const entry = inventory.device(mac);

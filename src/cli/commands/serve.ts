@@ -3,19 +3,17 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { adminPasswordInfo } from '../../dashboard/admin-app.js';
 import { formatIssue } from '../../model/config-issues.js';
-import { GhostguardError } from '../../model/errors.js';
-import { loadMasterKey, readConfig } from '../../provisioning/config-source.js';
 import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrimary } from '../../provisioning/guard-cluster.js';
 import { isNonceCountMessage, shareNonceCounts } from '../../provisioning/nonce-cluster.js';
 import { guardLimits, Runtime } from '../../provisioning/runtime.js';
 import { loadTls } from '../../provisioning/tls.js';
 import { prepareStateDatabase, stateDatabasePath } from '../../store/sqlite-open.js';
 import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
-import { catalogue, configPath, dataDirOf, vendors } from '../context.js';
+import { chooseConfig, type ConfigOptions } from '../config-choice.js';
+import { loadConfig, masterKeyFor, vendors, type LoadedConfig } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
-export interface ServeOptions {
-  config?: string;
+export interface ServeOptions extends ConfigOptions {
   host?: string;
   port?: number;
   /** stop by itself after this many seconds (demos, tests) */
@@ -25,9 +23,16 @@ export interface ServeOptions {
   workers?: number;
 }
 
+/** The config the server will use, and its master key (made now, after a warning if older state sits elsewhere). */
+function preflight(options: ConfigOptions, io: CliIo): LoadedConfig {
+  const loaded = loadConfig(options, io);
+  masterKeyFor(loaded, io);
+  return loaded;
+}
+
 export async function startServer(options: ServeOptions, io: CliIo, workerId = 0): Promise<{ runtime: Runtime; urls: string[] }> {
-  const path = configPath(options.config, io);
-  const runtime = await Runtime.create({ configPath: path, vendors, env: io.env, logger: options.log, workerId, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
+  const choice = workerId === 0 ? preflight(options, io).choice : chooseConfig(options, io);
+  const runtime = await Runtime.create({ configPath: choice.path, configBaseDir: choice.baseDir, vendors, env: io.env, logger: options.log, workerId, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
   try {
     const urls = await runtime.listen(options.host, options.port);
     await runtime.listenAdmin();
@@ -41,7 +46,7 @@ export async function startServer(options: ServeOptions, io: CliIo, workerId = 0
 
 function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): void {
   const s = runtime.config.inventory.config.server;
-  io.out(`ghostguard serving ${runtime.config.path}\n  phones: ${urls.join(' , ')}${workers > 1 ? ` (${workers} workers)` : ''}\n  data:   ${dataDirOf(s.dataDir, io)}\n  devices: ${runtime.config.inventory.devices.length}\n`);
+  io.out(`ghostguard serving ${runtime.config.path}\n  phones: ${urls.join(' , ')}${workers > 1 ? ` (${workers} workers)` : ''}\n  data:   ${s.dataDir}\n  devices: ${runtime.config.inventory.devices.length}\n`);
   const adminUrl = runtime.adminApp?.server.listening ? adminUrlOf(runtime) : undefined;
   if (adminUrl) {
     const pw = adminPasswordInfo(runtime.adminApp!);
@@ -126,10 +131,8 @@ function shareWithCluster(runtime: Runtime): () => void {
  * each worker's nonce-counts to the others, stops them.
  */
 async function servePrimary(workers: number, options: ServeOptions, io: CliIo): Promise<number> {
-  const { config, issues } = readConfig(configPath(options.config, io), catalogue);
-  if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
-  const dataDir = dataDirOf(config.server.dataDir, io);
-  loadMasterKey(dataDir);
+  const { config } = preflight(options, io);
+  const dataDir = config.server.dataDir;
   await loadTls({ ...config.server, dataDir });
   prepareStateDatabase(stateDatabasePath(dataDir));
   const forked = Array.from({ length: workers }, () => cluster.fork());

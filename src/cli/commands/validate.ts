@@ -3,14 +3,16 @@ import { formatIssue, type ConfigIssue } from '../../model/config-issues.js';
 import type { SecretSpec } from '../../model/config-types.js';
 import { readFileSync } from 'node:fs';
 import { YamlReader } from '../../model/yaml-reader.js';
-import { readConfig } from '../../provisioning/config-source.js';
 import { scopeProblem } from '../../schedule/schedule-config.js';
-import { catalogue, configPath } from '../context.js';
+import { chooseConfig, type ConfigOptions } from '../config-choice.js';
+import { catalogue } from '../context.js';
+import { readConfig } from '../../provisioning/config-source.js';
 import { EXIT, type CliIo } from '../io.js';
 
-export function validateCommand(options: { config?: string; json?: boolean }, io: CliIo): number {
-  const path = configPath(options.config, io);
-  const { config, issues } = readConfig(path, catalogue);
+export function validateCommand(options: ConfigOptions & { json?: boolean }, io: CliIo): number {
+  const choice = chooseConfig(options, io);
+  const path = choice.path;
+  const { config, issues } = readConfig(path, catalogue, choice.baseDir);
   const all: ConfigIssue[] = [...issues];
   if (config) {
     let reader: YamlReader | undefined;
