@@ -28,6 +28,7 @@ export const SECURITY_REASONS = {
   'admin-login-failed': { severity: 'medium', meaning: 'a wrong dashboard password (form or Basic)' },
   'malformed-request': { severity: 'medium', meaning: 'the HTTP parser refused the request (control characters, broken framing)' },
   'audit-out-of-scope': { severity: 'high', meaning: "an operator's audit or check reached outside `server.auditAllow`" },
+  'unrenderable-request': { severity: 'low', meaning: 'a shared file asked for with no model, or a model the vendor does not know (404, counted toward a ban)' },
   'connection-limit': { severity: 'low', meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)' },
 } as const satisfies Record<string, { severity: EventSeverity; meaning: string }>;
 

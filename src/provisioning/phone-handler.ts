@@ -85,7 +85,9 @@ export class PhoneHandler {
   private serveShared(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse {
     const inventory = this.deps.inventory();
     const model = identity.file.model ?? identity.model ?? '';
-    const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version));
+    // a model the vendor does not know is the request's doing, not a policy violation: refused before any rendering
+    if (model !== '' && !vendor.models.some((m) => m.id === model)) return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
+    const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version), undefined, model === '' ? source : undefined);
     if (!('sha256' in served)) return served;
     const mac = identity.uaMac;
     if (mac && inventory.device(mac)) this.record(mac, source, userAgent, identity.file.name, served.sha256, 'none', 200);
@@ -151,13 +153,15 @@ export class PhoneHandler {
   }
 
   private render(vendor: VendorAdapter, file: FileRef, model: string, firmware: string | undefined, policy: Policy, device: LazyDevice | undefined, version: string,
-    mac?: string): ServedFile | PhoneHttpResponse {
+    mac?: string, modelless?: string): ServedFile | PhoneHttpResponse {
     try {
       const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version });
       if (served.rendered.family.guessed) this.warnFirmware(vendor, model, firmware, mac);
       return served;
     } catch (err) {
       const detail = isGhostguardError(err) ? `${err.code}: ${err.message}` : (err as Error).message;
+      // a shared file asked for without any model (`/cfg.xml` from a foreign User-Agent): the request names nothing renderable
+      if (modelless !== undefined) return this.unrenderable(modelless, file.name, `${vendor.id} file without a model: ${detail}`);
       this.deps.events.emit({ reason: 'policy-violating-render', mac, file: file.name, detail });
       return text(500, 'Internal Server Error\n');
     }
@@ -190,6 +194,13 @@ export class PhoneHandler {
   private deny(event?: EventInput, stale = false): PhoneHttpResponse {
     if (event) this.deps.events.emit(event);
     return text(401, 'Unauthorized\n', { 'www-authenticate': this.deps.nonces.challenge(stale), 'cache-control': 'no-store' });
+  }
+
+  /** A request naming no device or model that can be rendered: a quiet 404, counted toward the source's ban. */
+  private unrenderable(source: string, file: string, detail: string): PhoneHttpResponse {
+    this.deps.events.emit({ reason: 'unrenderable-request', source, file, detail });
+    if (this.deps.guard.deny(source, 'challenge')) this.deps.events.emit({ reason: 'banned', source, file, detail: 'after unrenderable-request' });
+    return text(404, REJECT_TEXT[404]!);
   }
 
   private reject(status: 400 | 403 | 404 | 405, event: EventInput): PhoneHttpResponse {

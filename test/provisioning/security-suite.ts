@@ -204,6 +204,33 @@ export function securitySuite(transport: Transport): void {
     });
   });
 
+  describe('refused cheaply and quietly', () => {
+    const unrenderable: [string, string, string][] = [
+      ['Grandstream common file, Yealink User-Agent', '/cfg.xml', YEALINK_UA(KNOWN)],
+      ['Grandstream common file, no phone at all', '/cfg.xml', 'curl/8.5.0'],
+      ['Grandstream model file for a model that does not exist', '/cfgzz999.xml', 'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82000001'],
+      ['Poly master file from a model that does not exist', '/000000000000.cfg', 'FileTransport PolycomVVX-VVX_999-UA/6.4.1.2280 Type/Application'],
+    ];
+    it.each(unrenderable)('%s → 404 and a low event, never a 500 or a critical event', async (_name, url, ua) => {
+      const critical = runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 }).length;
+      const res = await fetchAs('127.123.5.1', url, ua);
+      expect(res.statusCode).toBe(404);
+      expect(runtime.store.events({ limit: 1 })[0]).toMatchObject({ reason: 'unrenderable-request', severity: 'low', source: '127.123.5.1' });
+      expect(runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 }).length).toBe(critical);
+    });
+
+    it('they count toward the ban: 1,100 of them from one address end in 403', async () => {
+      let bannedAt = -1;
+      for (let i = 0; i < 1100 && bannedAt < 0; i++) {
+        const res = await fetchAs('127.123.5.2', '/cfg.xml', 'curl/8.5.0');
+        if (res.statusCode === 403) bannedAt = i;
+        else expect(res.statusCode).toBe(404);
+      }
+      expect(bannedAt).toBeGreaterThan(900);
+      expect(runtime.store.events({ reason: 'banned' }).some((e) => e.source === '127.123.5.2')).toBe(true);
+    });
+  });
+
   describe('boot storm behind one NAT address', () => {
     it('300 phones provision at once from a single address', async () => {
       const { runtime: storm } = await startRuntime(fleetYaml(Array.from({ length: 300 }, (_, i) => ({
