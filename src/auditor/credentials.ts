@@ -10,7 +10,7 @@ import ipaddr from 'ipaddr.js';
 import { parse } from 'yaml';
 import { GhostguardError } from '../model/errors.js';
 import { parseMac, type Mac } from '../model/mac.js';
-import type { Credentials } from './readback/polycom-rest.js';
+import type { Credentials } from '../model/vendor-audit.js';
 
 export interface CredentialEntry {
   host?: string;

@@ -19,7 +19,7 @@ import type { HttpClient } from './probes/http-client.js';
 import { deriveProofs } from './proofs.js';
 import { readBack, type ReadbackOutcome } from './readback/readback.js';
 import { errorText } from './sanitize.js';
-import { profileFor } from './vendor-profiles.js';
+import { auditProfileOf } from './vendor-profiles.js';
 import { firmwareVerdict } from './vulnerable-firmware.js';
 
 export interface Matched {
@@ -85,13 +85,14 @@ export async function auditPhone(
   obs: HostObservations, identity: Identity, ctx: HostAuditContext, client: HttpClient, inviteDone: () => Promise<void>, signal?: AbortSignal,
 ): Promise<HostReport> {
   const vendor = identity.vendor!;
-  const profile = profileFor(vendor.id);
+  const profile = auditProfileOf(vendor);
+  const vulnerable = vendor.vulnerableFirmware ?? [];
   let m = matchInventory(ctx, obs);
   const model = () => m.device?.model ?? identity.model;
   const map = toApi(vendor);
   let compiled = compile(vendor, model(), identity.firmware, policyFor(ctx, m, model()), m.resolved);
   // a phone whose model is in a known-vulnerable range, and whose firmware is in it or unknown, is not read from
-  const early = identity.model ? firmwareVerdict(vendor.id, identity.model, identity.firmware) : undefined;
+  const early = identity.model ? firmwareVerdict(vulnerable, identity.model, identity.firmware) : undefined;
   const risky = early && [...early.affected, ...early.possible].find((r) => r.avoidPath);
   const provisioned = (d?: ResolvedDevice) => (d ? { username: profile.adminUser, password: d.adminPassword } : undefined);
   const base = {
@@ -129,7 +130,7 @@ export async function auditPhone(
   const ruleFindings = compareRules({
     vendorName: vendor.displayName, compiled: typeof compiled === 'string' ? undefined : compiled,
     compileProblem: typeof compiled === 'string' ? compiled : undefined, toApi: map, values: readback.values, noReadReason: readback.reason,
-    proofs, firmware: firmwareVerdict(vendor.id, identity.model, identity.firmware), site: m.resolved?.site, deviceKnown: !!m.resolved,
+    proofs, firmware: firmwareVerdict(vulnerable, identity.model, identity.firmware), site: m.resolved?.site, deviceKnown: !!m.resolved,
   });
   if (readback.evidence.length) {
     const adminRule = ruleFindings.find((f) => f.check === 'admin-password-set');

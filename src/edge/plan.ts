@@ -45,7 +45,7 @@ export interface PlanDevice {
   policy: ResolvedPolicy;
   /**
    * how many local SIP ports the phone listens on, one per account spaced by two from its base port
-   * (Grandstream: its account count); 1 when all accounts share one port
+   * (the adapter's sipPortPerAccount: its account count); 1 when all accounts share one port
    */
   accountPorts: number;
 }
@@ -70,7 +70,7 @@ function siteId(site: string): string {
 /**
  * The ports the site's phones listen on for SIP. Every phone starts at 5060, or at its policy's
  * `sip-port-nonstandard` port; 5060 stays protected even then (phones not yet re-provisioned still use it).
- * Phones with one port per account (Grandstream: base, base+2, ... -- the factory defaults and what ghostguard
+ * Phones with one port per account (base, base+2, ... -- the factory defaults and what ghostguard
  * writes) widen each base port to base..base+2(n-1) for the site's phone with the most such ports. TLS (site transport `tls` or `sip-tls-srtp`) adds TCP 5061 and base+1 of each account
  * port. Protecting a port nothing listens on is harmless: only trusted servers may reach it.
  */

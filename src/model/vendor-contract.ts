@@ -1,7 +1,9 @@
-/** The vendor contract: what core code may ask of an adapter. Core never imports a vendor folder; composition roots pass the list in. */
+/** The vendor contract: what core code may ask of an adapter. Core never imports a vendor folder; the composition root passes the list in. */
 import type { ResolvedDevice, ResolvedPolicy } from './config-types.js';
 import type { Mac } from './mac.js';
 import type { RuleId } from './rules.js';
+import type { AuditHints, ReadbackClient, VulnerableRange } from './vendor-audit.js';
+import type { VendorLab } from './vendor-lab.js';
 
 /** How sure an identification is; the best across vendors wins, ties are ambiguous. */
 export const IDENTIFY_LEVELS = { none: 0, weak: 1, vendor: 2, model: 3, exact: 4 } as const;
@@ -134,4 +136,24 @@ export interface VendorAdapter {
    * Grandstream: alias items (`account.1.sip.validate.incomingServer = Yes`) → P-values (`P2347 = 1`).
    */
   apiSetting?(setting: Setting): Setting | undefined;
+
+  // Optional capabilities: absent = not supported. Core iterates over them and never compares a vendor id.
+
+  /** auditor: the admin user, the factory login, how a hardened phone treats the auditor's probes */
+  readonly audit?: AuditHints;
+  /** auditor: log in to the phone's management API and read settings back */
+  readonly readback?: ReadbackClient;
+  /** auditor: firmware in known-vulnerable ranges (the firmware-current rule) */
+  readonly vulnerableFirmware?: readonly VulnerableRange[];
+  /** edge rules: the phone listens on one local SIP port per account, spaced by two from its base port */
+  readonly sipPortPerAccount?: boolean;
+  /** what the phone's SNMP agent answers for sysObjectID and sysDescr */
+  readonly snmpIdentity?: SnmpIdentity;
+  /** emulated phones for tests, demos and `ghostguard lab` */
+  readonly lab?: VendorLab;
+}
+
+export interface SnmpIdentity {
+  sysObjectId: string;
+  sysDescr(model: string, firmware: string): string;
 }

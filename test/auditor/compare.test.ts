@@ -5,6 +5,9 @@ import { firmwareVerdict } from '../../src/auditor/vulnerable-firmware.js';
 import type { RuleId } from '../../src/model/rules.js';
 import type { Compiled, RuleCompilation } from '../../src/model/vendor-contract.js';
 import { TEST_SITE } from '../helpers/devices.js';
+import { vendorById } from '../../vendors/index.js';
+
+const GS_RANGES = vendorById('grandstream')!.vulnerableFirmware!;
 
 function compiled(rules: [RuleId, RuleCompilation][]): Compiled {
   return { family: { id: 'f', guessed: false }, base: [], rules: new Map(rules) };
@@ -91,14 +94,14 @@ describe('compare', () => {
   });
 
   it('firmware-current: CVE-2026-2329 on GXP16xx ≤ 1.0.7.79 is a critical failure', () => {
-    const vulnerable = get(compareRules(input({ firmware: firmwareVerdict('grandstream', 'GXP1625', '1.0.7.79') })), 'firmware-current');
+    const vulnerable = get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP1625', '1.0.7.79') })), 'firmware-current');
     expect(vulnerable).toMatchObject({ state: 'fail', severity: 'critical' });
     expect(vulnerable.evidence[0]).toContain('CVE-2026-2329');
     expect(vulnerable.fix).toEqual(['upgrade the firmware to 1.0.7.81 or later']);
-    expect(get(compareRules(input({ firmware: firmwareVerdict('grandstream', 'GXP1625', '1.0.7.81') })), 'firmware-current').state).toBe('pass');
-    expect(get(compareRules(input({ firmware: firmwareVerdict('grandstream', 'GXP2140', '1.0.7.79') })), 'firmware-current').state).toBe('pass');
-    expect(get(compareRules(input({ firmware: firmwareVerdict('grandstream', 'GXP1625', undefined) })), 'firmware-current').state).toBe('unknown');
-    expect(get(compareRules(input({ firmware: firmwareVerdict('grandstream', undefined, '1.0.2.25') })), 'firmware-current').state).toBe('unknown');
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP1625', '1.0.7.81') })), 'firmware-current').state).toBe('pass');
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP2140', '1.0.7.79') })), 'firmware-current').state).toBe('pass');
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP1625', undefined) })), 'firmware-current').state).toBe('unknown');
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, undefined, '1.0.2.25') })), 'firmware-current').state).toBe('unknown');
   });
 
   it('no compiled policy: every config rule unknown with the reason', () => {

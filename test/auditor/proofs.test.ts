@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { HostObservations, SipProbeResult } from '../../src/auditor/observations.js';
 import { deriveProofs, type ProofInput } from '../../src/auditor/proofs.js';
-import { profileFor } from '../../src/auditor/vendor-profiles.js';
+import { auditProfileOf } from '../../src/auditor/vendor-profiles.js';
 import { resolvePolicy } from '../../src/model/policy.js';
+import { vendorById } from '../../vendors/index.js';
 
 const sip = (port: number, outcome: SipProbeResult['outcome'], status?: number): SipProbeResult =>
   ({ kind: 'sip', method: 'OPTIONS', port, outcome, ...(status ? { status } : {}), attempts: 1, detail: `udp/${port}` });
 const host = (over: Partial<HostObservations>): HostObservations => ({ host: '127.77.6.1', sip: [], http: [], snmp: [], ...over });
 const input = (vendor: string, h: HostObservations, over: Partial<ProofInput> = {}): ProofInput => ({
-  host: h, profile: profileFor(vendor), vendorName: vendor, policy: resolvePolicy([]),
+  host: h, profile: auditProfileOf(vendorById(vendor)!), vendorName: vendor, policy: resolvePolicy([]),
   logins: { provisioned: 'not-tried', file: 'not-tried', factory: 'not-tried' }, ...over,
 });
 const verdicts = (p: ReturnType<typeof deriveProofs>, check: string) => (p.get(check as never) ?? []).map((x) => x.verdict);

@@ -2,9 +2,10 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HostObservations } from '../../src/auditor/observations.js';
-import { chunkKeys } from '../../src/auditor/readback/grandstream-api.js';
 import { readBack, type ReadbackInput } from '../../src/auditor/readback/readback.js';
-import { profileFor } from '../../src/auditor/vendor-profiles.js';
+import { auditProfileOf } from '../../src/auditor/vendor-profiles.js';
+import { chunkKeys } from '../../vendors/grandstream/audit/readback.js';
+import { vendorById } from '../../vendors/index.js';
 import { fetchHttpClient } from './helpers/fetch-client.js';
 
 const HOST = '127.77.5.1';
@@ -19,7 +20,7 @@ const host: HostObservations = {
   http: [{ kind: 'http', scheme: 'http', port: 8080, path: '/', outcome: 'answered', status: 200, detail: '' }],
 };
 const input = (vendor: string, over: Partial<ReadbackInput> = {}): ReadbackInput => ({
-  profile: profileFor(vendor), host, keys: [], tryFactory: true, plainHttpLogin: true, client: fetchHttpClient, ...over,
+  profile: auditProfileOf(vendorById(vendor)!), host, keys: [], tryFactory: true, plainHttpLogin: true, client: fetchHttpClient, ...over,
 });
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 

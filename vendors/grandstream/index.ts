@@ -1,5 +1,7 @@
 /** The Grandstream adapter: GXP21xx/GXP16xx (P-value XML) and GRP26xx (P-value, then alias XML from 1.0.9.103). */
 import type { VendorAdapter } from '../../src/model/vendor-contract.js';
+import { GRANDSTREAM_AUDIT, GRANDSTREAM_VULNERABLE } from './audit/hints.js';
+import { grandstreamReadback } from './audit/readback.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { MODELS } from './models.js';
@@ -21,4 +23,8 @@ export const grandstream: VendorAdapter = {
   read,
   /** api.values.get speaks P-values whatever file format the firmware reads: alias settings are translated, key and value. */
   apiSetting: (s) => (/^P\d+$/.test(s.key) ? s : aliasToPvalue(s)),
+  audit: GRANDSTREAM_AUDIT,
+  readback: grandstreamReadback,
+  vulnerableFirmware: GRANDSTREAM_VULNERABLE,
+  sipPortPerAccount: true,
 };

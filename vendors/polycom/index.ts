@@ -1,5 +1,7 @@
 /** Poly (Polycom) SoundPoint IP, VVX and Trio: attribute-XML provisioning with a master config file. */
 import type { VendorAdapter } from '../../src/model/vendor-contract.js';
+import { POLYCOM_AUDIT } from './audit/hints.js';
+import { polycomReadback } from './audit/readback.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest } from './identify.js';
 import { MODELS, OUIS } from './models.js';
@@ -16,4 +18,6 @@ export const polycom: VendorAdapter = {
   compile,
   render,
   read,
+  audit: POLYCOM_AUDIT,
+  readback: polycomReadback,
 };

@@ -1,6 +1,7 @@
 /** The Yealink adapter: SIP-T19P E2 … T5x desk phones, firmware V7x to V8x. */
 import type { VendorAdapter } from '../../src/model/vendor-contract.js';
 import { parseKeyValue } from '../_shared/key-value-cfg.js';
+import { YEALINK_AUDIT } from './audit/hints.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { MODELS } from './models.js';
@@ -17,4 +18,5 @@ export const yealink: VendorAdapter = {
   compile,
   render,
   read: parseKeyValue,
+  audit: YEALINK_AUDIT,
 };

@@ -1,14 +1,14 @@
 /**
  * Reading settings back from a phone where its vendor allows it. Credentials are tried in order — the admin password
  * ghostguard provisioned, then the credentials file, then (once, unless disabled) the factory default — and the first
- * accepted login reads the keys. Every login attempt is reported; no password ever is.
+ * accepted login reads the keys with the adapter's read-back client. Every login attempt is reported; no password ever is.
  */
 import type { Mac } from '../../model/mac.js';
+import type { Credentials, ReadbackClient } from '../../model/vendor-audit.js';
 import type { HostObservations } from '../observations.js';
 import { originOf, type HttpClient } from '../probes/http-client.js';
+import { AUDITOR_HEADERS } from '../probes/http-probe.js';
 import type { VendorAuditProfile } from '../vendor-profiles.js';
-import { loginGrandstream, readGrandstreamValues } from './grandstream-api.js';
-import { polycomDeviceInfo, readPolycomConfig, type Credentials } from './polycom-rest.js';
 
 export type LoginResult = 'accepted' | 'refused' | 'error' | 'not-tried';
 export type CredentialKind = 'provisioned' | 'file' | 'factory';
@@ -52,7 +52,8 @@ export function managementOrigins(host: HostObservations): string[] {
 export async function readBack(input: ReadbackInput): Promise<ReadbackOutcome> {
   const out: ReadbackOutcome = { evidence: [], logins: { provisioned: 'not-tried', file: 'not-tried', factory: 'not-tried' } };
   const { profile } = input;
-  if (profile.readback === 'none') return { ...out, reason: profile.noReadback ?? 'no read-back API for this vendor' };
+  const client = profile.readback;
+  if (!client) return { ...out, reason: profile.noReadback };
   const origin = managementOrigins(input.host)[0];
   if (!origin) return { ...out, reason: 'no web interface answered, so no management API to read from' };
   const attempts: [CredentialKind, Credentials][] = [];
@@ -72,10 +73,7 @@ export async function readBack(input: ReadbackInput): Promise<ReadbackOutcome> {
   }
   for (const [kind, creds] of attempts) {
     if (input.signal?.aborted) break;
-    const done = profile.readback === 'polycom-rest'
-      ? await viaPolycom(input, origin, kind, creds, out)
-      : await viaGrandstream(input, origin, kind, creds, out);
-    if (done) return out;
+    if (await attempt(client, input, origin, kind, creds, out)) return out;
   }
   out.reason ??= 'no login accepted, so nothing could be read back';
   return out;
@@ -83,45 +81,28 @@ export async function readBack(input: ReadbackInput): Promise<ReadbackOutcome> {
 
 const label: Record<CredentialKind, string> = { provisioned: "ghostguard's provisioned admin password", file: 'the credentials file', factory: 'the factory default login' };
 
-async function viaPolycom(input: ReadbackInput, origin: string, kind: CredentialKind, creds: Credentials, out: ReadbackOutcome): Promise<boolean> {
-  const read = await readPolycomConfig(input.client, origin, creds, input.keys, input.signal);
-  out.logins[kind] = read.login;
-  out.evidence.push(`${origin}: login with ${label[kind]}: ${read.login}; ${read.detail}`);
-  if (read.login !== 'accepted') {
-    if (read.login === 'error') out.reason = read.detail;
-    return false;
-  }
-  out.values = read.values;
-  const info = await polycomDeviceInfo(input.client, origin, creds, input.signal);
-  if (info) {
-    out.identityBody = info.body;
-    if (info.mac) out.mac = info.mac;
-  }
-  return true;
+/** the auditor's own headers under the adapter's */
+function withAuditorHeaders(client: HttpClient): HttpClient {
+  return { request: (req, signal) => client.request({ ...req, headers: { ...AUDITOR_HEADERS, ...req.headers } }, signal) };
 }
 
-async function viaGrandstream(input: ReadbackInput, origin: string, kind: CredentialKind, creds: Credentials, out: ReadbackOutcome): Promise<boolean> {
-  const login = await loginGrandstream(input.client, origin, creds, input.signal);
-  out.logins[kind] = login.login;
-  out.evidence.push(`${origin}: login with ${label[kind]}: ${login.detail}`);
-  if (login.login !== 'accepted') {
-    if (login.login === 'error') out.reason = login.detail;
+/** true when the login was accepted: the outcome is final, whether or not values were read */
+async function attempt(
+  readback: ReadbackClient, input: ReadbackInput, origin: string, kind: CredentialKind, creds: Credentials, out: ReadbackOutcome,
+): Promise<boolean> {
+  const session = { client: withAuditorHeaders(input.client), origin, keys: input.keys, avoidRead: input.avoidRead, signal: input.signal };
+  const result = await readback.attempt(session, creds);
+  out.logins[kind] = result.login;
+  out.evidence.push(`${origin}: login with ${label[kind]}: ${result.detail}`, ...(result.evidence ?? []));
+  if (result.login !== 'accepted') {
+    if (result.reason) out.reason = result.reason;
     return false;
   }
-  if (login.defaultAuth !== undefined) out.evidence.push(`dologin reports defaultAuth=${login.defaultAuth} (meaning unverified)`);
-  if (input.avoidRead) {
-    out.reason = input.avoidRead;
-    return true;
-  }
-  const read = await readGrandstreamValues(input.client, origin, login.sid, input.keys, input.signal);
-  out.evidence.push(read.detail);
-  if (!read.ok) {
-    out.reason = read.detail;
-    return true;
-  }
-  out.values = read.values;
-  if (read.mac) out.mac = read.mac;
-  if (read.firmware) out.firmware = read.firmware;
-  if (read.model) out.model = read.model;
+  if (result.values) out.values = result.values;
+  else out.reason = result.reason ?? 'the phone accepted the login but returned no settings';
+  if (result.identityBody) out.identityBody = result.identityBody;
+  if (result.mac) out.mac = result.mac;
+  if (result.firmware) out.firmware = result.firmware;
+  if (result.model) out.model = result.model;
   return true;
 }

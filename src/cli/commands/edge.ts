@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { buildEdgePlan, EDGE_CHAINS, EDGE_FORMATS, renderEdge, type EdgeChain, type EdgeFormat } from '../../edge/index.js';
 import { GhostguardError } from '../../model/errors.js';
 import { Inventory } from '../../model/inventory.js';
+import type { VendorAdapter } from '../../model/vendor-contract.js';
 import { loadConfig, vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -26,12 +27,10 @@ export interface EdgeOptions {
 
 const usage = (message: string) => new GhostguardError('GG_ERR_USAGE', message);
 
-/**
- * Vendors whose phones listen on one local SIP port per account, spaced by two (firmware-notes/grandstream.md:
- * P40, P413, ... default 5060, 5062, ...). Yealink and Poly accounts share one local port. This is vendor knowledge
- * the vendor contract has no member for yet; until it has, the composition root keeps it.
- */
-const PORT_PER_ACCOUNT: ReadonlySet<string> = new Set(['grandstream']);
+/** one local SIP port per account when the adapter says so (sipPortPerAccount); otherwise the accounts share one */
+function accountPorts(vendor: VendorAdapter | undefined, model: string): number {
+  return vendor?.sipPortPerAccount ? vendor.models.find((m) => m.id === model)?.accounts ?? 1 : 1;
+}
 
 export function edgeCommand(options: EdgeOptions, io: CliIo): number {
   const format = (options.format ?? 'nftables') as EdgeFormat;
@@ -49,7 +48,7 @@ export function edgeCommand(options: EdgeOptions, io: CliIo): number {
   const inventory = new Inventory(config, { masterKey: randomBytes(32), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 0);
   const devices = inventory.devices.filter((d) => d.site === site.name).map((d) => ({
     policy: inventory.policyFor(d),
-    accountPorts: PORT_PER_ACCOUNT.has(d.vendor) ? vendors.find((v) => v.id === d.vendor)?.models.find((m) => m.id === d.model)?.accounts ?? 1 : 1,
+    accountPorts: accountPorts(vendors.find((v) => v.id === d.vendor), d.model),
   }));
   const sitePolicy = inventory.policyFor({ model: '', site: site.name, policy: {} });
   const phones = options.phones?.split(',').map((p) => p.trim()).filter((p) => p !== '');

@@ -4,11 +4,10 @@
  * with `request=P1:P2…&sid=…` and the session cookies → `{"response":"success","body":{"P1":…}}`.
  * Requests stay short: that endpoint overflows on vulnerable GXP16xx firmware (CVE-2026-2329).
  */
-import { parseMac, type Mac } from '../../model/mac.js';
-import type { HttpClient, HttpResult } from '../probes/http-client.js';
-import { AUDITOR_HEADERS } from '../probes/http-probe.js';
-import { clean } from '../sanitize.js';
-import type { Credentials, LoginState } from './polycom-rest.js';
+import type { HttpClient, HttpResult } from '../../../src/model/http-exchange.js';
+import { parseMac, type Mac } from '../../../src/model/mac.js';
+import type { Credentials, LoginState, ReadbackAttempt, ReadbackClient } from '../../../src/model/vendor-audit.js';
+import { clean } from '../../../src/model/wire-text.js';
 
 export type GrandstreamLogin = { login: 'accepted'; sid: string; defaultAuth?: boolean; detail: string } | { login: Exclude<LoginState, 'accepted'>; detail: string };
 
@@ -23,7 +22,7 @@ export interface GrandstreamRead {
 
 const FORM = 'application/x-www-form-urlencoded';
 /** identification values the phone also answers: MAC, firmware, model */
-export const IDENTITY_KEYS = ['P67', '68', 'phone_model'] as const;
+const IDENTITY_KEYS = ['P67', '68', 'phone_model'] as const;
 const MAX_KEYS = 24;
 const MAX_REQUEST_CHARS = 240;
 
@@ -37,9 +36,9 @@ function parseJson(res: HttpResult): Record<string, unknown> | undefined {
   }
 }
 
-export async function loginGrandstream(client: HttpClient, origin: string, creds: Credentials, signal?: AbortSignal): Promise<GrandstreamLogin> {
+async function loginGrandstream(client: HttpClient, origin: string, creds: Credentials, signal?: AbortSignal): Promise<GrandstreamLogin> {
   const res = await client.request({
-    origin, path: '/cgi-bin/dologin', method: 'POST', headers: { ...AUDITOR_HEADERS, 'content-type': FORM },
+    origin, path: '/cgi-bin/dologin', method: 'POST', headers: { 'content-type': FORM },
     body: new URLSearchParams({ username: creds.username, password: creds.password }).toString(),
   }, signal);
   if (!res.ok) return { login: 'error', detail: `dologin: ${res.detail}` };
@@ -74,13 +73,13 @@ export function chunkKeys(keys: readonly string[]): string[][] {
   return out;
 }
 
-export async function readGrandstreamValues(client: HttpClient, origin: string, sid: string, keys: readonly string[], signal?: AbortSignal): Promise<GrandstreamRead> {
+async function readGrandstreamValues(client: HttpClient, origin: string, sid: string, keys: readonly string[], signal?: AbortSignal): Promise<GrandstreamRead> {
   const values = new Map<string, string>();
   const wanted = [...new Set([...IDENTITY_KEYS, ...keys.filter((k) => /^[\w.]{1,64}$/.test(k))])];
   for (const chunk of chunkKeys(wanted)) {
     const res = await client.request({
       origin, path: '/cgi-bin/api.values.get', method: 'POST',
-      headers: { ...AUDITOR_HEADERS, 'content-type': FORM, cookie: `session-identity=${sid}; session-role=admin` },
+      headers: { 'content-type': FORM, cookie: `session-identity=${sid}; session-role=admin` },
       body: `request=${chunk.join(':')}&sid=${encodeURIComponent(sid)}`,
     }, signal);
     const json = parseJson(res);
@@ -100,3 +99,21 @@ export async function readGrandstreamValues(client: HttpClient, origin: string, 
   for (const k of IDENTITY_KEYS) if (!keys.includes(k)) values.delete(k);
   return out;
 }
+
+/** dologin, then api.values.get in short chunks (skipped when the firmware may be vulnerable). */
+export const grandstreamReadback: ReadbackClient = {
+  async attempt({ client, origin, keys, avoidRead, signal }, creds) {
+    const login = await loginGrandstream(client, origin, creds, signal);
+    if (login.login !== 'accepted') return { login: login.login, detail: login.detail, ...(login.login === 'error' ? { reason: login.detail } : {}) };
+    const evidence = login.defaultAuth !== undefined ? [`dologin reports defaultAuth=${login.defaultAuth} (meaning unverified)`] : [];
+    if (avoidRead) return { login: 'accepted', detail: login.detail, evidence, reason: avoidRead };
+    const read = await readGrandstreamValues(client, origin, login.sid, keys, signal);
+    evidence.push(read.detail);
+    const out: ReadbackAttempt = { login: 'accepted', detail: login.detail, evidence };
+    if (!read.ok) return { ...out, reason: read.detail };
+    return {
+      ...out, values: read.values,
+      ...(read.mac ? { mac: read.mac } : {}), ...(read.firmware ? { firmware: read.firmware } : {}), ...(read.model ? { model: read.model } : {}),
+    };
+  },
+};

@@ -3,17 +3,10 @@
  * `POST /api/v1/mgmt/config/get` with `{"data":[keys]}` → `{"Status":"2000","data":{key: value | {"Value": …}}}`,
  * `GET /api/v1/mgmt/device/info` → MacAddress, ModelNumber, FirmwareRelease.
  */
-import { parseMac, type Mac } from '../../model/mac.js';
-import type { HttpClient, HttpResult } from '../probes/http-client.js';
-import { AUDITOR_HEADERS } from '../probes/http-probe.js';
-import { clean } from '../sanitize.js';
-
-export type LoginState = 'accepted' | 'refused' | 'error';
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
+import type { HttpClient, HttpResult } from '../../../src/model/http-exchange.js';
+import { parseMac, type Mac } from '../../../src/model/mac.js';
+import type { Credentials, LoginState, ReadbackClient } from '../../../src/model/vendor-audit.js';
+import { clean } from '../../../src/model/wire-text.js';
 
 export interface PolycomRead {
   login: LoginState;
@@ -63,7 +56,7 @@ function settingValue(v: unknown): string | undefined {
 }
 
 /** Reads `keys` in chunks; the first chunk's answer decides whether the login worked. */
-export async function readPolycomConfig(client: HttpClient, origin: string, creds: Credentials, keys: readonly string[], signal?: AbortSignal): Promise<PolycomRead> {
+async function readPolycomConfig(client: HttpClient, origin: string, creds: Credentials, keys: readonly string[], signal?: AbortSignal): Promise<PolycomRead> {
   const values = new Map<string, string>();
   const invalid: string[] = [];
   const list = keys.length > 0 ? keys : ['device.set'];
@@ -71,7 +64,7 @@ export async function readPolycomConfig(client: HttpClient, origin: string, cred
     const chunk = list.slice(i, i + CHUNK);
     const res = await client.request({
       origin, path: CONFIG_GET, method: 'POST',
-      headers: { ...AUDITOR_HEADERS, authorization: basic(creds), 'content-type': 'application/json' },
+      headers: { authorization: basic(creds), 'content-type': 'application/json' },
       body: JSON.stringify({ data: chunk }),
     }, signal);
     const bad = classify(res, 'REST config/get');
@@ -93,11 +86,22 @@ export async function readPolycomConfig(client: HttpClient, origin: string, cred
 }
 
 /** Device info for identification and the MAC; undefined when not available with these credentials. */
-export async function polycomDeviceInfo(client: HttpClient, origin: string, creds: Credentials, signal?: AbortSignal): Promise<PolycomDeviceInfo | undefined> {
-  const res = await client.request({ origin, path: DEVICE_INFO, method: 'GET', headers: { ...AUDITOR_HEADERS, authorization: basic(creds) } }, signal);
+async function polycomDeviceInfo(client: HttpClient, origin: string, creds: Credentials, signal?: AbortSignal): Promise<PolycomDeviceInfo | undefined> {
+  const res = await client.request({ origin, path: DEVICE_INFO, method: 'GET', headers: { authorization: basic(creds) } }, signal);
   if (!res.ok || res.reply.status !== 200) return undefined;
   const json = parseJson(res.reply.body);
   const data = (json?.data && typeof json.data === 'object' ? json.data : json) as Record<string, unknown> | undefined;
   const mac = typeof data?.MacAddress === 'string' ? parseMac(data.MacAddress) : undefined;
   return mac ? { body: res.reply.body, mac } : { body: res.reply.body };
 }
+
+/** config/get decides the login; an accepted login also reads device info for the MAC and identification. */
+export const polycomReadback: ReadbackClient = {
+  async attempt({ client, origin, keys, signal }, creds) {
+    const read = await readPolycomConfig(client, origin, creds, keys, signal);
+    const detail = `${read.login}; ${read.detail}`;
+    if (read.login !== 'accepted') return { login: read.login, detail, ...(read.login === 'error' ? { reason: read.detail } : {}) };
+    const info = await polycomDeviceInfo(client, origin, creds, signal);
+    return { login: 'accepted', detail, values: read.values, ...(info ? { identityBody: info.body } : {}), ...(info?.mac ? { mac: info.mac } : {}) };
+  },
+};
