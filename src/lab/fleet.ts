@@ -5,8 +5,6 @@
  */
 import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import { isLabVendor } from './behaviour/index.js';
-import { LAB_VENDORS, type LabVendorId } from './lab-types.js';
 import { allocateAddresses, checkServerUrl } from './loopback.js';
 import { EmulatedPhone, type PhoneManifest, type PhoneSpec } from './phone.js';
 
@@ -21,7 +19,8 @@ export interface FleetOptions {
   /** server certificate PEM for https */
   serverCa?: string;
   baseIp?: string;
-  vendors?: readonly LabVendorId[];
+  /** adapter ids; default: every adapter with a lab capability */
+  vendors?: readonly string[];
   /** the vendor adapters (composition root passes VENDORS) */
   adapters: readonly VendorAdapter[];
   httpPort?: number;
@@ -39,14 +38,15 @@ export interface FleetOptions {
 const START_CONCURRENCY = 64;
 
 export function planFleet(options: FleetOptions): PhoneSpec[] {
-  const vendors = options.vendors ?? LAB_VENDORS;
-  if (vendors.length === 0 || !vendors.every(isLabVendor)) throw new Error(`vendors must be among ${LAB_VENDORS.join(', ')}`);
+  const labVendors = options.adapters.filter((a) => a.lab).map((a) => a.id);
+  const vendors = options.vendors ?? labVendors;
+  if (vendors.length === 0 || !vendors.every((v) => labVendors.includes(v))) throw new Error(`vendors must be among ${labVendors.join(', ')}`);
   const factory = options.factory ?? 0;
   if (!Number.isInteger(factory) || factory < 0 || factory > options.phones) throw new Error('factory must be between 0 and the number of phones');
   const seed = options.macSeed ?? 0xab;
   if (!Number.isInteger(seed) || seed < 0 || seed > 255) throw new Error('macSeed must be a byte');
   const ips = allocateAddresses(options.baseIp ?? DEFAULT_BASE_IP, options.phones);
-  const perVendor = new Map<LabVendorId, number>();
+  const perVendor = new Map<string, number>();
   return ips.map((ip, i) => {
     const vendor = vendors[i % vendors.length]!;
     const adapter = options.adapters.find((a) => a.id === vendor);

@@ -1,6 +1,4 @@
 /** The emulated phone lab: public surface for the CLI (`ghostguard lab`), the auditor's tests and end-to-end tests. */
-export { LAB_VENDORS, type LabVendorId, type PhoneBehaviour, type PhoneIdentity, type SipListener } from './lab-types.js';
-export { profileFor } from './behaviour/index.js';
 export { PhoneState } from './phone-state.js';
 export { EmulatedPhone, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, DEFAULT_SNMP_PORT, type PhoneSpec, type PhoneManifest, type PhoneExpectation } from './phone.js';
 export { LabFleet, planFleet, DEFAULT_BASE_IP, type FleetOptions } from './fleet.js';
@@ -10,4 +8,3 @@ export { bootPhone, type BootReport, type FileRecord } from './phone-boot.js';
 export { SipEndpoint, ALLOW, SUPPORTED } from './sip-endpoint.js';
 export { parseSipMessage, buildRequest, buildResponse, header, headerAll, type SipMessage, type SipRequest, type SipResponse } from './sip-message.js';
 export { allocateAddresses, isLoopbackV4 } from './loopback.js';
-export { sysDescr, SYS_OBJECT_IDS } from './snmp-agent.js';

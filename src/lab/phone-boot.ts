@@ -1,7 +1,6 @@
 /** One boot of one phone against a provisioning server: the vendor's flow over the phone's own HTTP client. */
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import { BOOT_FLOWS, type BootContext } from './boot-flows.js';
-import type { PhoneIdentity } from './lab-types.js';
+import type { BootContext, PhoneIdentity } from '../model/vendor-lab.js';
 import type { PhoneState } from './phone-state.js';
 import { ProvisionClient } from './provision-client.js';
 
@@ -87,7 +86,8 @@ export async function bootPhone(identity: PhoneIdentity, adapter: VendorAdapter,
     },
   };
   try {
-    await BOOT_FLOWS[identity.vendor](ctx);
+    if (!adapter.lab) throw new Error(`${adapter.displayName} phones are not emulated`);
+    await adapter.lab.boot(ctx);
   } catch (err) {
     report.errors.push(`boot aborted: ${(err as Error).message.slice(0, 200)}`);
   } finally {

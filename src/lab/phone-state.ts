@@ -2,7 +2,7 @@
  * A phone's effective settings: the vendor's factory defaults, then every accepted file applied in order
  * (later values win). A malformed file is rejected whole and leaves the settings as they were, as the phone would.
  */
-import type { PhoneBehaviour, ProfileContext, VendorProfile } from './lab-types.js';
+import type { LabProfile, PhoneBehaviour, ProfileContext } from '../model/vendor-lab.js';
 
 const MAX_KEYS = 20_000;
 const MAX_KEY_LENGTH = 256;
@@ -23,7 +23,7 @@ export class PhoneState {
   private cached: PhoneBehaviour | undefined;
   readonly history: FileOutcome[] = [];
 
-  constructor(readonly profile: VendorProfile, readonly ctx: ProfileContext) {
+  constructor(readonly profile: LabProfile, readonly ctx: ProfileContext) {
     this.factory = profile.factoryDefaults(ctx);
     this.settings = new Map(this.factory);
   }

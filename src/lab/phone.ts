@@ -4,8 +4,7 @@
  */
 import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import { profileFor } from './behaviour/index.js';
-import type { LabVendorId, PhoneBehaviour, PhoneIdentity, ProfileContext, RequestValidationMode } from './lab-types.js';
+import type { PhoneBehaviour, PhoneIdentity, ProfileContext, RequestValidationMode, VendorLab } from '../model/vendor-lab.js';
 import { labTls } from './lab-tls.js';
 import { assertLoopback } from './loopback.js';
 import { bootPhone, type BootReport } from './phone-boot.js';
@@ -19,7 +18,8 @@ export const DEFAULT_HTTPS_PORT = 8443;
 export const DEFAULT_SNMP_PORT = 1161;
 
 export interface PhoneSpec {
-  vendor: LabVendorId;
+  /** adapter id */
+  vendor: string;
   model: string;
   firmware: string;
   mac: Mac;
@@ -75,6 +75,7 @@ export interface PhoneManifest extends PhoneIdentity {
 export class EmulatedPhone {
   readonly state: PhoneState;
   readonly identity: PhoneIdentity;
+  private readonly lab: VendorLab;
   lastBoot: BootReport | undefined;
   private sip: SipEndpoint[] = [];
   private web: WebInterface[] = [];
@@ -92,7 +93,9 @@ export class EmulatedPhone {
       model: spec.model, firmware: spec.firmware, accounts: model.accounts,
       ...(spec.factoryAdminPassword ? { factoryAdminPassword: spec.factoryAdminPassword } : {}),
     };
-    this.state = new PhoneState(profileFor(spec.vendor), ctx);
+    if (!adapter.lab) throw new Error(`${adapter.displayName} phones are not emulated (no lab capability)`);
+    this.lab = adapter.lab;
+    this.state = new PhoneState(this.lab.profile, ctx);
     for (const preset of spec.presets ?? []) this.applyFile(preset.fileName, preset.body);
   }
 
@@ -108,7 +111,7 @@ export class EmulatedPhone {
     return this.spec.ip;
   }
 
-  get vendor(): LabVendorId {
+  get vendor(): string {
     return this.spec.vendor;
   }
 
@@ -177,13 +180,13 @@ export class EmulatedPhone {
         identity: this.identity, ip: this.ip, profile: this.state.profile,
         behaviour: () => this.behaviour(), settings: () => this.state.effective,
       };
-      if (b.web.http) this.web.push(new WebInterface(context, this.httpPort));
-      if (b.web.https) this.web.push(new WebInterface(context, this.httpsPort, await labTls()));
+      if (b.web.http) this.web.push(new WebInterface(context, this.lab.web, this.httpPort));
+      if (b.web.https) this.web.push(new WebInterface(context, this.lab.web, this.httpsPort, await labTls()));
       for (const web of this.web) await web.start();
       this.started = true;
       if (b.snmpEnabled) {
         const snmp = new SnmpAgent({
-          ip: this.ip, port: this.spec.snmpPort ?? DEFAULT_SNMP_PORT, identity: this.identity,
+          ip: this.ip, port: this.spec.snmpPort ?? DEFAULT_SNMP_PORT, identity: this.identity, snmp: this.lab.snmp,
           community: b.snmpCommunity, managers: b.snmpManagers,
         });
         await snmp.start();
@@ -229,7 +232,7 @@ export class EmulatedPhone {
         trustedOnly: b.trustedOnly,
         trustedSources: b.trustedSources,
         directIpCalls: b.directIpCalls,
-        ...(b.polycomRequestValidation ? { requestValidation: b.polycomRequestValidation } : {}),
+        ...(b.inviteRequestValidation ? { requestValidation: b.inviteRequestValidation } : {}),
         autoAnswer: b.autoAnswer,
         intercomAutoAnswer: b.intercomAutoAnswer,
         rejectAnonymous: b.rejectAnonymous,

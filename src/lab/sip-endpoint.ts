@@ -6,7 +6,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { parseDigestHeader, verifyDigest } from '../provisioning/digest.js';
-import type { PhoneBehaviour, RequestValidationMode, SipListener } from './lab-types.js';
+import type { PhoneBehaviour, RequestValidationMode, SipListener } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
 import { CallTable, newTag, type Peer } from './sip-calls.js';
 import { buildResponse, header, parseSipMessage, uriUser, type HeaderList, type SipRequest } from './sip-message.js';

@@ -1,12 +1,11 @@
 /**
  * The phone's SNMP agent (v1/v2c), only when its settings enable SNMP: sysDescr, sysObjectID, sysUpTime, sysName
- * with the vendor's strings, the community from the settings (factory `public`), and the trusted-manager list.
- * The enterprise OIDs are lab choices where vendor-facts has none verified (Yealink 37459, Polycom 2684.1.1,
- * Grandstream 42397).
+ * with the vendor's strings (its lab capability), the community from the settings (factory `public`), and the
+ * trusted-manager list.
  */
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
 import { createRequire } from 'node:module';
-import type { LabVendorId, PhoneIdentity } from './lab-types.js';
+import type { PhoneIdentity, SnmpIdentity } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
 
 interface NetSnmpMib {
@@ -27,24 +26,12 @@ interface NetSnmp {
 
 const snmp = createRequire(import.meta.url)('net-snmp') as NetSnmp;
 
-export const SYS_OBJECT_IDS: Readonly<Record<LabVendorId, string>> = {
-  yealink: '1.3.6.1.4.1.37459.2.1',
-  polycom: '1.3.6.1.4.1.2684.1.1',
-  grandstream: '1.3.6.1.4.1.42397.1.2',
-};
-
-export function sysDescr(identity: PhoneIdentity): string {
-  switch (identity.vendor) {
-    case 'yealink': return `Yealink SIP-${identity.model} ${identity.firmware}`;
-    case 'polycom': return `Polycom ${identity.model.replace(/_/g, ' ')} ${identity.firmware}`;
-    case 'grandstream': return `Grandstream ${identity.model} ${identity.firmware}`;
-  }
-}
-
 export interface SnmpAgentOptions {
   ip: string;
   port: number;
   identity: PhoneIdentity;
+  /** the vendor's sysObjectID and sysDescr (its lab capability) */
+  snmp: SnmpIdentity;
   community: string;
   /** managers allowed to query; empty = any (127/8 only in any case) */
   managers: readonly string[];
@@ -113,14 +100,14 @@ export class SnmpAgent {
 
   private register(agent: NetSnmpAgent): void {
     const mib = agent.getMib();
-    const { identity } = this.options;
+    const { identity, snmp: vendor } = this.options;
     const readOnly = snmp.MaxAccess['read-only'];
     const scalar = (name: string, oid: string, scalarType: number, value: unknown, handler?: (req: { instanceNode: { value: unknown }; done(): void }) => void) => {
       mib.registerProvider({ name, type: snmp.MibProviderType.Scalar, oid, scalarType, maxAccess: readOnly, ...(handler ? { handler } : {}) });
       mib.setScalarValue(name, value);
     };
-    scalar('sysDescr', '1.3.6.1.2.1.1.1', snmp.ObjectType.OctetString, sysDescr(identity));
-    scalar('sysObjectID', '1.3.6.1.2.1.1.2', snmp.ObjectType.OID, SYS_OBJECT_IDS[identity.vendor]);
+    scalar('sysDescr', '1.3.6.1.2.1.1.1', snmp.ObjectType.OctetString, vendor.sysDescr(identity.model, identity.firmware));
+    scalar('sysObjectID', '1.3.6.1.2.1.1.2', snmp.ObjectType.OID, vendor.sysObjectId);
     scalar('sysUpTime', '1.3.6.1.2.1.1.3', snmp.ObjectType.TimeTicks, 0, (req) => {
       req.instanceNode.value = Math.floor((Date.now() - this.started) / 10) % 2 ** 32;
       req.done();

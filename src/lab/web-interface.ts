@@ -1,30 +1,20 @@
-/** The emulated phone's web server on <ip>:<port>: HTTP or HTTPS, bounded bodies and timeouts, vendor handler behind it. */
+/** The emulated phone's web server on <ip>:<port>: HTTP or HTTPS, bounded bodies and timeouts, the vendor's handler behind it. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { LabTls } from './lab-tls.js';
-import type { LabVendorId } from './lab-types.js';
+import type { VendorLab, VendorWeb, WebContext, WebRequest } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
-import { grandstreamWeb } from './web/grandstream-web.js';
-import { polycomWeb } from './web/polycom-web.js';
-import type { VendorWeb, WebContext, WebRequest } from './web/web-types.js';
-import { yealinkWeb } from './web/yealink-web.js';
 
 const MAX_BODY = 64 * 1024;
-
-const FACTORIES: Readonly<Record<LabVendorId, (ctx: WebContext) => VendorWeb>> = {
-  yealink: yealinkWeb,
-  polycom: polycomWeb,
-  grandstream: grandstreamWeb,
-};
 
 export class WebInterface {
   private server: Server | undefined;
   private readonly web: VendorWeb;
 
-  /** `tls`: serve HTTPS with it; without, plain HTTP */
-  constructor(private readonly ctx: WebContext, readonly port: number, private readonly tls?: LabTls) {
+  /** `web`: the vendor's handler (its lab capability); `tls`: serve HTTPS with it; without, plain HTTP */
+  constructor(private readonly ctx: WebContext, web: VendorLab['web'], readonly port: number, private readonly tls?: LabTls) {
     assertLoopback(ctx.ip, 'web address');
-    this.web = FACTORIES[ctx.identity.vendor](ctx);
+    this.web = web(ctx);
   }
 
   async start(): Promise<void> {

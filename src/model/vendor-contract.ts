@@ -147,13 +147,7 @@ export interface VendorAdapter {
   readonly vulnerableFirmware?: readonly VulnerableRange[];
   /** edge rules: the phone listens on one local SIP port per account, spaced by two from its base port */
   readonly sipPortPerAccount?: boolean;
-  /** what the phone's SNMP agent answers for sysObjectID and sysDescr */
-  readonly snmpIdentity?: SnmpIdentity;
   /** emulated phones for tests, demos and `ghostguard lab` */
   readonly lab?: VendorLab;
 }
 
-export interface SnmpIdentity {
-  sysObjectId: string;
-  sysDescr(model: string, firmware: string): string;
-}

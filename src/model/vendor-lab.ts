@@ -152,8 +152,15 @@ export interface BootContext {
   read(body: string): Map<string, string>;
 }
 
+/** What the emulated phone's SNMP agent answers for sysObjectID and sysDescr. */
+export interface SnmpIdentity {
+  sysObjectId: string;
+  sysDescr(model: string, firmware: string): string;
+}
+
 export interface VendorLab {
   profile: LabProfile;
+  snmp: SnmpIdentity;
   web(ctx: WebContext): VendorWeb;
   /** the order in which the phone fetches its files at boot, with its fallbacks */
   boot(ctx: BootContext): Promise<void>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditOptions } from '../../src/auditor/audit.js';
 import { SnmpAgent } from '../../src/lab/snmp-agent.js';
 import type { Mac } from '../../src/model/mac.js';
-import { VENDORS } from '../../vendors/index.js';
+import { VENDORS, vendorById } from '../../vendors/index.js';
 import { freeTcpPort, freeUdpPort } from './helpers/net.js';
 import { startSipPeer, type SipPeer } from './helpers/sip-peer.js';
 import { timedHttp, type TimedHttp } from './helpers/timed-http.js';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   agent = new SnmpAgent({
     ip: PEERS, port: await freeUdpPort(PEERS), community: 'public', managers: [],
     // a Yealink sysDescr: identified, and Yealink has no read-back API, so the audit sends nothing after the probes
-    identity: { vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: '805ec0140039' as Mac },
+    identity: { vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: '805ec0140039' as Mac }, snmp: vendorById('yealink')!.lab!.snmp,
   });
   await agent.start();
 });

@@ -9,6 +9,7 @@ import { SnmpAgent } from '../../src/lab/snmp-agent.js';
 import type { Mac } from '../../src/model/mac.js';
 import { freeUdpPort } from './helpers/net.js';
 import { udpRelay, type UdpRelay } from './helpers/udp-relay.js';
+import { vendorById } from '../../vendors/index.js';
 
 const HOST = '127.0.140.10';
 const AGENT = '127.0.140.11';
@@ -37,7 +38,7 @@ const options = (port: number, c: ReturnType<typeof counted>, timeoutMs: number,
 let agent: SnmpAgent;
 let relay: UdpRelay;
 beforeAll(async () => {
-  agent = new SnmpAgent({ ip: AGENT, port: await freeUdpPort(AGENT), identity: IDENTITY, community: 'private', managers: [] });
+  agent = new SnmpAgent({ ip: AGENT, port: await freeUdpPort(AGENT), identity: IDENTITY, snmp: vendorById('yealink')!.lab!.snmp, community: 'private', managers: [] });
   await agent.start();
   relay = await udpRelay({ host: RELAY, to: { host: AGENT, port: agent.port }, replyFrom: ELSEWHERE });
 });

@@ -4,7 +4,7 @@ import { VENDORS } from '../../vendors/index.js';
 import type { Mac } from '../../src/model/mac.js';
 import { NonceAuthority, parseDigestHeader, verifyDigest } from '../../src/provisioning/digest.js';
 import { EmulatedPhone, type PhoneSpec } from '../../src/lab/phone.js';
-import { parseYealinkBoot } from '../../src/lab/boot-flows.js';
+import { parseYealinkBoot } from '../../vendors/yealink/lab/boot.js';
 
 // this file's own loopback range: 127.0.27.0/24; the fake server plays a provisioning server with canned files
 const SERVER_IP = '127.0.27.250';
@@ -123,7 +123,7 @@ describe('Polycom boot', () => {
       `GET ${mac}.cfg`, 'GET 000000000000.cfg', `GET ${mac}-site.cfg`, 'GET common.cfg', `GET ${mac}-phone.cfg`, `PUT ${mac}-app.log`,
     ]);
     expect(hits[0]!.ua).toBe('FileTransport PolycomVVX-VVX_150-UA/6.4.1.2280 Type/Application');
-    expect(p.behaviour()).toMatchObject({ autoAnswer: false, polycomRequestValidation: 'source', sipPort: 5070 });
+    expect(p.behaviour()).toMatchObject({ autoAnswer: false, inviteRequestValidation: 'source', sipPort: 5070 });
   });
 
   it('an admin password needs its .set companions', async () => {

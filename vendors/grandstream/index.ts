@@ -4,6 +4,7 @@ import { GRANDSTREAM_AUDIT, GRANDSTREAM_VULNERABLE } from './audit/hints.js';
 import { grandstreamReadback } from './audit/readback.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest, OUIS } from './identify.js';
+import { grandstreamLab } from './lab/index.js';
 import { MODELS } from './models.js';
 import { compile, read, render } from './render.js';
 import { aliasToPvalue } from './aliases.js';
@@ -27,4 +28,5 @@ export const grandstream: VendorAdapter = {
   readback: grandstreamReadback,
   vulnerableFirmware: GRANDSTREAM_VULNERABLE,
   sipPortPerAccount: true,
+  lab: grandstreamLab,
 };

@@ -4,6 +4,7 @@ import { POLYCOM_AUDIT } from './audit/hints.js';
 import { polycomReadback } from './audit/readback.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest } from './identify.js';
+import { polycomLab } from './lab/index.js';
 import { MODELS, OUIS } from './models.js';
 import { compile, read, render } from './render.js';
 
@@ -20,4 +21,5 @@ export const polycom: VendorAdapter = {
   read,
   audit: POLYCOM_AUDIT,
   readback: polycomReadback,
+  lab: polycomLab,
 };

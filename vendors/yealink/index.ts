@@ -4,6 +4,7 @@ import { parseKeyValue } from '../_shared/key-value-cfg.js';
 import { YEALINK_AUDIT } from './audit/hints.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest, OUIS } from './identify.js';
+import { yealinkLab } from './lab/index.js';
 import { MODELS } from './models.js';
 import { compile, render } from './render.js';
 
@@ -19,4 +20,5 @@ export const yealink: VendorAdapter = {
   render,
   read: parseKeyValue,
   audit: YEALINK_AUDIT,
+  lab: yealinkLab,
 };

@@ -3,9 +3,10 @@
  * where the firmware has it (UCS ≥ 5.4); SoundPoint's `Server: Polycom SoundPoint IP Telephone HTTPd`.
  * mgmt/config/get answers from the applied settings and never returns a secret.
  */
-import { escapeHtml } from '../../model/html.js';
-import { macWithColons } from '../../model/mac.js';
-import { basicAuth, html, json, notFound, type VendorWeb, type WebContext, type WebRequest, type WebResponse } from './web-types.js';
+import { escapeHtml } from '../../../src/model/html.js';
+import { macWithColons } from '../../../src/model/mac.js';
+import type { VendorWeb, WebContext, WebRequest, WebResponse } from '../../../src/model/vendor-lab.js';
+import { basicAuth, html, json, notFound } from '../../_shared/lab-web.js';
 
 const MAX_NAMES = 500;
 

@@ -5,8 +5,9 @@
  * GXP answers with `Server: Grandstream <model> <fw>` and the legacy title; GRP with the GWT page behind lighttpd.
  */
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../../model/html.js';
-import { cookie, html, json, notFound, type VendorWeb, type WebContext, type WebRequest, type WebResponse } from './web-types.js';
+import { escapeHtml } from '../../../src/model/html.js';
+import type { VendorWeb, WebContext, WebRequest, WebResponse } from '../../../src/model/vendor-lab.js';
+import { cookie, html, json, notFound } from '../../_shared/lab-web.js';
 
 const PUBLIC = new Set(['vendor_fullname', 'phone_model', '68', 'P67', 'Pipv4']);
 const SESSION_MS = 10 * 60_000;

@@ -6,9 +6,10 @@
  * No configuration export is documented, so none is served. Login answer formats are lab inventions.
  */
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../../model/html.js';
-import { macWithColons } from '../../model/mac.js';
-import { addressAllowed, basicAuth, html, json, notFound, type VendorWeb, type WebContext, type WebRequest, type WebResponse } from './web-types.js';
+import { escapeHtml } from '../../../src/model/html.js';
+import { macWithColons } from '../../../src/model/mac.js';
+import type { VendorWeb, WebContext, WebRequest, WebResponse } from '../../../src/model/vendor-lab.js';
+import { addressAllowed, basicAuth, html, json, notFound } from '../../_shared/lab-web.js';
 
 export const YEALINK_SERVER = 'yealink embed httpd';
 export const YEALINK_LOGIN_PATH = '/servlet?m=mod_listener&p=login&q=loginForm&jumpto=status';

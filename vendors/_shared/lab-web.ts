@@ -1,34 +1,5 @@
-/** The small request/response vocabulary the per-vendor web handlers share. */
-import type { PhoneBehaviour, PhoneIdentity, VendorProfile } from '../lab-types.js';
-
-export interface WebRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  body: string;
-  source: string;
-}
-
-export interface WebResponse {
-  status: number;
-  headers?: Record<string, string | string[]>;
-  body?: string;
-}
-
-export interface WebContext {
-  identity: PhoneIdentity;
-  ip: string;
-  behaviour: () => PhoneBehaviour;
-  settings: () => ReadonlyMap<string, string>;
-  profile: VendorProfile;
-}
-
-export interface VendorWeb {
-  /** the Server header every answer carries, if the vendor sends one */
-  readonly server?: string;
-  handle(req: WebRequest): WebResponse;
-}
+/** Small HTTP helpers the vendors' emulated web interfaces share. */
+import type { WebRequest, WebResponse } from '../../src/model/vendor-lab.js';
 
 export function basicAuth(headers: WebRequest['headers']): { user: string; password: string } | undefined {
   const raw = headers.authorization;

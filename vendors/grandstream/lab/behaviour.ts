@@ -4,8 +4,8 @@
  * is active and listens on its own port (5060, 5062, …) — the ghost-call path the security manual warns about.
  * P2347 "accept incoming SIP from proxy only" is per account; P1310 is "Disable Direct IP Call".
  */
-import type { PhoneBehaviour, ProfileContext, SipListener, VendorProfile } from '../lab-types.js';
-import { first, flag, hostOf, port, range, SECRET_KEY, type Settings } from './settings-read.js';
+import type { PhoneBehaviour, ProfileContext, SipListener, LabProfile } from '../../../src/model/vendor-lab.js';
+import { first, flag, hostOf, port, range, SECRET_KEY, type Settings } from '../../_shared/lab-settings.js';
 
 export const GRANDSTREAM_FACTORY_ADMIN = 'admin';
 
@@ -170,8 +170,7 @@ function checkFile(body: string, ctx: ProfileContext, mac: string): string | und
   return undefined;
 }
 
-export const grandstreamProfile: VendorProfile = {
-  id: 'grandstream',
+export const grandstreamProfile: LabProfile = {
   factoryDefaults,
   normalize,
   behaviour,

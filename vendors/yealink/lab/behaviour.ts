@@ -5,8 +5,8 @@
  * `features.direct_ip_call_enable` governs dialling by IP; an inbound IP call is refused only by trust control
  * ("If you enable this feature, the phone cannot accept an IP address call").
  */
-import type { PhoneBehaviour, ProfileContext, SipListener, VendorProfile } from '../lab-types.js';
-import { first, flag, flagOf, hostsMatching, list, port, range, SECRET_KEY, type Settings } from './settings-read.js';
+import type { PhoneBehaviour, ProfileContext, SipListener, LabProfile } from '../../../src/model/vendor-lab.js';
+import { first, flag, flagOf, hostsMatching, list, port, range, SECRET_KEY, type Settings } from '../../_shared/lab-settings.js';
 
 export const YEALINK_FACTORY_ADMIN = 'admin';
 
@@ -113,8 +113,7 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
   };
 }
 
-export const yealinkProfile: VendorProfile = {
-  id: 'yealink',
+export const yealinkProfile: LabProfile = {
   factoryDefaults,
   normalize,
   behaviour,

@@ -4,8 +4,8 @@
  * without validation rings for anyone. `device.*` parameters take effect only with their `.set="1"` companion and
  * `device.set="1"`. Factory admin password 456 (REST user `Polycom`). No verified SNMP parameters: SNMP stays off.
  */
-import type { PhoneBehaviour, ProfileContext, RequestValidationMode, VendorProfile } from '../lab-types.js';
-import { first, flag, hostsMatching, port, range, SECRET_KEY, type Settings } from './settings-read.js';
+import type { PhoneBehaviour, ProfileContext, RequestValidationMode, LabProfile } from '../../../src/model/vendor-lab.js';
+import { first, flag, hostsMatching, port, range, SECRET_KEY, type Settings } from '../../_shared/lab-settings.js';
 
 export const POLYCOM_FACTORY_ADMIN = '456';
 export const POLYCOM_REST_USER = 'Polycom';
@@ -87,7 +87,7 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
     trustedOnly: false,
     trustedSources: hostsMatching(s, /^(reg\.\d+\.server\.\d+\.address|reg\.\d+\.outboundProxy\.address|voIpProt\.server\.\d+\.address|voIpProt\.SIP\.outboundProxy\.address)$/),
     directIpCalls: true,
-    ...(requestValidation.INVITE ? { polycomRequestValidation: requestValidation.INVITE } : {}),
+    ...(requestValidation.INVITE ? { inviteRequestValidation: requestValidation.INVITE } : {}),
     requestValidation,
     autoAnswer: flag(s, 'call.autoAnswer.SIP', false),
     intercomAutoAnswer: alertClasses.length > 0,
@@ -115,8 +115,7 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
   };
 }
 
-export const polycomProfile: VendorProfile = {
-  id: 'polycom',
+export const polycomProfile: LabProfile = {
   factoryDefaults,
   normalize,
   behaviour,
