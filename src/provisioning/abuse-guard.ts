@@ -77,6 +77,12 @@ export class AbuseGuard {
     return [address, subnetOf(address)].filter((key) => this.isBanned(key)).map((key) => ({ key, until: this.bans.get(key)! }));
   }
 
+  /** Every ban standing now (for a cluster worker that starts late: a replacement). */
+  standingBans(): Ban[] {
+    const t = this.now();
+    return [...this.bans].filter(([, until]) => until > t).map(([key, until]) => ({ key, until }));
+  }
+
   /** Applies another process's report to this guard's counts; returns true when it triggered a new ban. */
   apply(report: GuardReport): boolean {
     switch (report.kind) {

@@ -44,14 +44,19 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
     serverFactory: (fastifyHandler: RequestListener) => phoneServer(options, (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fastifyHandler(req, res);
       if (closing) return writeResponse(res, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }, body: 'Service Unavailable\n' });
-      let answer: PhoneHttpResponse;
+      const failed = (err: unknown): PhoneHttpResponse => {
+        if (options.logger) app.log.error({ err }, 'phone request failed');
+        return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal Server Error\n' };
+      };
+      let answer: PhoneHttpResponse | Promise<PhoneHttpResponse>;
       try {
         answer = handler.handle(requestOf(req, req.socket.remoteAddress ?? ''));
       } catch (err) {
-        if (options.logger) app.log.error({ err }, 'phone request failed');
-        answer = { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal Server Error\n' };
+        answer = failed(err);
       }
-      writeResponse(res, answer);
+      // a promise only in a cluster worker, while the primary grants a Digest nonce-count
+      if (answer instanceof Promise) answer.then((a) => writeResponse(res, a), (err: unknown) => writeResponse(res, failed(err)));
+      else writeResponse(res, answer);
     }),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   app.addHook('preClose', (done) => {
@@ -63,9 +68,9 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
   app.route({
     method: ['GET', 'HEAD', 'PUT'],
     url: '/*',
-    handler: (req, reply) => {
-      const answer = handler.handle({ ...requestOf(req.raw, req.ip), body: typeof req.body === 'string' ? req.body : undefined });
-      reply.code(answer.status).headers(answer.headers).send(answer.body);
+    handler: async (req, reply) => {
+      const answer = await handler.handle({ ...requestOf(req.raw, req.ip), body: typeof req.body === 'string' ? req.body : undefined });
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
     },
   });
   return app;

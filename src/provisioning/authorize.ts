@@ -5,7 +5,7 @@ import type { Device } from '../model/config-types.js';
 import type { RequestIdentity } from '../model/vendor-contract.js';
 import type { AuthMethod, SecurityReason, Store } from '../store/store.js';
 import { subnetOf } from './abuse-guard.js';
-import { parseDigestHeader, REALM, verifyDigest, type NonceAuthority } from './digest.js';
+import { nonceCount, parseDigestHeader, REALM, verifyDigest, type NonceAuthority } from './digest.js';
 
 /** After the first successful fetch the window stays open this long for the rest of the same boot, from the same source. */
 export const ENROLMENT_GRACE_MS = 120_000;
@@ -21,7 +21,7 @@ export interface AuthorizeInput {
 }
 
 export type AuthDecision =
-  | { ok: true; method: Exclude<AuthMethod, 'none'>; device: Device; newCredentialsUsed: boolean }
+  | { ok: true; method: Exclude<AuthMethod, 'none'>; device: Device; newCredentialsUsed: boolean; nonceUse?: { nonce: string; count: number } }
   | { ok: false; reason: SecurityReason; weight: DenialWeight; stale?: boolean; ban?: boolean };
 
 /**
@@ -55,7 +55,7 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
     if (!nonces.acceptCount(digest.nonce, digest.nc)) return deny('replayed-nonce', 'failure');
     if (!sourceAllowed(input, enrolment?.pinnedSource)) return deny('source-pin-mismatch', 'failure');
     if (!inventory.resolvable(mac)) return deny('unknown-mac', 'failure');
-    return { ok: true, method: 'digest', device, newCredentialsUsed: matchesCurrent && creds.previousGeneration !== undefined };
+    return { ok: true, method: 'digest', device, newCredentialsUsed: matchesCurrent && creds.previousGeneration !== undefined, nonceUse: { nonce: digest.nonce, count: nonceCount(digest.nc) } };
   }
 
   if (!device) return deny('unknown-mac', 'challenge');

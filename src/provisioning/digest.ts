@@ -38,14 +38,40 @@ export function digestResponse(c: Omit<DigestCredentials, 'response'>, password:
 }
 
 /**
+ * The highest nonce-count accepted per nonce: a count must grow with every use, a repeat is a replay. One process
+ * keeps one; a `serve --workers` primary keeps the cluster's (nonce-cluster.ts), which every worker asks before serving.
+ */
+export class NonceCounts {
+  private readonly last = new Map<string, number>();
+
+  /** true (and remembered) when `count` is above every count accepted for this nonce so far */
+  accept(nonce: string, count: number): boolean {
+    if (!Number.isSafeInteger(count) || count < 0) return false;
+    const last = this.last.get(nonce);
+    if (last !== undefined && count <= last) return false;
+    if (last === undefined) {
+      if (this.last.size >= MAX_TRACKED_NONCES) this.last.delete(this.last.keys().next().value!);
+      this.last.set(detached(nonce), count);
+    } else {
+      this.last.set(nonce, count); // keeps the stored key
+    }
+    return true;
+  }
+}
+
+/** The nonce-count field of a Digest header as a number (absent: 0, as RFC 2069 clients send none). */
+export function nonceCount(nc: string | undefined): number {
+  return nc ? (/^[0-9a-f]{1,8}$/i.test(nc) ? parseInt(nc, 16) : Number.NaN) : 0;
+}
+
+/**
  * Nonces are `<time>.<issuer>.<random>.<signature>`. Server processes of one cluster share the key, so any of them
- * accepts a nonce any of them issued. Each process tracks nonce-counts itself and, in a cluster, passes the counts it
- * accepted to the others (nonce-cluster.ts), so a captured header replayed to another worker is refused once that
- * news has arrived (within about 100 ms; TLS keeps headers from being captured in the first place).
+ * accepts a nonce any of them issued; the counts each accepts are then claimed at the cluster's primary before the
+ * file is served (nonce-cluster.ts), so a captured header is served once cluster-wide.
  */
 export class NonceAuthority {
   private readonly key: Buffer;
-  private readonly lastCount = new Map<string, number>();
+  private readonly counts = new NonceCounts();
   /** nonces whose signature already verified → issue time: phones reuse a nonce for many requests */
   private readonly verified = new Map<string, number>();
 
@@ -74,33 +100,9 @@ export class NonceAuthority {
     return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';
   }
 
-  /** set in cluster workers: told every count this process accepts, to pass on to the others */
-  onAccepted?: (nonce: string, count: number) => void;
-
   /** A nonce-count must grow with every use; a repeat is a replay. Call only after the response verified. */
   acceptCount(nonce: string, nc: string | undefined): boolean {
-    const count = nc ? parseInt(nc, 16) : 0;
-    if (!Number.isFinite(count)) return false;
-    const last = this.lastCount.get(nonce);
-    if (last !== undefined && count <= last) return false;
-    this.remember(nonce, count, last);
-    this.onAccepted?.(nonce, count);
-    return true;
-  }
-
-  /** A count another process of the cluster accepted: from now on it is a replay here too. */
-  learnCount(nonce: string, count: number): void {
-    const last = this.lastCount.get(nonce);
-    if (last === undefined || count > last) this.remember(nonce, count, last);
-  }
-
-  private remember(nonce: string, count: number, last: number | undefined): void {
-    if (last === undefined) {
-      if (this.lastCount.size >= MAX_TRACKED_NONCES) this.lastCount.delete(this.lastCount.keys().next().value!);
-      this.lastCount.set(detached(nonce), count);
-    } else {
-      this.lastCount.set(nonce, count); // keeps the stored key
-    }
+    return this.counts.accept(nonce, nonceCount(nc));
   }
 
   challenge(stale = false): string {

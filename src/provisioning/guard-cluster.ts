@@ -53,6 +53,10 @@ export class GuardCoordinator {
     this.guard = new AbuseGuard(limits, now);
   }
 
+  standingBans(): Ban[] {
+    return this.guard.standingBans();
+  }
+
   /** Applies one worker's reports; returns the ban messages to send, per recipient (the reporter gets the announcement). */
   receive(message: GuardReportMessage): { toReporter: GuardBanMessage; toOthers: GuardBanMessage }[] {
     const out = [];

@@ -9,7 +9,7 @@ import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
 import type { Store } from '../store/store.js';
 import type { AbuseGuard } from './abuse-guard.js';
-import { authorize } from './authorize.js';
+import { authorize, type AuthDecision } from './authorize.js';
 import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
 import { identifyRequest } from './identify.js';
@@ -26,6 +26,8 @@ export interface ProvisioningDeps {
   nonces: NonceAuthority;
   renderer: RenderService;
   now?: () => Date;
+  /** `serve --workers`: claims a verified Digest nonce-count at the primary (nonce-cluster.ts); false is a replay */
+  claimNonce?: (nonce: string, count: number) => Promise<boolean>;
 }
 
 export interface PhoneHttpRequest {
@@ -59,7 +61,8 @@ export class PhoneHandler {
 
   constructor(private readonly deps: ProvisioningDeps, private readonly options: { allowPlainHttp: boolean; pinSource: 'none' | 'address' | 'subnet' }, private readonly tls: boolean) {}
 
-  handle(req: PhoneHttpRequest): PhoneHttpResponse {
+  /** The answer; a promise only when a Digest nonce-count must first be claimed across the cluster. */
+  handle(req: PhoneHttpRequest): PhoneHttpResponse | Promise<PhoneHttpResponse> {
     const { deps } = this;
     const source = req.ip;
     const verdict = deps.guard.admit(source);
@@ -94,7 +97,7 @@ export class PhoneHandler {
     return this.send(req, served, false);
   }
 
-  private serveSecret(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse {
+  private serveSecret(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse | Promise<PhoneHttpResponse> {
     const { deps } = this;
     const file = identity.file;
     const mac = file.mac;
@@ -103,13 +106,30 @@ export class PhoneHandler {
     const now = deps.now?.() ?? new Date();
     const decision = authorize({ mac, method: req.method, uri: req.url, authorization: req.authorization, source, identity, pinSource: this.options.pinSource },
       inventory, deps.store, deps.nonces, now);
-    if (!decision.ok) {
-      if (decision.ban) deps.guard.banNow(source);
-      const banned = decision.weight !== 'none' && deps.guard.deny(source, decision.weight);
-      deps.events.emit({ reason: decision.reason, source, mac, file: file.name, detail: userAgent });
-      if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${decision.reason}` });
-      return this.deny(undefined, decision.stale);
+    const refuse = (d: Extract<AuthDecision, { ok: false }>): PhoneHttpResponse => {
+      if (d.ban) deps.guard.banNow(source);
+      const banned = d.weight !== 'none' && deps.guard.deny(source, d.weight);
+      deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
+      if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${d.reason}` });
+      return this.deny(undefined, d.stale);
+    };
+    if (!decision.ok) return refuse(decision);
+    // in a cluster the count is the primary's to grant: the file leaves only once this use of the nonce is the first
+    const use = decision.nonceUse;
+    if (use && deps.claimNonce) {
+      return deps.claimNonce(use.nonce, use.count).then((granted) => (granted
+        ? this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now)
+        : refuse({ ok: false, reason: 'replayed-nonce', weight: 'failure' })));
     }
+    return this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now);
+  }
+
+  private serveAuthorized(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string,
+    decision: Extract<AuthDecision, { ok: true }>, now: Date): PhoneHttpResponse {
+    const { deps } = this;
+    const file = identity.file;
+    const mac = file.mac!;
+    const inventory = deps.inventory();
     const device = decision.device;
     if (device.vendor !== vendor.id) return this.deny({ reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
     const policy = inventory.policyFor(device);

@@ -37,6 +37,10 @@ export interface RuntimeOptions {
   clock?: () => number;
   /** this process's id among several serving the same data directory (cluster workers) */
   workerId?: number;
+  /** this process serves the admin listener and runs the schedules (default: a single process, or cluster worker 1) */
+  operator?: boolean;
+  /** cluster workers: claims a verified Digest nonce-count at the primary before the file is served (nonce-cluster.ts) */
+  claimNonce?: (nonce: string, count: number) => Promise<boolean>;
   /** dashboard settings for the admin listener: probe ports and timeouts for checks and audits, allowed ranges (tests, labs) */
   admin?: Pick<AdminAppOptions, 'auditOptions' | 'staleDays'>;
   /** scheduled audits' log entries (serve prints them); they also go to <dataDir>/schedules.jsonl */
@@ -67,9 +71,9 @@ export function connectionLimits(settings: Pick<ServerSettings, 'connections'>):
 export class Runtime {
   readonly app: FastifyInstance;
   readonly plainApp?: FastifyInstance;
-  /** the operator listener (dashboard, JSON API); absent in cluster workers after the first. Listens only via listenAdmin(). */
+  /** the operator listener (dashboard, JSON API); only in the cluster's operator worker. Listens only via listenAdmin(). */
   adminApp?: FastifyInstance;
-  /** the config's `schedules:`; like adminApp, only in the first cluster worker. Runs once listen() is called. */
+  /** the config's `schedules:`; like adminApp, only in the cluster's operator worker. Runs once listen() is called. */
   scheduler?: AuditScheduler;
   private scheduleLogFile?: ScheduleLogFile;
   readonly renderer: RenderService;
@@ -90,7 +94,7 @@ export class Runtime {
     const settings = config.inventory.config.server;
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
     this.nonces = new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`);
-    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())) };
+    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())), claimNonce: options.claimNonce };
     const connections = connectionLimits(settings);
     this.gate = new ConnectionGate(connections, shedEvents((source, detail) => events.emit({ reason: 'connection-limit', source, detail })));
     const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource, gate: this.gate, idleMs: connections.idleMs };
@@ -125,7 +129,7 @@ export class Runtime {
     const limits = options.limits ?? guardLimits(settings);
     const runtime = new Runtime(masterKey, source, store, events, tls, options, new AbuseGuard(limits, options.clock));
     runtime.onInventoryChange();
-    if ((options.workerId ?? 0) <= 1) {
+    if (options.operator ?? (options.workerId ?? 0) <= 1) {
       runtime.adminApp = buildAdminApp({ vendors: options.vendors, inventory: () => source!.inventory, store, renderer: runtime.renderer, dataDir, env, logger: options.logger, ...options.admin, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
       const logFile = runtime.scheduleLogFile = new ScheduleLogFile(join(dataDir, 'schedules.jsonl'));
       runtime.scheduler = new AuditScheduler({

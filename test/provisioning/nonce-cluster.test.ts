@@ -1,39 +1,51 @@
-/** Nonce-counts passed between the workers of a cluster: what one accepted is a replay at the other. */
+/** Nonce-counts granted by the cluster's primary: each (nonce, count) once, whichever worker claims it, however soon. */
 import { describe, expect, it } from 'vitest';
 import { NonceAuthority } from '../../src/provisioning/digest.js';
-import { isNonceCountMessage, shareNonceCounts, type NonceCountMessage } from '../../src/provisioning/nonce-cluster.js';
+import { isNonceClaimAnswer, isNonceClaimMessage, NonceClaims, NonceRegistry, type NonceClaimMessage } from '../../src/provisioning/nonce-cluster.js';
 
 const KEY = Buffer.alloc(32, 3);
 
+/** two workers' claim clients wired to one registry, as the primary relays them (answers arrive asynchronously) */
+function cluster() {
+  const registry = new NonceRegistry();
+  const worker = (): NonceClaims => {
+    const claims: NonceClaims = new NonceClaims((m: NonceClaimMessage) => {
+      const answer = registry.answer(JSON.parse(JSON.stringify(m)));
+      setImmediate(() => claims.answer(answer));
+      return true;
+    });
+    return claims;
+  };
+  return { w1: worker(), w2: worker() };
+}
+
 describe('nonce-counts across workers', () => {
-  it('a count one worker accepted is refused by the other once the batch arrives; higher counts still pass', () => {
-    const [w1, w2] = [new NonceAuthority(KEY, Date.now, 'w1'), new NonceAuthority(KEY, Date.now, 'w2')];
-    const sent: NonceCountMessage[] = [];
-    const sharing = shareNonceCounts(w1, (m) => sent.push(m));
-    const nonce = w1.issue();
-    expect(w2.check(nonce)).toBe('fresh');
-    expect(w1.acceptCount(nonce, '00000001')).toBe(true);
-    expect(w1.acceptCount(nonce, '00000003')).toBe(true);
-    sharing.stop(); // sends what is batched
-    expect(sent).toEqual([{ nonceCounts: [[nonce, 3]] }]);
-    expect(isNonceCountMessage(sent[0])).toBe(true);
-    const other = shareNonceCounts(w2, () => {});
-    other.learn(sent[0]!);
-    other.stop();
-    expect(w2.acceptCount(nonce, '00000003')).toBe(false);
-    expect(w2.acceptCount(nonce, '00000002')).toBe(false);
-    expect(w2.acceptCount(nonce, '00000004')).toBe(true);
+  it('a count granted to one worker is refused to the other at once; higher counts still pass', async () => {
+    const nonce = new NonceAuthority(KEY, Date.now, 'w1').issue();
+    const { w1, w2 } = cluster();
+    // the replay races the original: both claims are in flight together, only one is granted
+    expect(await Promise.all([w1.claim(nonce, 1), w2.claim(nonce, 1)])).toEqual([true, false]);
+    expect(await w2.claim(nonce, 1)).toBe(false);
+    expect(await w1.claim(nonce, 1)).toBe(false);
+    expect(await w2.claim(nonce, 2)).toBe(true);
+    expect(await w1.claim(nonce, 2)).toBe(false);
+    expect(await w1.claim(nonce, 3)).toBe(true);
   });
 
-  it('ignores malformed entries and never lowers a count', () => {
-    const w = new NonceAuthority(KEY, Date.now, 'w1');
-    const sharing = shareNonceCounts(w, () => {});
-    const nonce = w.issue();
-    expect(w.acceptCount(nonce, '00000005')).toBe(true);
-    sharing.learn({ nonceCounts: [[nonce, 2], ['x', Number.NaN], [42, 1] as unknown as [string, number]] });
-    sharing.stop();
-    expect(w.acceptCount(nonce, '00000005')).toBe(false);
-    expect(w.acceptCount(nonce, '00000006')).toBe(true);
-    expect(isNonceCountMessage({ guard: [] })).toBe(false);
+  it('refuses when the primary cannot be reached, does not answer in time, or the worker stops', async () => {
+    expect(await new NonceClaims(() => false).claim('n', 1)).toBe(false);
+    expect(await new NonceClaims(() => true, 20).claim('n', 1)).toBe(false);
+    const silent = new NonceClaims(() => true);
+    const waiting = silent.claim('n', 1);
+    silent.close();
+    expect(await waiting).toBe(false);
+  });
+
+  it('recognises only well-formed messages', () => {
+    expect(isNonceClaimMessage({ nonceClaim: 1, nonce: 'x', count: 2 })).toBe(true);
+    expect(isNonceClaimMessage({ nonceClaim: 1, nonce: 'x'.repeat(300), count: 2 })).toBe(false);
+    expect(isNonceClaimMessage({ guard: [] })).toBe(false);
+    expect(isNonceClaimAnswer({ nonceClaimed: 1, granted: true })).toBe(true);
+    expect(isNonceClaimAnswer({ nonceClaimed: 1 })).toBe(false);
   });
 });

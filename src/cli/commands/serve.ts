@@ -3,15 +3,14 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { adminPasswordInfo } from '../../dashboard/admin-app.js';
 import { formatIssue } from '../../model/config-issues.js';
-import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrimary } from '../../provisioning/guard-cluster.js';
-import { isNonceCountMessage, shareNonceCounts } from '../../provisioning/nonce-cluster.js';
-import { guardLimits, Runtime } from '../../provisioning/runtime.js';
+import { guardLimits, Runtime, type RuntimeOptions } from '../../provisioning/runtime.js';
 import { loadTls } from '../../provisioning/tls.js';
 import { prepareStateDatabase, stateDatabasePath } from '../../store/sqlite-open.js';
 import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
 import { loadConfig, masterKeyFor, vendors, type LoadedConfig } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
+import { forwardSignal, REPLACEMENT_ENV, ROLE_ENV, shareWithCluster, startCluster, workerNonceClaims } from './serve-cluster.js';
 
 export interface ServeOptions extends ConfigOptions {
   host?: string;
@@ -30,9 +29,9 @@ function preflight(options: ConfigOptions, io: CliIo): LoadedConfig {
   return loaded;
 }
 
-export async function startServer(options: ServeOptions, io: CliIo, workerId = 0): Promise<{ runtime: Runtime; urls: string[] }> {
-  const choice = workerId === 0 ? preflight(options, io).choice : chooseConfig(options, io);
-  const runtime = await Runtime.create({ configPath: choice.path, configBaseDir: choice.baseDir, vendors, env: io.env, logger: options.log, workerId, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
+export async function startServer(options: ServeOptions, io: CliIo, worker?: Pick<RuntimeOptions, 'workerId' | 'operator' | 'claimNonce'>): Promise<{ runtime: Runtime; urls: string[] }> {
+  const choice = worker === undefined ? preflight(options, io).choice : chooseConfig(options, io);
+  const runtime = await Runtime.create({ configPath: choice.path, configBaseDir: choice.baseDir, vendors, env: io.env, logger: options.log, ...worker, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
   try {
     const urls = await runtime.listen(options.host, options.port);
     await runtime.listenAdmin();
@@ -80,95 +79,61 @@ function stopSignal(duration: number | undefined): Promise<void> {
 export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
   const workers = options.workers ?? 1;
   if (workers > 1 && cluster.isPrimary) return servePrimary(workers, options, io);
-  const workerId = cluster.isWorker ? cluster.worker!.id : 0;
-  const { runtime, urls } = await startServer(options, io, workerId).catch((err: unknown) => {
+  const inCluster = cluster.isWorker;
+  const operator = !inCluster || io.env[ROLE_ENV] === 'operator';
+  const claims = inCluster ? workerNonceClaims() : undefined;
+  const worker = inCluster ? { workerId: cluster.worker!.id, operator, claimNonce: claims!.claim.bind(claims) } : undefined;
+  const { runtime, urls } = await startServer(options, io, worker).catch((err: unknown) => {
     // a worker stays alive while its channel to the primary is open; the primary learns of the failure from its exit
-    if (cluster.isWorker) cluster.worker!.disconnect();
+    if (inCluster) cluster.worker!.disconnect();
     throw err;
   });
-  const stopReporting = cluster.isWorker ? shareWithCluster(runtime) : undefined;
-  if (cluster.isWorker) process.send!({ ready: urls, describe: workerId === 1 });
-  if (!cluster.isWorker || workerId === 1) describe(runtime, urls, workers, io);
+  const stopSharing = inCluster ? shareWithCluster(runtime, claims!) : undefined;
+  if (inCluster && process.connected) process.send!({ ready: urls }, undefined, {}, () => {});
+  if (operator && !io.env[REPLACEMENT_ENV]) describe(runtime, urls, workers, io);
   runtime.config.watch();
   const onHup = () => {
     const r = runtime.config.reload();
     io.err(r.ok ? 'configuration reloaded\n' : `configuration invalid, still serving the previous one:\n${r.issues.map(formatIssue).join('\n')}\n`);
   };
   process.on('SIGHUP', onHup);
-  await stopSignal(cluster.isWorker ? undefined : options.duration);
+  await stopSignal(inCluster ? undefined : options.duration);
   process.off('SIGHUP', onHup);
-  stopReporting?.();
   await runtime.close();
-  if (cluster.isWorker) cluster.worker!.disconnect();
-  else io.out('stopped\n');
+  stopSharing?.();
+  claims?.close();
+  if (inCluster) {
+    if (cluster.worker!.isConnected()) cluster.worker!.disconnect();
+  } else {
+    io.out('stopped\n');
+  }
   return EXIT.ok;
 }
 
-/**
- * A worker reports its guard's decisions to the primary and applies the bans the primary decides for all workers; it
- * passes the Digest nonce-counts it accepts on, and learns the ones the other workers accepted.
- */
-function shareWithCluster(runtime: Runtime): () => void {
-  const send = (message: object) => process.send?.(message);
-  const stopBans = reportToPrimary(runtime.guard, send);
-  const counts = shareNonceCounts(runtime.nonces, send);
-  const onMessage = (message: unknown) => {
-    if (isNonceCountMessage(message)) return counts.learn(message);
-    if (!isGuardBanMessage(message)) return;
-    for (const ban of message.guardBans) runtime.guard.applyBan(ban);
-    if (message.announce) runtime.events.emit({ reason: 'banned', source: message.announce, detail: 'counted across all worker processes' });
-  };
-  process.on('message', onMessage);
-  return () => {
-    stopBans();
-    counts.stop();
-    process.off('message', onMessage);
-  };
-}
-
-/**
- * Primary of a worker cluster: prepares shared files once, forks, forwards SIGHUP, counts bans for all workers, passes
- * each worker's nonce-counts to the others, stops them.
- */
+/** Primary of a worker cluster: prepares shared files once, then runs the workers (serve-cluster.ts) until stopped. */
 async function servePrimary(workers: number, options: ServeOptions, io: CliIo): Promise<number> {
   const { config } = preflight(options, io);
   const dataDir = config.server.dataDir;
   await loadTls({ ...config.server, dataDir });
   prepareStateDatabase(stateDatabasePath(dataDir));
-  const forked = Array.from({ length: workers }, () => cluster.fork());
-  const coordinator = new GuardCoordinator(guardLimits(config.server));
-  for (const reporter of forked) {
-    reporter.on('message', (message: unknown) => {
-      if (isNonceCountMessage(message)) {
-        for (const w of forked) if (w !== reporter && !w.isDead()) w.send(message);
-        return;
-      }
-      if (!isGuardReportMessage(message)) return;
-      for (const { toReporter, toOthers } of coordinator.receive(message)) {
-        for (const w of forked) if (!w.isDead()) w.send(w === reporter ? toReporter : toOthers);
-      }
-    });
-  }
-  const stopAll = () => Promise.all(forked.map((w) => new Promise((exited) => {
-    if (w.isDead()) return exited(undefined);
-    w.once('exit', exited);
-    w.process.kill('SIGTERM');
-  })));
+  const workersRun = startCluster(workers, guardLimits(config.server), io);
   try {
-    await Promise.all(forked.map((w) => new Promise<void>((ready, fail) => {
-      w.on('message', (message: { ready?: unknown }) => message.ready && ready());
-      w.once('exit', (code) => fail(new Error(`worker exited with ${code} before it was ready`)));
-    })));
+    await workersRun.ready;
   } catch (err) {
     // the workers that did start would keep this process (and their listeners) alive without a server worth the name
-    await stopAll();
+    await workersRun.stop();
     throw err;
   }
-  const onHup = () => forked.forEach((w) => w.process.kill('SIGHUP'));
+  io.out(`  workers: ${workersRun.pids().map((pid, i) => (i === 0 ? `${pid} (dashboard, schedules)` : String(pid))).join(', ')}; a worker that dies is replaced\n`);
+  const onHup = () => forwardSignal('SIGHUP');
   process.on('SIGHUP', onHup);
-  await stopSignal(options.duration);
+  const failure = await Promise.race([stopSignal(options.duration).then(() => undefined), workersRun.failed]);
   process.off('SIGHUP', onHup);
-  await stopAll();
+  await workersRun.stop();
+  if (failure) {
+    io.err(`${failure}\n`);
+    return EXIT.error;
+  }
   io.out('stopped\n');
   return EXIT.ok;
 }
