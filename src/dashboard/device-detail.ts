@@ -31,6 +31,8 @@ export interface DeviceDetail {
   row: DeviceRow;
   lines: { index: number; extension: string; authUser: string; displayName: string }[];
   enrolment?: Enrolment;
+  /** what the server enforces about the enrolled source (server.pinSource): the page says only that */
+  pinSource: 'none' | 'address' | 'subnet';
   credentials: CredentialState;
   history: FetchRecord[];
   provisioning: ProvisioningStatus;
@@ -55,6 +57,7 @@ export function deviceDetail(ctx: FleetContext, mac: Mac): DeviceDetail | undefi
     row,
     lines: resolved?.lines.map((l) => ({ index: l.index, extension: l.extension, authUser: l.authUser, displayName: l.displayName })) ?? [],
     credentials: ctx.store.credentials(mac),
+    pinSource: ctx.inventory.config.server.pinSource,
     history,
     provisioning: status,
     configs: deviceConfigs(ctx, d, history, status),

@@ -1,5 +1,6 @@
 /** The fleet section: the overview with counts and the device list, and one device in detail. */
-import type { FetchRecord } from '../store/store.js';
+import { subnetOf } from '../provisioning/abuse-guard.js';
+import type { Enrolment, FetchRecord } from '../store/store.js';
 import type { DeviceDetail, RenderedConfig } from './device-detail.js';
 import { DEVICE_STATES, STATE_LABELS, type DeviceRow } from './device-row.js';
 import { eventsTable } from './events-page.js';
@@ -74,6 +75,14 @@ ${diff}
 <details><summary>Rendered config (secrets masked)</summary><pre>${c.body ?? ''}</pre></details>`}`;
 }
 
+/** Only what is enforced: with server.pinSource none the first source is a fact, not a restriction. */
+function pinLabel(e: Enrolment, pinSource: DeviceDetail['pinSource']): string {
+  if (!e.pinnedSource) return '';
+  if (pinSource === 'address') return `, pinned to ${e.pinnedSource}`;
+  if (pinSource === 'subnet') return `, pinned to ${subnetOf(e.pinnedSource)}`;
+  return `, first fetched from ${e.pinnedSource} (not pinned: server.pinSource is none, any address with the credentials may fetch)`;
+}
+
 export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): string {
   const { d } = p;
   const r = d.row;
@@ -90,7 +99,7 @@ export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): str
 <dl class="facts">
   <dt>Site</dt><dd>${r.site}</dd>
   <dt>Lines</dt><dd>${d.lines.length ? d.lines.map((l, i) => html`${i ? ', ' : ''}${l.extension}${l.displayName !== l.extension ? ` (${l.displayName})` : ''}`) : 'none'}</dd>
-  <dt>Enrolment</dt><dd>${e ? (e.closedAt ? html`closed ${when(e.closedAt, p.now)}${e.pinnedSource ? `, pinned to ${e.pinnedSource}` : ''}` : html`open until ${when(e.expiresAt, p.now)}`) : 'none'}</dd>
+  <dt>Enrolment</dt><dd>${e ? (e.closedAt ? html`closed ${when(e.closedAt, p.now)}${pinLabel(e, d.pinSource)}` : html`open until ${when(e.expiresAt, p.now)}`) : 'none'}</dd>
   <dt>Credentials</dt><dd>generation ${d.credentials.generation}${d.credentials.previousGeneration !== undefined ? ` (generation ${d.credentials.previousGeneration} still accepted until the phone fetches)` : ''}</dd>
 </dl>
 <h2>Provisioning</h2>

@@ -13,7 +13,7 @@ export const SECURITY_REASONS = {
   canary: { severity: 'critical', meaning: 'a decoy MAC from `canaries:` was requested (the source is banned at once)' },
   'weakening-override': { severity: 'high', meaning: 'a phone-uploaded override would undo a hardening rule' },
   'policy-violating-render': { severity: 'critical', meaning: 'a rendered file would break the policy; it is not served' },
-  'not-enrolled': { severity: 'medium', meaning: 'a device file without credentials outside the enrolment window' },
+  'not-enrolled': { severity: 'medium', meaning: 'a known device came back without credentials after a Digest challenge it never answered, outside its enrolment window (once per device and source; the challenge of a normal Digest fetch is no event)' },
   'device-disabled': { severity: 'medium', meaning: 'a device file for a device marked disabled' },
   'source-pin-mismatch': { severity: 'high', meaning: 'a request from outside the address or subnet the device is pinned to' },
   'bad-path': { severity: 'medium', meaning: 'a request path that is not a file name, or a device file without a MAC' },

@@ -5,11 +5,13 @@
  */
 import type { ResolvedDevice } from '../model/config-types.js';
 import type { Inventory } from '../model/inventory.js';
+import type { Mac } from '../model/mac.js';
 import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
 import type { Store } from '../store/store.js';
 import type { AbuseGuard } from './abuse-guard.js';
 import { authorize, type AuthDecision } from './authorize.js';
+import { ChallengeLedger } from './challenge-ledger.js';
 import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
 import { identifyRequest } from './identify.js';
@@ -58,6 +60,7 @@ const REJECT_TEXT: Record<number, string> = { 400: 'Bad Request\n', 403: 'Forbid
 
 export class PhoneHandler {
   private readonly firmwareWarned = new Set<string>();
+  private readonly challenges = new ChallengeLedger();
 
   constructor(private readonly deps: ProvisioningDeps, private readonly options: { allowPlainHttp: boolean; pinSource: 'none' | 'address' | 'subnet' }, private readonly tls: boolean) {}
 
@@ -109,7 +112,8 @@ export class PhoneHandler {
     const refuse = (d: Extract<AuthDecision, { ok: false }>): PhoneHttpResponse => {
       if (d.ban) deps.guard.banNow(source);
       const banned = d.weight !== 'none' && deps.guard.deny(source, d.weight);
-      deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
+      if (d.reason !== 'not-enrolled') deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
+      else this.unansweredChallenge(mac, source, file.name, userAgent, now);
       if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${d.reason}` });
       return this.deny(undefined, d.stale);
     };
@@ -149,6 +153,7 @@ export class PhoneHandler {
       }
     }
     if (decision.method === 'digest') deps.guard.refund(source);
+    this.challenges.answered(mac, source);
     if (decision.newCredentialsUsed) deps.store.confirmCredentials(mac);
     this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
     return this.send(req, served, true);
@@ -185,6 +190,16 @@ export class PhoneHandler {
       this.deps.events.emit({ reason: 'policy-violating-render', mac, file: file.name, detail });
       return text(500, 'Internal Server Error\n');
     }
+  }
+
+  /** A credential-less request outside the enrolment window: the Digest challenge, an event only when it repeats unanswered. */
+  private unansweredChallenge(mac: Mac, source: string, file: string, userAgent: string, now: Date): void {
+    const since = this.challenges.challenged(mac, source, now.getTime());
+    if (since === undefined) return;
+    // another worker may have served the authenticated fetch that answered the first challenge
+    const answered = this.deps.store.fetchHistory(mac, 5).some((f) => f.source === source && f.auth !== 'none' && Date.parse(f.ts) >= since);
+    if (answered) return void this.challenges.answered(mac, source);
+    this.deps.events.emit({ reason: 'not-enrolled', source, mac, file, detail: `no credentials again after a challenge at ${new Date(since).toISOString()}; ${userAgent}` });
   }
 
   private warnFirmware(vendor: VendorAdapter, model: string, firmware: string | undefined, mac?: string): void {

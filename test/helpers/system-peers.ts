@@ -37,6 +37,7 @@ export const PEERS = {
   iptables: { bin: 'iptables', pkg: 'iptables' },
   tcpdump: { bin: 'tcpdump', pkg: 'tcpdump' },
   nmap: { bin: 'nmap', pkg: 'nmap' },
+  curl: { bin: 'curl', pkg: 'curl' },
   nginx: { bin: 'nginx', pkg: 'nginx-light' },
   wrk: { bin: 'wrk', pkg: 'wrk' },
   haproxy: { bin: 'haproxy', pkg: 'haproxy' },
