@@ -7,6 +7,7 @@ import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { allocateAddresses, checkServerUrl } from './loopback.js';
 import { EmulatedPhone, type PhoneManifest, type PhoneSpec } from './phone.js';
+import type { SipClass } from './sip-classes.js';
 
 export const DEFAULT_BASE_IP = '127.0.1.1';
 
@@ -33,6 +34,8 @@ export interface FleetOptions {
   bootTimeoutMs?: number;
   /** local settings per phone, applied at power-on */
   presets?: (spec: PhoneSpec, index: number) => PhoneSpec['presets'];
+  /** a behaviour class per phone for strangers' INVITEs (e.g. showcaseSipClasses) */
+  sipClasses?: (specs: readonly PhoneSpec[]) => ReadonlyMap<number, SipClass>;
 }
 
 const START_CONCURRENCY = 64;
@@ -47,7 +50,7 @@ export function planFleet(options: FleetOptions): PhoneSpec[] {
   if (!Number.isInteger(seed) || seed < 0 || seed > 255) throw new Error('macSeed must be a byte');
   const ips = allocateAddresses(options.baseIp ?? DEFAULT_BASE_IP, options.phones);
   const perVendor = new Map<string, number>();
-  return ips.map((ip, i) => {
+  const specs = ips.map((ip, i) => {
     const vendor = vendors[i % vendors.length]!;
     const adapter = options.adapters.find((a) => a.id === vendor);
     if (!adapter || adapter.models.length === 0) throw new Error(`no adapter with models for ${vendor}`);
@@ -66,6 +69,30 @@ export function planFleet(options: FleetOptions): PhoneSpec[] {
     const presets = options.presets?.(spec, i);
     return presets ? { ...spec, presets } : spec;
   });
+  const classes = options.sipClasses?.(specs);
+  return classes ? specs.map((spec, i) => (classes.has(i) ? { ...spec, sipClass: classes.get(i)! } : spec)) : specs;
+}
+
+/**
+ * The behaviour classes the demo and `ghostguard lab` show: the first factory phones of the fleet get, in turn, a
+ * factory Poly that rings for strangers (proof, not 420), and phones that answer 100 then 403, refuse with 403, drop
+ * INVITEs, or challenge with 401; the first provisioned Poly checks the Request-URI user (rings only for its own extension).
+ */
+export function showcaseSipClasses(specs: readonly PhoneSpec[]): ReadonlyMap<number, SipClass> {
+  const out = new Map<number, SipClass>();
+  const factory = specs.map((s, i) => [s, i] as const).filter(([s]) => s.factory);
+  const poly = factory.find(([s]) => s.vendor === 'polycom');
+  if (poly) out.set(poly[1], 'rings');
+  const rest: SipClass[] = ['trying-then-403', 'refuse-403', 'drop-invite', 'challenge-401'];
+  for (const [, i] of factory) {
+    if (rest.length === 0) break;
+    // the first factory phone of each vendor keeps its own factory behaviour
+    if (out.has(i) || factory.find(([s]) => s.vendor === specs[i]!.vendor)![1] === i) continue;
+    out.set(i, rest.shift()!);
+  }
+  const provisionedPoly = specs.findIndex((s) => !s.factory && s.vendor === 'polycom');
+  if (provisionedPoly >= 0) out.set(provisionedPoly, 'checks-request-uri-user');
+  return out;
 }
 
 const hex = (n: number): string => n.toString(16).padStart(2, '0');

@@ -9,6 +9,7 @@ import { labTls } from './lab-tls.js';
 import { assertLoopback } from './loopback.js';
 import { bootPhone, type BootReport } from './phone-boot.js';
 import { PhoneState, type FileOutcome } from './phone-state.js';
+import { classGroundTruth, type ExpectedGhostCall, type SipClass } from './sip-classes.js';
 import { SipEndpoint } from './sip-endpoint.js';
 import { SnmpAgent } from './snmp-agent.js';
 import { WebInterface } from './web-interface.js';
@@ -35,12 +36,16 @@ export interface PhoneSpec {
   factoryAdminPassword?: string;
   /** settings made on the phone itself (web UI / keypad), applied at power-on before provisioning */
   presets?: readonly { fileName: string; body: string }[];
+  /** a vendor-neutral behaviour class for strangers' INVITEs (sip-classes.ts) */
+  sipClass?: SipClass;
 }
 
 /** What the phone's settings make it do, without secrets: the auditor's ground truth. */
 export interface PhoneExpectation {
-  /** an INVITE to a made-up user from a non-trusted source rings on at least one listening port (a ghost call) */
+  /** an INVITE from a non-trusted source — to a made-up user, or to the phone's own extension — rings on at least one listening port (a ghost call) */
   ringsForStrangers: boolean;
+  /** the ghost-call verdict the auditor's INVITE probe should lead to, from this configuration */
+  ghostCall: ExpectedGhostCall;
   trustedOnly: boolean;
   trustedSources: string[];
   directIpCalls: boolean;
@@ -57,6 +62,27 @@ export interface PhoneExpectation {
   restApi?: boolean;
 }
 
+/**
+ * What a stranger's INVITE does, from the phone's own configuration: its behaviour class when it has one, else its
+ * settings (trusted-only listeners drop it; INVITE validation refuses it with 403/401; otherwise the probe's
+ * unsupported Require: draws 420 before the call is processed, and a plain INVITE rings when direct IP calls are on).
+ */
+function strangerTruth(b: PhoneBehaviour, spec: PhoneSpec): Pick<PhoneExpectation, 'ringsForStrangers' | 'ghostCall'> {
+  if (b.sipListeners.length === 0) return { ringsForStrangers: false, ghostCall: 'ignores' };
+  if (spec.sipClass) {
+    const listed = !spec.factory && b.accountUsers.length > 0;
+    const ghostCall = classGroundTruth(spec.sipClass, listed);
+    return { ringsForStrangers: spec.sipClass === 'rings' || (spec.sipClass === 'checks-request-uri-user' && b.accountUsers.length > 0), ghostCall };
+  }
+  const open = b.sipListeners.some((l) => !l.trustedOnly);
+  if (!open) return { ringsForStrangers: false, ghostCall: 'ignores' };
+  const validated = b.requestValidation.INVITE !== undefined || b.inviteDigest;
+  return {
+    ringsForStrangers: b.directIpCalls && !b.checkUserId && !validated,
+    ghostCall: validated ? 'refuses' : 'likely-rings',
+  };
+}
+
 export interface PhoneManifest extends PhoneIdentity {
   ip: string;
   factory: boolean;
@@ -69,6 +95,8 @@ export interface PhoneManifest extends PhoneIdentity {
   snmpPort?: number;
   provisioned: boolean;
   errors: string[];
+  /** the behaviour class the lab gave it, if any */
+  sipClass?: SipClass;
   expect: PhoneExpectation;
 }
 
@@ -172,6 +200,7 @@ export class EmulatedPhone {
         const endpoint = new SipEndpoint({
           ip: this.ip, listener, agent, behaviour: () => this.behaviour(),
           ...(this.spec.ringTimeoutMs ? { ringTimeoutMs: this.spec.ringTimeoutMs } : {}),
+          ...(this.spec.sipClass ? { sipClass: this.spec.sipClass } : {}),
         });
         await endpoint.start();
         this.sip.push(endpoint);
@@ -226,9 +255,9 @@ export class EmulatedPhone {
       ...(b.snmpEnabled ? { snmpPort: this.spec.snmpPort ?? DEFAULT_SNMP_PORT } : {}),
       provisioned: this.lastBoot?.provisioned ?? false,
       errors: [...this.errors, ...(this.lastBoot?.errors ?? [])],
+      ...(this.spec.sipClass ? { sipClass: this.spec.sipClass } : {}),
       expect: {
-        ringsForStrangers: b.sipListeners.some((l) => !l.trustedOnly) && b.directIpCalls && !b.checkUserId && !b.inviteDigest
-          && b.requestValidation.INVITE === undefined,
+        ...strangerTruth(b, this.spec),
         trustedOnly: b.trustedOnly,
         trustedSources: b.trustedSources,
         directIpCalls: b.directIpCalls,

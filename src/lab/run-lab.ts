@@ -50,7 +50,7 @@ export function formatManifest(manifest: readonly PhoneManifest[]): string[] {
     p.sipPorts.length ? p.sipPorts.join(',') : '-',
     [p.httpPort !== undefined ? `http/${p.httpPort}` : '', p.httpsPort !== undefined ? `https/${p.httpsPort}` : ''].filter(Boolean).join(',') || '-',
     p.snmpPort !== undefined ? String(p.snmpPort) : '-',
-    [p.expect.trustedOnly ? 'trusted-only' : '', p.expect.requestValidation ? `validation:${p.expect.requestValidation}` : '',
+    [p.sipClass ? `class:${p.sipClass}` : '', p.expect.trustedOnly ? 'trusted-only' : '', p.expect.requestValidation ? `validation:${p.expect.requestValidation}` : '',
       p.expect.ringsForStrangers ? 'rings-for-strangers' : '', p.expect.webHttps ? 'web-https-only' : '',
       p.expect.defaultAdminPassword ? 'factory-password' : '', p.errors.length ? `${p.errors.length} error(s)` : ''].filter(Boolean).join(' '),
   ]);

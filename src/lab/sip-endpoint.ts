@@ -9,6 +9,7 @@ import { parseDigestHeader, verifyDigest } from '../provisioning/digest.js';
 import type { PhoneBehaviour, RequestValidationMode, SipListener } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
 import { CallTable, newTag, type Peer } from './sip-calls.js';
+import { TRYING_DELAY_MS, type SipClass } from './sip-classes.js';
 import { buildResponse, header, parseSipMessage, uriUser, type HeaderList, type SipRequest } from './sip-message.js';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
@@ -25,6 +26,8 @@ export interface SipEndpointOptions {
   agent: { header: 'User-Agent' | 'Server'; value: string };
   ringTimeoutMs?: number;
   maxCalls?: number;
+  /** a behaviour class for strangers' INVITEs (sip-classes.ts), overriding what the settings would do */
+  sipClass?: SipClass;
 }
 
 export interface SipLogEntry {
@@ -40,6 +43,8 @@ export class SipEndpoint {
   private socket: Socket | undefined;
   private readonly calls: CallTable;
   private readonly nonces: string[] = [];
+  /** `trying-then-403` INVITEs between their 100 and their 403, by Call-ID */
+  private readonly refusing = new Map<string, { timer: NodeJS.Timeout; req: SipRequest; peer: Peer; toTag: string }>();
 
   constructor(private readonly options: SipEndpointOptions) {
     assertLoopback(options.ip, 'SIP address');
@@ -82,6 +87,8 @@ export class SipEndpoint {
 
   async stop(): Promise<void> {
     this.calls.clear();
+    for (const r of this.refusing.values()) clearTimeout(r.timer);
+    this.refusing.clear();
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -100,9 +107,11 @@ export class SipEndpoint {
   private handle(req: SipRequest, peer: Peer): SipLogEntry['result'] {
     const b = this.options.behaviour();
     const trusted = b.trustedSources.includes(peer.address);
+    const sipClass = this.options.sipClass;
+    if (sipClass && !trusted && req.method === 'INVITE') return this.classInvite(sipClass, req, peer, b);
     if (this.options.listener.trustedOnly && !trusted) return 'dropped';
     if (req.method === 'ACK') return 'ignored';
-    if (req.method === 'CANCEL') return this.calls.cancel(req, peer);
+    if (req.method === 'CANCEL') return this.cancelRefusal(req, peer) ?? this.calls.cancel(req, peer);
     const mode: RequestValidationMode | undefined = b.requestValidation[req.method] ?? (req.method === 'INVITE' && b.inviteDigest ? 'digest' : undefined);
     if (mode && mode !== 'digest' && !trusted) return this.reply(req, peer, 403, 'Forbidden');
     if (mode && mode !== 'source' && !this.authorized(req, b)) {
@@ -139,6 +148,52 @@ export class SipEndpoint {
     if (!trusted && !b.directIpCalls) return this.reply(req, peer, 403, 'Forbidden');
     const hint = /answer-after=\d|auto[ -]?answer|intercom/i.test(`${header(req.headers, 'call-info') ?? ''} ${header(req.headers, 'alert-info') ?? ''}`);
     return this.calls.invite(req, peer, b.autoAnswer || (b.intercomAutoAnswer && hint));
+  }
+
+  /** A stranger's INVITE to a phone given a behaviour class: the class decides, Require: included. */
+  private classInvite(sipClass: SipClass, req: SipRequest, peer: Peer, b: PhoneBehaviour): SipLogEntry['result'] {
+    switch (sipClass) {
+      case 'drop-invite':
+        return 'dropped';
+      case 'refuse-403':
+        return this.reply(req, peer, 403, 'Forbidden');
+      case 'challenge-401':
+        if (this.authorized(req, b)) return this.calls.invite(req, peer, false);
+        return this.reply(req, peer, 401, 'Unauthorized', [['www-authenticate', this.challenge(b.sipRealm)]]);
+      case 'trying-then-403':
+        return this.tryingThenRefuse(req, peer);
+      case 'checks-request-uri-user': {
+        const user = uriUser(req.uri);
+        if (!user || !b.accountUsers.includes(user)) return this.reply(req, peer, 404, 'Not Found');
+        return this.calls.invite(req, peer, false);
+      }
+      case 'rings':
+        return this.calls.invite(req, peer, false);
+    }
+  }
+
+  private tryingThenRefuse(req: SipRequest, peer: Peer): number {
+    const callId = header(req.headers, 'call-id') ?? '';
+    if (this.refusing.has(callId) || this.refusing.size >= 64) return 100;
+    this.send(buildResponse(req, 100, 'Trying', { headers: this.commonHeaders() }), peer);
+    const toTag = newTag();
+    const timer = setTimeout(() => {
+      this.refusing.delete(callId);
+      this.send(buildResponse(req, 403, 'Forbidden', { toTag, headers: this.commonHeaders() }), peer);
+    }, TRYING_DELAY_MS);
+    this.refusing.set(callId, { timer, req, peer, toTag });
+    return 100;
+  }
+
+  /** A CANCEL for an INVITE still between its 100 and its 403: 200, then 487, as from any UAS. */
+  private cancelRefusal(req: SipRequest, peer: Peer): number | undefined {
+    const pending = this.refusing.get(header(req.headers, 'call-id') ?? '');
+    if (!pending) return undefined;
+    clearTimeout(pending.timer);
+    this.refusing.delete(header(req.headers, 'call-id') ?? '');
+    this.send(buildResponse(req, 200, 'OK', { toTag: pending.toTag, headers: this.commonHeaders() }), peer);
+    this.send(buildResponse(pending.req, 487, 'Request Terminated', { toTag: pending.toTag, headers: this.commonHeaders() }), pending.peer);
+    return 200;
   }
 
   private authorized(req: SipRequest, b: PhoneBehaviour): boolean {

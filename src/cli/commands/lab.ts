@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GhostguardError } from '../../model/errors.js';
-import { planFleet, runLab, writeInventoryYaml } from '../../lab/index.js';
+import { planFleet, runLab, showcaseSipClasses, writeInventoryYaml } from '../../lab/index.js';
 import { vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -25,6 +25,7 @@ export async function labCommand(options: LabCommandOptions, io: CliIo): Promise
     phones: options.phones,
     factory: options.factory ?? 0,
     adapters: vendors,
+    sipClasses: showcaseSipClasses,
     ...(options.baseIp ? { baseIp: options.baseIp } : {}),
     ...(options.httpPort ? { httpPort: options.httpPort } : {}),
     ...(options.httpsPort ? { httpsPort: options.httpsPort } : {}),
