@@ -131,7 +131,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
   const found: { index: number; report: HostReport }[] = [];
   let done = 0;
   let phones = 0;
-  let pool;
+  let pool: Awaited<ReturnType<typeof runPool>>;
   try {
     pool = await runPool(targets, options.concurrency ?? AUDIT_DEFAULTS.concurrency, async (host, index) => {
       try {

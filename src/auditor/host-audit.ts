@@ -149,7 +149,7 @@ export async function auditHost(host: string, label: string | undefined, ctx: Ho
   if (isResponsive(obs)) identity = await identify(obs, ctx);
   const port = ctx.settings.intrusive ? invitePort(obs.sip) : undefined;
   // An early INVITE counts only if its port is the one the probe would have chosen with every answer in.
-  const earlyResult = early && early.result.then((r) => (early!.port === port ? r : undefined));
+  const earlyResult = early?.result.then((r) => (early!.port === port ? r : undefined));
   if (!identity || !isPhone(identity)) {
     // the early INVITE was sent to what looked like a phone: its transaction is ended before the host is done
     const r = await earlyResult;

@@ -104,7 +104,7 @@ export class SessionStore {
 
   /** The live session for a cookie value, touched; undefined when unknown or expired. */
   get(id: string | undefined): Session | undefined {
-    if (!id || id.length !== 43) return undefined;
+    if (id?.length !== 43) return undefined;
     const session = this.sessions.get(id);
     if (!session) return undefined;
     const t = this.now();

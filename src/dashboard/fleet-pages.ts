@@ -61,7 +61,7 @@ function historyTable(history: FetchRecord[], now: Date): Html {
 }
 
 function configSection(c: RenderedConfig): Html {
-  const diff = c.diff && c.diff.hunks.length
+  const diff = c.diff?.hunks.length
     ? html`<h4>Diff: last served → now</h4><pre class="diff" aria-label="Changes since the last fetch">${join(c.diff.hunks.map((h) => join(h.map((l) =>
       html`<span class="${l.op === '+' ? 'add' : l.op === '-' ? 'del' : 'ctx'}">${l.op === ' ' ? '  ' : `${l.op} `}${l.text}</span>`))), html`<hr>`)}</pre>`
     : '';

@@ -86,7 +86,7 @@ export class ServedSnapshots {
         if (this.stmts.has.get(r.sha256)) continue;
         const now = renderLike(ctx!, r.mac as Mac, r.file, r.user_agent);
         // shared files carry no device secrets and are not diffed per device
-        if (!now || !now.file.secret || now.served.sha256 !== r.sha256) continue;
+        if (!now?.file.secret || now.served.sha256 !== r.sha256) continue;
         this.stmts.put.run(r.sha256, r.mac, r.file, r.ts, this.mask(r.mac as Mac, now.served.body.toString('utf8')));
         this.stmts.prune.run(r.mac, r.file, r.mac, r.file);
         stored++;

@@ -113,7 +113,9 @@ export function buildEdgePlan(site: Site, devices: readonly PlanDevice[], sitePo
   const entries: { origin: string; value: string }[] = [];
   if (site.registrar) entries.push({ origin: 'registrar', value: site.registrar });
   if (site.outboundProxy) entries.push({ origin: 'outboundProxy', value: site.outboundProxy });
-  site.trustedServers.forEach((value, i) => entries.push({ origin: `trustedServers[${i}]`, value }));
+  site.trustedServers.forEach((value, i) => {
+    entries.push({ origin: `trustedServers[${i}]`, value });
+  });
 
   const invalid: string[] = [];
   const unresolved: EdgePlan['unresolved'] = [];

@@ -83,7 +83,7 @@ export class CallTable {
 
   bye(req: SipRequest, peer: Peer): number {
     const call = this.calls.get(header(req.headers, 'call-id')!);
-    if (!call || call.state !== 'answered') return this.reply(req, peer, 481, 'Call/Transaction Does Not Exist', newTag());
+    if (call?.state !== 'answered') return this.reply(req, peer, 481, 'Call/Transaction Does Not Exist', newTag());
     clearTimeout(call.timer);
     this.calls.delete(call.key);
     return this.reply(req, peer, 200, 'OK');

@@ -97,7 +97,7 @@ export class SipEndpoint {
   private onMessage(data: Buffer, rinfo: RemoteInfo): void {
     if (!isLoopbackV4(rinfo.address)) return; // never answer outside 127/8
     const msg = parseSipMessage(data);
-    if (!msg || msg.kind !== 'request') return;
+    if (msg?.kind !== 'request') return;
     const peer: Peer = { address: rinfo.address, port: rinfo.port };
     const result = this.handle(msg, peer);
     if (this.log.length >= MAX_LOG) this.log.shift();

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { LabTls } from './lab-tls.js';
-import type { VendorLab, VendorWeb, WebContext, WebRequest } from '../model/vendor-lab.js';
+import type { VendorLab, VendorWeb, WebContext, WebRequest, WebResponse } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
 
 const MAX_BODY = 64 * 1024;
@@ -51,7 +51,7 @@ export class WebInterface {
     if (body === undefined) return void send(res, 413, this.web.server, { 'content-type': 'text/plain' }, 'Payload Too Large\n');
     const url = new URL(req.url ?? '/', 'http://phone.invalid');
     const request: WebRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, source };
-    let answer;
+    let answer: WebResponse;
     try {
       answer = this.web.handle(request);
     } catch {

@@ -85,8 +85,14 @@ export class ConnectionGate {
       return;
     }
     const mine = this.bySource.get(source);
-    if (mine && mine.size >= this.limits.perAddress && !this.shedIdle(source, 'per-address')) return this.refuse(socket, source, 'per-address');
-    if (this.count >= this.capacity && !this.shedIdle(this.heaviestSource(), 'total')) return this.refuse(socket, source, 'total');
+    if (mine && mine.size >= this.limits.perAddress && !this.shedIdle(source, 'per-address')) {
+      this.refuse(socket, source, 'per-address');
+      return;
+    }
+    if (this.count >= this.capacity && !this.shedIdle(this.heaviestSource(), 'total')) {
+      this.refuse(socket, source, 'total');
+      return;
+    }
     const tracked: Tracked = { socket, source, busy: 0 };
     this.add(tracked);
     this.idleTimer(tracked);

@@ -66,7 +66,7 @@ parentPort.on('message', (batch) => {
     if (!writer) throw startError;
     writer.write(batch.fetches, batch.events);
   } catch (err) {
-    parentPort.postMessage({ error: String(err && err.message ? err.message : err), lost: batch.fetches.split('\x1e').length - 1 + batch.events.length / EVENT_FIELDS });
+    parentPort.postMessage({ error: String(err?.message ? err.message : err), lost: batch.fetches.split('\x1e').length - 1 + batch.events.length / EVENT_FIELDS });
   }
   Atomics.store(committed, 0, batch.seq);
   Atomics.notify(committed, 0);

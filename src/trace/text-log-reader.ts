@@ -126,7 +126,7 @@ export async function readTextLog(stream: Readable, emit: (ev: SipEvent) => void
     stats.bytes += Buffer.byteLength(raw) + 1;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const trimmed = line.trim();
-    if (cur && cur.inBody) {
+    if (cur?.inBody) {
       if (isStartLine(trimmed) || /^(-{3,}|={3,}|<-{2,})/.test(trimmed)) {
         finish();
       } else {

@@ -8,7 +8,10 @@ import { startSipPeer } from './helpers/sip-peer.js';
 const HOST = '127.77.1.1';
 const options: SipProbeOptions = { timeoutMs: 300, retries: 1, gate: openGate, clock: systemClock, createSocket: createUdpSocket };
 const peers: { close(): Promise<void> }[] = [];
-const track = <T extends { close(): Promise<void> }>(p: T): T => (peers.push(p), p);
+const track = <T extends { close(): Promise<void> }>(p: T): T => {
+  peers.push(p);
+  return p;
+};
 
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTargets, tokenize } from '../../src/auditor/targets.js';
-import { GhostguardError } from '../../src/model/errors.js';
+import type { GhostguardError } from '../../src/model/errors.js';
 
 const all = async (specs: string[], opts = {}) => [...(await resolveTargets(specs, opts))];
 

@@ -20,7 +20,9 @@ const UA = 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:00:a1';
 let runtime: Runtime;
 let app: FastifyInstance;
 const waiting: (() => void)[] = [];
-const release = () => waiting.splice(0).forEach((r) => r());
+const release = () => {
+  for (const r of waiting.splice(0)) r();
+};
 
 /** A fake auditor: stores the run like runAudit does, reports progress, and finishes when released. */
 async function fakeAudit(options: AuditOptions, deps: AuditDeps): Promise<AuditReport> {

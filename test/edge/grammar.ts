@@ -240,7 +240,7 @@ export function checkMikrotikGrammar(text: string): string[] {
       return;
     }
     const tokens = tokenize(line);
-    if (!tokens || tokens[0] !== 'add') { problems.push(`${at}: unknown command: ${line}`); return; }
+    if (tokens?.[0] !== 'add') { problems.push(`${at}: unknown command: ${line}`); return; }
     const kv = pairs(tokens.slice(1));
     if (typeof kv === 'string') { problems.push(`${at}: ${kv}`); return; }
     const allowed = menu.kind === 'filter' ? FILTER_KEYS : ADDRESS_LIST_KEYS;

@@ -26,7 +26,7 @@ async function phone(spec: Pick<PhoneSpec, 'vendor' | 'model' | 'firmware'>, fil
 async function http(p: EmulatedPhone, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
   const res = await request(`http://${p.ip}:${HTTP_PORT}${path}`, { dispatcher, method: (init.method ?? 'GET') as 'GET', headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}) });
   const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, any> };
+  return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 

@@ -10,7 +10,7 @@ import { testDevice } from '../helpers/devices.js';
 const NOTES_DIR = join(import.meta.dirname, '../../firmware-notes');
 
 /** account.3.sip_server.1.address → account.N.sip_server.N.address */
-export function normalizeKey(key: string): string {
+function normalizeKey(key: string): string {
   return key.split('.').map((seg) => (/^\d+$/.test(seg) ? 'N' : seg)).join('.');
 }
 

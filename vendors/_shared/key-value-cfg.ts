@@ -10,7 +10,7 @@ export class ConfigSyntaxError extends Error {
   }
 }
 
-const KEY = /^[A-Za-z0-9_.\-]+$/;
+const KEY = /^[A-Za-z0-9_.-]+$/;
 
 export function serializeKeyValue(settings: readonly Setting[], comment?: string): string {
   const lines = [KV_HEADER];

@@ -20,7 +20,9 @@ function buildPairs(): Pair[] {
       if (param.series.includes('grp')) pairs.push({ pvalue: param.p, alias: param.alias, param });
       continue;
     }
-    param.p.grp.forEach((pvalue, i) => pairs.push({ pvalue, alias: param.alias!.replace('.N.', `.${i + 1}.`), param }));
+    param.p.grp.forEach((pvalue, i) => {
+      pairs.push({ pvalue, alias: param.alias!.replace('.N.', `.${i + 1}.`), param });
+    });
   }
   return pairs;
 }

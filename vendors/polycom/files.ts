@@ -47,7 +47,7 @@ export function classifyFile(fileName: string, method: Method): FileRef | undefi
   if (!m) return undefined;
   const slot = SLOTS[m[2]!];
   const mac = m[1]!.toLowerCase() as Mac;
-  if (!slot || !slot.methods.includes(method) || !isUnicastMac(mac)) return undefined;
+  if (!slot?.methods.includes(method) || !isUnicastMac(mac)) return undefined;
   return { name: fileName, kind: slot.kind, mac, secret: slot.secret, upload: method === 'PUT' };
 }
 

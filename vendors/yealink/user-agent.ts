@@ -15,7 +15,7 @@ export interface YealinkAgent {
 }
 
 const VER = String.raw`(\d{1,4}(?:\.\d{1,4}){3})`;
-const MAC = String.raw`([0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5})`;
+const MAC = '([0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5})';
 
 const PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`^[yY]ealink\s+SIP(?:\s+VP)?-(\w{2,20})(?:\s+${VER})?(?:\s+${MAC})?$`),

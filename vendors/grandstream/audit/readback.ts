@@ -83,7 +83,7 @@ async function readGrandstreamValues(client: HttpClient, origin: string, sid: st
       body: `request=${chunk.join(':')}&sid=${encodeURIComponent(sid)}`,
     }, signal);
     const json = parseJson(res);
-    if (!json || json.response !== 'success' || !json.body || typeof json.body !== 'object') {
+    if (json?.response !== 'success' || !json.body || typeof json.body !== 'object') {
       const why = !res.ok ? res.detail : `HTTP ${res.reply.status}${json ? `, response "${clean(String(json.response), 30)}"` : ', not JSON'}`;
       return { values, ok: false, detail: `api.values.get: ${why}` };
     }
