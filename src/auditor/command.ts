@@ -1,10 +1,11 @@
 /**
  * `ghostguard audit` for the CLI: validates commander-style options, runs the audit, writes the report, and returns the
- * exit status — 0 clean, 1 a failing finding at or above --fail-on, 2 usage or runtime error.
+ * exit status — 0 clean, 1 a failing finding at or above --fail-on (default high, as for trace), 2 usage or runtime error,
+ * and 2 for a run that audited nothing (no host answered) or stopped early (the report printed covers what it reached).
  */
 import type Database from 'better-sqlite3';
 import { GhostguardError, isGhostguardError } from '../model/errors.js';
-import { SEVERITY_ORDER, severityAtLeast, type Severity } from '../model/rules.js';
+import { DEFAULT_FAIL_ON, SEVERITY_ORDER, severityAtLeast, type Severity } from '../model/rules.js';
 import { canonicalJson } from '../report/canonical-json.js';
 import { reportToCsv } from '../report/csv.js';
 import { reportToHtml } from '../report/html.js';
@@ -74,7 +75,7 @@ const strings = (raw: string | string[] | undefined): string[] | undefined =>
   raw === undefined ? undefined : (Array.isArray(raw) ? raw : [raw]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 
 function severity(raw: string | undefined): Severity {
-  if (raw === undefined) return 'low';
+  if (raw === undefined) return DEFAULT_FAIL_ON;
   if (!(SEVERITY_ORDER as readonly string[]).includes(raw)) throw usage(`--fail-on must be one of ${SEVERITY_ORDER.join(', ')}`);
   return raw as Severity;
 }
@@ -129,6 +130,14 @@ export async function runAuditCommand(options: AuditCommandOptions, io: AuditCom
     else if (options.csv) io.stdout.write(reportToCsv(report));
     else io.stdout.write(reportToText(report, { verbose: options.verbose, width: io.stderr.columns }));
     if (options.html) io.writeFile(options.html, reportToHtml(report));
+    if (report.incomplete) {
+      io.stderr.write(`ghostguard audit: incomplete: ${report.incomplete}; the report covers the hosts reached before it stopped\n`);
+      return 2;
+    }
+    if (report.summary.hostsResponsive === 0) {
+      io.stderr.write(`ghostguard audit: no host answered any probe (${report.summary.hostsScanned} scanned): nothing was audited — check the targets, the ports and the network path\n`);
+      return 2;
+    }
     return exitStatus(report, failOn);
   } catch (err) {
     progress.finish();

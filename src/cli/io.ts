@@ -16,3 +16,19 @@ export const processIo: CliIo = {
 };
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+/**
+ * `ghostguard audit … | head`: when the reader goes away, stop quietly like other command-line tools instead of dying
+ * with an EPIPE stack trace. Installed once, for the real process streams only.
+ */
+let pipeHandled = false;
+export function endQuietlyOnBrokenPipe(): void {
+  if (pipeHandled) return;
+  pipeHandled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(EXIT.ok);
+      throw err;
+    });
+  }
+}

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ERROR_CODES, isGhostguardError } from '../model/errors.js';
-import { EXIT, processIo, type CliIo } from './io.js';
+import { endQuietlyOnBrokenPipe, EXIT, processIo, type CliIo } from './io.js';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -87,7 +87,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--intrusive', 'INVITE probe that rings (cancelled at the first provisional response)').option('--no-default-login', 'skip the factory-password login attempt')
     .option('--plain-http-login', 'allow sending provisioned admin passwords over plain HTTP')
     .option('--json', 'canonical JSON report').option('--csv', 'CSV report').option('--html <file>', 'also write an HTML report')
-    .option('--fail-on <severity>', 'exit 1 on a failing finding at least this severe (default low)').option('--no-store', 'do not record the run in SQLite')
+    .option('--fail-on <severity>', 'exit 1 on a failing finding at least this severe (default high)').option('--no-store', 'do not record the run in SQLite')
     .option('--verbose', 'show passing checks too')
     .action((targets, o) => run(async () => (await import('./commands/audit.js')).auditCommand(targets, o, io))());
   program.command('demo').description('server + emulated phone fleet + audit, all on loopback: see ghostguard work in one command')
@@ -131,6 +131,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let code: number = EXIT.ok;
+  if (io === processIo) endQuietlyOnBrokenPipe();
   const program = buildProgram(io, (c) => { code = c; });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   GG_ERR_STORE: 'the state database failed',
   GG_ERR_TLS: 'the TLS certificate or key could not be read',
   GG_ERR_TRACE_MALFORMED: 'the capture file is truncated or malformed',
+  GG_ERR_TRACE_NOT_SIP: 'the file is neither a packet capture nor a SIP log',
   GG_ERR_SECRET_MISSING: 'a secret the device references (env:NAME) is not available',
   GG_ERR_TOKEN_FILE: 'the API token file is not one ghostguard wrote',
 } as const;

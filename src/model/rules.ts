@@ -3,6 +3,9 @@ export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
+/** The --fail-on threshold of every command that has one (audit, trace): exit 1 on a finding at least this severe. */
+export const DEFAULT_FAIL_ON: Severity = 'high';
+
 export interface RuleDefinition {
   readonly id: RuleId;
   readonly title: string;

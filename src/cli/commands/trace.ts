@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { GhostguardError } from '../../model/errors.js';
-import { SEVERITY_ORDER, type Severity } from '../../model/rules.js';
+import { DEFAULT_FAIL_ON, SEVERITY_ORDER, type Severity } from '../../model/rules.js';
 import { readConfig } from '../../provisioning/config-source.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { DEFAULT_SWEEP_THRESHOLD, DEFAULT_SWEEP_WINDOW } from '../../trace/analyse.js';
@@ -23,7 +23,7 @@ export interface TraceOptions {
 }
 
 export async function traceCommand(file: string, options: TraceOptions, io: CliIo): Promise<number> {
-  const failOn = (options.failOn ?? 'high') as Severity;
+  const failOn = (options.failOn ?? DEFAULT_FAIL_ON) as Severity;
   if (!SEVERITY_ORDER.includes(failOn)) throw new GhostguardError('GG_ERR_USAGE', `--fail-on must be one of ${SEVERITY_ORDER.join(', ')}`);
   const trusted: TrustedEntry[] = [];
   let configFile: string | undefined;
@@ -48,6 +48,10 @@ export async function traceCommand(file: string, options: TraceOptions, io: CliI
   const result = await traceFile(path, { trusted, sweepThreshold, sweepWindowSeconds });
   const reportOptions: { config?: string; trusted: string[]; sweepThreshold: number; sweepWindowSeconds: number } = { trusted: listed, sweepThreshold, sweepWindowSeconds };
   if (configFile) reportOptions.config = configFile;
+  if (!result.malformed && result.stats.format === 'text' && result.stats.sipMessages === 0) {
+    io.err(`error GG_ERR_TRACE_NOT_SIP: ${file} is neither a pcap/pcapng capture nor a SIP log: a text file without a single SIP message\n`);
+    return EXIT.error;
+  }
   const report = buildReport({ file, stats: result.stats, analysis: result.analysis, options: reportOptions, ...(result.malformed ? { malformed: result.malformed } : {}) });
   io.out(options.json ? reportJson(report) : reportTable(report));
   if (result.malformed) {
