@@ -156,10 +156,35 @@ describe('secrets over plain HTTP', () => {
   });
 });
 
-describe('Yealink', () => {
-  it('has no verified read-back API: unknown with a reason, no request made', async () => {
-    const out = await readBack(input('yealink', { keys: ['sip.trust_ctrl'] }));
+describe('Yealink: no read-back API, but the web login is tested (Action URI info query, msw)', () => {
+  const INFO = `${ORIGIN}/servlet`;
+
+  it('the factory admin/admin (Yealink user manual: default administrator password "admin") is tried once and flags the phone', async () => {
+    const seen: (string | null)[] = [];
+    server.use(http.get(INFO, ({ request }) => {
+      expect(new URL(request.url).searchParams.get('phonecfg')).toBe('get');
+      seen.push(request.headers.get('authorization'));
+      return request.headers.get('authorization') === basic('admin', 'admin')
+        ? new HttpResponse('ok', { status: 200 }) : new HttpResponse(null, { status: 401 });
+    }));
+    const out = await readBack(input('yealink', { keys: ['sip.trust_ctrl'], provisioned: { username: 'admin', password: 'Prov-Pw-9' } }));
+    expect(seen).toEqual([basic('admin', 'Prov-Pw-9'), basic('admin', 'admin')]);
+    expect(out.logins).toMatchObject({ provisioned: 'refused', factory: 'accepted' });
     expect(out.values).toBeUndefined();
     expect(out.reason).toMatch(/no verified API/);
+    expect(JSON.stringify(out)).not.toContain('Prov-Pw-9');
+  });
+
+  it("an Action URI limited to other addresses (403) leaves the login untested, and says why", async () => {
+    server.use(http.get(INFO, () => new HttpResponse('Forbidden', { status: 403 })));
+    const out = await readBack(input('yealink', { keys: ['sip.trust_ctrl'] }));
+    expect(out.logins.factory).toBe('error');
+    expect(out.reason).toMatch(/action_uri_limit_ip.*could not be tested/);
+  });
+
+  it('--no-default-login: no request at all', async () => {
+    const out = await readBack(input('yealink', { keys: ['sip.trust_ctrl'], tryFactory: false }));
+    expect(out.logins.factory).toBe('not-tried');
+    expect(out.reason).toMatch(/no credentials for this phone/);
   });
 });

@@ -41,7 +41,7 @@ async function audit(args: string[]): Promise<{ code: number; out: string; err: 
   let out = '';
   let err = '';
   const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd: process.cwd(), isTty: false };
-  const code = await main(['audit', ...args, '--json', '--no-store', '--snmp-port', String(PORT), '--sip-ports', '25061', '--http-ports', '28081',
+  const code = await main(['audit', ...args, '--example', '--json', '--no-store', '--snmp-port', String(PORT), '--sip-ports', '25061', '--http-ports', '28081',
     '--https-ports', '28444', '--timeout', '300', '--retries', '0', '--allow', '127.122.8.0/24'], io);
   return { code, out, err };
 }

@@ -2,6 +2,7 @@
 import type { VendorAdapter } from '../../src/model/vendor-contract.js';
 import { parseKeyValue } from '../_shared/key-value-cfg.js';
 import { YEALINK_AUDIT } from './audit/hints.js';
+import { yealinkWebLogin } from './audit/web-login.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { yealinkLab } from './lab/index.js';
@@ -20,5 +21,6 @@ export const yealink: VendorAdapter = {
   render,
   read: parseKeyValue,
   audit: YEALINK_AUDIT,
+  readback: yealinkWebLogin,
   lab: yealinkLab,
 };
