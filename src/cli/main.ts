@@ -41,7 +41,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action((file, o) => run(async () => (await import('./commands/init.js')).initCommand(file, o, io))());
   cfg(program.command('serve').description('run the provisioning server'))
     .option('--host <address>', 'listen address').option('--port <n>', 'listen port', int)
-    .option('--duration <seconds>', 'stop after this many seconds', int).option('--log', 'request log on stdout')
+    .option('--duration <seconds>', 'stop after this many seconds', int).option('--log [format]', 'a line per fetch, refusal, ban, enrolment and reload on stdout: pretty (default) or json')
     .option('--workers <n>', 'server processes sharing the listener (default 1)', int)
     .action((o) => run(async () => (await import('./commands/serve.js')).serveCommand(o, io))());
   cfg(program.command('validate').description('check the configuration; exit 1 on any problem')).option('--json', 'machine-readable output')

@@ -9,6 +9,7 @@ export type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { severity?: E
 export class EventLog {
   private masker = new SecretMasker([]);
   private readonly file?: WriteStream;
+  private readonly listeners: ((event: SecurityEvent) => void)[] = [];
 
   constructor(private readonly store: Store, jsonlPath?: string, private readonly now: () => Date = () => new Date()) {
     if (jsonlPath) this.file = createWriteStream(jsonlPath, { flags: 'a', mode: 0o600 });
@@ -16,6 +17,11 @@ export class EventLog {
 
   close(): Promise<void> {
     return new Promise((done) => (this.file ? this.file.end(done) : done()));
+  }
+
+  /** Also hands every event to `listener` (serve's log lines), after it is stored. */
+  onEvent(listener: (event: SecurityEvent) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Secrets to scrub from any free text that reaches an event (defence in depth: callers never pass them). */
@@ -35,6 +41,7 @@ export class EventLog {
     };
     this.store.recordEvent(event);
     this.file?.write(JSON.stringify(event) + '\n');
+    for (const listener of this.listeners) listener(event);
     return event;
   }
 

@@ -8,7 +8,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
-import type { Store } from '../store/store.js';
+import type { FetchRecord, Store } from '../store/store.js';
 import type { AbuseGuard } from './abuse-guard.js';
 import { authorize, type AuthDecision } from './authorize.js';
 import { ChallengeLedger } from './challenge-ledger.js';
@@ -28,6 +28,8 @@ export interface ProvisioningDeps {
   nonces: NonceAuthority;
   renderer: RenderService;
   now?: () => Date;
+  /** every fetch as recorded (serve's log lines) */
+  onFetch?: (record: FetchRecord) => void;
   /** `serve --workers`: claims a verified Digest nonce-count at the primary (nonce-cluster.ts); false is a replay */
   claimNonce?: (nonce: string, count: number) => Promise<boolean>;
 }
@@ -222,7 +224,9 @@ export class PhoneHandler {
   }
 
   private record(mac: string, source: string, userAgent: string, file: string, sha256: string, auth: 'digest' | 'enrolment' | 'none', status: number): void {
-    this.deps.store.recordFetch({ ts: new Date().toISOString(), mac, source, userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent, file, sha256, auth, status });
+    const record: FetchRecord = { ts: new Date().toISOString(), mac, source, userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent, file, sha256, auth, status };
+    this.deps.store.recordFetch(record);
+    this.deps.onFetch?.(record);
   }
 
   /** The one answer for unknown, disabled, denied and not-enrolled alike: no existence oracle. */

@@ -1,4 +1,5 @@
 /** Composes the provisioning server from a config file: state, event log, guards, renderer, the fastify app(s). */
+import type { FetchRecord, SecurityEvent } from '../store/store.js';
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   env?: Readonly<Record<string, string | undefined>>;
   limits?: AbuseLimits;
   logger?: boolean;
+  /** the server's own log: every fetch, every security event (refusals, bans, enrolments), every reload */
+  serverLog?: ServerLogSink;
   /** override the config's data directory (tests) */
   dataDir?: string;
   /** milliseconds since the epoch; injected by tests that need nonces to expire */
@@ -47,6 +50,12 @@ export interface RuntimeOptions {
   scheduleLog?: ScheduleLog;
   /** scheduler settings beside the config's `schedules:` (tests: first-run delay, webhook backoff) */
   scheduler?: Pick<SchedulerDeps, 'firstRunDelayMs' | 'webhook' | 'auditDeps'>;
+}
+
+export interface ServerLogSink {
+  fetch(record: FetchRecord): void;
+  event(event: SecurityEvent): void;
+  reload(result: { ok: boolean; devices: number; issues: string[] }): void;
 }
 
 export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
@@ -94,7 +103,7 @@ export class Runtime {
     const settings = config.inventory.config.server;
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
     this.nonces = new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`);
-    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())), claimNonce: options.claimNonce };
+    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())), claimNonce: options.claimNonce, onFetch: options.serverLog?.fetch.bind(options.serverLog) };
     const connections = connectionLimits(settings);
     this.gate = new ConnectionGate(connections, shedEvents((source, detail) => events.emit({ reason: 'connection-limit', source, detail })));
     const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource, gate: this.gate, idleMs: connections.idleMs };
@@ -112,6 +121,7 @@ export class Runtime {
     // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
     const store = new SqliteStore(stateDatabasePath(dataDir), (message) => process.stderr.write(`ghostguard: ${message}\n`));
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));
+    if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));
     const masterKey = loadMasterKey(dataDir);
     let source: ConfigSource | undefined;
     source = new ConfigSource(options.configPath, {
@@ -121,6 +131,7 @@ export class Runtime {
       env,
       generations: { credential: (mac) => store.credentials(mac).generation, sip: (mac) => store.credentials(mac).sipGeneration },
     }, (result) => {
+      options.serverLog?.reload({ ok: result.ok, devices: source?.inventory.devices.length ?? 0, issues: result.issues.map(formatIssue) });
       if (!result.ok) events.emit({ reason: 'config-reload-failed', detail: result.issues.map(formatIssue).join('; ') });
       else if (source) runtime.onInventoryChange();
     }, first.config);

@@ -8,6 +8,8 @@ import { loadTls } from '../../provisioning/tls.js';
 import { prepareStateDatabase, stateDatabasePath } from '../../store/sqlite-open.js';
 import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
+import { GhostguardError } from '../../model/errors.js';
+import { LOG_FORMATS, serverLog, type LogFormat } from '../server-log.js';
 import { loadConfig, masterKeyFor, vendors, type LoadedConfig } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 import { forwardSignal, REPLACEMENT_ENV, ROLE_ENV, shareWithCluster, startCluster, workerNonceClaims } from './serve-cluster.js';
@@ -17,9 +19,17 @@ export interface ServeOptions extends ConfigOptions {
   port?: number;
   /** stop by itself after this many seconds (demos, tests) */
   duration?: number;
-  log?: boolean;
+  /** `--log` (readable lines) or `--log json` */
+  log?: boolean | string;
   /** server processes sharing the listener (node:cluster); 1 = this process only */
   workers?: number;
+}
+
+function logFormat(option: boolean | string | undefined): LogFormat | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return 'pretty';
+  if (!(LOG_FORMATS as readonly string[]).includes(option)) throw new GhostguardError('GG_ERR_USAGE', `--log takes ${LOG_FORMATS.join(' or ')} (got "${option}")`);
+  return option as LogFormat;
 }
 
 /** The config the server will use, and its master key (made now, after a warning if older state sits elsewhere). */
@@ -31,7 +41,8 @@ function preflight(options: ConfigOptions, io: CliIo): LoadedConfig {
 
 export async function startServer(options: ServeOptions, io: CliIo, worker?: Pick<RuntimeOptions, 'workerId' | 'operator' | 'claimNonce'>): Promise<{ runtime: Runtime; urls: string[] }> {
   const choice = worker === undefined ? preflight(options, io).choice : chooseConfig(options, io);
-  const runtime = await Runtime.create({ configPath: choice.path, configBaseDir: choice.baseDir, vendors, env: io.env, logger: options.log, ...worker, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
+  const format = logFormat(options.log);
+  const runtime = await Runtime.create({ configPath: choice.path, configBaseDir: choice.baseDir, vendors, env: io.env, logger: format === 'json', ...(format ? { serverLog: serverLog(format, (line) => io.out(`${line}\n`)) } : {}), ...worker, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
   try {
     const urls = await runtime.listen(options.host, options.port);
     await runtime.listenAdmin();
