@@ -2,10 +2,12 @@
 import { lookup } from 'node:dns/promises';
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
+import type { GhostCallVerdict } from '../model/ghost-call.js';
+import { countVerdicts } from '../model/ghost-call-words.js';
 import type { Inventory } from '../model/inventory.js';
 import { SEVERITY_ORDER, type Severity } from '../model/rules.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import type { AuditStore, StoredFinding } from '../store/audit-store.js';
+import { ghostCallOfRow, ghostCallRow, type AuditStore, type StoredFinding } from '../store/audit-store.js';
 import type { Store } from '../store/store.js';
 import type { CredentialEntry } from './credentials.js';
 import { CHECK_ORDER, type AuditReport, type AuditSummary, type FindingState, type HostReport } from './findings.js';
@@ -40,7 +42,10 @@ export interface AuditOptions {
   http?: Partial<HttpLimits>;
   /** whole run; hosts not started by then are reported as not scanned */
   maxDurationMs?: number;
+  /** send the non-ringing INVITE probe */
   intrusive?: boolean;
+  /** when not intrusive: why the INVITE probe is not sent, in the caller's words (shown in the ghost-call evidence) */
+  inviteNotSent?: string;
   defaultLogin?: boolean;
   staleDays?: number;
   credentials?: CredentialEntry[];
@@ -107,6 +112,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     retries: options.retries ?? AUDIT_DEFAULTS.retries,
     hostGapMs: options.hostGapMs ?? AUDIT_DEFAULTS.hostGapMs,
     intrusive: options.intrusive ?? false,
+    ...(options.inviteNotSent ? { inviteNotSent: options.inviteNotSent } : {}),
     defaultLogin: options.defaultLogin ?? true,
     staleDays: options.staleDays ?? AUDIT_DEFAULTS.staleDays,
     credentials: options.credentials ?? [],
@@ -129,6 +135,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
   // every wait of every host in flight listens on the run's signal (a host has up to ~40 probes at once): no leak warning
   setMaxListeners(Math.max(10, (options.concurrency ?? AUDIT_DEFAULTS.concurrency) * 64), signal);
   const found: { index: number; report: HostReport }[] = [];
+  const cutOff: string[] = [];
   let done = 0;
   let phones = 0;
   let pool: Awaited<ReturnType<typeof runPool>>;
@@ -136,7 +143,8 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     pool = await runPool(targets, options.concurrency ?? AUDIT_DEFAULTS.concurrency, async (host, index) => {
       try {
         const report = await auditHost(host, targets.labels.get(host), ctx, signal);
-        if (report) found.push({ index, report });
+        if (signal.aborted) cutOff.push(host);
+        if (report) found.push({ index, report: signal.aborted ? cutOffReport(report) : report });
         if (report?.vendor) phones++;
       } finally {
         done++;
@@ -153,17 +161,42 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     targets: [...options.targets], exclude: [...(options.exclude ?? [])], options: optionSummary(settings, options),
     summary: summarize(targets.count, pool.started, hosts), hosts,
   };
-  if (pool.stopped) report.incomplete = deps.signal?.aborted ? 'aborted' : `stopped at the time limit after ${pool.started} of ${targets.count} hosts`;
+  const why = deps.signal?.aborted ? 'aborted' : 'stopped at the time limit';
+  if (pool.stopped || cutOff.length > 0) {
+    const notStarted = targets.count - pool.started;
+    report.incomplete = `${why}: ${cutOff.length} host${cutOff.length === 1 ? '' : 's'} cut off while being probed${notStarted > 0 ? `, ${notStarted} of ${targets.count} never started` : ''}`;
+    report.incompleteHosts = cutOff.sort(compareAddresses).map((host) => ({ host, reason: `${why} while this host was being probed` }));
+  }
   if (runId !== undefined && deps.auditStore) {
     report.runId = runId;
     deps.auditStore.finishRun(runId, new Date(report.finishedAt), report.summary, storedFindings(hosts));
     const previous = deps.auditStore.previousRun(runId);
     if (previous !== undefined) {
       const diff = deps.auditStore.diff(previous, runId);
-      report.comparison = { previousRunId: previous, newFailures: diff.newFailures.length, resolved: diff.resolved.length };
+      report.comparison = {
+        previousRunId: previous, newFailures: diff.newFailures.length, resolved: diff.resolved.length,
+        ghostCallChanges: ghostCallChanges(deps.auditStore.findings(previous), hosts),
+      };
     }
   }
   return report;
+}
+
+/** Numeric order for IPv4 addresses, text order otherwise. */
+function compareAddresses(a: string, b: string): number {
+  const na = a.split('.').map(Number);
+  const nb = b.split('.').map(Number);
+  if (na.length === 4 && nb.length === 4) for (let i = 0; i < 4; i++) if (na[i] !== nb[i]) return na[i]! - nb[i]!;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A host the run cut off: answers it gave still prove what they prove, but its silence proves nothing. */
+function cutOffReport(r: HostReport): HostReport {
+  const g = r.ghostCall;
+  const ghostCall = g.verdict === 'ignores' || g.verdict === 'unknown'
+    ? { verdict: 'unknown' as const, evidence: ['the run was cut off while this host was being probed: its silence proves nothing', ...g.evidence], howToTell: 'audit this host again with enough time (--max-duration)' }
+    : g;
+  return { ...r, incomplete: true, ghostCall };
 }
 
 function sortFindings(r: HostReport): HostReport {
@@ -187,15 +220,42 @@ export function summarize(planned: number, scanned: number, hosts: readonly Host
       if (f.state === 'fail') failures[f.severity]++;
     }
   }
-  return { hostsPlanned: planned, hostsScanned: scanned, hostsResponsive: hosts.length, phones: hosts.filter((h) => h.vendor).length, findings, failures };
+  return {
+    hostsPlanned: planned, hostsScanned: scanned, hostsResponsive: hosts.length, phones: hosts.filter((h) => h.vendor).length, findings, failures,
+    ghostCalls: countVerdicts(hosts.map((h) => h.ghostCall.verdict)),
+  };
 }
 
+/** Hosts (same MAC, else same address) whose ghost-call verdict moved since the previous run. */
+function ghostCallChanges(before: readonly StoredFinding[], hosts: readonly HostReport[]): NonNullable<AuditReport['comparison']>['ghostCallChanges'] {
+  const was = new Map<string, { host: string; mac?: string; verdict: GhostCallVerdict }>();
+  for (const f of before) {
+    const g = ghostCallOfRow(f);
+    if (g) was.set(f.mac ?? f.host, { host: f.host, ...(f.mac ? { mac: f.mac } : {}), verdict: g.verdict });
+  }
+  const out: NonNullable<NonNullable<AuditReport['comparison']>['ghostCallChanges']> = [];
+  for (const h of hosts) {
+    const key = h.mac && was.has(h.mac) ? h.mac : h.host;
+    const p = was.get(key);
+    was.delete(key);
+    if (p?.verdict !== h.ghostCall.verdict) out.push({ host: h.host, ...(h.mac ? { mac: h.mac } : {}), ...(p ? { before: p.verdict } : {}), after: h.ghostCall.verdict });
+  }
+  for (const p of was.values()) out.push({ host: p.host, ...(p.mac ? { mac: p.mac } : {}), before: p.verdict });
+  return out.slice(0, 500);
+}
+
+/** Every finding, and each host's ghost-call verdict as its own row, so the dashboard and schedules read it back. */
 function storedFindings(hosts: readonly HostReport[]): StoredFinding[] {
-  return hosts.flatMap((h) => h.findings.map((f) => {
-    const s: StoredFinding = { host: h.host, rule: f.check, state: f.state, severity: f.severity, evidence: f.reason ? [f.reason, ...f.evidence] : f.evidence, fix: f.fix };
-    if (h.mac) s.mac = h.mac;
-    if (h.vendor) s.vendor = h.vendor;
-    if (h.model) s.model = h.model;
-    return s;
-  }));
+  return hosts.flatMap((h) => {
+    const who = (s: StoredFinding): StoredFinding => {
+      if (h.mac) s.mac = h.mac;
+      if (h.vendor) s.vendor = h.vendor;
+      if (h.model) s.model = h.model;
+      return s;
+    };
+    return [
+      who(ghostCallRow(h.host, h.ghostCall)),
+      ...h.findings.map((f) => who({ host: h.host, rule: f.check, state: f.state, severity: f.severity, evidence: f.reason ? [f.reason, ...f.evidence] : f.evidence, fix: f.fix })),
+    ];
+  });
 }

@@ -47,7 +47,8 @@ export interface AuditCommandOptions {
 }
 
 export interface AuditCommandIo extends Omit<AuditDeps, 'readFile' | 'onProgress' | 'auditStore'> {
-  stdout: { write(text: string): unknown };
+  /** `columns`: the terminal's width when stdout is a terminal (text lines are cut to it); absent when piped */
+  stdout: { write(text: string): unknown; columns?: number };
   stderr: ProgressStream;
   readFile(path: string): string;
   writeFile(path: string, data: string): void;
@@ -128,7 +129,7 @@ export async function runAuditCommand(options: AuditCommandOptions, io: AuditCom
     progress.finish();
     if (options.json) io.stdout.write(canonicalJson(report));
     else if (options.csv) io.stdout.write(reportToCsv(report));
-    else io.stdout.write(reportToText(report, { verbose: options.verbose, width: io.stderr.columns }));
+    else io.stdout.write(reportToText(report, { verbose: options.verbose, width: io.stdout.columns }));
     if (options.html) io.writeFile(options.html, reportToHtml(report));
     if (report.incomplete) {
       io.stderr.write(`ghostguard audit: incomplete: ${report.incomplete}; the report covers the hosts reached before it stopped\n`);

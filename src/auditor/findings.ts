@@ -1,4 +1,5 @@
 /** Audit results: one finding per phone and check, with severity, evidence and the fix in plain words. */
+import type { GhostCall, GhostCallVerdict } from '../model/ghost-call.js';
 import { checkSeverity, RULES, type RuleId, type Severity } from '../model/rules.js';
 
 /** The rule catalogue plus the auditor's own checks. */
@@ -28,6 +29,12 @@ export interface HostReport {
   firmware?: string;
   /** none | weak | vendor | model | exact */
   identity: string;
+  /** will it ring for a scanner: the one verdict every surface shows */
+  ghostCall: GhostCall;
+  /** the Request-URI users the INVITE probe addressed (absent: not sent) */
+  invitedUsers?: string[];
+  /** the run was cut off (time limit, abort) while this host was being probed: its results are partial */
+  incomplete?: boolean;
   /** one line per probe */
   probes: string[];
   findings: Finding[];
@@ -41,6 +48,8 @@ export interface AuditSummary {
   findings: Record<FindingState, number>;
   /** failing findings per severity */
   failures: Record<Severity, number>;
+  /** hosts per ghost-call verdict */
+  ghostCalls: Record<GhostCallVerdict, number>;
 }
 
 export interface AuditReport {
@@ -53,10 +62,16 @@ export interface AuditReport {
   exclude: string[];
   /** set when the run stopped early (deadline, abort) */
   incomplete?: string;
+  /** hosts cut off while being probed, and hosts never started, when the run stopped early */
+  incompleteHosts?: { host: string; reason: string }[];
   options: Record<string, string | number | boolean | string[] | number[]>;
   summary: AuditSummary;
   /** against the previous stored run over the same targets */
-  comparison?: { previousRunId: number; newFailures: number; resolved: number };
+  comparison?: {
+    previousRunId: number; newFailures: number; resolved: number;
+    /** hosts whose ghost-call verdict differs from the previous run's (absent in one of them: undefined) */
+    ghostCallChanges?: { host: string; mac?: string; before?: GhostCallVerdict; after?: GhostCallVerdict }[];
+  };
   hosts: HostReport[];
 }
 

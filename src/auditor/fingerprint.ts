@@ -27,7 +27,7 @@ interface Labelled {
 /** One observation per thing seen, so each adapter judges coherent evidence. */
 export function observationsOf(host: HostObservations, extra: Labelled[] = []): Labelled[] {
   const out: Labelled[] = [];
-  for (const r of [...host.sip, ...(host.invite ? [host.invite] : [])]) {
+  for (const r of [...host.sip, ...(host.invites ?? [])]) {
     if (r.outcome === 'answered' && (r.userAgent || r.server)) {
       out.push({ label: `SIP udp/${r.port}`, obs: { sipUserAgent: r.userAgent, sipServer: r.server } });
     }

@@ -15,7 +15,7 @@ import { httpShowsLife, isResponsive, sipShowsLife, type HostObservations, type 
 import { auditPhone } from './phone-audit.js';
 import type { HttpClient } from './probes/http-client.js';
 import { gated, probeHttp } from './probes/http-probe.js';
-import { probeInvite, probeOptions } from './probes/sip-probe.js';
+import { probeInvite, probeOptions, type SipProbeOptions } from './probes/sip-probe.js';
 import { probeSnmp, type SnmpSessionFactory } from './probes/snmp-probe.js';
 import type { UdpSocketFactory } from './probes/udp-channel.js';
 import { errorText } from './sanitize.js';
@@ -36,6 +36,8 @@ export interface AuditSettings {
   credentials: CredentialEntry[];
   /** send real admin passwords over plain HTTP (default: HTTPS only) */
   plainHttpLogin: boolean;
+  /** when `intrusive` is off: why the INVITE probe is not sent, in the caller's words (e.g. "check --safe") */
+  inviteNotSent?: string;
 }
 
 export interface HostAuditContext {
@@ -127,11 +129,37 @@ function earlyInvitePort(ports: readonly number[], settled: readonly (SipProbeRe
   return undefined;
 }
 
+/** The phone's own extensions when the inventory knows its MAC (at most 4 are probed). */
+function ownExtensions(ctx: HostAuditContext, obs: HostObservations): string[] {
+  const mac = obs.mac?.mac ?? (ctx.history?.lastFetchBySource(obs.host)?.mac as Mac | undefined);
+  const device = mac ? ctx.inventory?.device(mac) : undefined;
+  return [...new Set(device?.lines.map((l) => l.extension) ?? [])].slice(0, 4);
+}
+
+const rang = (r: SipProbeResult): boolean => (r.responses ?? []).some((s) => s === 180 || s === 183 || (s >= 200 && s < 300));
+
+/**
+ * The INVITE probe over every user worth addressing: the scanner-style user first, then — unless that already rang —
+ * each of the phone's own extensions, since a phone that checks the Request-URI user refuses `100` and rings for its own.
+ */
+async function inviteAll(host: string, first: Promise<SipProbeResult | undefined>, ctx: HostAuditContext, obs: HostObservations, sipOptions: SipProbeOptions): Promise<SipProbeResult[]> {
+  const r = await first;
+  if (!r) return [];
+  const out = [r];
+  if (r.outcome === 'closed' || r.outcome === 'error') return out;
+  for (const user of ownExtensions(ctx, obs)) {
+    if (out.some(rang) || sipOptions.signal?.aborted) break;
+    if (user === r.user) continue;
+    out.push(await probeInvite(host, r.port, sipOptions, user));
+  }
+  return out;
+}
+
 /** Audits one host; undefined when nothing there answered. */
 export async function auditHost(host: string, label: string | undefined, ctx: HostAuditContext, signal?: AbortSignal): Promise<HostReport | undefined> {
   const gate = hostGate(ctx.bucket, new HostPacer(ctx.settings.hostGapMs, ctx.clock));
   const probes = startProbes(host, ctx, gate, signal);
-  const sipOptions = { timeoutMs: ctx.settings.timeoutMs, retries: ctx.settings.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal };
+  const sipOptions: SipProbeOptions = { timeoutMs: ctx.settings.timeoutMs, retries: ctx.settings.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal };
   // Intrusive: once the web answers say "phone" — usually while a silent SIP port is still timing out — the INVITE
   // probe starts, so its wait overlaps the OPTIONS wait instead of following it.
   let early: { port: number; result: Promise<SipProbeResult> } | undefined;
@@ -147,23 +175,28 @@ export async function auditHost(host: string, label: string | undefined, ctx: Ho
   if (label) obs.label = label;
   let identity: Identity | undefined;
   if (isResponsive(obs)) identity = await identify(obs, ctx);
-  const port = ctx.settings.intrusive ? invitePort(obs.sip) : undefined;
+  const phone = !!identity && isPhone(identity);
+  // a phone is probed on a silent port too; any other host only where SIP answered
+  const port = ctx.settings.intrusive ? (phone ? invitePort(obs.sip) : obs.sip.find((r) => r.outcome === 'answered')?.port) : undefined;
+  if (!ctx.settings.intrusive) obs.inviteNotSent = ctx.settings.inviteNotSent ?? 'a safe audit; `audit --intrusive` sends it';
+  else if (port === undefined) obs.inviteNotSent = 'no SIP port answered';
   // An early INVITE counts only if its port is the one the probe would have chosen with every answer in.
   const earlyResult = early?.result.then((r) => (early!.port === port ? r : undefined));
-  if (!identity || !isPhone(identity)) {
+  let first: Promise<SipProbeResult | undefined> = Promise.resolve(undefined);
+  if (earlyResult) first = earlyResult;
+  else if (port !== undefined) first = probeInvite(host, port, sipOptions);
+  if (!identity || !phone) {
     // the early INVITE was sent to what looked like a phone: its transaction is ended before the host is done
-    const r = await earlyResult;
-    if (r) obs.invite = r;
+    const invites = await inviteAll(host, first, ctx, obs, sipOptions);
+    if (invites.length) obs.invites = invites;
     return identity ? unidentified(obs, identity) : undefined;
   }
   // The INVITE probe (a SIP wait, often a silent one) runs while the web read-back does its HTTP work; its result is
   // awaited before the proofs that need it, and always before this host is done.
-  let invite: Promise<SipProbeResult | undefined> = Promise.resolve(undefined);
-  if (earlyResult) invite = earlyResult;
-  else if (port !== undefined) invite = probeInvite(host, port, sipOptions);
+  const invite = inviteAll(host, first, ctx, obs, sipOptions);
   const withInvite = async () => {
     const r = await invite;
-    if (r) obs.invite = r;
+    if (r.length) obs.invites = r;
   };
   try {
     return await auditPhone(obs, identity, ctx, gated(ctx.http, gate), withInvite, signal);

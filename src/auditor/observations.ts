@@ -13,6 +13,10 @@ export interface SipProbeResult {
   reason?: string;
   /** provisional statuses seen before the final answer */
   provisional?: number[];
+  /** INVITE probe: every response status in arrival order (provisional and final) */
+  responses?: number[];
+  /** INVITE probe: the Request-URI user addressed */
+  user?: string;
   userAgent?: string;
   server?: string;
   /** INVITE probe: what the auditor did to end the transaction */
@@ -71,7 +75,10 @@ export interface HostObservations {
   /** hostname the operator gave, if any */
   label?: string;
   sip: SipProbeResult[];
-  invite?: SipProbeResult;
+  /** the INVITE probe, one per Request-URI user addressed (scanner-style first, then the phone's own extensions) */
+  invites?: SipProbeResult[];
+  /** why the INVITE probe was not sent, when it was not */
+  inviteNotSent?: string;
   http: HttpProbeResult[];
   snmp: SnmpProbeResult[];
   mac?: MacObservation;
@@ -82,7 +89,7 @@ export function isResponsive(obs: HostObservations): boolean {
   const sip = obs.sip.some((r) => r.outcome === 'answered' || r.outcome === 'malformed');
   const http = obs.http.some((r) => r.outcome === 'answered' || (r.outcome === 'timeout' && r.connected === true));
   const snmp = obs.snmp.some((r) => r.outcome === 'answered' || r.outcome === 'malformed');
-  return sip || http || snmp || (obs.invite?.outcome === 'answered');
+  return sip || http || snmp || (obs.invites ?? []).some((r) => r.outcome === 'answered');
 }
 
 /** A SIP probe result that proves a host is there: an answer, garbage, or a refusal (ICMP port unreachable). */

@@ -7,12 +7,12 @@ import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { resolvePolicy } from '../model/policy.js';
 import type { Compiled, Setting, VendorAdapter } from '../model/vendor-contract.js';
-import { compareRules } from './compare.js';
+import { compareRules, type CompareInput } from './compare.js';
 import { credentialsFor } from './credentials.js';
 import type { Finding, HostReport } from './findings.js';
 import { fingerprint, observationsOf, type Identity } from './fingerprint.js';
 import type { HostAuditContext } from './host-audit.js';
-import { hostReport } from './host-report.js';
+import { hostReport, type GhostCallFacts } from './host-report.js';
 import type { HostObservations } from './observations.js';
 import { driftCheck, identityFinding, inventoryFinding } from './phone-checks.js';
 import type { HttpClient } from './probes/http-client.js';
@@ -127,18 +127,31 @@ export async function auditPhone(
   }
   const policy = policyFor(ctx, m, model());
   const proofs = deriveProofs({ host: obs, profile, vendorName: vendor.displayName, policy, logins: readback.logins, factoryNote: profile.factoryLogin?.note });
-  const ruleFindings = compareRules({
+  const compareInput: CompareInput = {
     vendorName: vendor.displayName, compiled: typeof compiled === 'string' ? undefined : compiled,
     compileProblem: typeof compiled === 'string' ? compiled : undefined, toApi: map, values: readback.values, noReadReason: readback.reason,
     proofs, firmware: firmwareVerdict(vulnerable, identity.model, identity.firmware), site: m.resolved?.site, deviceKnown: !!m.resolved,
-  });
+  };
+  const ruleFindings = compareRules(compareInput);
   if (readback.evidence.length) {
     const adminRule = ruleFindings.find((f) => f.check === 'admin-password-set');
     adminRule?.evidence.push(...readback.evidence);
   }
   const findings: Finding[] = [identityFinding(identity)];
+  const facts: GhostCallFacts = {
+    vendor: { displayName: vendor.displayName, trustedOnlyDropsOptions: profile.trustedOnlyDropsOptions },
+    ownExtensions: m.device?.lines.map((l) => l.extension) ?? [],
+  };
+  const setting = refuseStrangersReadBack(compareRules({ ...compareInput, proofs: new Map() }));
+  if (setting) facts.refuseStrangers = setting;
   if (ctx.inventory) findings.push(inventoryFinding(ctx.inventory, m, vendor, identity));
   const drift = driftCheck(ctx, obs, vendor, m, ruleFindings, typeof compiled !== 'string' && !!readback.values);
   if (drift) findings.push(drift);
-  return hostReport(obs, identity, [...findings, ...ruleFindings]);
+  return hostReport(obs, identity, [...findings, ...ruleFindings], facts);
+}
+
+/** The refuse-strangers (sip-trusted-only) setting as read back from the phone, before any probe's proof. */
+function refuseStrangersReadBack(readOnly: Finding[]): 'on' | 'off' | undefined {
+  const f = readOnly.find((x) => x.check === 'sip-trusted-only');
+  return f?.state === 'pass' ? 'on' : f?.state === 'fail' ? 'off' : undefined;
 }

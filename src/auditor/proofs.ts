@@ -3,6 +3,7 @@
  * Pure: probe results in, per-check verdicts out. A proof beats a read-back; silence proves nothing.
  */
 import type { ResolvedPolicy } from '../model/config-types.js';
+import { responseSequence } from '../model/ghost-call.js';
 import type { CheckId } from './findings.js';
 import type { HostObservations, SipProbeResult, SnmpAccess } from './observations.js';
 import { DEFAULT_COMMUNITIES } from './probes/snmp-probe.js';
@@ -35,7 +36,7 @@ export function deriveProofs(input: ProofInput): Proofs {
     proofs.set(check, list);
   };
   sipOptions(input, add);
-  if (input.host.invite) invite(input.host.invite, add);
+  for (const r of input.host.invites ?? []) invite(r, add);
   snmp(input, add);
   logins(input, add);
   web(input, add);
@@ -73,22 +74,25 @@ function invite(r: SipProbeResult, add: Add): void {
     add('sip-trusted-only', 'note', `INVITE probe: ${r.detail}`);
     return;
   }
-  const status = r.status ?? 0;
-  const provisional = r.provisional ?? [];
-  const alerted = provisional.some((s) => s === 180 || s === 183) || (status >= 180 && status < 300);
-  if (status === 420) {
-    add('sip-trusted-only', 'fail', `an INVITE from the auditor drew 420 Bad Extension on udp/${r.port}: the phone processes INVITEs from untrusted sources (the probe did not ring it)`);
-  } else if (status < 300 || provisional.length > 0) {
-    add('sip-trusted-only', 'fail', `an INVITE from the auditor was processed on udp/${r.port} (${[...provisional, status].join(' → ')}); the auditor ended it with ${r.ended}`);
-  } else {
-    add('sip-trusted-only', 'note', `the INVITE probe was rejected with ${status} ${r.reason ?? ''}`.trimEnd());
-  }
+  const statuses = r.responses ?? [...(r.provisional ?? []), ...(r.status !== undefined ? [r.status] : [])];
+  const sequence = responseSequence(statuses);
+  const to = `an INVITE from the auditor to ${r.user ?? 'the phone'} on udp/${r.port}`;
+  const alerted = statuses.some((s) => s === 180 || s === 183 || (s >= 200 && s < 300));
+  // the phone's own final answer; a 487 after the auditor's CANCEL is not one
+  const final = statuses.find((s) => s >= 300 && !(s === 487 && r.ended === 'cancel'));
   if (alerted) {
-    add('no-direct-ip-calls', 'fail', `a call addressed to the phone's IP address reached alerting (${provisional.concat(status).join(' → ')})`);
-    add('invite-validation', 'fail', 'an INVITE for a user the phone does not have, from an untrusted source, was accepted');
+    add('sip-trusted-only', 'fail', `${to} reached alerting (${sequence}); the auditor ended it with ${r.ended}`);
+    add('no-direct-ip-calls', 'fail', `a call addressed to the phone's IP address reached alerting (${sequence})`);
+    add('invite-validation', 'fail', `an INVITE for ${r.user ?? 'a user'} from an untrusted source was accepted`);
+  } else if (final === 420) {
+    add('sip-trusted-only', 'fail', `${to} drew ${sequence}: the phone processes INVITEs from untrusted sources (the probe did not ring it)`);
+  } else if (final !== undefined) {
+    add('sip-trusted-only', 'note', `${to} was rejected: ${sequence}`);
+  } else {
+    add('sip-trusted-only', 'note', `${to} drew only ${sequence} (the transaction layer), no answer to the call`);
   }
-  if (status >= 200 && status < 300) add('no-auto-answer', 'fail', `the phone answered an unsolicited INVITE (${status}); the auditor hung up at once`);
-  if (status === 401 || status === 407) add('invite-validation', 'pass', `the INVITE was challenged (${status}): INVITEs need digest authentication`);
+  if (statuses.some((s) => s >= 200 && s < 300)) add('no-auto-answer', 'fail', `the phone answered an unsolicited INVITE (${sequence}); the auditor hung up at once`);
+  if (!alerted && (final === 401 || final === 407)) add('invite-validation', 'pass', `the INVITE was challenged (${final}): INVITEs need digest authentication`);
 }
 
 const ACCESS_TEXT: Readonly<Record<SnmpAccess, string>> = {

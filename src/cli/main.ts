@@ -84,7 +84,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--rate <pps>', 'packets per second, all probes (default 200)').option('--host-gap <ms>', 'pause between probes of one host (default 20)')
     .option('--timeout <ms>', 'per-probe timeout (default 1000)').option('--retries <n>', 'UDP retries (default 1)')
     .option('--max-duration <s>', 'stop the run after this long (default 3600)').option('--stale-days <n>', 'a phone not provisioned for this long is stale (default 14)')
-    .option('--intrusive', 'INVITE probe that rings (cancelled at the first provisional response)').option('--no-default-login', 'skip the factory-password login attempt')
+    .option('--intrusive', 'send the non-ringing INVITE probe (unsupported Require:; CANCELled if the phone alerts anyway)').option('--no-default-login', 'skip the factory-password login attempt')
     .option('--plain-http-login', 'allow sending provisioned admin passwords over plain HTTP')
     .option('--json', 'canonical JSON report').option('--csv', 'CSV report').option('--html <file>', 'also write an HTML report')
     .option('--fail-on <severity>', 'exit 1 on a failing finding at least this severe (default high)').option('--no-store', 'do not record the run in SQLite')
@@ -111,7 +111,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--sweep-threshold <n>', 'distinct addresses or extensions that make a sweep (default 10)', int)
     .option('--sweep-window <seconds>', 'sweep window in seconds (default 60)', int)
     .action((file, o) => run(async () => (await import('./commands/trace.js')).traceCommand(file, o, io))());
-  cfg(program.command('check <target>').description('one handset, one answer: safe from ghost calls or exposed, and why (IP or MAC address)'))
+  cfg(program.command('check <target>').description('one handset, one answer: does it ring for scanners, and why (IP or MAC address)'))
     .option('--json', 'canonical JSON for scripts')
     .option('--sip-ports <list>', 'SIP ports to probe (default 5060 and the policy\'s ports)')
     .option('--http-ports <list>', 'web ports (default 80)')
@@ -125,6 +125,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--no-default-login', 'do not try factory web logins')
     .option('--plain-http-login', 'allow sending the provisioned admin password over plain HTTP')
     .option('--no-store', 'do not record the check as an audit run')
+    .option('--safe', 'skip the non-ringing INVITE probe (OPTIONS, web and SNMP only)')
     .action((target, o) => run(async () => (await import('./commands/check.js')).checkCommand(target, o, io))());
   return program;
 }

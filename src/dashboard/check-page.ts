@@ -8,7 +8,8 @@ export function checkResultHtml(r: CheckResult, now: Date): Html {
   const p = r.phone;
   const who = [p.vendor, p.model].filter(Boolean).join(' ') || 'Unknown device';
   return html`<section aria-labelledby="verdict-h" class="verdict s-${r.verdict.status}" role="status">
-<h2 id="verdict-h">${r.verdict.headline}</h2>${list(r.verdict.reasons)}</section>
+<h2 id="verdict-h">${r.verdict.headline}</h2>${list(r.verdict.reasons)}${r.verdict.howToTell ? html`<p>To tell: ${r.verdict.howToTell}</p>` : ''}
+<p class="muted">INVITE probe: ${r.inviteProbe.note}</p></section>
 <h2>Who the phone is</h2>
 <dl class="facts">
   <dt>Phone</dt><dd>${who}</dd>
@@ -35,15 +36,16 @@ ${r.findings.length ? html`<details><summary>All ${r.findings.length} checks</su
 <p class="muted">Checked in ${(r.durationMs / 1000).toFixed(1)} s${r.runId !== undefined ? html`; stored as <a href="/audits/${r.runId}">audit #${r.runId}</a>` : ''}.</p>`;
 }
 
-export function checkPage(p: { csrf: string; target?: string; result?: CheckResult; error?: string; now: Date }): string {
+export function checkPage(p: { csrf: string; target?: string; result?: CheckResult; error?: string; now: Date; safe?: boolean }): string {
   return layout({
     title: p.result ? `Check ${p.result.target}` : 'Check a handset', section: 'check', csrf: p.csrf,
     body: html`<h1>Check a handset</h1>
-<p class="muted">One phone, one answer: is it safe from ghost calls? Give its IP address, or its MAC address (ghostguard finds the address from the phone's last configuration fetch). Only safe probes are sent.</p>
+<p class="muted">One phone, one answer: does it ring for a scanner's call? Give its IP address, or its MAC address (ghostguard finds the address from the phone's last configuration fetch). Whenever the phone answers SIP, the check sends a non-ringing INVITE probe (an unsupported <code>Require:</code> a standards-following phone refuses with 420; cancelled at once if the phone alerts anyway); untick it for safe probes only.</p>
 <form method="post" action="/check" class="form-row" data-busy="Checking the handset… this takes a few seconds.">
-  <input type="hidden" name="_csrf" value="${p.csrf}">
+  <input type="hidden" name="_csrf" value="${p.csrf}"><input type="hidden" name="form" value="check">
   <div><label for="target">IP or MAC address <span class="hint">e.g. 127.0.1.5 or 00:15:65:12:34:56</span></label>
   <input type="text" id="target" name="target" value="${p.target ?? ''}" required autocomplete="off" autocapitalize="none" spellcheck="false"${p.result ? '' : html` autofocus`}></div>
+  <div><label><input type="checkbox" name="invite" value="on"${p.safe ? '' : html` checked`}> Send the non-ringing INVITE probe</label></div>
   <button type="submit">Check</button>
 </form>
 <p data-busy-text role="status"></p>

@@ -1,10 +1,12 @@
 /**
- * `check <ip|mac>`: one handset, one answer. Resolves a MAC to its last fetch address, audits that one host (safe
- * probes only), and joins the result with the inventory and the provisioning history. Used by the CLI and the dashboard.
+ * `check <ip|mac>`: one handset, one answer. Resolves a MAC to its last fetch address, audits that one host — with the
+ * non-ringing INVITE probe whenever SIP answers, unless `safe` — and joins the result with the inventory and the
+ * provisioning history. Used by the CLI and the dashboard.
  */
 import ipaddr from 'ipaddr.js';
 import { runAudit, type AuditDeps, type AuditOptions } from '../auditor/audit.js';
 import { CHECK_TITLES, type CheckId, type Finding, type HostReport } from '../auditor/findings.js';
+import type { GhostCall } from '../model/ghost-call.js';
 import { GhostguardError } from '../model/errors.js';
 import type { Inventory } from '../model/inventory.js';
 import { macWithColons, parseMac, type Mac } from '../model/mac.js';
@@ -59,6 +61,10 @@ export interface CheckResult {
     disabled?: boolean;
   };
   verdict: Verdict;
+  /** the ghost-call verdict, as in the audit JSON (absent when nothing answered or the address is unknown) */
+  ghostCall?: GhostCall;
+  /** whether the non-ringing INVITE probe was sent, to which users, or why not */
+  inviteProbe: { sent: boolean; users: string[]; note: string };
   failures: CheckFailure[];
   findings: Finding[];
   probes: string[];
@@ -80,6 +86,8 @@ export interface CheckDeps {
   /** the audit entry point (tests inject a fake) */
   audit?: (options: AuditOptions, deps: AuditDeps) => ReturnType<typeof runAudit>;
   auditDeps?: Partial<Omit<AuditDeps, 'vendors' | 'inventory' | 'store' | 'auditStore'>>;
+  /** skip the non-ringing INVITE probe (OPTIONS, web and SNMP only) */
+  safe?: boolean;
   now?: () => Date;
 }
 
@@ -130,11 +138,12 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
     const findings = report?.findings ?? [];
     const result: CheckResult = {
       format: 'ghostguard-check', version: 1, target: target.text, checkedAt: now().toISOString(), durationMs: 0,
-      phone, verdict, findings, probes: report?.probes ?? [], provisioning, notes,
+      phone, verdict, findings, probes: report?.probes ?? [], provisioning, notes, inviteProbe: inviteProbeOf(report, deps.safe === true),
       failures: findings.filter((f) => f.state === 'fail').map((f) => ({ check: f.check, title: CHECK_TITLES[f.check], severity: f.severity, evidence: f.evidence, fix: f.fix })),
     };
     if (host) result.host = host;
     if (addressFrom) result.addressFrom = addressFrom;
+    if (report) result.ghostCall = report.ghostCall;
     return result;
   };
   if (!host) {
@@ -143,7 +152,10 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
     return result;
   }
   const audit = deps.audit ?? runAudit;
-  const options: AuditOptions = { ...CHECK_DEFAULTS, ...deps.auditOptions, targets: [host], maxHosts: 1, concurrency: 1, intrusive: false };
+  const options: AuditOptions = {
+    ...CHECK_DEFAULTS, ...deps.auditOptions, targets: [host], maxHosts: 1, concurrency: 1, intrusive: deps.safe !== true,
+    ...(deps.safe ? { inviteNotSent: 'check --safe' } : {}),
+  };
   const report = await audit(options, {
     ...deps.auditDeps, vendors: deps.vendors, inventory, store: deps.store, ...(deps.auditStore ? { auditStore: deps.auditStore } : {}),
   });
@@ -165,10 +177,19 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
   return result;
 }
 
+function inviteProbeOf(report: HostReport | undefined, safe: boolean): CheckResult['inviteProbe'] {
+  const users = report?.invitedUsers ?? [];
+  if (users.length > 0) return { sent: true, users, note: `sent the non-ringing INVITE probe to ${users.join(', ')} (unsupported Require:; CANCELled if the phone alerts anyway)` };
+  if (safe) return { sent: false, users: [], note: 'not sent (--safe): OPTIONS, web and SNMP probes only' };
+  return { sent: false, users: [], note: report ? 'not sent: no SIP port answered' : 'not sent: nothing answered' };
+}
+
 /** Plain text for a terminal: verdict first, then who, what fails and how to fix it, then provisioning. */
 export function checkToText(r: CheckResult): string {
   const lines: string[] = [];
-  lines.push(r.verdict.headline, ...r.verdict.reasons.map((x) => `  ${x}`), '');
+  lines.push(r.verdict.headline, ...r.verdict.reasons.map((x) => `  ${x}`));
+  if (r.verdict.howToTell) lines.push(`  To tell: ${r.verdict.howToTell}`);
+  lines.push(`  INVITE probe: ${r.inviteProbe.note}`, '');
   const p = r.phone;
   const who = [p.vendor, p.model, p.firmware && `firmware ${p.firmware}`].filter(Boolean).join(' ') || 'unknown device';
   lines.push(`Phone:     ${who}`);

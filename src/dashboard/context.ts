@@ -66,7 +66,8 @@ export interface Dashboard {
   now: () => Date;
   fleet: () => FleetContext;
   /** `source`: the operator's address, for the event when a target is outside server.auditAllow */
-  check: (target: string, source: string) => Promise<CheckResult>;
+  /** `safe`: skip the non-ringing INVITE probe */
+  check: (target: string, source: string, options?: { safe?: boolean }) => Promise<CheckResult>;
   /** starts an audit run (see AuditRunner.start); resolves with its id */
   startAudit: (targets: string[], exclude: string[], source: string) => Promise<number>;
   /** a CSRF token bound to the request's session */

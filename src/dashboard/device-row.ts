@@ -1,17 +1,17 @@
 /**
  * One inventory device at a glance: its state (exposed, never fetched, stale, provisioned, disabled) from its fetch
- * history, today's render and its latest audit.
+ * history, today's render and its latest audit's stored ghost-call verdict (exposed = rings or likely rings).
  */
 import type { Device } from '../model/config-types.js';
 import type { Inventory } from '../model/inventory.js';
-import { RULES, type RuleId } from '../model/rules.js';
+import type { GhostCall } from '../model/ghost-call.js';
+import { isExposed, VERDICT_HEADLINES } from '../model/ghost-call-words.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { RenderService } from '../provisioning/render-service.js';
-import type { AuditStore, StoredFinding } from '../store/audit-store.js';
+import { GHOST_CALL_ROW, ghostCallOfRow, type AuditStore, type StoredFinding } from '../store/audit-store.js';
 import type { FetchRecord, Store } from '../store/store.js';
 import { provisioningStatus, type ProvisioningStatus, type RenderContext } from './provisioning-status.js';
 import type { ServedSnapshots } from './served-snapshots.js';
-import { RING_CHECKS } from './verdict.js';
 
 export const DEVICE_STATES = ['exposed', 'never-fetched', 'stale', 'provisioned', 'disabled'] as const;
 export type DeviceState = (typeof DEVICE_STATES)[number];
@@ -29,8 +29,8 @@ export interface DeviceAudit {
   at: string;
   host: string;
   failing: string[];
-  /** failing rules that make it ring for scanners, or critical ones */
-  exposedBy: string[];
+  /** the ghost-call verdict stored with that run (absent in runs stored before verdicts were) */
+  ghostCall?: GhostCall;
 }
 
 export interface DeviceRow {
@@ -84,13 +84,10 @@ export function latestAudits(auditStore: AuditStore, runs = 200, want?: Readonly
 
 export function auditSummary(a: { runId: number; at: string; findings: StoredFinding[] }): DeviceAudit {
   const failing = a.findings.filter((f) => f.state === 'fail');
-  return {
-    runId: a.runId,
-    at: a.at,
-    host: a.findings[0]?.host ?? '',
-    failing: failing.map((f) => f.rule),
-    exposedBy: failing.filter((f) => (RING_CHECKS as readonly string[]).includes(f.rule) || f.severity === 'critical').map((f) => f.rule),
-  };
+  const out: DeviceAudit = { runId: a.runId, at: a.at, host: a.findings[0]?.host ?? '', failing: failing.map((f) => f.rule) };
+  const ghostCall = ghostCallOfRow(a.findings.find((f) => f.rule === GHOST_CALL_ROW));
+  if (ghostCall) out.ghostCall = ghostCall;
+  return out;
 }
 
 export function renderCtx(ctx: FleetContext): RenderContext {
@@ -113,9 +110,9 @@ export function rowOf(ctx: FleetContext, d: Device, audits: ReturnType<typeof la
   if (d.disabled) {
     row.state = 'disabled';
     row.stateReason = 'disabled in the inventory: ghostguard serves it nothing';
-  } else if (row.audit && row.audit.exposedBy.length > 0) {
+  } else if (row.audit?.ghostCall && isExposed(row.audit.ghostCall.verdict)) {
     row.state = 'exposed';
-    row.stateReason = `audit #${row.audit.runId} found ${row.audit.exposedBy.map((r) => (RULES[r as RuleId]?.title ?? r).toLowerCase()).join(', ')} failing`;
+    row.stateReason = `audit #${row.audit.runId}: ${VERDICT_HEADLINES[row.audit.ghostCall.verdict]}`;
   } else if (!newestServed) {
     row.state = 'never-fetched';
     row.stateReason = status.lastFetch ? `requests refused (last: ${status.lastFetch.status})` : 'has never fetched its configuration';

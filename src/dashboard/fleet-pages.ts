@@ -1,13 +1,16 @@
 /** The fleet section: the overview with counts and the device list, and one device in detail. */
 import { subnetOf } from '../provisioning/abuse-guard.js';
 import type { Enrolment, FetchRecord } from '../store/store.js';
+import type { GhostCall } from '../model/ghost-call.js';
+import { VERDICT_HEADLINES, VERDICT_LABELS } from '../model/ghost-call-words.js';
+import type { FetchRecord } from '../store/store.js';
 import type { DeviceDetail, RenderedConfig } from './device-detail.js';
 import { DEVICE_STATES, STATE_LABELS, type DeviceRow } from './device-row.js';
 import { eventsTable } from './events-page.js';
 import type { FleetFilter, FleetOverview } from './fleet.js';
 import { html, join, query, type Fragment, type Html } from './html.js';
 import { layout } from './layout.js';
-import { badge, displayMac, findingsTable, select, table, when } from './page-parts.js';
+import { badge, displayMac, findingsTable, list, select, table, when } from './page-parts.js';
 
 function stateCounts(caption: string, label: string, counts: FleetOverview['bySite'], param: 'site' | 'vendor'): Html {
   const keys = Object.keys(counts).sort();
@@ -26,6 +29,7 @@ function deviceRow(d: DeviceRow, now: Date): Fragment[] {
     d.extensions.join(', ') || '-',
     html`${badge(d.state, STATE_LABELS[d.state])}<span class="visually-hidden">: </span><br><span class="muted">${d.stateReason}</span>`,
     d.lastFetch ? html`${when(d.lastFetch.ts, now)}<br><span class="muted">${d.lastFetch.file}${d.lastFetch.status === 200 ? '' : ` (${d.lastFetch.status})`}</span>` : html`<span class="muted">never</span>`,
+    d.audit?.ghostCall ? badge(d.audit.ghostCall.verdict, VERDICT_LABELS[d.audit.ghostCall.verdict]) : html`<span class="muted">not audited</span>`,
     d.audit ? html`<a href="/audits/${d.audit.runId}">#${d.audit.runId}</a>: ${d.audit.failing.length ? `${d.audit.failing.length} failing` : 'nothing failing'}` : html`<span class="muted">none</span>`,
   ];
 }
@@ -37,7 +41,7 @@ export function fleetPage(p: { overview: FleetOverview; filter: FleetFilter; now
   return layout({
     title: 'Fleet', section: 'fleet', csrf: p.csrf,
     body: html`<h1>Fleet overview</h1>
-<p class="muted">${o.total} device(s) in the inventory, ${o.sites.length} site(s). Exposed: the latest audit or check found a rule failing that lets scanners ring it (or a critical one). Stale: ghostguard would now serve something different, or the last fetch is old.</p>
+<p class="muted">${o.total} device(s) in the inventory, ${o.sites.length} site(s). Exposed: the latest audit or check found that it rings, or likely rings, for a scanner's call (its ghost-call verdict). Stale: ghostguard would now serve something different, or the last fetch is old.</p>
 <div class="cards">${DEVICE_STATES.map((s) => html`<a class="card" href="/${query({ state: s })}"><strong>${o.byState[s]}</strong>${badge(s, STATE_LABELS[s])}</a>`)}</div>
 <h2>By site</h2>${stateCounts('Devices by site and state', 'Site', o.bySite, 'site')}
 <h2>By vendor</h2>${stateCounts('Devices by vendor and state', 'Vendor', o.byVendor, 'vendor')}
@@ -50,7 +54,7 @@ export function fleetPage(p: { overview: FleetOverview; filter: FleetFilter; now
   <button type="submit">Filter</button>
 </form>
 ${filtered ? html`<p><a href="/">Clear the filter</a></p>` : ''}
-${table(`${o.devices.length} device(s)${filtered ? ' matching the filter' : ''}`, ['MAC', 'Model', 'Site', 'Extension', 'State', 'Last fetch', 'Last audit'], o.devices.map((d) => deviceRow(d, p.now)))}`,
+${table(`${o.devices.length} device(s)${filtered ? ' matching the filter' : ''}`, ['MAC', 'Model', 'Site', 'Extension', 'State', 'Last fetch', 'Ghost call', 'Last audit'], o.devices.map((d) => deviceRow(d, p.now)))}`,
   });
 }
 
@@ -83,6 +87,11 @@ function pinLabel(e: Enrolment, pinSource: DeviceDetail['pinSource']): string {
   return `, first fetched from ${e.pinnedSource} (not pinned: server.pinSource is none, any address with the credentials may fetch)`;
 }
 
+function ghostCallSection(g: GhostCall | undefined): Html | string {
+  if (!g) return '';
+  return html`<section class="verdict s-${g.verdict}" aria-label="Ghost-call verdict"><h3>${VERDICT_HEADLINES[g.verdict]}</h3>${list(g.evidence)}${g.howToTell ? html`<p>To tell: ${g.howToTell}</p>` : ''}</section>`;
+}
+
 export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): string {
   const { d } = p;
   const r = d.row;
@@ -106,7 +115,7 @@ export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): str
 <p>${d.provisioning.summary}</p>
 ${historyTable(d.history, p.now)}
 <h2>Last audit</h2>
-${d.lastAudit ? html`<p>From <a href="/audits/${d.lastAudit.runId}">audit #${d.lastAudit.runId}</a>, ${when(d.lastAudit.at, p.now)}.</p>${findingsTable('Findings of the last audit', d.lastAudit.findings)}` : html`<p class="muted">No audit or check has reached this phone yet.</p>`}
+${d.lastAudit ? html`<p>From <a href="/audits/${d.lastAudit.runId}">audit #${d.lastAudit.runId}</a>, ${when(d.lastAudit.at, p.now)}.</p>${ghostCallSection(r.audit?.ghostCall)}${findingsTable('Findings of the last audit', d.lastAudit.findings)}` : html`<p class="muted">No audit or check has reached this phone yet.</p>`}
 <h2>Configuration</h2>
 <p class="muted">What ghostguard would serve this phone now, compared with what it last fetched. Secrets are masked.</p>
 ${d.configs.map(configSection)}

@@ -105,14 +105,14 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       staleDays: opts.staleDays ?? 14, now: now(),
     }),
     startAudit: (targets, exclude, source) => scoped(source, 'dashboard audit', () => runner.start(targets, exclude)),
-    check: (target, source) => scoped(source, 'handset check', async () => {
+    check: (target, source, checkOptions) => scoped(source, 'handset check', async () => {
       if (checksRunning >= MAX_CHECKS) throw new BusyError('several handset checks are already running; try again in a few seconds');
       checksRunning++;
       try {
         const allowed = opts.inventory().config.server.auditAllow;
         const auditOptions = { ...opts.auditOptions, ...(allowed ? { allowed } : {}) };
         return await checkHandset(target, {
-          vendors: opts.vendors, inventory: opts.inventory, store: opts.store, auditStore: runner.store, renderer, auditOptions,
+          vendors: opts.vendors, inventory: opts.inventory, store: opts.store, auditStore: runner.store, renderer, auditOptions, safe: checkOptions?.safe === true,
           ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}), now,
         });
       } finally {

@@ -122,7 +122,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
               points: {
                 type: 'array', items: open('One run of the schedule', {
                   runId: { type: 'integer' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, complete: { type: 'boolean' },
-                  hosts: { type: 'integer' }, phones: { type: 'integer' }, exposed: { type: 'integer', description: 'devices with a ghost-call rule failing' },
+                  hosts: { type: 'integer' }, phones: { type: 'integer' }, exposed: { type: 'integer', description: 'devices whose ghost-call verdict is rings or likely-rings' },
                   failing: { type: 'integer', description: 'failing findings, every check' }, unknownDevices: { type: 'integer' }, changes: { type: 'integer' },
                   delivery: { type: 'string', enum: ['none', 'log-only', 'delivered', 'failed', 'skipped'] },
                 }),
@@ -154,16 +154,27 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
   app.post('/api/check', {
     schema: {
       tags: ['check'], summary: 'Check one handset by IP or MAC address: verdict, identity, failing rules with fixes, provisioning history',
-      body: { type: 'object', required: ['target'], additionalProperties: false, properties: { target: { type: 'string', minLength: 1, maxLength: 64 } } },
+      body: {
+        type: 'object', required: ['target'], additionalProperties: false,
+        properties: { target: { type: 'string', minLength: 1, maxLength: 64 }, safe: { type: 'boolean', description: 'skip the non-ringing INVITE probe (default false: sent whenever SIP answers)' } },
+      },
       response: {
         200: open('The check result', {
           target: { type: 'string' },
           verdict: { type: 'object', properties: { status: { type: 'string' }, headline: { type: 'string' }, reasons: { type: 'array', items: { type: 'string' } } } },
+          ghostCall: {
+            type: 'object', description: 'the ghost-call verdict, as in the audit JSON',
+            properties: { verdict: { type: 'string', enum: ['rings', 'likely-rings', 'refuses', 'ignores', 'unknown'] }, evidence: { type: 'array', items: { type: 'string' } }, howToTell: { type: 'string' } },
+          },
+          inviteProbe: { type: 'object', properties: { sent: { type: 'boolean' }, users: { type: 'array', items: { type: 'string' } }, note: { type: 'string' } } },
         }),
         400: error, 401: error, 403: error,
       },
     },
-  }, async (req) => d.check((req.body as { target: string }).target, req.ip));
+  }, async (req) => {
+    const body = req.body as { target: string; safe?: boolean };
+    return d.check(body.target, req.ip, { safe: body.safe === true });
+  });
 
   app.get('/api/status', {
     schema: {

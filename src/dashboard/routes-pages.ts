@@ -51,14 +51,17 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   });
 
   app.post('/check', async (req, reply) => {
-    const target = str((req.body as Query | undefined)?.target, 64) ?? '';
+    const body = req.body as Query | undefined;
+    const target = str(body?.target, 64) ?? '';
+    // the check form's checkbox (on by default); other forms (the device page's button) post no `form` field: probe on
+    const safe = str(body?.form, 16) === 'check' && str(body?.invite, 8) !== 'on';
     const csrf = d.csrf(req, reply);
     try {
-      const result = await d.check(target, req.ip);
-      return page(reply, checkPage({ csrf, target, result, now: d.now() }));
+      const result = await d.check(target, req.ip, { safe });
+      return page(reply, checkPage({ csrf, target, result, now: d.now(), safe }));
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
-      return page(reply.code(err instanceof BusyError ? 429 : 400), checkPage({ csrf, target, now: d.now(), error: err.message }));
+      return page(reply.code(err instanceof BusyError ? 429 : 400), checkPage({ csrf, target, now: d.now(), error: err.message, safe }));
     }
   });
 

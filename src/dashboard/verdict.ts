@@ -1,22 +1,26 @@
-/** One answer a help-desk technician can read out: Safe, or Exposed and why, from one phone's audit findings. Pure. */
+/**
+ * One answer a help-desk technician can read out, from one host's audit entry: the ghost-call verdict (the one
+ * definition in src/model/ghost-call.ts) in words, its evidence, how to tell when it is not decided, and the other
+ * failing rules as secondary reasons. Pure.
+ */
 import type { CheckId, Finding, HostReport } from '../auditor/findings.js';
 import { CHECK_TITLES } from '../auditor/findings.js';
+import type { GhostCall, GhostCallVerdict } from '../model/ghost-call.js';
+import { isGhostCallRule, VERDICT_HEADLINES } from '../model/ghost-call-words.js';
 import { SEVERITY_ORDER } from '../model/rules.js';
 
-export type VerdictStatus = 'safe' | 'probably-safe' | 'exposed' | 'unidentified' | 'unreachable' | 'no-address';
+export type VerdictStatus = GhostCallVerdict | 'unreachable' | 'no-address';
 
 export interface Verdict {
   status: VerdictStatus;
-  /** one sentence: "Safe", "Exposed: it will ring for scanner calls because …" */
+  /** one sentence: "Rings for scanners: it will ring for a stranger's call." */
   headline: string;
   /** supporting sentences, most important first */
   reasons: string[];
+  /** the probe or credential that would decide an unknown or likely-rings verdict */
+  howToTell?: string;
+  ghostCall?: GhostCall;
 }
-
-/** Rules whose failure lets a scanner's INVITE ring the phone. */
-export const RING_CHECKS: readonly CheckId[] = [
-  'sip-trusted-only', 'no-direct-ip-calls', 'invite-validation', 'no-auto-answer', 'reject-anonymous', 'unused-accounts-off',
-];
 
 /** What a failing check means, in words for someone on the phone with the user. */
 export const FAILURE_PHRASES: Readonly<Record<CheckId, string>> = {
@@ -40,16 +44,12 @@ export const FAILURE_PHRASES: Readonly<Record<CheckId, string>> = {
 
 const rank = (f: Finding): number => -SEVERITY_ORDER.indexOf(f.severity);
 
-function failing(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.state === 'fail').sort((a, b) => rank(a) - rank(b));
-}
+const sentence = (s: string): string => (/[.!?…]$/.test(s) ? s : `${s}.`);
 
 function detail(f: Finding): string {
   const first = f.evidence[0] ?? f.reason;
   return first ? `${CHECK_TITLES[f.check]}: ${first}` : CHECK_TITLES[f.check];
 }
-
-const sentence = (s: string): string => (/[.!?…]$/.test(s) ? s : `${s}.`);
 
 export function verdictFor(host: string, report: HostReport | undefined): Verdict {
   if (!report) {
@@ -59,38 +59,19 @@ export function verdictFor(host: string, report: HostReport | undefined): Verdic
       reasons: ['Is the phone powered on and plugged in? Is this its current address? Check the address on the phone\'s status screen.'],
     };
   }
-  const fails = failing(report.findings);
-  if (!report.vendor) {
-    const identity = report.findings.find((f) => f.check === 'device-identity');
-    return {
-      status: 'unidentified',
-      headline: sentence(`Not recognised as a phone: something answers at ${host}, but no supported vendor recognised it${identity?.reason ? ` (${identity.reason})` : ''}`),
-      reasons: fails.map((f) => sentence(`${FAILURE_PHRASES[f.check]} — ${detail(f)}`)),
-    };
-  }
-  const ring = fails.filter((f) => RING_CHECKS.includes(f.check));
-  const ringProof = report.findings.some((f) => (f.check === 'sip-trusted-only' || f.check === 'invite-validation') && f.state === 'pass');
-  const reasons = fails.map((f) => sentence(detail(f)));
-  if (ring.length > 0) {
-    const because = ring.map((f) => FAILURE_PHRASES[f.check]).join(', and ');
-    return { status: 'exposed', headline: sentence(`Exposed: it will ring for scanner calls because ${because}`), reasons };
-  }
-  if (fails.length > 0) {
-    const what = FAILURE_PHRASES[fails[0]!.check];
-    const more = fails.length > 1 ? ` (and ${fails.length - 1} more failing rule${fails.length > 2 ? 's' : ''})` : '';
-    const ringNote = ringProof ? 'It does not ring for scanner calls.' : 'Nothing found shows it ringing for scanner calls.';
-    return { status: 'exposed', headline: sentence(`Exposed: ${what}${more}`), reasons: [ringNote, ...reasons] };
-  }
-  if (ringProof) {
-    return { status: 'safe', headline: 'Safe', reasons: ['Every rule that could be checked passes, and the phone accepts calls only from its own phone system.'] };
-  }
-  const unknown = report.findings.filter((f) => f.state === 'unknown');
-  const why = [...new Set(unknown.map((f) => f.reason).filter((r): r is string => Boolean(r)))];
-  return {
-    status: 'probably-safe',
-    headline: sentence(`Probably safe: no rule fails, but ${unknown.length} rule${unknown.length === 1 ? '' : 's'} could not be checked from the network`),
-    reasons: why.slice(0, 4).map(sentence),
+  const g = report.ghostCall;
+  const others = report.findings.filter((f) => f.state === 'fail' && !isGhostCallRule(f.check)).sort((a, b) => rank(a) - rank(b));
+  const also = others.length
+    ? ` Also ${others.length} other failing rule${others.length === 1 ? '' : 's'}: ${FAILURE_PHRASES[others[0]!.check]}${others.length > 1 ? ', …' : ''}.`
+    : '';
+  const identity = report.findings.find((f) => f.check === 'device-identity');
+  const unrecognised = report.vendor ? [] : [sentence(`Not recognised as a phone${identity?.reason ? ` (${identity.reason})` : ''}`)];
+  const verdict: Verdict = {
+    status: g.verdict, headline: `${VERDICT_HEADLINES[g.verdict]}${also}`, ghostCall: g,
+    reasons: [...unrecognised, ...g.evidence.map(sentence), ...others.map((f) => sentence(`${FAILURE_PHRASES[f.check]} — ${detail(f)}`))],
   };
+  if (g.howToTell) verdict.howToTell = g.howToTell;
+  return verdict;
 }
 
 export function noAddressVerdict(target: string, inInventory: boolean): Verdict {
@@ -104,7 +85,7 @@ export function noAddressVerdict(target: string, inInventory: boolean): Verdict 
   };
 }
 
-/** Whether a verdict should make a script fail: 0 safe, 1 anything that is not shown safe. */
+/** Whether a verdict should make a script fail: 0 when the phone refuses or ignores strangers' calls, else 1. */
 export function verdictExit(v: Verdict): 0 | 1 {
-  return v.status === 'safe' || v.status === 'probably-safe' ? 0 : 1;
+  return v.status === 'refuses' || v.status === 'ignores' ? 0 : 1;
 }

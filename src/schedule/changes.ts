@@ -5,8 +5,8 @@
  * one of the previous run when both know the same MAC; otherwise when they share the address (and the previous one's
  * MAC, if it had one, is not contradicted). Then:
  *
- *  - `newly-exposed`: one of the ghost-call rules (EXPOSURE_RULES) fails now and did not fail before — it passed, was
- *    unknown/unsupported, or the device was not there (a new host answering with such a failure).
+ *  - `newly-exposed`: the host's stored ghost-call verdict (src/model/ghost-call.ts) moved into `rings` or
+ *    `likely-rings` — from refuses, ignores or unknown, or the device was not there (a new host answering that rings).
  *  - `new-unknown-device`: the auditor's inventory check fails now and did not before (a MAC not in the inventory, a
  *    canary, a different vendor than listed), or a host absent from the previous run answers and cannot be tied to an
  *    inventory device at all (unidentified, or its MAC is unknown).
@@ -15,10 +15,10 @@
  *    that answered in the previous run stopped answering altogether (no SIP, web or SNMP answer; only judged when this
  *    run scanned every target).
  */
-import type { StoredFinding } from '../store/audit-store.js';
+import type { GhostCall } from '../model/ghost-call.js';
+import { isExposed } from '../model/ghost-call-words.js';
+import { GHOST_CALL_ROW, ghostCallOfRow, type StoredFinding } from '../store/audit-store.js';
 
-/** The rules that decide whether a scanner's INVITE rings the phone (the README's ghost-call core). */
-export const EXPOSURE_RULES = ['sip-trusted-only', 'no-direct-ip-calls', 'invite-validation', 'no-auto-answer'] as const;
 
 export const CHANGE_KINDS = ['newly-exposed', 'new-unknown-device', 'gone-stale'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
@@ -75,9 +75,13 @@ export function devicesOf(findings: readonly StoredFinding[]): Device[] {
 
 const failing = (d: Device | undefined, rule: string): boolean => d?.findings.get(rule)?.state === 'fail';
 
-/** Devices with at least one exposure rule failing: the trend's "exposed phones". */
+const ghostCallOf = (d: Device | undefined): GhostCall | undefined => ghostCallOfRow(d?.findings.get(GHOST_CALL_ROW));
+
+const exposed = (d: Device | undefined): boolean => isExposed(ghostCallOf(d)?.verdict);
+
+/** Devices whose ghost-call verdict is rings or likely-rings: the trend's "exposed phones". */
 export function exposedCount(findings: readonly StoredFinding[]): number {
-  return devicesOf(findings).filter((d) => EXPOSURE_RULES.some((r) => failing(d, r))).length;
+  return devicesOf(findings).filter((d) => exposed(d)).length;
 }
 
 /** Devices the inventory check fails for. */
@@ -134,10 +138,11 @@ export function auditChanges(before: readonly StoredFinding[], after: readonly S
 
   for (const d of now) {
     const p = previous.find(d);
-    const exposed = EXPOSURE_RULES.filter((r) => failing(d, r) && !failing(p, r));
-    if (exposed.length > 0) {
-      const lead = p ? [] : [`not seen in ${since}`];
-      out.push({ kind: 'newly-exposed', ...identity(d), rules: [...exposed], evidence: [...lead, ...exposed.flatMap((r) => evidenceOf(d, r))] });
+    if (exposed(d) && !exposed(p)) {
+      const current = ghostCallOf(d)!;
+      const was = ghostCallOf(p)?.verdict;
+      const lead = p ? (was ? `ghost call: ${was} in ${since}, ${current.verdict} now` : `ghost call: ${current.verdict} now`) : `not seen in ${since}; ghost call: ${current.verdict}`;
+      out.push({ kind: 'newly-exposed', ...identity(d), rules: [GHOST_CALL_ROW], evidence: [lead, ...current.evidence.slice(0, EVIDENCE_PER_RULE).map(clip)] });
     }
     const inventory = d.findings.get('device-inventory');
     if (failing(d, 'device-inventory') && !failing(p, 'device-inventory')) {

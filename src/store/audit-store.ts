@@ -1,5 +1,7 @@
 /** Audit runs and their findings in SQLite (tables audit_runs / audit_findings), so runs can be listed and compared. */
 import type Database from 'better-sqlite3';
+import { GHOST_CALL_VERDICTS, type GhostCall, type GhostCallVerdict } from '../model/ghost-call.js';
+import { VERDICT_SEVERITY } from '../model/ghost-call-words.js';
 import { SCHEMA } from './sqlite-schema.js';
 
 export interface StoredFinding {
@@ -12,6 +14,21 @@ export interface StoredFinding {
   severity: string;
   evidence: string[];
   fix: string[];
+}
+
+/** The stored row that carries a host's ghost-call verdict: rule `ghost-call`, state = verdict, fix = how to tell. */
+export const GHOST_CALL_ROW = 'ghost-call';
+
+export function ghostCallRow(host: string, g: GhostCall): StoredFinding {
+  return { host, rule: GHOST_CALL_ROW, state: g.verdict, severity: VERDICT_SEVERITY[g.verdict], evidence: g.evidence, fix: g.howToTell ? [g.howToTell] : [] };
+}
+
+/** The verdict a stored row carries; undefined for any other row. */
+export function ghostCallOfRow(f: StoredFinding | undefined): GhostCall | undefined {
+  if (!f || f.rule !== GHOST_CALL_ROW || !(GHOST_CALL_VERDICTS as readonly string[]).includes(f.state)) return undefined;
+  const g: GhostCall = { verdict: f.state as GhostCallVerdict, evidence: f.evidence };
+  if (f.fix[0]) g.howToTell = f.fix[0];
+  return g;
 }
 
 export interface AuditRunRecord {

@@ -79,11 +79,14 @@ describe('audit against real peers on loopback', () => {
     expect(hostOf(report, H.empty)).toBeUndefined();
   });
 
-  it.skipIf(!hasSipp)(`sipp standing in for a factory phone is identified and flagged exposed${sippPeer.note}`, () => {
+  it.skipIf(!hasSipp)(`sipp standing in for a factory phone is identified and likely rings (safe audit: Yealink answering a stranger's OPTIONS)${sippPeer.note}`, () => {
     const phone = hostOf(report, H.phone)!;
     expect(phone).toMatchObject({ vendor: 'yealink', model: 'T21P_E2', firmware: '52.83.0.35', mac: PHONE_MAC, macSource: 'neighbour-table' });
+    expect(phone.ghostCall.verdict).toBe('likely-rings');
+    expect(phone.ghostCall.howToTell).toMatch(/INVITE probe/);
     const trusted = check(phone, 'sip-trusted-only')!;
-    expect(trusted).toMatchObject({ state: 'fail', severity: 'critical' });
+    // the rule fails; its severity follows the verdict (likely-rings: high, not critical)
+    expect(trusted).toMatchObject({ state: 'fail', severity: 'high' });
     expect(trusted.evidence.join(' ')).toMatch(/OPTIONS from the auditor \(not a trusted server\) was answered 200/);
     expect(trusted.fix.join(' ')).toMatch(/sip\.trust_ctrl = 1/);
     // Yealink has no read-back API: unproven rules stay unknown, with the reason
@@ -146,9 +149,11 @@ devices:
     const store = { fetchHistory: () => history, lastFetchBySource: () => undefined };
     const report = await runAudit({ ...baseOptions(), targets: [H.phone], intrusive: true }, { vendors: VENDORS, neighbours, inventory, store });
     const phone = hostOf(report, H.phone)!;
-    expect(phone.probes.join(' ')).toMatch(/INVITE drew 487 Request Terminated after 180; ended with cancel/);
-    expect(check(phone, 'no-direct-ip-calls')).toMatchObject({ state: 'fail' });
-    expect(check(phone, 'sip-trusted-only')!.evidence.join(' ')).toMatch(/INVITE from the auditor was processed/);
+    expect(phone.probes.join(' ')).toMatch(/INVITE to 100 drew (100 → )?180 → 487; ended with cancel/);
+    expect(phone.ghostCall.verdict).toBe('rings');
+    expect(phone.ghostCall.evidence[0]).toMatch(/^INVITE to 100 on udp\/\d+ drew (100 Trying → )?180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL$/);
+    expect(check(phone, 'no-direct-ip-calls')).toMatchObject({ state: 'fail', severity: 'critical' });
+    expect(check(phone, 'sip-trusted-only')!.evidence.join(' ')).toMatch(/INVITE from the auditor to 100 on udp\/\d+ reached alerting/);
     expect(check(phone, 'device-inventory')).toMatchObject({ state: 'pass' });
     const drift = check(phone, 'config-drift')!;
     expect(drift.state).toBe('fail');

@@ -29,15 +29,18 @@ describe('active proofs', () => {
   it('INVITE probe: 420 proves processing without ringing; ringing proves direct IP calls; 200 proves auto-answer', () => {
     const invite = (status: number, provisional: number[] = []): SipProbeResult =>
       ({ ...sip(5060, 'answered', status), method: 'INVITE', provisional, ended: 'ack' });
-    const p420 = deriveProofs(input('polycom', host({ invite: invite(420) })));
+    const p420 = deriveProofs(input('polycom', host({ invites: [invite(420)] })));
     expect(verdicts(p420, 'sip-trusted-only')).toEqual(['fail']);
     expect(verdicts(p420, 'no-direct-ip-calls')).toEqual([]);
-    const ring = deriveProofs(input('yealink', host({ invite: invite(487, [180]) })));
+    const ring = deriveProofs(input('yealink', host({ invites: [invite(487, [180])] })));
     expect(verdicts(ring, 'no-direct-ip-calls')).toEqual(['fail']);
     expect(verdicts(ring, 'invite-validation')).toEqual(['fail']);
-    expect(verdicts(deriveProofs(input('yealink', host({ invite: invite(200) }))), 'no-auto-answer')).toEqual(['fail']);
-    expect(verdicts(deriveProofs(input('polycom', host({ invite: invite(401) }))), 'invite-validation')).toEqual(['pass']);
-    expect(verdicts(deriveProofs(input('polycom', host({ invite: invite(403) }))), 'sip-trusted-only')).toEqual(['note']);
+    expect(verdicts(deriveProofs(input('yealink', host({ invites: [invite(200)] }))), 'no-auto-answer')).toEqual(['fail']);
+    expect(verdicts(deriveProofs(input('polycom', host({ invites: [invite(401)] }))), 'invite-validation')).toEqual(['pass']);
+    expect(verdicts(deriveProofs(input('polycom', host({ invites: [invite(403)] }))), 'sip-trusted-only')).toEqual(['note']);
+    // 100 Trying is the transaction layer: 100 then 403 is a refusal, not "processed"
+    const trying = { ...invite(403), responses: [100, 403] };
+    expect(verdicts(deriveProofs(input('yealink', host({ invites: [trying] }))), 'sip-trusted-only')).toEqual(['note']);
   });
 
   it('SNMP answering "public" fails snmp-locked', () => {

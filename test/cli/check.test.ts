@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('ghostguard check', () => {
-  it('a factory-default phone by IP: exposed, why, the fix; exit 1; answers in seconds', async () => {
+  it('a factory-default phone by IP: the INVITE probe draws 420 (likely rings), why, the fix; exit 1; answers in seconds', async () => {
     const factory = lab.manifest.find((p) => p.factory)!;
     const started = Date.now();
     const r = await run(['check', factory.ip, ...probeArgs()]);
@@ -37,11 +37,24 @@ describe('ghostguard check', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^Exposed: it will ring for scanner calls because it accepts SIP from anyone/);
+    expect(lines[0]).toMatch(/^Likely rings for scanners: it takes calls from strangers, though ringing was not proven\./);
+    expect(r.out).toMatch(/INVITE to 100 on udp\/5060 drew 420 Bad Extension; the auditor ended it with ACK/);
+    expect(r.out).toContain('  INVITE probe: sent the non-ringing INVITE probe to 100 (unsupported Require:; CANCELled if the phone alerts anyway)');
     expect(r.out).toContain(`Address:   ${factory.ip}`);
-    expect(r.out).toMatch(/✗ sip-trusted-only \[critical\] Accept SIP only from trusted servers/);
+    expect(r.out).toMatch(/✗ sip-trusted-only \[high\] Accept SIP only from trusted servers/);
     expect(r.out).toMatch(/fix: {2}re-provision the phone from ghostguard/);
     expect(r.out).toContain('Never fetched its configuration from ghostguard.');
+  });
+
+  it('--safe: no INVITE probe, and never "safe" while a stranger\'s SIP is answered; the output says the probe was skipped', async () => {
+    const factory = lab.manifest.find((p) => p.factory)!;
+    const r = await run(['check', factory.ip, ...probeArgs(), '--safe', '--json']);
+    const result = JSON.parse(r.out);
+    expect(result.inviteProbe).toEqual({ sent: false, users: [], note: 'not sent (--safe): OPTIONS, web and SNMP probes only' });
+    expect(['likely-rings', 'unknown']).toContain(result.ghostCall.verdict);
+    expect(result.ghostCall.howToTell).toMatch(/INVITE probe/);
+    expect(result.verdict.headline).not.toMatch(/safe/i);
+    expect(r.code).toBe(1);
   });
 
   it('a provisioned phone by MAC, as JSON: address from the fetch history, who it is, current config; stored as a run', async () => {
@@ -56,7 +69,10 @@ describe('ghostguard check', () => {
     });
     expect(result.phone.extensions).toHaveLength(1);
     expect(result.provisioning.lastFetch.source).toBe(phone.ip);
-    expect(['safe', 'probably-safe']).toContain(result.verdict.status);
+    // trust control on: the INVITE probe (to 100, then the phone's own extension) draws no answer
+    expect(result.ghostCall.verdict).toBe('ignores');
+    expect(result.inviteProbe.users).toEqual([...new Set(['100', ...result.phone.extensions])]);
+    expect(result.verdict.status).toBe('ignores');
     expect(r.code).toBe(0);
     expect(result.runId).toBeGreaterThan(0);
     expect(new AuditStore(lab.runtime.store.database).run(result.runId)?.targets).toEqual([phone.ip]);

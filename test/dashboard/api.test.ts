@@ -10,7 +10,8 @@ import { finding, type AuditReport } from '../../src/auditor/findings.js';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { MASK } from '../../src/model/rule-check.js';
 import type { Runtime } from '../../src/provisioning/runtime.js';
-import { AuditStore } from '../../src/store/audit-store.js';
+import { AuditStore, ghostCallRow } from '../../src/store/audit-store.js';
+import type { GhostCall } from '../../src/model/ghost-call.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 
@@ -38,11 +39,16 @@ async function fakeAudit(options: AuditOptions, deps: AuditDeps): Promise<AuditR
     finding('sip-trusted-only', 'fail', ['answered OPTIONS from the auditor'], ['sip.trust_ctrl = 1']),
     finding('firmware-current', 'pass', []),
   ];
-  const summary = { hostsPlanned: 4, hostsScanned: 4, hostsResponsive: 1, phones: 1, findings: { pass: 1, fail: 1, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: 1 } };
-  deps.auditStore!.finishRun(runId, new Date(), summary, findings.map((f) => ({ host: '127.0.8.161', mac: '0015650000a1', vendor: 'yealink', model: 'T46U', rule: f.check, state: f.state, severity: f.severity, evidence: f.evidence, fix: f.fix })));
+  const summary = { hostsPlanned: 4, hostsScanned: 4, hostsResponsive: 1, phones: 1, findings: { pass: 1, fail: 1, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: 1 }, ghostCalls: { rings: 1, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 } };
+  const ghostCall: GhostCall = { verdict: 'rings', evidence: ['INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated'] };
+  const who = { host: '127.0.8.161', mac: '0015650000a1', vendor: 'yealink', model: 'T46U' };
+  deps.auditStore!.finishRun(runId, new Date(), summary, [
+    { ...who, ...ghostCallRow('127.0.8.161', ghostCall) },
+    ...findings.map((f) => ({ ...who, rule: f.check, state: f.state, severity: f.severity, evidence: f.evidence, fix: f.fix })),
+  ]);
   return {
     format: 'ghostguard-audit', version: 1, runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), targets: options.targets, exclude: [], options: {}, summary,
-    hosts: [{ host: '127.0.8.161', identity: 'model', probes: [], findings }],
+    hosts: [{ host: '127.0.8.161', identity: 'model', ghostCall, probes: [], findings }],
   };
 }
 
@@ -148,10 +154,10 @@ describe('JSON API', () => {
       done = (await get(`/api/audits/${id}`)).json();
     }
     expect(done.status).toBe('finished');
-    expect(done.findings.map((f: { rule: string; state: string }) => `${f.rule}:${f.state}`)).toEqual(['sip-trusted-only:fail', 'firmware-current:pass']);
+    expect(done.findings.map((f: { rule: string; state: string }) => `${f.rule}:${f.state}`)).toEqual(['ghost-call:rings', 'sip-trusted-only:fail', 'firmware-current:pass']);
     // the fleet now counts the phone as exposed, from that run
     const row = (await get('/api/devices?q=0015650000a1')).json().devices[0];
-    expect(row).toMatchObject({ state: 'exposed', audit: { exposedBy: ['sip-trusted-only'] } });
+    expect(row).toMatchObject({ state: 'exposed', audit: { ghostCall: { verdict: 'rings' } } });
     expect(row.audit.runId).toBeGreaterThanOrEqual(id);
     expect(new AuditStore(runtime.store.database).run(id)?.finishedAt).toBeDefined();
     expect((await get('/api/audits/999999')).statusCode).toBe(404);

@@ -33,7 +33,7 @@ function fakeAudit(hosts: HostReport[], calls: AuditOptions[] = []): CheckDeps['
     calls.push(options);
     return {
       format: 'ghostguard-audit', version: 1, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), targets: options.targets, exclude: [],
-      options: {}, summary: { hostsPlanned: 1, hostsScanned: 1, hostsResponsive: hosts.length, phones: hosts.length, findings: { pass: 0, fail: 0, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: 0 } },
+      options: {}, summary: { hostsPlanned: 1, hostsScanned: 1, hostsResponsive: hosts.length, phones: hosts.length, findings: { pass: 0, fail: 0, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: 0 }, ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 } },
       hosts: hosts.filter((h) => options.targets.includes(h.host)),
     };
   };
@@ -43,6 +43,8 @@ const deps = (audit: CheckDeps['audit']): CheckDeps => ({ vendors: VENDORS, inve
 
 const exposedYealink = (mac?: string): HostReport => ({
   host: '127.0.8.81', identity: 'model', vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', probes: ['udp/5060: OPTIONS answered 200 OK'],
+  ghostCall: { verdict: 'likely-rings', evidence: ['INVITE to 100 on udp/5060 drew 420 Bad Extension; the auditor ended it with ACK'], howToTell: 'a real call' },
+  invitedUsers: ['100'],
   ...(mac ? { mac, macSource: 'sip-user-agent' } : {}),
   findings: [
     finding('device-identity', 'pass', ['Yealink T46U']),
@@ -62,24 +64,34 @@ describe('check target', () => {
 });
 
 describe('checkHandset', () => {
-  it('MAC → the address of its last fetch; audits only that host, safely; joins inventory and provisioning', async () => {
+  it('MAC → the address of its last fetch; audits only that host, with the INVITE probe; joins inventory and provisioning', async () => {
     const calls: AuditOptions[] = [];
     const r = await checkHandset(YEALINK, deps(fakeAudit([exposedYealink()], calls)));
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ targets: ['127.0.8.81'], intrusive: false, maxHosts: 1, concurrency: 1 });
+    expect(calls[0]).toMatchObject({ targets: ['127.0.8.81'], intrusive: true, maxHosts: 1, concurrency: 1 });
+    expect(r.ghostCall?.verdict).toBe('likely-rings');
+    expect(r.inviteProbe).toMatchObject({ sent: true, users: ['100'] });
     expect(r.host).toBe('127.0.8.81');
     expect(r.addressFrom).toBe('fetch-history');
     expect(r.phone).toMatchObject({ mac: YEALINK, vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', site: 'hq', extensions: ['100', '101'], inInventory: true });
-    expect(r.verdict.headline).toMatch(/^Exposed: it will ring for scanner calls because it accepts SIP from anyone/);
+    expect(r.verdict.headline).toMatch(/^Likely rings for scanners/);
     expect(r.failures).toEqual([{ check: 'sip-trusted-only', title: 'Accept SIP only from trusted servers', severity: 'critical', evidence: ['SIP OPTIONS from the auditor was answered 200 on udp/5060'], fix: ['sip.trust_ctrl = 1'] }]);
     expect(r.provisioning.current).toBe(true);
     expect(r.provisioning.lastFetch).toMatchObject({ file: '001565000081.cfg', source: '127.0.8.81', status: 200, auth: 'enrolment' });
     expect(r.provisioning.files.map((f) => [f.file, f.current])).toEqual([['001565000081.cfg', true], ['y000000000108.cfg', true]]);
     const text = checkToText(r);
     expect(text.split('\n')[0]).toBe(r.verdict.headline);
+    expect(text).toContain('  INVITE probe: sent the non-ringing INVITE probe to 100');
     expect(text).toContain('fix:  sip.trust_ctrl = 1');
     expect(text).toContain('001565000081.cfg');
     for (const secret of runtime.config.inventory.allSecrets()) expect(JSON.stringify(r) + text).not.toContain(secret);
+  });
+
+  it('safe: no INVITE probe, and the result says so', async () => {
+    const calls: AuditOptions[] = [];
+    const r = await checkHandset(YEALINK, { ...deps(fakeAudit([{ ...exposedYealink(), invitedUsers: undefined }], calls)), safe: true });
+    expect(calls[0]).toMatchObject({ intrusive: false, inviteNotSent: 'check --safe' });
+    expect(r.inviteProbe).toEqual({ sent: false, users: [], note: 'not sent (--safe): OPTIONS, web and SNMP probes only' });
   });
 
   it('a config change since the fetch: provisioning says not current, a resync is due', async () => {

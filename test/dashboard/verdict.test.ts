@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { finding, type CheckId, type FindingState, type HostReport } from '../../src/auditor/findings.js';
 import { diffLines } from '../../src/dashboard/diff.js';
+import type { GhostCall } from '../../src/model/ghost-call.js';
 import { noAddressVerdict, verdictExit, verdictFor } from '../../src/dashboard/verdict.js';
 
-function host(states: Partial<Record<CheckId, FindingState>>, vendor: string | null = 'yealink'): HostReport {
+function host(states: Partial<Record<CheckId, FindingState>>, ghostCall: GhostCall, vendor: string | null = 'yealink'): HostReport {
   return {
-    host: '127.0.0.5', identity: vendor ? 'model' : 'none', probes: [], ...(vendor ? { vendor, model: 'T46U' } : {}),
+    host: '127.0.0.5', identity: vendor ? 'model' : 'none', probes: [], ...(vendor ? { vendor, model: 'T46U' } : {}), ghostCall,
     findings: Object.entries(states).map(([check, state]) => finding(check as CheckId, state!, [`${check} evidence`], state === 'fail' ? [`fix ${check}`] : [], state === 'unknown' ? 'no read-back API' : undefined)),
   };
 }
 
-describe('verdict', () => {
+const rings: GhostCall = { verdict: 'rings', evidence: ['INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated'] };
+const refuses: GhostCall = { verdict: 'refuses', evidence: ['INVITE to 100 on udp/5060 drew 403 Forbidden'] };
+const unknown: GhostCall = { verdict: 'unknown', evidence: ['a stranger\'s SIP is answered; whether an INVITE would ring is unproven'], howToTell: 'the INVITE probe' };
+
+describe('verdict (the check\'s words for the ghost-call verdict)', () => {
   it('nothing answered → unreachable, exit 1', () => {
     const v = verdictFor('127.0.0.5', undefined);
     expect(v.status).toBe('unreachable');
@@ -18,48 +23,33 @@ describe('verdict', () => {
     expect(verdictExit(v)).toBe(1);
   });
 
-  it('a ring rule failing → "Exposed: it will ring for scanner calls because …", naming each ring rule', () => {
-    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'fail', 'no-auto-answer': 'fail', 'web-https-only': 'fail', 'firmware-current': 'pass' }));
-    expect(v.status).toBe('exposed');
-    expect(v.headline).toBe('Exposed: it will ring for scanner calls because it accepts SIP from anyone, not only from its own phone system, and it auto-answers calls from unknown parties.');
-    // every failure is listed, worst first
-    expect(v.reasons).toEqual([
-      'Accept SIP only from trusted servers: sip-trusted-only evidence.',
-      'No auto-answer from unknown parties: no-auto-answer evidence.',
-      'Web UI over HTTPS only: web-https-only evidence.',
-    ]);
+  it('rings → "it will ring", evidence first, other failing rules after; exit 1', () => {
+    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'fail', 'web-https-only': 'fail', 'firmware-current': 'pass' }, rings));
+    expect(v.status).toBe('rings');
+    expect(v.headline).toMatch(/^Rings for scanners: it will ring for a stranger's call\. Also 1 other failing rule: its web interface answers over plain HTTP/);
+    expect(v.reasons[0]).toBe('INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated.');
     expect(verdictExit(v)).toBe(1);
   });
 
-  it('only non-ring rules failing → exposed, worst first, and says whether it rings', () => {
-    const proven = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'pass', 'web-https-only': 'fail', 'firmware-current': 'fail' }));
-    expect(proven.status).toBe('exposed');
-    expect(proven.headline).toBe('Exposed: its firmware is in a known-vulnerable range (and 1 more failing rule).');
-    expect(proven.reasons[0]).toBe('It does not ring for scanner calls.');
-    const unproven = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'unknown', 'admin-password-set': 'fail' }));
-    expect(unproven.headline).toMatch(/^Exposed: its web admin password is not the per-device one/);
-    expect(unproven.reasons[0]).toBe('Nothing found shows it ringing for scanner calls.');
-  });
-
-  it('nothing failing and trusted-only proven → "Safe", exit 0', () => {
-    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'pass', 'no-auto-answer': 'pass', 'sip-tls-srtp': 'disabled', 'snmp-locked': 'unsupported' }));
-    expect(v).toMatchObject({ status: 'safe', headline: 'Safe' });
+  it('refuses with sip-trusted-only failing (a stranger\'s OPTIONS answered) is not "exposed" and exits 0', () => {
+    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'fail' }, refuses));
+    expect(v.status).toBe('refuses');
+    expect(v.headline).not.toMatch(/will ring|Exposed/);
     expect(verdictExit(v)).toBe(0);
   });
 
-  it('nothing failing but not proven → "Probably safe" with why, exit 0', () => {
-    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'unknown', 'no-auto-answer': 'unknown', 'firmware-current': 'pass' }));
-    expect(v.status).toBe('probably-safe');
-    expect(v.headline).toBe('Probably safe: no rule fails, but 2 rules could not be checked from the network.');
-    expect(v.reasons).toEqual(['no read-back API.']);
-    expect(verdictExit(v)).toBe(0);
+  it('unknown never reads "safe", carries how to tell, exits 1', () => {
+    const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'unknown' }, unknown));
+    expect(v.status).toBe('unknown');
+    expect(v.headline).not.toMatch(/safe/i);
+    expect(v.howToTell).toBe('the INVITE probe');
+    expect(verdictExit(v)).toBe(1);
   });
 
-  it('something answered but no vendor recognised it', () => {
-    const v = verdictFor('127.0.0.5', host({ 'device-identity': 'unknown', 'snmp-locked': 'fail' }, null));
-    expect(v.status).toBe('unidentified');
-    expect(v.headline).toMatch(/^Not recognised as a phone: something answers at 127\.0\.0\.5/);
-    expect(v.reasons[0]).toMatch(/^it answers SNMP with a default community/);
+  it('something answered but no vendor recognised it: the verdict still stands, and says so', () => {
+    const v = verdictFor('127.0.0.5', host({ 'device-identity': 'unknown', 'snmp-locked': 'fail' }, rings, null));
+    expect(v.status).toBe('rings');
+    expect(v.reasons[0]).toMatch(/^Not recognised as a phone/);
   });
 
   it('no address known → tells the technician what to ask the user', () => {

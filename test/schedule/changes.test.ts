@@ -1,4 +1,7 @@
-/** What counts as a change between two runs of a schedule: newly exposed, new unknown device, gone stale. */
+/**
+ * What counts as a change between two runs of a schedule: newly exposed (the stored ghost-call verdict moved into rings
+ * or likely-rings), new unknown device, gone stale.
+ */
 import { describe, expect, it } from 'vitest';
 import { auditChanges, exposedCount, unknownDeviceCount } from '../../src/schedule/changes.js';
 import type { StoredFinding } from '../../src/store/audit-store.js';
@@ -15,7 +18,7 @@ function f(who: Phone, rule: string, state: string, evidence: string[] = [`${rul
 function phone(who: Phone, states: Record<string, string> = {}): StoredFinding[] {
   const base: Record<string, string> = {
     'device-identity': 'pass', 'device-inventory': 'pass', 'config-drift': 'pass', 'sip-trusted-only': 'pass', 'no-direct-ip-calls': 'pass',
-    'invite-validation': 'unsupported', 'no-auto-answer': 'pass', 'admin-password-set': 'pass', ...states,
+    'invite-validation': 'unsupported', 'no-auto-answer': 'pass', 'admin-password-set': 'pass', 'ghost-call': 'ignores', ...states,
   };
   return Object.entries(base).map(([rule, state]) => f(who, rule, state));
 }
@@ -24,38 +27,41 @@ const changes = (before: StoredFinding[], after: StoredFinding[], complete = tru
 
 describe('auditChanges', () => {
   it('no change, no changes — including steady failures', () => {
-    const run = [...phone(YEALINK, { 'sip-trusted-only': 'fail' }), ...phone(POLY, { 'device-inventory': 'fail', 'config-drift': 'fail' })];
+    const run = [...phone(YEALINK, { 'ghost-call': 'rings' }), ...phone(POLY, { 'device-inventory': 'fail', 'config-drift': 'fail' })];
     expect(changes(run, structuredClone(run))).toEqual([]);
   });
 
-  it('a ghost-call rule going pass or unknown → fail is newly exposed, one change per phone naming every such rule', () => {
-    const before = [...phone(YEALINK, { 'no-direct-ip-calls': 'unknown' }), ...phone(POLY)];
+  it('the verdict moving into rings or likely-rings is newly exposed; a failing rule with a refusing verdict is not', () => {
+    const before = [...phone(YEALINK, { 'ghost-call': 'unknown' }), ...phone(POLY)];
     const after = [
-      ...phone(YEALINK, { 'sip-trusted-only': 'fail', 'no-direct-ip-calls': 'fail', 'admin-password-set': 'fail' }),
-      ...phone(POLY, { 'admin-password-set': 'fail', 'reject-anonymous': 'fail' }),
+      ...phone(YEALINK, { 'ghost-call': 'rings', 'sip-trusted-only': 'fail', 'admin-password-set': 'fail' }),
+      // answers a stranger's OPTIONS (rule fails) but refuses the INVITE: not exposed
+      ...phone(POLY, { 'ghost-call': 'refuses', 'sip-trusted-only': 'fail', 'reject-anonymous': 'fail' }),
     ];
     expect(changes(before, after)).toEqual([{
-      kind: 'newly-exposed', host: YEALINK.host, mac: YEALINK.mac, vendor: 'yealink', model: 'T46U', rules: ['sip-trusted-only', 'no-direct-ip-calls'],
-      evidence: ['sip-trusted-only: sip-trusted-only evidence', 'no-direct-ip-calls: no-direct-ip-calls evidence'],
+      kind: 'newly-exposed', host: YEALINK.host, mac: YEALINK.mac, vendor: 'yealink', model: 'T46U', rules: ['ghost-call'],
+      evidence: ['ghost call: unknown in run #7, rings now', 'ghost-call evidence'],
     }]);
+    // rings → likely-rings stays exposed: no change
+    expect(changes(after, phone(YEALINK, { 'ghost-call': 'likely-rings' })).filter((c) => c.kind === 'newly-exposed')).toEqual([]);
   });
 
-  it('a new host answering with an exposure failure is newly exposed; fail → pass is not a change', () => {
-    const before = phone(YEALINK, { 'no-auto-answer': 'fail' });
-    const after = [...phone(YEALINK), ...phone(POLY, { 'invite-validation': 'fail' })];
+  it('a new host that likely rings is newly exposed; rings → refuses is not a change', () => {
+    const before = phone(YEALINK, { 'ghost-call': 'rings' });
+    const after = [...phone(YEALINK, { 'ghost-call': 'refuses' }), ...phone(POLY, { 'ghost-call': 'likely-rings' })];
     const got = changes(before, after);
-    expect(got.map((c) => [c.kind, c.host, c.rules])).toEqual([['newly-exposed', POLY.host, ['invite-validation']]]);
-    expect(got[0]!.evidence[0]).toBe('not seen in run #7');
+    expect(got.map((c) => [c.kind, c.host, c.rules])).toEqual([['newly-exposed', POLY.host, ['ghost-call']]]);
+    expect(got[0]!.evidence[0]).toBe('not seen in run #7; ghost call: likely-rings');
   });
 
   it('follows a phone by MAC when its address changes, and by address when the MAC is not known', () => {
     const moved = { ...YEALINK, host: '127.0.94.9' };
-    expect(changes(phone(YEALINK, { 'sip-trusted-only': 'fail' }), phone(moved, { 'sip-trusted-only': 'fail' }))).toEqual([]);
+    expect(changes(phone(YEALINK, { 'ghost-call': 'rings' }), phone(moved, { 'ghost-call': 'rings' }))).toEqual([]);
     const anonymous = { host: YEALINK.host, vendor: 'yealink' };
-    expect(changes(phone(anonymous, { 'sip-trusted-only': 'fail' }), phone(YEALINK, { 'sip-trusted-only': 'fail' }))).toEqual([]);
+    expect(changes(phone(anonymous, { 'ghost-call': 'rings' }), phone(YEALINK, { 'ghost-call': 'rings' }))).toEqual([]);
     // a different MAC on the same address is a different device (and the one that was there is silent)
     const swapped = { ...YEALINK, mac: '001565949999' };
-    expect(changes(phone(YEALINK, { 'sip-trusted-only': 'fail' }), phone(swapped, { 'sip-trusted-only': 'fail' })).map((c) => [c.kind, c.mac])).toEqual([
+    expect(changes(phone(YEALINK, { 'ghost-call': 'rings' }), phone(swapped, { 'ghost-call': 'rings' })).map((c) => [c.kind, c.mac])).toEqual([
       ['newly-exposed', swapped.mac], ['gone-stale', YEALINK.mac],
     ]);
   });
@@ -91,15 +97,15 @@ describe('auditChanges', () => {
   });
 
   it('counts exposed phones and unknown devices per run, caps long lists and keeps evidence short', () => {
-    const run = [...phone(YEALINK, { 'sip-trusted-only': 'fail', 'no-auto-answer': 'fail' }), ...phone(POLY, { 'device-inventory': 'fail' })];
+    const run = [...phone(YEALINK, { 'ghost-call': 'likely-rings' }), ...phone(POLY, { 'device-inventory': 'fail', 'sip-trusted-only': 'fail' })];
     expect(exposedCount(run)).toBe(1);
     expect(unknownDeviceCount(run)).toBe(1);
-    const many = Array.from({ length: 12 }, (_, i) => phone({ host: `127.0.94.${i + 10}`, vendor: 'yealink' }, { 'sip-trusted-only': 'fail' })).flat();
+    const many = Array.from({ length: 12 }, (_, i) => phone({ host: `127.0.94.${i + 10}`, vendor: 'yealink' }, { 'ghost-call': 'rings' })).flat();
     const r = auditChanges([], many, { complete: true, limit: 5 });
     expect(r.changes).toHaveLength(5);
     expect(r.truncated).toBe(7);
     expect(r.changes.map((c) => c.host)).toEqual(['127.0.94.10', '127.0.94.11', '127.0.94.12', '127.0.94.13', '127.0.94.14']);
-    const long = auditChanges([], [f(YEALINK, 'sip-trusted-only', 'fail', ['x'.repeat(1000), 'b', 'c', 'd'])], { complete: true }).changes[0]!;
-    expect(long.evidence.slice(1).map((e) => e.length)).toEqual([300, 'sip-trusted-only: b'.length, 'sip-trusted-only: c'.length]);
+    const long = auditChanges([], [f(YEALINK, 'ghost-call', 'rings', ['x'.repeat(1000), 'b', 'c', 'd'])], { complete: true }).changes[0]!;
+    expect(long.evidence.slice(1).map((e) => e.length)).toEqual([300, 1, 1]);
   });
 });

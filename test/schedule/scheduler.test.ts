@@ -32,6 +32,7 @@ afterAll(async () => {
 const phone = (trusted: string): StoredFinding[] => [
   { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'device-inventory', state: 'pass', severity: 'high', evidence: [], fix: [] },
   { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'sip-trusted-only', state: trusted, severity: 'critical', evidence: ['OPTIONS from the auditor answered 200'], fix: [] },
+  { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'ghost-call', state: trusted === 'fail' ? 'likely-rings' : 'refuses', severity: 'high', evidence: ['INVITE to 100 on udp/5060 drew 420 Bad Extension'], fix: [] },
 ];
 
 /** An auditor whose n-th call waits for `gate(n)` (if any), then stores `script(n)` as the run's findings. */
@@ -44,7 +45,7 @@ function scripted(script: (n: number) => StoredFinding[], gate?: (n: number, sig
     await gate?.(n, deps.signal!);
     const findings = script(n);
     const fail = findings.filter((f) => f.state === 'fail').length;
-    const summary = { hostsPlanned: 1, hostsScanned: 1, hostsResponsive: 1, phones: 1, findings: { pass: findings.length - fail, fail, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: fail } };
+    const summary = { hostsPlanned: 1, hostsScanned: 1, hostsResponsive: 1, phones: 1, findings: { pass: findings.length - fail, fail, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: fail }, ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 } };
     deps.auditStore!.finishRun(runId, new Date(), summary, findings);
     return {
       format: 'ghostguard-audit', version: 1, runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), targets: options.targets, exclude: [], options: {}, summary, hosts: [],
@@ -92,7 +93,7 @@ describe('AuditScheduler', () => {
       expect(first).toMatchObject({ schedule: 'cadence', complete: true, changes: [], record: { delivery: 'none' } });
       expect(first!.previousRunId).toBeUndefined();
       expect(second).toMatchObject({ previousRunId: first!.runId, record: { exposed: 1, changes: 1, delivery: 'delivered', attempts: 2 }, delivery: { ok: true, attempts: 2 } });
-      expect(second!.changes).toEqual([{ kind: 'newly-exposed', host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rules: ['sip-trusted-only'], evidence: ['sip-trusted-only: OPTIONS from the auditor answered 200'] }]);
+      expect(second!.changes).toEqual([{ kind: 'newly-exposed', host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rules: ['ghost-call'], evidence: ['ghost call: refuses in run #' + first!.runId + ', likely-rings now', 'INVITE to 100 on udp/5060 drew 420 Bad Extension'] }]);
       expect(third).toMatchObject({ previousRunId: second!.runId, changes: [], record: { delivery: 'none' } });
       expect(third!.delivery).toBeUndefined();
       // 502 then 200: one delivery, two attempts
@@ -108,7 +109,7 @@ describe('AuditScheduler', () => {
       expect(Math.abs(gap - 1000 * Math.max(1, Math.round(gap / 1000)))).toBeLessThan(400);
       // the log: runs, the change and the delivery, without the secret or the webhook's path
       const text = JSON.stringify(log);
-      expect(log.filter((e) => e.event === 'change')).toMatchObject([{ kind: 'newly-exposed', host: HOST, mac: MAC, rules: ['sip-trusted-only'] }]);
+      expect(log.filter((e) => e.event === 'change')).toMatchObject([{ kind: 'newly-exposed', host: HOST, mac: MAC, rules: ['ghost-call'] }]);
       expect(log.filter((e) => e.event === 'delivery')).toMatchObject([{ ok: true, attempts: 2, status: 200, target: receiver.url.replace(/\/hooks.*/, '/…') }]);
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain('path-secret-123');

@@ -115,22 +115,30 @@ export async function probeOptions(host: string, port: number, options: SipProbe
 /** The option tag no phone supports: a conforming UAS must answer 420 Bad Extension before alerting (RFC 3261 8.2.2.3). */
 export const PROBE_OPTION_TAG = 'ghostguard-audit-probe';
 
+/** The scanner-style Request-URI user of the INVITE probe (what SIPVicious and friends dial). */
+export const SCANNER_USER = '100';
+
 /**
- * INVITE from the auditor, addressed to the phone's IP. Ends every transaction it starts: ACK after a final error,
- * CANCEL at the first provisional (then ACK the 487), ACK + BYE if the phone answered.
+ * INVITE from the auditor, addressed to `user` at the phone's IP. Ends every transaction it starts: ACK after a final
+ * error, CANCEL at the first provisional beyond 100 Trying (then ACK the 487) — or after a 100 the phone follows with
+ * nothing —, ACK + BYE if the phone answered. `responses` keeps every status in arrival order.
  */
-export async function probeInvite(host: string, port: number, options: SipProbeOptions): Promise<SipProbeResult> {
+export async function probeInvite(host: string, port: number, options: SipProbeOptions, user: string = SCANNER_USER): Promise<SipProbeResult> {
   const opened = await open(host, port, 'INVITE', options);
-  if (!(opened instanceof UdpChannel)) return opened;
+  if (!(opened instanceof UdpChannel)) return { ...opened, user, responses: [] };
   const ex: Exchange = { channel: opened, options, seen: 0 };
-  const result: SipProbeResult = { ...base('INVITE', port), ended: 'none', provisional: [] };
+  const result: SipProbeResult = { ...base('INVITE', port), ended: 'none', provisional: [], responses: [], user };
   const local = opened.local;
   const invite: SipRequestSpec = {
-    method: 'INVITE', requestUri: sipUri('ghostguard-probe', host, port), local, branch: newBranch(), fromTag: token(4),
-    toUri: sipUri('ghostguard-probe', host, port), callId: `${token(10)}@ghostguard`, cseq: 1,
+    method: 'INVITE', requestUri: sipUri(user, host, port), local, branch: newBranch(), fromTag: token(4),
+    toUri: sipUri(user, host, port), callId: `${token(10)}@ghostguard`, cseq: 1,
     headers: [['Require', PROBE_OPTION_TAG], ['Subject', 'ghostguard security audit probe']], body: probeSdp(local.host),
   };
   const send = (spec: SipRequestSpec) => opened.send(buildRequest(spec), options.signal);
+  const note = (r: SipResponse) => {
+    result.responses!.push(r.status);
+    if (r.status < 200) result.provisional!.push(r.status);
+  };
   try {
     let wait: Wait = { kind: 'timeout' };
     for (let attempt = 0; attempt <= options.retries && !options.signal?.aborted; attempt++) {
@@ -145,11 +153,19 @@ export async function probeInvite(host: string, port: number, options: SipProbeO
     if (wait.kind === 'timeout') return silence(ex, result, options.timeoutMs * result.attempts);
     let response = wait.response;
     Object.assign(result, describe(response), { outcome: 'answered' });
+    note(response);
+    // 100 Trying is the transaction layer: wait for what the phone does with the call
+    for (let i = 0; response.status === 100 && i < 6; i++) {
+      const next = await awaitResponse(ex, invite.callId, 'INVITE', invite.branch, options.timeoutMs * 2);
+      if (next.kind !== 'response') break;
+      response = next.response;
+      Object.assign(result, describe(response));
+      note(response);
+    }
     if (response.status < 200) {
-      result.provisional!.push(response.status);
       await send({ ...invite, method: 'CANCEL', headers: [], body: undefined });
       result.ended = 'cancel';
-      const final = await finalAfterCancel(ex, invite, result);
+      const final = await finalAfterCancel(ex, invite, result, note);
       if (final) response = final;
     }
     if (response.status >= 300) {
@@ -159,8 +175,7 @@ export async function probeInvite(host: string, port: number, options: SipProbeO
       await hangUp(ex, invite, response, send);
       result.ended = 'bye';
     }
-    const provisional = result.provisional!.length ? ` after ${result.provisional!.join(', ')}` : '';
-    result.detail = `udp/${port}: INVITE drew ${result.status} ${result.reason ?? ''}${provisional}; ended with ${result.ended}`.replace(/\s+;/, ';');
+    result.detail = `udp/${port}: INVITE to ${user} drew ${result.responses!.map((s) => String(s)).join(' → ')}; ended with ${result.ended}`;
     return result;
   } finally {
     opened.close();
@@ -168,14 +183,12 @@ export async function probeInvite(host: string, port: number, options: SipProbeO
 }
 
 /** After CANCEL: wait (bounded) for the INVITE's final answer, noting further provisionals. */
-async function finalAfterCancel(ex: Exchange, invite: SipRequestSpec, result: SipProbeResult): Promise<SipResponse | undefined> {
+async function finalAfterCancel(ex: Exchange, invite: SipRequestSpec, result: SipProbeResult, note: (r: SipResponse) => void): Promise<SipResponse | undefined> {
   for (let i = 0; i < 6; i++) {
     const w = await awaitResponse(ex, invite.callId, 'INVITE', invite.branch, ex.options.timeoutMs);
     if (w.kind !== 'response') return undefined;
-    if (w.response.status < 200) {
-      result.provisional!.push(w.response.status);
-      continue;
-    }
+    note(w.response);
+    if (w.response.status < 200) continue;
     Object.assign(result, describe(w.response));
     return w.response;
   }

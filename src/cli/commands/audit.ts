@@ -17,7 +17,8 @@ export async function auditCommand(targets: string[], options: Omit<AuditCommand
       store: offline.store,
       database: offline.store.database,
       signal: abort.signal,
-      stdout: { write: (t: string) => io.out(t) },
+      // lines are cut to the terminal's width only when the report goes to a terminal; piped, every word stays
+      stdout: { write: (t: string) => io.out(t), columns: io.isTty && process.stdout.isTTY ? process.stdout.columns : undefined },
       stderr: { write: (t: string) => io.err(t), isTTY: io.isTty, columns: process.stderr.columns },
       readFile: (path) => readFileSync(resolve(io.cwd, path), 'utf8'),
       writeFile: (path, data) => writeFileSync(resolve(io.cwd, path), data),

@@ -1,7 +1,8 @@
 /**
- * `ghostguard check <ip|mac>`: for a help-desk technician with a user on the line. Who the phone is, Safe or Exposed
- * and why, each failing rule with its fix, and its provisioning history. Exit 0 when no rule fails, 1 when the phone is
- * exposed or could not be checked, 2 on usage or runtime errors.
+ * `ghostguard check <ip|mac>`: for a help-desk technician with a user on the line. Who the phone is, whether it rings
+ * for scanners (the ghost-call verdict) and why, each failing rule with its fix, and its provisioning history. Sends the
+ * non-ringing INVITE probe whenever SIP answers, unless --safe. Exit 0 when the phone refuses or ignores strangers'
+ * calls, 1 when it rings, likely rings, is undecided or could not be checked, 2 on usage or runtime errors.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,6 +30,8 @@ export interface CheckOptions {
   allow?: string | string[];
   /** commander's --no-store */
   store?: boolean;
+  /** skip the non-ringing INVITE probe */
+  safe?: boolean;
 }
 
 export async function checkCommand(target: string, options: CheckOptions, io: CliIo): Promise<number> {
@@ -41,7 +44,7 @@ export async function checkCommand(target: string, options: CheckOptions, io: Cl
   const offline = openOffline(options, io);
   try {
     const result = await checkHandset(target, {
-      vendors, inventory: () => offline.inventory, store: offline.store, auditOptions,
+      vendors, inventory: () => offline.inventory, store: offline.store, auditOptions, safe: options.safe === true,
       ...(options.store === false ? {} : { auditStore: new AuditStore(offline.store.database) }),
     });
     io.out(options.json ? canonicalJson(result) : checkToText(result));

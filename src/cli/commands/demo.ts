@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { runAuditCommand } from '../../auditor/command.js';
 import type { AuditReport } from '../../auditor/findings.js';
+import { countVerdicts, isExposed, VERDICT_LABELS, verdictCountsLine } from '../../model/ghost-call-words.js';
 import { LabFleet, inventoryYaml, planFleet, type PhoneManifest } from '../../lab/index.js';
 import { Runtime } from '../../provisioning/runtime.js';
 import { stateDatabasePath } from '../../store/sqlite-open.js';
@@ -65,7 +66,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     let json = '';
     // Factory lab phones serve their web interface over plain HTTP only (on loopback), so the demo lets the auditor log
     // in over it; hardened ones answer HTTPS, where read-back goes first. The INVITE
-    // probe carries an unsupported Require: option, which the lab phones refuse with 420 instead of ringing.
+    // probe carries an unsupported Require: option, which the lab phones refuse with 420 instead of ringing (likely-rings).
     await runAuditCommand({
       targets: [`${base}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: String(PHONE_HTTPS_PORT), snmpPort: PHONE_SNMP_PORT, html: htmlPath,
       json: true, plainHttpLogin: true, intrusive: true, timeout: 400, concurrency: 64, rate: 2000, hostGap: 0,
@@ -102,23 +103,20 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   return EXIT.ok;
 }
 
-/** One line per phone: what the lab made it, what the audit concluded, and whether the two agree. */
+/** One line per phone: what the lab made it, the audit's ghost-call verdict, and whether the two agree. */
 function exposureTable(report: AuditReport, manifest: readonly PhoneManifest[]): string[] {
-  const rows = manifest.map((phone) => {
-    const host = report.hosts.find((h) => h.host === phone.ip);
-    const failed = host?.findings.filter((f) => f.state === 'fail' && (f.severity === 'critical' || f.severity === 'high')) ?? [];
-    const ringsForScanners = failed.some((f) => f.check === 'sip-trusted-only' || f.check === 'no-direct-ip-calls' || f.check === 'invite-validation');
-    const unproven = host?.findings.some((f) => f.check === 'sip-trusted-only' && f.state === 'unknown') ?? true;
-    const verdict = ringsForScanners ? 'EXPOSED' : failed.length > 0 ? 'AT RISK' : unproven ? 'refuses or ignores strangers' : 'safe from scanner calls';
-    const agrees = ringsForScanners === phone.expect.ringsForStrangers ? '' : '  (lab ground truth differs)';
-    return [phone.ip, `${phone.vendor} ${phone.model} ${phone.firmware}`, phone.factory ? 'factory' : 'provisioned', verdict, [...new Set(failed.map((f) => f.check))].join(', ') + agrees];
+  const verdicts = manifest.map((phone) => report.hosts.find((h) => h.host === phone.ip)?.ghostCall.verdict ?? 'unknown');
+  const rows = manifest.map((phone, i) => {
+    const agrees = isExposed(verdicts[i]) === phone.expect.ringsForStrangers ? '' : '  (lab ground truth differs)';
+    const truth = phone.expect.ringsForStrangers ? 'rings for strangers' : 'refuses strangers';
+    return [phone.ip, `${phone.vendor} ${phone.model} ${phone.firmware}`, phone.factory ? 'factory' : 'provisioned', VERDICT_LABELS[verdicts[i]!], truth + agrees];
   });
-  const head = ['PHONE', 'MODEL', 'STATE', 'VERDICT', 'FAILED (critical/high)'];
+  const head = ['PHONE', 'MODEL', 'STATE', 'GHOST CALL', 'LAB GROUND TRUTH'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const exposed = rows.filter((r) => r[3] === 'EXPOSED').length;
-  const matches = manifest.filter((p, i) => (rows[i]![3] === 'EXPOSED') === p.expect.ringsForStrangers).length;
-  return [line(head), ...rows.map(line), '', `${exposed} phone(s) will ring for a scanner; audit verdicts match the lab's ground truth for ${matches}/${manifest.length}`];
+  const matches = manifest.filter((p, i) => isExposed(verdicts[i]) === p.expect.ringsForStrangers).length;
+  return [line(head), ...rows.map(line), '', verdictCountsLine(countVerdicts(verdicts)),
+    `audit verdicts match the lab's ground truth for ${matches}/${manifest.length} (rings or likely rings = rings for strangers)`];
 }
 
 /** How to run this CLI again from here: `ghostguard` when installed, `node bin/ghostguard.mjs` in a checkout. */
