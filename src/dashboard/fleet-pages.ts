@@ -1,9 +1,8 @@
 /** The fleet section: the overview with counts and the device list, and one device in detail. */
-import { subnetOf } from '../provisioning/abuse-guard.js';
-import type { Enrolment, FetchRecord } from '../store/store.js';
 import type { GhostCall } from '../model/ghost-call.js';
 import { VERDICT_HEADLINES, VERDICT_LABELS } from '../model/ghost-call-words.js';
-import type { FetchRecord } from '../store/store.js';
+import { subnetOf } from '../provisioning/abuse-guard.js';
+import type { Enrolment, FetchRecord } from '../store/store.js';
 import type { DeviceDetail, RenderedConfig } from './device-detail.js';
 import { DEVICE_STATES, STATE_LABELS, type DeviceRow } from './device-row.js';
 import { eventsTable } from './events-page.js';
