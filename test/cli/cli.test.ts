@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { fleetYaml } from '../helpers/runtime.js';
+import { Runtime } from '../../src/provisioning/runtime.js';
+import { VENDORS } from '../../vendors/index.js';
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {
   let out = '';
@@ -94,6 +96,22 @@ describe('ghostguard render', () => {
     expect(modern.out).toContain('sip.trust_ctrl = 1');
     expect(modern.out).toContain('static.security.user_password = admin:********');
     expect(modern.out).toMatch(/# applied: .*sip-trusted-only/);
+  });
+
+  it('without --ua: the phone\'s last fetch decides the firmware, else it says which firmware it assumed', async () => {
+    const assumed = await run(['render', '00:15:65:00:00:31', '-c', 'gg.yaml'], dir);
+    expect(assumed.code).toBe(0);
+    expect(assumed.err).toMatch(/^note: 001565000031 has no recorded fetch and no --ua was given: assuming firmware \S+ \(family v81\+\), the newest ghostguard knows for the T46G/m);
+    expect(assumed.out).toContain('sip.trust_ctrl = 1');
+    // the phone boots once with legacy firmware 28.72 (its shared file, no secrets needed)
+    const runtime = await Runtime.create({ configPath: join(dir, 'gg.yaml'), vendors: VENDORS, env: {} });
+    const ua = 'Yealink SIP-T46G 28.72.0.1 00:15:65:00:00:31';
+    expect((await runtime.app.inject({ method: 'GET', url: '/y000000000028.cfg', headers: { 'user-agent': ua }, remoteAddress: '127.126.5.1' })).statusCode).toBe(200);
+    await runtime.close();
+    const fromHistory = await run(['render', '00:15:65:00:00:31', '-c', 'gg.yaml'], dir);
+    expect(fromHistory.err).not.toContain('note:');
+    expect(fromHistory.err).toContain(`firmware 28.72.0.1 (from its last fetch (User-Agent "${ua}")) → family legacy`);
+    expect(fromHistory.out).toContain('account.1.sip_trust_ctrl = 1');
   });
 
   it('renders a named shared file and the alias format by firmware', async () => {
