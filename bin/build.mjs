@@ -14,9 +14,10 @@ const out = at > 0 ? process.argv[at + 1] : join(root, 'dist', 'bundle');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: [join(root, 'src/cli/main.ts')],
+  // config-file: imported by path from the config reload's worker thread (src/provisioning/config-parse-thread.mjs)
+  entryPoints: { ghostguard: join(root, 'src/cli/main.ts'), 'config-file': join(root, 'src/provisioning/config-file.ts') },
   outdir: out,
-  entryNames: 'ghostguard',
+  entryNames: '[name]',
   chunkNames: 'chunk-[hash]',
   outExtension: { '.js': '.mjs' },
   // each command's modules in chunks of their own, loaded when the command runs (as from the sources)
@@ -31,3 +32,4 @@ await build({
 });
 // started by path at run time (a worker thread), so it travels beside the bundle
 copyFileSync(join(root, 'src/store/history-writer-thread.mjs'), join(out, 'history-writer-thread.mjs'));
+copyFileSync(join(root, 'src/provisioning/config-parse-thread.mjs'), join(out, 'config-parse-thread.mjs'));

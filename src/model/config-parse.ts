@@ -35,6 +35,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
     return { issues: r.issues };
   }
   r.unknownKeys([], ['version', 'server', 'policy', 'models', 'sites', 'devices', 'canaries', 'schedules']);
+  r.refuseControlCharacters();
   const server = parseServer(r);
   const fleetPolicy = parsePolicyLayer(r, ['policy']);
   const modelPolicy: Record<string, PolicyLayer> = {};

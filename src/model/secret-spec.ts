@@ -22,6 +22,16 @@ export function deriveSecret(masterKey: Buffer, purpose: string, subject: string
   return codes.toString('latin1');
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Why an env:NAME secret cannot be used: unset (or empty), or holding a control character; undefined when usable. */
+export function envSecretProblem(name: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const value = env[name];
+  if (!value) return `missing secret: environment variable ${name} is not set`;
+  return CONTROL.test(value) ? `environment variable ${name} holds a control character (a line break?); phone config files cannot carry it` : undefined;
+}
+
 export function resolveSecret(
   spec: SecretSpec,
   generate: () => string,
@@ -30,6 +40,7 @@ export function resolveSecret(
   switch (spec.kind) {
     case 'literal': return spec.value;
     case 'generate': return generate();
-    case 'env': return env[spec.name] || undefined;
+    // a value a phone's config file cannot carry is as unusable as an unset one (validate names both)
+    case 'env': return env[spec.name] && !CONTROL.test(env[spec.name]!) ? env[spec.name] : undefined;
   }
 }

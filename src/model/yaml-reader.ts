@@ -89,12 +89,39 @@ export class YamlReader {
     return String(v);
   }
 
+  /**
+   * Every text value (and map key) holding a control character — a newline, a tab, NUL, DEL, C1 — reported where it
+   * is. Each text may end up in a phone's config file, whose formats (key = value lines, XML) cannot carry them.
+   */
+  refuseControlCharacters(): void {
+    const walk = (v: unknown, path: Path): void => {
+      if (typeof v === 'string') {
+        const m = CONTROL.exec(v);
+        if (m) this.report(path, `contains a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}${NAMES[m[0]] ? `, ${NAMES[m[0]]}` : ''}); phone config files cannot carry it`);
+      } else if (Array.isArray(v)) {
+        v.forEach((item, i) => walk(item, [...path, i]));
+      } else if (isPlainMap(v)) {
+        for (const [key, item] of Object.entries(v)) {
+          if (CONTROL.test(key)) this.report(path, `the key "${key.replace(CONTROL_ALL, '?')}" contains a control character`);
+          else walk(item, [...path, key]);
+        }
+      }
+    };
+    walk(this.data, []);
+  }
+
   unknownKeys(path: Path, allowed: readonly string[]): void {
     for (const key of this.keys(path)) {
       if (!allowed.includes(key)) this.report([...path, key], `unknown field (expected one of: ${allowed.join(', ')})`);
     }
   }
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
+const NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a carriage return', '\t': 'a tab', '\u0000': 'NUL' };
 
 function fieldName(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';

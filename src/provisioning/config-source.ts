@@ -1,9 +1,11 @@
 /** Loads the YAML config from disk into an Inventory, and keeps the last valid one when a reload fails. */
 import { chmodSync, existsSync, mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig, type ModelCatalogue } from '../model/config-parse.js';
+import { Worker } from 'node:worker_threads';
+import type { ModelCatalogue } from '../model/config-parse.js';
+import { firstIssues, readConfig, type ConfigRead } from './config-file.js';
 import type { ConfigIssue } from '../model/config-issues.js';
 import { GhostguardError } from '../model/errors.js';
 import { formatIssue } from '../model/config-issues.js';
@@ -13,22 +15,7 @@ import type { FleetConfig } from '../model/config-types.js';
 
 export const BUNDLED_EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/ghostguard.yaml');
 
-/**
- * Reads and parses a config file. Relative file paths inside it (server.dataDir, server.tls cert/key) are resolved
- * against `baseDir` — the config file's own directory unless the caller says otherwise — so the same file means the
- * same state (and the same derived passwords) from whichever directory a command runs.
- */
-export function readConfig(path: string, catalogue: ModelCatalogue, baseDir = dirname(resolve(path))): { config?: FleetConfig; issues: ConfigIssue[] } {
-  if (!existsSync(path)) throw new GhostguardError('GG_ERR_CONFIG_NOT_FOUND', `configuration file not found: ${path}`);
-  const parsed = parseConfig(readFileSync(path, 'utf8'), path, catalogue);
-  return parsed.config ? { config: withPathsFrom(parsed.config, baseDir), issues: parsed.issues } : parsed;
-}
-
-function withPathsFrom(config: FleetConfig, baseDir: string): FleetConfig {
-  const s = config.server;
-  const tls = s.tls && s.tls !== 'auto' ? { cert: resolve(baseDir, s.tls.cert), key: resolve(baseDir, s.tls.key) } : s.tls;
-  return { ...config, server: { ...s, dataDir: resolve(baseDir, s.dataDir), ...(tls ? { tls } : {}) } };
-}
+export { readConfig, MAX_CONFIG_BYTES } from './config-file.js';
 
 /** Whether a master key already exists in this data directory (a command that would create one can say so first). */
 export function hasMasterKey(dataDir: string): boolean {
@@ -55,11 +42,48 @@ export interface InventoryDeps {
   baseDir?: string;
 }
 
+export interface ReloadResult {
+  ok: boolean;
+  issues: ConfigIssue[];
+}
+
+/** heap a reload's parse may use; past it the thread is stopped and the reload fails (the running config stays) */
+const PARSE_HEAP_MB = 1024;
+
+/** Reads and parses the file in a worker thread of its own, ended afterwards. */
+function parseOffThread(path: string, catalogue: ModelCatalogue, baseDir: string | undefined): Promise<ConfigRead> {
+  const self = import.meta.url;
+  // from the sources this module is config-source.ts beside config-file.ts; in the bundle, a chunk beside config-file.mjs
+  const module = self.endsWith('.ts') ? new URL('./config-file.ts', self).href : new URL('./config-file.mjs', self).href;
+  return new Promise((done) => {
+    const worker = new Worker(new URL('./config-parse-thread.mjs', self), {
+      workerData: { module, path, catalogue, baseDir }, resourceLimits: { maxOldGenerationSizeMb: PARSE_HEAP_MB }, stdout: false, stderr: false,
+    });
+    let answered = false;
+    const fail = (message: string) => done({ issues: [{ file: path, line: 1, field: '(file)', message }] });
+    worker.once('message', (read: ConfigRead) => {
+      answered = true;
+      done(read);
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      answered = true;
+      fail(`the configuration could not be parsed: ${err.message}`);
+    });
+    worker.once('exit', (code) => {
+      if (!answered) fail(`the parse thread stopped (exit ${code})`);
+    });
+  });
+}
+
 export class ConfigSource {
   private current: Inventory;
   private version = 1;
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
+  private running?: Promise<ReloadResult>;
+  private again = false;
+  private closed = false;
 
   /** `initial`: the file's config when the caller has just read it, so a large inventory is not parsed twice. */
   constructor(readonly path: string, private readonly deps: InventoryDeps, private readonly onReload: (r: { ok: boolean; issues: ConfigIssue[] }) => void = () => {}, initial?: FleetConfig) {
@@ -72,18 +96,36 @@ export class ConfigSource {
     return this.current;
   }
 
-  /** Re-reads the file; on any problem the previous inventory keeps serving. */
-  reload(): { ok: boolean; issues: ConfigIssue[] } {
-    let result: { ok: boolean; issues: ConfigIssue[] };
+  /** Re-reads the file on this thread (tests, one-off commands); on any problem the previous inventory keeps serving. */
+  reload(): ReloadResult {
+    let read: ConfigRead;
     try {
-      const { config, issues } = readConfig(this.path, this.deps.catalogue, this.deps.baseDir);
-      if (config) this.current = this.build(config);
-      result = { ok: !!config, issues };
+      read = readConfig(this.path, this.deps.catalogue, this.deps.baseDir);
+      read = { ...read, issues: firstIssues(read.issues) };
     } catch (err) {
-      result = { ok: false, issues: [{ file: this.path, line: 1, field: '(file)', message: (err as Error).message }] };
+      read = { issues: [{ file: this.path, line: 1, field: '(file)', message: (err as Error).message }] };
     }
-    this.onReload(result);
-    return result;
+    return this.apply(read);
+  }
+
+  /**
+   * The server's reload (file change, SIGHUP): the file is read and parsed in a worker thread, so phones are answered
+   * meanwhile; the thread ends with the parse, and its memory with it. A change during a reload queues one more.
+   */
+  reloadInBackground(): Promise<ReloadResult> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = parseOffThread(this.path, this.deps.catalogue, this.deps.baseDir).then((read) => this.apply(read));
+    this.running = run.finally(() => {
+      this.running = undefined;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.reloadInBackground();
+      }
+    });
+    return this.running;
   }
 
   /** Invalidate derived state (render cache) without a file change, e.g. after a credential rotation. */
@@ -91,16 +133,35 @@ export class ConfigSource {
     this.current = this.build(this.current.config);
   }
 
-  watch(): void {
-    this.watcher = watch(this.path, () => {
+  /**
+   * Follows the file through its directory, not its inode: an editor's atomic save (write a temporary file, rename it
+   * over the config) replaces the inode a file watch would be tied to.
+   */
+  watch(onReloaded?: (result: ReloadResult) => void): void {
+    const name = basename(this.path);
+    this.watcher = watch(dirname(resolve(this.path)), (_event, file) => {
+      if (file !== null && file !== name) return;
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.reload(), 200);
+      this.timer = setTimeout(() => void this.reloadInBackground().then(onReloaded), 200);
     });
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.watcher?.close();
+  }
+
+  private apply(read: ConfigRead): ReloadResult {
+    let result: ReloadResult;
+    try {
+      if (read.config) this.current = this.build(read.config);
+      result = { ok: !!read.config, issues: read.issues };
+    } catch (err) {
+      result = { ok: false, issues: [{ file: this.path, line: 1, field: '(file)', message: (err as Error).message }] };
+    }
+    this.onReload(result);
+    return result;
   }
 
   private build(config: FleetConfig): Inventory {

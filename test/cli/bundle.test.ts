@@ -17,6 +17,8 @@ describe('the bundled CLI', () => {
     const files = readdirSync(out);
     expect(files).toContain('ghostguard.mjs');
     expect(files).toContain('history-writer-thread.mjs');
+    expect(files).toContain('config-parse-thread.mjs');
+    expect(files).toContain('config-file.mjs');
     expect(files.filter((f) => f.startsWith('chunk-') && f.endsWith('.mjs')).length).toBeGreaterThan(3);
     const entry = join(out, 'runner.mjs');
     writeFileSync(entry, "const { main } = await import('./ghostguard.mjs');\nprocess.exitCode = await main(process.argv.slice(2));\n");

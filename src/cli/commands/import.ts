@@ -10,6 +10,7 @@ import { parseConfig } from '../../model/config-parse.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { GhostguardError } from '../../model/errors.js';
 import { parseMac, type Mac } from '../../model/mac.js';
+import { envSecretProblem } from '../../model/secret-spec.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
 import { catalogue, vendors } from '../context.js';
 import { readDeviceCsv, type CsvDevice } from '../device-csv.js';
@@ -118,7 +119,16 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
   }
 
   const merged = doc.toString();
-  const { issues } = parseConfig(merged, path, catalogue);
+  const { config: mergedConfig, issues } = parseConfig(merged, path, catalogue);
+  // an env:NAME secret that is not set would be written, then the device would drop out of service at the reload
+  for (const device of mergedConfig?.devices ?? []) {
+    const lines = csvLinesOf.get(device.index);
+    if (!lines) continue;
+    [device.adminPassword, ...device.lines.map((l) => l.password)].forEach((spec, i) => {
+      const problem = spec.kind === 'env' ? envSecretProblem(spec.name, io.env) : undefined;
+      if (problem) problems.push(`${csvPath}:${lines[Math.max(0, i - 1)] ?? lines[0]}: ${i === 0 ? 'adminPassword' : `lines[${i - 1}].password`}: ${problem}`);
+    });
+  }
   for (const issue of issues) {
     const m = /^devices\[(\d+)\](?:\.lines\[(\d+)\])?\.?(.*)$/.exec(issue.field);
     const lines = m ? csvLinesOf.get(Number(m[1])) : undefined;

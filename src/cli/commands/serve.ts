@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { adminPasswordInfo } from '../../dashboard/admin-app.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { guardLimits, Runtime, type RuntimeOptions } from '../../provisioning/runtime.js';
+import type { ReloadResult } from '../../provisioning/config-source.js';
 import { loadTls } from '../../provisioning/tls.js';
 import { prepareStateDatabase, stateDatabasePath } from '../../store/sqlite-open.js';
 import { formatDuration, formatScheduleLog } from '../../schedule/log.js';
@@ -102,11 +103,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const stopSharing = inCluster ? shareWithCluster(runtime, claims!) : undefined;
   if (inCluster && process.connected) process.send!({ ready: urls }, undefined, {}, () => {});
   if (operator && !io.env[REPLACEMENT_ENV]) describe(runtime, urls, workers, io);
-  runtime.config.watch();
-  const onHup = () => {
-    const r = runtime.config.reload();
-    io.err(r.ok ? 'configuration reloaded\n' : `configuration invalid, still serving the previous one:\n${r.issues.map(formatIssue).join('\n')}\n`);
-  };
+  const reported = (r: ReloadResult) => io.err(r.ok ? 'configuration reloaded\n' : `configuration invalid, still serving the previous one:\n${r.issues.map(formatIssue).join('\n')}\n`);
+  runtime.config.watch(reported);
+  const onHup = () => void runtime.config.reloadInBackground().then(reported);
   process.on('SIGHUP', onHup);
   await stopSignal(inCluster ? undefined : options.duration);
   process.off('SIGHUP', onHup);

@@ -1,6 +1,7 @@
 /** `ghostguard validate`: every problem with file, line and field; exit 1 when there is one. Secrets are never printed. */
 import { formatIssue, type ConfigIssue } from '../../model/config-issues.js';
 import type { SecretSpec } from '../../model/config-types.js';
+import { envSecretProblem } from '../../model/secret-spec.js';
 import { readFileSync } from 'node:fs';
 import { YamlReader } from '../../model/yaml-reader.js';
 import { scopeProblem } from '../../schedule/schedule-config.js';
@@ -18,9 +19,10 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
     let reader: YamlReader | undefined;
     const lineOf = (at: (string | number)[]) => (reader ??= new YamlReader(readFileSync(path, 'utf8'), path)).lineOf(at);
     const unset = (spec: SecretSpec) => (spec.kind === 'env' && !io.env[spec.name] ? spec.name : undefined);
+    const problem = (spec: SecretSpec) => (spec.kind === 'env' ? envSecretProblem(spec.name, io.env) : undefined);
     for (const device of config.devices) {
-      for (const name of [device.adminPassword, ...device.lines.map((l) => l.password)].map(unset).filter(Boolean)) {
-        all.push({ file: path, line: lineOf(['devices', device.index]), field: `device ${device.mac}`, message: `missing secret: environment variable ${name} is not set` });
+      for (const message of [device.adminPassword, ...device.lines.map((l) => l.password)].map(problem).filter(Boolean)) {
+        all.push({ file: path, line: lineOf(['devices', device.index]), field: `device ${device.mac}`, message: message! });
       }
     }
     // `serve` refuses to start on these, so validate must not call the file valid
