@@ -10,6 +10,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { AuditStore, type AuditRunRecord, type StoredFinding } from '../store/audit-store.js';
 import type { Store } from '../store/store.js';
+import type { AuditChoices } from './audit-choices.js';
 import { BusyError } from './context.js';
 
 /** Learns the run id the moment runAudit stores the run. */
@@ -97,7 +98,8 @@ export class AuditRunner {
   }
 
   /** Starts a run; resolves with its id once the targets are accepted, rejects (GhostguardError) when they are not. */
-  async start(targets: string[], exclude: string[] = []): Promise<number> {
+  /** `choices`: the form's ports, login options and INVITE probe, over the configured audit options. */
+  async start(targets: string[], exclude: string[] = [], choices: Partial<AuditChoices> = {}): Promise<number> {
     if (this.running() >= (this.deps.maxRunning ?? 2)) throw new BusyError('audits are already running; wait for one to finish');
     const controller = new AbortController();
     let live: Live | undefined;
@@ -110,7 +112,7 @@ export class AuditRunner {
       started(id);
     });
     const allowed = this.deps.inventory().config.server.auditAllow;
-    const options: AuditOptions = { ...this.deps.auditOptions, ...(allowed ? { allowed } : {}), targets, exclude, intrusive: false };
+    const options: AuditOptions = { intrusive: false, ...this.deps.auditOptions, ...choices, ...(allowed ? { allowed } : {}), targets, exclude };
     const audit = this.deps.audit ?? runAudit;
     const run = audit(options, {
       ...this.deps.auditDeps, vendors: this.deps.vendors, inventory: this.deps.inventory(), store: this.deps.store, auditStore: store,

@@ -8,6 +8,7 @@ import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { RenderService } from '../provisioning/render-service.js';
 import type { Store } from '../store/store.js';
+import type { AuditChoices } from './audit-choices.js';
 import type { AuditRunner } from './audit-runs.js';
 import type { LoginLimits, SessionLimits, Session } from './auth.js';
 import type { CheckResult } from './check-service.js';
@@ -69,7 +70,7 @@ export interface Dashboard {
   /** `safe`: skip the non-ringing INVITE probe */
   check: (target: string, source: string, options?: { safe?: boolean }) => Promise<CheckResult>;
   /** starts an audit run (see AuditRunner.start); resolves with its id */
-  startAudit: (targets: string[], exclude: string[], source: string) => Promise<number>;
+  startAudit: (targets: string[], exclude: string[], source: string, choices?: Partial<AuditChoices>) => Promise<number>;
   /** a CSRF token bound to the request's session */
   csrf: (req: FastifyRequest, reply: FastifyReply) => string;
   maskEvents: <T extends { detail?: string; file?: string }>(events: T[]) => T[];

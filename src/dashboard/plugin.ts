@@ -104,7 +104,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, auditStore: runner.store, renderer, snapshots,
       staleDays: opts.staleDays ?? 14, now: now(),
     }),
-    startAudit: (targets, exclude, source) => scoped(source, 'dashboard audit', () => runner.start(targets, exclude)),
+    startAudit: (targets, exclude, source, choices) => scoped(source, 'dashboard audit', () => runner.start(targets, exclude, choices)),
     check: (target, source, checkOptions) => scoped(source, 'handset check', async () => {
       if (checksRunning >= MAX_CHECKS) throw new BusyError('several handset checks are already running; try again in a few seconds');
       checksRunning++;

@@ -4,6 +4,7 @@ import { GhostguardError } from '../model/errors.js';
 import { parseMac } from '../model/mac.js';
 import { SECURITY_REASON_LIST } from '../model/security-events.js';
 import type { SecurityReason } from '../store/store.js';
+import { auditChoices, type AuditChoiceFields } from './audit-choices.js';
 import { targetList } from './audit-runs.js';
 import type { Dashboard } from './context.js';
 import { deviceDetail } from './device-detail.js';
@@ -95,13 +96,24 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.post('/api/audits', {
     schema: {
-      tags: ['audits'], summary: 'Start an audit (safe probes only); poll GET /api/audits/{id} for progress and findings',
-      body: { type: 'object', required: ['targets'], additionalProperties: false, properties: { targets, exclude: targets } },
+      tags: ['audits'], summary: 'Start an audit; poll GET /api/audits/{id} for progress and findings. Ports and login options as the CLI\'s; intrusive sends the non-ringing INVITE probe',
+      body: {
+        type: 'object', required: ['targets'], additionalProperties: false,
+        properties: {
+          targets, exclude: targets,
+          sipPorts: { type: 'string', maxLength: 200, description: 'comma-separated, default 5060 and the policy\'s ports' },
+          httpPorts: { type: 'string', maxLength: 200, description: 'default 80' }, httpsPorts: { type: 'string', maxLength: 200, description: 'default 443' },
+          snmpPort: { type: 'integer', minimum: 1, maximum: 65535, description: 'default 161' },
+          intrusive: { type: 'boolean', description: 'send the non-ringing INVITE probe (default false)' },
+          defaultLogin: { type: 'boolean', description: 'try the factory web login once per phone (default true)' },
+          plainHttpLogin: { type: 'boolean', description: 'allow provisioned admin passwords over plain HTTP (default false)' },
+        },
+      },
       response: { 202: open('The run was started', { id: { type: 'integer' }, status: { type: 'string' }, url: { type: 'string' } }), 400: error, 401: error, 403: error },
     },
   }, async (req, reply) => {
-    const body = req.body as { targets: string | string[]; exclude?: string | string[] };
-    const id = await d.startAudit(targetList(body.targets), body.exclude === undefined ? [] : targetList(body.exclude), req.ip);
+    const body = req.body as { targets: string | string[]; exclude?: string | string[] } & AuditChoiceFields;
+    const id = await d.startAudit(targetList(body.targets), body.exclude === undefined ? [] : targetList(body.exclude), req.ip, auditChoices(body));
     return reply.code(202).send({ id, status: 'running', url: `/api/audits/${id}` });
   });
 

@@ -8,6 +8,7 @@ import { APP_CSS, APP_JS, ASSET_PATHS } from './assets.js';
 import { targetList } from './audit-runs.js';
 import { BusyError, type Dashboard } from './context.js';
 import { auditPage, auditsPage } from './audit-pages.js';
+import { auditChoices, choicesFromForm } from './audit-choices.js';
 import { checkPage } from './check-page.js';
 import { deviceDetail } from './device-detail.js';
 import { eventsPage } from './events-page.js';
@@ -77,7 +78,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     try {
       const targets = targetList(targetsText);
       const exclude = excludeText ? targetList(excludeText) : [];
-      const id = await d.startAudit(targets, exclude, req.ip);
+      const id = await d.startAudit(targets, exclude, req.ip, auditChoices(choicesFromForm(body)));
       return reply.redirect(`/audits/${id}`, 303);
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;

@@ -1,7 +1,7 @@
 /** A scriptable fake SIP phone on a loopback UDP socket, for probe tests. Only ever binds 127.0.0.0/8. */
 import dgram from 'node:dgram';
 
-export type InviteBehaviour = '420' | 'ring' | 'answer' | 'silent' | 'reject-403';
+export type InviteBehaviour = '420' | 'ring' | 'answer' | 'silent' | 'reject-403' | 'reject-404';
 
 export interface SipPeerOptions {
   host: string;
@@ -9,6 +9,10 @@ export interface SipPeerOptions {
   /** OPTIONS answer; 'silent' drops it, 'garbage' answers junk */
   options?: number | 'silent' | 'garbage';
   invite?: InviteBehaviour;
+  /** per Request-URI user, overriding `invite` (a phone that checks the user part) */
+  inviteFor?: Record<string, InviteBehaviour>;
+  /** send 100 Trying before the INVITE behaviour (the transaction layer answering) */
+  trying?: boolean;
 }
 
 export interface SipPeer {
@@ -54,7 +58,10 @@ export async function startSipPeer(opts: SipPeerOptions): Promise<SipPeer> {
       }
       reply(msg, `${opts.options ?? 200} OK`, rinfo, ['Allow: INVITE, ACK, CANCEL, BYE, OPTIONS']);
     } else if (method === 'INVITE') {
-      const b = opts.invite ?? 'silent';
+      const user = /^INVITE sip:([^@\s]+)@/.exec(msg)?.[1] ?? '';
+      const b = opts.inviteFor?.[user] ?? opts.invite ?? 'silent';
+      if (opts.trying) reply(msg, '100 Trying', rinfo);
+      if (b === 'reject-404') reply(msg, '404 Not Found', rinfo);
       if (b === '420') reply(msg, '420 Bad Extension', rinfo, [`Unsupported: ${headers(msg).get('require')}`]);
       if (b === 'reject-403') reply(msg, '403 Forbidden', rinfo);
       if (b === 'ring') reply(msg, '180 Ringing', rinfo);
