@@ -2,8 +2,8 @@
  * One run of a schedule: the audit is stored like any audit (AuditStore) and tagged with its schedule
  * (ScheduleHistory), compared with the schedule's previous complete run over the same targets (changes.ts), logged,
  * and — when something changed and a webhook is configured — POSTed (webhook.ts). The first run of a schedule is its
- * baseline and notifies nothing; a run stopped early (time limit, server stopping) is recorded but neither compared
- * nor used as a baseline.
+ * baseline and notifies nothing; a run stopped early (time limit, config reload, server stopping) is recorded incomplete:
+ * neither compared nor used as a baseline, so what it saw is reported by the next complete run.
  */
 import type { Dispatcher } from 'undici';
 import { runAudit, type AuditOptions } from '../auditor/audit.js';
@@ -60,12 +60,14 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
     return;
   }
   const findings = auditStore.findings(runId);
-  const complete = !report.incomplete;
+  // stopped by the scheduler (config reload, server stop): incomplete even when the report looks whole — the abort may
+  // have landed as the last host finished, and a run that was told to stop is no baseline for the next one
   const aborted = controller.signal.aborted;
-  const baseline = complete && !aborted ? history.baseline(s.name, entry.signature, runId) : undefined;
+  const complete = !report.incomplete && !aborted;
+  const baseline = complete ? history.baseline(s.name, entry.signature, runId) : undefined;
   const diff = baseline !== undefined ? auditChanges(auditStore.findings(baseline), findings, { complete, previousRunId: baseline }) : { changes: [], truncated: 0 };
   const changes = scrubChanges(diff.changes, inventory);
-  const delivery: DeliveryState = !complete || aborted ? 'skipped' : changes.length === 0 ? 'none' : s.webhook && entry.secret ? 'failed' : 'log-only';
+  const delivery: DeliveryState = !complete ? 'skipped' : changes.length === 0 ? 'none' : s.webhook && entry.secret ? 'failed' : 'log-only';
   const record: ScheduleRunRecord = {
     runId, schedule: s.name, signature: entry.signature, startedAt: report.startedAt, finishedAt: report.finishedAt, complete,
     ...(baseline !== undefined ? { previousRunId: baseline } : {}),
@@ -73,7 +75,7 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
     unknownDevices: unknownDeviceCount(findings), changes: changes.length + diff.truncated, delivery, attempts: 0,
   };
   history.record(record);
-  const note = !complete ? `${report.incomplete}; not compared` : baseline === undefined ? 'baseline: no earlier complete run of this schedule to compare with' : undefined;
+  const note = !complete ? `${report.incomplete ?? 'stopped by a config reload or the server stopping'}; not compared` : baseline === undefined ? 'baseline: no earlier complete run of this schedule to compare with' : undefined;
   ctx.log({
     schedule: s.name, event: 'run', runId, ...(baseline !== undefined ? { previousRunId: baseline } : {}), complete, hosts: record.hosts, phones: record.phones,
     exposed: record.exposed, failing: record.failing, changes: record.changes, durationMs: ctx.now() - began, ...(note ? { note } : {}),
