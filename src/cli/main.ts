@@ -55,7 +55,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   cfg(program.command('import <csv>').description('add devices from CSV (dry run unless --apply); the first line names the columns'))
     .option('--apply', 'write the configuration').option('--update', 'also change devices already in the configuration')
     .action((csv, o) => run(async () => (await import('./commands/import.js')).importCommand(csv, o, io))());
-  cfg(program.command('enroll <mac>').description('open an enrolment window for a device')).option('--hours <n>', 'window length', int)
+  cfg(program.command('enroll [mac]').description('open an enrolment window for a device (or every device of a site)')).option('--hours <n>', 'window length', int)
+    .option('--site <site>', 'every enabled device of a site')
     .action((mac, o) => run(async () => (await import('./commands/credentials.js')).enrollCommand(mac, o, io))());
   cfg(program.command('rotate [mac]').description('rotate provisioning credentials of a device or a site'))
     .option('--site <site>', 'every device of a site').option('--sip', 'also rotate generated SIP passwords')

@@ -46,7 +46,7 @@ pre{background:var(--soft);border:1px solid var(--line);border-radius:.35rem;pad
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;font-weight:600;white-space:nowrap;border:1px solid currentColor}
 .s-exposed,.s-rings,.s-likely-rings,.s-fail,.s-failed,.s-unreachable,.s-critical,.s-high{color:var(--bad-fg);background:var(--bad-bg)}
 .s-safe,.s-refuses,.s-ignores,.s-provisioned,.s-pass,.s-finished{color:var(--ok-fg);background:var(--ok-bg)}
-.s-stale,.s-unknown,.s-medium,.s-no-address,.s-unidentified,.s-interrupted{color:var(--warn-fg);background:var(--warn-bg)}
+.s-stale,.s-locked-out,.s-unknown,.s-medium,.s-no-address,.s-unidentified,.s-interrupted{color:var(--warn-fg);background:var(--warn-bg)}
 .s-probably-safe,.s-running,.s-low,.s-info{color:var(--info-fg);background:var(--info-bg)}
 .s-never-fetched,.s-disabled,.s-unsupported{color:var(--none-fg);background:var(--none-bg)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.75rem;margin:1rem 0}

@@ -33,6 +33,8 @@ export interface DeviceDetail {
   enrolment?: Enrolment;
   /** what the server enforces about the enrolled source (server.pinSource): the page says only that */
   pinSource: 'none' | 'address' | 'subnet';
+  /** the length of an enrolment window the page's Enrol action opens */
+  enrolmentWindowHours: number;
   credentials: CredentialState;
   history: FetchRecord[];
   provisioning: ProvisioningStatus;
@@ -58,6 +60,7 @@ export function deviceDetail(ctx: FleetContext, mac: Mac): DeviceDetail | undefi
     lines: resolved?.lines.map((l) => ({ index: l.index, extension: l.extension, authUser: l.authUser, displayName: l.displayName })) ?? [],
     credentials: ctx.store.credentials(mac),
     pinSource: ctx.inventory.config.server.pinSource,
+    enrolmentWindowHours: ctx.inventory.config.server.enrolmentWindowHours,
     history,
     provisioning: status,
     configs: deviceConfigs(ctx, d, history, status),

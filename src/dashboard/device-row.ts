@@ -13,11 +13,12 @@ import type { FetchRecord, Store } from '../store/store.js';
 import { provisioningStatus, type ProvisioningStatus, type RenderContext } from './provisioning-status.js';
 import type { ServedSnapshots } from './served-snapshots.js';
 
-export const DEVICE_STATES = ['exposed', 'never-fetched', 'stale', 'provisioned', 'disabled'] as const;
+export const DEVICE_STATES = ['exposed', 'locked-out', 'never-fetched', 'stale', 'provisioned', 'disabled'] as const;
 export type DeviceState = (typeof DEVICE_STATES)[number];
 
 export const STATE_LABELS: Readonly<Record<DeviceState, string>> = {
   exposed: 'Exposed',
+  'locked-out': 'Locked out',
   'never-fetched': 'Never fetched',
   stale: 'Stale',
   provisioned: 'Provisioned',
@@ -59,6 +60,24 @@ export interface FleetContext {
 }
 
 const DAY = 86_400_000;
+
+/** Refusals that mean the phone itself can no longer authenticate (a factory reset, lost or wrong credentials, a new address). */
+const LOCKOUT_REASONS: ReadonlySet<string> = new Set(['not-enrolled', 'bad-credentials', 'source-pin-mismatch']);
+
+/** When the phone last received a file with secrets (its credentials worked, or it enrolled). */
+function lastAuthenticated(history: readonly FetchRecord[]): string | undefined {
+  let last: string | undefined;
+  for (const r of history) if (r.auth !== 'none' && r.status < 300 && (!last || r.ts > last)) last = r.ts;
+  return last;
+}
+
+/** The refusal since which a phone that did fetch before has been locked out, if its last success is older. */
+function lockedOutSince(ctx: FleetContext, mac: string, lastServed: string | undefined): { ts: string; reason: string; source?: string } | undefined {
+  if (!lastServed) return undefined;
+  const refusals = ctx.store.events({ mac, limit: 20 }).filter((e) => LOCKOUT_REASONS.has(e.reason) && e.ts > lastServed);
+  const first = refusals[refusals.length - 1];
+  return first ? { ts: first.ts, reason: first.reason, ...(first.source ? { source: first.source } : {}) } : undefined;
+}
 
 /** The latest finished audit findings per MAC over the last `runs` runs (checks included); stops once every MAC of `want` is found. */
 export function latestAudits(auditStore: AuditStore, runs = 200, want?: ReadonlySet<string>): Map<string, { runId: number; at: string; findings: StoredFinding[] }> {
@@ -107,12 +126,19 @@ export function rowOf(ctx: FleetContext, d: Device, audits: ReturnType<typeof la
   if (audit) row.audit = auditSummary(audit);
   const newestServed = status.files[0];
   const age = newestServed ? ctx.now.getTime() - Date.parse(newestServed.ts) : 0;
+  let locked: ReturnType<typeof lockedOutSince>;
   if (d.disabled) {
     row.state = 'disabled';
     row.stateReason = 'disabled in the inventory: ghostguard serves it nothing';
   } else if (row.audit?.ghostCall && isExposed(row.audit.ghostCall.verdict)) {
     row.state = 'exposed';
     row.stateReason = `audit #${row.audit.runId}: ${VERDICT_HEADLINES[row.audit.ghostCall.verdict]}`;
+  } else if ((locked = lockedOutSince(ctx, d.mac, lastAuthenticated(h)))) {
+    const enrolment = ctx.store.enrolment(d.mac);
+    const open = enrolment && !enrolment.closedAt && Date.parse(enrolment.expiresAt) > ctx.now.getTime();
+    row.state = 'locked-out';
+    row.stateReason = `locked out since ${locked.ts} (${locked.reason}${locked.source ? ` from ${locked.source}` : ''}): the phone no longer authenticates`
+      + (open ? `; an enrolment window is open until ${enrolment.expiresAt}, waiting for the phone` : ' — after a factory reset, open an enrolment window so it can fetch once more');
   } else if (!newestServed) {
     row.state = 'never-fetched';
     row.stateReason = status.lastFetch ? `requests refused (last: ${status.lastFetch.status})` : 'has never fetched its configuration';

@@ -108,6 +108,11 @@ export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): str
   <dt>Site</dt><dd>${r.site}</dd>
   <dt>Lines</dt><dd>${d.lines.length ? d.lines.map((l, i) => html`${i ? ', ' : ''}${l.extension}${l.displayName !== l.extension ? ` (${l.displayName})` : ''}`) : 'none'}</dd>
   <dt>Enrolment</dt><dd>${e ? (e.closedAt ? html`closed ${when(e.closedAt, p.now)}${pinLabel(e, d.pinSource)}` : html`open until ${when(e.expiresAt, p.now)}`) : 'none'}</dd>
+  <dt>Enrol</dt><dd><form method="post" action="/devices/${r.mac}/enrol" class="inline">
+    <input type="hidden" name="_csrf" value="${p.csrf}">
+    <button type="submit">Open an enrolment window (${d.enrolmentWindowHours} h)</button>
+    <span class="muted">the phone may then fetch once without credentials, e.g. after a factory reset</span>
+  </form></dd>
   <dt>Credentials</dt><dd>generation ${d.credentials.generation}${d.credentials.previousGeneration !== undefined ? ` (generation ${d.credentials.previousGeneration} still accepted until the phone fetches)` : ''}</dd>
 </dl>
 <h2>Provisioning</h2>

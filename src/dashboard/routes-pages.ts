@@ -46,6 +46,15 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     return page(reply, devicePage({ d: detail, now: d.now(), csrf: d.csrf(req, reply) }));
   });
 
+  // a phone locked out after a factory reset: let it fetch once without credentials (what `ghostguard enroll` does)
+  app.post('/devices/:mac/enrol', async (req, reply) => {
+    const mac = parseMac(String((req.params as { mac: string }).mac));
+    const inventory = d.options.inventory();
+    if (!mac || !inventory.device(mac)) return page(reply.code(404), messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }));
+    d.options.store.openEnrolment(mac, new Date(d.now().getTime() + inventory.config.server.enrolmentWindowHours * 3600_000), d.now());
+    return reply.redirect(`/devices/${mac}`, 303);
+  });
+
   app.get('/check', async (req, reply) => {
     const target = str((req.query as Query).target, 64);
     return page(reply, checkPage({ csrf: d.csrf(req, reply), now: d.now(), ...(target ? { target } : {}) }));

@@ -151,6 +151,12 @@ describe('ghostguard import, init, enroll, rotate', () => {
     expect((await run(['validate', '-c', 'my.yaml'], dir)).code).toBe(0);
     const enroll = await run(['enroll', '00:15:65:00:00:01', '-c', 'my.yaml', '--hours', '2'], dir);
     expect(enroll.out).toMatch(/enrolment window for 001565000001 open until/);
+    const site = await run(['enroll', '--site', 'branch', '-c', 'my.yaml'], dir);
+    expect(site.code).toBe(0);
+    // the example's branch site has three phones
+    expect(site.out.trim().split('\n')).toHaveLength(3);
+    expect(site.err).toMatch(/^3 device\(s\) of site branch may fetch once without credentials until /);
+    expect((await run(['enroll', '-c', 'my.yaml'], dir)).err).toMatch(/GG_ERR_USAGE: give a MAC address or --site/);
     const rotate = await run(['rotate', '--site', 'hq', '-c', 'my.yaml'], dir);
     expect(rotate.code).toBe(0);
     expect(rotate.out.trim().split('\n')).toHaveLength(3);

@@ -4,15 +4,27 @@ import { parseMac, type Mac } from '../../model/mac.js';
 import { openOffline } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
-export function enrollCommand(macText: string, options: { config?: string; hours?: number }, io: CliIo): number {
-  const mac = requireMac(macText);
+export function enrollCommand(macText: string | undefined, options: { config?: string; hours?: number; site?: string }, io: CliIo): number {
+  if (!macText === !options.site) throw new GhostguardError('GG_ERR_USAGE', 'give a MAC address or --site <site> (one of them)');
   const offline = openOffline(options, io);
   try {
-    if (!offline.inventory.device(mac)) throw new GhostguardError('GG_ERR_DEVICE_UNKNOWN', `no device ${macText} in the inventory`);
-    const hours = options.hours ?? offline.inventory.config.server.enrolmentWindowHours;
+    const { inventory } = offline;
+    let macs: Mac[];
+    if (options.site) {
+      if (!inventory.config.sites[options.site]) throw new GhostguardError('GG_ERR_USAGE', `unknown site "${options.site}" (sites: ${Object.keys(inventory.config.sites).join(', ') || 'none'})`);
+      macs = inventory.devices.filter((d) => d.site === options.site && !d.disabled).map((d) => d.mac);
+    } else {
+      const mac = requireMac(macText!);
+      if (!inventory.device(mac)) throw new GhostguardError('GG_ERR_DEVICE_UNKNOWN', `no device ${macText} in the inventory`);
+      macs = [mac];
+    }
+    const hours = options.hours ?? inventory.config.server.enrolmentWindowHours;
     const until = new Date(Date.now() + hours * 3600_000);
-    offline.store.openEnrolment(mac, until);
-    io.out(`enrolment window for ${mac} open until ${until.toISOString()}\n`);
+    for (const mac of macs) {
+      offline.store.openEnrolment(mac, until);
+      io.out(`enrolment window for ${mac} open until ${until.toISOString()}\n`);
+    }
+    if (options.site) io.err(`${macs.length} device(s) of site ${options.site} may fetch once without credentials until ${until.toISOString()}\n`);
     return EXIT.ok;
   } finally {
     offline.close();
