@@ -96,7 +96,6 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
       url: s.webhook.url, secret: entry.secret, timeoutMs: s.webhook.timeoutMs, retries: s.webhook.retries, dispatcher: ctx.dispatcher,
       signal: controller.signal, ...(deps.webhook?.baseDelayMs !== undefined ? { baseDelayMs: deps.webhook.baseDelayMs } : {}),
       ...(deps.webhook?.maxDelayMs !== undefined ? { maxDelayMs: deps.webhook.maxDelayMs } : {}),
-      ...(deps.random ? { random: deps.random } : {}),
     });
     const state: DeliveryState = outcome.ok ? 'delivered' : 'failed';
     history.setDelivery(runId, state, outcome.attempts);

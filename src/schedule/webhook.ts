@@ -11,12 +11,11 @@
  * Verify by recomputing the HMAC over the timestamp header, a dot and the raw body bytes, comparing in constant time,
  * and refusing timestamps more than five minutes from your clock (verifySignature does exactly that).
  *
- * Success is any 2xx. Network errors, timeouts, 408, 429 and 5xx are retried (Retry-After honoured up to the backoff
- * cap); any other status (3xx, 4xx) is final. Redirects are not followed. The secret goes into the HMAC only; the URL's
+ * Success is any 2xx. Network errors, timeouts, 408, 429 and 5xx are retried after 1 s, 2 s, 4 s … (doubling, at most
+ * 30 s; a longer Retry-After is waited out, up to 30 s); any other status (3xx, 4xx) is final. Redirects are not followed. The secret goes into the HMAC only; the URL's
  * path and query (which may carry a token) never reach a log line.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { ScheduleChange } from './changes.js';
 
@@ -84,13 +83,12 @@ export interface DeliveryOptions {
   /** further attempts after the first */
   retries: number;
   dispatcher?: Dispatcher;
-  /** first backoff; doubles per attempt (each wait is drawn from [half, full]) */
+  /** the wait after the first attempt; it doubles after each further one, up to maxDelayMs */
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** aborts waits and the request in flight (server stopping) */
   signal?: AbortSignal;
   now?: () => Date;
-  random?: () => number;
   deliveryId?: string;
 }
 
@@ -135,11 +133,26 @@ function describeError(err: unknown, url: URL, secret: string): string {
   return message.includes(code) ? message : `${code}: ${message}`;
 }
 
+/** Waits `ms` on the global timer (which tests may fake); rejects when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** POSTs the body; resolves with the outcome (never rejects). */
 export async function deliverWebhook(body: string, o: DeliveryOptions): Promise<DeliveryResult> {
   const began = Date.now();
   const now = o.now ?? (() => new Date());
-  const random = o.random ?? Math.random;
   const deliveryId = o.deliveryId ?? randomUUID();
   const url = new URL(o.url);
   const maxAttempts = 1 + Math.max(0, Math.min(10, Math.floor(o.retries)));
@@ -187,11 +200,12 @@ export async function deliverWebhook(body: string, o: DeliveryOptions): Promise<
       record.error = timeout.aborted ? `timed out after ${o.timeoutMs} ms` : describeError(err, url, o.secret);
     }
     if (attempt === maxAttempts) break;
+    // exactly as documented: 1 s, 2 s, 4 s … at most 30 s; a longer Retry-After is waited out, up to the same cap
     const backoff = Math.min(cap, base * 2 ** (attempt - 1));
-    const wait = Math.min(cap, Math.max(retryHint ?? 0, Math.round(backoff / 2 + (random() * backoff) / 2)));
+    const wait = Math.min(cap, Math.max(retryHint ?? 0, backoff));
     record.retryInMs = wait;
     try {
-      await sleepFor(wait, undefined, o.signal ? { signal: o.signal } : {});
+      await sleep(wait, o.signal);
     } catch {
       return result(false, { error: 'stopped while waiting to retry' });
     }
