@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { VENDORS } from '../vendors/index.js';
-import { Runtime } from '../src/provisioning/runtime.js';
+import { Runtime } from '../src/app/runtime.js';
 import { DEFAULT_LIMITS } from '../src/provisioning/abuse-guard.js';
 
 const perKind = Number(process.argv[2] ?? 2000);

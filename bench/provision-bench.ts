@@ -16,7 +16,7 @@ import { Agent, request } from 'undici';
 import { VENDORS } from '../vendors/index.js';
 import { parseConfig } from '../src/model/config-parse.js';
 import { Inventory } from '../src/model/inventory.js';
-import { catalogueOf } from '../src/provisioning/runtime.js';
+import { catalogueOf } from '../src/model/model-catalogue.js';
 import { digestResponse, REALM } from '../src/provisioning/digest.js';
 import { childPids, cpuSeconds, peakRssMb } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';

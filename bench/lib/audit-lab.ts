@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { EmulatedPhone, inventoryYaml, planFleet, type PhoneManifest, type PhoneSpec } from '../../src/lab/index.js';
 import { mapLimit } from '../../src/lab/fleet.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 
 export interface LabGroup {

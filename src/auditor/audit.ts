@@ -11,7 +11,8 @@ import { ghostCallOfRow, ghostCallRow, type AuditStore, type StoredFinding } fro
 import type { Store } from '../store/store.js';
 import type { CredentialEntry } from './credentials.js';
 import { CHECK_ORDER, type AuditReport, type AuditSummary, type FindingState, type HostReport } from './findings.js';
-import { auditHost, type AuditSettings, type HostAuditContext } from './host-audit.js';
+import type { AuditSettings, HostAuditContext } from './audit-context.js';
+import { auditHost } from './host-audit.js';
 import { neighbourTable, type NeighbourLookup } from './neighbours.js';
 import { createAuditDispatcher, DEFAULT_HTTP_LIMITS, undiciHttpClient, type HttpClient, type HttpLimits } from './probes/http-client.js';
 import { connectedSnmpSessionFactory, DEFAULT_COMMUNITIES, type SnmpSessionFactory } from './probes/snmp-probe.js';

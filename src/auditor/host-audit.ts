@@ -2,56 +2,19 @@
  * One host, start to finish: probes → fingerprint → (a phone: phone-audit.ts) → its entry in the report.
  * Every step's failure becomes evidence; nothing here throws for anything a device sends.
  */
-import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
-import { IDENTIFY_LEVELS, type VendorAdapter } from '../model/vendor-contract.js';
-import type { Store } from '../store/store.js';
-import type { CredentialEntry } from './credentials.js';
+import { IDENTIFY_LEVELS } from '../model/vendor-contract.js';
+import type { HostAuditContext } from './audit-context.js';
 import { finding, type HostReport } from './findings.js';
 import { fingerprint, macFromUserAgent, observationsOf, withFetchHistory, type Identity } from './fingerprint.js';
 import { hostReport, unidentified } from './host-report.js';
-import type { NeighbourLookup } from './neighbours.js';
 import { httpShowsLife, isResponsive, sipShowsLife, type HostObservations, type HttpProbeResult, type SipProbeResult, type SnmpProbeResult } from './observations.js';
 import { auditPhone } from './phone-audit.js';
-import type { HttpClient } from './probes/http-client.js';
 import { gated, probeHttp } from './probes/http-probe.js';
 import { probeInvite, probeOptions, type SipProbeOptions } from './probes/sip-probe.js';
-import { probeSnmp, type SnmpSessionFactory } from './probes/snmp-probe.js';
-import type { UdpSocketFactory } from './probes/udp-channel.js';
+import { probeSnmp } from './probes/snmp-probe.js';
 import { errorText } from './sanitize.js';
-import { hostGate, HostPacer, type Clock, type PacketGate, type TokenBucket } from './scheduler.js';
-
-export interface AuditSettings {
-  sipPorts: number[];
-  httpPorts: number[];
-  httpsPorts: number[];
-  snmpPort: number;
-  communities: string[];
-  timeoutMs: number;
-  retries: number;
-  hostGapMs: number;
-  intrusive: boolean;
-  defaultLogin: boolean;
-  staleDays: number;
-  credentials: CredentialEntry[];
-  /** send real admin passwords over plain HTTP (default: HTTPS only) */
-  plainHttpLogin: boolean;
-  /** when `intrusive` is off: why the INVITE probe is not sent, in the caller's words (e.g. "check --safe") */
-  inviteNotSent?: string;
-}
-
-export interface HostAuditContext {
-  vendors: readonly VendorAdapter[];
-  inventory?: Inventory;
-  history?: Pick<Store, 'fetchHistory' | 'lastFetchBySource'>;
-  http: HttpClient;
-  udp: UdpSocketFactory;
-  snmp: SnmpSessionFactory;
-  neighbours: NeighbourLookup;
-  clock: Clock;
-  bucket: TokenBucket;
-  settings: AuditSettings;
-}
+import { hostGate, HostPacer, type PacketGate } from './scheduler.js';
 
 /** Probes of one host in flight: SIP results land in `sip` (by port index) as they settle. */
 interface ProbesInFlight {

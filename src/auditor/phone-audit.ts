@@ -3,7 +3,6 @@
  * findings. The probes that led here are host-audit.ts's; nothing here throws for anything a device sends.
  */
 import type { ResolvedDevice, ResolvedPolicy } from '../model/config-types.js';
-import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { resolvePolicy } from '../model/policy.js';
 import type { Compiled, Setting, VendorAdapter } from '../model/vendor-contract.js';
@@ -11,7 +10,7 @@ import { compareRules, type CompareInput } from './compare.js';
 import { credentialsFor } from './credentials.js';
 import type { Finding, HostReport } from './findings.js';
 import { fingerprint, observationsOf, type Identity } from './fingerprint.js';
-import type { HostAuditContext } from './host-audit.js';
+import type { HostAuditContext, Matched } from './audit-context.js';
 import { hostReport, type GhostCallFacts } from './host-report.js';
 import type { HostObservations } from './observations.js';
 import { driftCheck, identityFinding, inventoryFinding } from './phone-checks.js';
@@ -21,12 +20,6 @@ import { readBack, type ReadbackOutcome } from './readback/readback.js';
 import { errorText } from './sanitize.js';
 import { auditProfileOf } from './vendor-profiles.js';
 import { firmwareVerdict } from './vulnerable-firmware.js';
-
-export interface Matched {
-  mac?: Mac;
-  device?: ReturnType<Inventory['device']>;
-  resolved?: ResolvedDevice;
-}
 
 function matchInventory(ctx: HostAuditContext, obs: HostObservations): Matched {
   let mac = obs.mac?.mac;

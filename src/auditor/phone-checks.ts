@@ -6,8 +6,7 @@ import type { FetchRecord } from '../store/store.js';
 import { driftFinding } from './drift.js';
 import { finding, type Finding } from './findings.js';
 import { LEVEL_NAMES, type Identity } from './fingerprint.js';
-import type { HostAuditContext } from './host-audit.js';
-import type { Matched } from './phone-audit.js';
+import type { HostAuditContext, Matched } from './audit-context.js';
 import type { HostObservations } from './observations.js';
 
 export function identityFinding(identity: Identity): Finding {

@@ -1,18 +1,16 @@
 /** Shared CLI plumbing: which config file, the vendor catalogue, an inventory without a running server. */
-import { VENDORS } from '../../vendors/index.js';
 import { formatIssue } from '../model/config-issues.js';
 import type { FleetConfig } from '../model/config-types.js';
 import { GhostguardError } from '../model/errors.js';
 import { Inventory } from '../model/inventory.js';
 import { loadMasterKey, readConfig } from '../provisioning/config-source.js';
-import { catalogueOf } from '../provisioning/runtime.js';
+import { catalogue } from '../app/vendors.js';
 import { stateDatabasePath } from '../store/sqlite-open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { chooseConfig, warnNewMasterKey, type ConfigChoice, type ConfigOptions } from './config-choice.js';
 import type { CliIo } from './io.js';
 
-export const vendors = VENDORS;
-export const catalogue = catalogueOf(VENDORS);
+export { catalogue, vendors } from '../app/vendors.js';
 
 export interface LoadedConfig {
   choice: ConfigChoice;

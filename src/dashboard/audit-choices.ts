@@ -3,7 +3,7 @@
  * the JSON API, validated by the CLI's own option parser so both accept and refuse the same values.
  */
 import type { AuditOptions } from '../auditor/audit.js';
-import { toAuditOptions } from '../auditor/command.js';
+import { toAuditOptions } from '../auditor/audit-options.js';
 
 export type AuditChoices = Pick<AuditOptions, 'sipPorts' | 'httpPorts' | 'httpsPorts' | 'snmpPort' | 'intrusive' | 'defaultLogin' | 'plainHttpLogin'>;
 

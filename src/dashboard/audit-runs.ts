@@ -11,7 +11,7 @@ import type { VendorAdapter } from '../model/vendor-contract.js';
 import { AuditStore, type AuditRunRecord, type StoredFinding } from '../store/audit-store.js';
 import type { Store } from '../store/store.js';
 import type { AuditChoices } from './audit-choices.js';
-import { BusyError } from './context.js';
+import { BusyError } from './busy.js';
 
 /** Learns the run id the moment runAudit stores the run. */
 class TrackingAuditStore extends AuditStore {

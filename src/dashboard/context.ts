@@ -79,12 +79,6 @@ export interface Dashboard {
   trend: (options?: { schedule?: string; limit?: number }) => TrendSeries[];
 }
 
-/** Too many checks or audits at once: 429, try again shortly. */
-export class BusyError extends Error {
-  readonly statusCode = 429;
-  readonly code = 'busy';
-}
-
 export function isApi(url: string): boolean {
   return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 }

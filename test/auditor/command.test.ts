@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAuditCommand, toAuditOptions, type AuditCommandIo, type AuditCommandOptions } from '../../src/auditor/command.js';
+import { toAuditOptions, type AuditCommandOptions } from '../../src/auditor/audit-options.js';
+import { runAuditCommand, type AuditCommandIo } from '../../src/cli/audit-command.js';
 import { VENDORS } from '../../vendors/index.js';
 import { freeUdpPort } from './helpers/net.js';
 import { startSipPeer, type SipPeer } from './helpers/sip-peer.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probeHost, type HostAuditContext } from '../../src/auditor/host-audit.js';
+import type { HostAuditContext } from '../../src/auditor/audit-context.js';
+import { probeHost } from '../../src/auditor/host-audit.js';
 import { isResponsive, showsLife } from '../../src/auditor/observations.js';
 import type { HttpClient } from '../../src/auditor/probes/http-client.js';
 import type { SnmpSessionFactory } from '../../src/auditor/probes/snmp-probe.js';

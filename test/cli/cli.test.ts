@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { fleetYaml } from '../helpers/runtime.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 
 function io(cwd: string) {

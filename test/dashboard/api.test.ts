@@ -9,7 +9,7 @@ import type { AuditDeps, AuditOptions } from '../../src/auditor/audit.js';
 import { finding, type AuditReport } from '../../src/auditor/findings.js';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { MASK } from '../../src/model/rule-check.js';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { AuditStore, ghostCallRow } from '../../src/store/audit-store.js';
 import type { GhostCall } from '../../src/model/ghost-call.js';
 import { VENDORS } from '../../vendors/index.js';

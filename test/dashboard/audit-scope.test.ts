@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime, writeTempConfig } from '../helpers/runtime.js';
 import { InjectSession } from './session.js';

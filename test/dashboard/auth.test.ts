@@ -8,7 +8,7 @@ import { adminPasswordInfo, buildAdminApp } from '../../src/dashboard/admin-app.
 import { LoginLimiter, loadAdminPassword, PasswordCheck, SessionStore } from '../../src/dashboard/auth.js';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { safeNext } from '../../src/dashboard/routes-auth.js';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 import { InjectSession } from './session.js';

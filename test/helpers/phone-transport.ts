@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:tls';
 import { Client } from 'undici';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 
 export interface PhoneRequestSpec {
   method: 'GET' | 'HEAD' | 'PUT';

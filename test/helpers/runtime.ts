@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VENDORS } from '../../vendors/index.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import type { AbuseLimits } from '../../src/provisioning/abuse-guard.js';
 
 export interface TestDeviceSpec {

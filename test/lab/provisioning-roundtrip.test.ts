@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENDORS } from '../../vendors/index.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { inventoryYaml, LAB_REGISTRAR } from '../../src/lab/inventory-yaml.js';
 import { LabFleet, planFleet, type FleetOptions } from '../../src/lab/fleet.js';
 import type { PhoneManifest } from '../../src/lab/phone.js';

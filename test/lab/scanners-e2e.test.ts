@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENDORS } from '../../vendors/index.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { LabFleet, inventoryYaml, planFleet, type PhoneManifest } from '../../src/lab/index.js';
 import { systemPeers } from '../helpers/system-peers.js';
 

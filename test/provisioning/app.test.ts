@@ -3,7 +3,7 @@
  * same answers; conditional and HEAD requests cost no body.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { routerTransport, socketTransport, type PhoneReply } from '../helpers/phone-transport.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENDORS } from '../../vendors/index.js';
 import { join } from 'node:path';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { parseMac } from '../../src/model/mac.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { fleetYaml, startRuntime, writeTempConfig, type TestDeviceSpec } from '../helpers/runtime.js';

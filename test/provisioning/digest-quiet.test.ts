@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMac, type Mac } from '../../src/model/mac.js';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 import { systemPeers } from '../helpers/system-peers.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { parseMac } from '../../src/model/mac.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/model/config-parse.js';
 import { Inventory } from '../../src/model/inventory.js';
 import { parseMac } from '../../src/model/mac.js';
-import { catalogueOf } from '../../src/provisioning/runtime.js';
+import { catalogueOf } from '../../src/model/model-catalogue.js';
 import { VENDORS } from '../../vendors/index.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { fleetYaml, writeTempConfig } from '../helpers/runtime.js';

@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { parseConfig } from '../../src/model/config-parse.js';
 import { parseDuration } from '../../src/model/config-schedule-parse.js';
-import { catalogueOf } from '../../src/provisioning/runtime.js';
+import { catalogueOf } from '../../src/model/model-catalogue.js';
 import { VENDORS } from '../../vendors/index.js';
 
 const BASE = ['server:', '  adminPort: 0', 'sites:', '  hq: { registrar: 127.0.0.10 }', 'devices: []'].join('\n');

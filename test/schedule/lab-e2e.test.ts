@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabFleet, planFleet, type FleetOptions } from '../../src/lab/fleet.js';
 import { inventoryYaml } from '../../src/lab/inventory-yaml.js';
 import { EmulatedPhone } from '../../src/lab/phone.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { formatScheduleLog, type ScheduleLogEntry } from '../../src/schedule/log.js';
 import type { ScheduleRunResult } from '../../src/schedule/schedule-types.js';
 import { verifySignature } from '../../src/schedule/webhook.js';

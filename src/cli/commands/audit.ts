@@ -1,7 +1,8 @@
 /** `ghostguard audit <targets…>`: the CLI face of the auditor, with the inventory and state of the configuration. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runAuditCommand, type AuditCommandOptions } from '../../auditor/command.js';
+import type { AuditCommandOptions } from '../../auditor/audit-options.js';
+import { runAuditCommand } from '../audit-command.js';
 import { openOffline, vendors } from '../context.js';
 import type { CliIo } from '../io.js';
 

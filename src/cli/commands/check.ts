@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { toAuditOptions } from '../../auditor/command.js';
+import { toAuditOptions } from '../../auditor/audit-options.js';
 import { canonicalJson } from '../../report/canonical-json.js';
 import { checkHandset, checkToText } from '../../dashboard/check-service.js';
 import { verdictExit } from '../../dashboard/verdict.js';

@@ -6,11 +6,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
-import { runAuditCommand } from '../../auditor/command.js';
+import { runAuditCommand } from '../audit-command.js';
 import type { AuditReport } from '../../auditor/findings.js';
 import { countVerdicts, isExposed, VERDICT_LABELS, verdictCountsLine } from '../../model/ghost-call-words.js';
 import { LabFleet, inventoryYaml, planFleet, type PhoneManifest } from '../../lab/index.js';
-import { Runtime } from '../../provisioning/runtime.js';
+import { Runtime } from '../../app/runtime.js';
 import { stateDatabasePath } from '../../store/sqlite-open.js';
 import { vendors } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';

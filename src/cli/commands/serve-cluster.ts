@@ -5,7 +5,7 @@
  * under it: a worker or primary on its way out is normal during shutdown, never a crash.
  */
 import cluster, { type Worker } from 'node:cluster';
-import type { Runtime } from '../../provisioning/runtime.js';
+import type { Runtime } from '../../app/runtime.js';
 import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrimary } from '../../provisioning/guard-cluster.js';
 import { isNonceClaimAnswer, isNonceClaimMessage, NonceClaims, NonceRegistry } from '../../provisioning/nonce-cluster.js';
 import type { AbuseLimits } from '../../provisioning/abuse-guard.js';

@@ -1,23 +1,26 @@
-/** Composes the provisioning server from a config file: state, event log, guards, renderer, the fastify app(s). */
+/**
+ * The composition root of the server: from a config file and the vendor list, assembles state, event log, guards,
+ * renderer, the phone-facing fastify app(s), the operator app and the audit scheduler. Only the CLI imports it.
+ */
 import type { FetchRecord, SecurityEvent } from '../store/store.js';
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { ModelCatalogue } from '../model/config-parse.js';
-import type { ServerSettings } from '../model/config-types.js';
 import { formatIssue } from '../model/config-issues.js';
+import { catalogueOf } from '../model/model-catalogue.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { stateDatabasePath } from '../store/sqlite-open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { AbuseGuard, DEFAULT_LIMITS, type AbuseLimits } from './abuse-guard.js';
-import { buildProvisioningApp } from './app.js';
-import { ConnectionGate, DEFAULT_CONNECTION_LIMITS, shedEvents, type ConnectionLimits } from './connection-gate.js';
-import { ConfigSource, loadMasterKey, readConfig } from './config-source.js';
-import { NonceAuthority } from './digest.js';
-import { EventLog } from './event-log.js';
-import { DEFAULT_RENDER_CACHE_MB, RenderService } from './render-service.js';
-import { loadTls, type TlsMaterial } from './tls.js';
+import { AbuseGuard, type AbuseLimits } from '../provisioning/abuse-guard.js';
+import { buildProvisioningApp } from '../provisioning/app.js';
+import { ConnectionGate, shedEvents } from '../provisioning/connection-gate.js';
+import { ConfigSource, loadMasterKey, readConfig } from '../provisioning/config-source.js';
+import { NonceAuthority } from '../provisioning/digest.js';
+import { EventLog } from '../provisioning/event-log.js';
+import { connectionLimits, guardLimits } from '../provisioning/limits.js';
+import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-service.js';
+import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
 import { AuditScheduler } from '../schedule/scheduler.js';
@@ -56,25 +59,6 @@ export interface ServerLogSink {
   fetch(record: FetchRecord): void;
   event(event: SecurityEvent): void;
   reload(result: { ok: boolean; devices: number; issues: string[] }): void;
-}
-
-export function catalogueOf(vendors: readonly VendorAdapter[]): ModelCatalogue {
-  return Object.fromEntries(vendors.map((v) => [v.id, v.models.map((m) => m.id)]));
-}
-
-/** The abuse guard's limits: the defaults with the config's `server.rateLimits` over them. */
-export function guardLimits(settings: Pick<ServerSettings, 'rateLimits'>): AbuseLimits {
-  return { ...DEFAULT_LIMITS, ...settings.rateLimits };
-}
-
-/** The phone listeners' connection limits: the defaults with the config's `server.connections` over them. */
-export function connectionLimits(settings: Pick<ServerSettings, 'connections'>): ConnectionLimits {
-  const c = settings.connections ?? {};
-  return {
-    perAddress: c.perAddress ?? DEFAULT_CONNECTION_LIMITS.perAddress,
-    total: c.total ?? DEFAULT_CONNECTION_LIMITS.total,
-    idleMs: c.idleSeconds !== undefined ? c.idleSeconds * 1000 : DEFAULT_CONNECTION_LIMITS.idleMs,
-  };
 }
 
 export class Runtime {
