@@ -74,24 +74,22 @@ export function planFleet(options: FleetOptions): PhoneSpec[] {
 }
 
 /**
- * The behaviour classes the demo and `ghostguard lab` show: the first factory phones of the fleet get, in turn, a
- * factory Poly that rings for strangers (proof, not 420), and phones that answer 100 then 403, refuse with 403, drop
- * INVITEs, or challenge with 401; the first provisioned Poly checks the Request-URI user (rings only for its own extension).
+ * The behaviour classes the demo and `ghostguard lab` show. Each vendor's first factory phone keeps its own factory
+ * behaviour; the other factory phones get, in turn, one that rings for strangers (proof, not 420), and phones that
+ * answer 100 then 403, refuse with 403, drop INVITEs, or challenge with 401; the first provisioned phone checks the
+ * Request-URI user (rings only for its own extension). Chosen by position, never by vendor.
  */
 export function showcaseSipClasses(specs: readonly PhoneSpec[]): ReadonlyMap<number, SipClass> {
   const out = new Map<number, SipClass>();
   const factory = specs.map((s, i) => [s, i] as const).filter(([s]) => s.factory);
-  const poly = factory.find(([s]) => s.vendor === 'polycom');
-  if (poly) out.set(poly[1], 'rings');
-  const rest: SipClass[] = ['trying-then-403', 'refuse-403', 'drop-invite', 'challenge-401'];
+  const firstOfVendor = new Set(factory.filter(([s], k) => factory.findIndex(([t]) => t.vendor === s.vendor) === k).map(([, i]) => i));
+  const classes: SipClass[] = ['rings', 'trying-then-403', 'refuse-403', 'drop-invite', 'challenge-401'];
   for (const [, i] of factory) {
-    if (rest.length === 0) break;
-    // the first factory phone of each vendor keeps its own factory behaviour
-    if (out.has(i) || factory.find(([s]) => s.vendor === specs[i]!.vendor)![1] === i) continue;
-    out.set(i, rest.shift()!);
+    if (classes.length === 0) break;
+    if (!firstOfVendor.has(i)) out.set(i, classes.shift()!);
   }
-  const provisionedPoly = specs.findIndex((s) => !s.factory && s.vendor === 'polycom');
-  if (provisionedPoly >= 0) out.set(provisionedPoly, 'checks-request-uri-user');
+  const provisioned = specs.findIndex((s) => !s.factory);
+  if (provisioned >= 0) out.set(provisioned, 'checks-request-uri-user');
   return out;
 }
 
