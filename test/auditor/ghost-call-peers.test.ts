@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { Runtime } from '../../src/provisioning/runtime.js';
+import { Runtime } from '../../src/app/runtime.js';
 import { GHOST_CALL_ROW, ghostCallOfRow, type StoredFinding } from '../../src/store/audit-store.js';
 import type { ScheduleRunResult } from '../../src/schedule/schedule-types.js';
 import { VENDORS } from '../../vendors/index.js';

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { parseMac, type Mac } from '../../src/model/mac.js';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 import { InjectSession } from './session.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditDeps, AuditOptions } from '../../src/auditor/audit.js';
 import type { AuditReport } from '../../src/auditor/findings.js';
 import type { AuditSchedule } from '../../src/model/config-types.js';
-import type { Runtime } from '../../src/provisioning/runtime.js';
+import type { Runtime } from '../../src/app/runtime.js';
 import type { ScheduleLogEntry } from '../../src/schedule/log.js';
 import { AuditScheduler } from '../../src/schedule/scheduler.js';
 import type { ScheduleRunResult } from '../../src/schedule/schedule-types.js';
