@@ -68,6 +68,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action((o) => run(async () => (await import('./commands/token.js')).tokenListCommand(o, io))());
   cfg(token.command('revoke <id-or-name>').description('remove a token; the server refuses it from its next request'))
     .action((id, o) => run(async () => (await import('./commands/token.js')).tokenRevokeCommand(id, o, io))());
+  cfg(program.command('sip-credentials [mac]').description('the SIP accounts ghostguard provisions, for the PBX (after rotate --sip)'))
+    .option('--site <site>', 'every device of a site').option('--format <format>', 'csv | pjsip (Asterisk) | freeswitch (directory)', 'csv')
+    .option('--output <file>', 'write to a file (mode 0600) instead of stdout')
+    .action((mac, o) => run(async () => (await import('./commands/credentials.js')).sipCredentialsCommand(mac, o, io))());
   cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers'))
     .option('--site <site>', 'the site')
     .option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables')
