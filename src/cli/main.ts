@@ -1,6 +1,7 @@
 /**
  * The `ghostguard` command line: parses arguments, runs a command, maps error codes to exit statuses and plain messages.
- * Each command's module is imported only when that command runs, so `ghostguard check` does not load the dashboard.
+ * Each command's module is imported only when that command runs, and only `serve`, `demo` and `lab` load the composition
+ * root (src/app/runtime.ts): `render` and `validate` load neither the dashboard nor fastify (bench/cli-startup.mjs).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
