@@ -91,6 +91,7 @@ describe('the admin listener under a brute force', () => {
       expect(err instanceof errors.UndiciError || /ECONNRESET|socket|closed/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))).toBe(true);
     }
     expect((await request('127.124.2.20', { path: '/login' })).status).toBe(200);
+    expect(serve.output()).toMatch(/admin: .*; answers only 127\.124\.1\.0\/24 127\.124\.2\.1-127\.124\.2\.20/);
   });
 });
 

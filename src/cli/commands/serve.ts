@@ -63,7 +63,7 @@ function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo):
   if (adminUrl) {
     const pw = adminPasswordInfo(runtime.adminApp!);
     const how = pw?.source === 'env' ? 'password from $GHOSTGUARD_ADMIN_PASSWORD' : pw?.created ? `user admin, password ${pw.password} (shown once; kept in ${pw.path})` : `user admin, password in ${pw?.path}`;
-    io.out(`  admin:  ${adminUrl} (${how})\n`);
+    io.out(`  admin:  ${adminUrl} (${how})${s.adminAllow ? `; answers only ${s.adminAllow.join(' ')}` : ''}\n`);
   }
   const schedules = runtime.scheduler?.status() ?? [];
   if (schedules.length > 0) {
