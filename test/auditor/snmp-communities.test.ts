@@ -5,7 +5,9 @@
  * SNMP-only host is identified by model and firmware from its sysDescr. This file's range: 127.122.8.0/24.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedSnmpSessionFactory, probeSnmp } from '../../src/auditor/probes/snmp-probe.js';
 import { openGate } from '../../src/auditor/scheduler.js';
@@ -23,6 +25,8 @@ const LOCATION = '1.3.6.1.2.1.1.6.0';
 
 let agent: Snmpd;
 let poly: Snmpd;
+/** the CLI's working directory: the bundled example's data directory lands here, not in the checkout */
+const workDir = mkdtempSync(join(tmpdir(), 'gg-snmp-communities-'));
 
 beforeAll(async () => {
   if (peers.missing) return;
@@ -33,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.stop();
   await poly?.stop();
+  rmSync(workDir, { recursive: true, force: true });
 });
 
 const location = (): string => execFileSync(peers.path('snmpget'), ['-v2c', '-c', 'public', '-Oqv', `${AGENT}:${PORT}`, LOCATION], { encoding: 'utf8', timeout: 5000 }).trim();
@@ -40,7 +45,7 @@ const location = (): string => execFileSync(peers.path('snmpget'), ['-v2c', '-c'
 async function audit(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd: process.cwd(), isTty: false };
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd: workDir, isTty: false };
   const code = await main(['audit', ...args, '--example', '--json', '--no-store', '--snmp-port', String(PORT), '--sip-ports', '25061', '--http-ports', '28081',
     '--https-ports', '28444', '--timeout', '300', '--retries', '0', '--allow', '127.122.8.0/24'], io);
   return { code, out, err };

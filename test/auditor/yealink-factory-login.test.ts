@@ -3,6 +3,9 @@
  * logins, through the adapter's own data: an emulated factory Yealink is flagged by `audit`, and --no-default-login
  * leaves the finding unknown. This file's range: 127.122.6.0/24.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -13,6 +16,8 @@ import { VENDORS } from '../../vendors/index.js';
 const IP = '127.122.6.10';
 const HTTP = 28090;
 let phone: EmulatedPhone;
+/** the CLI's working directory: the bundled example's data directory lands here, not in the checkout */
+const workDir = mkdtempSync(join(tmpdir(), 'gg-yealink-login-'));
 
 beforeAll(async () => {
   phone = new EmulatedPhone({
@@ -23,11 +28,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await phone?.stop();
+  rmSync(workDir, { recursive: true, force: true });
 });
 
 async function adminFinding(extra: string[]): Promise<{ state: string; evidence: string[]; reason?: string }> {
   let out = '';
-  const io: CliIo = { out: (t) => void (out += t), err: () => undefined, env: {}, cwd: process.cwd(), isTty: false };
+  const io: CliIo = { out: (t) => void (out += t), err: () => undefined, env: {}, cwd: workDir, isTty: false };
   await main(['audit', IP, '--example', '--json', '--no-store', '--sip-ports', '25080', '--http-ports', String(HTTP), '--https-ports', '28453',
     '--snmp-port', '21171', '--timeout', '400', '--retries', '0', '--allow', '127.122.6.0/24', ...extra], io);
   return JSON.parse(out).hosts[0].findings.find((f: { check: string }) => f.check === 'admin-password-set');

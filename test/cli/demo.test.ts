@@ -7,14 +7,20 @@ import { expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 
-it('ghostguard demo provisions a lab fleet, audits it and finds exactly the factory phones exposed', async () => {
+it('ghostguard demo provisions a lab fleet with every SIP behaviour class, audits it, and every verdict matches the lab\'s ground truth', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-demo-'));
   let out = '';
   const io: CliIo = { out: (t) => void (out += t), err: () => {}, env: {}, cwd: dir, isTty: false };
   expect(await main(['demo', '--phones', '12', '--factory', '6', '--dir', 'demo', '--base-ip', '127.0.62.1'], io)).toBe(0);
   expect(out).toMatch(/12 emulated phones on 127\.0\.62\.1–127\.0\.62\.12: 6 provisioned by ghostguard, 6 left at factory defaults/);
-  // the lab phones answer the probe's unsupported Require: with 420: processed without alerting = likely rings
-  expect(out).toMatch(/ghost calls: 6 likely ring, /);
+  // each vendor's first factory phone keeps its factory behaviour: it answers the probe's unsupported Require: with 420
+  // (likely rings; a factory Poly would ring a real stranger's call); the next factory phones get the showcase classes,
+  // and the first provisioned phone rings only for its own extension — which the inventory lists, so the probe addresses it
+  expect(out).toMatch(/factory +RINGS +RINGS \(class rings\)/);
+  expect(out).toMatch(/refuses +refuses \(class trying-then-403\)/);
+  expect(out).toMatch(/refuses +refuses \(class refuse-403\)/);
+  expect(out).toMatch(/provisioned +RINGS +RINGS \(class checks-request-uri-user\)/);
+  expect(out).toMatch(/ghost calls: 2 phones will ring, 3 likely ring, /);
   expect(out).toMatch(/audit verdicts match the lab's ground truth for 12\/12/);
   const report = JSON.parse(readFileSync(join(dir, 'demo', 'audit.json'), 'utf8')) as { hosts: { host: string }[] };
   expect(report.hosts).toHaveLength(12);

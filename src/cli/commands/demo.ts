@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { runAuditCommand } from '../audit-command.js';
 import type { AuditReport } from '../../auditor/findings.js';
-import { countVerdicts, isExposed, VERDICT_LABELS, verdictCountsLine } from '../../model/ghost-call-words.js';
-import { LabFleet, inventoryYaml, planFleet, type PhoneManifest } from '../../lab/index.js';
+import { countVerdicts, VERDICT_LABELS, verdictCountsLine } from '../../model/ghost-call-words.js';
+import { LabFleet, inventoryYaml, planFleet, showcaseSipClasses, type PhoneManifest } from '../../lab/index.js';
 import { Runtime } from '../../app/runtime.js';
 import { stateDatabasePath } from '../../store/sqlite-open.js';
 import { vendors } from '../context.js';
@@ -36,7 +36,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   const dir = resolve(io.cwd, options.dir ?? '.ghostguard-demo');
   mkdirSync(dir, { recursive: true });
   const base = options.baseIp ?? DEFAULT_BASE_IP;
-  const fleetOptions = { phones, factory, baseIp: base, adapters: vendors, httpPort: PHONE_HTTP_PORT, httpsPort: PHONE_HTTPS_PORT, snmpPort: PHONE_SNMP_PORT, ringTimeoutMs: 5000 };
+  const fleetOptions = { phones, factory, baseIp: base, adapters: vendors, httpPort: PHONE_HTTP_PORT, httpsPort: PHONE_HTTPS_PORT, snmpPort: PHONE_SNMP_PORT, ringTimeoutMs: 5000, sipClasses: showcaseSipClasses };
   const planned = planFleet(fleetOptions);
   const port = await freePort();
   const configPath = join(dir, 'ghostguard.yaml');
@@ -103,20 +103,23 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   return EXIT.ok;
 }
 
-/** One line per phone: what the lab made it, the audit's ghost-call verdict, and whether the two agree. */
+/**
+ * One line per phone: what the lab made it, the audit's ghost-call verdict, and whether the two agree. The ground truth
+ * is the verdict the lab's own configuration of the phone calls for (its settings, or the behaviour class it was given).
+ */
 function exposureTable(report: AuditReport, manifest: readonly PhoneManifest[]): string[] {
   const verdicts = manifest.map((phone) => report.hosts.find((h) => h.host === phone.ip)?.ghostCall.verdict ?? 'unknown');
   const rows = manifest.map((phone, i) => {
-    const agrees = isExposed(verdicts[i]) === phone.expect.ringsForStrangers ? '' : '  (lab ground truth differs)';
-    const truth = phone.expect.ringsForStrangers ? 'rings for strangers' : 'refuses strangers';
+    const agrees = verdicts[i] === phone.expect.ghostCall ? '' : '  (lab ground truth differs)';
+    const truth = `${VERDICT_LABELS[phone.expect.ghostCall]}${phone.sipClass ? ` (class ${phone.sipClass})` : ''}`;
     return [phone.ip, `${phone.vendor} ${phone.model} ${phone.firmware}`, phone.factory ? 'factory' : 'provisioned', VERDICT_LABELS[verdicts[i]!], truth + agrees];
   });
   const head = ['PHONE', 'MODEL', 'STATE', 'GHOST CALL', 'LAB GROUND TRUTH'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const matches = manifest.filter((p, i) => isExposed(verdicts[i]) === p.expect.ringsForStrangers).length;
+  const matches = manifest.filter((p, i) => verdicts[i] === p.expect.ghostCall).length;
   return [line(head), ...rows.map(line), '', verdictCountsLine(countVerdicts(verdicts)),
-    `audit verdicts match the lab's ground truth for ${matches}/${manifest.length} (rings or likely rings = rings for strangers)`];
+    `audit verdicts match the lab's ground truth for ${matches}/${manifest.length}`];
 }
 
 /** How to run this CLI again from here: `ghostguard` when installed, `node bin/ghostguard.mjs` in a checkout. */
