@@ -7,7 +7,8 @@ import { countVerdicts } from '../model/ghost-call-words.js';
 import type { Inventory } from '../model/inventory.js';
 import { SEVERITY_ORDER, type Severity } from '../model/rules.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import { ghostCallOfRow, ghostCallRow, type AuditStore, type StoredFinding } from '../store/audit-store.js';
+import { ghostCallOfRow, ghostCallRow } from '../store/audit-store.js';
+import type { AuditRunStore, StoredFinding } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import type { CredentialEntry } from './credentials.js';
 import { CHECK_ORDER, type AuditReport, type AuditSummary, type FindingState, type HostReport } from './findings.js';
@@ -59,7 +60,7 @@ export interface AuditDeps {
   inventory?: Inventory;
   /** fetch history, for drift and MAC-by-source */
   store?: Pick<Store, 'fetchHistory' | 'lastFetchBySource'>;
-  auditStore?: AuditStore;
+  auditStore?: AuditRunStore;
   dispatcher?: Dispatcher;
   /** replaces the undici client entirely (tests) */
   http?: HttpClient;

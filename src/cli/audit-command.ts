@@ -3,14 +3,13 @@
  * exit status — 0 clean, 1 a failing finding at or above --fail-on (default high, as for trace), 2 usage or runtime error,
  * and 2 for a run that audited nothing (no host answered) or stopped early (the report printed covers what it reached).
  */
-import type Database from 'better-sqlite3';
 import { GhostguardError, isGhostguardError } from '../model/errors.js';
 import { DEFAULT_FAIL_ON, SEVERITY_ORDER, severityAtLeast, type Severity } from '../model/rules.js';
 import { canonicalJson } from '../report/canonical-json.js';
 import { reportToCsv } from '../report/csv.js';
 import { reportToHtml } from '../report/html.js';
 import { reportToText } from '../report/text-table.js';
-import { AuditStore } from '../store/audit-store.js';
+import type { AuditRunStore } from '../store/store.js';
 import { runAudit, type AuditDeps } from '../auditor/audit.js';
 import { toAuditOptions, type AuditCommandOptions } from '../auditor/audit-options.js';
 import type { AuditReport } from '../auditor/findings.js';
@@ -22,8 +21,8 @@ export interface AuditCommandIo extends Omit<AuditDeps, 'readFile' | 'onProgress
   stderr: ProgressStream;
   readFile(path: string): string;
   writeFile(path: string, data: string): void;
-  /** where runs are stored (e.g. SqliteStore's `database`); omitted or --no-store: not stored */
-  database?: Database.Database;
+  /** where runs are stored (the store's audit runs); omitted or --no-store: not stored */
+  auditRuns?: AuditRunStore;
 }
 
 const usage = (message: string): GhostguardError => new GhostguardError('GG_ERR_USAGE', message);
@@ -43,7 +42,7 @@ export async function runAuditCommand(options: AuditCommandOptions, io: AuditCom
   try {
     const failOn = severity(options.failOn);
     const auditOptions = toAuditOptions(options, io.readFile);
-    const auditStore = io.database && options.store !== false ? new AuditStore(io.database) : undefined;
+    const auditStore = options.store !== false ? io.auditRuns : undefined;
     const deps: AuditDeps = {
       vendors: io.vendors, inventory: io.inventory, store: io.store, dispatcher: io.dispatcher, http: io.http, udp: io.udp, snmp: io.snmp,
       neighbours: io.neighbours, clock: io.clock, resolveHost: io.resolveHost, signal: io.signal, readFile: io.readFile, auditStore,

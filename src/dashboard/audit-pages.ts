@@ -1,6 +1,6 @@
 /** The audits section: the run list with the start form and trend, and one run with its findings per host. */
 import type { TrendSeries } from '../schedule/trend.js';
-import type { StoredFinding } from '../store/audit-store.js';
+import type { StoredFinding } from '../store/store.js';
 import type { AuditRunView } from './audit-runs.js';
 import { html } from './html.js';
 import { layout } from './layout.js';

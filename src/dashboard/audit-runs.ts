@@ -1,29 +1,31 @@
 /**
- * Audit runs started from the dashboard: run in the background, stored through AuditStore, watched through their
+ * Audit runs started from the dashboard: run in the background, stored in the store's audit runs, watched through their
  * progress. A run's id is the stored run id, known as soon as the auditor has accepted the targets.
  */
-import type Database from 'better-sqlite3';
 import { runAudit, type AuditDeps, type AuditOptions } from '../auditor/audit.js';
 import type { AuditReport } from '../auditor/findings.js';
 import { GhostguardError } from '../model/errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import { AuditStore, type AuditRunRecord, type StoredFinding } from '../store/audit-store.js';
-import type { Store } from '../store/store.js';
+import type { AuditRunRecord, AuditRunStore, Store, StoredFinding } from '../store/store.js';
 import type { AuditChoices } from './audit-choices.js';
 import { BusyError } from './busy.js';
 
-/** Learns the run id the moment runAudit stores the run. */
-class TrackingAuditStore extends AuditStore {
-  constructor(db: Database.Database, private readonly onStart: (id: number) => void) {
-    super(db);
-  }
-
-  override startRun(startedAt: Date, targets: readonly string[]): number {
-    const id = super.startRun(startedAt, targets);
-    this.onStart(id);
-    return id;
-  }
+/** The store's audit runs, learning the run id the moment runAudit stores the run. */
+function trackingAuditStore(inner: AuditRunStore, onStart: (id: number) => void): AuditRunStore {
+  return {
+    startRun: (startedAt, targets) => {
+      const id = inner.startRun(startedAt, targets);
+      onStart(id);
+      return id;
+    },
+    finishRun: (...a) => inner.finishRun(...a),
+    runs: (limit) => inner.runs(limit),
+    run: (id) => inner.run(id),
+    findings: (id) => inner.findings(id),
+    previousRun: (id) => inner.previousRun(id),
+    diff: (before, after) => inner.diff(before, after),
+  };
 }
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
@@ -58,8 +60,7 @@ interface Live {
 export interface AuditRunnerDeps {
   vendors: readonly VendorAdapter[];
   inventory: () => Inventory;
-  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource'>;
-  database: Database.Database;
+  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'auditRuns'>;
   /** probe settings and the allowed ranges */
   auditOptions?: Partial<Omit<AuditOptions, 'targets'>>;
   audit?: (options: AuditOptions, deps: AuditDeps) => Promise<AuditReport>;
@@ -83,13 +84,13 @@ export function targetList(input: unknown): string[] {
 
 export class AuditRunner {
   private readonly live = new Map<number, Live>();
-  private readonly auditStore: AuditStore;
+  private readonly auditStore: AuditRunStore;
 
   constructor(private readonly deps: AuditRunnerDeps) {
-    this.auditStore = new AuditStore(deps.database);
+    this.auditStore = deps.store.auditRuns;
   }
 
-  get store(): AuditStore {
+  get store(): AuditRunStore {
     return this.auditStore;
   }
 
@@ -105,7 +106,7 @@ export class AuditRunner {
     let live: Live | undefined;
     let started!: (id: number) => void;
     const idPromise = new Promise<number>((resolve) => (started = resolve));
-    const store = new TrackingAuditStore(this.deps.database, (id) => {
+    const store = trackingAuditStore(this.auditStore, (id) => {
       live = { id, status: 'running', progress: { done: 0, total: 0, phones: 0 }, controller };
       this.live.set(id, live);
       this.prune();

@@ -13,7 +13,7 @@ import { macWithColons, parseMac, type Mac } from '../model/mac.js';
 import type { Severity } from '../model/rules.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { RenderService } from '../provisioning/render-service.js';
-import type { AuditStore } from '../store/audit-store.js';
+import type { AuditRunStore } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import { provisioningStatus, type ProvisioningStatus } from './provisioning-status.js';
 import { noAddressVerdict, verdictFor, type Verdict } from './verdict.js';
@@ -79,7 +79,7 @@ export interface CheckDeps {
   inventory: () => Inventory;
   store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'credentials'>;
   /** record the check as an audit run of one host */
-  auditStore?: AuditStore;
+  auditStore?: AuditRunStore;
   renderer?: RenderService;
   /** probe settings (ports, timeouts, allowed ranges); targets, intrusive and concurrency are the check's own */
   auditOptions?: Partial<Omit<AuditOptions, 'targets' | 'intrusive'>>;

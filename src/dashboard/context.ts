@@ -1,5 +1,4 @@
 /** What the dashboard's routes share: deps, services, and the per-request auth state. */
-import type Database from 'better-sqlite3';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditDeps, AuditOptions } from '../auditor/audit.js';
 import type { AuditReport } from '../auditor/findings.js';
@@ -19,8 +18,8 @@ import type { TrendSeries } from '../schedule/trend.js';
 export interface DashboardOptions {
   vendors: readonly VendorAdapter[];
   inventory: () => Inventory;
-  /** the runtime's store; `database` is the SQLite handle audit runs and served snapshots live in */
-  store: Store & { readonly database: Database.Database; readonly historyWriteError?: string };
+  /** the runtime's store (state, audit runs, schedule runs, served snapshots) */
+  store: Store;
   dataDir: string;
   env: Readonly<Record<string, string | undefined>>;
   /** served over HTTPS: Secure and __Host- cookies, HSTS */

@@ -5,7 +5,7 @@
 import type { Device } from '../model/config-types.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
-import type { StoredFinding } from '../store/audit-store.js';
+import type { StoredFinding } from '../store/store.js';
 import type { CredentialState, Enrolment, FetchRecord, SecurityEvent } from '../store/store.js';
 import { latestAudits, renderCtx, rowOf, type DeviceRow, type FleetContext } from './device-row.js';
 import { diffLines, type DiffResult } from './diff.js';

@@ -8,7 +8,8 @@ import type { GhostCall } from '../model/ghost-call.js';
 import { isExposed, VERDICT_HEADLINES } from '../model/ghost-call-words.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { RenderService } from '../provisioning/render-service.js';
-import { GHOST_CALL_ROW, ghostCallOfRow, type AuditStore, type StoredFinding } from '../store/audit-store.js';
+import { GHOST_CALL_ROW, ghostCallOfRow } from '../store/audit-store.js';
+import type { AuditRunStore, StoredFinding } from '../store/store.js';
 import type { FetchRecord, Store } from '../store/store.js';
 import { provisioningStatus, type ProvisioningStatus, type RenderContext } from './provisioning-status.js';
 import type { ServedSnapshots } from './served-snapshots.js';
@@ -52,7 +53,7 @@ export interface FleetContext {
   vendors: readonly VendorAdapter[];
   inventory: Inventory;
   store: Pick<Store, 'fetchHistory' | 'credentials' | 'enrolment' | 'events'>;
-  auditStore: AuditStore;
+  auditStore: AuditRunStore;
   renderer: RenderService;
   snapshots?: ServedSnapshots;
   staleDays: number;
@@ -80,7 +81,7 @@ function lockedOutSince(ctx: FleetContext, mac: string, lastServed: string | und
 }
 
 /** The latest finished audit findings per MAC over the last `runs` runs (checks included); stops once every MAC of `want` is found. */
-export function latestAudits(auditStore: AuditStore, runs = 200, want?: ReadonlySet<string>): Map<string, { runId: number; at: string; findings: StoredFinding[] }> {
+export function latestAudits(auditStore: AuditRunStore, runs = 200, want?: ReadonlySet<string>): Map<string, { runId: number; at: string; findings: StoredFinding[] }> {
   const out = new Map<string, { runId: number; at: string; findings: StoredFinding[] }>();
   let found = 0;
   for (const run of auditStore.runs(runs)) {

@@ -1,7 +1,7 @@
 /** Small pieces the dashboard pages share: times, badges, lists, tables, form controls. Every value is escaped by `html`. */
 import { CHECK_TITLES, type CheckId } from '../auditor/findings.js';
 import { macWithColons, type Mac } from '../model/mac.js';
-import type { StoredFinding } from '../store/audit-store.js';
+import type { StoredFinding } from '../store/store.js';
 import { html, type Fragment, type Html } from './html.js';
 
 export function when(iso: string | undefined, now = new Date()): Html {

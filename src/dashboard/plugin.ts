@@ -24,7 +24,6 @@ import { registerApiRoutes } from './routes-api.js';
 import { registerAuthRoutes, safeNext } from './routes-auth.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { ServedSnapshots, SNAPSHOT_INTERVAL_MS } from './served-snapshots.js';
-import { ScheduleHistory } from '../schedule/history.js';
 import { scheduleTrend } from '../schedule/trend.js';
 
 export const SESSION_COOKIE = 'gg_session';
@@ -91,14 +90,13 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const now = opts.now ?? (() => new Date());
   const renderer = opts.renderer ?? new RenderService(16 * 1024 * 1024);
   const mask = (mac: Mac, text: string) => maskDeviceSecrets(opts.inventory(), mac, text);
-  const snapshots = new ServedSnapshots(opts.store.database, () => ({ vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, renderer }), mask);
+  const snapshots = new ServedSnapshots(opts.store.snapshots, () => ({ vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, renderer }), mask);
   const runner = new AuditRunner({
-    vendors: opts.vendors, inventory: opts.inventory, store: opts.store, database: opts.store.database,
+    vendors: opts.vendors, inventory: opts.inventory, store: opts.store,
     ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}),
   });
   const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : opts.inventory().secretMasker().mask(text));
   let checksRunning = 0;
-  const scheduleHistory = new ScheduleHistory(opts.store.database);
   const dashboard: Dashboard = {
     options: opts, runner, renderer, snapshots, now, mask,
     fleet: () => ({
@@ -122,7 +120,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     }),
     csrf: (req, reply) => reply.generateCsrf({ userInfo: req.ggAuth?.session?.id ?? 'anonymous' }),
     maskEvents: (events) => events.map((e) => ({ ...e, ...(e.detail !== undefined ? { detail: scrub(e.detail) } : {}), ...(e.file !== undefined ? { file: scrub(e.file) } : {}) })),
-    trend: (options) => scheduleTrend(scheduleHistory, opts.inventory().config.schedules ?? [], options),
+    trend: (options) => scheduleTrend(opts.store.scheduleRuns, opts.inventory().config.schedules ?? [], options),
   };
 
   await app.register(cookie);

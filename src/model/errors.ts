@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   GG_ERR_TARGET_TOO_MANY: 'too many hosts in the audit targets',
   GG_ERR_TARGET_FORBIDDEN: 'the audit target is outside the allowed ranges',
   GG_ERR_STORE: 'the state database failed',
+  GG_ERR_STORE_SCHEMA: 'the state database was written by a newer ghostguard',
   GG_ERR_TLS: 'the TLS certificate or key could not be read',
   GG_ERR_TRACE_MALFORMED: 'the capture file is truncated or malformed',
   GG_ERR_TRACE_NOT_SIP: 'the file is neither a packet capture nor a SIP log',

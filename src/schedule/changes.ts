@@ -17,7 +17,8 @@
  */
 import type { GhostCall } from '../model/ghost-call.js';
 import { isExposed } from '../model/ghost-call-words.js';
-import { GHOST_CALL_ROW, ghostCallOfRow, type StoredFinding } from '../store/audit-store.js';
+import { GHOST_CALL_ROW, ghostCallOfRow } from '../store/audit-store.js';
+import type { StoredFinding } from '../store/store.js';
 
 
 export const CHANGE_KINDS = ['newly-exposed', 'new-unknown-device', 'gone-stale'] as const;

@@ -1,6 +1,6 @@
 /**
- * One run of a schedule: the audit is stored like any audit (AuditStore) and tagged with its schedule
- * (ScheduleHistory), compared with the schedule's previous complete run over the same targets (changes.ts), logged,
+ * One run of a schedule: the audit is stored like any audit (AuditRunStore) and tagged with its schedule
+ * (the store's scheduleRuns), compared with the schedule's previous complete run over the same targets (changes.ts), logged,
  * and — when something changed and a webhook is configured — POSTed (webhook.ts). The first run of a schedule is its
  * baseline and notifies nothing; a run stopped early (time limit, config reload, server stopping) is recorded incomplete:
  * neither compared nor used as a baseline, so what it saw is reported by the next complete run.
@@ -10,17 +10,17 @@ import { runAudit, type AuditOptions } from '../auditor/audit.js';
 import type { AuditReport } from '../auditor/findings.js';
 import type { AuditSchedule } from '../model/config-types.js';
 import type { Inventory } from '../model/inventory.js';
-import type { AuditStore } from '../store/audit-store.js';
+import type { AuditRunStore } from '../store/store.js';
 import { auditChanges, exposedCount, unknownDeviceCount, type ScheduleChange } from './changes.js';
-import type { DeliveryState, ScheduleHistory, ScheduleRunRecord } from './history.js';
+import type { DeliveryState, ScheduleRunRecord, ScheduleRunStore } from '../store/store.js';
 import type { ScheduleLogInput } from './log.js';
 import type { ScheduleEntry, SchedulerDeps, ScheduleRunResult } from './schedule-types.js';
 import { deliverWebhook, redactUrl, webhookBody, WEBHOOK_EVENT } from './webhook.js';
 
 export interface RunContext {
   deps: SchedulerDeps;
-  auditStore: AuditStore;
-  history: ScheduleHistory;
+  auditStore: AuditRunStore;
+  history: ScheduleRunStore;
   dispatcher: Dispatcher;
   /** called after the run, in turn (awaited) */
   listeners: Iterable<(r: ScheduleRunResult) => void | Promise<void>>;

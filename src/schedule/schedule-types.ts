@@ -1,5 +1,4 @@
 /** What the scheduler, its config reconciliation and its runs share: the dependencies, a schedule's live state, a run's result. */
-import type Database from 'better-sqlite3';
 import type { Dispatcher } from 'undici';
 import type { AuditDeps, AuditOptions } from '../auditor/audit.js';
 import type { AuditReport } from '../auditor/findings.js';
@@ -8,15 +7,15 @@ import type { Inventory } from '../model/inventory.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { Store } from '../store/store.js';
 import type { ScheduleChange } from './changes.js';
-import type { ScheduleRunRecord } from './history.js';
+import type { ScheduleRunRecord } from '../store/store.js';
 import type { ScheduleLog } from './log.js';
 import type { DeliveryResult } from './webhook.js';
 
 export interface SchedulerDeps {
   vendors: readonly VendorAdapter[];
   inventory: () => Inventory;
-  /** fetch history for the auditor; `database` holds audit runs and schedule_runs */
-  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource'> & { readonly database: Database.Database };
+  /** fetch history for the auditor, audit runs and the schedules' runs */
+  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'auditRuns' | 'scheduleRuns'>;
   /** where generated webhook secrets are kept */
   dataDir: string;
   env: Readonly<Record<string, string | undefined>>;

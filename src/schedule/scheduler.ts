@@ -5,10 +5,9 @@
  *
  * stop() clears every timer, aborts the runs and deliveries in flight and waits for them to settle.
  */
+import type { AuditRunStore, ScheduleRunStore } from '../store/store.js';
 import { Agent, type Dispatcher } from 'undici';
 import type { AuditSchedule } from '../model/config-types.js';
-import { AuditStore } from '../store/audit-store.js';
-import { ScheduleHistory } from './history.js';
 import type { ScheduleLogEntry, ScheduleLogInput } from './log.js';
 import { reconcileSchedules } from './schedule-config.js';
 import { errorLine, runSchedule } from './schedule-run.js';
@@ -34,16 +33,16 @@ export class AuditScheduler {
   private readonly entries = new Map<string, ScheduleEntry>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly listeners = new Set<(r: ScheduleRunResult) => void | Promise<void>>();
-  private readonly auditStore: AuditStore;
-  readonly history: ScheduleHistory;
+  private readonly auditStore: AuditRunStore;
+  readonly history: ScheduleRunStore;
   private readonly dispatcher: Dispatcher;
   private readonly ownDispatcher?: Agent;
   private started = false;
   private stopped = false;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.auditStore = new AuditStore(deps.store.database);
-    this.history = new ScheduleHistory(deps.store.database);
+    this.auditStore = deps.store.auditRuns;
+    this.history = deps.store.scheduleRuns;
     if (deps.webhook?.dispatcher) this.dispatcher = deps.webhook.dispatcher;
     else this.dispatcher = this.ownDispatcher = new Agent({ connections: 4, connect: { timeout: 10_000 } });
   }

@@ -1,6 +1,6 @@
 /** The trend of scheduled audits: per schedule, its recent runs' counts, oldest first (dashboard page and JSON API). */
 import type { AuditSchedule } from '../model/config-types.js';
-import type { ScheduleHistory, ScheduleRunRecord } from './history.js';
+import type { ScheduleRunRecord, ScheduleRunStore } from '../store/store.js';
 
 /** One run's counts: the run record without its bookkeeping (signature, previous run, attempts). */
 export type TrendPoint = Omit<ScheduleRunRecord, 'schedule' | 'signature' | 'previousRunId' | 'attempts'>;
@@ -16,7 +16,7 @@ export interface TrendSeries {
 
 export const TREND_DEFAULT_LIMIT = 30;
 
-export function scheduleTrend(history: ScheduleHistory, configured: readonly AuditSchedule[], options: { schedule?: string; limit?: number } = {}): TrendSeries[] {
+export function scheduleTrend(history: ScheduleRunStore, configured: readonly AuditSchedule[], options: { schedule?: string; limit?: number } = {}): TrendSeries[] {
   const limit = Math.max(1, Math.min(500, options.limit ?? TREND_DEFAULT_LIMIT));
   const byName = new Map(configured.map((s) => [s.name, s]));
   const names = [...new Set([...configured.map((s) => s.name), ...history.schedules()])].filter((n) => options.schedule === undefined || n === options.schedule);

@@ -2,19 +2,10 @@
 import type Database from 'better-sqlite3';
 import { GHOST_CALL_VERDICTS, type GhostCall, type GhostCallVerdict } from '../model/ghost-call.js';
 import { VERDICT_SEVERITY } from '../model/ghost-call-words.js';
-import { SCHEMA } from './sqlite-schema.js';
+import type { AuditRunRecord, AuditRunStore, RunDiff, StoredFinding } from './store.js';
 
-export interface StoredFinding {
-  host: string;
-  mac?: string;
-  vendor?: string;
-  model?: string;
-  rule: string;
-  state: string;
-  severity: string;
-  evidence: string[];
-  fix: string[];
-}
+/** the record types live with the Store interface; re-exported for callers that name this file */
+export type { AuditRunRecord, RunDiff, StoredFinding } from './store.js';
 
 /** The stored row that carries a host's ghost-call verdict: rule `ghost-call`, state = verdict, fix = how to tell. */
 export const GHOST_CALL_ROW = 'ghost-call';
@@ -31,24 +22,6 @@ export function ghostCallOfRow(f: StoredFinding | undefined): GhostCall | undefi
   return g;
 }
 
-export interface AuditRunRecord {
-  id: number;
-  startedAt: string;
-  finishedAt?: string;
-  targets: string[];
-  summary?: unknown;
-}
-
-export interface RunDiff {
-  /** failing now, not failing (or absent) before */
-  newFailures: StoredFinding[];
-  /** failing before, not failing now */
-  resolved: StoredFinding[];
-  /** hosts seen in only one of the runs */
-  hostsAdded: string[];
-  hostsGone: string[];
-}
-
 interface FindingRow {
   host: string;
   mac: string | null;
@@ -61,12 +34,11 @@ interface FindingRow {
   fix: string;
 }
 
-export class AuditStore {
+export class AuditStore implements AuditRunStore {
   private readonly stmts;
 
-  /** Takes a better-sqlite3 Database (e.g. SqliteStore's `database`); creates the tables if missing. */
+  /** Takes the state database opened by openStateDatabase (its migrations create the tables). */
   constructor(private readonly db: Database.Database) {
-    db.exec(SCHEMA);
     this.stmts = {
       start: db.prepare('INSERT INTO audit_runs (started_at, targets) VALUES (?, ?)'),
       finish: db.prepare('UPDATE audit_runs SET finished_at = ?, summary = ? WHERE id = ?'),

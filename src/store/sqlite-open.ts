@@ -2,12 +2,12 @@
  * Opens the state database so that several processes can do it at the same moment (`serve --workers`, a `rotate`
  * started while the server boots). Two connections switching a fresh file to WAL, or running the schema, can each
  * hold a read lock and want the write lock: SQLite breaks that deadlock by failing one of them with SQLITE_BUSY at
- * once, without waiting on the busy timeout. The loser simply tries again; the schema runs in one IMMEDIATE
+ * once, without waiting on the busy timeout. The loser simply tries again; the migrations run in one IMMEDIATE
  * transaction, which takes the write lock before reading anything and so waits instead of deadlocking.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { SCHEMA } from './sqlite-schema.js';
+import { applyMigrations } from './sqlite-migrations.js';
 
 /** where a data directory keeps its state */
 export const stateDatabasePath = (dataDir: string): string => join(dataDir, 'state.sqlite');
@@ -39,7 +39,7 @@ export function retryWhileBusy<T>(step: () => T, withinMs = BUSY_TIMEOUT_MS, pau
   }
 }
 
-/** Opens (creating if needed) the state database in WAL mode with every table of the schema. */
+/** Opens (creating if needed) the state database in WAL mode and brings its schema up to date (sqlite-migrations.ts). */
 export function openStateDatabase(file: string): Database.Database {
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
@@ -47,7 +47,7 @@ export function openStateDatabase(file: string): Database.Database {
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     });
     db.pragma('synchronous = NORMAL');
-    const schema = db.transaction(() => db.exec(SCHEMA));
+    const schema = db.transaction(() => applyMigrations(db));
     retryWhileBusy(() => schema.immediate());
     return db;
   } catch (err) {

@@ -1,9 +1,12 @@
 /** The embedded default state store: one SQLite file in the data directory (WAL, prepared statements). */
 import type Database from 'better-sqlite3';
 import type { Mac } from '../model/mac.js';
-import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
+import { AuditStore } from './audit-store.js';
 import { HistoryWriter } from './history-writer.js';
+import { SqliteScheduleRuns } from './schedule-run-store.js';
+import { SqliteSnapshots } from './snapshot-store.js';
 import { openStateDatabase } from './sqlite-open.js';
+import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
 
 /** Credential and enrolment reads are cached; another process's change (e.g. `ghostguard rotate`) is noticed within this. */
 const EXTERNAL_CHECK_MS = 200;
@@ -18,8 +21,11 @@ export class SqliteStore implements Store {
   private readonly enrolCache = new Map<string, Enrolment | null>();
   private stateVersion = -1;
   private checkedAt = 0;
+  readonly auditRuns: AuditStore;
+  readonly scheduleRuns: SqliteScheduleRuns;
+  readonly snapshots: SqliteSnapshots;
 
-  constructor(file: string, onWriteError?: (message: string) => void) {
+  constructor(readonly file: string, onWriteError?: (message: string) => void) {
     this.db = openStateDatabase(file);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
@@ -41,6 +47,9 @@ export class SqliteStore implements Store {
       overrides: p('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = ? ORDER BY id DESC'),
     };
     this.history = new HistoryWriter(file, onWriteError);
+    this.auditRuns = new AuditStore(this.db);
+    this.scheduleRuns = new SqliteScheduleRuns(this.db);
+    this.snapshots = new SqliteSnapshots(this.db);
   }
 
   /** Drops cached reads when credentials or enrolments changed elsewhere since the last look. */
@@ -78,11 +87,6 @@ export class SqliteStore implements Store {
   /** the last error the history writer reported, if any (disk full, a lock held past the timeout) */
   get historyWriteError(): string | undefined {
     return this.history.lastError;
-  }
-
-  get database(): Database.Database {
-    this.flush();
-    return this.db;
   }
 
   recordFetch(fetch: FetchRecord): void {

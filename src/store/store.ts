@@ -67,5 +67,123 @@ export interface Store {
   confirmCredentials(mac: Mac): void;
   saveOverride(upload: OverrideUpload): void;
   overrides(mac: Mac): OverrideUpload[];
+  readonly auditRuns: AuditRunStore;
+  readonly scheduleRuns: ScheduleRunStore;
+  readonly snapshots: SnapshotStore;
+  /** the last error the background history writer reported, if any */
+  readonly historyWriteError?: string;
   close(): void;
+}
+
+export interface StoredFinding {
+  host: string;
+  mac?: string;
+  vendor?: string;
+  model?: string;
+  rule: string;
+  state: string;
+  severity: string;
+  evidence: string[];
+  fix: string[];
+}
+
+export interface AuditRunRecord {
+  id: number;
+  startedAt: string;
+  finishedAt?: string;
+  targets: string[];
+  summary?: unknown;
+}
+
+export interface RunDiff {
+  /** failing now, not failing (or absent) before */
+  newFailures: StoredFinding[];
+  /** failing before, not failing now */
+  resolved: StoredFinding[];
+  /** hosts seen in only one of the runs */
+  hostsAdded: string[];
+  hostsGone: string[];
+}
+
+/** Audit runs and their findings, so runs can be listed and compared run to run. */
+export interface AuditRunStore {
+  startRun(startedAt: Date, targets: readonly string[]): number;
+  /** stores every finding and the summary at once */
+  finishRun(runId: number, finishedAt: Date, summary: unknown, findings: readonly StoredFinding[]): void;
+  /** newest first */
+  runs(limit?: number): AuditRunRecord[];
+  run(runId: number): AuditRunRecord | undefined;
+  findings(runId: number): StoredFinding[];
+  /** the latest finished run before `runId` over the same targets */
+  previousRun(runId: number): number | undefined;
+  diff(beforeId: number, afterId: number): RunDiff;
+}
+
+/** none: nothing changed (or a baseline); log-only: changes, no webhook configured; skipped: run stopped early or aborted */
+export type DeliveryState = 'none' | 'log-only' | 'delivered' | 'failed' | 'skipped';
+
+export interface ScheduleRunRecord {
+  runId: number;
+  schedule: string;
+  signature: string;
+  startedAt: string;
+  finishedAt: string;
+  /** every target was scanned */
+  complete: boolean;
+  previousRunId?: number;
+  /** hosts that answered */
+  hosts: number;
+  phones: number;
+  /** devices with a ghost-call rule failing */
+  exposed: number;
+  /** failing findings of every check */
+  failing: number;
+  unknownDevices: number;
+  changes: number;
+  delivery: DeliveryState;
+  attempts: number;
+}
+
+/** Which audit runs belong to which schedule, with the counts the trend shows and what became of the notification. */
+export interface ScheduleRunStore {
+  record(run: ScheduleRunRecord): void;
+  setDelivery(runId: number, delivery: DeliveryState, attempts: number): void;
+  /** the latest complete run of this schedule over these targets before `beforeRunId` */
+  baseline(schedule: string, signature: string, beforeRunId: number): number | undefined;
+  last(schedule: string): ScheduleRunRecord | undefined;
+  /** the newest `limit` runs of a schedule, oldest first */
+  recent(schedule: string, limit: number): ScheduleRunRecord[];
+  /** every schedule that has runs on record */
+  schedules(): string[];
+}
+
+/** One distinct file body served (by sha256), as the fetch history notes it. */
+export interface ServedVersion {
+  /** increasing cursor */
+  id: number;
+  ts: string;
+  mac: string;
+  file: string;
+  sha256: string;
+  userAgent: string;
+}
+
+export interface Snapshot {
+  sha256: string;
+  mac: string;
+  file: string;
+  ts: string;
+  body: string;
+}
+
+/** Served file versions, and the text of the device files among them (masked) for the dashboard's diff. */
+export interface SnapshotStore {
+  /** the cursor of the newest version served (0 when none) */
+  latestVersion(): number;
+  /** versions after `cursor`, oldest first (a version recorded a moment ago may show only once the history is committed) */
+  versionsAfter(cursor: number, limit: number): ServedVersion[];
+  has(sha256: string): boolean;
+  /** stores a snapshot and keeps only the newest `keep` per device file */
+  put(snapshot: Snapshot, keep: number): void;
+  get(sha256: string): Snapshot | undefined;
 }

@@ -1,13 +1,14 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { AuditStore, diffFindings, type StoredFinding } from '../../src/store/audit-store.js';
+import { AuditStore, diffFindings } from '../../src/store/audit-store.js';
+import { openStateDatabase } from '../../src/store/sqlite-open.js';
+import type { StoredFinding } from '../../src/store/store.js';
 
 const f = (host: string, rule: string, state: string, mac?: string): StoredFinding =>
   ({ host, rule, state, severity: 'high', evidence: ['e'], fix: ['x'], ...(mac ? { mac } : {}) });
 
 describe('AuditStore (SQLite)', () => {
   it('stores runs with findings and finds the previous run over the same targets', () => {
-    const db = new Database(':memory:');
+    const db = openStateDatabase(':memory:');
     const store = new AuditStore(db);
     const a = store.startRun(new Date('2026-03-01T00:00:00Z'), ['127.77.0.0/24']);
     store.finishRun(a, new Date('2026-03-01T00:01:00Z'), { fail: 2 }, [f('127.77.0.1', 'sip-trusted-only', 'fail', '001565000001'), f('127.77.0.2', 'snmp-locked', 'fail')]);

@@ -1,10 +1,11 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAuditOptions, type AuditCommandOptions } from '../../src/auditor/audit-options.js';
 import { runAuditCommand, type AuditCommandIo } from '../../src/cli/audit-command.js';
 import { VENDORS } from '../../vendors/index.js';
 import { freeUdpPort } from './helpers/net.js';
 import { startSipPeer, type SipPeer } from './helpers/sip-peer.js';
+import { AuditStore } from '../../src/store/audit-store.js';
+import { openStateDatabase } from '../../src/store/sqlite-open.js';
 
 const NET = '127.77.12';
 let yealink: SipPeer;
@@ -76,15 +77,16 @@ describe('runAuditCommand', () => {
   });
 
   it('stores runs and compares with the previous one', async () => {
-    const db = new Database(':memory:');
-    const { io: i, out } = io({ database: db });
+    const db = openStateDatabase(':memory:');
+    const auditRuns = new AuditStore(db);
+    const { io: i, out } = io({ auditRuns });
     await runAuditCommand(fast([`${NET}.1`], { sipPorts: String(yealink.port) }), i);
     expect(out.stdout).toMatch(/stored as run #1/);
     out.stdout = '';
     await runAuditCommand(fast([`${NET}.1`], { sipPorts: String(yealink.port) }), i);
     expect(out.stdout).toMatch(/since run #1: 0 new failures, 0 resolved/);
     expect(out.stdout).toMatch(/stored as run #2/);
-    const { io: j, out: o2 } = io({ database: db });
+    const { io: j, out: o2 } = io({ auditRuns });
     await runAuditCommand(fast([`${NET}.1`], { sipPorts: String(yealink.port), store: false }), j);
     expect(o2.stdout).not.toMatch(/stored as run/);
     db.close();

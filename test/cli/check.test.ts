@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { macWithColons, type Mac } from '../../src/model/mac.js';
-import { AuditStore } from '../../src/store/audit-store.js';
 import { startDashboardLab, type DashboardLab } from '../dashboard/lab.js';
 
 let lab: DashboardLab;
@@ -75,16 +74,16 @@ describe('ghostguard check', () => {
     expect(result.verdict.status).toBe('ignores');
     expect(r.code).toBe(0);
     expect(result.runId).toBeGreaterThan(0);
-    expect(new AuditStore(lab.runtime.store.database).run(result.runId)?.targets).toEqual([phone.ip]);
+    expect(lab.runtime.store.auditRuns.run(result.runId)?.targets).toEqual([phone.ip]);
     for (const secret of lab.runtime.config.inventory.allSecrets()) expect(r.out).not.toContain(secret);
   });
 
   it('--no-store leaves no run behind', async () => {
     const phone = lab.manifest.find((p) => !p.factory && p.vendor === 'grandstream')!;
-    const before = new AuditStore(lab.runtime.store.database).runs(100).length;
+    const before = lab.runtime.store.auditRuns.runs(100).length;
     const r = await run(['check', phone.ip, ...probeArgs(), '--json', '--no-store']);
     expect(JSON.parse(r.out).runId).toBeUndefined();
-    expect(new AuditStore(lab.runtime.store.database).runs(100).length).toBe(before);
+    expect(lab.runtime.store.auditRuns.runs(100).length).toBe(before);
   });
 
   it('an address outside --allow, or something that is not one handset, is a usage error (exit 2)', async () => {

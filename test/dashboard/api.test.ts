@@ -10,7 +10,8 @@ import { finding, type AuditReport } from '../../src/auditor/findings.js';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { MASK } from '../../src/model/rule-check.js';
 import type { Runtime } from '../../src/app/runtime.js';
-import { AuditStore, ghostCallRow } from '../../src/store/audit-store.js';
+import Database from 'better-sqlite3';
+import { ghostCallRow } from '../../src/store/audit-store.js';
 import type { GhostCall } from '../../src/model/ghost-call.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
@@ -98,7 +99,7 @@ describe('JSON API', () => {
     // the follower has kept the served text (masked) by its sha256
     const deadline = Date.now() + 5000;
     const sha = first.configs[0].lastServed.sha256 as string;
-    while (!runtime.store.database.prepare('SELECT 1 FROM dashboard_served WHERE sha256 = ?').get(sha) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!runtime.store.snapshots.has(sha) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const path = runtime.config.path;
     const original = readFileSync(path, 'utf8');
     try {
@@ -114,7 +115,9 @@ describe('JSON API', () => {
       expect(lines.some((l) => l.op === '+' && l.text.includes('127.0.0.12'))).toBe(true);
       const all = JSON.stringify(after);
       for (const secret of runtime.config.inventory.allSecrets()) expect(all).not.toContain(secret);
-      const stored = runtime.store.database.prepare('SELECT body FROM dashboard_served').all() as { body: string }[];
+      const reader = new Database(runtime.store.file, { readonly: true });
+      const stored = reader.prepare('SELECT body FROM dashboard_served').all() as { body: string }[];
+      reader.close();
       for (const secret of runtime.config.inventory.allSecrets()) for (const s of stored) expect(s.body).not.toContain(secret);
     } finally {
       writeFileSync(path, original);
@@ -159,7 +162,7 @@ describe('JSON API', () => {
     const row = (await get('/api/devices?q=0015650000a1')).json().devices[0];
     expect(row).toMatchObject({ state: 'exposed', audit: { ghostCall: { verdict: 'rings' } } });
     expect(row.audit.runId).toBeGreaterThanOrEqual(id);
-    expect(new AuditStore(runtime.store.database).run(id)?.finishedAt).toBeDefined();
+    expect(runtime.store.auditRuns.run(id)?.finishedAt).toBeDefined();
     expect((await get('/api/audits/999999')).statusCode).toBe(404);
   });
 

@@ -11,6 +11,19 @@ import { parseMac } from '../../src/model/mac.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 import type { Transport } from '../helpers/phone-transport.js';
+import Database from 'better-sqlite3';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+
+/** every fetch row, read through a connection of the test's own */
+function allFetches(store: SqliteStore): unknown[] {
+  store.flush();
+  const reader = new Database(store.file, { readonly: true });
+  try {
+    return reader.prepare('SELECT * FROM fetches').all();
+  } finally {
+    reader.close();
+  }
+}
 
 const KNOWN = '00:15:65:00:00:21';
 const DISABLED = '00:15:65:00:00:22';
@@ -40,7 +53,7 @@ export function securitySuite(transport: Transport): void {
     // Every byte the server wrote about this whole suite: events (SQLite + JSON lines) and fetch history.
     const fromDb = [
       JSON.stringify(runtime.store.events({ limit: 1_000_000 })),
-      JSON.stringify(runtime.store.database.prepare('SELECT * FROM fetches').all()),
+      JSON.stringify(allFetches(runtime.store)),
     ];
     await transport.close(runtime);
     await runtime.close();

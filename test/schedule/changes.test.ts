@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auditChanges, exposedCount, unknownDeviceCount } from '../../src/schedule/changes.js';
-import type { StoredFinding } from '../../src/store/audit-store.js';
+import type { StoredFinding } from '../../src/store/store.js';
 
 type Phone = { host: string; mac?: string; vendor?: string; model?: string };
 const YEALINK: Phone = { host: '127.0.94.1', mac: '001565940001', vendor: 'yealink', model: 'T46U' };

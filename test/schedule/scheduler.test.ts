@@ -11,7 +11,7 @@ import type { ScheduleLogEntry } from '../../src/schedule/log.js';
 import { AuditScheduler } from '../../src/schedule/scheduler.js';
 import type { ScheduleRunResult, SchedulerDeps } from '../../src/schedule/schedule-types.js';
 import { verifySignature } from '../../src/schedule/webhook.js';
-import type { StoredFinding } from '../../src/store/audit-store.js';
+import type { StoredFinding } from '../../src/store/store.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 import { Receiver } from './receiver.js';

@@ -82,7 +82,9 @@ describe('the history writer', () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(store.credentials(A).generation).toBe(1);
     expect(store.fetchHistory(A, 5000)).toHaveLength(3000);
-    expect(store.database.prepare('SELECT COUNT(*) FROM fetch_versions').pluck().get()).toBe(3000);
+    const reader = new Database(store.file, { readonly: true });
+    expect(reader.prepare('SELECT COUNT(*) FROM fetch_versions').pluck().get()).toBe(3000);
+    reader.close();
   });
 });
 
@@ -125,7 +127,9 @@ describe('schema', () => {
       CREATE INDEX fetches_source ON fetches (source, id);`);
     old.close();
     const { store } = newStore(file);
-    const indexes = store.database.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fetches'").pluck().all();
+    const reader = new Database(file, { readonly: true });
+    const indexes = reader.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fetches'").pluck().all();
+    reader.close();
     expect(indexes).not.toContain('fetches_source');
     store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
     expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A });

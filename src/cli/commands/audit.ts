@@ -16,7 +16,7 @@ export async function auditCommand(targets: string[], options: Omit<AuditCommand
       vendors,
       inventory: offline.inventory,
       store: offline.store,
-      database: offline.store.database,
+      auditRuns: offline.store.auditRuns,
       signal: abort.signal,
       // lines are cut to the terminal's width only when the report goes to a terminal; piped, every word stays
       stdout: { write: (t: string) => io.out(t), columns: io.isTty && process.stdout.isTTY ? process.stdout.columns : undefined },

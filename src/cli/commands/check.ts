@@ -10,7 +10,6 @@ import { toAuditOptions } from '../../auditor/audit-options.js';
 import { canonicalJson } from '../../report/canonical-json.js';
 import { checkHandset, checkToText } from '../../dashboard/check-service.js';
 import { verdictExit } from '../../dashboard/verdict.js';
-import { AuditStore } from '../../store/audit-store.js';
 import { openOffline, vendors } from '../context.js';
 import type { CliIo } from '../io.js';
 
@@ -45,7 +44,7 @@ export async function checkCommand(target: string, options: CheckOptions, io: Cl
   try {
     const result = await checkHandset(target, {
       vendors, inventory: () => offline.inventory, store: offline.store, auditOptions, safe: options.safe === true,
-      ...(options.store === false ? {} : { auditStore: new AuditStore(offline.store.database) }),
+      ...(options.store === false ? {} : { auditStore: offline.store.auditRuns }),
     });
     io.out(options.json ? canonicalJson(result) : checkToText(result));
     return verdictExit(result.verdict);

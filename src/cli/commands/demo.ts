@@ -71,7 +71,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
       targets: [`${base}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: String(PHONE_HTTPS_PORT), snmpPort: PHONE_SNMP_PORT, html: htmlPath,
       json: true, plainHttpLogin: true, intrusive: true, timeout: 400, concurrency: 64, rate: 2000, hostGap: 0,
     }, {
-      vendors, inventory: runtime.config.inventory, store: runtime.store, database: runtime.store.database,
+      vendors, inventory: runtime.config.inventory, store: runtime.store, auditRuns: runtime.store.auditRuns,
       stdout: { write: (t: string) => void (json += t) },
       stderr: { write: (t: string) => io.err(t), isTTY: io.isTty, columns: process.stderr.columns },
       readFile: (p) => readFileSync(p, 'utf8'), writeFile: (p, d) => writeFileSync(p, d),

@@ -1,42 +1,6 @@
-/**
- * Which audit runs belong to which schedule (table schedule_runs, beside audit_runs in the state database), with the
- * counts the trend shows and what became of the run's notification. A run's baseline is the latest complete run of the
- * same schedule over the same targets.
- */
+/** Scheduled runs in SQLite (table schedule_runs, beside audit_runs). A run's baseline is the latest complete run of the same schedule over the same targets. */
 import type Database from 'better-sqlite3';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS schedule_runs (
-  run_id INTEGER PRIMARY KEY, schedule TEXT NOT NULL, signature TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
-  complete INTEGER NOT NULL, previous_run_id INTEGER, hosts INTEGER NOT NULL, phones INTEGER NOT NULL, exposed INTEGER NOT NULL,
-  failing INTEGER NOT NULL, unknown_devices INTEGER NOT NULL, changes INTEGER NOT NULL, delivery TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS schedule_runs_by_schedule ON schedule_runs (schedule, run_id);
-`;
-
-/** none: nothing changed (or a baseline); log-only: changes, no webhook configured; skipped: run stopped early or aborted */
-export type DeliveryState = 'none' | 'log-only' | 'delivered' | 'failed' | 'skipped';
-
-export interface ScheduleRunRecord {
-  runId: number;
-  schedule: string;
-  signature: string;
-  startedAt: string;
-  finishedAt: string;
-  /** every target was scanned */
-  complete: boolean;
-  previousRunId?: number;
-  /** hosts that answered */
-  hosts: number;
-  phones: number;
-  /** devices with a ghost-call rule failing */
-  exposed: number;
-  /** failing findings of every check */
-  failing: number;
-  unknownDevices: number;
-  changes: number;
-  delivery: DeliveryState;
-  attempts: number;
-}
+import type { DeliveryState, ScheduleRunRecord, ScheduleRunStore } from './store.js';
 
 interface Row {
   run_id: number;
@@ -63,11 +27,10 @@ const toRecord = (r: Row): ScheduleRunRecord => ({
   delivery: r.delivery as DeliveryState, attempts: r.attempts,
 });
 
-export class ScheduleHistory {
+export class SqliteScheduleRuns implements ScheduleRunStore {
   private readonly stmts;
 
   constructor(db: Database.Database) {
-    db.exec(SCHEMA);
     this.stmts = {
       insert: db.prepare(`INSERT OR REPLACE INTO schedule_runs (run_id, schedule, signature, started_at, finished_at, complete, previous_run_id, hosts, phones,
         exposed, failing, unknown_devices, changes, delivery, attempts) VALUES (@runId, @schedule, @signature, @startedAt, @finishedAt, @complete, @previousRunId,
@@ -81,14 +44,17 @@ export class ScheduleHistory {
   }
 
   record(r: ScheduleRunRecord): void {
-    this.stmts.insert.run({ ...r, complete: r.complete ? 1 : 0, previousRunId: r.previousRunId ?? null });
+    this.stmts.insert.run({
+      runId: r.runId, schedule: r.schedule, signature: r.signature, startedAt: r.startedAt, finishedAt: r.finishedAt, complete: r.complete ? 1 : 0,
+      previousRunId: r.previousRunId ?? null, hosts: r.hosts, phones: r.phones, exposed: r.exposed, failing: r.failing, unknownDevices: r.unknownDevices,
+      changes: r.changes, delivery: r.delivery, attempts: r.attempts,
+    });
   }
 
   setDelivery(runId: number, delivery: DeliveryState, attempts: number): void {
     this.stmts.delivery.run(delivery, attempts, runId);
   }
 
-  /** The latest complete run of this schedule over these targets before `beforeRunId`. */
   baseline(schedule: string, signature: string, beforeRunId: number): number | undefined {
     return (this.stmts.baseline.get(schedule, signature, beforeRunId) as { run_id: number } | undefined)?.run_id;
   }
@@ -98,12 +64,10 @@ export class ScheduleHistory {
     return row ? toRecord(row) : undefined;
   }
 
-  /** The newest `limit` runs of a schedule, oldest first. */
   recent(schedule: string, limit: number): ScheduleRunRecord[] {
     return (this.stmts.recent.all(schedule, limit) as Row[]).map(toRecord);
   }
 
-  /** Every schedule that has runs on record. */
   schedules(): string[] {
     return (this.stmts.names.all() as { schedule: string }[]).map((r) => r.schedule);
   }
