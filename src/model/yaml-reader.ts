@@ -99,7 +99,9 @@ export class YamlReader {
         const m = CONTROL.exec(v);
         if (m) this.report(path, `contains a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}${NAMES[m[0]] ? `, ${NAMES[m[0]]}` : ''}); phone config files cannot carry it`);
       } else if (Array.isArray(v)) {
-        v.forEach((item, i) => walk(item, [...path, i]));
+        v.forEach((item, i) => {
+          walk(item, [...path, i]);
+        });
       } else if (isPlainMap(v)) {
         for (const [key, item] of Object.entries(v)) {
           if (CONTROL.test(key)) this.report(path, `the key "${key.replace(CONTROL_ALL, '?')}" contains a control character`);
