@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { isUnicastMac, parseMac, type Mac } from '../model/mac.js';
 
 export const REQUIRED_COLUMNS = ['mac', 'vendor', 'model', 'site', 'extension', 'password'] as const;
-export const OPTIONAL_COLUMNS = ['authuser', 'displayname', 'adminpassword'] as const;
+export const OPTIONAL_COLUMNS = ['authuser', 'displayname', 'adminpassword', 'like', 'provision'] as const;
 const COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 
 export interface NamedVendor {
@@ -26,7 +26,12 @@ export interface CsvLine {
 export interface CsvDevice {
   mac: Mac;
   vendor: string;
+  /** the catalogue's id, or the name as written for a model outside the catalogue (the config then warns) */
   model: string;
+  /** a catalogue model whose settings a model outside the catalogue borrows */
+  like?: string;
+  /** false: audit only (another system provisions it); such a row needs no extension or password */
+  provision?: false;
   site: string;
   /** only when the CSV gives one (a new device otherwise gets `generate`; an existing one keeps its own) */
   adminPassword?: string;
@@ -107,16 +112,21 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
       continue;
     }
     const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) as Record<string, string>;
-    for (const col of REQUIRED_COLUMNS) if (!row[col]) problems.push(`${at}: ${col}: is required`);
+    const auditOnly = /^(false|no|0)$/i.test(row.provision ?? '');
+    if (row.provision && !auditOnly && !/^(true|yes|1)$/i.test(row.provision)) problems.push(`${at}: provision: must be true or false`);
+    for (const col of REQUIRED_COLUMNS) if (!row[col] && !(auditOnly && (col === 'extension' || col === 'password'))) problems.push(`${at}: ${col}: is required`);
     const mac = parseMac(row.mac ?? '');
     if (row.mac && !mac) problems.push(`${at}: mac: "${row.mac}" is not a MAC address`);
     else if (mac && !isUnicastMac(mac)) problems.push(`${at}: mac: "${row.mac}" is a multicast address, not a phone's`);
     const vendor = row.vendor ? findVendor(vendors, row.vendor) : undefined;
     if (row.vendor && !vendor) problems.push(`${at}: vendor: unknown "${row.vendor}" (known: ${known})`);
-    const model = vendor && row.model ? findModel(vendor, row.model) : undefined;
-    if (vendor && row.model && !model) problems.push(`${at}: model: unknown ${label(vendor)} model "${row.model}" (known: ${vendor.models.map((m) => m.id).join(', ')})`);
+    // a model outside the catalogue is taken as written: the configuration warns about it and serves its family's settings
+    const model = vendor && row.model ? findModel(vendor, row.model) ?? row.model : undefined;
+    const like = vendor && row.like ? findModel(vendor, row.like) : undefined;
+    if (vendor && row.like && !like) problems.push(`${at}: like: "${row.like}" is not a ${label(vendor)} catalogue model`);
     if (row.site && !sites.includes(row.site)) problems.push(`${at}: site: unknown "${row.site}" (sites in the configuration: ${sites.join(', ') || 'none'})`);
-    if (!mac || !isUnicastMac(mac) || !vendor || !model || !row.site || !sites.includes(row.site) || !row.extension || !row.password) continue;
+    if (!mac || !isUnicastMac(mac) || !vendor || !model || !row.site || !sites.includes(row.site)) continue;
+    if (!auditOnly && (!row.extension || !row.password)) continue;
 
     const adminPassword = row.adminpassword || undefined;
     const first = devices.get(mac);
@@ -128,6 +138,11 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
         continue;
       }
     }
+    const extra = { ...(like ? { like } : {}), ...(auditOnly ? { provision: false as const } : {}) };
+    if (!row.extension) {
+      if (!first) devices.set(mac, { mac, vendor: vendor.id, model, ...extra, site: row.site, ...(adminPassword ? { adminPassword } : {}), lines: [], csvLines: [], firstLine: line });
+      continue;
+    }
     const key = `${row.site}\0${row.extension}`;
     const owner = extensionOwner.get(key);
     if (owner) {
@@ -135,8 +150,8 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
       continue;
     }
     extensionOwner.set(key, { mac, line });
-    const device: CsvDevice & { firstLine: number } = first ?? { mac, vendor: vendor.id, model, site: row.site, ...(adminPassword ? { adminPassword } : {}), lines: [], csvLines: [], firstLine: line };
-    device.lines.push({ extension: row.extension, password: row.password, ...(row.authuser ? { authUser: row.authuser } : {}), ...(row.displayname ? { displayName: row.displayname } : {}) });
+    const device: CsvDevice & { firstLine: number } = first ?? { mac, vendor: vendor.id, model, ...extra, site: row.site, ...(adminPassword ? { adminPassword } : {}), lines: [], csvLines: [], firstLine: line };
+    device.lines.push({ extension: row.extension, password: row.password ?? '', ...(row.authuser ? { authUser: row.authuser } : {}), ...(row.displayname ? { displayName: row.displayname } : {}) });
     device.csvLines.push(line);
     devices.set(mac, device);
   }

@@ -14,7 +14,7 @@ import type { FetchRecord, Store } from '../store/store.js';
 import { provisioningStatus, type ProvisioningStatus, type RenderContext } from './provisioning-status.js';
 import type { ServedSnapshots } from './served-snapshots.js';
 
-export const DEVICE_STATES = ['exposed', 'locked-out', 'never-fetched', 'stale', 'provisioned', 'disabled'] as const;
+export const DEVICE_STATES = ['exposed', 'locked-out', 'never-fetched', 'stale', 'provisioned', 'audit-only', 'disabled'] as const;
 export type DeviceState = (typeof DEVICE_STATES)[number];
 
 export const STATE_LABELS: Readonly<Record<DeviceState, string>> = {
@@ -23,6 +23,7 @@ export const STATE_LABELS: Readonly<Record<DeviceState, string>> = {
   'never-fetched': 'Never fetched',
   stale: 'Stale',
   provisioned: 'Provisioned',
+  'audit-only': 'Audit only',
   disabled: 'Disabled',
 };
 
@@ -134,6 +135,9 @@ export function rowOf(ctx: FleetContext, d: Device, audits: ReturnType<typeof la
   } else if (row.audit?.ghostCall && isExposed(row.audit.ghostCall.verdict)) {
     row.state = 'exposed';
     row.stateReason = `audit #${row.audit.runId}: ${VERDICT_HEADLINES[row.audit.ghostCall.verdict]}`;
+  } else if (d.provision === false) {
+    row.state = 'audit-only';
+    row.stateReason = row.audit ? `provisioned by another system; audit #${row.audit.runId} found nothing exposed` : 'provisioned by another system: ghostguard audits it, serves it nothing';
   } else if ((locked = lockedOutSince(ctx, d.mac, lastAuthenticated(h)))) {
     const enrolment = ctx.store.enrolment(d.mac);
     const open = enrolment && !enrolment.closedAt && Date.parse(enrolment.expiresAt) > ctx.now.getTime();

@@ -5,14 +5,23 @@ import type { Device, FleetConfig, Line, PolicyLayer, ServerSettings, Site, Tran
 import { parseSchedules, targetTokens } from './config-schedule-parse.js';
 import { isUnicastMac, parseMac, type Mac } from './mac.js';
 import { parseSecretSpec } from './secret-spec.js';
-import { YamlReader, type Path } from './yaml-reader.js';
+import { fieldName, YamlReader, type Path } from './yaml-reader.js';
 
 /** vendor id → model ids the adapters know */
 export type ModelCatalogue = Readonly<Record<string, readonly string[]>>;
 
+const squash = (name: string): string => name.replace(/[^0-9a-z]/gi, '').toLowerCase();
+
+/** The catalogue's spelling of a model name written loosely ("VVX 411", "vvx411" → "VVX_411"), or undefined. */
+export function canonicalModel(known: readonly string[], name: string): string | undefined {
+  return known.find((m) => m === name) ?? known.find((m) => squash(m) === squash(name));
+}
+
 export interface ParseResult {
   config?: FleetConfig;
   issues: ConfigIssue[];
+  /** also given when there are issues; the same list as config.warnings */
+  warnings?: ConfigIssue[];
 }
 
 export const DEFAULT_SERVER: ServerSettings = {
@@ -39,19 +48,22 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
   const server = parseServer(r);
   const fleetPolicy = parsePolicyLayer(r, ['policy']);
   const modelPolicy: Record<string, PolicyLayer> = {};
-  const allModels = new Set(Object.values(catalogue).flat());
+  const warnings: ConfigIssue[] = [];
+  const warn = (path: Path, message: string) => warnings.push({ file, line: r.lineOf(path), field: fieldName(path), message });
+  const allModels = Object.values(catalogue).flat();
   for (const model of r.keys(['models'])) {
-    if (!allModels.has(model)) r.report(['models', model], `unknown model "${model}"`);
+    const known = canonicalModel(allModels, model);
+    if (!known) warn(['models', model], `unknown model "${model}": this policy applies to devices whose model is written "${model}"`);
     r.unknownKeys(['models', model], ['policy']);
-    modelPolicy[model] = parsePolicyLayer(r, ['models', model, 'policy']);
+    modelPolicy[known ?? model] = parsePolicyLayer(r, ['models', model, 'policy']);
   }
   const sites: Record<string, Site> = {};
   for (const name of r.keys(['sites'])) sites[name] = parseSite(r, name);
-  const devices = parseDevices(r, sites, catalogue);
+  const devices = parseDevices(r, sites, catalogue, warn);
   const canaries = parseCanaries(r, devices);
   const schedules = parseSchedules(r);
-  if (r.issues.length > 0) return { issues: r.issues };
-  return { config: { server, fleetPolicy, modelPolicy, sites, devices, canaries, schedules }, issues: [] };
+  if (r.issues.length > 0) return { issues: r.issues, warnings };
+  return { config: { server, fleetPolicy, modelPolicy, sites, devices, canaries, schedules, warnings }, issues: [], warnings };
 }
 
 function parseServer(r: YamlReader): ServerSettings {
@@ -157,22 +169,29 @@ function parseSite(r: YamlReader, name: string): Site {
   };
 }
 
-function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: ModelCatalogue): Device[] {
+function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: ModelCatalogue, warn: (path: Path, message: string) => void): Device[] {
   const devices: Device[] = [];
   const seen = new Map<Mac, number>();  // MAC → index of the first device with it
   if (r.value(['devices']) !== undefined && !r.isSeq(['devices'])) r.report(['devices'], 'must be a list');
   for (let i = 0; i < r.length(['devices']); i++) {
     const p: Path = ['devices', i];
-    r.unknownKeys(p, ['mac', 'vendor', 'model', 'site', 'lines', 'adminPassword', 'disabled', 'policy']);
+    r.unknownKeys(p, ['mac', 'vendor', 'model', 'like', 'site', 'lines', 'adminPassword', 'disabled', 'provision', 'policy']);
     const rawMac = r.string([...p, 'mac'], true);
     const mac = rawMac === undefined ? undefined : parseMac(rawMac);
     if (rawMac !== undefined && (!mac || !isUnicastMac(mac))) r.report([...p, 'mac'], `"${rawMac}" is not a valid unicast MAC address`);
     if (mac && seen.has(mac)) r.report([...p, 'mac'], `duplicate MAC (first declared on line ${r.lineOf(['devices', seen.get(mac)!])})`);
     if (mac && !seen.has(mac)) seen.set(mac, i);
     const vendor = r.string([...p, 'vendor'], true) ?? '';
-    const model = r.string([...p, 'model'], true) ?? '';
-    if (vendor && !catalogue[vendor]) r.report([...p, 'vendor'], `unknown vendor "${vendor}" (known: ${Object.keys(catalogue).join(', ')})`);
-    else if (vendor && model && !catalogue[vendor]!.includes(model)) r.report([...p, 'model'], `unknown ${vendor} model "${model}" (known: ${catalogue[vendor]!.join(', ')})`);
+    const written = r.string([...p, 'model'], true) ?? '';
+    const known = catalogue[vendor];
+    const model = (known && canonicalModel(known, written)) || written;
+    const likeWritten = r.string([...p, 'like'], false);
+    const like = likeWritten !== undefined && known ? canonicalModel(known, likeWritten) : undefined;
+    if (vendor && !known) r.report([...p, 'vendor'], `unknown vendor "${vendor}" (known: ${Object.keys(catalogue).join(', ')})`);
+    else if (likeWritten !== undefined && !like) r.report([...p, 'like'], `like: must name a ${vendor} catalogue model, "${likeWritten}" is not one`);
+    else if (vendor && written && !like && !known!.includes(model)) {
+      warn([...p, 'model'], `unknown ${vendor} model "${written}": served the settings of its firmware family (account count unknown); add like: <catalogue model> to borrow one's`);
+    }
     const siteName = r.string([...p, 'site'], true) ?? '';
     const site = sites[siteName];
     if (siteName && !site) r.report([...p, 'site'], `unknown site "${siteName}"`);
@@ -180,8 +199,13 @@ function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: Mod
     if (!adminPassword) r.report([...p, 'adminPassword'], 'missing secret (use a value, env:NAME or generate)');
     const lines = parseLines(r, [...p, 'lines'], site);
     const disabled = r.value([...p, 'disabled']) === true;
+    const provision = r.value([...p, 'provision']);
+    if (provision !== undefined && typeof provision !== 'boolean') r.report([...p, 'provision'], 'must be true or false');
     if (mac && adminPassword) {
-      devices.push({ mac, vendor, model, site: siteName, lines, adminPassword, disabled, policy: parsePolicyLayer(r, [...p, 'policy']), index: i });
+      devices.push({
+        mac, vendor, model, ...(like ? { like } : {}), site: siteName, lines, adminPassword, disabled,
+        ...(provision === false ? { provision: false } : {}), policy: parsePolicyLayer(r, [...p, 'policy']), index: i,
+      });
     }
   }
   return devices;

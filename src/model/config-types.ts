@@ -1,4 +1,5 @@
 /** The admin-authored configuration (YAML): sites, policy layers, devices. Runtime state lives in the store, not here. */
+import type { ConfigIssue } from './config-issues.js';
 import type { Mac } from './mac.js';
 import type { RuleId } from './rules.js';
 
@@ -44,11 +45,16 @@ export interface Line {
 export interface Device {
   mac: Mac;
   vendor: string;
+  /** the model the phone reports (the catalogue's spelling when the catalogue knows it) */
   model: string;
+  /** a catalogue model whose settings a phone outside the catalogue borrows (`like:`) */
+  like?: string;
   site: string;
   lines: Line[];
   adminPassword: SecretSpec;
   disabled: boolean;
+  /** false: audit only — another system provisions the phone, ghostguard never serves it (absent = true) */
+  provision?: false;
   policy: PolicyLayer;
   /** position in the config's device list, for error messages */
   index: number;
@@ -106,6 +112,8 @@ export interface FleetConfig {
   canaries: Mac[];
   /** scheduled audits (`ghostguard serve` runs them; src/schedule) */
   schedules: AuditSchedule[];
+  /** problems that do not stop the configuration from loading (a model outside the catalogue) */
+  warnings?: ConfigIssue[];
 }
 
 /** Probe settings of a scheduled audit; absent values take the auditor's defaults. */
@@ -167,6 +175,7 @@ export interface ResolvedLine {
 export interface ResolvedDevice {
   mac: Mac;
   vendor: string;
+  /** the catalogue model whose settings it gets: `like:` when given, else its own model */
   model: string;
   site: Site;
   lines: ResolvedLine[];

@@ -39,6 +39,7 @@ export class Inventory {
   private readonly resolved = new Map<string, ResolvedDevice | undefined>();
   private masker?: SecretMasker;
   private readonly available = new Map<string, boolean>();
+  private models?: Set<string>;
 
   constructor(readonly config: FleetConfig, private readonly options: InventoryOptions, readonly version: number) {
     for (const d of config.devices) this.byMac.set(d.mac, d);
@@ -49,6 +50,12 @@ export class Inventory {
     return this.config.devices;
   }
 
+  /** Whether some device of this vendor is listed with this model (catalogue or not). */
+  listsModel(vendor: string, model: string): boolean {
+    this.models ??= new Set(this.config.devices.map((d) => `${d.vendor}\u0000${d.model}`));
+    return this.models.has(`${vendor}\u0000${model}`);
+  }
+
   device(mac: Mac): Device | undefined {
     return this.byMac.get(mac);
   }
@@ -57,8 +64,9 @@ export class Inventory {
     return this.canaries.has(mac);
   }
 
-  policyFor(device: Pick<Device, 'model' | 'site' | 'policy'> & { mac?: Mac }): ResolvedPolicy {
-    const compute = () => resolvePolicy([this.config.fleetPolicy, this.config.sites[device.site]?.policy, this.config.modelPolicy[device.model], device.policy]);
+  policyFor(device: Pick<Device, 'model' | 'site' | 'policy' | 'like'> & { mac?: Mac }): ResolvedPolicy {
+    const modelLayer = this.config.modelPolicy[device.model] ?? (device.like ? this.config.modelPolicy[device.like] : undefined);
+    const compute = () => resolvePolicy([this.config.fleetPolicy, this.config.sites[device.site]?.policy, modelLayer, device.policy]);
     if (!device.mac || this.byMac.get(device.mac) !== device) return compute();
     // Devices without a policy layer of their own share one object per site and model.
     const key = Object.keys(device.policy).length === 0 ? `${device.site}\u0000${device.model}` : device.mac;
@@ -110,7 +118,7 @@ export class Inventory {
     return {
       mac,
       vendor: device.vendor,
-      model: device.model,
+      model: settingsModel(device),
       site,
       lines,
       adminPassword,
@@ -134,6 +142,16 @@ export class Inventory {
   secretsOf(mac: Mac): string[] {
     return secretsIn(this.resolve(mac));
   }
+}
+
+/** The catalogue model whose settings a device gets: its `like:` when given, else its own. */
+export function settingsModel(device: Pick<Device, 'model' | 'like'>): string {
+  return device.like ?? device.model;
+}
+
+/** Whether ghostguard serves this device at all (`provision: false` devices are audited only). */
+export function isProvisioned(device: Pick<Device, 'disabled' | 'provision'>): boolean {
+  return !device.disabled && device.provision !== false;
 }
 
 function secretsIn(r: ResolvedDevice | undefined): string[] {

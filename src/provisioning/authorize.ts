@@ -50,7 +50,7 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
     const matchesPrevious = !matchesCurrent && creds.previousGeneration !== undefined
       && verifyDigest(digest, inventory.provisioningPassword(mac, creds.previousGeneration), input.method);
     if (!device) return deny('unknown-mac', 'failure');
-    if (device.disabled) return deny('device-disabled', 'failure');
+    if (device.disabled || device.provision === false) return deny('device-disabled', 'failure');
     if (!userOk || !(matchesCurrent || matchesPrevious)) return deny('bad-credentials', 'failure');
     if (!nonces.acceptCount(digest.nonce, digest.nc)) return deny('replayed-nonce', 'failure');
     if (!sourceAllowed(input, enrolment?.pinnedSource)) return deny('source-pin-mismatch', 'failure');
@@ -59,7 +59,7 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
   }
 
   if (!device) return deny('unknown-mac', 'challenge');
-  if (device.disabled) return deny('device-disabled', 'challenge');
+  if (device.disabled || device.provision === false) return deny('device-disabled', 'challenge');
   if (!enrolment || !enrolmentOpen(enrolment, input.source, now)) return deny('not-enrolled', 'challenge');
   if (input.identity.uaMac !== undefined && input.identity.uaMac !== mac) return deny('ua-url-mismatch', 'challenge');
   if (input.identity.model !== device.model) return deny('model-mismatch', 'challenge');

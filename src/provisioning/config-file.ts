@@ -15,6 +15,8 @@ export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
 export interface ConfigRead {
   config?: FleetConfig;
   issues: ConfigIssue[];
+  /** problems that do not stop the config from loading (a model outside the catalogue) */
+  warnings?: ConfigIssue[];
 }
 
 /**
@@ -29,7 +31,7 @@ export function readConfig(path: string, catalogue: ModelCatalogue, baseDir = di
     return { issues: [{ file: path, line: 1, field: '(file)', message: `${(size / 1048576).toFixed(1)} MB is more than the ${MAX_CONFIG_BYTES / 1048576} MB a configuration may have; not read` }] };
   }
   const parsed = parseConfig(readFileSync(path, 'utf8'), path, catalogue);
-  return parsed.config ? { config: withPathsFrom(parsed.config, baseDir), issues: parsed.issues } : parsed;
+  return parsed.config ? { config: withPathsFrom(parsed.config, baseDir), issues: parsed.issues, warnings: parsed.warnings ?? [] } : parsed;
 }
 
 function withPathsFrom(config: FleetConfig, baseDir: string): FleetConfig {

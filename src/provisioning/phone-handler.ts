@@ -4,7 +4,7 @@
  * lean GET/HEAD path that serves boot storms (app.ts).
  */
 import type { ResolvedDevice } from '../model/config-types.js';
-import type { Inventory } from '../model/inventory.js';
+import { settingsModel, type Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
@@ -93,8 +93,9 @@ export class PhoneHandler {
   private serveShared(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse {
     const inventory = this.deps.inventory();
     const model = identity.file.model ?? identity.model ?? '';
-    // a model the vendor does not know is the request's doing, not a policy violation: refused before any rendering
-    if (model !== '' && !vendor.models.some((m) => m.id === model)) return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
+    // a model neither the vendor nor the inventory knows is the request's doing, not a policy violation: refused before
+    // any rendering (a model outside the catalogue that the inventory lists gets its family's shared files)
+    if (model !== '' && !vendor.models.some((m) => m.id === model) && !inventory.listsModel(vendor.id, model)) return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
     const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version), undefined, model === '' ? source : undefined);
     if (!('sha256' in served)) return served;
     const mac = identity.uaMac;
@@ -145,7 +146,7 @@ export class PhoneHandler {
       return this.acceptUpload(req, vendor, identity, resolved, policy, source, userAgent, decision.method);
     }
     const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
-    const served = this.render(vendor, file, device.model, identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac);
+    const served = this.render(vendor, file, settingsModel(device), identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac);
     if (!('sha256' in served)) return served;
     if (decision.method === 'enrolment') {
       const enrolment = deps.store.enrolment(mac);

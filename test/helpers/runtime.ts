@@ -12,6 +12,8 @@ export interface TestDeviceSpec {
   model: string;
   lines?: number;
   disabled?: boolean;
+  /** false: audit only, never served */
+  provision?: false;
 }
 
 export function fleetYaml(devices: TestDeviceSpec[], extra = ''): string {
@@ -22,6 +24,7 @@ export function fleetYaml(devices: TestDeviceSpec[], extra = ''): string {
     '    site: hq',
     '    adminPassword: generate',
     ...(d.disabled ? ['    disabled: true'] : []),
+    ...(d.provision === false ? ['    provision: false'] : []),
     '    lines:',
     ...Array.from({ length: d.lines ?? 1 }, (_, i) => `      - { extension: "${100 + i}", password: generate }`),
   ].join('\n'));

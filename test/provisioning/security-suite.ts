@@ -27,6 +27,7 @@ function allFetches(store: SqliteStore): unknown[] {
 
 const KNOWN = '00:15:65:00:00:21';
 const DISABLED = '00:15:65:00:00:22';
+const AUDIT_ONLY = '00:15:65:00:00:2a';
 const CLOSED = '00:15:65:00:00:23';
 const POLY = '00:04:f2:00:00:21';
 const YEALINK_UA = (mac: string) => `Yealink SIP-T46U 108.86.0.45 ${mac}`;
@@ -41,6 +42,7 @@ export function securitySuite(transport: Transport): void {
     ({ runtime, dir } = await startRuntime(fleetYaml([
       { mac: KNOWN, vendor: 'yealink', model: 'T46U' },
       { mac: DISABLED, vendor: 'yealink', model: 'T46U', disabled: true },
+      { mac: AUDIT_ONLY, vendor: 'yealink', model: 'T46U', provision: false },
       { mac: CLOSED, vendor: 'yealink', model: 'T46U' },
       { mac: POLY, vendor: 'polycom', model: 'VVX_400' },
     ]), undefined, () => clock));
@@ -130,6 +132,7 @@ export function securitySuite(transport: Transport): void {
       const cases = [
         ['unknown', '001565777777', YEALINK_UA('00:15:65:77:77:77')],
         ['disabled', parseMac(DISABLED)!, YEALINK_UA(DISABLED)],
+        ['audit only (provision: false), enrolment open', parseMac(AUDIT_ONLY)!, YEALINK_UA(AUDIT_ONLY)],
         ['closed enrolment', parseMac(CLOSED)!, YEALINK_UA(CLOSED)],
         ['UA MAC differs', parseMac(KNOWN)!, YEALINK_UA('00:15:65:99:99:99')],
       ] as const;

@@ -6,16 +6,17 @@ import type { GsModel, Series } from './models.js';
 import { compareVersions, parseVersion } from '../../src/model/firmware-version.js';
 
 /** oldest → newest */
-export const FAMILY_IDS = ['gxp-pvalue', 'grp-pvalue', 'grp-alias'] as const;
+export const FAMILY_IDS = ['gxp-pvalue', 'gxp-alias', 'grp-pvalue', 'grp-alias'] as const;
 export type FamilyId = (typeof FAMILY_IDS)[number];
 
+/** oldest → newest per series; lines without an alias template stop at their P-value family */
 const SERIES_FAMILIES: Record<Series, readonly FamilyId[]> = {
-  gxp: ['gxp-pvalue'],
+  gxp: ['gxp-pvalue', 'gxp-alias'],
   grp: ['grp-pvalue', 'grp-alias'],
 };
 
-/** First GRP26xx firmware whose template uses `<config version="2">` alias items. */
-const GRP_ALIAS_SINCE = [1, 0, 9, 103];
+/** First firmware whose template uses `<config version="2">` alias items: GRP261x 1.0.9.103, GXP21xx 1.0.11.79. */
+const ALIAS_SINCE: Record<Series, number[]> = { grp: [1, 0, 9, 103], gxp: [1, 0, 11, 79] };
 
 export interface GsFamily extends FirmwareFamily {
   id: FamilyId;
@@ -23,14 +24,15 @@ export interface GsFamily extends FirmwareFamily {
   format: GsFormat;
 }
 
-function matchFamily(series: Series, version: number[] | undefined): FamilyId | undefined {
+function matchFamily(model: GsModel, version: number[] | undefined): FamilyId | undefined {
   if (!version) return undefined;
-  if (series === 'gxp') return 'gxp-pvalue';
-  return compareVersions(version, GRP_ALIAS_SINCE) >= 0 ? 'grp-alias' : 'grp-pvalue';
+  const alias = model.alias && compareVersions(version, ALIAS_SINCE[model.series]) >= 0;
+  return `${model.series}-${alias ? 'alias' : 'pvalue'}` as FamilyId;
 }
 
 export function familyFor(model: GsModel, firmware: string | undefined): GsFamily {
-  const picked = pickFamily(SERIES_FAMILIES[model.series], matchFamily(model.series, parseVersion(firmware)));
+  const families = model.alias ? SERIES_FAMILIES[model.series] : SERIES_FAMILIES[model.series].slice(0, 1);
+  const picked = pickFamily(families, matchFamily(model, parseVersion(firmware)));
   const id = picked.id as FamilyId;
-  return { id, guessed: picked.guessed, series: model.series, format: id === 'grp-alias' ? 'alias' : 'pvalue' };
+  return { id, guessed: picked.guessed, series: model.series, format: id.endsWith('-alias') ? 'alias' : 'pvalue' };
 }

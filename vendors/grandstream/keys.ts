@@ -15,6 +15,8 @@ export interface RuleContext {
   family: GsFamily;
   /** absent for shared files: per-account and secret settings are left out */
   device?: ResolvedDevice;
+  /** false for a model outside the catalogue: its account count is unknown */
+  catalogued?: boolean;
 }
 
 type Pair = readonly [GsParam, string];
@@ -76,11 +78,12 @@ export function ruleTable(ctx: RuleContext): RuleTable {
     ]) : undefined,
     'no-auto-answer': deviceOnly(() => perAccount(ctx, all, 'auto answer', () => [[P.autoAnswer, '0'], [P.callInfoAutoAnswer, '0']])),
     'reject-anonymous': deviceOnly(() => perAccount(ctx, all, 'anonymous call rejection', () => [[P.rejectAnonymous, '1']])),
-    'no-remote-reboot': () => family.series === 'gxp'
+    'no-remote-reboot': () => family.id === 'gxp-pvalue'
       ? unsupported(UNSUPPORTED.gxpRemoteReboot)
       : device ? perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']]) : undefined,
-    'unused-accounts-off': deviceOnly(() =>
-      perAccount(ctx, all.filter((a) => !used.includes(a)), 'account active', () => [[P.accountActive, '0']])),
+    'unused-accounts-off': deviceOnly(() => ctx.catalogued === false
+      ? unsupported(`model ${model.id} is not in the Grandstream catalogue: its account count is unknown`)
+      : perAccount(ctx, all.filter((a) => !used.includes(a)), 'account active', () => [[P.accountActive, '0']])),
     'sip-port-nonstandard': (s) => device
       ? perAccount(ctx, all, 'local SIP port', (a) => [[P.localSipPort, String(accountPort(s.port ?? 5062, a))]])
       : undefined,

@@ -5,14 +5,14 @@ import type { Compiled, CompileInput, RenderedFile, RenderInput } from '../../sr
 import { baseSettings } from './base.js';
 import { familyFor } from './families.js';
 import { ruleTable } from './keys.js';
-import { requireModel } from './models.js';
+import { findModel, modelOrLine, type GsModel } from './models.js';
 
 export const CONTENT_TYPE = 'application/xml; charset=utf-8';
 
 export function compile(input: CompileInput): Compiled {
-  const model = requireModel(input.model);
+  const model = modelFor(input);
   const family = familyFor(model, input.firmware);
-  const ctx = { model, family, device: input.device };
+  const ctx = { model, family, device: input.device, catalogued: findModel(input.model) !== undefined };
   const rules = compileRuleTable(input.policy, ruleTable(ctx), (rule) => `no verified Grandstream parameter for ${rule}`);
   const base = input.device ? baseSettings({ ...ctx, device: input.device }, input.policy) : [];
   return { family: { id: family.id, guessed: family.guessed }, base, rules };
@@ -26,7 +26,7 @@ export function render(input: RenderInput): RenderedFile {
   }
   // shared files never see the device, even if a caller passes one
   const compiled = compile(file.secret ? input : { ...input, device: undefined });
-  const format = familyFor(requireModel(input.model), input.firmware).format;
+  const format = familyFor(modelFor(input), input.firmware).format;
   // the phone rejects a file whose <mac> does not match its own, so only the device file names one
   const mac = file.kind === 'device' ? input.device!.mac : undefined;
   return renderCompiled(compiled, file, (settings) => serializeGsProvision(format, settings, mac), CONTENT_TYPE);
@@ -34,4 +34,11 @@ export function render(input: RenderInput): RenderedFile {
 
 export function read(body: string): Map<string, string> {
   return parseGsProvision(body).values;
+}
+
+/** A model outside the catalogue gets its line's settings; its account count is bounded by the lines configured. */
+function modelFor(input: CompileInput): GsModel {
+  const model = modelOrLine(input.model);
+  if (model.accounts > 0) return model;
+  return { ...model, accounts: Math.max(1, ...(input.device?.lines.map((l) => l.index) ?? [])) };
 }

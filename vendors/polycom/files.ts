@@ -4,7 +4,8 @@
  */
 import { isUnicastMac, type Mac } from '../../src/model/mac.js';
 import type { FileRef, PhoneRequest } from '../../src/model/vendor-contract.js';
-import { findModel } from './models.js';
+import { familyOf } from './families.js';
+import { findModel, productOf } from './models.js';
 import { provisioningAgent } from './user-agent.js';
 
 export const MASTER_FILE = '000000000000.cfg';
@@ -59,9 +60,9 @@ export function macInName(fileName: string): Mac | undefined {
 
 export function bootSequence(mac: Mac, modelId: string, firmware: string): { fileName: string; method: 'GET' | 'PUT'; userAgent: string }[] {
   const model = findModel(modelId);
-  if (!model) throw new Error(`unknown Poly model ${modelId}`);
-  // The Trio serial is not parsed; the lab uses the MAC as a stand-in.
-  const userAgent = provisioningAgent(model.product, model.id, firmware, model.typeSuffix, model.serialInAgent ? mac : undefined);
+  // UCS adds ` Type/Application`; the SIP 3.x application does not. The Trio serial is not parsed; the lab uses the MAC.
+  const typeSuffix = familyOf(firmware) !== 'sip3';
+  const userAgent = provisioningAgent(model?.product ?? productOf(modelId), modelId, firmware, typeSuffix, model?.serialInAgent ? mac : undefined);
   return [
     { fileName: `${mac}.cfg`, method: 'GET', userAgent },
     { fileName: MASTER_FILE, method: 'GET', userAgent },

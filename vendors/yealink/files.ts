@@ -54,7 +54,7 @@ export function bootSequence(mac: Mac, model: string, firmware: string): { fileN
   const known = findModel(model);
   const names = [
     ...(usesBootFiles(familyOf(firmware).id) ? [macBootName(mac)] : []),
-    ...(known ? [commonCfgName(known.code)] : []),
+    ...(known?.code !== undefined ? [commonCfgName(known.code)] : []),
     macCfgName(mac),
   ];
   return names.map((fileName) => ({ fileName, method: 'GET' as const, userAgent }));

@@ -15,6 +15,8 @@ export interface KeyContext {
   modelAccounts?: number;
   /** absent when compiling a shared file */
   device?: ResolvedDevice;
+  /** DECT bases: their templates have no intercom or auto-answer parameters, nor features.direct_ip_call_enable (W80) */
+  dect?: boolean;
 }
 
 export const setting = (key: string, value: string): Setting => ({ key, value });
@@ -29,6 +31,7 @@ export const transportKey = (family: FamilyId, account: number): string =>
 export const TRANSPORT_VALUES = { udp: '0', tcp: '1', tls: '2' } as const;
 
 const REASONS: Partial<Record<RuleId, string>> = {
+  'no-auto-answer': 'the W-series DECT templates have no intercom or auto-answer parameter',
   'invite-validation': 'sip.request_validation.* exists in V8x templates but its value syntax is unverified; no verified Yealink INVITE validation',
 };
 
@@ -49,9 +52,11 @@ export function ruleTable(ctx: KeyContext): RuleTable {
   return {
     'sip-trusted-only': () => (trust ? applied(trust) : undefined),
     // direct_ip_call_enable stops dialling by IP; only trust control refuses IP calls coming in
-    'no-direct-ip-calls': () => applied([setting('features.direct_ip_call_enable', '0'), ...(trust ?? [])]),
+    'no-direct-ip-calls': () => (ctx.dect
+      ? (trust ? applied(trust) : undefined)
+      : applied([setting('features.direct_ip_call_enable', '0'), ...(trust ?? [])])),
     'invite-validation': () => unsupported(unsupportedReason('invite-validation')),
-    'no-auto-answer': () => applied([
+    'no-auto-answer': () => ctx.dect ? unsupported(REASONS['no-auto-answer']!) : applied([
       setting('features.intercom.allow', '0'),
       ...(perAccount((n) => setting(`account.${n}.auto_answer`, '0')) ?? []),
     ]),

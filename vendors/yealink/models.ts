@@ -1,28 +1,25 @@
-/**
- * Yealink models the adapter knows. `code` is the number in the common file name y0000000000<code>.cfg
- * (FusionPBX template directories / common boot file); `accounts` from the per-model account ranges in
- * Yealink's V8x MAC template header and Wazo's account table; firmwares are versions Wazo's plugins
- * ship or quote from captured User-Agents (firmware-notes/yealink.md lists the sources).
- */
+/** Yealink models the adapter knows: the catalogue (catalogue.ts) as ModelInfo records, and lookups. */
 import type { ModelInfo } from '../../src/model/vendor-contract.js';
+import { CATALOGUE, type YealinkKind } from './catalogue.js';
 
 export interface YealinkModel extends ModelInfo {
-  code: number;
+  /** y0000000000<code>.cfg; undefined where no source names the model's common file */
+  code?: number;
+  kind: YealinkKind;
 }
 
-const model = (id: string, code: number, accounts: number, firmwares: string[]): YealinkModel =>
-  ({ id, displayName: `Yealink SIP-${id.replace('_', ' ')}`, code, accounts, firmwares });
+/** DECT bases and conference phones announce themselves without the `SIP-` prefix (`Yealink W70B …`, `Yealink CP860 …`). */
+export const agentPrefix = (model: YealinkModel | undefined, id: string): string =>
+  (model ? model.kind !== 'desk' : /^(W\d|CP)/.test(id)) ? '' : 'SIP-';
 
-export const MODELS: readonly YealinkModel[] = [
-  model('T19P_E2', 53, 1, ['53.80.0.3', '53.81.0.110', '53.84.0.125']),
-  model('T21P_E2', 52, 2, ['52.80.0.3', '52.83.0.35', '52.84.0.125']),
-  model('T41P', 36, 6, ['36.72.0.1', '36.80.0.95', '36.81.0.110']),
-  model('T42S', 67, 12, ['66.81.0.110', '66.84.0.125']),
-  model('T46G', 28, 16, ['28.72.0.1', '28.80.0.95', '28.81.0.110']),
-  model('T48G', 35, 16, ['35.72.0.6', '35.80.0.95', '35.81.0.110']),
-  model('T46U', 108, 16, ['108.86.0.45']),
-  model('T54W', 96, 16, ['96.84.0.125', '96.85.0.5', '96.86.0.45']),
-];
+export const MODELS: readonly YealinkModel[] = CATALOGUE.map(([id, code, accounts, firmwares, kind]) => ({
+  id,
+  displayName: `Yealink ${kind === 'desk' ? 'SIP-' : ''}${id.replace('_', ' ')}`,
+  accounts,
+  firmwares,
+  kind,
+  ...(code === null ? {} : { code }),
+}));
 
 export function findModel(id: string | undefined): YealinkModel | undefined {
   if (!id) return undefined;
@@ -30,6 +27,7 @@ export function findModel(id: string | undefined): YealinkModel | undefined {
   return MODELS.find((m) => m.id.toUpperCase() === wanted);
 }
 
+/** The first model whose common file has this code (several models may share one, e.g. T23P/T23G). */
 export function modelByCode(code: number): YealinkModel | undefined {
   return MODELS.find((m) => m.code === code);
 }

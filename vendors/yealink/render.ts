@@ -16,7 +16,7 @@ export function compile(input: CompileInput): Compiled {
   const { device, policy } = input;
   const tooHigh = model && device?.lines.find((l) => l.index < 1 || l.index > model.accounts);
   if (tooHigh) throw new Error(`line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`);
-  const table = ruleTable({ family: family.id, ...(model ? { modelAccounts: model.accounts } : {}), ...(device ? { device } : {}) });
+  const table = ruleTable({ family: family.id, ...(model ? { modelAccounts: model.accounts } : {}), ...(device ? { device } : {}), dect: model?.kind === 'dect' });
   return {
     family,
     base: device ? baseSettings(family.id, device, { transportFromRule: policy['sip-tls-srtp'].enabled }) : [],
@@ -55,11 +55,11 @@ function header(file: FileRef, model: string, family: FirmwareFamily): string {
 function bootBody(file: FileRef, model: string): string {
   const lines = [KV_HEADER];
   if (file.name === COMMON_BOOT) {
-    for (const m of MODELS) lines.push(`[${m.id}]include:config "${commonCfgName(m.code)}"`);
+    for (const m of MODELS) if (m.code !== undefined) lines.push(`[${m.id}]include:config "${commonCfgName(m.code)}"`);
   } else {
     if (!file.mac) throw new Error(`${file.name} is not a Yealink boot file`);
     const known = findModel(model);
-    if (known) lines.push(`include:config "${commonCfgName(known.code)}"`);
+    if (known?.code !== undefined) lines.push(`include:config "${commonCfgName(known.code)}"`);
     lines.push(`include:config "${macCfgName(file.mac)}"`);
   }
   return lines.join('\n') + '\n';

@@ -6,7 +6,7 @@
  *   `VP530P 23.70.0.40 00:15:65:31:4b:c0`, `VP530P 23.70.0.40` (SIP)
  */
 import { macWithColons, parseMac, type Mac } from '../../src/model/mac.js';
-import { findModel } from './models.js';
+import { agentPrefix, findModel } from './models.js';
 
 export interface YealinkAgent {
   model: string;
@@ -40,5 +40,5 @@ export function parseUserAgent(userAgent: string | undefined): YealinkAgent | un
 
 /** The HTTP User-Agent a phone of this model and firmware sends when it fetches its files. */
 export function provisioningUserAgent(model: string, firmware: string, mac: Mac): string {
-  return `Yealink SIP-${model} ${firmware} ${macWithColons(mac)}`;
+  return `Yealink ${agentPrefix(findModel(model), model)}${model} ${firmware} ${macWithColons(mac)}`;
 }

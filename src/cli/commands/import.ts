@@ -47,6 +47,8 @@ function existingDevices(seq: YAMLSeq, text: string): Existing[] {
 function differences(current: Record<string, unknown>, d: CsvDevice): string[] {
   const out: string[] = [];
   for (const k of ['vendor', 'model', 'site'] as const) if (str(current[k]) !== d[k]) out.push(`${k} ${str(current[k]) || '(none)'} → ${d[k]}`);
+  if (str(current.like) !== str(d.like)) out.push(`like ${str(current.like) || '(none)'} → ${str(d.like) || '(none)'}`);
+  if ((current.provision === false) !== (d.provision === false)) out.push(d.provision === false ? 'provision → false' : 'provision → true');
   if (d.adminPassword !== undefined && str(current.adminPassword) !== d.adminPassword) out.push('adminPassword');
   const lines = Array.isArray(current.lines) ? (current.lines as Record<string, unknown>[]) : [];
   const shape = (l: { extension?: unknown; password?: unknown; authUser?: unknown; displayName?: unknown }) =>
@@ -56,7 +58,10 @@ function differences(current: Record<string, unknown>, d: CsvDevice): string[] {
 }
 
 function deviceNode(d: CsvDevice, keep: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...keep, mac: d.mac, vendor: d.vendor, model: d.model, site: d.site, adminPassword: d.adminPassword ?? keep.adminPassword ?? 'generate', lines: d.lines };
+  return {
+    ...keep, mac: d.mac, vendor: d.vendor, model: d.model, ...(d.like ? { like: d.like } : {}), ...(d.provision === false ? { provision: false } : {}),
+    site: d.site, adminPassword: d.adminPassword ?? keep.adminPassword ?? 'generate', lines: d.lines,
+  };
 }
 
 function devicesSeq(doc: Document): YAMLSeq {
@@ -119,7 +124,8 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
   }
 
   const merged = doc.toString();
-  const { config: mergedConfig, issues } = parseConfig(merged, path, catalogue);
+  const { config: mergedConfig, issues, warnings = [] } = parseConfig(merged, path, catalogue);
+  for (const w of warnings) io.err(`${formatIssue(w)} (warning)\n`);
   // an env:NAME secret that is not set would be written, then the device would drop out of service at the reload
   for (const device of mergedConfig?.devices ?? []) {
     const lines = csvLinesOf.get(device.index);

@@ -3,6 +3,7 @@ import { GhostguardError } from '../../model/errors.js';
 import { parseMac } from '../../model/mac.js';
 import { RenderService } from '../../provisioning/render-service.js';
 import { openOffline, vendors } from '../context.js';
+import { settingsModel } from '../../model/inventory.js';
 import { EXIT, type CliIo } from '../io.js';
 import { SecretMasker } from '../../model/secret-mask.js';
 
@@ -24,7 +25,9 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
     const device = inventory.resolve(mac);
     if (!entry || !device) throw new GhostguardError('GG_ERR_DEVICE_UNKNOWN', `no device ${macText} in the inventory (or one of its secrets is missing)`);
     const vendor = vendors.find((v) => v.id === entry.vendor)!;
-    const model = vendor.models.find((m) => m.id === entry.model)!;
+    const modelId = settingsModel(entry);
+    const known = vendor.models.find((m) => m.id === modelId);
+    const model = { id: modelId, firmwares: known?.firmwares ?? [] };
     // the firmware the phone announces: --ua, else its last recorded fetch, else (said so) the newest the adapter knows
     const lastUa = options.ua ? undefined : offline.store.fetchHistory(mac, 20).find((f) => f.userAgent)?.userAgent;
     const userAgent = options.ua ?? lastUa;
@@ -46,6 +49,8 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
     }
     const explanation = [
       `# ${vendor.displayName} ${model.id}, firmware ${firmware ?? 'unknown'} (${firmwareSource ? `from ${firmwareSource}` : 'assumed: newest known'}) → family ${r.family.id}${r.family.guessed ? ' (guessed: newest known)' : ''}; file ${file.name}`,
+      ...(entry.like ? [`# model ${entry.model} is not in the catalogue: settings of ${entry.like} (like:)`] : []),
+      ...(!known ? [`# model ${entry.model} is not in the catalogue: settings of its firmware family; its account count is unknown`] : []),
       `# applied: ${r.applied.join(', ') || '(none)'}`,
       ...r.unsupported.map((u) => `# unsupported: ${u.rule}: ${u.reason}`),
       ...(options.reveal ? [] : ['# secrets masked; --reveal prints them']),

@@ -13,7 +13,7 @@ import { EXIT, type CliIo } from '../io.js';
 export function validateCommand(options: ConfigOptions & { json?: boolean }, io: CliIo): number {
   const choice = chooseConfig(options, io);
   const path = choice.path;
-  const { config, issues } = readConfig(path, catalogue, choice.baseDir);
+  const { config, issues, warnings = [] } = readConfig(path, catalogue, choice.baseDir);
   const all: ConfigIssue[] = [...issues];
   if (config) {
     let reader: YamlReader | undefined;
@@ -35,7 +35,8 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
       }
     }
   }
-  if (options.json) io.out(JSON.stringify({ file: path, valid: all.length === 0, issues: all }, null, 2) + '\n');
+  if (!options.json) for (const w of warnings) io.err(`${formatIssue(w)} (warning)\n`);
+  if (options.json) io.out(JSON.stringify({ file: path, valid: all.length === 0, issues: all, warnings }, null, 2) + '\n');
   else if (all.length === 0) io.out(`${path}: valid (${config!.devices.length} devices, ${Object.keys(config!.sites).length} sites)\n`);
   else for (const issue of all) io.err(formatIssue(issue) + '\n');
   return all.length === 0 ? EXIT.ok : EXIT.findings;

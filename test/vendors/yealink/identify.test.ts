@@ -57,7 +57,7 @@ describe('yealink request identification', () => {
     expect(get('y000000000000.boot', ua).file).toEqual({ name: 'y000000000000.boot', kind: 'boot', secret: false, upload: false });
     expect(get('y000000000096.cfg', ua).file).toEqual({ name: 'y000000000096.cfg', kind: 'common', model: 'T54W', secret: false, upload: false });
     expect(get('y000000000096.cfg', ua).level).toBe(IDENTIFY_LEVELS.exact);
-    expect(get('y000000000076.cfg', ua).file.model).toBeUndefined();
+    expect(get('y000000000038.cfg', ua).file.model).toBeUndefined();
   });
 
   it('lowers the level when the User-Agent MAC is another phone', () => {

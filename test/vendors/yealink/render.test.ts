@@ -133,7 +133,7 @@ describe('yealink boot files', () => {
   });
 
   it('MAC boot file for an unknown model includes only the MAC CFG, lowercase', () => {
-    expect(render('001565ABCDEF.boot', 'T40G', 'Yealink SIP-T40G 76.84.0.125 00:15:65:ab:cd:ef'))
+    expect(render('001565ABCDEF.boot', 'T38G', 'Yealink SIP-T38G 38.81.0.10 00:15:65:ab:cd:ef'))
       .toBe('#!version:1.0.0.1\ninclude:config "001565abcdef.cfg"\n');
   });
 });

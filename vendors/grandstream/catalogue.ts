@@ -1,0 +1,41 @@
+/**
+ * The Grandstream model catalogue, as data. One row per model:
+ *   id        what the phone reports (`Grandstream Model HW <id> SW <fw> DevId <mac>`); files cfg<mac>.xml, cfg<id lowercase>.xml, cfg.xml
+ *   series    P-value numbering: gxp = GXP21xx 1.0.5.32 / GXP16xx 1.0.4.33 / GXP17xx 1.0.1.8 templates (accounts 1-3 identical,
+ *             4-6 from GXP21xx), grp = GRP26xx 1.0.3.6 template
+ *   accounts  SIP accounts (Grandstream datasheets; not checked against a template here — the P-value templates show the
+ *             first 3 (GXP16xx/17xx), 6 (GXP21xx) or 4 (GRP26xx); the alias templates take any `account.N`)
+ *   firmwares oldest first, at least one per firmware family the model spans
+ *   alias     true when the model's firmware line has an alias-format (`<config version="2">`) template:
+ *             GRP261x from 1.0.9.103, GXP21xx from 1.0.11.79 (FusionPBX provision/grandstream/gxp21xx..gxp2170 headers)
+ *   source    W = Wazo plugins/wazo_grandstream/v<fw>/entry.py MODELS; FP = FusionPBX provision/grandstream/<dir>; UA = capture
+ * GXV33xx/34xx (Android), WP8xx and DP7xx are not listed: their templates number parameters differently (DP750 puts
+ * "accept SIP from proxy only" at P277), so the GXP/GRP tables would be wrong for them.
+ */
+import type { Series } from './models.js';
+
+export type CatalogueRow = readonly [id: string, series: Series, accounts: number, firmwares: readonly string[], alias: boolean, source: string];
+
+export const CATALOGUE: readonly CatalogueRow[] = [
+  // the lab fleet (src/lab/fleet.ts) cycles through models in catalogue order: these first, as before the catalogue grew
+  ['GXP1625', 'gxp', 2, ['1.0.2.25', '1.0.7.79'], false, 'W v1_0_7_13 v1_0_7_81; FP gxp16xx; UA (SIP Server header 1.0.2.25)'],
+  ['GXP2140', 'gxp', 4, ['1.0.5.32', '1.0.9.14', '1.0.11.85'], true, 'W v1_0_11_85; FP gxp2140; UA (SIP 1.0.9.14)'],
+  ['GRP2614', 'grp', 4, ['1.0.3.6', '1.0.5.15', '1.0.9.103'], true, 'W v1_0_5_48; FP grp2614; UA (1.0.5.15)'],
+  ['GRP2616', 'grp', 6, ['1.0.13.59'], true, 'W v1_0_5_48; FP grp2616; UA (1.0.13.59)'],
+
+  ['GXP1610', 'gxp', 1, ['1.0.7.13', '1.0.7.81'], false, 'W v1_0_7_13 v1_0_7_81; FP gxp16xx'],
+  ['GXP1615', 'gxp', 1, ['1.0.7.13', '1.0.7.81'], false, 'W v1_0_7_13 v1_0_7_81'],
+  ['GXP1620', 'gxp', 2, ['1.0.7.13', '1.0.7.81'], false, 'W v1_0_7_13 v1_0_7_81; FP gxp16xx'],
+  ['GXP1628', 'gxp', 2, ['1.0.7.13', '1.0.7.81'], false, 'W v1_0_7_13 v1_0_7_81; FP gxp16xx'],
+  ['GXP1630', 'gxp', 3, ['1.0.7.13', '1.0.7.81'], false, 'W v1_0_7_13 v1_0_7_81; FP gxp16xx'],
+  ['GXP1760', 'gxp', 3, ['1.0.1.8'], false, 'FP gxp17xx (template for GXP1782/1780/1760 1.0.1.8)'],
+  ['GXP1780', 'gxp', 3, ['1.0.1.8'], false, 'FP gxp17xx'],
+  ['GXP1782', 'gxp', 3, ['1.0.1.8'], false, 'FP gxp17xx'],
+  ['GXP2130', 'gxp', 3, ['1.0.5.32', '1.0.11.85'], true, 'W v1_0_11_85; FP gxp2130'],
+  ['GXP2135', 'gxp', 8, ['1.0.5.32', '1.0.11.79'], true, 'W v1_0_11_79 v1_0_11_85; FP gxp2135'],
+  ['GXP2160', 'gxp', 6, ['1.0.5.32', '1.0.11.85'], true, 'W v1_0_11_85; FP gxp2160'],
+  ['GXP2170', 'gxp', 12, ['1.0.5.32', '1.0.11.85'], true, 'W v1_0_11_85; FP gxp2170 (alias template 1.0.11.79)'],
+  ['GRP2612', 'grp', 2, ['1.0.3.6', '1.0.5.48', '1.0.9.103'], true, 'W v1_0_5_48; FP grp2612'],
+  ['GRP2613', 'grp', 3, ['1.0.3.6', '1.0.5.48', '1.0.9.103'], true, 'W v1_0_5_48; FP grp2613'],
+  ['GRP2615', 'grp', 5, ['1.0.5.48', '1.0.9.103'], true, 'W v1_0_5_48; FP grp2615'],
+];
