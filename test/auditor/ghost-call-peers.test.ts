@@ -17,7 +17,7 @@ import type { ScheduleRunResult } from '../../src/schedule/schedule-types.js';
 import { VENDORS } from '../../vendors/index.js';
 import { InjectSession } from '../dashboard/session.js';
 import { systemPeers } from '../helpers/system-peers.js';
-import { EXPECTED_VERDICT, SIPP_CLASSES, type BehaviourClass, type GhostVerdict } from './helpers/ghost-peers/classes.js';
+import { EXPECTED_VERDICT, SIPP_CLASSES, SIPP_OWN_EXTENSION, type BehaviourClass, type GhostVerdict } from './helpers/ghost-peers/classes.js';
 import { startSipEmulator } from './helpers/ghost-peers/sip-emulator.js';
 import { startSippPeer } from './helpers/ghost-peers/sipp-peer.js';
 import { startSnmpd } from './helpers/snmpd.js';
@@ -30,8 +30,10 @@ const SNMP_PORT = 21161;
 const ALLOW = '127.122.0.0/16';
 const ADMIN_PASSWORD = 'ghost-peers-Pa55word-q4';
 /** the extension-checking phone: in the inventory with this MAC and extension; its User-Agent carries the MAC (Poly style) */
-const OWN_EXTENSION = '2001';
+const OWN_EXTENSION = SIPP_OWN_EXTENSION;
 const EXTENSION_PHONE_MAC = '0004f2122001';
+/** the sipp extension checker: a second inventory phone, with the same extension on another site */
+const SIPP_EXTENSION_PHONE_MAC = '0004f2121001';
 
 /** captured product strings (test/fixtures/sip-user-agents.json); Poly's hints say nothing about OPTIONS, so the INVITE decides */
 const UA = {
@@ -65,7 +67,12 @@ const EMULATED: PeerSpec[] = [
   },
   { behaviour: 'ring-until-cancel', by: 'emulator', ip: '127.122.2.18', userAgent: UA.yealink },
 ];
-const SIPPED: PeerSpec[] = SIPP_CLASSES.map((behaviour, i) => ({ behaviour, by: 'sipp', ip: `127.122.1.${10 + i}`, userAgent: UA.vvx310 }));
+const SIPPED: PeerSpec[] = SIPP_CLASSES.map((behaviour, i) => ({
+  behaviour, by: 'sipp', ip: `127.122.1.${10 + i}`,
+  userAgent: behaviour === 'checks-request-uri-user' ? `${UA.vvx150}_${SIPP_EXTENSION_PHONE_MAC}` : UA.vvx310,
+  // silent over SIP: the host is found, and identified, by its SNMP agent alone
+  ...(behaviour === 'silent' ? { snmpDescr: 'PolycomVVX-VVX_150-UA/6.4.1.2280' } : {}),
+}));
 const PEERS: PeerSpec[] = [...EMULATED, ...SIPPED];
 
 const label = (p: PeerSpec) => `${p.behaviour} (${p.by}, ${p.ip})`;
@@ -91,11 +98,20 @@ function configYaml(): string {
     'sites:',
     '  peers:',
     '    registrar: 127.0.0.10',
+    '  annex:',
+    '    registrar: 127.0.0.11',
     'devices:',
     `  - mac: "${EXTENSION_PHONE_MAC}"`,
     '    vendor: polycom',
     '    model: VVX_150',
     '    site: peers',
+    '    adminPassword: generate',
+    '    lines:',
+    `      - { extension: "${OWN_EXTENSION}", password: generate }`,
+    `  - mac: "${SIPP_EXTENSION_PHONE_MAC}"`,
+    '    vendor: polycom',
+    '    model: VVX_150',
+    '    site: annex',
     '    adminPassword: generate',
     '    lines:',
     `      - { extension: "${OWN_EXTENSION}", password: generate }`,

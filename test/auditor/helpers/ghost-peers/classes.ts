@@ -28,5 +28,8 @@ export const EXPECTED_VERDICT: Readonly<Record<BehaviourClass, GhostVerdict>> = 
   'checks-request-uri-user': 'rings',
 };
 
-/** The classes sipp can express with a plain UAS scenario (test/fixtures/sipp/<class>.xml). */
-export const SIPP_CLASSES: readonly BehaviourClass[] = ['refuse-403', 'drop-invite', 'trying-then-403', 'ring-until-cancel', 'require-420', 'challenge-401'];
+/** Every class has a sipp UAS scenario too (test/fixtures/sipp/<class>.xml); checks-request-uri-user's own extension is 2001. */
+export const SIPP_CLASSES: readonly BehaviourClass[] = [
+  'silent', 'refuse-403', 'drop-invite', 'trying-then-403', 'ring-until-cancel', 'require-420', 'challenge-401', 'checks-request-uri-user',
+];
+export const SIPP_OWN_EXTENSION = '2001';

@@ -54,6 +54,26 @@ export async function answersOptions(host: string, port: number, ms = 300): Prom
   }
 }
 
+/** True when something already holds host:port (UDP): the silent peer answers nothing to tell it is up. */
+async function portTaken(host: string, port: number): Promise<boolean> {
+  const probe = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.bind({ address: host, port, exclusive: true }, () => resolve());
+    });
+    return false;
+  } catch {
+    return true;
+  } finally {
+    try {
+      probe.close();
+    } catch {
+      // never bound
+    }
+  }
+}
+
 export async function startSippPeer(host: string, port: number, behaviour: BehaviourClass, userAgent: string): Promise<SippPeer> {
   assertLoopback(host);
   const cwd = mkdtempSync(join(tmpdir(), 'gg-sipp-peer-'));
@@ -72,7 +92,8 @@ export async function startSippPeer(host: string, port: number, behaviour: Behav
     rmSync(cwd, { recursive: true, force: true });
   };
   for (let i = 0; i < 40 && !exited; i++) {
-    if (await answersOptions(host, port, 150)) return { host, port, pid: child.pid!, stop };
+    const up = behaviour === 'silent' ? await portTaken(host, port) : await answersOptions(host, port, 150);
+    if (up) return { host, port, pid: child.pid!, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
