@@ -18,7 +18,7 @@ import { ConnectionGate, shedEvents } from '../provisioning/connection-gate.js';
 import { ConfigSource, loadMasterKey, readConfig } from '../provisioning/config-source.js';
 import { NonceAuthority } from '../provisioning/digest.js';
 import { EventLog } from '../provisioning/event-log.js';
-import { connectionLimits, guardLimits } from '../provisioning/limits.js';
+import { connectionLimits, guardLimits, uploadLimits } from '../provisioning/limits.js';
 import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-service.js';
 import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { GhostguardError } from '../model/errors.js';
@@ -90,7 +90,7 @@ export class Runtime {
     const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())), claimNonce: options.claimNonce, onFetch: options.serverLog?.fetch.bind(options.serverLog) };
     const connections = connectionLimits(settings);
     this.gate = new ConnectionGate(connections, shedEvents((source, detail) => events.emit({ reason: 'connection-limit', source, detail })));
-    const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource, gate: this.gate, idleMs: connections.idleMs };
+    const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource, gate: this.gate, idleMs: connections.idleMs, ...uploadLimits(settings) };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });
   }

@@ -68,7 +68,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
 
 function parseServer(r: YamlReader): ServerSettings {
   const p: Path = ['server'];
-  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow', 'adminAllow', 'connections']);
+  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow', 'adminAllow', 'connections', 'uploads']);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
   str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
@@ -106,6 +106,8 @@ function parseServer(r: YamlReader): ServerSettings {
   if (limits) s.rateLimits = limits;
   const connections = positiveCounts(r, [...p, 'connections'], ['perAddress', 'total', 'idleSeconds']);
   if (connections) s.connections = connections;
+  const uploads = positiveCounts(r, [...p, 'uploads'], ['overrideKb', 'logKb', 'inFlightMb']);
+  if (uploads) s.uploads = uploads;
   if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');
   else if (!s.publicUrl.endsWith('/')) s.publicUrl += '/';
   return s;

@@ -85,6 +85,8 @@ export interface ServerSettings {
   adminAllow?: string[];
   /** TCP connections the phone listeners hold: per source address, per process, and how long an idle one is kept */
   connections?: { perAddress?: number; total?: number; idleSeconds?: number };
+  /** phone uploads (Poly overrides and logs): per-file body caps, and what all bodies being read may hold in memory */
+  uploads?: { overrideKb?: number; logKb?: number; inFlightMb?: number };
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
   rateLimits?: {
     perAddress?: RateSpec;

@@ -8,7 +8,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ConnectionGate } from './connection-gate.js';
-import { PhoneHandler, type PhoneHttpRequest, type PhoneHttpResponse, type ProvisioningDeps } from './phone-handler.js';
+import { DEFAULT_UPLOAD_LIMITS, PhoneHandler, type PendingUpload, type PhoneHttpRequest, type PhoneHttpResponse, type ProvisioningDeps, type UploadLimits } from './phone-handler.js';
+import { DEFAULT_UPLOAD_BUDGET, UploadReader, type UploadBudget } from './upload-reader.js';
 
 export type { ProvisioningDeps } from './phone-handler.js';
 
@@ -22,6 +23,10 @@ export interface ProvisioningOptions {
   gate?: ConnectionGate;
   /** a connection without a request in progress is closed after this long (TLS handshake, headers, keep-alive) */
   idleMs?: number;
+  /** per-file caps of PUT bodies */
+  uploadLimits?: UploadLimits;
+  /** PUT bodies held in memory by all connections together, and how long one may take */
+  uploadBudget?: UploadBudget;
 }
 
 const UPLOAD_LIMIT = 1024 * 1024;
@@ -32,7 +37,8 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 export function buildProvisioningApp(deps: ProvisioningDeps, options: ProvisioningOptions): FastifyInstance {
-  const handler = new PhoneHandler(deps, options, Boolean(options.https));
+  const handler = new PhoneHandler(deps, { ...options, uploadLimits: options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS }, Boolean(options.https));
+  const uploads = new UploadReader(options.uploadBudget ?? DEFAULT_UPLOAD_BUDGET, writeResponse);
   let closing = false;
   const app = Fastify({
     logger: options.logger ? { redact: ['req.headers.authorization'] } : false,
@@ -41,22 +47,30 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
     // the server comes from serverFactory; fastify reads `https` only to name its listening URLs https://
     ...(options.https ? { https: options.https } : {}),
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => refuseUnparsable(deps, err, socket),
-    serverFactory: (fastifyHandler: RequestListener) => phoneServer(options, (req, res) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return fastifyHandler(req, res);
-      if (closing) return writeResponse(res, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }, body: 'Service Unavailable\n' });
+    serverFactory: (fastifyHandler: RequestListener) => phoneServer(options, (req, res, expectsContinue) => {
+      const upload = req.method === 'PUT';
+      if (!upload && req.method !== 'GET' && req.method !== 'HEAD') return fastifyHandler(req, res);
+      const closed = { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }, body: 'Service Unavailable\n' };
+      if (closing) return upload ? uploads.refuse(req, res, closed) : writeResponse(res, closed);
       const failed = (err: unknown): PhoneHttpResponse => {
         if (options.logger) app.log.error({ err }, 'phone request failed');
         return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal Server Error\n' };
       };
-      let answer: PhoneHttpResponse | Promise<PhoneHttpResponse>;
+      const answer = (decided: PhoneHttpResponse | PendingUpload): void => {
+        if ('complete' in decided) uploads.read(req, res, decided, expectsContinue);
+        else if (upload) uploads.refuse(req, res, decided);
+        else writeResponse(res, decided);
+      };
+      let decided: PhoneHttpResponse | PendingUpload | Promise<PhoneHttpResponse | PendingUpload>;
       try {
-        answer = handler.handle(requestOf(req, req.socket.remoteAddress ?? ''));
+        const request = requestOf(req, req.socket.remoteAddress ?? '');
+        decided = upload ? handler.handleUpload(request) : handler.handle(request);
       } catch (err) {
-        answer = failed(err);
+        decided = failed(err);
       }
       // a promise only in a cluster worker, while the primary grants a Digest nonce-count
-      if (answer instanceof Promise) answer.then((a) => writeResponse(res, a), (err: unknown) => writeResponse(res, failed(err)));
-      else writeResponse(res, answer);
+      if (decided instanceof Promise) decided.then(answer, (err: unknown) => answer(failed(err)));
+      else answer(decided);
     }),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   app.addHook('preClose', (done) => {
@@ -87,13 +101,18 @@ function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, so
   socket.destroy();
 }
 
-function phoneServer(options: ProvisioningOptions, listener: RequestListener): Server {
+type PhoneListener = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => void;
+
+function phoneServer(options: ProvisioningOptions, listener: PhoneListener): Server {
   const idleMs = options.idleMs ?? IDLE_MS;
   // the expiry of header and request timeouts is checked this often (Node's default: every 30 s)
   const http = { connectionsCheckingInterval: Math.min(1000, idleMs), requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: idleMs };
+  const onRequest: RequestListener = (req, res) => listener(req, res, false);
   const server = options.https
-    ? createHttpsServer({ ...http, cert: options.https.cert, key: options.https.key, handshakeTimeout: idleMs }, listener)
-    : createHttpServer(http, listener);
+    ? createHttpsServer({ ...http, cert: options.https.cert, key: options.https.key, handshakeTimeout: idleMs }, onRequest)
+    : createHttpServer(http, onRequest);
+  // `Expect: 100-continue`: the client sends its body only once the headers were accepted (UploadReader writes the 100)
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => listener(req, res, true));
   server.keepAliveTimeout = idleMs;
   options.gate?.watch(server);
   return server;

@@ -70,6 +70,7 @@ export class ConnectionGate {
   watch(server: Server): void {
     server.on('connection', (socket: Socket) => this.admit(socket));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.busy(req, res));
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.busy(req, res));
   }
 
   /** Closes idle connections now and every other one once its answer is written; refuses new ones. */

@@ -2,6 +2,8 @@
 import type { ServerSettings } from '../model/config-types.js';
 import { DEFAULT_LIMITS, type AbuseLimits } from './abuse-guard.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-gate.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './phone-handler.js';
+import { DEFAULT_UPLOAD_BUDGET, type UploadBudget } from './upload-reader.js';
 
 /** The abuse guard's limits: the defaults with the config's `server.rateLimits` over them. */
 export function guardLimits(settings: Pick<ServerSettings, 'rateLimits'>): AbuseLimits {
@@ -15,5 +17,17 @@ export function connectionLimits(settings: Pick<ServerSettings, 'connections'>):
     perAddress: c.perAddress ?? DEFAULT_CONNECTION_LIMITS.perAddress,
     total: c.total ?? DEFAULT_CONNECTION_LIMITS.total,
     idleMs: c.idleSeconds !== undefined ? c.idleSeconds * 1000 : DEFAULT_CONNECTION_LIMITS.idleMs,
+  };
+}
+
+/** Per-file upload caps and the in-flight budget: the defaults with the config's `server.uploads` over them. */
+export function uploadLimits(settings: Pick<ServerSettings, 'uploads'>): { uploadLimits: UploadLimits; uploadBudget: UploadBudget } {
+  const u = settings.uploads ?? {};
+  return {
+    uploadLimits: {
+      overrideBytes: u.overrideKb !== undefined ? u.overrideKb * 1024 : DEFAULT_UPLOAD_LIMITS.overrideBytes,
+      logBytes: u.logKb !== undefined ? u.logKb * 1024 : DEFAULT_UPLOAD_LIMITS.logBytes,
+    },
+    uploadBudget: { ...DEFAULT_UPLOAD_BUDGET, ...(u.inFlightMb !== undefined ? { inFlightBytes: u.inFlightMb * 1024 * 1024 } : {}) },
   };
 }

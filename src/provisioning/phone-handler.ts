@@ -59,15 +59,56 @@ type EventInput = Parameters<EventLog['emit']>[0];
 const TEXT = 'text/plain; charset=utf-8';
 const text = (status: number, body: string, headers: Record<string, string> = {}): PhoneHttpResponse => ({ status, headers: { 'content-type': TEXT, ...headers }, body });
 const REJECT_TEXT: Record<number, string> = { 400: 'Bad Request\n', 403: 'Forbidden\n', 404: 'Not Found\n', 405: 'Method Not Allowed\n' };
+export const tooLarge = (): PhoneHttpResponse => text(413, 'Payload Too Large\n', { connection: 'close' });
+
+/** A PUT that passed every check its headers allow: its body may now be read, up to `maxBytes`. */
+export interface PendingUpload {
+  maxBytes: number;
+  /** false: the body is counted and dropped (logs), never held in memory */
+  keepBody: boolean;
+  complete(body: string): PhoneHttpResponse;
+}
+
+export interface UploadLimits {
+  overrideBytes: number;
+  logBytes: number;
+}
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { overrideBytes: 256 * 1024, logBytes: 1024 * 1024 };
+
+export interface PhoneHandlerOptions {
+  allowPlainHttp: boolean;
+  pinSource: 'none' | 'address' | 'subnet';
+  uploadLimits: UploadLimits;
+}
+
+type Decided = PhoneHttpResponse | PendingUpload;
 
 export class PhoneHandler {
   private readonly firmwareWarned = new Set<string>();
   private readonly challenges = new ChallengeLedger();
 
-  constructor(private readonly deps: ProvisioningDeps, private readonly options: { allowPlainHttp: boolean; pinSource: 'none' | 'address' | 'subnet' }, private readonly tls: boolean) {}
+  constructor(private readonly deps: ProvisioningDeps, private readonly options: PhoneHandlerOptions, private readonly tls: boolean) {}
 
-  /** The answer; a promise only when a Digest nonce-count must first be claimed across the cluster. */
+  /**
+   * The answer to a request whose body, if any, is already in `req.body` (GET and HEAD; PUT through fastify's router);
+   * a promise only when a Digest nonce-count must first be claimed across the cluster.
+   */
   handle(req: PhoneHttpRequest): PhoneHttpResponse | Promise<PhoneHttpResponse> {
+    const finish = (answer: Decided): PhoneHttpResponse => {
+      if (!('complete' in answer)) return answer;
+      const body = req.body ?? '';
+      return Buffer.byteLength(body) > answer.maxBytes ? tooLarge() : answer.complete(body);
+    };
+    const decided = this.handleUpload(req);
+    return decided instanceof Promise ? decided.then(finish) : finish(decided);
+  }
+
+  /**
+   * Decides a request from its headers alone: for a PUT that may go ahead, how much body to read and what to do with it
+   * once read; any other answer is final and the body is never read (authentication before the body).
+   */
+  handleUpload(req: PhoneHttpRequest): Decided | Promise<Decided> {
     const { deps } = this;
     const source = req.ip;
     const verdict = deps.guard.admit(source);
@@ -98,12 +139,14 @@ export class PhoneHandler {
     if (model !== '' && !vendor.models.some((m) => m.id === model) && !inventory.listsModel(vendor.id, model)) return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
     const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version), undefined, model === '' ? source : undefined);
     if (!('sha256' in served)) return served;
+    // A MAC in the User-Agent of an unauthenticated request is a claim anyone can make: an event, never the device's
+    // history (which says where the phone is and what it runs). Known and unknown MACs alike, so both cost the same.
     const mac = identity.uaMac;
-    if (mac && inventory.device(mac)) this.record(mac, source, userAgent, identity.file.name, served.sha256, 'none', 200);
+    if (mac) this.deps.events.emit({ reason: 'unauthenticated-claim', source, mac, file: identity.file.name, detail: userAgent });
     return this.send(req, served, false);
   }
 
-  private serveSecret(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse | Promise<PhoneHttpResponse> {
+  private serveSecret(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): Decided | Promise<Decided> {
     const { deps } = this;
     const file = identity.file;
     const mac = file.mac;
@@ -132,7 +175,7 @@ export class PhoneHandler {
   }
 
   private serveAuthorized(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string,
-    decision: Extract<AuthDecision, { ok: true }>, now: Date): PhoneHttpResponse {
+    decision: Extract<AuthDecision, { ok: true }>, now: Date): Decided {
     const { deps } = this;
     const file = identity.file;
     const mac = file.mac!;
@@ -143,7 +186,7 @@ export class PhoneHandler {
     if (req.method === 'PUT') {
       const resolved = inventory.resolve(mac);
       if (!resolved) return this.deny({ reason: 'unknown-mac', source, mac, file: file.name });
-      return this.acceptUpload(req, vendor, identity, resolved, policy, source, userAgent, decision.method);
+      return this.acceptUpload(vendor, identity, resolved, policy, source, userAgent, decision.method);
     }
     const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
     const served = this.render(vendor, file, settingsModel(device), identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac);
@@ -162,9 +205,15 @@ export class PhoneHandler {
     return this.send(req, served, true);
   }
 
-  private acceptUpload(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, device: ResolvedDevice, policy: Policy, source: string, userAgent: string,
+  private acceptUpload(vendor: VendorAdapter, identity: RequestIdentity, device: ResolvedDevice, policy: Policy, source: string, userAgent: string,
+    auth: 'digest' | 'enrolment'): PendingUpload {
+    const keepBody = identity.file.kind === 'override';
+    const maxBytes = keepBody ? this.options.uploadLimits.overrideBytes : this.options.uploadLimits.logBytes;
+    return { maxBytes, keepBody, complete: (body) => this.completeUpload(body, vendor, identity, device, policy, source, userAgent, auth) };
+  }
+
+  private completeUpload(body: string, vendor: VendorAdapter, identity: RequestIdentity, device: ResolvedDevice, policy: Policy, source: string, userAgent: string,
     auth: 'digest' | 'enrolment'): PhoneHttpResponse {
-    const body = req.body ?? '';
     const file = identity.file;
     if (file.kind === 'override') {
       let weakened: string[];
@@ -224,7 +273,8 @@ export class PhoneHandler {
     return { status: 200, headers, body: served.body };
   }
 
-  private record(mac: string, source: string, userAgent: string, file: string, sha256: string, auth: 'digest' | 'enrolment' | 'none', status: number): void {
+  /** Fetch history: authenticated deliveries only. */
+  private record(mac: string, source: string, userAgent: string, file: string, sha256: string, auth: 'digest' | 'enrolment', status: number): void {
     const record: FetchRecord = { ts: new Date().toISOString(), mac, source, userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent, file, sha256, auth, status };
     this.deps.store.recordFetch(record);
     this.deps.onFetch?.(record);

@@ -32,6 +32,7 @@ function open() {
       const [ts, mac, source, userAgent, name, sha256, auth] = f;
       const status = Number(f[7]);
       insertFetch.run(ts, mac, source, userAgent, name, sha256, auth, status);
+      if (auth === 'none') continue;
       if (sourceMacs.get(source) !== mac) {
         sourceMac.run(source, mac);
         if (sourceMacs.size >= LIMIT) sourceMacs.clear();

@@ -30,9 +30,11 @@ export class SqliteStore implements Store {
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       stateVersion: p('SELECT v FROM state_version WHERE id = 1').pluck(),
-      history: p('SELECT ts, mac, source, user_agent AS userAgent, file, sha256, auth, status FROM fetches WHERE mac = ? ORDER BY id DESC LIMIT ?'),
+      // authenticated deliveries only: a database written before unauthenticated claims stopped being history may hold some
+      history: p(`SELECT ts, mac, source, user_agent AS userAgent, file, sha256, auth, status FROM fetches WHERE mac = ? AND auth != 'none'
+                  ORDER BY id DESC LIMIT ?`),
       bySource: p(`SELECT f.ts, f.mac, f.source, f.user_agent AS userAgent, f.file, f.sha256, f.auth, f.status FROM fetch_sources s
-                   JOIN fetches f ON f.mac = s.mac AND f.source = s.source WHERE s.source = ? ORDER BY f.id DESC LIMIT 1`),
+                   JOIN fetches f ON f.mac = s.mac AND f.source = s.source WHERE s.source = ? AND f.auth != 'none' ORDER BY f.id DESC LIMIT 1`),
       events: p(`SELECT ts, reason, severity, source, mac, file, detail FROM events
                  WHERE (@reason IS NULL OR reason = @reason) AND (@mac IS NULL OR mac = @mac) ORDER BY id DESC LIMIT @limit`),
       openEnrol: p(`INSERT INTO enrolments (mac, opened_at, expires_at) VALUES (?, ?, ?)

@@ -78,7 +78,8 @@ describe('checkHandset', () => {
     expect(r.failures).toEqual([{ check: 'sip-trusted-only', title: 'Accept SIP only from trusted servers', severity: 'critical', evidence: ['SIP OPTIONS from the auditor was answered 200 on udp/5060'], fix: ['sip.trust_ctrl = 1'] }]);
     expect(r.provisioning.current).toBe(true);
     expect(r.provisioning.lastFetch).toMatchObject({ file: '001565000081.cfg', source: '127.0.8.81', status: 200, auth: 'enrolment' });
-    expect(r.provisioning.files.map((f) => [f.file, f.current])).toEqual([['001565000081.cfg', true], ['y000000000108.cfg', true]]);
+    // shared files (y000000000108.cfg) are fetched without credentials: not the device's history
+    expect(r.provisioning.files.map((f) => [f.file, f.current])).toEqual([['001565000081.cfg', true]]);
     const text = checkToText(r);
     expect(text.split('\n')[0]).toBe(r.verdict.headline);
     expect(text).toContain('  INVITE probe: sent the non-ringing INVITE probe to 100');
