@@ -21,14 +21,18 @@ describe('ghostguard lab', () => {
     expect(await main(['lab', '--phones', '9', '--factory', '3', '--base-ip', '127.0.41.1', '--write-inventory', 'lab.yaml'], a.io)).toBe(0);
     const yaml = readFileSync(join(dir, 'lab.yaml'), 'utf8');
     expect(yaml.match(/mac:/g)).toHaveLength(6);
-    writeFileSync(join(dir, 'lab.yaml'), yaml.replace('dataDir: .ghostguard-lab', `dataDir: ${join(dir, 'data')}\n  tls: auto`).replace('port: 8080', 'port: 0'));
+    // the hint names the server command and the lab command with the certificate; only the port moves (8443 may be taken)
+    const hint = a.captured.out.slice(a.captured.out.indexOf('next:'));
+    expect(hint).toContain('ghostguard serve -c lab.yaml');
+    const labArgs = /ghostguard lab (.*) {3}\(in another\)/.exec(hint)![1]!.split(' ');
+    expect(labArgs).toContain('https://127.0.0.1:8443/');
+    writeFileSync(join(dir, 'lab.yaml'), yaml.replaceAll('8443', '20133'));
     const runtime = await Runtime.create({ configPath: join(dir, 'lab.yaml'), vendors: VENDORS, env: {} });
     try {
-      const [url] = await runtime.listen('127.0.0.1', 0);
-      writeFileSync(join(dir, 'ca.pem'), runtime.tls!.cert);
+      await runtime.listen();
       const b = io(dir);
-      const code = await main(['lab', '--phones', '9', '--factory', '3', '--base-ip', '127.0.41.1', '--server', `${url}/`, '--ca', 'ca.pem', '--duration', '0', '--json'], b.io);
-      expect(code).toBe(0);
+      const code = await main(['lab', ...labArgs.map((x) => x.replace('8443', '20133')), '--duration', '0', '--json'], b.io);
+      expect(code, b.captured.err + b.captured.out.slice(0, 500)).toBe(0);
       const manifest = JSON.parse(b.captured.out.slice(b.captured.out.indexOf('['), b.captured.out.lastIndexOf(']') + 1)) as { factory: boolean; provisioned: boolean; ip: string }[];
       expect(manifest).toHaveLength(9);
       expect(manifest.filter((p) => p.provisioned).length).toBe(6);

@@ -1,6 +1,6 @@
 /** `ghostguard lab`: a fleet of emulated phones on 127.0.x.y, booted against a server, until --duration or Ctrl-C. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GhostguardError } from '../../model/errors.js';
 import { planFleet, runLab, showcaseSipClasses, writeInventoryYaml } from '../../lab/index.js';
 import { vendors } from '../context.js';
@@ -20,6 +20,9 @@ export interface LabCommandOptions {
   writeInventory?: string;
 }
 
+/** the port the written lab inventory serves on (HTTPS) */
+const LAB_SERVER_PORT = 8443;
+
 export async function labCommand(options: LabCommandOptions, io: CliIo): Promise<number> {
   const fleet = {
     phones: options.phones,
@@ -34,8 +37,12 @@ export async function labCommand(options: LabCommandOptions, io: CliIo): Promise
   if (options.writeInventory) {
     const path = resolve(io.cwd, options.writeInventory);
     const planned = planFleet(fleet);
-    writeInventoryYaml(path, planned);
-    io.out(`wrote ${path}: ${planned.filter((p) => !p.factory).length} provisionable phone(s) of ${planned.length}\nnext: ghostguard serve -c ${options.writeInventory}, then ghostguard lab --phones ${options.phones} --factory ${fleet.factory} --server http://127.0.0.1:8080/\n`);
+    // device files (they hold secrets) are served over HTTPS only: the hint must lead to a fleet that provisions
+    writeInventoryYaml(path, planned, { server: { port: LAB_SERVER_PORT, tls: 'auto', publicUrl: `https://127.0.0.1:${LAB_SERVER_PORT}/`, allowPlainHttp: false } });
+    const ca = join(dirname(options.writeInventory), '.ghostguard-lab', 'tls-cert.pem');
+    io.out(`wrote ${path}: ${planned.filter((p) => !p.factory).length} provisionable phone(s) of ${planned.length}\n`
+      + `next: ghostguard serve -c ${options.writeInventory}   (in one terminal)\n`
+      + `      ghostguard lab --phones ${options.phones} --factory ${fleet.factory}${options.baseIp ? ` --base-ip ${options.baseIp}` : ''} --server https://127.0.0.1:${LAB_SERVER_PORT}/ --ca ${ca}   (in another)\n`);
     return EXIT.ok;
   }
   if (options.server?.startsWith('https:') && !options.ca) throw new GhostguardError('GG_ERR_USAGE', 'an https --server needs --ca <certificate.pem> (the server prints its certificate path)');
