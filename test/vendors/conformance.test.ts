@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VENDORS } from '../../vendors/index.js';
 import { resolvePolicy } from '../../src/model/policy.js';
 import { checkRules } from '../../src/model/rule-check.js';
+import type { Mac } from '../../src/model/mac.js';
 import { IDENTIFY_LEVELS } from '../../src/model/vendor-contract.js';
 import { SECRETS, testDevice } from '../helpers/devices.js';
 
@@ -76,12 +77,27 @@ describe.each(VENDORS.map((v) => [v.id, v] as const))('vendor %s', (_id, vendor)
           }
           expect(rendered.body).toContain(SECRETS.sip1);
         });
+
+        it('renders a device file only for the device its name carries (the same check in every adapter)', () => {
+          const deviceStep = boot.find((s) => vendor.identifyRequest({ ...s }).file.kind === 'device')!;
+          const { file } = vendor.identifyRequest({ ...deviceStep });
+          const other = testDevice(vendor.id, model.id, `${mac.slice(0, 15)}99`, 1);
+          const input = { model: model.id, firmware, policy: FULL_POLICY, file };
+          expect(() => vendor.render({ ...input, device: other })).toThrow(/does not belong/);
+          expect(() => vendor.render(input)).toThrow(/needs a device/);
+        });
       });
     }
   }
 
   it('rejects malformed files', () => {
     for (const bad of ['', 'garbage', '<unclosed', '\u0000\u0001\u0002']) expect(() => vendor.read(bad)).toThrow();
+  });
+
+  it('keeps its OUIs in one place: a MAC under one of them is weakly its own, whatever else the observation lacks', () => {
+    for (const oui of vendor.ouis) {
+      expect(vendor.identifyObservation({ mac: `${oui}123456` as Mac }).level, oui).toBeGreaterThanOrEqual(IDENTIFY_LEVELS.weak);
+    }
   });
 
   it('does not claim requests that are not its own', () => {

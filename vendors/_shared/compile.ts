@@ -1,5 +1,5 @@
 /** Helpers every adapter uses to turn a rule table into a Compiled result and a rendered file. */
-import type { ResolvedPolicy, RuleSetting } from '../../src/model/config-types.js';
+import type { ResolvedDevice, ResolvedPolicy, RuleSetting } from '../../src/model/config-types.js';
 import { RULE_IDS, RULES, type RuleId } from '../../src/model/rules.js';
 import type { Compiled, FileRef, FirmwareFamily, RenderedFile, RuleCompilation, Setting } from '../../src/model/vendor-contract.js';
 
@@ -32,6 +32,16 @@ export function allSettings(compiled: Compiled): Setting[] {
   const out = [...compiled.base];
   for (const c of compiled.rules.values()) if (c.status === 'applied') out.push(...c.settings);
   return out;
+}
+
+/**
+ * Every adapter's device-file check, before anything is compiled: a per-device file renders only for a device, and
+ * only for the device whose MAC its name carries. The conformance suite holds every adapter to it.
+ */
+export function deviceFileOwner(file: FileRef, device: ResolvedDevice | undefined): ResolvedDevice {
+  if (!device) throw new Error(`device file ${file.name} needs a device`);
+  if (file.mac && file.mac !== device.mac) throw new Error(`device file ${file.name} does not belong to ${device.mac}`);
+  return device;
 }
 
 /** Builds the reply from compiled settings; a file every phone can fetch must never carry a secret. */

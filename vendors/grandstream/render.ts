@@ -1,5 +1,5 @@
 /** compile → settings, render → gs_provision XML, read → key/value map. Pure and deterministic. */
-import { compileRuleTable, renderCompiled } from '../_shared/compile.js';
+import { compileRuleTable, deviceFileOwner, renderCompiled } from '../_shared/compile.js';
 import { parseGsProvision, serializeGsProvision } from '../_shared/gs-provision-xml.js';
 import type { Compiled, CompileInput, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
 import { baseSettings } from './base.js';
@@ -20,10 +20,7 @@ export function compile(input: CompileInput): Compiled {
 
 export function render(input: RenderInput): RenderedFile {
   const { file } = input;
-  if (file.kind === 'device' && !input.device) throw new Error(`device file ${file.name} needs a device`);
-  if (file.kind === 'device' && file.mac && input.device && file.mac !== input.device.mac) {
-    throw new Error(`device file ${file.name} does not belong to ${input.device.mac}`);
-  }
+  if (file.kind === 'device') deviceFileOwner(file, input.device);
   // shared files never see the device, even if a caller passes one
   const compiled = compile(file.secret ? input : { ...input, device: undefined });
   const format = familyFor(modelFor(input), input.firmware).format;

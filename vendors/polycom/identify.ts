@@ -4,8 +4,11 @@ import {
   IDENTIFY_LEVELS, type IdentifyLevel, type Observation, type ObservationIdentity, type PhoneRequest, type RequestIdentity,
 } from '../../src/model/vendor-contract.js';
 import { classifyFile } from './files.js';
-import { findModel, findModelLoose, OUIS } from './models.js';
+import { findModel, findModelLoose } from './models.js';
 import { parseProvisioningAgent, parseSipAgent } from './user-agent.js';
+
+/** IEEE OUIs: 00:04:F2 and 64:16:7F (Polycom), 48:25:67 (Poly) — nmap-mac-prefixes 2022-08-29 */
+export const OUIS: readonly string[] = ['0004f2', '64167f', '482567'];
 
 export function identifyRequest(req: PhoneRequest): RequestIdentity {
   const file = classifyFile(req.fileName, req.method);

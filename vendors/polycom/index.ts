@@ -3,9 +3,9 @@ import type { VendorAdapter } from '../../src/model/vendor-contract.js';
 import { POLYCOM_AUDIT } from './audit/hints.js';
 import { polycomReadback } from './audit/readback.js';
 import { bootSequence } from './files.js';
-import { identifyObservation, identifyRequest } from './identify.js';
+import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { polycomLab } from './lab/index.js';
-import { MODELS, OUIS } from './models.js';
+import { MODELS } from './models.js';
 import { compile, read, render } from './render.js';
 
 export const polycom: VendorAdapter = {

@@ -52,7 +52,14 @@ export const REASONS = {
 } as const;
 
 /** Per-device rules return undefined without a device: they have nothing to say about a file shared by all phones. */
-export function ruleTable(family: FamilyId, policy: ResolvedPolicy, device?: ResolvedDevice): RuleTable {
+export interface RuleContext {
+  family: FamilyId;
+  policy: ResolvedPolicy;
+  /** absent for shared files: per-device and secret settings are left out */
+  device?: ResolvedDevice;
+}
+
+export function ruleTable({ family, policy, device }: RuleContext): RuleTable {
   const method = validationMethod(policy);
   return {
     'sip-trusted-only': () => (method === 'digest' ? unsupported(REASONS.digestOnly) : applied(requestValidation(1, 'INVITE', method))),

@@ -9,9 +9,6 @@ export interface PolycomModel extends ModelInfo {
   readonly serialInAgent?: boolean;
 }
 
-/** IEEE OUIs: 00:04:F2 and 64:16:7F (Polycom), 48:25:67 (Poly) — nmap-mac-prefixes 2022-08-29 */
-export const OUIS: readonly string[] = ['0004f2', '64167f', '482567'];
-
 /** Trio puts ` (SN:<serial>)` in its User-Agent. */
 export const MODELS: readonly PolycomModel[] = CATALOGUE.map(([id, product, accounts, firmwares]) => ({
   id,

@@ -2,7 +2,7 @@
 import { RULES, type RuleId } from '../../src/model/rules.js';
 import type { Compiled, CompileInput, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
 import { parseAttributeXml, serializeAttributeXml } from '../_shared/attribute-xml.js';
-import { compileRuleTable, renderCompiled } from '../_shared/compile.js';
+import { compileRuleTable, deviceFileOwner, renderCompiled } from '../_shared/compile.js';
 import { baseSettings } from './base.js';
 import { resolveFamily } from './families.js';
 import { MASTER_APP_FILE, MASTER_CONFIG_FILES } from './files.js';
@@ -24,7 +24,7 @@ export function compile(input: CompileInput | RenderInput): Compiled {
   if (device && model && device.lines.length > model.accounts) {
     throw new Error(`${device.mac}: ${device.lines.length} lines configured, ${model.displayName} has ${model.accounts} accounts`);
   }
-  const rules = compileRuleTable(policy, ruleTable(family.id, policy, device), unsupportedReason);
+  const rules = compileRuleTable(policy, ruleTable({ family: family.id, policy, device }), unsupportedReason);
   return { family, base: baseSettings(family.id, policy, device), rules };
 }
 
@@ -42,6 +42,7 @@ export function render(input: RenderInput): RenderedFile {
       // The phone's own override document, empty: what to do with a stored upload is the server's decision.
       return { body: serializeAttributeXml(ROOT, []), contentType: CONTENT_TYPE, family, applied: [], unsupported: [] };
     case 'device':
+      deviceFileOwner(file, input.device);
       return renderCompiled(compile(input), file, (settings) => serializeAttributeXml(ROOT, settings, comment(input, family.id)), CONTENT_TYPE);
     default:
       throw new Error(`${file.name}: Poly ${file.kind} files are not rendered`);

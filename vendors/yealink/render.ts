@@ -1,6 +1,6 @@
 /** Compile the rule table for a model/firmware/device and render Yealink boot and CFG files. Pure. */
 import type { Compiled, CompileInput, FileRef, FirmwareFamily, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
-import { compileRuleTable, renderCompiled } from '../_shared/compile.js';
+import { compileRuleTable, deviceFileOwner, renderCompiled } from '../_shared/compile.js';
 import { KV_HEADER, serializeKeyValue } from '../_shared/key-value-cfg.js';
 import { baseSettings } from './base.js';
 import { familyOf } from './families.js';
@@ -36,9 +36,7 @@ export function render(input: RenderInput): RenderedFile {
       return renderCompiled(compiled, file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
     }
     case 'device': {
-      const { device } = input;
-      if (!device) throw new Error(`${file.name} needs a device to render`);
-      if (file.mac && file.mac !== device.mac) throw new Error(`${file.name} does not belong to device ${device.mac}`);
+      deviceFileOwner(file, input.device);
       return renderCompiled(compile(input), file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
     }
     default:
