@@ -12,7 +12,8 @@
  * GXV33xx/34xx (Android), WP8xx and DP7xx are not listed: their templates number parameters differently (DP750 puts
  * "accept SIP from proxy only" at P277), so the GXP/GRP tables would be wrong for them.
  */
-import type { Series } from './models.js';
+/** GXP = GXP21xx/GXP16xx P-value numbering; GRP = GRP26xx (P-value on early firmware, alias XML from 1.0.9.103). */
+export type Series = 'gxp' | 'grp';
 
 export type CatalogueRow = readonly [id: string, series: Series, accounts: number, firmwares: readonly string[], alias: boolean, source: string];
 

@@ -1,9 +1,8 @@
 /** Grandstream handsets the adapter knows: account counts and firmware versions seen in the field (vendor-facts §3). */
 import type { ModelInfo } from '../../src/model/vendor-contract.js';
-import { CATALOGUE } from './catalogue.js';
+import { CATALOGUE, type Series } from './catalogue.js';
 
-/** GXP = GXP21xx/GXP16xx P-value numbering; GRP = GRP26xx (P-value on early firmware, alias XML from 1.0.9.103). */
-export type Series = 'gxp' | 'grp';
+export type { Series } from './catalogue.js';
 
 export interface GsModel extends ModelInfo {
   series: Series;
