@@ -23,6 +23,7 @@ import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-s
 import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
+import { adoptDevice } from './adopt.js';
 import { AuditScheduler } from '../schedule/scheduler.js';
 import type { SchedulerDeps } from '../schedule/schedule-types.js';
 import { ScheduleLogFile, type ScheduleLog } from '../schedule/log.js';
@@ -125,7 +126,9 @@ export class Runtime {
     const runtime = new Runtime(masterKey, source, store, events, tls, options, new AbuseGuard(limits, options.clock));
     runtime.onInventoryChange();
     if (options.operator ?? (options.workerId ?? 0) <= 1) {
-      runtime.adminApp = buildAdminApp({ vendors: options.vendors, inventory: () => source!.inventory, store, renderer: runtime.renderer, dataDir, env, logger: options.logger, ...options.admin, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+      runtime.adminApp = buildAdminApp({
+        vendors: options.vendors, inventory: () => source!.inventory, store, renderer: runtime.renderer, dataDir, env, logger: options.logger, ...options.admin,
+        adopt: (device) => adoptDevice(source!, catalogue, device), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
       const logFile = runtime.scheduleLogFile = new ScheduleLogFile(join(dataDir, 'schedules.jsonl'));
       runtime.scheduler = new AuditScheduler({
         vendors: options.vendors, inventory: () => source!.inventory, store, dataDir, env, ...options.scheduler,

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditDeps, AuditOptions } from '../auditor/audit.js';
 import type { AuditReport } from '../auditor/findings.js';
+import type { AdoptResult, NewDevice } from '../model/config-devices-edit.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
@@ -38,6 +39,8 @@ export interface DashboardOptions {
   renderer?: RenderService;
   /** how often the fetch history is followed for served snapshots; 0 turns it off */
   snapshotIntervalMs?: number;
+  /** adds a device to the configuration file and reloads it (absent: the dashboard cannot adopt phones) */
+  adopt?: (device: NewDevice) => AdoptResult;
   now?: () => Date;
 }
 

@@ -7,6 +7,7 @@ import type { DeviceDetail, RenderedConfig } from './device-detail.js';
 import { DEVICE_STATES, STATE_LABELS, type DeviceRow } from './device-row.js';
 import { eventsTable } from './events-page.js';
 import type { FleetFilter, FleetOverview } from './fleet.js';
+import type { UnmanagedPhone } from './unmanaged.js';
 import { html, join, query, type Fragment, type Html } from './html.js';
 import { layout } from './layout.js';
 import { badge, displayMac, findingsTable, list, select, table, when } from './page-parts.js';
@@ -53,7 +54,8 @@ export function fleetPage(p: { overview: FleetOverview; filter: FleetFilter; now
   <button type="submit">Filter</button>
 </form>
 ${filtered ? html`<p><a href="/">Clear the filter</a></p>` : ''}
-${table(`${o.devices.length} device(s)${filtered ? ' matching the filter' : ''}`, ['MAC', 'Model', 'Site', 'Extension', 'State', 'Last fetch', 'Ghost call', 'Last audit'], o.devices.map((d) => deviceRow(d, p.now)))}`,
+${table(`${o.devices.length} device(s)${filtered ? ' matching the filter' : ''}`, ['MAC', 'Model', 'Site', 'Extension', 'State', 'Last fetch', 'Ghost call', 'Last audit'], o.devices.map((d) => deviceRow(d, p.now)))}
+${unmanagedSection(o.unmanaged, p.now)}`,
   });
 }
 
@@ -84,6 +86,19 @@ function pinLabel(e: Enrolment, pinSource: DeviceDetail['pinSource']): string {
   if (pinSource === 'address') return `, pinned to ${e.pinnedSource}`;
   if (pinSource === 'subnet') return `, pinned to ${subnetOf(e.pinnedSource)}`;
   return `, first fetched from ${e.pinnedSource} (not pinned: server.pinSource is none, any address with the credentials may fetch)`;
+}
+
+function unmanagedSection(phones: readonly UnmanagedPhone[], now: Date): Html {
+  if (!phones.length) return html`<h2 id="unmanaged">Unmanaged phones</h2><p class="muted">No audit found a phone outside the inventory that rings for scanners.</p>`;
+  return html`<h2 id="unmanaged">Unmanaged phones that ring</h2>
+<p class="muted">Audits found these phones ringing, or likely ringing, for a scanner's call, and the inventory does not list them: nothing hardens them. Adopt one to add it to the inventory and open its enrolment.</p>
+${table(`${phones.length} unmanaged phone(s)`, ['Address', 'MAC', 'Device', 'Ghost call', 'Seen', 'Action'], phones.map((u) => [
+    html`<span class="mono">${u.host}</span>`, u.mac ? html`<span class="mono">${displayMac(u.mac)}</span>` : html`<span class="muted">unknown</span>`,
+    [u.vendor, u.model].filter(Boolean).join(' ') || 'unidentified',
+    html`${badge(u.ghostCall.verdict, VERDICT_LABELS[u.ghostCall.verdict])}<br><span class="muted">${u.ghostCall.evidence[0] ?? ''}</span>`,
+    html`<a href="/audits/${u.runId}">#${u.runId}</a>, ${when(u.at, now)}`,
+    u.mac ? html`<a href="/adopt?mac=${u.mac}">Adopt</a>` : html`<span class="muted">MAC unknown: cannot adopt</span>`,
+  ]))}`;
 }
 
 function ghostCallSection(g: GhostCall | undefined): Html | string {

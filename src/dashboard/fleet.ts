@@ -1,5 +1,6 @@
 /** The fleet at a glance: every inventory device's row, counts by state, site and vendor, and a filtered device list. */
 import { DEVICE_STATES, latestAudits, rowOf, type DeviceRow, type DeviceState, type FleetContext } from './device-row.js';
+import { unmanagedPhones, type UnmanagedPhone } from './unmanaged.js';
 
 export type Counts = Record<string, Record<DeviceState, number>>;
 
@@ -11,6 +12,8 @@ export interface FleetOverview {
   devices: DeviceRow[];
   sites: string[];
   vendors: string[];
+  /** phones the latest audits found ringing or likely ringing that the inventory does not list */
+  unmanaged: UnmanagedPhone[];
 }
 
 export interface FleetFilter {
@@ -45,5 +48,6 @@ export function fleetOverview(ctx: FleetContext, filter: FleetFilter = {}, limit
   return {
     total, byState, bySite, byVendor, devices,
     sites: Object.keys(ctx.inventory.config.sites).sort(), vendors: [...new Set(ctx.inventory.devices.map((d) => d.vendor))].sort(),
+    unmanaged: unmanagedPhones(ctx),
   };
 }

@@ -20,6 +20,7 @@ import { BusyError } from './busy.js';
 import { isApi, type Dashboard, type DashboardOptions } from './context.js';
 import { maskDeviceSecrets } from './device-detail.js';
 import { messagePage } from './plain-pages.js';
+import { registerAdoptRoutes } from './routes-adopt.js';
 import { registerApiRoutes } from './routes-api.js';
 import { registerAuthRoutes, safeNext } from './routes-auth.js';
 import { registerPageRoutes } from './routes-pages.js';
@@ -225,6 +226,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
 
   registerAuthRoutes(app, dashboard, { check, sessions, limiter, names, secure, loginFailed });
   registerPageRoutes(app, dashboard);
+  registerAdoptRoutes(app, dashboard);
   registerApiRoutes(app, dashboard);
 
   app.addHook('onReady', async () => {

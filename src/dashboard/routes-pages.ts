@@ -113,6 +113,8 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     const mac = macText ? parseMac(macText) : undefined;
     const error = macText && !mac ? `"${macText}" is not a MAC address` : undefined;
     const events = d.maskEvents(d.options.store.events({ ...(reason ? { reason } : {}), ...(mac ? { mac } : {}), limit: 200 }));
-    return page(reply, eventsPage({ events, reasons: SECURITY_REASON_LIST, ...(reason ? { reason } : {}), ...(macText ? { mac: macText } : {}), ...(error ? { error } : {}), csrf: d.csrf(req, reply), now: d.now() }));
+    const inventory = d.options.inventory();
+    const known = (m: string) => { const parsed = parseMac(m); return !!parsed && !!inventory.device(parsed); };
+    return page(reply, eventsPage({ events, reasons: SECURITY_REASON_LIST, ...(reason ? { reason } : {}), ...(macText ? { mac: macText } : {}), ...(error ? { error } : {}), csrf: d.csrf(req, reply), now: d.now(), known }));
   });
 }

@@ -5,11 +5,11 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isSeq, parseDocument, YAMLSeq, type Document, type YAMLMap } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
+import { deviceNode, devicesSeq, existingDevices, type ExistingDevice } from '../../model/config-devices-edit.js';
 import { parseConfig } from '../../model/config-parse.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { GhostguardError } from '../../model/errors.js';
-import { parseMac, type Mac } from '../../model/mac.js';
 import { envSecretProblem } from '../../model/secret-spec.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
 import { catalogue, vendors } from '../context.js';
@@ -21,27 +21,9 @@ export interface ImportOptions extends ConfigOptions {
   update?: boolean;
 }
 
-interface Existing {
-  index: number;
-  mac: Mac;
-  line: number;
-  site: string;
-  extensions: string[];
-  json: Record<string, unknown>;
-}
+type Existing = ExistingDevice;
 
-const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-
-function existingDevices(seq: YAMLSeq, text: string): Existing[] {
-  return seq.items.flatMap((node, index) => {
-    const json = (node as YAMLMap).toJSON?.() as Record<string, unknown> | undefined;
-    const mac = json ? parseMac(str(json.mac)) : undefined;
-    if (!json || !mac) return [];
-    const lines = Array.isArray(json.lines) ? (json.lines as Record<string, unknown>[]) : [];
-    return [{ index, mac, line: lineAt(text, (node as YAMLMap).range?.[0] ?? 0), site: str(json.site), extensions: lines.map((l) => str(l.extension)), json }];
-  });
-}
 
 /** What the CSV would change on a configured device (empty: it already is as the CSV says). */
 function differences(current: Record<string, unknown>, d: CsvDevice): string[] {
@@ -55,24 +37,6 @@ function differences(current: Record<string, unknown>, d: CsvDevice): string[] {
     [l.extension, l.password, l.authUser, l.displayName].map(str).join('\0');
   if (lines.length !== d.lines.length || lines.some((l, i) => shape(l) !== shape(d.lines[i]!))) out.push(`lines (${lines.map((l) => str(l.extension)).join(',') || 'none'} → ${d.lines.map((l) => l.extension).join(',')})`);
   return out;
-}
-
-function deviceNode(d: CsvDevice, keep: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ...keep, mac: d.mac, vendor: d.vendor, model: d.model, ...(d.like ? { like: d.like } : {}), ...(d.provision === false ? { provision: false } : {}),
-    site: d.site, adminPassword: d.adminPassword ?? keep.adminPassword ?? 'generate', lines: d.lines,
-  };
-}
-
-function devicesSeq(doc: Document): YAMLSeq {
-  const node = doc.get('devices', true);
-  if (node === undefined || node === null || (typeof node === 'object' && 'value' in node && node.value === null)) {
-    const seq = new YAMLSeq();
-    doc.set('devices', seq);
-    return seq;
-  }
-  if (!isSeq(node)) throw new GhostguardError('GG_ERR_CONFIG_INVALID', 'devices: must be a list', []);
-  return node;
 }
 
 export function importCommand(csvPath: string, options: ImportOptions, io: CliIo): number {
