@@ -155,6 +155,27 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
     await shot(page, 'device');
   });
 
+  it('a phone refused after a factory reset is Locked out; its page\'s Enrol action opens a window', async () => {
+    const phone = lab.manifest.find((p) => !p.factory && p.vendor === 'yealink')!;
+    const mac = phone.mac as Mac;
+    // the reset phone asks for its device file without credentials from a new address, twice (it never authenticates)
+    const ua = `Yealink SIP-${phone.model} 108.86.0.45 ${macWithColons(mac)}`;
+    for (let i = 0; i < 2; i++) {
+      const res = await lab.runtime.app.inject({ method: 'GET', url: `/${mac}.cfg`, remoteAddress: '127.0.90.200', headers: { 'user-agent': ua } });
+      expect(res.statusCode).toBe(401);
+    }
+    lab.runtime.store.flush();
+    await page.goto(`/?state=locked-out`);
+    await page.getByRole('link', { name: macWithColons(mac) }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(macWithColons(mac));
+    expect(await page.locator('.badge.s-locked-out').first().textContent()).toBe('Locked out');
+    expect(await page.content()).toMatch(/locked out since \S+ \(not-enrolled from 127\.0\.90\.200\)/);
+    await page.getByRole('button', { name: /Open an enrolment window/ }).click();
+    await expect.poll(() => page.content()).toMatch(/an enrolment window is open until \S+, waiting for the phone/);
+    expect(new URL(page.url()).pathname).toBe(`/devices/${mac}`);
+    await shot(page, 'device-locked-out');
+  });
+
   it('reads well on a phone screen: no sideways scrolling of the page itself', async () => {
     const mobile = await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: adminUrl });
     try {
