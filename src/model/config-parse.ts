@@ -1,7 +1,7 @@
 /** The YAML configuration → FleetConfig, or every problem with file, line and field. Pure: no I/O, no environment. */
 import type { ConfigIssue } from './config-issues.js';
-import { parsePolicyLayer } from './config-policy-parse.js';
-import type { Device, FleetConfig, Line, PolicyLayer, ServerSettings, Site, Transport } from './config-types.js';
+import { parseParams, parsePolicyLayer } from './config-policy-parse.js';
+import type { Device, FleetConfig, ParamLayer, Line, PolicyLayer, ServerSettings, Site, Transport } from './config-types.js';
 import { parseSchedules, targetTokens } from './config-schedule-parse.js';
 import { isUnicastMac, parseMac, type Mac } from './mac.js';
 import { parseSecretSpec } from './secret-spec.js';
@@ -47,6 +47,8 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
   r.refuseControlCharacters();
   const server = parseServer(r);
   const fleetPolicy = parsePolicyLayer(r, ['policy']);
+  const fleetParams = parseParams(r, ['policy']);
+  const modelParams: Record<string, ParamLayer> = {};
   const modelPolicy: Record<string, PolicyLayer> = {};
   const warnings: ConfigIssue[] = [];
   const warn = (path: Path, message: string) => warnings.push({ file, line: r.lineOf(path), field: fieldName(path), message });
@@ -56,6 +58,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
     if (!known) warn(['models', model], `unknown model "${model}": this policy applies to devices whose model is written "${model}"`);
     r.unknownKeys(['models', model], ['policy']);
     modelPolicy[known ?? model] = parsePolicyLayer(r, ['models', model, 'policy']);
+    modelParams[known ?? model] = parseParams(r, ['models', model, 'policy']);
   }
   const sites: Record<string, Site> = {};
   for (const name of r.keys(['sites'])) sites[name] = parseSite(r, name);
@@ -63,7 +66,7 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
   const canaries = parseCanaries(r, devices);
   const schedules = parseSchedules(r);
   if (r.issues.length > 0) return { issues: r.issues, warnings };
-  return { config: { server, fleetPolicy, modelPolicy, sites, devices, canaries, schedules, warnings }, issues: [], warnings };
+  return { config: { server, fleetPolicy, modelPolicy, fleetParams, modelParams, sites, devices, canaries, schedules, warnings }, issues: [], warnings };
 }
 
 function parseServer(r: YamlReader): ServerSettings {
@@ -168,6 +171,7 @@ function parseSite(r: YamlReader, name: string): Site {
     trustedServers: Array.isArray(trusted) ? (trusted as string[]) : [],
     transport,
     policy: parsePolicyLayer(r, [...p, 'policy']),
+    params: parseParams(r, [...p, 'policy']),
   };
 }
 
@@ -206,7 +210,7 @@ function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: Mod
     if (mac && adminPassword) {
       devices.push({
         mac, vendor, model, ...(like ? { like } : {}), site: siteName, lines, adminPassword, disabled,
-        ...(provision === false ? { provision: false } : {}), policy: parsePolicyLayer(r, [...p, 'policy']), index: i,
+        ...(provision === false ? { provision: false } : {}), policy: parsePolicyLayer(r, [...p, 'policy']), params: parseParams(r, [...p, 'policy']), index: i,
       });
     }
   }

@@ -1,5 +1,5 @@
 /** Parses one policy layer (`rules:` map of rule id → true/false or settings) with line-exact issues. */
-import type { PolicyLayer, RuleSetting } from './config-types.js';
+import type { ParamLayer, PolicyLayer, RuleSetting } from './config-types.js';
 import { isRuleId } from './rules.js';
 import type { Path, YamlReader } from './yaml-reader.js';
 
@@ -8,7 +8,7 @@ const RULE_FIELDS = ['enabled', 'port', 'method', 'mode', 'managers', 'community
 export function parsePolicyLayer(r: YamlReader, path: Path): PolicyLayer {
   const layer: PolicyLayer = {};
   if (r.value(path) === undefined) return layer;
-  r.unknownKeys(path, ['rules']);
+  r.unknownKeys(path, ['rules', 'params']);
   const rulesPath = [...path, 'rules'];
   for (const id of r.keys(rulesPath)) {
     const rulePath = [...rulesPath, id];
@@ -29,6 +29,30 @@ export function parsePolicyLayer(r: YamlReader, path: Path): PolicyLayer {
     layer[id] = parseRuleSetting(r, rulePath);
   }
   return layer;
+}
+
+const PARAM_KEY = /^[A-Za-z0-9_.{}\[\]-]{1,120}$/;
+
+/**
+ * `params:` beside `rules:` in a policy layer: raw vendor parameters (key → value) passed through to the phone, each
+ * with its line so a parameter that would undo a rule can be named where it is written.
+ */
+export function parseParams(r: YamlReader, path: Path): ParamLayer {
+  const out: ParamLayer = {};
+  const paramsPath = [...path, 'params'];
+  if (r.value(paramsPath) === undefined) return out;
+  if (!r.isMap(paramsPath)) {
+    r.report(paramsPath, 'must be a map of vendor parameter → value');
+    return out;
+  }
+  for (const key of r.keys(paramsPath)) {
+    const at = [...paramsPath, key];
+    const raw = r.value(at);
+    if (!PARAM_KEY.test(key)) r.report(at, 'a vendor parameter name is letters, digits and . _ - { } [ ] (up to 120)');
+    else if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') r.report(at, 'must be a single value (text, number or true/false)');
+    else out[key] = { value: typeof raw === 'boolean' ? (raw ? '1' : '0') : String(raw), line: r.lineOf(at) };
+  }
+  return out;
 }
 
 function parseRuleSetting(r: YamlReader, path: Path): Partial<RuleSetting> {

@@ -20,6 +20,15 @@ export interface RuleSetting {
 }
 
 export type PolicyLayer = Partial<Record<RuleId, Partial<RuleSetting>>>;
+
+/** A raw vendor parameter from a layer's `params:`, with the config line that sets it. */
+export interface ParamValue {
+  value: string;
+  line: number;
+}
+
+/** `params:` of one policy layer (fleet, site, model or device): vendor parameter → value. */
+export type ParamLayer = Record<string, ParamValue>;
 export type ResolvedPolicy = Record<RuleId, RuleSetting>;
 
 export interface Site {
@@ -30,6 +39,7 @@ export interface Site {
   trustedServers: string[];
   transport: Transport;
   policy: PolicyLayer;
+  params?: ParamLayer;
 }
 
 /** A secret as written in the config: a literal, `generate` (derived per device), or a reference. */
@@ -56,6 +66,7 @@ export interface Device {
   /** false: audit only — another system provisions the phone, ghostguard never serves it (absent = true) */
   provision?: false;
   policy: PolicyLayer;
+  params?: ParamLayer;
   /** position in the config's device list, for error messages */
   index: number;
 }
@@ -109,6 +120,9 @@ export interface FleetConfig {
   server: ServerSettings;
   fleetPolicy: PolicyLayer;
   modelPolicy: Record<string, PolicyLayer>;
+  /** `params:` of the fleet and model layers (site and device params sit on Site and Device) */
+  fleetParams?: ParamLayer;
+  modelParams?: Record<string, ParamLayer>;
   sites: Record<string, Site>;
   devices: Device[];
   canaries: Mac[];

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   GG_ERR_MAC_INVALID: 'not a MAC address',
   GG_ERR_FILE_UNKNOWN: 'that file is not one this device fetches',
   GG_ERR_RENDER_VIOLATION: 'the rendered config would violate the policy',
+  GG_ERR_PARAMS_WEAKENING: 'a params: entry would undo a hardening rule',
   GG_ERR_IMPORT_INVALID: 'the CSV import has errors',
   GG_ERR_USAGE: 'wrong command-line usage',
   GG_ERR_TARGET_INVALID: 'invalid audit target',

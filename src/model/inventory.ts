@@ -1,5 +1,6 @@
 /** The loaded configuration with secrets resolved on demand: lookups by MAC, effective policy, per-device credentials. */
-import type { Device, FleetConfig, ResolvedDevice, ResolvedPolicy } from './config-types.js';
+import type { Device, FleetConfig, ParamValue, ResolvedDevice, ResolvedPolicy } from './config-types.js';
+import { mergeParams } from './params-guard.js';
 import type { Mac } from './mac.js';
 import { resolvePolicy } from './policy.js';
 import { SecretMasker } from './secret-mask.js';
@@ -71,6 +72,18 @@ export class Inventory {
     // Devices without a policy layer of their own share one object per site and model.
     const key = Object.keys(device.policy).length === 0 ? `${device.site}\u0000${device.model}` : device.mac;
     return memo(this.policies, key, compute);
+  }
+
+  /** `params:` for a device's own file: fleet → site → model → device, each with the line that set it. */
+  paramsFor(device: Pick<Device, 'model' | 'site' | 'like' | 'params'>): Record<string, ParamValue> {
+    const c = this.config;
+    const model = c.modelParams?.[device.model] ?? (device.like ? c.modelParams?.[device.like] : undefined);
+    return mergeParams([c.fleetParams, c.sites[device.site]?.params, model, device.params]);
+  }
+
+  /** `params:` for files every phone of a model fetches: fleet and model layers only. */
+  sharedParams(model: string | undefined): Record<string, ParamValue> {
+    return mergeParams([this.config.fleetParams, model ? this.config.modelParams?.[model] : undefined]);
   }
 
   /** Policy for files every phone of a model fetches: fleet and model layers only. */

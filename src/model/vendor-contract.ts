@@ -93,6 +93,8 @@ export interface CompileInput {
   policy: ResolvedPolicy;
   /** absent when compiling a shared file: only device-independent settings come out */
   device?: ResolvedDevice;
+  /** raw vendor parameters from the policy layers' `params:`, passed through after the rules (never over a rule's key) */
+  params?: Readonly<Record<string, string>>;
 }
 
 export interface Compiled {
@@ -100,6 +102,8 @@ export interface Compiled {
   /** settings that are not hardening rules: registration, provisioning URL and credentials */
   base: Setting[];
   rules: Map<RuleId, RuleCompilation>;
+  /** the input's `params:` as settings, in the order written */
+  params?: Setting[];
 }
 
 export interface RenderInput extends CompileInput {
@@ -112,6 +116,8 @@ export interface RenderedFile {
   family: FirmwareFamily;
   applied: RuleId[];
   unsupported: { rule: RuleId; reason: string }[];
+  /** keys whose line came from `params:` (render --explain marks them) */
+  fromParams?: string[];
 }
 
 export interface VendorAdapter {

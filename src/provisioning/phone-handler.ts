@@ -5,6 +5,7 @@
  */
 import type { ResolvedDevice } from '../model/config-types.js';
 import { settingsModel, type Inventory } from '../model/inventory.js';
+import { paramValues } from '../model/params-guard.js';
 import type { Mac } from '../model/mac.js';
 import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
@@ -137,7 +138,8 @@ export class PhoneHandler {
     // a model neither the vendor nor the inventory knows is the request's doing, not a policy violation: refused before
     // any rendering (a model outside the catalogue that the inventory lists gets its family's shared files)
     if (model !== '' && !vendor.models.some((m) => m.id === model) && !inventory.listsModel(vendor.id, model)) return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
-    const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version), undefined, model === '' ? source : undefined);
+    const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version), undefined, model === '' ? source : undefined,
+      paramValues(inventory.sharedParams(model)));
     if (!('sha256' in served)) return served;
     // A MAC in the User-Agent of an unauthenticated request is a claim anyone can make: an event, never the device's
     // history (which says where the phone is and what it runs). Known and unknown MACs alike, so both cost the same.
@@ -189,7 +191,8 @@ export class PhoneHandler {
       return this.acceptUpload(vendor, identity, resolved, policy, source, userAgent, decision.method);
     }
     const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
-    const served = this.render(vendor, file, settingsModel(device), identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac);
+    const served = this.render(vendor, file, settingsModel(device), identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac, undefined,
+      paramValues(inventory.paramsFor(device)));
     if (!('sha256' in served)) return served;
     if (decision.method === 'enrolment') {
       const enrolment = deps.store.enrolment(mac);
@@ -230,16 +233,18 @@ export class PhoneHandler {
   }
 
   private render(vendor: VendorAdapter, file: FileRef, model: string, firmware: string | undefined, policy: Policy, device: LazyDevice | undefined, version: string,
-    mac?: string, modelless?: string): ServedFile | PhoneHttpResponse {
+    mac?: string, modelless?: string, params?: Record<string, string>): ServedFile | PhoneHttpResponse {
     try {
-      const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version });
+      const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version, ...(params ? { params } : {}) });
       if (served.rendered.family.guessed) this.warnFirmware(vendor, model, firmware, mac);
       return served;
     } catch (err) {
       const detail = isGhostguardError(err) ? `${err.code}: ${err.message}` : (err as Error).message;
       // a shared file asked for without any model (`/cfg.xml` from a foreign User-Agent): the request names nothing renderable
       if (modelless !== undefined) return this.unrenderable(modelless, file.name, `${vendor.id} file without a model: ${detail}`);
-      this.deps.events.emit({ reason: 'policy-violating-render', mac, file: file.name, detail });
+      // a params: entry that would undo a rule: the config's doing, refused like a weakening Poly override, never served
+      const reason = isGhostguardError(err) && err.code === 'GG_ERR_PARAMS_WEAKENING' ? 'weakening-override' : 'policy-violating-render';
+      this.deps.events.emit({ reason, mac, file: file.name, detail });
       return text(500, 'Internal Server Error\n');
     }
   }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ResolvedDevice, ResolvedPolicy } from '../model/config-types.js';
 import { GhostguardError } from '../model/errors.js';
 import { checkRules } from '../model/rule-check.js';
+import { weakeningParams } from '../model/params-guard.js';
 import type { FileRef, RenderedFile, VendorAdapter } from '../model/vendor-contract.js';
 
 export interface ServedFile {
@@ -24,6 +25,8 @@ export interface RenderRequest {
   device?: ResolvedDevice | LazyDevice;
   /** changes whenever the inventory or the device's credentials change: part of the cache key */
   version: string;
+  /** `params:` of the policy layers (they change only with the inventory, so the version covers them in the cache key) */
+  params?: Readonly<Record<string, string>>;
 }
 
 export interface LazyDevice {
@@ -106,7 +109,14 @@ export class RenderService {
   private renderFresh(req: RenderRequest): ServedFile {
     const device = req.device && 'resolve' in req.device ? req.device.resolve() : req.device;
     if (req.device && !device) throw new GhostguardError('GG_ERR_SECRET_MISSING', `device ${req.device.mac}: a secret it references is not available`);
-    const input = { model: req.model, firmware: req.firmware, policy: req.policy, device, file: req.file };
+    const params = req.params && Object.keys(req.params).length > 0 ? req.params : undefined;
+    const input = { model: req.model, firmware: req.firmware, policy: req.policy, device, file: req.file, ...(params ? { params } : {}) };
+    if (params) {
+      const conflicts = weakeningParams(req.vendor.compile(input), params, req.vendor.apiSetting);
+      if (conflicts.length > 0) {
+        throw new GhostguardError('GG_ERR_PARAMS_WEAKENING', conflicts.map((c) => `params: ${c.key} = ${c.value} would undo ${c.rule} (it writes ${c.want})`).join('; '));
+      }
+    }
     const rendered = req.vendor.render(input);
     if (req.file.kind === 'device' || req.file.kind === 'common') {
       const failures = checkRules(req.vendor.compile(input), req.vendor.read(rendered.body)).filter((c) => c.state === 'fail');

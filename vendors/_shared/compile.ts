@@ -44,6 +44,34 @@ export function deviceFileOwner(file: FileRef, device: ResolvedDevice | undefine
   return device;
 }
 
+/** `params:` → settings, in the order written (the caller passes them through after the rules). */
+export function paramSettings(params: Readonly<Record<string, string>> | undefined): Setting[] {
+  return Object.entries(params ?? {}).map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * Base and rule settings, then the `params:` ones: a param on a base key (registration, provisioning) replaces it, one on a
+ * rule's key must agree with the rule (the server refuses weakening params before rendering; this is the last line).
+ */
+function withParams(compiled: Compiled): { settings: Setting[]; fromParams: string[] } {
+  const settings = allSettings(compiled);
+  const ruleKeys = new Map<string, Setting>();
+  for (const c of compiled.rules.values()) if (c.status === 'applied') for (const s of c.settings) ruleKeys.set(s.key, s);
+  const fromParams: string[] = [];
+  for (const p of compiled.params ?? []) {
+    const rule = ruleKeys.get(p.key);
+    if (rule) {
+      if (rule.secret || rule.value !== p.value) throw new Error(`params: ${p.key} would undo a hardening rule`);
+      continue;
+    }
+    const at = settings.findIndex((s) => s.key === p.key);
+    if (at >= 0) settings[at] = { ...p, ...(settings[at]!.secret ? { secret: true } : {}) };
+    else settings.push(p);
+    fromParams.push(p.key);
+  }
+  return { settings, fromParams };
+}
+
 /** Builds the reply from compiled settings; a file every phone can fetch must never carry a secret. */
 export function renderCompiled(
   compiled: Compiled,
@@ -51,7 +79,7 @@ export function renderCompiled(
   serialize: (settings: Setting[]) => string,
   contentType: string,
 ): RenderedFile {
-  const settings = allSettings(compiled);
+  const { settings, fromParams } = withParams(compiled);
   if (!file.secret) {
     const leaked = settings.find((s) => s.secret);
     if (leaked) throw new Error(`secret setting ${leaked.key} in shared file ${file.name}`);
@@ -62,7 +90,10 @@ export function renderCompiled(
     if (c.status === 'applied') appliedRules.push(rule);
     if (c.status === 'unsupported') unsupportedRules.push({ rule, reason: c.reason });
   }
-  return { body: serialize(settings), contentType, family: compiled.family, applied: appliedRules, unsupported: unsupportedRules };
+  return {
+    body: serialize(settings), contentType, family: compiled.family, applied: appliedRules, unsupported: unsupportedRules,
+    ...(fromParams.length > 0 ? { fromParams } : {}),
+  };
 }
 
 /** Firmware families are ordered oldest → newest; unknown firmware gets the newest, flagged as a guess. */

@@ -1,5 +1,5 @@
 /** compile → settings, render → gs_provision XML, read → key/value map. Pure and deterministic. */
-import { compileRuleTable, deviceFileOwner, renderCompiled } from '../_shared/compile.js';
+import { compileRuleTable, deviceFileOwner, paramSettings, renderCompiled } from '../_shared/compile.js';
 import { parseGsProvision, serializeGsProvision } from '../_shared/gs-provision-xml.js';
 import type { Compiled, CompileInput, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
 import { baseSettings } from './base.js';
@@ -15,7 +15,7 @@ export function compile(input: CompileInput): Compiled {
   const ctx = { model, family, device: input.device, catalogued: findModel(input.model) !== undefined };
   const rules = compileRuleTable(input.policy, ruleTable(ctx), (rule) => `no verified Grandstream parameter for ${rule}`);
   const base = input.device ? baseSettings({ ...ctx, device: input.device }, input.policy) : [];
-  return { family: { id: family.id, guessed: family.guessed }, base, rules };
+  return { family: { id: family.id, guessed: family.guessed }, base, rules, params: paramSettings(input.params) };
 }
 
 export function render(input: RenderInput): RenderedFile {

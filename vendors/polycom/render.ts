@@ -2,7 +2,7 @@
 import { RULES, type RuleId } from '../../src/model/rules.js';
 import type { Compiled, CompileInput, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
 import { parseAttributeXml, serializeAttributeXml } from '../_shared/attribute-xml.js';
-import { compileRuleTable, deviceFileOwner, renderCompiled } from '../_shared/compile.js';
+import { compileRuleTable, deviceFileOwner, paramSettings, renderCompiled } from '../_shared/compile.js';
 import { baseSettings } from './base.js';
 import { resolveFamily } from './families.js';
 import { MASTER_APP_FILE, MASTER_CONFIG_FILES } from './files.js';
@@ -25,7 +25,7 @@ export function compile(input: CompileInput | RenderInput): Compiled {
     throw new Error(`${device.mac}: ${device.lines.length} lines configured, ${model.displayName} has ${model.accounts} accounts`);
   }
   const rules = compileRuleTable(policy, ruleTable({ family: family.id, policy, device }), unsupportedReason);
-  return { family, base: baseSettings(family.id, policy, device), rules };
+  return { family, base: baseSettings(family.id, policy, device), rules, params: paramSettings(input.params) };
 }
 
 function unsupportedReason(rule: RuleId): string {

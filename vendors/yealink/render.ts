@@ -1,6 +1,6 @@
 /** Compile the rule table for a model/firmware/device and render Yealink boot and CFG files. Pure. */
 import type { Compiled, CompileInput, FileRef, FirmwareFamily, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
-import { compileRuleTable, deviceFileOwner, renderCompiled } from '../_shared/compile.js';
+import { compileRuleTable, deviceFileOwner, paramSettings, renderCompiled } from '../_shared/compile.js';
 import { KV_HEADER, serializeKeyValue } from '../_shared/key-value-cfg.js';
 import { baseSettings } from './base.js';
 import { familyOf } from './families.js';
@@ -21,6 +21,7 @@ export function compile(input: CompileInput): Compiled {
     family,
     base: device ? baseSettings(family.id, device, { transportFromRule: policy['sip-tls-srtp'].enabled }) : [],
     rules: compileRuleTable(policy, table, unsupportedReason),
+    params: paramSettings(input.params),
   };
 }
 
@@ -32,7 +33,7 @@ export function render(input: RenderInput): RenderedFile {
       return { body: bootBody(file, input.model), contentType: CONTENT_TYPE, family, applied: [], unsupported: [] };
     case 'common': {
       // a shared file never sees the device, even if the caller passed one
-      const compiled = compile({ model: input.model, firmware: input.firmware, policy: input.policy });
+      const compiled = compile({ model: input.model, firmware: input.firmware, policy: input.policy, ...(input.params ? { params: input.params } : {}) });
       return renderCompiled(compiled, file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
     }
     case 'device': {

@@ -4,6 +4,7 @@ import { parseMac } from '../../model/mac.js';
 import { RenderService } from '../../provisioning/render-service.js';
 import { openOffline, vendors } from '../context.js';
 import { settingsModel } from '../../model/inventory.js';
+import { paramValues } from '../../model/params-guard.js';
 import { EXIT, type CliIo } from '../io.js';
 import { SecretMasker } from '../../model/secret-mask.js';
 
@@ -39,7 +40,8 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
     if (!step) throw new GhostguardError('GG_ERR_FILE_UNKNOWN', `${options.file ?? 'device file'} is not one this ${vendor.displayName} ${model.id} fetches (it fetches: ${steps.map((s) => s.fileName).join(', ')})`);
     const { file } = vendor.identifyRequest({ ...step, userAgent: userAgent ?? step.userAgent });
     const policy = file.secret ? inventory.policyFor(entry) : inventory.sharedPolicy(model.id);
-    const served = new RenderService().render({ vendor, file, model: model.id, firmware, policy, device: file.secret ? device : undefined, version: 'cli' });
+    const params = paramValues(file.secret ? inventory.paramsFor(entry) : inventory.sharedParams(model.id));
+    const served = new RenderService().render({ vendor, file, model: model.id, firmware, policy, device: file.secret ? device : undefined, version: 'cli', params });
     let body = served.body.toString('utf8');
     if (!options.reveal) body = new SecretMasker(inventory.secretsOf(mac)).mask(body);
     io.out(body);
@@ -53,6 +55,7 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
       ...(!known ? [`# model ${entry.model} is not in the catalogue: settings of its firmware family; its account count is unknown`] : []),
       `# applied: ${r.applied.join(', ') || '(none)'}`,
       ...r.unsupported.map((u) => `# unsupported: ${u.rule}: ${u.reason}`),
+      ...(r.fromParams ?? []).map((key) => `# from params: ${key}`),
       ...(options.reveal ? [] : ['# secrets masked; --reveal prints them']),
     ].join('\n') + '\n';
     if (options.explain) io.out(explanation);

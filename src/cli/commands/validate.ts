@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { YamlReader } from '../../model/yaml-reader.js';
 import { scopeProblem } from '../../schedule/schedule-config.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
-import { catalogue } from '../context.js';
+import { catalogue, vendors } from '../context.js';
+import { paramProblems } from '../params-check.js';
 import { readConfig } from '../../provisioning/config-source.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -15,6 +16,7 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
   const path = choice.path;
   const { config, issues, warnings = [] } = readConfig(path, catalogue, choice.baseDir);
   const all: ConfigIssue[] = [...issues];
+  if (config) all.push(...paramProblems(config, vendors, path));
   if (config) {
     let reader: YamlReader | undefined;
     const lineOf = (at: (string | number)[]) => (reader ??= new YamlReader(readFileSync(path, 'utf8'), path)).lineOf(at);
