@@ -1,6 +1,6 @@
 /**
  * The `ghostguard` command line: parses arguments, runs a command, maps error codes to exit statuses and plain messages.
- * Each command's module is imported only when that command runs, and only `serve`, `demo` and `lab` load the composition
+ * Each command's module is imported only when that command runs, and only `serve` and `demo` load the composition
  * root (src/app/runtime.ts): `render` and `validate` load neither the dashboard nor fastify (bench/cli-startup.mjs).
  */
 import { existsSync, readFileSync } from 'node:fs';
