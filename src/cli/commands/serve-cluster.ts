@@ -70,6 +70,8 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
   const live = new Map<Worker, WorkerRole>();
   const deaths: number[] = [];
   let stopping = false;
+  /** set once every first worker is ready: a worker failing at start stops the server rather than being replaced */
+  let running = false;
   let giveUp!: (reason: string) => void;
   const failed = new Promise<string>((r) => (giveUp = r));
 
@@ -96,7 +98,7 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
     });
     w.once('exit', (code, signal) => {
       live.delete(w);
-      if (stopping) return;
+      if (stopping || !running) return;
       io.err(`worker ${w.id} (pid ${w.process.pid}${role === 'operator' ? ', dashboard and schedules' : ''}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}; starting a replacement\n`);
       const t = now();
       deaths.push(t);
@@ -121,7 +123,9 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
     })));
   };
   return {
-    ready: Promise.all(first).then(() => undefined),
+    ready: Promise.all(first).then(() => {
+      running = true;
+    }),
     pids: () => [...live].sort(([, a], [, b]) => (a === b ? 0 : a === 'operator' ? -1 : 1)).map(([w]) => w.process.pid!),
     failed,
     stop,
