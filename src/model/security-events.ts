@@ -30,6 +30,7 @@ export const SECURITY_REASONS = {
   'audit-out-of-scope': { severity: 'high', meaning: "an operator's audit or check reached outside `server.auditAllow`" },
   'unrenderable-request': { severity: 'low', meaning: 'a shared file asked for with no model, or a model the vendor does not know (404, counted toward a ban)' },
   'unauthenticated-claim': { severity: 'info', meaning: "a MAC named by an unauthenticated request (a shared file's User-Agent); never the device's fetch history" },
+  'enrolment-conflict': { severity: 'high', meaning: 'a device that enrolled from one address is refused from another: possible theft of its enrolment' },
   'connection-limit': { severity: 'low', meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)' },
 } as const satisfies Record<string, { severity: EventSeverity; meaning: string }>;
 

@@ -153,6 +153,8 @@ export interface VendorAdapter {
   readonly vulnerableFirmware?: readonly VulnerableRange[];
   /** edge rules: the phone listens on one local SIP port per account, spaced by two from its base port */
   readonly sipPortPerAccount?: boolean;
+  /** provisioning: the firmware names the phone's MAC in its User-Agent, so an enrolment request without it is refused */
+  readonly macInUserAgent?: boolean;
   /** emulated phones for tests, demos and `ghostguard lab` */
   readonly lab?: VendorLab;
 }

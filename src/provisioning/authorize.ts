@@ -7,8 +7,12 @@ import type { AuthMethod, SecurityReason, Store } from '../store/store.js';
 import { subnetOf } from './abuse-guard.js';
 import { nonceCount, parseDigestHeader, REALM, verifyDigest, type NonceAuthority } from './digest.js';
 
-/** After the first successful fetch the window stays open this long for the rest of the same boot, from the same source. */
+/**
+ * After the first successful fetch the window stays open this long for the rest of the same boot, from the same source,
+ * for at most ENROLMENT_GRACE_FETCHES more device files (counted by the phone handler).
+ */
 export const ENROLMENT_GRACE_MS = 120_000;
+export const ENROLMENT_GRACE_FETCHES = 3;
 
 export interface AuthorizeInput {
   mac: Mac;
@@ -18,6 +22,8 @@ export interface AuthorizeInput {
   source: string;
   identity: RequestIdentity;
   pinSource: 'none' | 'address' | 'subnet';
+  /** the vendor's firmware names the MAC in its User-Agent: enrolling without it is refused */
+  macInUserAgent?: boolean;
 }
 
 export type AuthDecision =
@@ -61,7 +67,7 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
   if (!device) return deny('unknown-mac', 'challenge');
   if (device.disabled || device.provision === false) return deny('device-disabled', 'challenge');
   if (!enrolment || !enrolmentOpen(enrolment, input.source, now)) return deny('not-enrolled', 'challenge');
-  if (input.identity.uaMac !== undefined && input.identity.uaMac !== mac) return deny('ua-url-mismatch', 'challenge');
+  if (input.identity.uaMac === undefined ? input.macInUserAgent : input.identity.uaMac !== mac) return deny('ua-url-mismatch', 'challenge');
   if (input.identity.model !== device.model) return deny('model-mismatch', 'challenge');
   if (!sourceAllowed(input, enrolment.pinnedSource)) return deny('source-pin-mismatch', 'challenge');
   if (!inventory.resolvable(mac)) return deny('unknown-mac', 'challenge');

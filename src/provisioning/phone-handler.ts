@@ -11,7 +11,7 @@ import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
 import type { FetchRecord, Store } from '../store/store.js';
 import type { AbuseGuard } from './abuse-guard.js';
-import { authorize, type AuthDecision } from './authorize.js';
+import { ENROLMENT_GRACE_FETCHES, authorize, type AuthDecision } from './authorize.js';
 import { ChallengeLedger } from './challenge-ledger.js';
 import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
@@ -88,6 +88,8 @@ type Decided = PhoneHttpResponse | PendingUpload;
 export class PhoneHandler {
   private readonly firmwareWarned = new Set<string>();
   private readonly challenges = new ChallengeLedger();
+  /** device files served inside the post-enrolment grace, per MAC (bounded: ENROLMENT_GRACE_FETCHES) */
+  private readonly graceUses = new Map<string, number>();
 
   constructor(private readonly deps: ProvisioningDeps, private readonly options: PhoneHandlerOptions, private readonly tls: boolean) {}
 
@@ -155,7 +157,7 @@ export class PhoneHandler {
     if (!mac) return this.deny({ reason: 'bad-path', source, file: file.name });
     const inventory = deps.inventory();
     const now = deps.now?.() ?? new Date();
-    const decision = authorize({ mac, method: req.method, uri: req.url, authorization: req.authorization, source, identity, pinSource: this.options.pinSource },
+    const decision = authorize({ mac, method: req.method, uri: req.url, authorization: req.authorization, source, identity, pinSource: this.options.pinSource, macInUserAgent: vendor.macInUserAgent === true },
       inventory, deps.store, deps.nonces, now);
     const refuse = (d: Extract<AuthDecision, { ok: false }>): PhoneHttpResponse => {
       if (d.ban) deps.guard.banNow(source);
@@ -190,6 +192,10 @@ export class PhoneHandler {
       if (!resolved) return this.deny({ reason: 'unknown-mac', source, mac, file: file.name });
       return this.acceptUpload(vendor, identity, resolved, policy, source, userAgent, decision.method);
     }
+    if (decision.method === 'enrolment' && !this.graceLeft(mac)) {
+      if (deps.guard.deny(source, 'challenge')) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: 'after not-enrolled' });
+      return this.deny({ reason: 'not-enrolled', source, mac, file: file.name, detail: `enrolment grace used up (${ENROLMENT_GRACE_FETCHES} fetches); ${userAgent}` });
+    }
     const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
     const served = this.render(vendor, file, settingsModel(device), identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac, undefined,
       paramValues(inventory.paramsFor(device)));
@@ -198,7 +204,9 @@ export class PhoneHandler {
       const enrolment = deps.store.enrolment(mac);
       if (!enrolment?.closedAt) {
         deps.store.closeEnrolment(mac, source, now);
-        deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name });
+        this.graceUses.set(mac, 0);
+        // the enrolling address and User-Agent: what a later enrolment-conflict names
+        deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name, detail: userAgent });
       }
     }
     if (decision.method === 'digest') deps.guard.refund(source);
@@ -249,6 +257,15 @@ export class PhoneHandler {
     }
   }
 
+  /** Counts a fetch by enrolment; false once the window closed and its grace fetches are used up. */
+  private graceLeft(mac: Mac): boolean {
+    if (!this.deps.store.enrolment(mac)?.closedAt) return true;
+    const used = this.graceUses.get(mac) ?? ENROLMENT_GRACE_FETCHES;
+    if (used >= ENROLMENT_GRACE_FETCHES) return false;
+    this.graceUses.set(mac, used + 1);
+    return true;
+  }
+
   /** A credential-less request outside the enrolment window: the Digest challenge, an event only when it repeats unanswered. */
   private unansweredChallenge(mac: Mac, source: string, file: string, userAgent: string, now: Date): void {
     const since = this.challenges.challenged(mac, source, now.getTime());
@@ -256,6 +273,14 @@ export class PhoneHandler {
     // another worker may have served the authenticated fetch that answered the first challenge
     const answered = this.deps.store.fetchHistory(mac, 5).some((f) => f.source === source && f.auth !== 'none' && Date.parse(f.ts) >= since);
     if (answered) return void this.challenges.answered(mac, source);
+    const enrolment = this.deps.store.enrolment(mac);
+    if (enrolment?.closedAt && enrolment.pinnedSource !== undefined && enrolment.pinnedSource !== source) {
+      // this device enrolled from elsewhere and is now asking, without credentials, from here: one of the two is not it
+      const enrolled = this.deps.store.fetchHistory(mac, 50).filter((f) => f.auth === 'enrolment').at(-1);
+      const by = enrolled ? `${enrolled.source} (${enrolled.userAgent}) at ${enrolled.ts}` : `${enrolment.pinnedSource} at ${enrolment.closedAt}`;
+      this.deps.events.emit({ reason: 'enrolment-conflict', source, mac, file, detail: `enrolled by ${by}; now refused here: ${userAgent}. Possible theft: rotate its credentials and re-enrol it` });
+      return;
+    }
     this.deps.events.emit({ reason: 'not-enrolled', source, mac, file, detail: `no credentials again after a challenge at ${new Date(since).toISOString()}; ${userAgent}` });
   }
 

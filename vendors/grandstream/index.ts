@@ -28,5 +28,7 @@ export const grandstream: VendorAdapter = {
   readback: grandstreamReadback,
   vulnerableFirmware: GRANDSTREAM_VULNERABLE,
   sipPortPerAccount: true,
+  // `… DevId <mac>` in every provisioning User-Agent (firmware-notes/grandstream.md)
+  macInUserAgent: true,
   lab: grandstreamLab,
 };

@@ -22,5 +22,7 @@ export const yealink: VendorAdapter = {
   read: parseKeyValue,
   audit: YEALINK_AUDIT,
   readback: yealinkWebLogin,
+  // every provisioning User-Agent ends with the MAC (firmware-notes/yealink.md)
+  macInUserAgent: true,
   lab: yealinkLab,
 };
