@@ -94,6 +94,14 @@ describe.each(VENDORS.map((v) => [v.id, v] as const))('vendor %s', (_id, vendor)
     for (const bad of ['', 'garbage', '<unclosed', '\u0000\u0001\u0002']) expect(() => vendor.read(bad)).toThrow();
   });
 
+  it('treats a model of a known line outside its catalogue like the others do: compiles with the family, every rule accounted for', () => {
+    const firmware = vendor.models[0]!.firmwares[0]!;
+    const compiled = vendor.compile({ model: `${vendor.models[0]!.id}X`, firmware, policy: FULL_POLICY });
+    expect(compiled.family.id).toBeTruthy();
+    expect(compiled.rules.size).toBeGreaterThan(0);
+    for (const [rule, c] of compiled.rules) expect(['applied', 'unsupported', 'disabled'], rule).toContain(c.status);
+  });
+
   it('keeps its OUIs in one place: a MAC under one of them is weakly its own, whatever else the observation lacks', () => {
     for (const oui of vendor.ouis) {
       expect(vendor.identifyObservation({ mac: `${oui}123456` as Mac }).level, oui).toBeGreaterThanOrEqual(IDENTIFY_LEVELS.weak);
