@@ -6,7 +6,7 @@ import type { FamilyId } from './families.js';
 /** reg.N.server.N.transport values (SIP 2.2 guide: DNSnaptr | TCPpreferred | UDPOnly | TLS | TCPOnly) */
 const TRANSPORT: Readonly<Record<Transport, string>> = { udp: 'UDPOnly', tcp: 'TCPOnly', tls: 'TLS' };
 
-export function baseSettings(family: FamilyId, policy: ResolvedPolicy, device: ResolvedDevice | undefined): Setting[] {
+export function baseSettings(_family: FamilyId, policy: ResolvedPolicy, device: ResolvedDevice | undefined): Setting[] {
   if (!device) return [];
   const site = device.site;
   // sip-tls-srtp asks for TLS on every line; the base must agree or the two would conflict.
@@ -25,15 +25,20 @@ export function baseSettings(family: FamilyId, policy: ResolvedPolicy, device: R
     if (site.registrarPort !== undefined) out.push({ key: `${reg}.server.1.port`, value: String(site.registrarPort) });
     out.push({ key: `${reg}.server.1.transport`, value: transport });
     if (site.outboundProxy) {
-      out.push({ key: `${reg}.outboundProxy.address`, value: site.outboundProxy }, { key: `${reg}.outboundProxy.transport`, value: transport });
+      // host and port in separate keys, as FusionPBX's UCS 6 template writes them (reg.x.outboundProxy.address / .port)
+      const proxy = /^([^:[\]]+|\[[^\]]+\]):(\d{1,5})$/.exec(site.outboundProxy);
+      out.push({ key: `${reg}.outboundProxy.address`, value: proxy ? proxy[1]!.replace(/^\[|\]$/g, '') : site.outboundProxy });
+      if (proxy) out.push({ key: `${reg}.outboundProxy.port`, value: proxy[2]! });
+      out.push({ key: `${reg}.outboundProxy.transport`, value: transport });
     }
   }
-  if (family === 'ucs') out.push(...provisioningCredentials(device));
+  // SIP 3.x takes device.* parameters too (Wazo's SIP 3.1.6/3.2.4 plugin template writes device.set, device.net.*)
+  out.push(...provisioningCredentials(device));
   return out;
 }
 
 /**
- * UCS only (device.* parameters). The server address itself is left as the phone found it (DHCP / boot server):
+ * device.* parameters (UCS and SIP 3.x). The server address itself is left as the phone found it (DHCP / boot server):
  * the sources give neither the accepted form of device.prov.serverName nor the values of device.prov.serverType.
  */
 function provisioningCredentials(device: ResolvedDevice): Setting[] {

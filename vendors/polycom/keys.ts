@@ -46,7 +46,6 @@ export const REASONS = {
   directIp: 'no verified Poly switch disables direct IP calls; inbound IP calls are covered by request validation',
   unusedAccounts: 'no verified Poly per-line disable switch; lines without reg.N.address are simply not registered',
   ucsPort: 'UCS spelling of the local SIP port parameter is unverified (voIpProt.SIP.local.port vs voIpProt.local.port)',
-  sip3Admin: 'no verified SIP 3.x admin password parameter (device.auth.* is only sourced for UCS)',
   https: 'no verified Poly parameter makes the web UI HTTPS-only',
   snmp: 'no verified Poly SNMP parameters',
 } as const;
@@ -74,10 +73,7 @@ export function ruleTable({ family, policy, device }: RuleContext): RuleTable {
       ? applied([{ key: 'voIpProt.SIP.local.port', value: String(s.port ?? 5062) }])
       : unsupported(REASONS.ucsPort)),
     'sip-tls-srtp': () => (device ? applied(tlsSrtpSettings(device)) : undefined),
-    'admin-password-set': () => {
-      if (family === 'sip3') return unsupported(REASONS.sip3Admin);
-      return device ? applied(adminPassword(device)) : undefined;
-    },
+    'admin-password-set': () => (device ? applied(adminPassword(device)) : undefined),
     'web-https-only': () => unsupported(REASONS.https),
     'snmp-locked': () => unsupported(REASONS.snmp),
   };

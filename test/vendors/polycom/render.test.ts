@@ -55,15 +55,15 @@ describe('polycom golden files', () => {
 });
 
 describe('polycom device file', () => {
-  it('sip3: local port, no device.* parameters, admin password unsupported', () => {
+  it('sip3: local port, provisioning credentials and admin password (device.*, as Wazo writes device.* on SIP 3.2.4)', () => {
     const r = renderDevice('SPIP_335', '3.2.1.0078');
     const s = settingsOf(r);
     expect(r.family).toEqual({ id: 'sip3', guessed: false });
     expect(s.get('voIpProt.SIP.local.port')).toBe('5072');
-    expect([...s.keys()].filter((k) => k.startsWith('device.'))).toEqual([]);
-    expect(reasonOf(r, 'admin-password-set')).toMatch(/SIP 3\.x/);
-    expect(r.body).not.toContain(SECRETS.admin);
-    expect(r.body).not.toContain(SECRETS.prov);
+    expect(s.get('device.set')).toBe('1');
+    expect(s.get('device.prov.password')).toBe(SECRETS.prov);
+    expect(s.get('device.auth.localAdminPassword')).toBe(SECRETS.admin);
+    expect(r.applied).toContain('admin-password-set');
   });
 
   it('ucs: admin password and provisioning credentials, local port unsupported', () => {
@@ -180,5 +180,16 @@ describe('polycom shared and override files', () => {
 
   it('rejects malformed XML on read', () => {
     for (const bad of ['', 'garbage', '<unclosed', '<a b="1"><c></a>', '<!DOCTYPE x><polycomConfig/>']) expect(() => polycom.read(bad)).toThrow();
+  });
+});
+
+describe('polycom outbound proxy', () => {
+  it('a host:port outbound proxy goes out as reg.N.outboundProxy.address and .port (FusionPBX UCS 6 template form)', () => {
+    const device = testDevice('polycom', 'VVX_411', MAC, 1);
+    const withPort = { ...device, site: { ...device.site, outboundProxy: '127.0.0.3:5070' } };
+    const r = polycom.render({ model: 'VVX_411', firmware: '6.4.6', policy: resolvePolicy([]), file: fileFor('VVX_411', '6.4.6', 'device'), device: withPort });
+    const s = polycom.read(r.body);
+    expect(s.get('reg.1.outboundProxy.address')).toBe('127.0.0.3');
+    expect(s.get('reg.1.outboundProxy.port')).toBe('5070');
   });
 });
