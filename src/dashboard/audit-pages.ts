@@ -1,5 +1,8 @@
 /** The audits section: the run list with the start form and trend, and one run with its findings per host. */
+import type { GhostCallVerdict } from '../model/ghost-call.js';
+import { VERDICT_LABELS, verdictCountsLine } from '../model/ghost-call-words.js';
 import type { TrendSeries } from '../schedule/trend.js';
+import { GHOST_CALL_ROW, ghostCallOfRow } from '../store/audit-store.js';
 import type { StoredFinding } from '../store/store.js';
 import type { AuditRunView } from './audit-runs.js';
 import { html } from './html.js';
@@ -13,9 +16,10 @@ function progressText(v: AuditRunView): string {
 }
 
 function summaryText(summary: unknown): string {
-  const s = summary as { hostsScanned?: number; hostsPlanned?: number; phones?: number; findings?: { fail?: number } } | undefined;
+  const s = summary as { hostsScanned?: number; hostsPlanned?: number; phones?: number; findings?: { fail?: number }; ghostCalls?: Record<GhostCallVerdict, number> } | undefined;
   if (!s || typeof s !== 'object') return '';
-  return `${s.hostsScanned ?? '?'} of ${s.hostsPlanned ?? '?'} hosts, ${s.phones ?? 0} phone(s), ${s.findings?.fail ?? 0} failing finding(s)`;
+  const calls = s.ghostCalls && typeof s.ghostCalls === 'object' ? `; ${verdictCountsLine(s.ghostCalls)}` : '';
+  return `${s.hostsScanned ?? '?'} of ${s.hostsPlanned ?? '?'} hosts, ${s.phones ?? 0} phone(s), ${s.findings?.fail ?? 0} failing finding(s)${calls}`;
 }
 
 export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csrf: string; error?: string; targets?: string; exclude?: string; allowed?: readonly string[]; now: Date }): string {
@@ -60,7 +64,8 @@ export function auditPage(p: { run: AuditRunView; findings: StoredFinding[]; all
   const byHost = hosts.map((h) => {
     const all = p.findings.filter((f) => f.host === h);
     const who = all.find((f) => f.vendor || f.mac);
-    return { host: h, who, findings: shown.filter((f) => f.host === h), failing: all.filter((f) => f.state === 'fail').length };
+    const ghostCall = ghostCallOfRow(all.find((f) => f.rule === GHOST_CALL_ROW));
+    return { host: h, who, ghostCall, findings: shown.filter((f) => f.host === h && f.rule !== GHOST_CALL_ROW), failing: all.filter((f) => f.state === 'fail').length };
   });
   return layout({
     title: `Audit #${r.id}`, section: 'audits', csrf: p.csrf,
@@ -79,7 +84,8 @@ ${running ? html`<div data-audit-progress data-url="/api/audits/${r.id}"><label 
 ${r.status === 'interrupted' ? html`<p class="notice">This run did not finish in this server process (it was interrupted, or is running elsewhere).</p>` : ''}
 ${!running && p.findings.length ? html`<h2>Findings</h2>
 <p>${hosts.length} host(s) answered. ${p.all ? html`Showing every check. <a href="/audits/${r.id}">Show failing only</a>` : html`Showing failing checks only. <a href="/audits/${r.id}?all=1">Show every check</a>`}</p>
-${byHost.map((h) => html`<h3><span class="mono">${h.host}</span> — ${h.failing ? badge('fail', `${h.failing} failing`) : badge('pass', 'nothing failing')}</h3>
+${byHost.map((h) => html`<h3><span class="mono">${h.host}</span> — ${h.failing ? badge('fail', `${h.failing} failing`) : badge('pass', 'nothing failing')}${h.ghostCall ? html` ${badge(h.ghostCall.verdict, `ghost call: ${VERDICT_LABELS[h.ghostCall.verdict]}`)}` : ''}</h3>
+${h.ghostCall ? html`<p>${h.ghostCall.evidence[0] ?? ''}${h.ghostCall.howToTell ? html` <span class="muted">To tell: ${h.ghostCall.howToTell}</span>` : ''}</p>` : ''}
 ${h.who ? html`<p class="muted">${[h.who.vendor, h.who.model].filter(Boolean).join(' ') || 'unidentified'}${h.who.mac ? html`, MAC <a class="mono" href="/devices/${h.who.mac}">${displayMac(h.who.mac)}</a>` : ''}</p>` : ''}
 ${h.findings.length ? findingsTable(`Findings for ${h.host}`, h.findings) : ''}`)}` : ''}
 ${!running && r.status === 'finished' && p.findings.length === 0 ? html`<p>Nothing answered in the targets.</p>` : ''}`,

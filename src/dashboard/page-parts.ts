@@ -1,6 +1,7 @@
 /** Small pieces the dashboard pages share: times, badges, lists, tables, form controls. Every value is escaped by `html`. */
 import { CHECK_TITLES, type CheckId } from '../auditor/findings.js';
 import { macWithColons, type Mac } from '../model/mac.js';
+import { GHOST_CALL_ROW } from '../store/audit-store.js';
 import type { StoredFinding } from '../store/store.js';
 import { html, type Fragment, type Html } from './html.js';
 
@@ -37,7 +38,7 @@ export function table(caption: string, head: string[], rows: Fragment[][], class
 </table></div>`;
 }
 
-const checkTitle = (rule: string): string => CHECK_TITLES[rule as CheckId] ?? rule;
+const checkTitle = (rule: string): string => CHECK_TITLES[rule as CheckId] ?? (rule === GHOST_CALL_ROW ? 'Ghost-call verdict (will it ring for a scanner?)' : rule);
 
 export function errorBox(message: string | undefined): Html | string {
   return message ? html`<div class="error" role="alert"><strong>Error:</strong> ${message}</div>` : '';
