@@ -251,8 +251,8 @@ export class PhoneHandler {
       // a shared file asked for without any model (`/cfg.xml` from a foreign User-Agent): the request names nothing renderable
       if (modelless !== undefined) return this.unrenderable(modelless, file.name, `${vendor.id} file without a model: ${detail}`);
       // a params: entry that would undo a rule: the config's doing, refused like a weakening Poly override, never served
-      const reason = isGhostguardError(err) && err.code === 'GG_ERR_PARAMS_WEAKENING' ? 'weakening-override' : 'policy-violating-render';
-      this.deps.events.emit({ reason, mac, file: file.name, detail });
+      if (isGhostguardError(err) && err.code === 'GG_ERR_PARAMS_WEAKENING') this.deps.events.emit({ reason: 'weakening-override', mac, file: file.name, detail });
+      else this.deps.events.emit({ reason: 'policy-violating-render', mac, file: file.name, detail });
       return text(500, 'Internal Server Error\n');
     }
   }
