@@ -15,6 +15,8 @@ export interface KeyContext {
   modelAccounts?: number;
   /** absent when compiling a shared file */
   device?: ResolvedDevice;
+  /** the model's admin guide documents `sip.notify_reboot_enable = 2` (T5 series and CP9xx guide) */
+  notifyIgnoreDocumented?: boolean;
   /** DECT bases: their templates have no intercom or auto-answer parameters, nor features.direct_ip_call_enable (W80) */
   dect?: boolean;
 }
@@ -61,8 +63,9 @@ export function ruleTable(ctx: KeyContext): RuleTable {
       ...(perAccount((n) => setting(`account.${n}.auto_answer`, '0')) ?? []),
     ]),
     'reject-anonymous': () => optionalApplied(perAccount((n) => setting(`account.${n}.reject_anonymous_call`, '1'))),
-    // 2 = ignore check-sync NOTIFY (T5/CP guide, V8x); older templates only know 0 = reboot only when the NOTIFY says reboot=true
-    'no-remote-reboot': () => applied([setting('sip.notify_reboot_enable', family === 'v81+' ? '2' : '0')]),
+    // 2 = ignore check-sync NOTIFY, documented in the T5/CP969 admin guide (V8x) only; elsewhere 0 = reboot only when the
+    // NOTIFY says reboot=true (the one value every template knows)
+    'no-remote-reboot': () => applied([setting('sip.notify_reboot_enable', family === 'v81+' && ctx.notifyIgnoreDocumented ? '2' : '0')]),
     'unused-accounts-off': () => unusedAccounts(ctx),
     'sip-port-nonstandard': (s) => listenPort(ctx, s, accounts),
     'sip-tls-srtp': () => device && applied(device.lines.flatMap((line) => [

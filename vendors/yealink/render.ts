@@ -16,7 +16,7 @@ export function compile(input: CompileInput): Compiled {
   const { device, policy } = input;
   const tooHigh = model && device?.lines.find((l) => l.index < 1 || l.index > model.accounts);
   if (tooHigh) throw new Error(`line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`);
-  const table = ruleTable({ family: family.id, ...(model ? { modelAccounts: model.accounts } : {}), ...(device ? { device } : {}), dect: model?.kind === 'dect' });
+  const table = ruleTable({ family: family.id, ...(model ? { modelAccounts: model.accounts } : {}), ...(device ? { device } : {}), dect: model?.kind === 'dect', notifyIgnoreDocumented: model !== undefined && /^(T5\d|CP9)/.test(model.id) });
   return {
     family,
     base: device ? baseSettings(family.id, device, { transportFromRule: policy['sip-tls-srtp'].enabled }) : [],

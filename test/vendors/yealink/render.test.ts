@@ -98,7 +98,7 @@ describe.each(CASES)('yealink %s firmware %s (%s)', (model, firmware, family) =>
     expect(common.get(`${p}wui.https_enable`)).toBe('1');
     expect(common.get('features.direct_ip_call_enable')).toBe('0');
     expect(common.get('features.intercom.allow')).toBe('0');
-    expect(common.get('sip.notify_reboot_enable')).toBe(family === 'v81+' ? '2' : '0');
+    expect(common.get('sip.notify_reboot_enable')).toBe(family === 'v81+' && model.startsWith('T5') ? '2' : '0'); // 2 only where the T5/CP guide documents it
     expect(common.get('network.snmp.enable')).toBe(family === 'v81+' ? undefined : '0');
     expect(device.get('account.1.reject_anonymous_call')).toBe('1');
     expect(device.get('account.1.auto_answer')).toBe('0');
