@@ -1,4 +1,5 @@
 /** Bounded concurrency over a lazy target iterator, a global packets-per-second token bucket, and per-host pacing. */
+import { GhostguardError } from '../model/errors.js';
 
 export interface Clock {
   /** milliseconds, monotonic enough for pacing */
@@ -30,7 +31,7 @@ export class TokenBucket {
   private last: number;
 
   constructor(private readonly ratePerSecond: number, private readonly burst: number, private readonly clock: Clock) {
-    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new Error('rate and burst must be positive');
+    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new GhostguardError('GG_ERR_INTERNAL', 'rate and burst must be positive');
     this.tokens = burst;
     this.last = clock.now();
   }

@@ -3,7 +3,8 @@
  * exit status — 0 clean, 1 a failing finding at or above --fail-on (default high, as for trace), 2 usage or runtime error,
  * and 2 for a run that audited nothing (no host answered) or stopped early (the report printed covers what it reached).
  */
-import { GhostguardError, isGhostguardError } from '../model/errors.js';
+import { GhostguardError } from '../model/errors.js';
+import { printError } from './io.js';
 import { DEFAULT_FAIL_ON, SEVERITY_ORDER, severityAtLeast, type Severity } from '../model/rules.js';
 import { canonicalJson } from '../report/canonical-json.js';
 import { reportToCsv } from '../report/csv.js';
@@ -65,8 +66,6 @@ export async function runAuditCommand(options: AuditCommandOptions, io: AuditCom
     return exitStatus(report, failOn);
   } catch (err) {
     progress.finish();
-    const text = isGhostguardError(err) ? `${err.code}: ${err.message}` : `unexpected error: ${(err as Error).message ?? String(err)}`;
-    io.stderr.write(`ghostguard audit: ${text}\n`);
-    return 2;
+    return printError((text) => io.stderr.write(text), err, 'ghostguard audit:');
   }
 }

@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ERROR_CODES, isGhostguardError } from '../model/errors.js';
-import { endQuietlyOnBrokenPipe, EXIT, processIo, type CliIo } from './io.js';
+import { endQuietlyOnBrokenPipe, EXIT, printError, processIo, type CliIo } from './io.js';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -145,13 +144,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.error;
-    if (isGhostguardError(err)) {
-      io.err(`error ${err.code}: ${err.message}\n${err.details.map((d) => `  ${d}\n`).join('')}`);
-      return err.code === 'GG_ERR_CONFIG_INVALID' ? EXIT.findings : EXIT.error;
-    }
-    io.err(`error: ${(err as Error).message}\n`);
-    return EXIT.error;
+    return printError(io.err, err);
   }
 }
 
-export { ERROR_CODES };

@@ -9,6 +9,7 @@
  *   freeswitch: one directory <user id="…"> per account with a "password" param and the caller-ID name variable,
  *               as in FreeSWITCH's conf/directory/default/1000.xml
  */
+import { GhostguardError } from '../model/errors.js';
 export interface SipAccount {
   mac: string;
   site: string;
@@ -26,7 +27,7 @@ const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"
 const xmlAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** pjsip.conf values end at a newline and ';' starts a comment */
 const confValue = (v: string) => {
-  if (/[\r\n;]/.test(v)) throw new Error(`a value with a newline or ';' cannot go into pjsip.conf: ${JSON.stringify(v.slice(0, 20))}`);
+  if (/[\r\n;]/.test(v)) throw new GhostguardError('GG_ERR_EXPORT_INVALID', `a value with a newline or ';' cannot go into pjsip.conf: ${JSON.stringify(v.slice(0, 20))}`);
   return v;
 };
 

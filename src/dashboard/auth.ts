@@ -6,6 +6,7 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { GhostguardError } from '../model/errors.js';
 
 export const ADMIN_USER = 'admin';
 export const PASSWORD_ENV = 'GHOSTGUARD_ADMIN_PASSWORD';
@@ -25,7 +26,7 @@ export interface AdminPasswordInfo {
 export function loadAdminPassword(dataDir: string, env: Readonly<Record<string, string | undefined>>): { password: string; info: AdminPasswordInfo } {
   const fromEnv = env[PASSWORD_ENV];
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (fromEnv.length < 12) throw new Error(`${PASSWORD_ENV} must be at least 12 characters`);
+    if (fromEnv.length < 12) throw new GhostguardError('GG_ERR_ADMIN_PASSWORD', `${PASSWORD_ENV} must be at least 12 characters`);
     return { password: fromEnv, info: { source: 'env', created: false } };
   }
   mkdirSync(dataDir, { recursive: true });
@@ -42,7 +43,7 @@ export function loadAdminPassword(dataDir: string, env: Readonly<Record<string, 
     }
   }
   const password = readFileSync(path, 'utf8').trim();
-  if (password.length < 12) throw new Error(`${path} must hold a password of at least 12 characters`);
+  if (password.length < 12) throw new GhostguardError('GG_ERR_ADMIN_PASSWORD', `${path} must hold a password of at least 12 characters`);
   return { password, info: { source: 'file', path, created: false } };
 }
 

@@ -208,7 +208,8 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       status = 403;
       message = 'the form has expired or did not come from this dashboard; reload the page and try again';
     } else if (isGhostguardError(err)) {
-      status = 400;
+      // the catalogue's status for the code (src/model/errors.ts): a bad target is 400, one outside the allowed ranges 403 …
+      status = err.status;
       message = err.message;
     }
     if (status >= 500) req.log.error({ err }, 'dashboard error');

@@ -72,7 +72,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
       return page(reply, checkPage({ csrf, target, result, now: d.now(), safe }));
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
-      return page(reply.code(err instanceof BusyError ? 429 : 400), checkPage({ csrf, target, now: d.now(), error: err.message, safe }));
+      return page(reply.code(err instanceof BusyError ? 429 : err.status), checkPage({ csrf, target, now: d.now(), error: err.message, safe }));
     }
   });
 
@@ -92,7 +92,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
       return reply.redirect(`/audits/${id}`, 303);
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
-      reply.code(err instanceof BusyError ? 429 : 400);
+      reply.code(err instanceof BusyError ? 429 : err.status);
       return auditsView(req, reply, { error: err.message, targets: targetsText, exclude: excludeText });
     }
   });

@@ -8,6 +8,7 @@ import type { VendorAdapter } from '../model/vendor-contract.js';
 import { allocateAddresses, checkServerUrl } from './loopback.js';
 import { EmulatedPhone, type PhoneManifest, type PhoneSpec } from './phone.js';
 import type { SipClass } from './sip-classes.js';
+import { GhostguardError } from '../model/errors.js';
 
 export const DEFAULT_BASE_IP = '127.0.1.1';
 
@@ -43,17 +44,17 @@ const START_CONCURRENCY = 64;
 export function planFleet(options: FleetOptions): PhoneSpec[] {
   const labVendors = options.adapters.filter((a) => a.lab).map((a) => a.id);
   const vendors = options.vendors ?? labVendors;
-  if (vendors.length === 0 || !vendors.every((v) => labVendors.includes(v))) throw new Error(`vendors must be among ${labVendors.join(', ')}`);
+  if (vendors.length === 0 || !vendors.every((v) => labVendors.includes(v))) throw new GhostguardError('GG_ERR_LAB_INVALID', `vendors must be among ${labVendors.join(', ')}`);
   const factory = options.factory ?? 0;
-  if (!Number.isInteger(factory) || factory < 0 || factory > options.phones) throw new Error('factory must be between 0 and the number of phones');
+  if (!Number.isInteger(factory) || factory < 0 || factory > options.phones) throw new GhostguardError('GG_ERR_LAB_INVALID', 'factory must be between 0 and the number of phones');
   const seed = options.macSeed ?? 0xab;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 255) throw new Error('macSeed must be a byte');
+  if (!Number.isInteger(seed) || seed < 0 || seed > 255) throw new GhostguardError('GG_ERR_LAB_INVALID', 'macSeed must be a byte');
   const ips = allocateAddresses(options.baseIp ?? DEFAULT_BASE_IP, options.phones);
   const perVendor = new Map<string, number>();
   const specs = ips.map((ip, i) => {
     const vendor = vendors[i % vendors.length]!;
     const adapter = options.adapters.find((a) => a.id === vendor);
-    if (!adapter || adapter.models.length === 0) throw new Error(`no adapter with models for ${vendor}`);
+    if (!adapter || adapter.models.length === 0) throw new GhostguardError('GG_ERR_LAB_INVALID', `no adapter with models for ${vendor}`);
     const k = perVendor.get(vendor) ?? 0;
     perVendor.set(vendor, k + 1);
     const model = adapter.models[k % adapter.models.length]!;

@@ -3,6 +3,7 @@ import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { BootContext, PhoneIdentity } from '../model/vendor-lab.js';
 import type { PhoneState } from './phone-state.js';
 import { ProvisionClient } from './provision-client.js';
+import { GhostguardError } from '../model/errors.js';
 
 export type FileOutcomeKind = 'applied' | 'rejected' | 'accepted' | 'missing' | 'denied' | 'uploaded' | 'failed';
 
@@ -86,7 +87,7 @@ export async function bootPhone(identity: PhoneIdentity, adapter: VendorAdapter,
     },
   };
   try {
-    if (!adapter.lab) throw new Error(`${adapter.displayName} phones are not emulated`);
+    if (!adapter.lab) throw new GhostguardError('GG_ERR_LAB_INVALID', `${adapter.displayName} phones are not emulated`);
     await adapter.lab.boot(ctx);
   } catch (err) {
     report.errors.push(`boot aborted: ${(err as Error).message.slice(0, 200)}`);

@@ -3,6 +3,7 @@
  * (later values win). A malformed file is rejected whole and leaves the settings as they were, as the phone would.
  */
 import type { LabProfile, PhoneBehaviour, ProfileContext } from '../model/vendor-lab.js';
+import { GhostguardError } from '../model/errors.js';
 
 const MAX_KEYS = 20_000;
 const MAX_KEY_LENGTH = 256;
@@ -54,9 +55,9 @@ export class PhoneState {
     let parsed: Map<string, string>;
     try {
       const problem = check?.(body);
-      if (problem) throw new Error(problem);
+      if (problem) throw new GhostguardError('GG_ERR_LAB_CONFIG', problem);
       parsed = read(body);
-      if (parsed.size > MAX_KEYS) throw new Error(`more than ${MAX_KEYS} settings`);
+      if (parsed.size > MAX_KEYS) throw new GhostguardError('GG_ERR_LAB_CONFIG', `more than ${MAX_KEYS} settings`);
     } catch (err) {
       return this.record({ name, ok: false, keys: 0, reason: (err as Error).message.slice(0, 200) });
     }

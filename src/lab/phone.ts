@@ -13,6 +13,7 @@ import { classGroundTruth, type ExpectedGhostCall, type SipClass } from './sip-c
 import { SipEndpoint } from './sip-endpoint.js';
 import { SnmpAgent } from './snmp-agent.js';
 import { WebInterface } from './web-interface.js';
+import { GhostguardError } from '../model/errors.js';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -113,15 +114,15 @@ export class EmulatedPhone {
 
   constructor(readonly spec: PhoneSpec, readonly adapter: VendorAdapter) {
     assertLoopback(spec.ip, 'phone address');
-    if (adapter.id !== spec.vendor) throw new Error(`adapter ${adapter.id} does not emulate ${spec.vendor}`);
+    if (adapter.id !== spec.vendor) throw new GhostguardError('GG_ERR_INTERNAL', `adapter ${adapter.id} does not emulate ${spec.vendor}`);
     const model = adapter.models.find((m) => m.id === spec.model);
-    if (!model) throw new Error(`unknown ${spec.vendor} model ${spec.model}`);
+    if (!model) throw new GhostguardError('GG_ERR_MODEL_UNKNOWN', `unknown ${spec.vendor} model ${spec.model}`);
     this.identity = { vendor: spec.vendor, model: spec.model, firmware: spec.firmware, mac: spec.mac };
     const ctx: ProfileContext = {
       model: spec.model, firmware: spec.firmware, accounts: model.accounts,
       ...(spec.factoryAdminPassword ? { factoryAdminPassword: spec.factoryAdminPassword } : {}),
     };
-    if (!adapter.lab) throw new Error(`${adapter.displayName} phones are not emulated (no lab capability)`);
+    if (!adapter.lab) throw new GhostguardError('GG_ERR_LAB_INVALID', `${adapter.displayName} phones are not emulated (no lab capability)`);
     this.lab = adapter.lab;
     this.state = new PhoneState(this.lab.profile, ctx);
     for (const preset of spec.presets ?? []) this.applyFile(preset.fileName, preset.body);

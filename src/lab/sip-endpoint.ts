@@ -11,6 +11,7 @@ import { assertLoopback, isLoopbackV4 } from './loopback.js';
 import { CallTable, newTag, type Peer } from './sip-calls.js';
 import { TRYING_DELAY_MS, type SipClass } from './sip-classes.js';
 import { buildResponse, header, parseSipMessage, uriUser, type HeaderList, type SipRequest } from './sip-message.js';
+import { GhostguardError } from '../model/errors.js';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, INFO, MESSAGE, UPDATE, PRACK';
 export const SUPPORTED = ['replaces', 'timer', '100rel', 'path'];
@@ -78,7 +79,7 @@ export class SipEndpoint {
       });
     }).catch((err: Error) => {
       socket.close();
-      throw new Error(`SIP ${this.options.ip}:${this.options.listener.port}: ${err.message}`);
+      throw new GhostguardError('GG_ERR_LAB_LISTEN', `SIP ${this.options.ip}:${this.options.listener.port}: ${err.message}`);
     });
     socket.on('error', () => undefined);
     socket.on('message', (data, rinfo) => this.onMessage(data, rinfo));

@@ -7,6 +7,7 @@ import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'nod
 import { createRequire } from 'node:module';
 import type { PhoneIdentity, SnmpIdentity } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
+import { GhostguardError } from '../model/errors.js';
 
 interface NetSnmpMib {
   registerProvider(provider: Record<string, unknown>): void;
@@ -68,7 +69,7 @@ export class SnmpAgent {
     };
     const agent = snmp.createAgent({ address: ip, port, transport: 'udp4', dgramModule, disableAuthorization: false }, () => undefined);
     const socket = captured as Socket | undefined;
-    if (!socket) throw new Error('net-snmp did not create a socket');
+    if (!socket) throw new GhostguardError('GG_ERR_INTERNAL', 'net-snmp did not create a socket');
     await new Promise<void>((resolve, reject) => {
       socket.once('listening', () => resolve());
       socket.once('error', (err) => reject(err));
@@ -78,7 +79,7 @@ export class SnmpAgent {
       } catch {
         // the socket never bound
       }
-      throw new Error(`SNMP ${ip}:${port}: ${err.message}`);
+      throw new GhostguardError('GG_ERR_LAB_LISTEN', `SNMP ${ip}:${port}: ${err.message}`);
     });
     agent.getAuthorizer().addCommunity(this.options.community);
     this.register(agent);

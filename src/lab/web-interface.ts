@@ -4,6 +4,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { LabTls } from './lab-tls.js';
 import type { VendorLab, VendorWeb, WebContext, WebRequest, WebResponse } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
+import { GhostguardError } from '../model/errors.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -29,7 +30,7 @@ export class WebInterface {
         resolve();
       });
     }).catch((err: Error) => {
-      throw new Error(`${this.tls ? 'HTTPS' : 'HTTP'} ${this.ctx.ip}:${this.port}: ${err.message}`);
+      throw new GhostguardError('GG_ERR_LAB_LISTEN', `${this.tls ? 'HTTPS' : 'HTTP'} ${this.ctx.ip}:${this.port}: ${err.message}`);
     });
     server.on('error', () => undefined);
     this.server = server;

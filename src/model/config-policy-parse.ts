@@ -31,7 +31,7 @@ export function parsePolicyLayer(r: YamlReader, path: Path): PolicyLayer {
   return layer;
 }
 
-const PARAM_KEY = /^[A-Za-z0-9_.{}\[\]-]{1,120}$/;
+const PARAM_KEY = /^[A-Za-z0-9_.{}[\]-]{1,120}$/;
 
 /**
  * `params:` beside `rules:` in a policy layer: raw vendor parameters (key → value) passed through to the phone, each

@@ -1,5 +1,6 @@
 /** HTTP Digest (RFC 7616, MD5, qop=auth) with server-signed, expiring nonces and per-nonce replay protection. */
 import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { GhostguardError } from '../model/errors.js';
 
 export const REALM = 'ghostguard';
 const NONCE_TTL_MS = 5 * 60_000;
@@ -77,7 +78,7 @@ export class NonceAuthority {
 
   constructor(key: Buffer = randomBytes(32), private readonly now: () => number = Date.now, private readonly issuer = 'a') {
     this.key = key;
-    if (!/^[a-z0-9]+$/.test(issuer)) throw new Error('issuer must be lowercase alphanumeric');
+    if (!/^[a-z0-9]+$/.test(issuer)) throw new GhostguardError('GG_ERR_INTERNAL', 'issuer must be lowercase alphanumeric');
   }
 
   issue(): string {

@@ -18,6 +18,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import type { ScheduleChange } from './changes.js';
+import { GhostguardError } from '../model/errors.js';
 
 export const WEBHOOK_EVENT = 'ghostguard.audit.changes';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -136,10 +137,10 @@ function describeError(err: unknown, url: URL, secret: string): string {
 /** Waits `ms` on the global timer (which tests may fake); rejects when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
+    if (signal?.aborted) return reject(new GhostguardError('GG_ERR_ABORTED', 'aborted'));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new Error('aborted'));
+      reject(new GhostguardError('GG_ERR_ABORTED', 'aborted'));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

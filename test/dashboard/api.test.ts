@@ -135,7 +135,7 @@ describe('JSON API', () => {
 
   it('POST /api/audits starts a run; GET /api/audits/:id shows progress, then findings', async () => {
     const refused = await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '192.0.2.0/24' } });
-    expect(refused.statusCode).toBe(400);
+    expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ error: 'GG_ERR_TARGET_FORBIDDEN' });
     expect((await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '@/etc/passwd' } })).statusCode).toBe(400);
     const started = await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: ['127.0.8.161-164'] } });

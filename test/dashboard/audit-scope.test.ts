@@ -44,7 +44,7 @@ describe('server.auditAllow', () => {
     expect(inside.statusCode).toBe(202);
     for (const targets of ['127.0.96.1', '127.0.95.0/23', '127.0.97.5-127.0.97.15']) {
       const refused = await post('/api/audits', { targets });
-      expect(refused.statusCode, targets).toBe(400);
+      expect(refused.statusCode, targets).toBe(403);
       expect(refused.json().message).toContain(`is outside the allowed ranges (${ALLOWED}, 127.0.97.10-127.0.97.20)`);
     }
     // each refusal is a security event naming who asked: a stolen session probing other networks shows up
@@ -64,7 +64,8 @@ describe('server.auditAllow', () => {
 
   it('a handset check outside the allowed ranges is refused', async () => {
     const refused = await post('/api/check', { target: '127.0.96.7' });
-    expect(refused.statusCode).toBe(400);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: 'GG_ERR_TARGET_FORBIDDEN' });
     expect(refused.json().message).toContain('is outside the allowed ranges');
     expect(runtime.store.events({ reason: 'audit-out-of-scope' })[0]!.detail).toMatch(/^handset check: audit target "127\.0\.96\.7" is outside/);
     expect((await post('/api/check', { target: '127.0.95.7' })).statusCode).toBe(200);

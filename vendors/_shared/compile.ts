@@ -2,6 +2,7 @@
 import type { ResolvedDevice, ResolvedPolicy, RuleSetting } from '../../src/model/config-types.js';
 import { RULE_IDS, RULES, type RuleId } from '../../src/model/rules.js';
 import type { Compiled, FileRef, FirmwareFamily, RenderedFile, RuleCompilation, Setting } from '../../src/model/vendor-contract.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 export const applied = (settings: Setting[]): RuleCompilation => ({ status: 'applied', settings });
 export const unsupported = (reason: string): RuleCompilation => ({ status: 'unsupported', reason });
@@ -39,8 +40,8 @@ export function allSettings(compiled: Compiled): Setting[] {
  * only for the device whose MAC its name carries. The conformance suite holds every adapter to it.
  */
 export function deviceFileOwner(file: FileRef, device: ResolvedDevice | undefined): ResolvedDevice {
-  if (!device) throw new Error(`device file ${file.name} needs a device`);
-  if (file.mac && file.mac !== device.mac) throw new Error(`device file ${file.name} does not belong to ${device.mac}`);
+  if (!device) throw new GhostguardError('GG_ERR_INTERNAL', `device file ${file.name} needs a device`);
+  if (file.mac && file.mac !== device.mac) throw new GhostguardError('GG_ERR_INTERNAL', `device file ${file.name} does not belong to ${device.mac}`);
   return device;
 }
 
@@ -82,7 +83,7 @@ export function renderCompiled(
   const { settings, fromParams } = withParams(compiled);
   if (!file.secret) {
     const leaked = settings.find((s) => s.secret);
-    if (leaked) throw new Error(`secret setting ${leaked.key} in shared file ${file.name}`);
+    if (leaked) throw new GhostguardError('GG_ERR_RENDER_VIOLATION', `secret setting ${leaked.key} in shared file ${file.name}`);
   }
   const appliedRules: RuleId[] = [];
   const unsupportedRules: { rule: RuleId; reason: string }[] = [];

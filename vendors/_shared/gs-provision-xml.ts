@@ -3,6 +3,7 @@ import { create } from 'xmlbuilder2';
 import type { Setting } from '../../src/model/vendor-contract.js';
 import { dedupeSettings } from './key-value-cfg.js';
 import { parseXml, XmlSyntaxError } from './xml-parse.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 export type GsFormat = 'pvalue' | 'alias';
 
@@ -15,7 +16,7 @@ export function serializeGsProvision(format: GsFormat, settings: readonly Settin
   const config = root.ele('config', { version: format === 'pvalue' ? '1' : '2' });
   for (const s of dedupeSettings(settings)) {
     if (format === 'pvalue') {
-      if (!PVALUE_KEY.test(s.key)) throw new Error(`not a P-value: ${s.key}`);
+      if (!PVALUE_KEY.test(s.key)) throw new GhostguardError('GG_ERR_INTERNAL', `not a P-value: ${s.key}`);
       config.ele(s.key).txt(s.value);
     } else {
       config.ele('item', { name: s.key }).txt(s.value);

@@ -1,5 +1,6 @@
 /** Yealink-style `key = value` text files with a mandatory version header. */
 import type { Setting } from '../../src/model/vendor-contract.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 export const KV_HEADER = '#!version:1.0.0.1';
 
@@ -16,7 +17,7 @@ export function serializeKeyValue(settings: readonly Setting[], comment?: string
   const lines = [KV_HEADER];
   if (comment) lines.push(`## ${comment}`);
   for (const s of dedupeSettings(settings)) {
-    if (/[\r\n]/.test(s.value)) throw new Error(`value of ${s.key} contains a line break`);
+    if (/[\r\n]/.test(s.value)) throw new GhostguardError('GG_ERR_RENDER_INVALID', `value of ${s.key} contains a line break`);
     lines.push(`${s.key} = ${s.value}`);
   }
   return lines.join('\n') + '\n';
@@ -44,7 +45,7 @@ export function dedupeSettings(settings: readonly Setting[]): Setting[] {
   const seen = new Map<string, Setting>();
   for (const s of settings) {
     const prior = seen.get(s.key);
-    if (prior && prior.value !== s.value) throw new Error(`conflicting values for ${s.key}`);
+    if (prior && prior.value !== s.value) throw new GhostguardError('GG_ERR_INTERNAL', `conflicting values for ${s.key}`);
     if (!prior) seen.set(s.key, s);
   }
   return [...seen.values()];

@@ -4,6 +4,7 @@ import type { Setting } from '../../src/model/vendor-contract.js';
 import type { RuleContext } from './keys.js';
 import { settingFor } from './naming.js';
 import { PARAMS, type GsParam } from './params.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 const TRANSPORT: Record<Transport, string> = { udp: '0', tcp: '1', tls: '2' };
 
@@ -18,7 +19,7 @@ export function hostPort(host: string, port?: number): string {
 export function configServer(url: string): { path: string; via: string } {
   const parsed = new URL(url);
   const via = parsed.protocol === 'https:' ? '2' : parsed.protocol === 'http:' ? '1' : undefined;
-  if (!via) throw new Error(`provisioning URL must be http(s): ${parsed.protocol}`);
+  if (!via) throw new GhostguardError('GG_ERR_CONFIG_INVALID', `provisioning URL must be http(s): ${parsed.protocol}`);
   return { path: parsed.host + parsed.pathname.replace(/\/+$/, ''), via };
 }
 
@@ -27,13 +28,13 @@ export function baseSettings(ctx: RuleContext & { device: ResolvedDevice }, poli
   const out: Setting[] = [];
   const put = (param: GsParam, value: string, account?: number) => {
     const s = settingFor(family, param, value, account);
-    if (!s) throw new Error(`${model.id} (${family.id}) has no verified parameter for account ${account ?? '-'}; cannot provision line`);
+    if (!s) throw new GhostguardError('GG_ERR_RENDER_INVALID', `${model.id} (${family.id}) has no verified parameter for account ${account ?? '-'}; cannot provision line`);
     out.push(s);
   };
   const site = device.site;
   for (const line of device.lines) {
     const a = line.index;
-    if (!Number.isInteger(a) || a < 1 || a > model.accounts) throw new Error(`${model.id} has ${model.accounts} accounts; line ${a} does not fit`);
+    if (!Number.isInteger(a) || a < 1 || a > model.accounts) throw new GhostguardError('GG_ERR_RENDER_INVALID', `${model.id} has ${model.accounts} accounts; line ${a} does not fit`);
     put(PARAMS.accountActive, '1', a);
     put(PARAMS.accountName, line.displayName || line.extension, a);
     put(PARAMS.sipServer, hostPort(site.registrar, site.registrarPort), a);

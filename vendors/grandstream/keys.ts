@@ -9,6 +9,7 @@ import type { GsFamily } from './families.js';
 import type { GsModel } from './models.js';
 import { settingFor } from './naming.js';
 import { PARAMS, type GsParam } from './params.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 export interface RuleContext {
   model: GsModel;
@@ -59,7 +60,7 @@ function global(ctx: RuleContext, what: string, pairs: Pair[]): RuleCompilation 
 /** Accounts 2.. listen on their own ports; each gets base + 2(n-1) so no two accounts collide. */
 export function accountPort(base: number, account: number): number {
   const port = base + 2 * (account - 1);
-  if (!Number.isInteger(base) || base < 1 || port > 65535) throw new Error(`SIP port ${base} out of range for account ${account}`);
+  if (!Number.isInteger(base) || base < 1 || port > 65535) throw new GhostguardError('GG_ERR_RENDER_INVALID', `SIP port ${base} out of range for account ${account}`);
   return port;
 }
 
@@ -89,7 +90,7 @@ export function ruleTable(ctx: RuleContext): RuleTable {
       : undefined,
     'sip-tls-srtp': deviceOnly(() => perAccount(ctx, used, 'TLS transport and SRTP', () => [[P.sipTransport, '2'], [P.srtpMode, '2']])),
     'admin-password-set': deviceOnly(() => {
-      if (!device!.adminPassword) throw new Error(`device ${device!.mac} has no admin password`);
+      if (!device!.adminPassword) throw new GhostguardError('GG_ERR_RENDER_INVALID', `device ${device!.mac} has no admin password`);
       return global(ctx, 'admin password', [[P.adminPassword, device!.adminPassword]]);
     }),
     'web-https-only': () => global(ctx, 'web access mode', [[P.webAccessMode, '0']]),

@@ -1,6 +1,7 @@
 /** Grandstream handsets the adapter knows: account counts and firmware versions seen in the field (vendor-facts §3). */
 import type { ModelInfo } from '../../src/model/vendor-contract.js';
 import { CATALOGUE, type Series } from './catalogue.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 export type { Series } from './catalogue.js';
 
@@ -28,7 +29,7 @@ export function modelOrLine(id: string): GsModel {
   const model = findModel(id);
   if (model) return model;
   const upper = id.toUpperCase();
-  if (!/^[A-Z]{2,4}\d{3,4}[A-Z]{0,2}$/.test(upper)) throw new Error(`not a Grandstream model name: "${id}"`);
+  if (!/^[A-Z]{2,4}\d{3,4}[A-Z]{0,2}$/.test(upper)) throw new GhostguardError('GG_ERR_MODEL_UNKNOWN', `not a Grandstream model name: "${id}"`);
   const series: Series = upper.startsWith('GRP') ? 'grp' : 'gxp';
   return { id: upper, displayName: `Grandstream ${upper}`, accounts: 0, firmwares: [], series, alias: /^(GRP26|GXP21)/.test(upper) };
 }

@@ -3,6 +3,7 @@ import type { GsFormat } from '../_shared/gs-provision-xml.js';
 import type { Setting } from '../../src/model/vendor-contract.js';
 import type { Series } from './models.js';
 import type { GsParam } from './params.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 export interface Target {
   format: GsFormat;
@@ -15,7 +16,7 @@ export function nameOf(target: Target, param: GsParam, account?: number): string
     if (!param.series.includes(target.series)) return undefined;
     return target.format === 'alias' ? param.alias : param.p;
   }
-  if (account === undefined || account < 1) throw new Error('account parameter needs an account index');
+  if (account === undefined || account < 1) throw new GhostguardError('GG_ERR_INTERNAL', 'account parameter needs an account index');
   if (target.format === 'alias') return param.alias?.replace('.N.', `.${account}.`);
   return param.p[target.series][account - 1];
 }
@@ -27,7 +28,7 @@ export function settingFor(target: Target, param: GsParam, value: string, accoun
   let out = value;
   if (target.format === 'alias' && param.words) {
     const word = param.words[value];
-    if (word === undefined) throw new Error(`no alias word for ${key} = ${value}`);
+    if (word === undefined) throw new GhostguardError('GG_ERR_INTERNAL', `no alias word for ${key} = ${value}`);
     out = word;
   }
   return param.secret ? { key, value: out, secret: true } : { key, value: out };

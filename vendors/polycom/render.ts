@@ -8,6 +8,7 @@ import { resolveFamily } from './families.js';
 import { MASTER_APP_FILE, MASTER_CONFIG_FILES } from './files.js';
 import { ruleTable } from './keys.js';
 import { findModel } from './models.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 export const CONTENT_TYPE = 'application/xml';
 const ROOT = 'polycomConfig';
@@ -22,7 +23,7 @@ export function compile(input: CompileInput | RenderInput): Compiled {
   const { device, policy } = input;
   const model = findModel(input.model);
   if (device && model && device.lines.length > model.accounts) {
-    throw new Error(`${device.mac}: ${device.lines.length} lines configured, ${model.displayName} has ${model.accounts} accounts`);
+    throw new GhostguardError('GG_ERR_RENDER_INVALID', `${device.mac}: ${device.lines.length} lines configured, ${model.displayName} has ${model.accounts} accounts`);
   }
   const rules = compileRuleTable(policy, ruleTable({ family: family.id, policy, device }), unsupportedReason);
   return { family, base: baseSettings(family.id, policy, device), rules, params: paramSettings(input.params) };
@@ -45,7 +46,7 @@ export function render(input: RenderInput): RenderedFile {
       deviceFileOwner(file, input.device);
       return renderCompiled(compile(input), file, (settings) => serializeAttributeXml(ROOT, settings, comment(input, family.id)), CONTENT_TYPE);
     default:
-      throw new Error(`${file.name}: Poly ${file.kind} files are not rendered`);
+      throw new GhostguardError('GG_ERR_INTERNAL', `${file.name}: Poly ${file.kind} files are not rendered`);
   }
 }
 

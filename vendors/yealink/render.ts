@@ -7,6 +7,7 @@ import { familyOf } from './families.js';
 import { COMMON_BOOT, commonCfgName, macCfgName } from './files.js';
 import { ruleTable, unsupportedReason } from './keys.js';
 import { findModel, MODELS } from './models.js';
+import { GhostguardError } from '../../src/model/errors.js';
 
 const CONTENT_TYPE = 'text/plain; charset=utf-8';
 
@@ -15,7 +16,7 @@ export function compile(input: CompileInput): Compiled {
   const model = findModel(input.model);
   const { device, policy } = input;
   const tooHigh = model && device?.lines.find((l) => l.index < 1 || l.index > model.accounts);
-  if (tooHigh) throw new Error(`line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`);
+  if (tooHigh) throw new GhostguardError('GG_ERR_RENDER_INVALID', `line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`);
   const table = ruleTable({ family: family.id, ...(model ? { modelAccounts: model.accounts } : {}), ...(device ? { device } : {}), dect: model?.kind === 'dect', notifyIgnoreDocumented: model !== undefined && /^(T5\d|CP9)/.test(model.id) });
   return {
     family,
@@ -41,7 +42,7 @@ export function render(input: RenderInput): RenderedFile {
       return renderCompiled(compile(input), file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
     }
     default:
-      throw new Error(`Yealink phones are not served ${file.kind} files (${file.name})`);
+      throw new GhostguardError('GG_ERR_INTERNAL', `Yealink phones are not served ${file.kind} files (${file.name})`);
   }
 }
 
@@ -56,7 +57,7 @@ function bootBody(file: FileRef, model: string): string {
   if (file.name === COMMON_BOOT) {
     for (const m of MODELS) if (m.code !== undefined) lines.push(`[${m.id}]include:config "${commonCfgName(m.code)}"`);
   } else {
-    if (!file.mac) throw new Error(`${file.name} is not a Yealink boot file`);
+    if (!file.mac) throw new GhostguardError('GG_ERR_INTERNAL', `${file.name} is not a Yealink boot file`);
     const known = findModel(model);
     if (known?.code !== undefined) lines.push(`include:config "${commonCfgName(known.code)}"`);
     lines.push(`include:config "${macCfgName(file.mac)}"`);

@@ -10,6 +10,7 @@ import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrim
 import { isNonceClaimAnswer, isNonceClaimMessage, NonceClaims, NonceRegistry } from '../../provisioning/nonce-cluster.js';
 import type { AbuseLimits } from '../../provisioning/abuse-guard.js';
 import type { CliIo } from '../io.js';
+import { GhostguardError } from '../../model/errors.js';
 
 export const ROLE_ENV = 'GHOSTGUARD_WORKER_ROLE';
 /** set for a replacement worker: it does not print the startup banner again */
@@ -94,7 +95,7 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
         if (replacing) io.err(`worker ${w.id} (pid ${w.process.pid}) replaced worker ${replacing.id}${role === 'operator' ? '; it serves the dashboard and schedules now' : ''}\n`);
         resolve();
       });
-      w.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+      w.once('exit', (code) => reject(new GhostguardError('GG_ERR_WORKER_EXIT', `worker exited with ${code} before it was ready`)));
     });
     w.once('exit', (code, signal) => {
       live.delete(w);

@@ -49,8 +49,7 @@ export async function traceCommand(file: string, options: TraceOptions, io: CliI
   const reportOptions: { config?: string; trusted: string[]; sweepThreshold: number; sweepWindowSeconds: number } = { trusted: listed, sweepThreshold, sweepWindowSeconds };
   if (configFile) reportOptions.config = configFile;
   if (!result.malformed && result.stats.format === 'text' && result.stats.sipMessages === 0) {
-    io.err(`error GG_ERR_TRACE_NOT_SIP: ${file} is neither a pcap/pcapng capture nor a SIP log: a text file without a single SIP message\n`);
-    return EXIT.error;
+    throw new GhostguardError('GG_ERR_TRACE_NOT_SIP', `${file} is neither a pcap/pcapng capture nor a SIP log: a text file without a single SIP message`);
   }
   const report = buildReport({ file, stats: result.stats, analysis: result.analysis, options: reportOptions, ...(result.malformed ? { malformed: result.malformed } : {}) });
   io.out(options.json ? reportJson(report) : reportTable(report));

@@ -4,6 +4,7 @@
  */
 import type { BootContext } from '../../../src/model/vendor-lab.js';
 import { isMacIn, MAX_INCLUDES } from '../../_shared/lab-boot.js';
+import { GhostguardError } from '../../../src/model/errors.js';
 
 const POLYCOM_MASTER = /^(?:[0-9a-f]{12})\.cfg$/i;
 
@@ -17,7 +18,7 @@ export async function polycomBoot(ctx: BootContext): Promise<void> {
     if (body === undefined) continue;
     try {
       const listed = ctx.read(body).get('CONFIG_FILES');
-      if (listed === undefined) throw new Error('no CONFIG_FILES in the master configuration');
+      if (listed === undefined) throw new GhostguardError('GG_ERR_LAB_CONFIG', 'no CONFIG_FILES in the master configuration');
       configFiles = listed.split(',').map((f) => f.trim().replace(/\[PHONE_MAC_ADDRESS\]/g, mac)).filter(Boolean);
     } catch (err) {
       ctx.reject(step.fileName, (err as Error).message);

@@ -4,6 +4,7 @@
  */
 import type { BootContext } from '../../../src/model/vendor-lab.js';
 import { isMacIn, MAX_INCLUDES } from '../../_shared/lab-boot.js';
+import { GhostguardError } from '../../../src/model/errors.js';
 
 export const YEALINK_COMMON_BOOT = 'y000000000000.boot';
 const KV_HEADER = '#!version:1.0.0.1';
@@ -11,7 +12,7 @@ const KV_HEADER = '#!version:1.0.0.1';
 /** `include:config "x.cfg"` lines of a Yealink boot file that apply to this model; throws on a malformed file. */
 export function parseYealinkBoot(body: string, model: string): string[] {
   const lines = body.split(/\r?\n/);
-  if (lines[0]?.trim() !== KV_HEADER) throw new Error(`missing "${KV_HEADER}" header`);
+  if (lines[0]?.trim() !== KV_HEADER) throw new GhostguardError('GG_ERR_LAB_CONFIG', `missing "${KV_HEADER}" header`);
   const out: string[] = [];
   const wanted = [model.toUpperCase(), `SIP-${model.toUpperCase()}`];
   lines.slice(1).forEach((raw, i) => {
@@ -24,7 +25,7 @@ export function parseYealinkBoot(body: string, model: string): string[] {
       return;
     }
     if (/^[A-Za-z0-9_.]+\s*=/.test(line)) return; // overwrite_mode and friends
-    throw new Error(`line ${i + 2}: neither include:config nor key = value`);
+    throw new GhostguardError('GG_ERR_LAB_CONFIG', `line ${i + 2}: neither include:config nor key = value`);
   });
   return out;
 }
