@@ -48,10 +48,14 @@ export class UploadReader {
 
   read(req: IncomingMessage, res: ServerResponse, pending: PendingUpload, expectsContinue: boolean): void {
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-    if (declared !== undefined && !(declared <= pending.maxBytes)) return this.refuse(req, res, tooLarge());
+    if (declared !== undefined && !(declared <= pending.maxBytes)) {
+      this.refuse(req, res, tooLarge());
+      return;
+    }
     const reserve = pending.keepBody ? declared ?? pending.maxBytes : 0;
     if (this.held + reserve > this.budget.inFlightBytes) {
-      return this.refuse(req, res, { status: 503, headers: { 'content-type': TEXT, 'retry-after': '10' }, body: 'Service Unavailable\n' });
+      this.refuse(req, res, { status: 503, headers: { 'content-type': TEXT, 'retry-after': '10' }, body: 'Service Unavailable\n' });
+      return;
     }
     this.held += reserve;
     let released = false;
