@@ -12,19 +12,32 @@ function sources(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+const EMITTING = /events\.emit\(|recordEvent\(|\breject\(|\bdeny\(|SecurityReason/;
+
+function emittingFiles(): { file: string; text: string }[] {
+  return [...sources('src'), ...sources('vendors')]
+    .filter((file) => !file.endsWith('security-events.ts'))
+    .map((file) => ({ file: file.slice(ROOT.length), text: readFileSync(file, 'utf8') }))
+    .filter(({ text }) => EMITTING.test(text));
+}
+
 /** Reasons written at an emitting site: `reason: '…'` in files that record events, and authorize's `deny('…')`. */
 function emittedReasons(): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const file of [...sources('src'), ...sources('vendors')]) {
-    if (file.endsWith('security-events.ts')) continue;
-    const text = readFileSync(file, 'utf8');
-    if (!/events\.emit\(|recordEvent\(|\breject\(|\bdeny\(|SecurityReason/.test(text)) continue;
+  for (const { file, text } of emittingFiles()) {
     for (const m of text.matchAll(/\breason: '([a-z][a-z0-9-]*)'|\bdeny\('([a-z][a-z0-9-]*)'/g)) {
       const reason = (m[1] ?? m[2])!;
-      found.set(reason, [...(found.get(reason) ?? []), file.slice(ROOT.length)]);
+      found.set(reason, [...(found.get(reason) ?? []), file]);
     }
   }
   return found;
+}
+
+/** Every list reason quoted in a file that records events (a reason may be chosen by an expression before it is emitted). */
+function quotedReasons(): Set<string> {
+  const quoted = new Set<string>();
+  for (const { text } of emittingFiles()) for (const r of SECURITY_REASON_LIST) if (text.includes(`'${r}'`)) quoted.add(r);
+  return quoted;
 }
 
 function readmeTable(): Map<string, string> {
@@ -48,7 +61,8 @@ describe('security event reasons', () => {
   });
 
   it('every reason in the list is emitted somewhere', () => {
-    expect(SECURITY_REASON_LIST.filter((r) => !emitted.has(r))).toEqual([]);
+    const quoted = quotedReasons();
+    expect(SECURITY_REASON_LIST.filter((r) => !emitted.has(r) && !quoted.has(r))).toEqual([]);
   });
 
   it("the README's event table documents exactly the list, with the same severities", () => {

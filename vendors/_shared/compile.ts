@@ -62,7 +62,7 @@ function withParams(compiled: Compiled): { settings: Setting[]; fromParams: stri
   for (const p of compiled.params ?? []) {
     const rule = ruleKeys.get(p.key);
     if (rule) {
-      if (rule.secret || rule.value !== p.value) throw new Error(`params: ${p.key} would undo a hardening rule`);
+      if (rule.secret || rule.value !== p.value) throw new GhostguardError('GG_ERR_PARAMS_WEAKENING', `params: ${p.key} would undo a hardening rule`);
       continue;
     }
     const at = settings.findIndex((s) => s.key === p.key);
