@@ -4,7 +4,7 @@
  */
 import type { FetchRecord, SecurityEvent } from '../store/store.js';
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { formatIssue } from '../model/config-issues.js';
@@ -102,7 +102,9 @@ export class Runtime {
     const first = readConfig(options.configPath, catalogue, options.configBaseDir);
     if (!first.config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, first.issues.map(formatIssue));
     const dataDir = options.dataDir ?? first.config.server.dataDir;
-    mkdirSync(dataDir, { recursive: true });
+    // secrets at rest (master key, state, events): the directory is the owner's alone, whatever the umask
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
     // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
     const store = new SqliteStore(stateDatabasePath(dataDir), (message) => process.stderr.write(`ghostguard: ${message}\n`));
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));

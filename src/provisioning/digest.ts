@@ -75,9 +75,15 @@ export class NonceAuthority {
   private readonly counts = new NonceCounts();
   /** nonces whose signature already verified → issue time: phones reuse a nonce for many requests */
   private readonly verified = new Map<string, number>();
+  /**
+   * Nonces issued before this authority existed are stale: the counts that refuse a replay live in memory, so a nonce
+   * from before a restart — with a header captured and already used — must not verify again.
+   */
+  private readonly notBefore: number;
 
   constructor(key: Buffer = randomBytes(32), private readonly now: () => number = Date.now, private readonly issuer = 'a') {
     this.key = key;
+    this.notBefore = now();
     if (!/^[a-z0-9]+$/.test(issuer)) throw new GhostguardError('GG_ERR_INTERNAL', 'issuer must be lowercase alphanumeric');
   }
 
@@ -96,6 +102,7 @@ export class NonceAuthority {
     const given = Buffer.from(parts[3]!);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
     const issued = parseInt(parts[0]!, 36);
+    if (!(issued >= this.notBefore)) return 'stale';
     if (this.verified.size >= MAX_TRACKED_NONCES) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(detached(nonce), issued);
     return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';

@@ -1,5 +1,5 @@
 /** Security events: one structured record per decision, to SQLite and a JSON-lines file, never carrying a secret. */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { SecretMasker } from '../model/secret-mask.js';
 import { SECURITY_REASONS } from '../model/security-events.js';
 import type { EventSeverity, SecurityEvent, Store } from '../store/store.js';
@@ -12,7 +12,11 @@ export class EventLog {
   private readonly listeners: ((event: SecurityEvent) => void)[] = [];
 
   constructor(private readonly store: Store, jsonlPath?: string, private readonly now: () => Date = () => new Date()) {
-    if (jsonlPath) this.file = createWriteStream(jsonlPath, { flags: 'a', mode: 0o600 });
+    if (jsonlPath) {
+      this.file = createWriteStream(jsonlPath, { flags: 'a', mode: 0o600 });
+      // a file made before events were owner-only keeps its mode otherwise
+      if (existsSync(jsonlPath)) chmodSync(jsonlPath, 0o600);
+    }
   }
 
   close(): Promise<void> {

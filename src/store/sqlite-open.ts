@@ -6,6 +6,7 @@
  * transaction, which takes the write lock before reading anything and so waits instead of deadlocking.
  */
 import Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations } from './sqlite-migrations.js';
 
@@ -39,8 +40,18 @@ export function retryWhileBusy<T>(step: () => T, withinMs = BUSY_TIMEOUT_MS, pau
   }
 }
 
+/**
+ * The state database holds credential generations, enrolments and uploaded overrides: owner-only (0600). Created so
+ * before SQLite opens it — its -wal and -shm files take the database file's mode — and tightened if it already exists.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 /** Opens (creating if needed) the state database in WAL mode and brings its schema up to date (sqlite-migrations.ts). */
 export function openStateDatabase(file: string): Database.Database {
+  ownerOnly(file);
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     retryWhileBusy(() => {
