@@ -64,7 +64,7 @@ export interface FleetContext {
 const DAY = 86_400_000;
 
 /** Refusals that mean the phone itself can no longer authenticate (a factory reset, lost or wrong credentials, a new address). */
-const LOCKOUT_REASONS: ReadonlySet<string> = new Set(['not-enrolled', 'bad-credentials', 'source-pin-mismatch']);
+const LOCKOUT_REASONS: ReadonlySet<string> = new Set(['not-enrolled', 'enrolment-conflict', 'bad-credentials', 'source-pin-mismatch']);
 
 /** When the phone last received a file with secrets (its credentials worked, or it enrolled). */
 function lastAuthenticated(history: readonly FetchRecord[]): string | undefined {

@@ -103,10 +103,10 @@ describe('ghostguard render', () => {
     expect(assumed.code).toBe(0);
     expect(assumed.err).toMatch(/^note: 001565000031 has no recorded fetch and no --ua was given: assuming firmware \S+ \(family v81\+\), the newest ghostguard knows for the T46G/m);
     expect(assumed.out).toContain('sip.trust_ctrl = 1');
-    // the phone boots once with legacy firmware 28.72 (its shared file, no secrets needed)
+    // the phone enrols with legacy firmware 28.72 (its device file, inside the enrolment window)
     const runtime = await Runtime.create({ configPath: join(dir, 'gg.yaml'), vendors: VENDORS, env: {} });
     const ua = 'Yealink SIP-T46G 28.72.0.1 00:15:65:00:00:31';
-    expect((await runtime.app.inject({ method: 'GET', url: '/y000000000028.cfg', headers: { 'user-agent': ua }, remoteAddress: '127.126.5.1' })).statusCode).toBe(200);
+    expect((await runtime.app.inject({ method: 'GET', url: '/001565000031.cfg', headers: { 'user-agent': ua }, remoteAddress: '127.126.5.1' })).statusCode).toBe(200);
     await runtime.close();
     const fromHistory = await run(['render', '00:15:65:00:00:31', '-c', 'gg.yaml'], dir);
     expect(fromHistory.err).not.toContain('note:');

@@ -39,8 +39,7 @@ describe.skipIf(peers.missing)(`serve --log${peers.note}`, () => {
     serve.child.kill('SIGHUP');
     await until(() => /reload {3}configuration reloaded/.test(serve!.output()));
     const out = serve.output();
-    expect(out).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d fetch {4}200 001565001264 y000000000108\.cfg from 127\.126\.4\.10 \(shared file\)$/m);
-    expect(out).toMatch(/^\S+ \S+ enrolled 001565001264 001565001264\.cfg from 127\.126\.4\.10$/m);
+    expect(out).toMatch(/^\S+ \S+ enrolled 001565001264 001565001264\.cfg from 127\.126\.4\.10(: .*)?$/m);
     expect(out).toMatch(/^\S+ \S+ fetch {4}200 001565001264 001565001264\.cfg from 127\.126\.4\.10 \(enrolment\)$/m);
     expect(out).toMatch(/^\S+ \S+ event {4}critical canary 001565dead01 001565dead01\.cfg from 127\.126\.4\.20/m);
     expect(out).toMatch(/^\S+ \S+ reload {3}configuration reloaded \(1 devices\)$/m);
@@ -50,9 +49,9 @@ describe.skipIf(peers.missing)(`serve --log${peers.note}`, () => {
   it('--log json: one JSON object per line, with its kind', async () => {
     const port = 20127;
     serve = await startServe(yaml, port, ['--log', 'json']);
-    expect(await get(port, '127.126.4.11', 'y000000000108.cfg')).toBe('200');
+    expect(await get(port, '127.126.4.11', '001565001264.cfg')).toBe('200');
     await until(() => serve!.output().includes('"kind":"fetch"'));
     const fetch = serve.output().split('\n').filter((l) => l.includes('"kind":"fetch"')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(fetch[0]).toMatchObject({ kind: 'fetch', mac: '001565001264', source: '127.126.4.11', file: 'y000000000108.cfg', status: 200, auth: 'none' });
+    expect(fetch[0]).toMatchObject({ kind: 'fetch', mac: '001565001264', source: '127.126.4.11', file: '001565001264.cfg', status: 200, auth: 'enrolment' });
   }, 60_000);
 });
