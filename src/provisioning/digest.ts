@@ -21,6 +21,7 @@ export interface DigestCredentials {
 export type NonceState = 'fresh' | 'stale' | 'invalid';
 
 const md5 = (s: string) => hash('md5', s, 'hex');
+const sha256 = (s: string) => hash('sha256', s, 'hex');
 
 export function parseDigestHeader(header: string | undefined): DigestCredentials | undefined {
   if (!header || header.length > 2048 || !/^Digest\s/i.test(header)) return undefined;
@@ -32,10 +33,12 @@ export function parseDigestHeader(header: string | undefined): DigestCredentials
   return { username, realm, nonce, uri, response, qop: fields.qop, nc: fields.nc, cnonce: fields.cnonce, algorithm: fields.algorithm };
 }
 
+/** RFC 7616 §3.4.1: the client's `algorithm` picks the hash (MD5 when absent, as RFC 2617 clients and phones send). */
 export function digestResponse(c: Omit<DigestCredentials, 'response'>, password: string, method: string): string {
-  const ha1 = md5(`${c.username}:${c.realm}:${password}`);
-  const ha2 = md5(`${method}:${c.uri}`);
-  return c.qop ? md5(`${ha1}:${c.nonce}:${c.nc}:${c.cnonce}:${c.qop}:${ha2}`) : md5(`${ha1}:${c.nonce}:${ha2}`);
+  const h = c.algorithm?.toUpperCase() === 'SHA-256' ? sha256 : md5;
+  const ha1 = h(`${c.username}:${c.realm}:${password}`);
+  const ha2 = h(`${method}:${c.uri}`);
+  return c.qop ? h(`${ha1}:${c.nonce}:${c.nc}:${c.cnonce}:${c.qop}:${ha2}`) : h(`${ha1}:${c.nonce}:${ha2}`);
 }
 
 /**

@@ -62,14 +62,18 @@ describe('audit of the lab fleet (manifest = ground truth)', () => {
   });
 
   it('where settings can be read back, hardened phones pass sip-trusted-only from the read-back itself', () => {
-    for (const p of manifest.filter((m) => !m.factory && (m.vendor === 'grandstream' || m.expect.restApi))) {
+    const checked1 = manifest.filter((m) => !m.factory && (m.vendor === 'grandstream' || m.expect.restApi));
+    expect(checked1.length).toBeGreaterThan(0);
+    for (const p of checked1) {
       const f = state(p, 'sip-trusted-only')!;
       expect(f.state, `${name(p)}: ${f.evidence.join(' | ')}`).toBe('pass');
     }
   });
 
   it('GXP16xx firmware in the CVE-2026-2329 range is critical; its vulnerable endpoint is left alone', () => {
-    for (const p of manifest.filter((m) => /^GXP16/.test(m.model))) {
+    const checked2 = manifest.filter((m) => /^GXP16/.test(m.model));
+    expect(checked2.length).toBeGreaterThan(0);
+    for (const p of checked2) {
       const f = state(p, 'firmware-current')!;
       expect(f).toMatchObject({ state: 'fail', severity: 'critical' });
       expect(hostOf(p).findings.find((x) => x.check === 'no-direct-ip-calls')!.reason).toMatch(/CVE-2026-2329/);
@@ -85,7 +89,9 @@ describe('audit of the lab fleet (manifest = ground truth)', () => {
   });
 
   it('factory passwords are caught where a login API exists; provisioned ones pass', () => {
-    for (const p of manifest.filter((m) => m.vendor !== 'yealink')) {
+    const checked3 = manifest.filter((m) => m.vendor !== 'yealink');
+    expect(checked3.length).toBeGreaterThan(0);
+    for (const p of checked3) {
       const f = state(p, 'admin-password-set')!;
       const loginApi = p.vendor === 'grandstream' || p.expect.restApi === true;
       if (!loginApi) continue;
@@ -101,19 +107,26 @@ describe('audit of the lab fleet (manifest = ground truth)', () => {
       expect(f.state, `${name(p)}: ${f.evidence.join(' | ')}`).toBe('pass');
       expect(f.evidence.join(' ')).toContain(`plain HTTP on tcp/${options.httpPort} refuses connections`);
     }
-    for (const p of manifest.filter((m) => m.httpPort !== undefined)) {
+    const checked4 = manifest.filter((m) => m.httpPort !== undefined);
+    expect(checked4.length).toBeGreaterThan(0);
+    for (const p of checked4) {
       expect(state(p, 'web-https-only')!.state, `${name(p)}: ${JSON.stringify(state(p, 'web-https-only'))}`).toBe('fail');
     }
   });
 
   it('SNMP answering a default community fails snmp-locked', () => {
-    for (const p of manifest.filter((m) => m.expect.snmpEnabled && m.expect.snmpDefaultCommunity)) {
+    // no phone of this fleet answers SNMP with a default community (every emulated factory default has SNMP off), so
+    // this loop checks nothing here; the failing snmp-locked finding is driven against real snmpd in test/auditor/snmp-*.test.ts
+    const checked5 = manifest.filter((m) => m.expect.snmpEnabled && m.expect.snmpDefaultCommunity);
+    for (const p of checked5) {
       expect(state(p, 'snmp-locked')!.state, name(p)).toBe('fail');
     }
   });
 
   it('provisioned phones are matched to the inventory and run what ghostguard served', () => {
-    for (const p of manifest.filter((m) => !m.factory)) {
+    const checked6 = manifest.filter((m) => !m.factory);
+    expect(checked6.length).toBeGreaterThan(0);
+    for (const p of checked6) {
       expect(hostOf(p).mac, name(p)).toBe(p.mac);
       expect(state(p, 'device-inventory')!.state, name(p)).toBe('pass');
       const drift = state(p, 'config-drift')!;
