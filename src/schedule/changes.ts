@@ -16,7 +16,7 @@
  *    run scanned every target).
  */
 import type { GhostCall } from '../model/ghost-call.js';
-import { isExposed } from '../model/ghost-call-words.js';
+import { GHOST_CALL_RULES, isExposed } from '../model/ghost-call-words.js';
 import { GHOST_CALL_ROW, ghostCallOfRow } from '../store/audit-store.js';
 import type { StoredFinding } from '../store/store.js';
 
@@ -143,7 +143,8 @@ export function auditChanges(before: readonly StoredFinding[], after: readonly S
       const current = ghostCallOf(d)!;
       const was = ghostCallOf(p)?.verdict;
       const lead = p ? (was ? `ghost call: ${was} in ${since}, ${current.verdict} now` : `ghost call: ${current.verdict} now`) : `not seen in ${since}; ghost call: ${current.verdict}`;
-      out.push({ kind: 'newly-exposed', ...identity(d), rules: [GHOST_CALL_ROW], evidence: [lead, ...current.evidence.slice(0, EVIDENCE_PER_RULE).map(clip)] });
+      const why = GHOST_CALL_RULES.filter((rule) => failing(d, rule));
+      out.push({ kind: 'newly-exposed', ...identity(d), rules: [GHOST_CALL_ROW, ...why], evidence: [lead, ...current.evidence.slice(0, EVIDENCE_PER_RULE).map(clip)] });
     }
     const inventory = d.findings.get('device-inventory');
     if (failing(d, 'device-inventory') && !failing(p, 'device-inventory')) {

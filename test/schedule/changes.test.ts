@@ -39,7 +39,7 @@ describe('auditChanges', () => {
       ...phone(POLY, { 'ghost-call': 'refuses', 'sip-trusted-only': 'fail', 'reject-anonymous': 'fail' }),
     ];
     expect(changes(before, after)).toEqual([{
-      kind: 'newly-exposed', host: YEALINK.host, mac: YEALINK.mac, vendor: 'yealink', model: 'T46U', rules: ['ghost-call'],
+      kind: 'newly-exposed', host: YEALINK.host, mac: YEALINK.mac, vendor: 'yealink', model: 'T46U', rules: ['ghost-call', 'sip-trusted-only'],
       evidence: ['ghost call: unknown in run #7, rings now', 'ghost-call evidence'],
     }]);
     // rings → likely-rings stays exposed: no change

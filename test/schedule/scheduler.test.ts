@@ -93,7 +93,7 @@ describe('AuditScheduler', () => {
       expect(first).toMatchObject({ schedule: 'cadence', complete: true, changes: [], record: { delivery: 'none' } });
       expect(first!.previousRunId).toBeUndefined();
       expect(second).toMatchObject({ previousRunId: first!.runId, record: { exposed: 1, changes: 1, delivery: 'delivered', attempts: 2 }, delivery: { ok: true, attempts: 2 } });
-      expect(second!.changes).toEqual([{ kind: 'newly-exposed', host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rules: ['ghost-call'], evidence: ['ghost call: refuses in run #' + first!.runId + ', likely-rings now', 'INVITE to 100 on udp/5060 drew 420 Bad Extension'] }]);
+      expect(second!.changes).toEqual([{ kind: 'newly-exposed', host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rules: ['ghost-call', 'sip-trusted-only'], evidence: ['ghost call: refuses in run #' + first!.runId + ', likely-rings now', 'INVITE to 100 on udp/5060 drew 420 Bad Extension'] }]);
       expect(third).toMatchObject({ previousRunId: second!.runId, changes: [], record: { delivery: 'none' } });
       expect(third!.delivery).toBeUndefined();
       // 502 then 200: one delivery, two attempts
@@ -109,7 +109,7 @@ describe('AuditScheduler', () => {
       expect(Math.abs(gap - 1000 * Math.max(1, Math.round(gap / 1000)))).toBeLessThan(400);
       // the log: runs, the change and the delivery, without the secret or the webhook's path
       const text = JSON.stringify(log);
-      expect(log.filter((e) => e.event === 'change')).toMatchObject([{ kind: 'newly-exposed', host: HOST, mac: MAC, rules: ['ghost-call'] }]);
+      expect(log.filter((e) => e.event === 'change')).toMatchObject([{ kind: 'newly-exposed', host: HOST, mac: MAC, rules: ['ghost-call', 'sip-trusted-only'] }]);
       expect(log.filter((e) => e.event === 'delivery')).toMatchObject([{ ok: true, attempts: 2, status: 200, target: receiver.url.replace(/\/hooks.*/, '/…') }]);
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain('path-secret-123');
