@@ -20,3 +20,11 @@ export function analyseOverride(vendor: VendorAdapter, device: ResolvedDevice, p
   }
   return { weakened };
 }
+
+/** Attribute names that hold a secret in an uploaded override (passwords, PINs, keys), whatever the vendor's prefix. */
+const SECRET_ATTRIBUTE = /(\s[\w.-]*(?:password|passwd|pwd|secret|pin|key)[\w.-]*\s*=\s*)(["'])(.*?)\2/gi;
+
+/** An override as stored (evidence of what the phone holds): every secret-named attribute's value replaced by ***. */
+export function maskStoredSecrets(body: string): string {
+  return body.replace(SECRET_ATTRIBUTE, (_all, name: string, quote: string, value: string) => `${name}${quote}${value === '' ? '' : '***'}${quote}`);
+}

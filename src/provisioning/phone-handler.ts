@@ -16,7 +16,7 @@ import { ChallengeLedger } from './challenge-ledger.js';
 import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
 import { identifyRequest } from './identify.js';
-import { analyseOverride } from './override-upload.js';
+import { analyseOverride, maskStoredSecrets } from './override-upload.js';
 import { deviceRenderVersion, type LazyDevice, type RenderService, type ServedFile } from './render-service.js';
 import { fileNameFromUrl, userAgentProblem } from './request-checks.js';
 
@@ -233,7 +233,7 @@ export class PhoneHandler {
       } catch (err) {
         return this.reject(400, { reason: 'bad-upload', source, mac: device.mac, file: file.name, detail: (err as Error).message });
       }
-      this.deps.store.saveOverride({ ts: new Date().toISOString(), mac: device.mac, file: file.name, body, weakened });
+      this.deps.store.saveOverride({ ts: new Date().toISOString(), mac: device.mac, file: file.name, body: maskStoredSecrets(body), weakened });
       if (weakened.length > 0) this.deps.events.emit({ reason: 'weakening-override', source, mac: device.mac, file: file.name, detail: weakened.join('; ') });
     }
     this.record(device.mac, source, userAgent, file.name, '', auth, 204);
