@@ -169,7 +169,7 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
     await page.getByRole('link', { name: macWithColons(mac) }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(macWithColons(mac));
     expect(await page.locator('.badge.s-locked-out').first().textContent()).toBe('Locked out');
-    expect(await page.content()).toMatch(/locked out since \S+ \(not-enrolled from 127\.0\.90\.200\)/);
+    expect(await page.content()).toMatch(/locked out since \S+ \((not-enrolled|enrolment-conflict) from 127\.0\.90\.200\)/);
     await page.getByRole('button', { name: /Open an enrolment window/ }).click();
     await expect.poll(() => page.content()).toMatch(/an enrolment window is open until \S+, waiting for the phone/);
     expect(new URL(page.url()).pathname).toBe(`/devices/${mac}`);
