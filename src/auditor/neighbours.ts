@@ -41,4 +41,3 @@ export function neighbourTable(clock: Clock, read: () => Promise<string> = () =>
   };
 }
 
-export const noNeighbours: NeighbourLookup = async () => undefined;

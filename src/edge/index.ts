@@ -5,7 +5,7 @@ import { renderNftables } from './nftables.js';
 import { renderPf } from './pf.js';
 import type { EdgeFormat, EdgePlan } from './plan.js';
 
-export { buildEdgePlan, EDGE_CHAINS, EDGE_FORMATS, type EdgeChain, type EdgeFormat, type EdgePlan, type PlanDevice } from './plan.js';
+export { buildEdgePlan, EDGE_CHAINS, EDGE_FORMATS, type EdgeChain, type EdgeFormat, type EdgePlan } from './plan.js';
 
 export function renderEdge(plan: EdgePlan, format: EdgeFormat): string {
   switch (format) {

@@ -8,19 +8,6 @@ export const SIP_CLASSES = ['rings', 'refuse-403', 'drop-invite', 'trying-then-4
 
 export type SipClass = (typeof SIP_CLASSES)[number];
 
-export const SIP_CLASS_MEANING: Readonly<Record<SipClass, string>> = {
-  rings: 'rings for any stranger (100, 180 until CANCEL), whatever Require: says',
-  'refuse-403': "refuses a stranger's INVITE with 403 at once",
-  'drop-invite': "drops a stranger's INVITE without a word",
-  'trying-then-403': 'answers 100 Trying, then 403',
-  'challenge-401': "challenges a stranger's INVITE with 401 (digest)",
-  'checks-request-uri-user': 'answers 404 unless the Request-URI user is one of its own extensions, and rings for those',
-};
-
-export function isSipClass(value: string): value is SipClass {
-  return (SIP_CLASSES as readonly string[]).includes(value);
-}
-
 /** The ghost-call verdict an auditor should reach for a phone, from the lab's own configuration of it. */
 export type ExpectedGhostCall = 'rings' | 'likely-rings' | 'refuses' | 'ignores';
 

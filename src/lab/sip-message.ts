@@ -120,6 +120,7 @@ export interface RequestSpec {
 }
 
 /** A request in wire form (the auditor and tests build theirs with it). */
+/** @public used by the test peers (test/lab/sip-probe.ts) */
 export function buildRequest(spec: RequestSpec): string {
   const body = spec.body ?? '';
   const lines = [`${spec.method} ${spec.uri} SIP/2.0`, ...spec.headers.map(([n, v]) => `${display(canonical(n))}: ${v}`)];

@@ -27,7 +27,3 @@ export function resolvePolicy(layers: readonly (PolicyLayer | undefined)[]): Res
   return out;
 }
 
-/** A short stable fingerprint of a policy, part of the render cache key. */
-export function policyKey(policy: ResolvedPolicy): string {
-  return JSON.stringify(RULE_IDS.map((id) => policy[id]));
-}

@@ -15,7 +15,7 @@ import type { FleetConfig } from '../model/config-types.js';
 
 export const BUNDLED_EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/ghostguard.yaml');
 
-export { readConfig, MAX_CONFIG_BYTES } from './config-file.js';
+export { readConfig } from './config-file.js';
 
 /** Whether a master key already exists in this data directory (a command that would create one can say so first). */
 export function hasMasterKey(dataDir: string): boolean {

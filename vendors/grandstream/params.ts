@@ -75,4 +75,3 @@ export const PARAMS = {
   snmpEnable: { scope: 'global', p: 'P21896', series: ['grp'], alias: 'network.snmp.enable', words: YES_NO },
 } as const satisfies Record<string, GsParam>;
 
-export type ParamName = keyof typeof PARAMS;

@@ -52,12 +52,6 @@ export function classifyFile(fileName: string, method: Method): FileRef | undefi
   return { name: fileName, kind: slot.kind, mac, secret: slot.secret, upload: method === 'PUT' };
 }
 
-/** The MAC in a well-formed Polycom-style file name, whether or not ghostguard serves that file. */
-export function macInName(fileName: string): Mac | undefined {
-  const m = NAME.exec(fileName);
-  return m ? (m[1]!.toLowerCase() as Mac) : undefined;
-}
-
 export function bootSequence(mac: Mac, modelId: string, firmware: string): { fileName: string; method: 'GET' | 'PUT'; userAgent: string }[] {
   const model = findModel(modelId);
   // UCS adds ` Type/Application`; the SIP 3.x application does not. The Trio serial is not parsed; the lab uses the MAC.

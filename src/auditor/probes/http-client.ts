@@ -7,7 +7,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { HttpClient, HttpReply, HttpResult } from '../../model/http-exchange.js';
 import { errorText } from '../sanitize.js';
 
-export type { HttpClient, HttpReply, HttpRequest, HttpResult } from '../../model/http-exchange.js';
+export type { HttpClient, HttpRequest, HttpResult } from '../../model/http-exchange.js';
 
 export interface HttpLimits {
   connectTimeoutMs: number;

@@ -9,7 +9,7 @@ import type { PacketGate } from '../scheduler.js';
 import type { SnmpGetResult, SnmpSession, SnmpSessionFactory } from './snmp-session.js';
 
 export { connectedSnmpSessionFactory, netSnmpSessionFactory } from './snmp-session.js';
-export type { SnmpGetResult, SnmpSession, SnmpSessionFactory, SnmpSetResult, SnmpVarbind } from './snmp-session.js';
+export type { SnmpSessionFactory } from './snmp-session.js';
 
 export const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
 export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
