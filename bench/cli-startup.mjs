@@ -49,7 +49,8 @@ try {
   execFileSync('cp', ['-r', join(root, 'examples'), work]);
   const rows = [];
   for (const [name, args] of Object.entries(commands)) {
-    for (const fromSource of [true, false]) rows.push({ command: name, from: fromSource ? 'sources' : 'bundle', ...measure(args, fromSource) });
+    for (const fromSource of [true, false])
+      rows.push({ command: name, from: fromSource ? 'sources' : 'bundle', ...measure(args, fromSource) });
   }
   console.table(rows);
 } finally {

@@ -13,7 +13,11 @@ import { startServe } from '../test/helpers/serve-process.js';
 const HOST = '127.123.0.1';
 const PORT = 21200;
 const settle = Number(process.argv[2] ?? 10);
-const devices = Array.from({ length: 300 }, (_, i) => ({ mac: floodPhoneMac(i).match(/../g)!.join(':'), vendor: 'grandstream', model: 'GXP2140' }));
+const devices = Array.from({ length: 300 }, (_, i) => ({
+  mac: floodPhoneMac(i).match(/../g)!.join(':'),
+  vendor: 'grandstream',
+  model: 'GXP2140',
+}));
 const serve = await startServe(fleetYaml(devices).replace('server:\n', `server:\n  host: ${HOST}\n`), PORT, ['--duration', '600']);
 const rssBefore = peakRssMb(serve.child.pid!);
 const one = ['127.123.1.1'];
@@ -25,7 +29,10 @@ const floods = [
 ];
 await floodUnderWay(floods, 30_000, 120_000);
 await new Promise((r) => setTimeout(r, settle * 1000));
-const phones = Array.from({ length: 300 }, (_, i) => ({ mac: floodPhoneMac(i), source: `127.123.${200 + Math.floor(i / 200)}.${1 + (i % 200)}` }));
+const phones = Array.from({ length: 300 }, (_, i) => ({
+  mac: floodPhoneMac(i),
+  source: `127.123.${200 + Math.floor(i / 200)}.${1 + (i % 200)}`,
+}));
 const t0 = Date.now();
 const results = await bootPhones(`https://${HOST}:${PORT}`, phones, 30);
 const bootMs = Date.now() - t0;
@@ -36,4 +43,18 @@ const t1 = Date.now();
 const code = await serve.stop();
 const stopMs = Date.now() - t1;
 for (const f of floods) await f.stop();
-console.log(JSON.stringify({ booted, phones: 300, bootMs, flood: stats, serverRssMb: { before: Math.round(rssBefore), peak: Math.round(rssPeak) }, sigtermExit: code, sigtermMs: stopMs }, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      booted,
+      phones: 300,
+      bootMs,
+      flood: stats,
+      serverRssMb: { before: Math.round(rssBefore), peak: Math.round(rssPeak) },
+      sigtermExit: code,
+      sigtermMs: stopMs,
+    },
+    null,
+    1,
+  ),
+);

@@ -21,7 +21,16 @@ import { digestResponse, REALM } from '../src/provisioning/digest.js';
 import { childPids, cpuSeconds, peakRssMb } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
 
-const { values: args } = parseArgs({ options: { devices: { type: 'string', default: '5000' }, connections: { type: 'string', default: '500' }, seconds: { type: 'string', default: '10' }, threads: { type: 'string', default: '2' }, workers: { type: 'string', default: '1' }, 'cache-mb': { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '5000' },
+    connections: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '2' },
+    workers: { type: 'string', default: '1' },
+    'cache-mb': { type: 'string' },
+  },
+});
 const N = Number(args.devices);
 const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
@@ -32,7 +41,13 @@ chmodSync(dir, 0o755); // nginx workers run as an unprivileged user
 const dataDir = join(dir, 'data');
 mkdirSync(dataDir);
 
-const freePort = () => new Promise<number>((done) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => done(p)); }); });
+const freePort = () =>
+  new Promise<number>((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => done(p));
+    });
+  });
 
 // Fleet: round-robin over every vendor model, two lines each.
 const models = VENDORS.flatMap((v) => v.models.map((m) => ({ vendor: v, model: m })));
@@ -42,12 +57,24 @@ const fleet = Array.from({ length: N }, (_, i) => {
   return { vendor, model, mac, firmware: model.firmwares[model.firmwares.length - 1]! };
 });
 const port = await freePort();
-const yaml = [
-  'server:', `  port: ${port}`, '  adminPort: 0', ...(args['cache-mb'] ? [`  renderCacheMb: ${Number(args['cache-mb'])}`] : []), '  tls: auto', `  dataDir: ${dataDir}`, `  publicUrl: https://127.0.0.1:${port}/`,
-  '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
-  'sites:', '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }', 'devices:',
-  ...fleet.map((d, i) => `  - { mac: "${d.mac}", vendor: ${d.vendor.id}, model: ${d.model.id}, site: hq, adminPassword: generate, lines: [{ extension: "${10000 + i}", password: generate }] }`),
-].join('\n') + '\n';
+const yaml =
+  [
+    'server:',
+    `  port: ${port}`,
+    '  adminPort: 0',
+    ...(args['cache-mb'] ? [`  renderCacheMb: ${Number(args['cache-mb'])}`] : []),
+    '  tls: auto',
+    `  dataDir: ${dataDir}`,
+    `  publicUrl: https://127.0.0.1:${port}/`,
+    '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
+    'sites:',
+    '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }',
+    'devices:',
+    ...fleet.map(
+      (d, i) =>
+        `  - { mac: "${d.mac}", vendor: ${d.vendor.id}, model: ${d.model.id}, site: hq, adminPassword: generate, lines: [{ extension: "${10000 + i}", password: generate }] }`,
+    ),
+  ].join('\n') + '\n';
 writeFileSync(join(dir, 'gg.yaml'), yaml);
 const masterKey = randomBytes(32);
 writeFileSync(join(dataDir, 'master.key'), masterKey.toString('hex') + '\n', { mode: 0o600 });
@@ -62,19 +89,40 @@ function start(cmd: string, argv: string[]): Promise<ChildProcess> {
   return new Promise((done, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`${cmd} did not start: ${out}`)), 60_000);
-    const onData = (d: Buffer) => { out += d; if (/phones:|nginx-ready/.test(out)) { clearTimeout(timer); done(child); } };
+    const onData = (d: Buffer) => {
+      out += d;
+      if (/phones:|nginx-ready/.test(out)) {
+        clearTimeout(timer);
+        done(child);
+      }
+    };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`${cmd} exited ${code}: ${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`${cmd} exited ${code}: ${out}`));
+    });
   });
 }
-const stopAll = () => { for (const c of started) if (c.exitCode === null) c.kill('SIGTERM'); };
+const stopAll = () => {
+  for (const c of started) if (c.exitCode === null) c.kill('SIGTERM');
+};
 process.on('exit', stopAll);
 
 try {
   const t0 = Date.now();
   const nodeFlags = process.env.GG_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const server = await start(process.execPath, [...nodeFlags, join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', join(dir, 'gg.yaml'), '--workers', String(args.workers), '--duration', String(SECONDS * 4 + 120)]);
+  const server = await start(process.execPath, [
+    ...nodeFlags,
+    join(ROOT, 'bin/ghostguard.mjs'),
+    'serve',
+    '--config',
+    join(dir, 'gg.yaml'),
+    '--workers',
+    String(args.workers),
+    '--duration',
+    String(SECONDS * 4 + 120),
+  ]);
   const startupMs = Date.now() - t0;
   const base = `https://127.0.0.1:${port}`;
   const agent = new Agent({ connect: { rejectUnauthorized: false }, connections: 32 });
@@ -83,12 +131,16 @@ try {
   const lines: string[] = [];
   const staticFiles = new Map<string, Buffer>();
   const rounds = Math.max(2, Math.ceil((40_000 * SECONDS) / (N * 3)));
-  const nonces = await Promise.all(fleet.map(async (d) => {
-    const deviceFile = d.vendor.bootSequence(d.mac as never, d.model.id, d.firmware).find((s) => d.vendor.identifyRequest(s).file.kind === 'device')!;
-    const res = await request(`${base}/${deviceFile.fileName}`, { dispatcher: agent, headers: { 'user-agent': 'bench' } });
-    await res.body.dump();
-    return /nonce="([^"]+)"/.exec(String(res.headers['www-authenticate']))?.[1] ?? '';
-  }));
+  const nonces = await Promise.all(
+    fleet.map(async (d) => {
+      const deviceFile = d.vendor
+        .bootSequence(d.mac as never, d.model.id, d.firmware)
+        .find((s) => d.vendor.identifyRequest(s).file.kind === 'device')!;
+      const res = await request(`${base}/${deviceFile.fileName}`, { dispatcher: agent, headers: { 'user-agent': 'bench' } });
+      await res.body.dump();
+      return /nonce="([^"]+)"/.exec(String(res.headers['www-authenticate']))?.[1] ?? '';
+    }),
+  );
   let nc = 0;
   for (let r = 1; r <= rounds; r++) {
     for (const [i, d] of fleet.entries()) {
@@ -99,7 +151,15 @@ try {
         const uri = `/${step.fileName}`;
         let auth = '';
         if (file.secret) {
-          const c = { username: inventory.provisioningUsername(d.mac as never), realm: REALM, nonce: nonces[i]!, uri, qop: 'auth', nc: (r).toString(16).padStart(8, '0'), cnonce: (++nc).toString(36) };
+          const c = {
+            username: inventory.provisioningUsername(d.mac as never),
+            realm: REALM,
+            nonce: nonces[i]!,
+            uri,
+            qop: 'auth',
+            nc: r.toString(16).padStart(8, '0'),
+            cnonce: (++nc).toString(36),
+          };
           auth = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=${c.nc}, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
         }
         lines.push(`${uri}\t${step.userAgent}\t${auth}`);
@@ -116,12 +176,21 @@ try {
       const headers: Record<string, string> = { 'user-agent': step.userAgent };
       if (file.secret) {
         const challenge = await request(`${base}${uri}`, { dispatcher: agent, headers });
-        if (challenge.statusCode === 200) { // still inside its enrolment window: served without credentials
+        if (challenge.statusCode === 200) {
+          // still inside its enrolment window: served without credentials
           staticFiles.set(uri, Buffer.from(await challenge.body.arrayBuffer()));
           continue;
         }
         await challenge.body.dump();
-        const c = { username: inventory.provisioningUsername(d.mac as never), realm: REALM, nonce: /nonce="([^"]+)"/.exec(String(challenge.headers['www-authenticate']))![1]!, uri, qop: 'auth', nc: '00000001', cnonce: `p${i}` };
+        const c = {
+          username: inventory.provisioningUsername(d.mac as never),
+          realm: REALM,
+          nonce: /nonce="([^"]+)"/.exec(String(challenge.headers['www-authenticate']))![1]!,
+          uri,
+          qop: 'auth',
+          nc: '00000001',
+          cnonce: `p${i}`,
+        };
         headers.authorization = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
       }
       const res = await request(`${base}${uri}`, { dispatcher: agent, headers });
@@ -142,20 +211,41 @@ try {
 
   // nginx: the same bytes as static files, same TLS certificate, same request list without credentials.
   const docroot = join(dir, 'www');
-  for (const [uri, body] of staticFiles) { mkdirSync(dirname(join(docroot, uri)), { recursive: true }); writeFileSync(join(docroot, uri), body); }
+  for (const [uri, body] of staticFiles) {
+    mkdirSync(dirname(join(docroot, uri)), { recursive: true });
+    writeFileSync(join(docroot, uri), body);
+  }
   const nginxPort = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), [
-    'worker_processes auto;', 'daemon off;', `pid ${join(dir, 'nginx.pid')};`, `error_log ${join(dir, 'nginx-error.log')};`,
-    'events { worker_connections 4096; }',
-    'http {', '  access_log off;', '  keepalive_requests 1000000;', `  client_body_temp_path ${dir}/nginx-tmp;`, `  proxy_temp_path ${dir}/nginx-tmp;`, `  fastcgi_temp_path ${dir}/nginx-tmp;`, `  uwsgi_temp_path ${dir}/nginx-tmp;`, `  scgi_temp_path ${dir}/nginx-tmp;`,
-    '  types { text/plain cfg boot; application/xml xml; }',
-    `  server { listen 127.0.0.1:${nginxPort} ssl; ssl_certificate ${join(dataDir, 'tls-cert.pem')}; ssl_certificate_key ${join(dataDir, 'tls-key.pem')}; root ${docroot}; }`,
-    '}',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    [
+      'worker_processes auto;',
+      'daemon off;',
+      `pid ${join(dir, 'nginx.pid')};`,
+      `error_log ${join(dir, 'nginx-error.log')};`,
+      'events { worker_connections 4096; }',
+      'http {',
+      '  access_log off;',
+      '  keepalive_requests 1000000;',
+      `  client_body_temp_path ${dir}/nginx-tmp;`,
+      `  proxy_temp_path ${dir}/nginx-tmp;`,
+      `  fastcgi_temp_path ${dir}/nginx-tmp;`,
+      `  uwsgi_temp_path ${dir}/nginx-tmp;`,
+      `  scgi_temp_path ${dir}/nginx-tmp;`,
+      '  types { text/plain cfg boot; application/xml xml; }',
+      `  server { listen 127.0.0.1:${nginxPort} ssl; ssl_certificate ${join(dataDir, 'tls-cert.pem')}; ssl_certificate_key ${join(dataDir, 'tls-key.pem')}; root ${docroot}; }`,
+      '}',
+    ].join('\n'),
+  );
   const nginx = spawn('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   started.push(nginx);
   await new Promise((r) => setTimeout(r, 1000));
-  const ngBase = writeRequestFiles(dir, 'ng-requests', lines.slice(0, lines.length / rounds).map((l) => l.split('\t').slice(0, 2).join('\t')), THREADS);
+  const ngBase = writeRequestFiles(
+    dir,
+    'ng-requests',
+    lines.slice(0, lines.length / rounds).map((l) => l.split('\t').slice(0, 2).join('\t')),
+    THREADS,
+  );
   const nginxPids = () => [nginx.pid!, ...childPids(nginx.pid!)];
   const ngCpu0 = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const ng = await runWrk(`https://127.0.0.1:${nginxPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
@@ -183,14 +273,25 @@ try {
   const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
   const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
     `${name.padEnd(34)}${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${String(r.non2xx).padStart(8)} ${fmt(cpu).padStart(7)} ${fmt(perRequestUs(cpu, r)).padStart(9)} ${fmt(rss).padStart(10)}`;
-  console.log(`boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS, render cache ${args["cache-mb"] ?? "default"} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? "none"}`);
+  console.log(
+    `boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS, render cache ${args['cache-mb'] ?? 'default'} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}`,
+  );
   console.log(`ghostguard startup with ${N} devices: ${startupMs} ms`);
-  console.log(`${'server'.padEnd(34)}${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'CPU s'.padStart(7)} ${'CPU µs/req'.padStart(9)} ${'peak RSS MB'.padStart(10)}`);
+  console.log(
+    `${'server'.padEnd(34)}${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'CPU s'.padStart(7)} ${'CPU µs/req'.padStart(9)} ${'peak RSS MB'.padStart(10)}`,
+  );
   console.log(row('ghostguard (Digest, render)', gg, ggCpu, ggRss));
   console.log(row('nginx (static, same bytes)', ng, ngCpu));
   console.log(row(`node:https floor (${args.workers} proc, no work)`, nodeFloor, floorCpu));
-  console.log(`ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   node floor / nginx: ${fmt((100 * nodeFloor.requestsPerSecond) / ng.requestsPerSecond)} %   ghostguard / node floor: ${fmt((100 * gg.requestsPerSecond) / nodeFloor.requestsPerSecond)} %`);
-  for (const [name, r] of [['ghostguard', gg], ['nginx', ng], ['floor', nodeFloor]] as const) if (r.errors) console.log(`${name}: ${r.errors}`);
+  console.log(
+    `ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   node floor / nginx: ${fmt((100 * nodeFloor.requestsPerSecond) / ng.requestsPerSecond)} %   ghostguard / node floor: ${fmt((100 * gg.requestsPerSecond) / nodeFloor.requestsPerSecond)} %`,
+  );
+  for (const [name, r] of [
+    ['ghostguard', gg],
+    ['nginx', ng],
+    ['floor', nodeFloor],
+  ] as const)
+    if (r.errors) console.log(`${name}: ${r.errors}`);
 } finally {
   stopAll();
 }

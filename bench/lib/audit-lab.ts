@@ -48,32 +48,55 @@ export function spreadAddresses(cidr: string, count: number): string[] {
 
 export const freePort = (): Promise<number> =>
   new Promise((done, fail) => {
-    const s = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => done(p));
-    });
+    const s = createServer()
+      .once('error', fail)
+      .listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => done(p));
+      });
   });
 
 /** Plans every group, writes the inventory, starts the server, boots the provisionable phones from it, starts them all. */
-export async function startBenchLab(dir: string, groups: readonly LabGroup[], ports: { http: number; https: number; snmp: number }): Promise<BenchLab> {
+export async function startBenchLab(
+  dir: string,
+  groups: readonly LabGroup[],
+  ports: { http: number; https: number; snmp: number },
+): Promise<BenchLab> {
   const specs: PhoneSpec[] = groups.flatMap((g) => {
     const ips = spreadAddresses(g.cidr, g.phones);
-    const planned = planFleet({ phones: g.phones, factory: g.factory, baseIp: ips[0]!, adapters: VENDORS, httpPort: ports.http, httpsPort: ports.https, snmpPort: ports.snmp, ringTimeoutMs: 5000, macSeed: g.macSeed });
+    const planned = planFleet({
+      phones: g.phones,
+      factory: g.factory,
+      baseIp: ips[0]!,
+      adapters: VENDORS,
+      httpPort: ports.http,
+      httpsPort: ports.https,
+      snmpPort: ports.snmp,
+      ringTimeoutMs: 5000,
+      macSeed: g.macSeed,
+    });
     // planFleet puts the factory phones first; spread them over the range instead of packing them at its start
     const positions = interleave(g.phones, g.factory);
     return planned.map((spec, k) => ({ ...spec, ip: ips[positions[k]!]! }));
   });
   const port = await freePort();
   const configPath = join(dir, 'ghostguard.yaml');
-  writeFileSync(configPath, inventoryYaml(specs, {
-    server: { port, tls: 'auto', dataDir: join(dir, 'data'), publicUrl: `https://127.0.0.1:${port}/`, allowPlainHttp: false },
-  }));
+  writeFileSync(
+    configPath,
+    inventoryYaml(specs, {
+      server: { port, tls: 'auto', dataDir: join(dir, 'data'), publicUrl: `https://127.0.0.1:${port}/`, allowPlainHttp: false },
+    }),
+  );
   const runtime = await Runtime.create({ configPath, vendors: VENDORS, env: {} });
   const [url] = await runtime.listen('127.0.0.1', port);
   const serverUrl = `${url!.replace('localhost', '127.0.0.1')}/`;
   const phones = specs.map((s) => new EmulatedPhone(s, VENDORS.find((a) => a.id === s.vendor)!));
   try {
-    await mapLimit(phones.filter((p) => !p.factory), 16, (p) => p.boot(serverUrl, { ca: runtime.tls!.cert }));
+    await mapLimit(
+      phones.filter((p) => !p.factory),
+      16,
+      (p) => p.boot(serverUrl, { ca: runtime.tls!.cert }),
+    );
     await mapLimit(phones, 64, (p) => p.start());
   } catch (err) {
     await Promise.all(phones.map((p) => p.stop()));

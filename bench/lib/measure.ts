@@ -35,7 +35,11 @@ function tree(pid: number, out: number[] = []): number[] {
   return out;
 }
 
-export function measure(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs: number; pollMs?: number }): Promise<Measured> {
+export function measure(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs: number; pollMs?: number },
+): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });

@@ -43,8 +43,32 @@ export function writeRequestFiles(dir: string, name: string, lines: string[], th
   return base;
 }
 
-export async function runWrk(url: string, dir: string, base: string, opts: { threads: number; connections: number; seconds: number }): Promise<WrkResult> {
-  const { stdout } = await run('wrk', ['-t', String(opts.threads), '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--timeout', '5s', '--latency', '-s', join(dir, 'replay.lua'), url, '--', base], { maxBuffer: 1 << 20 });
+export async function runWrk(
+  url: string,
+  dir: string,
+  base: string,
+  opts: { threads: number; connections: number; seconds: number },
+): Promise<WrkResult> {
+  const { stdout } = await run(
+    'wrk',
+    [
+      '-t',
+      String(opts.threads),
+      '-c',
+      String(opts.connections),
+      '-d',
+      `${opts.seconds}s`,
+      '--timeout',
+      '5s',
+      '--latency',
+      '-s',
+      join(dir, 'replay.lua'),
+      url,
+      '--',
+      base,
+    ],
+    { maxBuffer: 1 << 20 },
+  );
   const ms = (label: string) => {
     const m = new RegExp(`\\s${label}\\s+([\\d.]+)(us|ms|s)`).exec(stdout);
     if (!m) return NaN;

@@ -87,11 +87,36 @@ export class Runtime {
   ) {
     const settings = config.inventory.config.server;
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
-    this.nonces = new NonceAuthority(createHmac('sha256', masterKey).update('digest-nonce').digest(), options.clock, `w${options.workerId ?? 0}`);
-    const deps = { vendors: options.vendors, inventory: () => config.inventory, store, events, guard, nonces: this.nonces, renderer: this.renderer, now: options.clock && (() => new Date(options.clock!())), claimNonce: options.claimNonce, onFetch: options.serverLog?.fetch.bind(options.serverLog) };
+    this.nonces = new NonceAuthority(
+      createHmac('sha256', masterKey).update('digest-nonce').digest(),
+      options.clock,
+      `w${options.workerId ?? 0}`,
+    );
+    const deps = {
+      vendors: options.vendors,
+      inventory: () => config.inventory,
+      store,
+      events,
+      guard,
+      nonces: this.nonces,
+      renderer: this.renderer,
+      now: options.clock && (() => new Date(options.clock!())),
+      claimNonce: options.claimNonce,
+      onFetch: options.serverLog?.fetch.bind(options.serverLog),
+    };
     const connections = connectionLimits(settings);
-    this.gate = new ConnectionGate(connections, shedEvents((source, detail) => events.emit({ reason: 'connection-limit', source, detail })));
-    const base = { logger: options.logger, allowPlainHttp: settings.allowPlainHttp, pinSource: settings.pinSource, gate: this.gate, idleMs: connections.idleMs, ...uploadLimits(settings) };
+    this.gate = new ConnectionGate(
+      connections,
+      shedEvents((source, detail) => events.emit({ reason: 'connection-limit', source, detail })),
+    );
+    const base = {
+      logger: options.logger,
+      allowPlainHttp: settings.allowPlainHttp,
+      pinSource: settings.pinSource,
+      gate: this.gate,
+      idleMs: connections.idleMs,
+      ...uploadLimits(settings),
+    };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });
   }
@@ -111,17 +136,26 @@ export class Runtime {
     if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));
     const masterKey = loadMasterKey(dataDir);
     let source: ConfigSource | undefined;
-    source = new ConfigSource(options.configPath, {
-      catalogue,
-      ...(options.configBaseDir ? { baseDir: options.configBaseDir } : {}),
-      masterKey,
-      env,
-      generations: { credential: (mac) => store.credentials(mac).generation, sip: (mac) => store.credentials(mac).sipGeneration },
-    }, (result) => {
-      options.serverLog?.reload({ ok: result.ok, devices: source?.inventory.devices.length ?? 0, issues: result.issues.map(formatIssue) });
-      if (!result.ok) events.emit({ reason: 'config-reload-failed', detail: result.issues.map(formatIssue).join('; ') });
-      else if (source) runtime.onInventoryChange();
-    }, first.config);
+    source = new ConfigSource(
+      options.configPath,
+      {
+        catalogue,
+        ...(options.configBaseDir ? { baseDir: options.configBaseDir } : {}),
+        masterKey,
+        env,
+        generations: { credential: (mac) => store.credentials(mac).generation, sip: (mac) => store.credentials(mac).sipGeneration },
+      },
+      (result) => {
+        options.serverLog?.reload({
+          ok: result.ok,
+          devices: source?.inventory.devices.length ?? 0,
+          issues: result.issues.map(formatIssue),
+        });
+        if (!result.ok) events.emit({ reason: 'config-reload-failed', detail: result.issues.map(formatIssue).join('; ') });
+        else if (source) runtime.onInventoryChange();
+      },
+      first.config,
+    );
     const settings = { ...source.inventory.config.server, dataDir };
     const tls = await loadTls(settings);
     const limits = options.limits ?? guardLimits(settings);
@@ -129,12 +163,29 @@ export class Runtime {
     runtime.onInventoryChange();
     if (options.operator ?? (options.workerId ?? 0) <= 1) {
       runtime.adminApp = buildAdminApp({
-        vendors: options.vendors, inventory: () => source!.inventory, store, renderer: runtime.renderer, dataDir, env, logger: options.logger, ...options.admin,
-        adopt: (device) => adoptDevice(source!, catalogue, device), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
-      const logFile = runtime.scheduleLogFile = new ScheduleLogFile(join(dataDir, 'schedules.jsonl'));
+        vendors: options.vendors,
+        inventory: () => source!.inventory,
+        store,
+        renderer: runtime.renderer,
+        dataDir,
+        env,
+        logger: options.logger,
+        ...options.admin,
+        adopt: (device) => adoptDevice(source!, catalogue, device),
+        ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
+      });
+      const logFile = (runtime.scheduleLogFile = new ScheduleLogFile(join(dataDir, 'schedules.jsonl')));
       runtime.scheduler = new AuditScheduler({
-        vendors: options.vendors, inventory: () => source!.inventory, store, dataDir, env, ...options.scheduler,
-        log: (entry) => { logFile.write(entry); options.scheduleLog?.(entry); },
+        vendors: options.vendors,
+        inventory: () => source!.inventory,
+        store,
+        dataDir,
+        env,
+        ...options.scheduler,
+        log: (entry) => {
+          logFile.write(entry);
+          options.scheduleLog?.(entry);
+        },
       });
       const problems = runtime.scheduler.update(source.inventory.config.schedules, source.inventory.config.server.auditAllow);
       if (problems.length > 0) {
@@ -149,7 +200,10 @@ export class Runtime {
   onInventoryChange(): void {
     const inventory = this.config.inventory;
     const hours = inventory.config.server.enrolmentWindowHours;
-    this.store.openMissingEnrolments(inventory.devices.map((d) => d.mac), new Date(Date.now() + hours * 3600_000));
+    this.store.openMissingEnrolments(
+      inventory.devices.map((d) => d.mac),
+      new Date(Date.now() + hours * 3600_000),
+    );
     this.events.setMasker(inventory.secretMasker());
     this.renderer.clear();
     this.scheduler?.update(inventory.config.schedules, inventory.config.server.auditAllow);

@@ -75,15 +75,25 @@ export interface AuditDeps {
 }
 
 export const AUDIT_DEFAULTS = {
-  httpPorts: [80], httpsPorts: [443], snmpPort: 161, concurrency: 32, rate: 200, hostGapMs: 20, timeoutMs: 1000, retries: 1,
-  maxDurationMs: 60 * 60_000, staleDays: 14,
+  httpPorts: [80],
+  httpsPorts: [443],
+  snmpPort: 161,
+  concurrency: 32,
+  rate: 200,
+  hostGapMs: 20,
+  timeoutMs: 1000,
+  retries: 1,
+  maxDurationMs: 60 * 60_000,
+  staleDays: 14,
 } as const;
 
 /** 5060 plus every port the inventory's policy layers ask for (sip-port-nonstandard), at most 8. */
 export function policySipPorts(inventory?: Inventory): number[] {
   const ports = new Set<number>([5060]);
   const c = inventory?.config;
-  const layers = c ? [c.fleetPolicy, ...Object.values(c.sites).map((s) => s.policy), ...Object.values(c.modelPolicy), ...c.devices.map((d) => d.policy)] : [];
+  const layers = c
+    ? [c.fleetPolicy, ...Object.values(c.sites).map((s) => s.policy), ...Object.values(c.modelPolicy), ...c.devices.map((d) => d.policy)]
+    : [];
   for (const layer of layers) {
     const port = layer['sip-port-nonstandard']?.port;
     if (port !== undefined) ports.add(port);
@@ -94,14 +104,19 @@ export function policySipPorts(inventory?: Inventory): number[] {
 /** Communities the inventory's policy gives SNMP (snmp-locked, restricted mode), so the audit can see who answers to them. */
 export function policyCommunities(inventory?: Inventory): string[] {
   const c = inventory?.config;
-  const layers = c ? [c.fleetPolicy, ...Object.values(c.sites).map((s) => s.policy), ...Object.values(c.modelPolicy), ...c.devices.map((d) => d.policy)] : [];
+  const layers = c
+    ? [c.fleetPolicy, ...Object.values(c.sites).map((s) => s.policy), ...Object.values(c.modelPolicy), ...c.devices.map((d) => d.policy)]
+    : [];
   return [...new Set(layers.map((l) => l['snmp-locked']?.community).filter((x): x is string => !!x))].slice(0, 4);
 }
 
 export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<AuditReport> {
   const clock = deps.clock ?? systemClock;
   const targets = await resolveTargets(options.targets, {
-    exclude: options.exclude, maxHosts: options.maxHosts, allowed: options.allowed, readFile: deps.readFile,
+    exclude: options.exclude,
+    maxHosts: options.maxHosts,
+    allowed: options.allowed,
+    readFile: deps.readFile,
     resolveHost: deps.resolveHost ?? (async (name) => (await lookup(name, { all: true })).map((a) => a.address)),
   });
   const settings: AuditSettings = {
@@ -124,8 +139,14 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
   const ownDispatcher = !deps.http && !deps.dispatcher ? createAuditDispatcher(limits) : undefined;
   const http = deps.http ?? undiciHttpClient(deps.dispatcher ?? ownDispatcher!, limits);
   const ctx: HostAuditContext = {
-    vendors: deps.vendors, inventory: deps.inventory, history: deps.store, http, clock, settings,
-    udp: deps.udp ?? createUdpSocket, snmp: deps.snmp ?? connectedSnmpSessionFactory,
+    vendors: deps.vendors,
+    inventory: deps.inventory,
+    history: deps.store,
+    http,
+    clock,
+    settings,
+    udp: deps.udp ?? createUdpSocket,
+    snmp: deps.snmp ?? connectedSnmpSessionFactory,
     neighbours: deps.neighbours ?? neighbourTable(clock),
     bucket: new TokenBucket(options.rate ?? AUDIT_DEFAULTS.rate, Math.max(1, Math.min(50, options.rate ?? AUDIT_DEFAULTS.rate)), clock),
   };
@@ -142,26 +163,37 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
   let phones = 0;
   let pool: Awaited<ReturnType<typeof runPool>>;
   try {
-    pool = await runPool(targets, options.concurrency ?? AUDIT_DEFAULTS.concurrency, async (host, index) => {
-      try {
-        const report = await auditHost(host, targets.labels.get(host), ctx, signal);
-        if (signal.aborted) cutOff.push(host);
-        if (report) found.push({ index, report: signal.aborted ? cutOffReport(report) : report });
-        if (report?.vendor) phones++;
-      } finally {
-        done++;
-        deps.onProgress?.({ done, total: targets.count, phones });
-      }
-    }, signal);
+    pool = await runPool(
+      targets,
+      options.concurrency ?? AUDIT_DEFAULTS.concurrency,
+      async (host, index) => {
+        try {
+          const report = await auditHost(host, targets.labels.get(host), ctx, signal);
+          if (signal.aborted) cutOff.push(host);
+          if (report) found.push({ index, report: signal.aborted ? cutOffReport(report) : report });
+          if (report?.vendor) phones++;
+        } finally {
+          done++;
+          deps.onProgress?.({ done, total: targets.count, phones });
+        }
+      },
+      signal,
+    );
   } finally {
     clearTimeout(timer);
     await ownDispatcher?.close().catch(() => undefined);
   }
   const hosts = found.sort((a, b) => a.index - b.index).map((f) => sortFindings(f.report));
   const report: AuditReport = {
-    format: 'ghostguard-audit', version: 1, startedAt: startedAt.toISOString(), finishedAt: clock.date().toISOString(),
-    targets: [...options.targets], exclude: [...(options.exclude ?? [])], options: optionSummary(settings, options),
-    summary: summarize(targets.count, pool.started, hosts), hosts,
+    format: 'ghostguard-audit',
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: clock.date().toISOString(),
+    targets: [...options.targets],
+    exclude: [...(options.exclude ?? [])],
+    options: optionSummary(settings, options),
+    summary: summarize(targets.count, pool.started, hosts),
+    hosts,
   };
   const why = deps.signal?.aborted ? 'aborted' : 'stopped at the time limit';
   if (pool.stopped || cutOff.length > 0) {
@@ -176,7 +208,9 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     if (previous !== undefined) {
       const diff = deps.auditStore.diff(previous, runId);
       report.comparison = {
-        previousRunId: previous, newFailures: diff.newFailures.length, resolved: diff.resolved.length,
+        previousRunId: previous,
+        newFailures: diff.newFailures.length,
+        resolved: diff.resolved.length,
         ghostCallChanges: ghostCallChanges(deps.auditStore.findings(previous), hosts),
       };
     }
@@ -195,9 +229,14 @@ function compareAddresses(a: string, b: string): number {
 /** A host the run cut off: answers it gave still prove what they prove, but its silence proves nothing. */
 function cutOffReport(r: HostReport): HostReport {
   const g = r.ghostCall;
-  const ghostCall = g.verdict === 'ignores' || g.verdict === 'unknown'
-    ? { verdict: 'unknown' as const, evidence: ['the run was cut off while this host was being probed: its silence proves nothing', ...g.evidence], howToTell: 'audit this host again with enough time (--max-duration)' }
-    : g;
+  const ghostCall =
+    g.verdict === 'ignores' || g.verdict === 'unknown'
+      ? {
+          verdict: 'unknown' as const,
+          evidence: ['the run was cut off while this host was being probed: its silence proves nothing', ...g.evidence],
+          howToTell: 'audit this host again with enough time (--max-duration)',
+        }
+      : g;
   return { ...r, incomplete: true, ghostCall };
 }
 
@@ -207,9 +246,18 @@ function sortFindings(r: HostReport): HostReport {
 
 function optionSummary(s: AuditSettings, o: AuditOptions): AuditReport['options'] {
   return {
-    sipPorts: s.sipPorts, httpPorts: s.httpPorts, httpsPorts: s.httpsPorts, snmpPort: s.snmpPort, communities: s.communities.length,
-    intrusive: s.intrusive, defaultLogin: s.defaultLogin, plainHttpLogin: s.plainHttpLogin, timeoutMs: s.timeoutMs, retries: s.retries,
-    rate: o.rate ?? AUDIT_DEFAULTS.rate, concurrency: o.concurrency ?? AUDIT_DEFAULTS.concurrency,
+    sipPorts: s.sipPorts,
+    httpPorts: s.httpPorts,
+    httpsPorts: s.httpsPorts,
+    snmpPort: s.snmpPort,
+    communities: s.communities.length,
+    intrusive: s.intrusive,
+    defaultLogin: s.defaultLogin,
+    plainHttpLogin: s.plainHttpLogin,
+    timeoutMs: s.timeoutMs,
+    retries: s.retries,
+    rate: o.rate ?? AUDIT_DEFAULTS.rate,
+    concurrency: o.concurrency ?? AUDIT_DEFAULTS.concurrency,
   };
 }
 
@@ -223,13 +271,21 @@ export function summarize(planned: number, scanned: number, hosts: readonly Host
     }
   }
   return {
-    hostsPlanned: planned, hostsScanned: scanned, hostsResponsive: hosts.length, phones: hosts.filter((h) => h.vendor).length, findings, failures,
+    hostsPlanned: planned,
+    hostsScanned: scanned,
+    hostsResponsive: hosts.length,
+    phones: hosts.filter((h) => h.vendor).length,
+    findings,
+    failures,
     ghostCalls: countVerdicts(hosts.map((h) => h.ghostCall.verdict)),
   };
 }
 
 /** Hosts (same MAC, else same address) whose ghost-call verdict moved since the previous run. */
-function ghostCallChanges(before: readonly StoredFinding[], hosts: readonly HostReport[]): NonNullable<AuditReport['comparison']>['ghostCallChanges'] {
+function ghostCallChanges(
+  before: readonly StoredFinding[],
+  hosts: readonly HostReport[],
+): NonNullable<AuditReport['comparison']>['ghostCallChanges'] {
   const was = new Map<string, { host: string; mac?: string; verdict: GhostCallVerdict }>();
   for (const f of before) {
     const g = ghostCallOfRow(f);
@@ -240,7 +296,8 @@ function ghostCallChanges(before: readonly StoredFinding[], hosts: readonly Host
     const key = h.mac && was.has(h.mac) ? h.mac : h.host;
     const p = was.get(key);
     was.delete(key);
-    if (p?.verdict !== h.ghostCall.verdict) out.push({ host: h.host, ...(h.mac ? { mac: h.mac } : {}), ...(p ? { before: p.verdict } : {}), after: h.ghostCall.verdict });
+    if (p?.verdict !== h.ghostCall.verdict)
+      out.push({ host: h.host, ...(h.mac ? { mac: h.mac } : {}), ...(p ? { before: p.verdict } : {}), after: h.ghostCall.verdict });
   }
   for (const p of was.values()) out.push({ host: p.host, ...(p.mac ? { mac: p.mac } : {}), before: p.verdict });
   return out.slice(0, 500);
@@ -257,7 +314,16 @@ function storedFindings(hosts: readonly HostReport[]): StoredFinding[] {
     };
     return [
       who(ghostCallRow(h.host, h.ghostCall)),
-      ...h.findings.map((f) => who({ host: h.host, rule: f.check, state: f.state, severity: f.severity, evidence: f.reason ? [f.reason, ...f.evidence] : f.evidence, fix: f.fix })),
+      ...h.findings.map((f) =>
+        who({
+          host: h.host,
+          rule: f.check,
+          state: f.state,
+          severity: f.severity,
+          evidence: f.reason ? [f.reason, ...f.evidence] : f.evidence,
+          fix: f.fix,
+        }),
+      ),
     ];
   });
 }

@@ -30,7 +30,8 @@ export interface CompareInput {
 }
 
 const NETWORK_FIX: Partial<Record<RuleId, (site?: Site) => string>> = {
-  'sip-trusted-only': (site) => `until fixed, allow SIP to this phone only from ${trustedList(site)} at the firewall or VLAN ACL, and drop the rest`,
+  'sip-trusted-only': (site) =>
+    `until fixed, allow SIP to this phone only from ${trustedList(site)} at the firewall or VLAN ACL, and drop the rest`,
   'no-direct-ip-calls': (site) => `until fixed, allow SIP to this phone only from ${trustedList(site)} at the firewall or VLAN ACL`,
   'invite-validation': (site) => `allow SIP to this phone only from ${trustedList(site)} at the firewall or VLAN ACL`,
   'web-https-only': () => 'block plain HTTP (tcp/80) to the phone at the firewall; manage it over HTTPS only',
@@ -58,7 +59,9 @@ export function compareRules(input: CompareInput): Finding[] {
 function baseFinding(rule: RuleId, c: RuleCompilation | undefined, input: CompareInput): Finding {
   if (!input.compiled) return finding(rule, 'unknown', [], [], input.compileProblem ?? 'the policy could not be compiled for this phone');
   if (!c) {
-    const why = input.deviceKnown ? `${input.vendorName} compiles no settings for this rule here` : 'a per-device rule: the phone is not matched to an inventory device, so its expected settings are unknown';
+    const why = input.deviceKnown
+      ? `${input.vendorName} compiles no settings for this rule here`
+      : 'a per-device rule: the phone is not matched to an inventory device, so its expected settings are unknown';
     return finding(rule, 'unknown', [], [], why);
   }
   if (c.status === 'disabled') return finding(rule, 'disabled', ['rule turned off by policy'], []);
@@ -81,7 +84,10 @@ function readBackFinding(rule: RuleId, settings: Setting[], input: CompareInput)
     if (mapped) api.push(mapped);
     else unmapped.push(s.key);
   }
-  const check = checkRules({ family: { id: 'audit', guessed: false }, base: [], rules: new Map([[rule, { status: 'applied', settings: api }]]) }, input.values)[0]!;
+  const check = checkRules(
+    { family: { id: 'audit', guessed: false }, base: [], rules: new Map([[rule, { status: 'applied', settings: api }]]) },
+    input.values,
+  )[0]!;
   const evidence = [...check.evidence, ...unmapped.map((k) => `${k}: no read-back name for this setting`)];
   let state: FindingState = check.state === 'disabled' ? 'unknown' : check.state;
   let reason: string | undefined;
@@ -95,7 +101,12 @@ function readBackFinding(rule: RuleId, settings: Setting[], input: CompareInput)
     evidence.push(...secrets.map((s) => `${s.key}: secret, not read back`));
   }
   if (state === 'unknown' && !reason) reason = 'not every setting could be read back';
-  const advice = state === 'fail' ? [`re-provision the phone from ghostguard (resync or reboot); it must run: ${fix.join('; ')}`] : state === 'pass' ? [] : fix;
+  const advice =
+    state === 'fail'
+      ? [`re-provision the phone from ghostguard (resync or reboot); it must run: ${fix.join('; ')}`]
+      : state === 'pass'
+        ? []
+        : fix;
   return finding(rule, state, evidence, advice, reason);
 }
 
@@ -113,8 +124,11 @@ function applyProofs(f: Finding, input: CompareInput): Finding {
     const expected = expectedSettings(f.check as RuleId, input);
     const provision = wasUnsupported
       ? [`${input.vendorName} cannot enforce this rule on this model/firmware (${f.reason ?? 'unsupported'})`]
-      : f.state === 'fail' ? f.fix
-        : expected.length ? [`re-provision the phone from ghostguard (resync or reboot); it must run: ${expected.join('; ')}`] : [];
+      : f.state === 'fail'
+        ? f.fix
+        : expected.length
+          ? [`re-provision the phone from ghostguard (resync or reboot); it must run: ${expected.join('; ')}`]
+          : [];
     out.fix = [...provision, ...(network ? [network] : [])];
   } else if (passed && f.state === 'unknown') {
     out.state = 'pass';
@@ -131,16 +145,26 @@ function expectedSettings(rule: RuleId, input: CompareInput): string[] {
 
 function firmwareFinding(v: FirmwareVerdict): Finding {
   if (v.affected.length > 0) {
-    const f = finding('firmware-current', 'fail',
+    const f = finding(
+      'firmware-current',
+      'fail',
       v.affected.map((r) => `firmware ${v.firmware} is in ${r.id} (≤ ${r.lastAffected}): ${r.summary}`),
-      v.affected.map((r) => `upgrade the firmware to ${r.fixedIn} or later`));
+      v.affected.map((r) => `upgrade the firmware to ${r.fixedIn} or later`),
+    );
     f.severity = v.affected.some((r) => r.severity === 'critical') ? 'critical' : v.affected[0]!.severity;
     return f;
   }
   if (!v.firmware || v.possible.length > 0) {
     const possible = v.possible.map((r) => `${r.id} (≤ ${r.lastAffected}, fixed in ${r.fixedIn})`);
-    return finding('firmware-current', 'unknown', possible.length ? [`this vendor/model is affected by ${possible.join(', ')} in some versions`] : [], [],
-      v.firmware ? 'the model could not be determined' : 'the firmware version could not be determined');
+    return finding(
+      'firmware-current',
+      'unknown',
+      possible.length ? [`this vendor/model is affected by ${possible.join(', ')} in some versions`] : [],
+      [],
+      v.firmware ? 'the model could not be determined' : 'the firmware version could not be determined',
+    );
   }
-  return finding('firmware-current', 'pass', [`firmware ${v.firmware}: outside every known-vulnerable range (${RULES['firmware-current'].title})`]);
+  return finding('firmware-current', 'pass', [
+    `firmware ${v.firmware}: outside every known-vulnerable range (${RULES['firmware-current'].title})`,
+  ]);
 }

@@ -37,11 +37,13 @@ export function parseCredentialsFile(text: string): CredentialsFile {
   if (doc === null || doc === undefined) return { logins: [], communities: [] };
   if (typeof doc !== 'object' || Array.isArray(doc)) throw bad('(root)', 'must be a map with logins and/or communities');
   const root = doc as Record<string, unknown>;
-  for (const k of Object.keys(root)) if (k !== 'logins' && k !== 'communities') throw bad(k, 'unknown field (expected logins, communities)');
+  for (const k of Object.keys(root))
+    if (k !== 'logins' && k !== 'communities') throw bad(k, 'unknown field (expected logins, communities)');
   const logins = root.logins ?? [];
   if (!Array.isArray(logins)) throw bad('logins', 'must be a list');
   const communities = root.communities ?? [];
-  if (!Array.isArray(communities) || communities.some((c) => typeof c !== 'string' || c === '')) throw bad('communities', 'must be a list of strings');
+  if (!Array.isArray(communities) || communities.some((c) => typeof c !== 'string' || c === ''))
+    throw bad('communities', 'must be a list of strings');
   return { logins: logins.slice(0, 10_000).map((e, i) => entry(e, i)), communities: (communities as string[]).slice(0, 8) };
 }
 
@@ -49,7 +51,8 @@ function entry(raw: unknown, i: number): CredentialEntry {
   const where = `logins[${i}]`;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad(where, 'must be a map');
   const e = raw as Record<string, unknown>;
-  for (const k of Object.keys(e)) if (!['host', 'mac', 'vendor', 'username', 'password'].includes(k)) throw bad(`${where}.${k}`, 'unknown field');
+  for (const k of Object.keys(e))
+    if (!['host', 'mac', 'vendor', 'username', 'password'].includes(k)) throw bad(`${where}.${k}`, 'unknown field');
   if (typeof e.password !== 'string' && typeof e.password !== 'number') throw bad(`${where}.password`, 'is required');
   const out: CredentialEntry = { password: String(e.password) };
   if (e.host !== undefined) {
@@ -81,10 +84,17 @@ function hostMatches(pattern: string, host: string): boolean {
 }
 
 /** Entries whose selectors all match this phone, with the vendor's admin user filled in. */
-export function credentialsFor(entries: readonly CredentialEntry[], phone: { host: string; mac?: Mac; vendor: string }, adminUser: string): Credentials[] {
+export function credentialsFor(
+  entries: readonly CredentialEntry[],
+  phone: { host: string; mac?: Mac; vendor: string },
+  adminUser: string,
+): Credentials[] {
   return entries
-    .filter((e) => (e.host === undefined || hostMatches(e.host, phone.host))
-      && (e.mac === undefined || e.mac === phone.mac)
-      && (e.vendor === undefined || e.vendor === phone.vendor))
+    .filter(
+      (e) =>
+        (e.host === undefined || hostMatches(e.host, phone.host)) &&
+        (e.mac === undefined || e.mac === phone.mac) &&
+        (e.vendor === undefined || e.vendor === phone.vendor),
+    )
     .map((e) => ({ username: e.username ?? adminUser, password: e.password }));
 }

@@ -22,14 +22,22 @@ const DAY = 86_400_000;
 export function driftFinding(input: DriftInput): Finding {
   const { history } = input;
   if (history.length === 0) {
-    return finding('config-drift', 'fail', ['no fetch recorded for this MAC: the phone has never fetched its configuration from ghostguard'],
-      ['point the phone at ghostguard (DHCP option 66 or its provisioning URL) and reboot it']);
+    return finding(
+      'config-drift',
+      'fail',
+      ['no fetch recorded for this MAC: the phone has never fetched its configuration from ghostguard'],
+      ['point the phone at ghostguard (DHCP option 66 or its provisioning URL) and reboot it'],
+    );
   }
   const served = history.filter((r) => r.status === 200 && r.sha256);
   if (served.length === 0) {
     const last = history[0]!;
-    return finding('config-drift', 'fail', [`the last fetch (${clean(last.file, 80)} at ${last.ts}) was answered ${last.status}; nothing was served recently`],
-      ['check the device\'s credentials and enrolment (ghostguard events) and let it fetch again']);
+    return finding(
+      'config-drift',
+      'fail',
+      [`the last fetch (${clean(last.file, 80)} at ${last.ts}) was answered ${last.status}; nothing was served recently`],
+      ["check the device's credentials and enrolment (ghostguard events) and let it fetch again"],
+    );
   }
   const latestPerFile = new Map<string, FetchRecord>();
   for (const r of served) if (!latestPerFile.has(r.file)) latestPerFile.set(r.file, r);
@@ -50,14 +58,19 @@ export function driftFinding(input: DriftInput): Finding {
   const age = input.now.getTime() - Date.parse(newest.ts);
   const tooOld = Number.isFinite(age) && age > input.staleDays * DAY;
   if (tooOld) evidence.push(`the newest fetch is ${Math.floor(age / DAY)} days old (limit ${input.staleDays})`);
-  if (newest.source !== input.host) evidence.push(`fetched from ${clean(newest.source, 60)}, audited at ${input.host} (NAT or a changed address)`);
-  if (stale.length > 0 || tooOld) fix.push('trigger a resync so the phone fetches its current config (reboot it, or a check-sync NOTIFY from the registrar)');
+  if (newest.source !== input.host)
+    evidence.push(`fetched from ${clean(newest.source, 60)}, audited at ${input.host} (NAT or a changed address)`);
+  if (stale.length > 0 || tooOld)
+    fix.push('trigger a resync so the phone fetches its current config (reboot it, or a check-sync NOTIFY from the registrar)');
   const localChange = stale.length === 0 && input.readbackFailures.length > 0;
   if (localChange) {
-    evidence.push(`the phone fetched the current config but runs different settings (${input.readbackFailures.join(', ')}): changed on the phone after the fetch`);
+    evidence.push(
+      `the phone fetched the current config but runs different settings (${input.readbackFailures.join(', ')}): changed on the phone after the fetch`,
+    );
     fix.push('re-provision, and find out who changed the phone locally (web UI, keypad); the per-device admin password should stop it');
   }
   if (stale.length > 0 || tooOld || localChange) return finding('config-drift', 'fail', evidence, fix);
-  if (compared === 0) return finding('config-drift', 'pass', [...evidence, 'fetched recently; the served files could not be re-rendered for comparison']);
+  if (compared === 0)
+    return finding('config-drift', 'pass', [...evidence, 'fetched recently; the served files could not be re-rendered for comparison']);
   return finding('config-drift', 'pass', evidence);
 }

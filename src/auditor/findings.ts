@@ -68,7 +68,9 @@ export interface AuditReport {
   summary: AuditSummary;
   /** against the previous stored run over the same targets */
   comparison?: {
-    previousRunId: number; newFailures: number; resolved: number;
+    previousRunId: number;
+    newFailures: number;
+    resolved: number;
     /** hosts whose ghost-call verdict differs from the previous run's (absent in one of them: undefined) */
     ghostCallChanges?: { host: string; mac?: string; before?: GhostCallVerdict; after?: GhostCallVerdict }[];
   };

@@ -3,7 +3,14 @@
  * and a tie at the top means unknown. Core never decides alone that a device is a vendor's.
  */
 import type { Mac } from '../model/mac.js';
-import { IDENTIFY_LEVELS, type IdentifyLevel, type Observation, type ObservationIdentity, type RequestIdentity, type VendorAdapter } from '../model/vendor-contract.js';
+import {
+  IDENTIFY_LEVELS,
+  type IdentifyLevel,
+  type Observation,
+  type ObservationIdentity,
+  type RequestIdentity,
+  type VendorAdapter,
+} from '../model/vendor-contract.js';
 import type { HostObservations } from './observations.js';
 
 export interface Identity {
@@ -33,7 +40,8 @@ export function observationsOf(host: HostObservations, extra: Labelled[] = []): 
     }
   }
   for (const r of host.http) {
-    if (r.outcome === 'answered') out.push({ label: `${r.scheme}/${r.port}`, obs: { httpServer: r.server, httpTitle: r.title, httpBody: r.body } });
+    if (r.outcome === 'answered')
+      out.push({ label: `${r.scheme}/${r.port}`, obs: { httpServer: r.server, httpTitle: r.title, httpBody: r.body } });
   }
   for (const r of host.snmp) {
     if (r.outcome === 'answered') out.push({ label: `SNMP udp/${r.port}`, obs: { sysDescr: r.sysDescr, sysObjectId: r.sysObjectId } });

@@ -8,7 +8,15 @@ import type { HostAuditContext } from './audit-context.js';
 import { finding, type HostReport } from './findings.js';
 import { fingerprint, macFromUserAgent, observationsOf, withFetchHistory, type Identity } from './fingerprint.js';
 import { hostReport, unidentified } from './host-report.js';
-import { httpShowsLife, isResponsive, sipShowsLife, type HostObservations, type HttpProbeResult, type SipProbeResult, type SnmpProbeResult } from './observations.js';
+import {
+  httpShowsLife,
+  isResponsive,
+  sipShowsLife,
+  type HostObservations,
+  type HttpProbeResult,
+  type SipProbeResult,
+  type SnmpProbeResult,
+} from './observations.js';
 import { auditPhone } from './phone-audit.js';
 import { gated, probeHttp } from './probes/http-probe.js';
 import { probeInvite, probeOptions, type SipProbeOptions } from './probes/sip-probe.js';
@@ -34,15 +42,27 @@ function startProbes(host: string, ctx: HostAuditContext, gate: PacketGate, sign
   const sipOptions = { timeoutMs: s.timeoutMs, retries: s.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal };
   let snmp: Promise<SnmpProbeResult[]> | undefined;
   const startSnmp = () => {
-    snmp ??= probeSnmp(host, { port: s.snmpPort, communities: s.communities, timeoutMs: s.timeoutMs, retries: s.retries, gate, factory: ctx.snmp, testWrite: s.intrusive, signal });
+    snmp ??= probeSnmp(host, {
+      port: s.snmpPort,
+      communities: s.communities,
+      timeoutMs: s.timeoutMs,
+      retries: s.retries,
+      gate,
+      factory: ctx.snmp,
+      testWrite: s.intrusive,
+      signal,
+    });
   };
-  const lively = <T>(probe: Promise<T>, showsLife: (r: T) => boolean): Promise<T> => probe.then((r) => {
-    if (showsLife(r)) startSnmp();
-    return r;
-  });
+  const lively = <T>(probe: Promise<T>, showsLife: (r: T) => boolean): Promise<T> =>
+    probe.then((r) => {
+      if (showsLife(r)) startSnmp();
+      return r;
+    });
   const client = gated(ctx.http, gate);
   const settled: (SipProbeResult | undefined)[] = s.sipPorts.map(() => undefined);
-  const sip = Promise.all(s.sipPorts.map((port, i) => lively(probeOptions(host, port, sipOptions), sipShowsLife).then((r) => (settled[i] = r))));
+  const sip = Promise.all(
+    s.sipPorts.map((port, i) => lively(probeOptions(host, port, sipOptions), sipShowsLife).then((r) => (settled[i] = r))),
+  );
   const web = Promise.all([
     ...s.httpPorts.map((port) => lively(probeHttp(host, port, 'http', client, signal), httpShowsLife)),
     ...s.httpsPorts.map((port) => lively(probeHttp(host, port, 'https', client, signal), httpShowsLife)),
@@ -105,7 +125,13 @@ const rang = (r: SipProbeResult): boolean => (r.responses ?? []).some((s) => s =
  * The INVITE probe over every user worth addressing: the scanner-style user first, then — unless that already rang —
  * each of the phone's own extensions, since a phone that checks the Request-URI user refuses `100` and rings for its own.
  */
-async function inviteAll(host: string, first: Promise<SipProbeResult | undefined>, ctx: HostAuditContext, obs: HostObservations, sipOptions: SipProbeOptions): Promise<SipProbeResult[]> {
+async function inviteAll(
+  host: string,
+  first: Promise<SipProbeResult | undefined>,
+  ctx: HostAuditContext,
+  obs: HostObservations,
+  sipOptions: SipProbeOptions,
+): Promise<SipProbeResult[]> {
   const r = await first;
   if (!r) return [];
   const out = [r];
@@ -119,10 +145,22 @@ async function inviteAll(host: string, first: Promise<SipProbeResult | undefined
 }
 
 /** Audits one host; undefined when nothing there answered. */
-export async function auditHost(host: string, label: string | undefined, ctx: HostAuditContext, signal?: AbortSignal): Promise<HostReport | undefined> {
+export async function auditHost(
+  host: string,
+  label: string | undefined,
+  ctx: HostAuditContext,
+  signal?: AbortSignal,
+): Promise<HostReport | undefined> {
   const gate = hostGate(ctx.bucket, new HostPacer(ctx.settings.hostGapMs, ctx.clock));
   const probes = startProbes(host, ctx, gate, signal);
-  const sipOptions: SipProbeOptions = { timeoutMs: ctx.settings.timeoutMs, retries: ctx.settings.retries, gate, clock: ctx.clock, createSocket: ctx.udp, signal };
+  const sipOptions: SipProbeOptions = {
+    timeoutMs: ctx.settings.timeoutMs,
+    retries: ctx.settings.retries,
+    gate,
+    clock: ctx.clock,
+    createSocket: ctx.udp,
+    signal,
+  };
   // Intrusive: once the web answers say "phone" — usually while a silent SIP port is still timing out — the INVITE
   // probe starts, so its wait overlaps the OPTIONS wait instead of following it.
   let early: { port: number; result: Promise<SipProbeResult> } | undefined;
@@ -165,6 +203,8 @@ export async function auditHost(host: string, label: string | undefined, ctx: Ho
     return await auditPhone(obs, identity, ctx, gated(ctx.http, gate), withInvite, signal);
   } catch (err) {
     await withInvite().catch(() => undefined);
-    return hostReport(obs, identity, [finding('device-identity', 'unknown', [`audit step failed: ${errorText(err)}`], [], 'internal error while auditing this phone')]);
+    return hostReport(obs, identity, [
+      finding('device-identity', 'unknown', [`audit step failed: ${errorText(err)}`], [], 'internal error while auditing this phone'),
+    ]);
   }
 }

@@ -18,7 +18,13 @@ export function ghostCallOf(obs: HostObservations, facts: GhostCallFacts = {}): 
 
 export function hostReport(obs: HostObservations, identity: Identity, findings: Finding[], facts?: GhostCallFacts): HostReport {
   const ghostCall = ghostCallOf(obs, facts);
-  const r: HostReport = { host: obs.host, identity: LEVEL_NAMES[identity.level], ghostCall, probes: probeLines(obs), findings: withGhostCallSeverity(findings, ghostCall.verdict) };
+  const r: HostReport = {
+    host: obs.host,
+    identity: LEVEL_NAMES[identity.level],
+    ghostCall,
+    probes: probeLines(obs),
+    findings: withGhostCallSeverity(findings, ghostCall.verdict),
+  };
   if (obs.label) r.label = obs.label;
   const invited = (obs.invites ?? []).filter((x) => x.outcome !== 'error').map((x) => x.user ?? '');
   if (invited.length) r.invitedUsers = invited;
@@ -49,7 +55,17 @@ export function unidentified(obs: HostObservations, identity: Identity): HostRep
       : 'no vendor recognised what it answered';
   const findings = [finding('device-identity', 'unknown', probeLines(obs), [], reason)];
   // vendor-independent facts still count
-  const defaults = obs.snmp.filter((r) => r.outcome === 'answered' && (DEFAULT_COMMUNITIES as readonly (string | undefined)[]).includes(r.community));
-  if (defaults.length > 0) findings.push(finding('snmp-locked', 'fail', defaults.map((r) => r.detail), ['turn SNMP off on this device, or block udp/161 except from your management hosts']));
+  const defaults = obs.snmp.filter(
+    (r) => r.outcome === 'answered' && (DEFAULT_COMMUNITIES as readonly (string | undefined)[]).includes(r.community),
+  );
+  if (defaults.length > 0)
+    findings.push(
+      finding(
+        'snmp-locked',
+        'fail',
+        defaults.map((r) => r.detail),
+        ['turn SNMP off on this device, or block udp/161 except from your management hosts'],
+      ),
+    );
   return hostReport(obs, identity, findings);
 }

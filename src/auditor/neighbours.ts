@@ -40,4 +40,3 @@ export function neighbourTable(clock: Clock, read: () => Promise<string> = () =>
     return cached.get(ip);
   };
 }
-

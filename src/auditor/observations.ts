@@ -96,7 +96,8 @@ export function isResponsive(obs: HostObservations): boolean {
 export const sipShowsLife = (r: SipProbeResult): boolean => r.outcome === 'answered' || r.outcome === 'closed' || r.outcome === 'malformed';
 
 /** An HTTP probe result that proves a host is there: an answer, a TCP RST, or an accepted connection. */
-export const httpShowsLife = (r: HttpProbeResult): boolean => r.outcome === 'answered' || r.outcome === 'closed' || (r.outcome === 'timeout' && r.connected === true);
+export const httpShowsLife = (r: HttpProbeResult): boolean =>
+  r.outcome === 'answered' || r.outcome === 'closed' || (r.outcome === 'timeout' && r.connected === true);
 
 /** Any sign of a host at the address: an answer, a refusal (ICMP or TCP RST), or an accepted connection. */
 export function showsLife(obs: HostObservations): boolean {

@@ -41,7 +41,13 @@ function policyFor(ctx: HostAuditContext, m: Matched, model: string | undefined)
   return resolvePolicy([]);
 }
 
-function compile(vendor: VendorAdapter, model: string | undefined, firmware: string | undefined, policy: ResolvedPolicy, device?: ResolvedDevice): Compiled | string {
+function compile(
+  vendor: VendorAdapter,
+  model: string | undefined,
+  firmware: string | undefined,
+  policy: ResolvedPolicy,
+  device?: ResolvedDevice,
+): Compiled | string {
   if (!model) return 'the model is unknown, so the policy cannot be compiled';
   try {
     return vendor.compile({ model, firmware, policy, device });
@@ -75,7 +81,12 @@ function readKeys(compiled: Compiled | string, map: (s: Setting) => Setting | un
 }
 
 export async function auditPhone(
-  obs: HostObservations, identity: Identity, ctx: HostAuditContext, client: HttpClient, inviteDone: () => Promise<void>, signal?: AbortSignal,
+  obs: HostObservations,
+  identity: Identity,
+  ctx: HostAuditContext,
+  client: HttpClient,
+  inviteDone: () => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<HostReport> {
   const vendor = identity.vendor!;
   const profile = auditProfileOf(vendor);
@@ -89,11 +100,19 @@ export async function auditPhone(
   const risky = early && [...early.affected, ...early.possible].find((r) => r.avoidPath);
   const provisioned = (d?: ResolvedDevice) => (d ? { username: profile.adminUser, password: d.adminPassword } : undefined);
   const base = {
-    profile, host: obs, signal, client, plainHttpLogin: ctx.settings.plainHttpLogin,
-    avoidRead: risky ? `not reading settings: ${risky.avoidPath} is the endpoint of ${risky.id} and this firmware may be affected` : undefined,
+    profile,
+    host: obs,
+    signal,
+    client,
+    plainHttpLogin: ctx.settings.plainHttpLogin,
+    avoidRead: risky
+      ? `not reading settings: ${risky.avoidPath} is the endpoint of ${risky.id} and this firmware may be affected`
+      : undefined,
   };
   let readback: ReadbackOutcome = await readBack({
-    ...base, keys: readKeys(compiled, map), provisioned: provisioned(m.resolved),
+    ...base,
+    keys: readKeys(compiled, map),
+    provisioned: provisioned(m.resolved),
     fromFile: credentialsFor(ctx.settings.credentials, { host: obs.host, mac: m.mac, vendor: vendor.id }, profile.adminUser),
     tryFactory: ctx.settings.defaultLogin,
   });
@@ -113,17 +132,33 @@ export async function auditPhone(
     if (m.resolved && readback.values) {
       const again = await readBack({ ...base, keys: readKeys(compiled, map), provisioned: provisioned(m.resolved), tryFactory: false });
       readback = {
-        ...readback, evidence: [...readback.evidence, ...again.evidence], logins: { ...readback.logins, provisioned: again.logins.provisioned },
+        ...readback,
+        evidence: [...readback.evidence, ...again.evidence],
+        logins: { ...readback.logins, provisioned: again.logins.provisioned },
         ...(again.values ? { values: again.values } : {}),
       };
     }
   }
   const policy = policyFor(ctx, m, model());
-  const proofs = deriveProofs({ host: obs, profile, vendorName: vendor.displayName, policy, logins: readback.logins, factoryNote: profile.factoryLogin?.note });
+  const proofs = deriveProofs({
+    host: obs,
+    profile,
+    vendorName: vendor.displayName,
+    policy,
+    logins: readback.logins,
+    factoryNote: profile.factoryLogin?.note,
+  });
   const compareInput: CompareInput = {
-    vendorName: vendor.displayName, compiled: typeof compiled === 'string' ? undefined : compiled,
-    compileProblem: typeof compiled === 'string' ? compiled : undefined, toApi: map, values: readback.values, noReadReason: readback.reason,
-    proofs, firmware: firmwareVerdict(vulnerable, identity.model, identity.firmware), site: m.resolved?.site, deviceKnown: !!m.resolved,
+    vendorName: vendor.displayName,
+    compiled: typeof compiled === 'string' ? undefined : compiled,
+    compileProblem: typeof compiled === 'string' ? compiled : undefined,
+    toApi: map,
+    values: readback.values,
+    noReadReason: readback.reason,
+    proofs,
+    firmware: firmwareVerdict(vulnerable, identity.model, identity.firmware),
+    site: m.resolved?.site,
+    deviceKnown: !!m.resolved,
   };
   const ruleFindings = compareRules(compareInput);
   if (readback.evidence.length) {

@@ -10,32 +10,62 @@ import type { HostAuditContext, Matched } from './audit-context.js';
 import type { HostObservations } from './observations.js';
 
 export function identityFinding(identity: Identity): Finding {
-  const what = [identity.vendor!.displayName, identity.model, identity.firmware && `firmware ${identity.firmware}`].filter(Boolean).join(' ');
-  return finding('device-identity', 'pass', [`${what} (${LEVEL_NAMES[identity.level]} level) from ${identity.sources.join(', ') || 'probes'}`]);
+  const what = [identity.vendor!.displayName, identity.model, identity.firmware && `firmware ${identity.firmware}`]
+    .filter(Boolean)
+    .join(' ');
+  return finding('device-identity', 'pass', [
+    `${what} (${LEVEL_NAMES[identity.level]} level) from ${identity.sources.join(', ') || 'probes'}`,
+  ]);
 }
 
 export function inventoryFinding(inventory: Inventory, m: Matched, vendor: VendorAdapter, identity: Identity): Finding {
   if (!m.mac) {
-    return finding('device-inventory', 'unknown', [], [],
-      'the MAC address is not known (not on the same LAN, none in the User-Agent or management API, no fetch from this address)');
+    return finding(
+      'device-inventory',
+      'unknown',
+      [],
+      [],
+      'the MAC address is not known (not on the same LAN, none in the User-Agent or management API, no fetch from this address)',
+    );
   }
   if (inventory.isCanary(m.mac)) {
-    return finding('device-inventory', 'fail', [`${m.mac} is a canary (decoy) MAC, yet a device answers with it`], ['find and remove this device: it impersonates a decoy']);
+    return finding(
+      'device-inventory',
+      'fail',
+      [`${m.mac} is a canary (decoy) MAC, yet a device answers with it`],
+      ['find and remove this device: it impersonates a decoy'],
+    );
   }
   if (!m.device) {
-    return finding('device-inventory', 'fail', [`MAC ${m.mac} is not in the inventory`],
-      ['add it to the inventory (devices:) so ghostguard provisions and hardens it, or remove it from the network']);
+    return finding(
+      'device-inventory',
+      'fail',
+      [`MAC ${m.mac} is not in the inventory`],
+      ['add it to the inventory (devices:) so ghostguard provisions and hardens it, or remove it from the network'],
+    );
   }
   const d = m.device;
   const evidence = [`inventory device ${d.mac}: ${d.vendor} ${d.model}, site ${d.site}${d.disabled ? ' (disabled)' : ''}`];
   if (d.vendor !== vendor.id) {
-    return finding('device-inventory', 'fail', [...evidence, `but the device answering is a ${vendor.displayName}`], ['correct the inventory entry, or check what is plugged in']);
+    return finding(
+      'device-inventory',
+      'fail',
+      [...evidence, `but the device answering is a ${vendor.displayName}`],
+      ['correct the inventory entry, or check what is plugged in'],
+    );
   }
   if (identity.model && identity.model.toUpperCase() !== d.model.toUpperCase()) evidence.push(`the phone reports model ${identity.model}`);
   return finding('device-inventory', 'pass', evidence);
 }
 
-export function driftCheck(ctx: HostAuditContext, obs: HostObservations, vendor: VendorAdapter, m: Matched, rules: Finding[], readBack: boolean): Finding | undefined {
+export function driftCheck(
+  ctx: HostAuditContext,
+  obs: HostObservations,
+  vendor: VendorAdapter,
+  m: Matched,
+  rules: Finding[],
+  readBack: boolean,
+): Finding | undefined {
   if (!ctx.history || !m.device || !m.resolved || !ctx.inventory) return undefined;
   const inventory = ctx.inventory;
   const device = m.device;
@@ -53,9 +83,15 @@ export function driftCheck(ctx: HostAuditContext, obs: HostObservations, vendor:
       return undefined;
     }
   };
-  const failures = readBack ? rules.filter((f) => f.state === 'fail' && f.evidence.some((e) => / \(want /.test(e))).map((f) => f.check) : [];
+  const failures = readBack
+    ? rules.filter((f) => f.state === 'fail' && f.evidence.some((e) => / \(want /.test(e))).map((f) => f.check)
+    : [];
   return driftFinding({
-    host: obs.host, history: ctx.history.fetchHistory(device.mac, 50), now: ctx.clock.date(), staleDays: ctx.settings.staleDays,
-    currentSha, readbackFailures: failures,
+    host: obs.host,
+    history: ctx.history.fetchHistory(device.mac, 50),
+    now: ctx.clock.date(),
+    staleDays: ctx.settings.staleDays,
+    currentSha,
+    readbackFailures: failures,
   });
 }

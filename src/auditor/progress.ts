@@ -25,7 +25,9 @@ export function progressBar(stream: ProgressStream, now: () => number = () => Da
       const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 45));
       const ratio = total > 0 ? Math.min(1, done / total) : 1;
       const filled = Math.round(ratio * width);
-      stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}% ${done}/${total} hosts, ${phones} phones\x1b[K`);
+      stream.write(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}% ${done}/${total} hosts, ${phones} phones\x1b[K`,
+      );
       drawn = true;
     },
     finish() {

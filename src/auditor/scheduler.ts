@@ -30,7 +30,11 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly ratePerSecond: number, private readonly burst: number, private readonly clock: Clock) {
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly clock: Clock,
+  ) {
     if (!(ratePerSecond > 0) || !(burst >= 1)) throw new GhostguardError('GG_ERR_INTERNAL', 'rate and burst must be positive');
     this.tokens = burst;
     this.last = clock.now();
@@ -54,7 +58,10 @@ export class TokenBucket {
 export class HostPacer {
   private last = -Infinity;
 
-  constructor(private readonly gapMs: number, private readonly clock: Clock) {}
+  constructor(
+    private readonly gapMs: number,
+    private readonly clock: Clock,
+  ) {}
 
   async wait(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();

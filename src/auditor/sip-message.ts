@@ -1,6 +1,15 @@
 /** A tiny SIP builder and a defensive response parser: just what the auditor's probes need (RFC 3261 syntax). */
 import { randomBytes } from 'node:crypto';
-import { canonicalHeaderName, headerParam, parseCSeq, splitHeaderLine, splitHeaderValues, tagOf, TOKEN, unfoldHeaderLines } from '../model/sip-grammar.js';
+import {
+  canonicalHeaderName,
+  headerParam,
+  parseCSeq,
+  splitHeaderLine,
+  splitHeaderValues,
+  tagOf,
+  TOKEN,
+  unfoldHeaderLines,
+} from '../model/sip-grammar.js';
 
 export const AUDITOR_USER_AGENT = 'ghostguard-audit/0.1';
 export const MAX_SIP_MESSAGE = 65_507;
@@ -55,8 +64,16 @@ export function buildRequest(spec: SipRequestSpec): string {
 /** An inactive audio offer: some phones refuse an INVITE without SDP before they look at anything else. */
 export function probeSdp(localHost: string): string {
   const ip = localHost.includes(':') ? 'IP6' : 'IP4';
-  return ['v=0', `o=ghostguard 1 1 IN ${ip} ${localHost}`, 's=ghostguard audit', `c=IN ${ip} ${localHost}`, 't=0 0',
-    'm=audio 9 RTP/AVP 0', 'a=inactive', ''].join('\r\n');
+  return [
+    'v=0',
+    `o=ghostguard 1 1 IN ${ip} ${localHost}`,
+    's=ghostguard audit',
+    `c=IN ${ip} ${localHost}`,
+    't=0 0',
+    'm=audio 9 RTP/AVP 0',
+    'a=inactive',
+    '',
+  ].join('\r\n');
 }
 
 export interface SipResponse {

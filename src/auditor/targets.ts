@@ -53,7 +53,12 @@ export function tokenize(specs: readonly string[], readFile?: (path: string) => 
       } catch (err) {
         throw invalid(token, `cannot read the file (${(err as Error).message})`);
       }
-      const inner = text.split(/\r?\n/).map((l) => l.replace(/#.*/, '')).join(' ').split(/[\s,]+/).filter(Boolean);
+      const inner = text
+        .split(/\r?\n/)
+        .map((l) => l.replace(/#.*/, ''))
+        .join(' ')
+        .split(/[\s,]+/)
+        .filter(Boolean);
       if (inner.length > MAX_FILE_TOKENS) throw invalid(token, `more than ${MAX_FILE_TOKENS} entries`);
       const nested = inner.find((t) => t.startsWith('@'));
       if (nested) throw invalid(nested, `target files cannot include other files (in ${token})`);
@@ -159,7 +164,11 @@ function subtract(include: Interval[], exclude: Interval[]): Interval[] {
   return current;
 }
 
-async function expand(tokens: string[], options: TargetOptions, labels?: Map<string, string>): Promise<{ token: string; intervals: Interval[] }[]> {
+async function expand(
+  tokens: string[],
+  options: TargetOptions,
+  labels?: Map<string, string>,
+): Promise<{ token: string; intervals: Interval[] }[]> {
   const out: { token: string; intervals: Interval[] }[] = [];
   for (const token of tokens) {
     const literal = parseLiteral(token);
@@ -199,7 +208,10 @@ export async function resolveTargets(specs: readonly string[], options: TargetOp
   const count = intervals.reduce((n, iv) => n + (iv.end - iv.start + 1n), 0n);
   const max = options.maxHosts ?? DEFAULT_MAX_HOSTS;
   if (count > BigInt(max)) {
-    throw new GhostguardError('GG_ERR_TARGET_TOO_MANY', `the targets cover ${count} hosts, more than the limit of ${max} (raise it with --max-hosts)`);
+    throw new GhostguardError(
+      'GG_ERR_TARGET_TOO_MANY',
+      `the targets cover ${count} hosts, more than the limit of ${max} (raise it with --max-hosts)`,
+    );
   }
   if (count === 0n) throw new GhostguardError('GG_ERR_TARGET_INVALID', 'no hosts left to audit after exclusions');
   return {
@@ -220,16 +232,22 @@ function outside(included: { token: string; intervals: Interval[] }[], allowed: 
 function checkAllowed(included: { token: string; intervals: Interval[] }[], allowed: readonly string[]): void {
   const [token] = outside(included, allowed);
   if (token !== undefined) {
-    throw new GhostguardError('GG_ERR_TARGET_FORBIDDEN', `audit target "${token.slice(0, 80)}" is outside the allowed ranges (${allowed.join(', ')})`);
+    throw new GhostguardError(
+      'GG_ERR_TARGET_FORBIDDEN',
+      `audit target "${token.slice(0, 80)}" is outside the allowed ranges (${allowed.join(', ')})`,
+    );
   }
 }
 
 /** The address literals among `tokens` not wholly inside `allowed` (host names are judged once resolved, at run time). */
 export function literalsOutside(tokens: readonly string[], allowed: readonly string[]): string[] {
-  return outside(tokens.flatMap((token) => {
-    const intervals = parseLiteral(token);
-    return intervals ? [{ token, intervals }] : [];
-  }), allowed);
+  return outside(
+    tokens.flatMap((token) => {
+      const intervals = parseLiteral(token);
+      return intervals ? [{ token, intervals }] : [];
+    }),
+    allowed,
+  );
 }
 
 /** true when the address (IPv4-mapped IPv6 counts as IPv4) lies inside one of the `allowed` addresses, ranges or CIDRs */

@@ -10,7 +10,11 @@ export interface FirmwareVerdict {
   firmware?: string;
 }
 
-export function firmwareVerdict(known: readonly VulnerableRange[], model: string | undefined, firmware: string | undefined): FirmwareVerdict {
+export function firmwareVerdict(
+  known: readonly VulnerableRange[],
+  model: string | undefined,
+  firmware: string | undefined,
+): FirmwareVerdict {
   const version = parseVersion(firmware);
   const ranges = known.filter((r) => model === undefined || r.models.test(model));
   const out: FirmwareVerdict = { affected: [], possible: [] };

@@ -45,8 +45,19 @@ export async function runAuditCommand(options: AuditCommandOptions, io: AuditCom
     const auditOptions = toAuditOptions(options, io.readFile);
     const auditStore = options.store !== false ? io.auditRuns : undefined;
     const deps: AuditDeps = {
-      vendors: io.vendors, inventory: io.inventory, store: io.store, dispatcher: io.dispatcher, http: io.http, udp: io.udp, snmp: io.snmp,
-      neighbours: io.neighbours, clock: io.clock, resolveHost: io.resolveHost, signal: io.signal, readFile: io.readFile, auditStore,
+      vendors: io.vendors,
+      inventory: io.inventory,
+      store: io.store,
+      dispatcher: io.dispatcher,
+      http: io.http,
+      udp: io.udp,
+      snmp: io.snmp,
+      neighbours: io.neighbours,
+      clock: io.clock,
+      resolveHost: io.resolveHost,
+      signal: io.signal,
+      readFile: io.readFile,
+      auditStore,
       onProgress: (p) => progress.update(p),
     };
     const report = await runAudit(auditOptions, deps);
@@ -60,7 +71,9 @@ export async function runAuditCommand(options: AuditCommandOptions, io: AuditCom
       return 2;
     }
     if (report.summary.hostsResponsive === 0) {
-      io.stderr.write(`ghostguard audit: no host answered any probe (${report.summary.hostsScanned} scanned): nothing was audited — check the targets, the ports and the network path\n`);
+      io.stderr.write(
+        `ghostguard audit: no host answered any probe (${report.summary.hostsScanned} scanned): nothing was audited — check the targets, the ports and the network path\n`,
+      );
       return 2;
     }
     return exitStatus(report, failOn);

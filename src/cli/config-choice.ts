@@ -32,7 +32,9 @@ export function chooseConfig(options: ConfigOptions, io: CliIo): ConfigChoice {
   if (io.env.GHOSTGUARD_CONFIG) return file(resolve(io.cwd, io.env.GHOSTGUARD_CONFIG), '$GHOSTGUARD_CONFIG');
   const local = join(io.cwd, LOCAL_CONFIG);
   if (existsSync(local)) return file(local, './ghostguard.yaml');
-  io.err(`note: no ./${LOCAL_CONFIG}, -c or $GHOSTGUARD_CONFIG: using the bundled example ${BUNDLED_EXAMPLE} (\`ghostguard init\` writes your own; --example silences this)\n`);
+  io.err(
+    `note: no ./${LOCAL_CONFIG}, -c or $GHOSTGUARD_CONFIG: using the bundled example ${BUNDLED_EXAMPLE} (\`ghostguard init\` writes your own; --example silences this)\n`,
+  );
   return { path: BUNDLED_EXAMPLE, baseDir: io.cwd, source: 'bundled example', bundled: true };
 }
 
@@ -46,6 +48,8 @@ export function warnNewMasterKey(choice: ConfigChoice, dataDir: string, io: CliI
   const asWritten = relative(choice.baseDir, dataDir);
   const elsewhere = [resolve(io.cwd, asWritten), resolve(io.cwd, '.ghostguard')].filter((d) => d !== dataDir && hasMasterKey(d));
   for (const other of new Set(elsewhere)) {
-    io.err(`warning: creating a new master key in ${dataDir}, but ${join(relative(io.cwd, other) || '.', 'master.key')} exists: passwords derived with the new key will differ from the ones derived there; to keep them, set server.dataDir to ${other} (or move that directory)\n`);
+    io.err(
+      `warning: creating a new master key in ${dataDir}, but ${join(relative(io.cwd, other) || '.', 'master.key')} exists: passwords derived with the new key will differ from the ones derived there; to keep them, set server.dataDir to ${other} (or move that directory)\n`,
+    );
   }
 }

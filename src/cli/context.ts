@@ -44,11 +44,15 @@ export function openOffline(options: ConfigOptions, io: CliIo): Offline {
   const dataDir = loaded.config.server.dataDir;
   const masterKey = masterKeyFor(loaded, io);
   const store = new SqliteStore(stateDatabasePath(dataDir));
-  const inventory = new Inventory(loaded.config, {
-    masterKey,
-    env: io.env,
-    credentialGeneration: (mac) => store.credentials(mac).generation,
-    sipGeneration: (mac) => store.credentials(mac).sipGeneration,
-  }, 1);
+  const inventory = new Inventory(
+    loaded.config,
+    {
+      masterKey,
+      env: io.env,
+      credentialGeneration: (mac) => store.credentials(mac).generation,
+      sipGeneration: (mac) => store.credentials(mac).sipGeneration,
+    },
+    1,
+  );
   return { inventory, store, config: loaded, close: () => store.close() };
 }

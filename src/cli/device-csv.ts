@@ -75,9 +75,15 @@ interface Record_ {
 }
 
 function records(text: string): Record_[] {
-  const rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true, bom: true }) as { record: string[]; info: { lines: number } }[];
+  const rows = parseCsv(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true, bom: true }) as {
+    record: string[];
+    info: { lines: number };
+  }[];
   // info.lines is where the record ends; a quoted field may span lines
-  return rows.map(({ record, info }) => ({ cells: record, line: info.lines - record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0) }));
+  return rows.map(({ record, info }) => ({
+    cells: record,
+    line: info.lines - record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0),
+  }));
 }
 
 export function readDeviceCsv(text: string, name: string, vendors: readonly NamedVendor[], sites: readonly string[]): CsvRead {
@@ -94,7 +100,12 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
   const header = head.cells.map((c) => c.toLowerCase().replace(/[\s_-]/g, ''));
   if (!header.includes('mac')) {
     const looksLikeData = head.cells.some((c) => parseMac(c));
-    return { devices: [], problems: [`${name}:${head.line}: ${looksLikeData ? 'no header line: this is already a device' : 'no "mac" column'}; the first line must name the columns, e.g. ${REQUIRED_COLUMNS.join(',')}`] };
+    return {
+      devices: [],
+      problems: [
+        `${name}:${head.line}: ${looksLikeData ? 'no header line: this is already a device' : 'no "mac" column'}; the first line must name the columns, e.g. ${REQUIRED_COLUMNS.join(',')}`,
+      ],
+    };
   }
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const unknown = header.filter((c) => !COLUMNS.includes(c));
@@ -114,25 +125,35 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
     const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) as Record<string, string>;
     const auditOnly = /^(false|no|0)$/i.test(row.provision ?? '');
     if (row.provision && !auditOnly && !/^(true|yes|1)$/i.test(row.provision)) problems.push(`${at}: provision: must be true or false`);
-    for (const col of REQUIRED_COLUMNS) if (!row[col] && !(auditOnly && (col === 'extension' || col === 'password'))) problems.push(`${at}: ${col}: is required`);
+    for (const col of REQUIRED_COLUMNS)
+      if (!row[col] && !(auditOnly && (col === 'extension' || col === 'password'))) problems.push(`${at}: ${col}: is required`);
     const mac = parseMac(row.mac ?? '');
     if (row.mac && !mac) problems.push(`${at}: mac: "${row.mac}" is not a MAC address`);
     else if (mac && !isUnicastMac(mac)) problems.push(`${at}: mac: "${row.mac}" is a multicast address, not a phone's`);
     const vendor = row.vendor ? findVendor(vendors, row.vendor) : undefined;
     if (row.vendor && !vendor) problems.push(`${at}: vendor: unknown "${row.vendor}" (known: ${known})`);
     // a model outside the catalogue is taken as written: the configuration warns about it and serves its family's settings
-    const model = vendor && row.model ? findModel(vendor, row.model) ?? row.model : undefined;
+    const model = vendor && row.model ? (findModel(vendor, row.model) ?? row.model) : undefined;
     const like = vendor && row.like ? findModel(vendor, row.like) : undefined;
     if (vendor && row.like && !like) problems.push(`${at}: like: "${row.like}" is not a ${label(vendor)} catalogue model`);
-    if (row.site && !sites.includes(row.site)) problems.push(`${at}: site: unknown "${row.site}" (sites in the configuration: ${sites.join(', ') || 'none'})`);
+    if (row.site && !sites.includes(row.site))
+      problems.push(`${at}: site: unknown "${row.site}" (sites in the configuration: ${sites.join(', ') || 'none'})`);
     if (!mac || !isUnicastMac(mac) || !vendor || !model || !row.site || !sites.includes(row.site)) continue;
     if (!auditOnly && (!row.extension || !row.password)) continue;
 
     const adminPassword = row.adminpassword || undefined;
     const first = devices.get(mac);
     if (first) {
-      const conflicts = ([['vendor', first.vendor, vendor.id], ['model', first.model, model], ['site', first.site, row.site], ['adminPassword', first.adminPassword ?? '', adminPassword ?? '']] as const)
-        .filter(([, a, b]) => a !== b).map(([k, a, b]) => `${k} ${k === 'adminPassword' ? '(differs)' : `${b} here, ${a} there`}`);
+      const conflicts = (
+        [
+          ['vendor', first.vendor, vendor.id],
+          ['model', first.model, model],
+          ['site', first.site, row.site],
+          ['adminPassword', first.adminPassword ?? '', adminPassword ?? ''],
+        ] as const
+      )
+        .filter(([, a, b]) => a !== b)
+        .map(([k, a, b]) => `${k} ${k === 'adminPassword' ? '(differs)' : `${b} here, ${a} there`}`);
       if (conflicts.length) {
         problems.push(`${at}: mac ${mac}: conflicts with line ${first.firstLine}: ${conflicts.join('; ')}`);
         continue;
@@ -140,7 +161,18 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
     }
     const extra = { ...(like ? { like } : {}), ...(auditOnly ? { provision: false as const } : {}) };
     if (!row.extension) {
-      if (!first) devices.set(mac, { mac, vendor: vendor.id, model, ...extra, site: row.site, ...(adminPassword ? { adminPassword } : {}), lines: [], csvLines: [], firstLine: line });
+      if (!first)
+        devices.set(mac, {
+          mac,
+          vendor: vendor.id,
+          model,
+          ...extra,
+          site: row.site,
+          ...(adminPassword ? { adminPassword } : {}),
+          lines: [],
+          csvLines: [],
+          firstLine: line,
+        });
       continue;
     }
     const key = `${row.site}\0${row.extension}`;
@@ -150,8 +182,23 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
       continue;
     }
     extensionOwner.set(key, { mac, line });
-    const device: CsvDevice & { firstLine: number } = first ?? { mac, vendor: vendor.id, model, ...extra, site: row.site, ...(adminPassword ? { adminPassword } : {}), lines: [], csvLines: [], firstLine: line };
-    device.lines.push({ extension: row.extension, password: row.password ?? '', ...(row.authuser ? { authUser: row.authuser } : {}), ...(row.displayname ? { displayName: row.displayname } : {}) });
+    const device: CsvDevice & { firstLine: number } = first ?? {
+      mac,
+      vendor: vendor.id,
+      model,
+      ...extra,
+      site: row.site,
+      ...(adminPassword ? { adminPassword } : {}),
+      lines: [],
+      csvLines: [],
+      firstLine: line,
+    };
+    device.lines.push({
+      extension: row.extension,
+      password: row.password ?? '',
+      ...(row.authuser ? { authUser: row.authuser } : {}),
+      ...(row.displayname ? { displayName: row.displayname } : {}),
+    });
     device.csvLines.push(line);
     devices.set(mac, device);
   }

@@ -34,45 +34,60 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   const run = (fn: () => number | Promise<number>) => async () => setExit(await fn());
-  const cfg = (c: Command) => c.option('-c, --config <file>', 'configuration file (default: $GHOSTGUARD_CONFIG, else ./ghostguard.yaml)')
-    .option('--example', 'use the bundled example configuration (its state in ./.ghostguard)');
+  const cfg = (c: Command) =>
+    c
+      .option('-c, --config <file>', 'configuration file (default: $GHOSTGUARD_CONFIG, else ./ghostguard.yaml)')
+      .option('--example', 'use the bundled example configuration (its state in ./.ghostguard)');
 
-  program.command('init [file]').description('write a commented starter configuration').option('--force', 'overwrite an existing file')
+  program
+    .command('init [file]')
+    .description('write a commented starter configuration')
+    .option('--force', 'overwrite an existing file')
     .action((file, o) => run(async () => (await import('./commands/init.js')).initCommand(file, o, io))());
   cfg(program.command('serve').description('run the provisioning server'))
-    .option('--host <address>', 'listen address').option('--port <n>', 'listen port', int)
-    .option('--duration <seconds>', 'stop after this many seconds', int).option('--log [format]', 'a line per fetch, refusal, ban, enrolment and reload on stdout: pretty (default) or json')
+    .option('--host <address>', 'listen address')
+    .option('--port <n>', 'listen port', int)
+    .option('--duration <seconds>', 'stop after this many seconds', int)
+    .option('--log [format]', 'a line per fetch, refusal, ban, enrolment and reload on stdout: pretty (default) or json')
     .option('--workers <n>', 'server processes sharing the listener (default 1)', int)
     .action((o) => run(async () => (await import('./commands/serve.js')).serveCommand(o, io))());
-  cfg(program.command('validate').description('check the configuration; exit 1 on any problem')).option('--json', 'machine-readable output')
+  cfg(program.command('validate').description('check the configuration; exit 1 on any problem'))
+    .option('--json', 'machine-readable output')
     .action((o) => run(async () => (await import('./commands/validate.js')).validateCommand(o, io))());
   cfg(program.command('render <mac>').description('print exactly what that phone would receive'))
-    .option('--ua <user-agent>', 'the phone\'s HTTP User-Agent (selects model firmware family)')
+    .option('--ua <user-agent>', "the phone's HTTP User-Agent (selects model firmware family)")
     .option('--file <name>', 'which of its boot files (default: its device file)')
     .option('--explain', 'print applied and unsupported rules on stdout instead of stderr')
     .option('--reveal', 'print secrets instead of masking them')
     .action((mac, o) => run(async () => (await import('./commands/render.js')).renderCommand(mac, o, io))());
   cfg(program.command('import <csv>').description('add devices from CSV (dry run unless --apply); the first line names the columns'))
-    .option('--apply', 'write the configuration').option('--update', 'also change devices already in the configuration')
+    .option('--apply', 'write the configuration')
+    .option('--update', 'also change devices already in the configuration')
     .action((csv, o) => run(async () => (await import('./commands/import.js')).importCommand(csv, o, io))());
-  cfg(program.command('enroll [mac]').description('open an enrolment window for a device (or every device of a site)')).option('--hours <n>', 'window length', int)
+  cfg(program.command('enroll [mac]').description('open an enrolment window for a device (or every device of a site)'))
+    .option('--hours <n>', 'window length', int)
     .option('--site <site>', 'every enabled device of a site')
     .action((mac, o) => run(async () => (await import('./commands/credentials.js')).enrollCommand(mac, o, io))());
   cfg(program.command('rotate [mac]').description('rotate provisioning credentials of a device or a site'))
-    .option('--site <site>', 'every device of a site').option('--sip', 'also rotate generated SIP passwords')
+    .option('--site <site>', 'every device of a site')
+    .option('--sip', 'also rotate generated SIP passwords')
     .action((mac, o) => run(async () => (await import('./commands/credentials.js')).rotateCommand(mac, o, io))());
   const token = program.command('token').description('API tokens for scripts: the JSON API accepts one as "Authorization: Bearer <token>"');
-  cfg(token.command('create <name>').description('make a token (printed once; only its hash is kept)'))
-    .action((name, o) => run(async () => (await import('./commands/token.js')).tokenCreateCommand(name, o, io))());
-  cfg(token.command('list').description('the tokens\' ids, names and creation times')).option('--json', 'machine-readable output')
+  cfg(token.command('create <name>').description('make a token (printed once; only its hash is kept)')).action((name, o) =>
+    run(async () => (await import('./commands/token.js')).tokenCreateCommand(name, o, io))(),
+  );
+  cfg(token.command('list').description("the tokens' ids, names and creation times"))
+    .option('--json', 'machine-readable output')
     .action((o) => run(async () => (await import('./commands/token.js')).tokenListCommand(o, io))());
-  cfg(token.command('revoke <id-or-name>').description('remove a token; the server refuses it from its next request'))
-    .action((id, o) => run(async () => (await import('./commands/token.js')).tokenRevokeCommand(id, o, io))());
+  cfg(token.command('revoke <id-or-name>').description('remove a token; the server refuses it from its next request')).action((id, o) =>
+    run(async () => (await import('./commands/token.js')).tokenRevokeCommand(id, o, io))(),
+  );
   cfg(program.command('sip-credentials [mac]').description('the SIP accounts ghostguard provisions, for the PBX (after rotate --sip)'))
-    .option('--site <site>', 'every device of a site').option('--format <format>', 'csv | pjsip (Asterisk) | freeswitch (directory)', 'csv')
+    .option('--site <site>', 'every device of a site')
+    .option('--format <format>', 'csv | pjsip (Asterisk) | freeswitch (directory)', 'csv')
     .option('--output <file>', 'write to a file (mode 0600) instead of stdout')
     .action((mac, o) => run(async () => (await import('./commands/credentials.js')).sipCredentialsCommand(mac, o, io))());
-  cfg(program.command('edge').description('firewall rules admitting SIP to a site\'s phones only from its trusted servers'))
+  cfg(program.command('edge').description("firewall rules admitting SIP to a site's phones only from its trusted servers"))
     .option('--site <site>', 'the site')
     .option('--format <format>', 'nftables | iptables | ip6tables | pf | mikrotik', 'nftables')
     .option('--chain <chain>', 'forward (gateway in front of the phones) | input', 'forward')
@@ -81,35 +96,60 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--output <file>', 'write to a file instead of stdout')
     .action((o) => run(async () => (await import('./commands/edge.js')).edgeCommand(o, io))());
   cfg(program.command('audit <targets...>').description('scan hosts, fingerprint phones, prove exposure (CIDR, a-b ranges, hosts, @file)'))
-    .option('--exclude <targets>', 'targets to skip (comma-separated)').option('--max-hosts <n>', 'refuse more hosts than this (default 65536)')
-    .option('--allow <cidrs>', 'refuse targets outside these ranges').option('--sip-ports <list>', 'SIP ports (default 5060 + the policy\'s)')
-    .option('--http-ports <list>', 'HTTP ports (default 80)').option('--https-ports <list>', 'HTTPS ports (default 443)')
-    .option('--snmp-port <n>', 'SNMP port (default 161)').option('--community <list>', 'SNMP communities to try (default public,private)')
-    .option('--credentials <file>', 'admin logins and communities (YAML/JSON)').option('--concurrency <n>', 'hosts in flight (default 32)')
-    .option('--rate <pps>', 'packets per second, all probes (default 200)').option('--host-gap <ms>', 'pause between probes of one host (default 20)')
-    .option('--timeout <ms>', 'per-probe timeout (default 1000)').option('--retries <n>', 'UDP retries (default 1)')
-    .option('--max-duration <s>', 'stop the run after this long (default 3600)').option('--stale-days <n>', 'a phone not provisioned for this long is stale (default 14)')
-    .option('--intrusive', 'send the non-ringing INVITE probe (unsupported Require:; CANCELled if the phone alerts anyway)').option('--no-default-login', 'skip the factory-password login attempt')
+    .option('--exclude <targets>', 'targets to skip (comma-separated)')
+    .option('--max-hosts <n>', 'refuse more hosts than this (default 65536)')
+    .option('--allow <cidrs>', 'refuse targets outside these ranges')
+    .option('--sip-ports <list>', "SIP ports (default 5060 + the policy's)")
+    .option('--http-ports <list>', 'HTTP ports (default 80)')
+    .option('--https-ports <list>', 'HTTPS ports (default 443)')
+    .option('--snmp-port <n>', 'SNMP port (default 161)')
+    .option('--community <list>', 'SNMP communities to try (default public,private)')
+    .option('--credentials <file>', 'admin logins and communities (YAML/JSON)')
+    .option('--concurrency <n>', 'hosts in flight (default 32)')
+    .option('--rate <pps>', 'packets per second, all probes (default 200)')
+    .option('--host-gap <ms>', 'pause between probes of one host (default 20)')
+    .option('--timeout <ms>', 'per-probe timeout (default 1000)')
+    .option('--retries <n>', 'UDP retries (default 1)')
+    .option('--max-duration <s>', 'stop the run after this long (default 3600)')
+    .option('--stale-days <n>', 'a phone not provisioned for this long is stale (default 14)')
+    .option('--intrusive', 'send the non-ringing INVITE probe (unsupported Require:; CANCELled if the phone alerts anyway)')
+    .option('--no-default-login', 'skip the factory-password login attempt')
     .option('--plain-http-login', 'allow sending provisioned admin passwords over plain HTTP')
-    .option('--json', 'canonical JSON report').option('--csv', 'CSV report').option('--html <file>', 'also write an HTML report')
-    .option('--fail-on <severity>', 'exit 1 on a failing finding at least this severe (default high)').option('--no-store', 'do not record the run in SQLite')
+    .option('--json', 'canonical JSON report')
+    .option('--csv', 'CSV report')
+    .option('--html <file>', 'also write an HTML report')
+    .option('--fail-on <severity>', 'exit 1 on a failing finding at least this severe (default high)')
+    .option('--no-store', 'do not record the run in SQLite')
     .option('--verbose', 'show passing checks too')
     .action((targets, o) => run(async () => (await import('./commands/audit.js')).auditCommand(targets, o, io))());
-  program.command('demo').description('server + emulated phone fleet + audit, all on loopback: see ghostguard work in one command')
-    .option('--phones <n>', 'lab phones (default 30)', int).option('--factory <n>', 'of which left at factory defaults (default 9)', int)
-    .option('--dir <dir>', 'working directory (default .ghostguard-demo)').option('--duration <seconds>', 'keep running after the audit', int)
+  program
+    .command('demo')
+    .description('server + emulated phone fleet + audit, all on loopback: see ghostguard work in one command')
+    .option('--phones <n>', 'lab phones (default 30)', int)
+    .option('--factory <n>', 'of which left at factory defaults (default 9)', int)
+    .option('--dir <dir>', 'working directory (default .ghostguard-demo)')
+    .option('--duration <seconds>', 'keep running after the audit', int)
     .option('--base-ip <address>', 'first phone address, in 127.0.0.0/8 (default 127.0.60.1)')
     .action((o) => run(async () => (await import('./commands/demo.js')).demoCommand(o, io))());
-  program.command('lab').description('run a fleet of emulated phones on 127.0.x.y (for demos and tests)')
-    .requiredOption('--phones <n>', 'how many phones', int).option('--factory <n>', 'how many stay at factory defaults', int)
-    .option('--server <url>', 'provisioning server to boot from (loopback only)').option('--ca <file>', 'the server certificate, for https')
-    .option('--duration <seconds>', 'stop after this many seconds', int).option('--base-ip <address>', 'first address (127.0.0.0/8)')
+  program
+    .command('lab')
+    .description('run a fleet of emulated phones on 127.0.x.y (for demos and tests)')
+    .requiredOption('--phones <n>', 'how many phones', int)
+    .option('--factory <n>', 'how many stay at factory defaults', int)
+    .option('--server <url>', 'provisioning server to boot from (loopback only)')
+    .option('--ca <file>', 'the server certificate, for https')
+    .option('--duration <seconds>', 'stop after this many seconds', int)
+    .option('--base-ip <address>', 'first address (127.0.0.0/8)')
     .option('--http-port <n>', 'web interface port of every phone (plain HTTP, default 8080)', int)
-    .option('--https-port <n>', 'web interface port of every phone (HTTPS, default 8443)', int).option('--snmp-port <n>', 'SNMP port of every phone', int)
-    .option('--json', 'print the manifest as JSON').option('--write-inventory <file>', 'write a ghostguard config for the planned phones and exit')
+    .option('--https-port <n>', 'web interface port of every phone (HTTPS, default 8443)', int)
+    .option('--snmp-port <n>', 'SNMP port of every phone', int)
+    .option('--json', 'print the manifest as JSON')
+    .option('--write-inventory <file>', 'write a ghostguard config for the planned phones and exit')
     .action((o) => run(async () => (await import('./commands/lab.js')).labCommand(o, io))());
-  program.command('trace <file>').description('find scanner traffic, unsolicited INVITEs and the phones that answered them in a pcap/pcapng capture or SIP log')
-    .option('-c, --config <file>', 'trust the registrar/proxy/trusted servers of this configuration\'s sites')
+  program
+    .command('trace <file>')
+    .description('find scanner traffic, unsolicited INVITEs and the phones that answered them in a pcap/pcapng capture or SIP log')
+    .option('-c, --config <file>', "trust the registrar/proxy/trusted servers of this configuration's sites")
     .option('--trusted <addresses>', 'trusted sources: addresses or CIDR ranges, comma-separated')
     .option('--json', 'canonical JSON report')
     .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe (default high)')
@@ -118,7 +158,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action((file, o) => run(async () => (await import('./commands/trace.js')).traceCommand(file, o, io))());
   cfg(program.command('check <target>').description('one handset, one answer: does it ring for scanners, and why (IP or MAC address)'))
     .option('--json', 'canonical JSON for scripts')
-    .option('--sip-ports <list>', 'SIP ports to probe (default 5060 and the policy\'s ports)')
+    .option('--sip-ports <list>', "SIP ports to probe (default 5060 and the policy's ports)")
     .option('--http-ports <list>', 'web ports (default 80)')
     .option('--https-ports <list>', 'HTTPS web ports (default 443)')
     .option('--snmp-port <n>', 'SNMP port (default 161)')
@@ -138,7 +178,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let code: number = EXIT.ok;
   if (io === processIo) endQuietlyOnBrokenPipe();
-  const program = buildProgram(io, (c) => { code = c; });
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -147,4 +189,3 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return printError(io.err, err);
   }
 }
-

@@ -14,17 +14,38 @@ function standIn(device: Device, config: FleetConfig): ResolvedDevice | undefine
   const site = config.sites[device.site];
   if (!site) return undefined;
   return {
-    mac: device.mac, vendor: device.vendor, model: settingsModel(device), site, adminPassword: 'stand-in',
-    lines: device.lines.map((l, i) => ({ index: i + 1, extension: l.extension, authUser: l.authUser, password: 'stand-in', displayName: l.displayName ?? l.extension })),
+    mac: device.mac,
+    vendor: device.vendor,
+    model: settingsModel(device),
+    site,
+    adminPassword: 'stand-in',
+    lines: device.lines.map((l, i) => ({
+      index: i + 1,
+      extension: l.extension,
+      authUser: l.authUser,
+      password: 'stand-in',
+      displayName: l.displayName ?? l.extension,
+    })),
     provisioning: { username: 'stand-in', password: 'stand-in', url: config.server.publicUrl },
   };
 }
 
 export function paramProblems(config: FleetConfig, vendors: readonly VendorAdapter[], file: string): ConfigIssue[] {
-  const inventory = new Inventory(config, { masterKey: Buffer.alloc(32), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 0);
+  const inventory = new Inventory(
+    config,
+    { masterKey: Buffer.alloc(32), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
+    0,
+  );
   const seen = new Set<string>();
   const out: ConfigIssue[] = [];
-  const check = (vendor: VendorAdapter, model: string, params: Record<string, ParamValue>, where: string, device?: ResolvedDevice, policy = inventory.sharedPolicy(model)) => {
+  const check = (
+    vendor: VendorAdapter,
+    model: string,
+    params: Record<string, ParamValue>,
+    where: string,
+    device?: ResolvedDevice,
+    policy = inventory.sharedPolicy(model),
+  ) => {
     if (Object.keys(params).length === 0) return;
     const firmwares = vendor.models.find((m) => m.id === model)?.firmwares ?? [undefined];
     for (const firmware of firmwares) {
@@ -33,7 +54,12 @@ export function paramProblems(config: FleetConfig, vendors: readonly VendorAdapt
         const line = params[c.key]!.line;
         if (seen.has(`${line}\u0000${c.key}`)) continue;
         seen.add(`${line}\u0000${c.key}`);
-        out.push({ file, line, field: `params.${c.key}`, message: `would undo ${c.rule} (${where}, firmware family ${compiled.family.id}: the rule writes ${c.want}, params sets ${c.value}); a weakening parameter is never served` });
+        out.push({
+          file,
+          line,
+          field: `params.${c.key}`,
+          message: `would undo ${c.rule} (${where}, firmware family ${compiled.family.id}: the rule writes ${c.want}, params sets ${c.value}); a weakening parameter is never served`,
+        });
       }
     }
   };

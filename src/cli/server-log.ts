@@ -12,7 +12,7 @@ export const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
 /** 2026-12-07T01:40:00.123Z → 2026-12-07 01:40:00 */
 const time = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
 
-const EVENT_WORD: Readonly<Record<string, string>> = { 'banned': 'ban', 'enrolment-closed': 'enrolled' };
+const EVENT_WORD: Readonly<Record<string, string>> = { banned: 'ban', 'enrolment-closed': 'enrolled' };
 
 export function fetchLine(r: FetchRecord): string {
   return `${time(r.ts)} fetch    ${r.status} ${r.mac} ${r.file} from ${r.source} (${r.auth === 'none' ? 'shared file' : r.auth})`;
@@ -31,7 +31,9 @@ export function eventLine(e: SecurityEvent): string {
 
 export function reloadLine(r: { ok: boolean; devices: number; issues: string[] }, now = new Date()): string {
   const at = time(now.toISOString());
-  return r.ok ? `${at} reload   configuration reloaded (${r.devices} devices)` : `${at} reload   configuration invalid, still serving the previous one: ${r.issues.join('; ')}`;
+  return r.ok
+    ? `${at} reload   configuration reloaded (${r.devices} devices)`
+    : `${at} reload   configuration invalid, still serving the previous one: ${r.issues.join('; ')}`;
 }
 
 export function serverLog(format: LogFormat, write: (line: string) => void): ServerLogSink {

@@ -12,12 +12,22 @@ export interface AdoptForm {
 }
 
 export function adoptPage(p: {
-  csrf: string; form: AdoptForm; vendors: { id: string; name: string }[]; sites: string[]; found?: UnmanagedPhone; enabled: boolean; error?: string; problems?: string[];
+  csrf: string;
+  form: AdoptForm;
+  vendors: { id: string; name: string }[];
+  sites: string[];
+  found?: UnmanagedPhone;
+  enabled: boolean;
+  error?: string;
+  problems?: string[];
 }): string {
   const f = p.form;
-  const option = (value: string, label: string, selected: string | undefined) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
+  const option = (value: string, label: string, selected: string | undefined) =>
+    html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
   return layout({
-    title: 'Adopt a phone', section: 'fleet', csrf: p.csrf,
+    title: 'Adopt a phone',
+    section: 'fleet',
+    csrf: p.csrf,
     body: html`<p><a href="/#unmanaged">← Fleet</a></p>
 <h1>Adopt <span class="mono">${displayMac(f.mac)}</span></h1>
 ${p.found ? html`<p>Audit <a href="/audits/${p.found.runId}">#${p.found.runId}</a> saw it at <span class="mono">${p.found.host}</span>: ${p.found.ghostCall.evidence[0] ?? p.found.ghostCall.verdict}.</p>` : html`<p class="muted">No recent audit found this MAC ringing; vendor and model are not known from an audit.</p>`}

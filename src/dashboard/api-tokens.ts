@@ -34,7 +34,9 @@ export function readTokens(dataDir: string): ApiToken[] {
   }
   const parsed = JSON.parse(text) as { tokens?: unknown };
   if (!Array.isArray(parsed.tokens)) throw new GhostguardError('GG_ERR_TOKEN_FILE', `${join(dataDir, TOKENS_FILE)} is not a token file`);
-  return parsed.tokens.filter((t): t is ApiToken => typeof t?.id === 'string' && typeof t?.sha256 === 'string' && typeof t?.name === 'string');
+  return parsed.tokens.filter(
+    (t): t is ApiToken => typeof t?.id === 'string' && typeof t?.sha256 === 'string' && typeof t?.name === 'string',
+  );
 }
 
 function writeTokens(dataDir: string, tokens: readonly ApiToken[]): void {
@@ -48,9 +50,11 @@ function writeTokens(dataDir: string, tokens: readonly ApiToken[]): void {
 
 /** Makes a token named `name`; returns it in clear (the only time it exists outside the caller's hands). */
 export function createToken(dataDir: string, name: string, now = new Date()): { token: string; record: ApiToken } {
-  if (!NAME_FORMAT.test(name)) throw new GhostguardError('GG_ERR_USAGE', 'a token name is 1-64 letters, digits, spaces or . _ @ -, starting with a letter or digit');
+  if (!NAME_FORMAT.test(name))
+    throw new GhostguardError('GG_ERR_USAGE', 'a token name is 1-64 letters, digits, spaces or . _ @ -, starting with a letter or digit');
   const tokens = readTokens(dataDir);
-  if (tokens.some((t) => t.name === name)) throw new GhostguardError('GG_ERR_USAGE', `a token named "${name}" exists; revoke it first or pick another name`);
+  if (tokens.some((t) => t.name === name))
+    throw new GhostguardError('GG_ERR_USAGE', `a token named "${name}" exists; revoke it first or pick another name`);
   const id = randomBytes(4).toString('hex');
   const token = `ggt_${id}_${randomBytes(32).toString('base64url')}`;
   const record: ApiToken = { id, name, sha256: digest(token), createdAt: now.toISOString() };
@@ -62,7 +66,11 @@ export function createToken(dataDir: string, name: string, now = new Date()): { 
 export function revokeToken(dataDir: string, idOrName: string): ApiToken | undefined {
   const tokens = readTokens(dataDir);
   const gone = tokens.find((t) => t.id === idOrName || t.name === idOrName);
-  if (gone) writeTokens(dataDir, tokens.filter((t) => t !== gone));
+  if (gone)
+    writeTokens(
+      dataDir,
+      tokens.filter((t) => t !== gone),
+    );
   return gone;
 }
 
@@ -93,7 +101,8 @@ export class TokenCheck {
       stamp = 'absent';
     }
     if (stamp === this.stamp) return;
-    this.tokens = readTokens(this.dataDir).map((record) => ({ record, hash: Buffer.from(record.sha256, 'hex') }))
+    this.tokens = readTokens(this.dataDir)
+      .map((record) => ({ record, hash: Buffer.from(record.sha256, 'hex') }))
       .filter((t) => t.hash.length === 32);
     this.stamp = stamp;
   }

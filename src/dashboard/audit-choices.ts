@@ -5,7 +5,10 @@
 import type { AuditOptions } from '../auditor/audit.js';
 import { toAuditOptions } from '../auditor/audit-options.js';
 
-export type AuditChoices = Pick<AuditOptions, 'sipPorts' | 'httpPorts' | 'httpsPorts' | 'snmpPort' | 'intrusive' | 'defaultLogin' | 'plainHttpLogin'>;
+export type AuditChoices = Pick<
+  AuditOptions,
+  'sipPorts' | 'httpPorts' | 'httpsPorts' | 'snmpPort' | 'intrusive' | 'defaultLogin' | 'plainHttpLogin'
+>;
 
 export interface AuditChoiceFields {
   sipPorts?: string;
@@ -31,17 +34,32 @@ const text = (v: unknown): string | undefined => {
 export function choicesFromForm(body: Record<string, unknown>): AuditChoiceFields {
   const ticked = (name: string) => body[name] === 'on';
   const form = body.form === 'audit';
-  const out: AuditChoiceFields = { sipPorts: text(body.sipPorts), httpPorts: text(body.httpPorts), httpsPorts: text(body.httpsPorts), snmpPort: text(body.snmpPort) };
-  if (form) Object.assign(out, { intrusive: ticked('intrusive'), defaultLogin: ticked('defaultLogin'), plainHttpLogin: ticked('plainHttpLogin') });
+  const out: AuditChoiceFields = {
+    sipPorts: text(body.sipPorts),
+    httpPorts: text(body.httpPorts),
+    httpsPorts: text(body.httpsPorts),
+    snmpPort: text(body.snmpPort),
+  };
+  if (form)
+    Object.assign(out, { intrusive: ticked('intrusive'), defaultLogin: ticked('defaultLogin'), plainHttpLogin: ticked('plainHttpLogin') });
   return out;
 }
 
 /** Fields → AuditOptions (only those given); throws GG_ERR_USAGE naming the bad field, as the CLI does. */
 export function auditChoices(f: AuditChoiceFields): Partial<AuditChoices> {
-  const o = toAuditOptions({
-    targets: [], sipPorts: text(f.sipPorts), httpPorts: text(f.httpPorts), httpsPorts: text(f.httpsPorts), snmpPort: text(f.snmpPort),
-    intrusive: f.intrusive, defaultLogin: f.defaultLogin, plainHttpLogin: f.plainHttpLogin,
-  }, () => '');
+  const o = toAuditOptions(
+    {
+      targets: [],
+      sipPorts: text(f.sipPorts),
+      httpPorts: text(f.httpPorts),
+      httpsPorts: text(f.httpsPorts),
+      snmpPort: text(f.snmpPort),
+      intrusive: f.intrusive,
+      defaultLogin: f.defaultLogin,
+      plainHttpLogin: f.plainHttpLogin,
+    },
+    () => '',
+  );
   const out: Partial<AuditChoices> = {};
   if (o.sipPorts) out.sipPorts = o.sipPorts;
   if (o.httpPorts) out.httpPorts = o.httpPorts;

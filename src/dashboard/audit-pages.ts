@@ -16,15 +16,34 @@ function progressText(v: AuditRunView): string {
 }
 
 function summaryText(summary: unknown): string {
-  const s = summary as { hostsScanned?: number; hostsPlanned?: number; phones?: number; findings?: { fail?: number }; ghostCalls?: Record<GhostCallVerdict, number> } | undefined;
+  const s = summary as
+    | {
+        hostsScanned?: number;
+        hostsPlanned?: number;
+        phones?: number;
+        findings?: { fail?: number };
+        ghostCalls?: Record<GhostCallVerdict, number>;
+      }
+    | undefined;
   if (!s || typeof s !== 'object') return '';
   const calls = s.ghostCalls && typeof s.ghostCalls === 'object' ? `; ${verdictCountsLine(s.ghostCalls)}` : '';
   return `${s.hostsScanned ?? '?'} of ${s.hostsPlanned ?? '?'} hosts, ${s.phones ?? 0} phone(s), ${s.findings?.fail ?? 0} failing finding(s)${calls}`;
 }
 
-export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csrf: string; error?: string; targets?: string; exclude?: string; allowed?: readonly string[]; now: Date }): string {
+export function auditsPage(p: {
+  runs: AuditRunView[];
+  trend?: TrendSeries[];
+  csrf: string;
+  error?: string;
+  targets?: string;
+  exclude?: string;
+  allowed?: readonly string[];
+  now: Date;
+}): string {
   return layout({
-    title: 'Audits', section: 'audits', csrf: p.csrf,
+    title: 'Audits',
+    section: 'audits',
+    csrf: p.csrf,
     body: html`<h1>Audit runs</h1>
 <h2>Start an audit</h2>
 <form method="post" action="/audits">
@@ -49,10 +68,17 @@ export function auditsPage(p: { runs: AuditRunView[]; trend?: TrendSeries[]; csr
 ${errorBox(p.error)}
 ${p.trend ? trendSection(p.trend, p.now) : ''}
 <h2>Recent runs</h2>
-${table('Audit runs and handset checks, newest first', ['Run', 'Started', 'Targets', 'Status', 'Result'], p.runs.map((r) => [
-    html`<a href="/audits/${r.id}">#${r.id}</a>`, when(r.startedAt, p.now), html`<span class="mono">${r.targets.join(' ')}</span>`, badge(r.status),
-    r.status === 'running' ? progressText(r) : r.error ?? summaryText(r.summary),
-  ]))}`,
+${table(
+  'Audit runs and handset checks, newest first',
+  ['Run', 'Started', 'Targets', 'Status', 'Result'],
+  p.runs.map((r) => [
+    html`<a href="/audits/${r.id}">#${r.id}</a>`,
+    when(r.startedAt, p.now),
+    html`<span class="mono">${r.targets.join(' ')}</span>`,
+    badge(r.status),
+    r.status === 'running' ? progressText(r) : (r.error ?? summaryText(r.summary)),
+  ]),
+)}`,
   });
 }
 
@@ -65,10 +91,18 @@ export function auditPage(p: { run: AuditRunView; findings: StoredFinding[]; all
     const all = p.findings.filter((f) => f.host === h);
     const who = all.find((f) => f.vendor || f.mac);
     const ghostCall = ghostCallOfRow(all.find((f) => f.rule === GHOST_CALL_ROW));
-    return { host: h, who, ghostCall, findings: shown.filter((f) => f.host === h && f.rule !== GHOST_CALL_ROW), failing: all.filter((f) => f.state === 'fail').length };
+    return {
+      host: h,
+      who,
+      ghostCall,
+      findings: shown.filter((f) => f.host === h && f.rule !== GHOST_CALL_ROW),
+      failing: all.filter((f) => f.state === 'fail').length,
+    };
   });
   return layout({
-    title: `Audit #${r.id}`, section: 'audits', csrf: p.csrf,
+    title: `Audit #${r.id}`,
+    section: 'audits',
+    csrf: p.csrf,
     head: running ? html`<noscript><meta http-equiv="refresh" content="3"></noscript>` : undefined,
     body: html`<p><a href="/audits">← Audit runs</a></p>
 <h1>Audit #${r.id} ${badge(r.status)}</h1>
@@ -78,16 +112,28 @@ ${r.finishedAt ? html`<dt>Finished</dt><dd>${when(r.finishedAt, p.now)}</dd>` : 
 ${r.summary ? html`<dt>Result</dt><dd>${summaryText(r.summary)}</dd>` : ''}
 ${r.incomplete ? html`<dt>Incomplete</dt><dd>${r.incomplete}</dd>` : ''}</dl>
 ${r.error ? html`<div class="error" role="alert">The audit failed: ${r.error}</div>` : ''}
-${running ? html`<div data-audit-progress data-url="/api/audits/${r.id}"><label for="progress">Progress</label>
+${
+  running
+    ? html`<div data-audit-progress data-url="/api/audits/${r.id}"><label for="progress">Progress</label>
 <progress id="progress" max="${Math.max(1, r.progress?.total ?? 1)}" value="${r.progress?.done ?? 0}"></progress>
-<p data-progress-text aria-live="polite">${progressText(r) || 'starting…'}</p></div>` : ''}
+<p data-progress-text aria-live="polite">${progressText(r) || 'starting…'}</p></div>`
+    : ''
+}
 ${r.status === 'interrupted' ? html`<p class="notice">This run did not finish in this server process (it was interrupted, or is running elsewhere).</p>` : ''}
-${!running && p.findings.length ? html`<h2>Findings</h2>
+${
+  !running && p.findings.length
+    ? html`<h2>Findings</h2>
 <p>${hosts.length} host(s) answered. ${p.all ? html`Showing every check. <a href="/audits/${r.id}">Show failing only</a>` : html`Showing failing checks only. <a href="/audits/${r.id}?all=1">Show every check</a>`}</p>
-${byHost.map((h) => html`<h3><span class="mono">${h.host}</span> — ${h.failing ? badge('fail', `${h.failing} failing`) : badge('pass', 'nothing failing')}${h.ghostCall ? html` ${badge(h.ghostCall.verdict, `ghost call: ${VERDICT_LABELS[h.ghostCall.verdict]}`)}` : ''}</h3>
+${byHost.map(
+  (
+    h,
+  ) => html`<h3><span class="mono">${h.host}</span> — ${h.failing ? badge('fail', `${h.failing} failing`) : badge('pass', 'nothing failing')}${h.ghostCall ? html` ${badge(h.ghostCall.verdict, `ghost call: ${VERDICT_LABELS[h.ghostCall.verdict]}`)}` : ''}</h3>
 ${h.ghostCall ? html`<p>${h.ghostCall.evidence[0] ?? ''}${h.ghostCall.howToTell ? html` <span class="muted">To tell: ${h.ghostCall.howToTell}</span>` : ''}</p>` : ''}
 ${h.who ? html`<p class="muted">${[h.who.vendor, h.who.model].filter(Boolean).join(' ') || 'unidentified'}${h.who.mac ? html`, MAC <a class="mono" href="/devices/${h.who.mac}">${displayMac(h.who.mac)}</a>` : ''}</p>` : ''}
-${h.findings.length ? findingsTable(`Findings for ${h.host}`, h.findings) : ''}`)}` : ''}
+${h.findings.length ? findingsTable(`Findings for ${h.host}`, h.findings) : ''}`,
+)}`
+    : ''
+}
 ${!running && r.status === 'finished' && p.findings.length === 0 ? html`<p>Nothing answered in the targets.</p>` : ''}`,
   });
 }

@@ -75,9 +75,11 @@ export const MAX_TARGET_TEXT = 4000;
 export function targetList(input: unknown): string[] {
   const parts = (Array.isArray(input) ? input : [input]).filter((x): x is string => typeof x === 'string');
   const text = parts.join(' ');
-  if (text.length > MAX_TARGET_TEXT) throw new GhostguardError('GG_ERR_TARGET_INVALID', `targets are limited to ${MAX_TARGET_TEXT} characters`);
+  if (text.length > MAX_TARGET_TEXT)
+    throw new GhostguardError('GG_ERR_TARGET_INVALID', `targets are limited to ${MAX_TARGET_TEXT} characters`);
   const tokens = text.split(/[\s,]+/).filter(Boolean);
-  if (tokens.some((t) => t.startsWith('@'))) throw new GhostguardError('GG_ERR_TARGET_INVALID', 'target files (@file) are not accepted here');
+  if (tokens.some((t) => t.startsWith('@')))
+    throw new GhostguardError('GG_ERR_TARGET_INVALID', 'target files (@file) are not accepted here');
   if (tokens.length === 0) throw new GhostguardError('GG_ERR_TARGET_INVALID', 'give at least one address, range or CIDR');
   return tokens;
 }
@@ -113,30 +115,47 @@ export class AuditRunner {
       started(id);
     });
     const allowed = this.deps.inventory().config.server.auditAllow;
-    const options: AuditOptions = { intrusive: false, ...this.deps.auditOptions, ...choices, ...(allowed ? { allowed } : {}), targets, exclude };
+    const options: AuditOptions = {
+      intrusive: false,
+      ...this.deps.auditOptions,
+      ...choices,
+      ...(allowed ? { allowed } : {}),
+      targets,
+      exclude,
+    };
     const audit = this.deps.audit ?? runAudit;
     const run = audit(options, {
-      ...this.deps.auditDeps, vendors: this.deps.vendors, inventory: this.deps.inventory(), store: this.deps.store, auditStore: store,
+      ...this.deps.auditDeps,
+      vendors: this.deps.vendors,
+      inventory: this.deps.inventory(),
+      store: this.deps.store,
+      auditStore: store,
       signal: controller.signal,
       onProgress: (p) => {
         if (live) live.progress = { ...p };
       },
     });
-    run.then((report) => {
-      if (!live) return;
-      live.status = 'finished';
-      live.progress = { done: report.summary.hostsScanned, total: report.summary.hostsPlanned, phones: report.summary.phones };
-      if (report.incomplete) live.incomplete = report.incomplete;
-    }, (err: unknown) => {
-      if (!live) return;
-      live.status = 'failed';
-      live.error = err instanceof Error ? err.message.slice(0, 300) : 'the audit failed';
-    });
+    run.then(
+      (report) => {
+        if (!live) return;
+        live.status = 'finished';
+        live.progress = { done: report.summary.hostsScanned, total: report.summary.hostsPlanned, phones: report.summary.phones };
+        if (report.incomplete) live.incomplete = report.incomplete;
+      },
+      (err: unknown) => {
+        if (!live) return;
+        live.status = 'failed';
+        live.error = err instanceof Error ? err.message.slice(0, 300) : 'the audit failed';
+      },
+    );
     // either the run is stored (targets accepted) or the audit rejects before that (bad targets)
-    return Promise.race([idPromise, run.then(() => {
-      if (!live) throw new GhostguardError('GG_ERR_STORE', 'the audit finished without being stored');
-      return live.id;
-    })]);
+    return Promise.race([
+      idPromise,
+      run.then(() => {
+        if (!live) throw new GhostguardError('GG_ERR_STORE', 'the audit finished without being stored');
+        return live.id;
+      }),
+    ]);
   }
 
   view(id: number): AuditRunView | undefined {

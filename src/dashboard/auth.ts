@@ -23,7 +23,10 @@ export interface AdminPasswordInfo {
 }
 
 /** The admin password: $GHOSTGUARD_ADMIN_PASSWORD, else <dataDir>/admin-password, generated once (mode 0600). */
-export function loadAdminPassword(dataDir: string, env: Readonly<Record<string, string | undefined>>): { password: string; info: AdminPasswordInfo } {
+export function loadAdminPassword(
+  dataDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { password: string; info: AdminPasswordInfo } {
   const fromEnv = env[PASSWORD_ENV];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (fromEnv.length < 12) throw new GhostguardError('GG_ERR_ADMIN_PASSWORD', `${PASSWORD_ENV} must be at least 12 characters`);
@@ -51,12 +54,17 @@ const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_LENGTH, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** Holds only a salted scrypt hash of the password; every check costs the same scrypt work. */
 export class PasswordCheck {
-  private constructor(private readonly salt: Buffer, private readonly hash: Buffer) {}
+  private constructor(
+    private readonly salt: Buffer,
+    private readonly hash: Buffer,
+  ) {}
 
   static async of(password: string): Promise<PasswordCheck> {
     const salt = randomBytes(16);
@@ -92,7 +100,10 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxA
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   create(user: string): Session {
     const t = this.now();
@@ -162,7 +173,10 @@ export class LoginLimiter {
   private readonly failures = new Map<string, { count: number; lastAt: number; resetAt: number }>();
   private readonly limits: Required<LoginLimits>;
 
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, private readonly now: () => number = Date.now) {
+  constructor(
+    limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
     this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
   }
 

@@ -20,25 +20,61 @@ export function checkResultHtml(r: CheckResult, now: Date): Html {
   <dt>Extension</dt><dd>${p.extensions.length ? p.extensions.map((x, i) => `${i ? ', ' : ''}${x}${p.names[i] && p.names[i] !== x ? ` (${p.names[i]})` : ''}`) : '-'}</dd>
 </dl>
 <h2>Failing rules and their fixes</h2>
-${r.failures.length ? table(`${r.failures.length} failing rule(s)`, ['Rule', 'Severity', 'What was seen', 'Fix'], r.failures.map((f) => [
-    html`${f.title}<br><span class="muted mono">${f.check}</span>`, badge(f.severity), list(f.evidence), list(f.fix),
-  ])) : html`<p>No rule fails.</p>`}
+${
+  r.failures.length
+    ? table(
+        `${r.failures.length} failing rule(s)`,
+        ['Rule', 'Severity', 'What was seen', 'Fix'],
+        r.failures.map((f) => [
+          html`${f.title}<br><span class="muted mono">${f.check}</span>`,
+          badge(f.severity),
+          list(f.evidence),
+          list(f.fix),
+        ]),
+      )
+    : html`<p>No rule fails.</p>`
+}
 <h2>Provisioning history</h2>
 <p>${r.provisioning.summary}</p>
-${r.provisioning.files.length ? table('What was served, and whether it is current', ['File', 'Last served', 'Auth', 'sha256', 'Current?'], r.provisioning.files.map((f) => [
-    html`<span class="mono">${f.file}</span>`, html`${when(f.ts, now)} from ${f.source}`, f.auth, html`<span class="mono">${f.sha256.slice(0, 16)}…</span>`,
-    f.current === undefined ? 'cannot compare' : f.current ? badge('provisioned', 'current') : badge('stale', 'not current'),
-  ])) : ''}
+${
+  r.provisioning.files.length
+    ? table(
+        'What was served, and whether it is current',
+        ['File', 'Last served', 'Auth', 'sha256', 'Current?'],
+        r.provisioning.files.map((f) => [
+          html`<span class="mono">${f.file}</span>`,
+          html`${when(f.ts, now)} from ${f.source}`,
+          f.auth,
+          html`<span class="mono">${f.sha256.slice(0, 16)}…</span>`,
+          f.current === undefined ? 'cannot compare' : f.current ? badge('provisioned', 'current') : badge('stale', 'not current'),
+        ]),
+      )
+    : ''
+}
 ${r.notes.length ? html`<h2>Notes</h2>${list(r.notes)}` : ''}
-${r.findings.length ? html`<details><summary>All ${r.findings.length} checks</summary>${findingsTable('Every check', r.findings.map((f) => ({
-    host: r.host ?? '', rule: f.check, state: f.state, severity: f.severity, evidence: f.reason ? [f.reason, ...f.evidence] : f.evidence, fix: f.fix,
-  })))}</details>` : ''}
+${
+  r.findings.length
+    ? html`<details><summary>All ${r.findings.length} checks</summary>${findingsTable(
+        'Every check',
+        r.findings.map((f) => ({
+          host: r.host ?? '',
+          rule: f.check,
+          state: f.state,
+          severity: f.severity,
+          evidence: f.reason ? [f.reason, ...f.evidence] : f.evidence,
+          fix: f.fix,
+        })),
+      )}</details>`
+    : ''
+}
 <p class="muted">Checked in ${(r.durationMs / 1000).toFixed(1)} s${r.runId !== undefined ? html`; stored as <a href="/audits/${r.runId}">audit #${r.runId}</a>` : ''}.</p>`;
 }
 
 export function checkPage(p: { csrf: string; target?: string; result?: CheckResult; error?: string; now: Date; safe?: boolean }): string {
   return layout({
-    title: p.result ? `Check ${p.result.target}` : 'Check a handset', section: 'check', csrf: p.csrf,
+    title: p.result ? `Check ${p.result.target}` : 'Check a handset',
+    section: 'check',
+    csrf: p.csrf,
     body: html`<h1>Check a handset</h1>
 <p class="muted">One phone, one answer: does it ring for a scanner's call? Give its IP address, or its MAC address (ghostguard finds the address from the phone's last configuration fetch). Whenever the phone answers SIP, the check sends a non-ringing INVITE probe (an unsupported <code>Require:</code> a standards-following phone refuses with 420; cancelled at once if the phone alerts anyway); untick it for safe probes only.</p>
 <form method="post" action="/check" class="form-row" data-busy="Checking the handset… this takes a few seconds.">

@@ -27,7 +27,10 @@ export function parseCheckTarget(input: string): CheckTarget {
   if (ipaddr.IPv4.isValidFourPartDecimal(text) || (text.includes(':') && ipaddr.IPv6.isValid(text))) {
     return { kind: 'ip', ip: ipaddr.parse(text).toString(), text };
   }
-  throw new GhostguardError('GG_ERR_TARGET_INVALID', `"${text}" is neither an IP address nor a MAC address (give one handset, e.g. 127.0.1.5 or 00:15:65:12:34:56)`);
+  throw new GhostguardError(
+    'GG_ERR_TARGET_INVALID',
+    `"${text}" is neither an IP address nor a MAC address (give one handset, e.g. 127.0.1.5 or 00:15:65:12:34:56)`,
+  );
 }
 
 export interface CheckFailure {
@@ -122,7 +125,11 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
     const history = m ? deps.store.fetchHistory(m, 50) : [];
     const provisioning = provisioningStatus({ vendors: deps.vendors, inventory, store: deps.store, renderer }, history);
     const firmwareFromUa = provisioning.files.find((f) => f.firmware)?.firmware;
-    const phone: CheckResult['phone'] = { extensions: device?.lines.map((l) => l.extension) ?? [], names: device?.lines.map((l) => l.displayName ?? l.extension) ?? [], inInventory: !!device };
+    const phone: CheckResult['phone'] = {
+      extensions: device?.lines.map((l) => l.extension) ?? [],
+      names: device?.lines.map((l) => l.displayName ?? l.extension) ?? [],
+      inInventory: !!device,
+    };
     if (m) phone.mac = macWithColons(m);
     if (report?.macSource) phone.macSource = report.macSource;
     const vendor = report?.vendor ?? device?.vendor;
@@ -137,9 +144,21 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
     }
     const findings = report?.findings ?? [];
     const result: CheckResult = {
-      format: 'ghostguard-check', version: 1, target: target.text, checkedAt: now().toISOString(), durationMs: 0,
-      phone, verdict, findings, probes: report?.probes ?? [], provisioning, notes, inviteProbe: inviteProbeOf(report, deps.safe === true),
-      failures: findings.filter((f) => f.state === 'fail').map((f) => ({ check: f.check, title: CHECK_TITLES[f.check], severity: f.severity, evidence: f.evidence, fix: f.fix })),
+      format: 'ghostguard-check',
+      version: 1,
+      target: target.text,
+      checkedAt: now().toISOString(),
+      durationMs: 0,
+      phone,
+      verdict,
+      findings,
+      probes: report?.probes ?? [],
+      provisioning,
+      notes,
+      inviteProbe: inviteProbeOf(report, deps.safe === true),
+      failures: findings
+        .filter((f) => f.state === 'fail')
+        .map((f) => ({ check: f.check, title: CHECK_TITLES[f.check], severity: f.severity, evidence: f.evidence, fix: f.fix })),
     };
     if (host) result.host = host;
     if (addressFrom) result.addressFrom = addressFrom;
@@ -153,15 +172,26 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
   }
   const audit = deps.audit ?? runAudit;
   const options: AuditOptions = {
-    ...CHECK_DEFAULTS, ...deps.auditOptions, targets: [host], maxHosts: 1, concurrency: 1, intrusive: deps.safe !== true,
+    ...CHECK_DEFAULTS,
+    ...deps.auditOptions,
+    targets: [host],
+    maxHosts: 1,
+    concurrency: 1,
+    intrusive: deps.safe !== true,
     ...(deps.safe ? { inviteNotSent: 'check --safe' } : {}),
   };
   const report = await audit(options, {
-    ...deps.auditDeps, vendors: deps.vendors, inventory, store: deps.store, ...(deps.auditStore ? { auditStore: deps.auditStore } : {}),
+    ...deps.auditDeps,
+    vendors: deps.vendors,
+    inventory,
+    store: deps.store,
+    ...(deps.auditStore ? { auditStore: deps.auditStore } : {}),
   });
   const hostReport = report.hosts.find((h) => h.host === host) ?? report.hosts[0];
   if (target.kind === 'mac' && hostReport?.mac && hostReport.mac !== target.mac) {
-    notes.push(`the device now answering at ${host} reports MAC ${macWithColons(hostReport.mac as Mac)}, not ${target.text}: the address may belong to another device now`);
+    notes.push(
+      `the device now answering at ${host} reports MAC ${macWithColons(hostReport.mac as Mac)}, not ${target.text}: the address may belong to another device now`,
+    );
   }
   if (target.kind === 'ip' && !hostReport?.mac) {
     const fetched = deps.store.lastFetchBySource(host);
@@ -179,7 +209,12 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
 
 function inviteProbeOf(report: HostReport | undefined, safe: boolean): CheckResult['inviteProbe'] {
   const users = report?.invitedUsers ?? [];
-  if (users.length > 0) return { sent: true, users, note: `sent the non-ringing INVITE probe to ${users.join(', ')} (unsupported Require:; CANCELled if the phone alerts anyway)` };
+  if (users.length > 0)
+    return {
+      sent: true,
+      users,
+      note: `sent the non-ringing INVITE probe to ${users.join(', ')} (unsupported Require:; CANCELled if the phone alerts anyway)`,
+    };
   if (safe) return { sent: false, users: [], note: 'not sent (--safe): OPTIONS, web and SNMP probes only' };
   return { sent: false, users: [], note: report ? 'not sent: no SIP port answered' : 'not sent: nothing answered' };
 }
@@ -196,7 +231,9 @@ export function checkToText(r: CheckResult): string {
   lines.push(`Address:   ${r.host ?? 'unknown'}${r.addressFrom === 'fetch-history' ? ' (from its last fetch)' : ''}`);
   lines.push(`MAC:       ${p.mac ?? 'unknown'}`);
   lines.push(`Site:      ${p.site ?? (p.inInventory ? '' : 'not in the inventory')}${p.disabled ? ' (disabled in the inventory)' : ''}`);
-  lines.push(`Extension: ${p.extensions.length ? p.extensions.map((e, i) => (p.names[i] && p.names[i] !== e ? `${e} (${p.names[i]})` : e)).join(', ') : '-'}`);
+  lines.push(
+    `Extension: ${p.extensions.length ? p.extensions.map((e, i) => (p.names[i] && p.names[i] !== e ? `${e} (${p.names[i]})` : e)).join(', ') : '-'}`,
+  );
   if (r.failures.length) {
     lines.push('', `Failing rules (${r.failures.length}):`);
     for (const f of r.failures) {

@@ -94,7 +94,9 @@ function deviceConfigs(ctx: FleetContext, d: Device, history: FetchRecord[], sta
     const now = renderLike(renderCtx(ctx), d.mac, step.fileName, lastFetch?.userAgent ?? step.userAgent);
     const cfg: RenderedConfig = { file: step.fileName, firmware: now?.firmware ?? firmware };
     if (!now) {
-      cfg.error = d.disabled ? 'the device is disabled: nothing is served' : 'cannot be rendered now (a secret is missing, or the render would violate the policy)';
+      cfg.error = d.disabled
+        ? 'the device is disabled: nothing is served'
+        : 'cannot be rendered now (a secret is missing, or the render would violate the policy)';
       out.push(cfg);
       continue;
     }
@@ -110,9 +112,10 @@ function deviceConfigs(ctx: FleetContext, d: Device, history: FetchRecord[], sta
         const before = ctx.snapshots?.get(lastFetch.sha256);
         if (before) {
           cfg.diff = diffLines(before.body, cfg.body);
-          cfg.diffNote = cfg.diff.hunks.length === 0
-            ? 'Only secrets changed since the last fetch (for example rotated credentials); the masked text is the same.'
-            : `Changed since the phone last fetched it (${lastFetch.ts}): ${cfg.diff.added} line(s) added, ${cfg.diff.removed} removed.`;
+          cfg.diffNote =
+            cfg.diff.hunks.length === 0
+              ? 'Only secrets changed since the last fetch (for example rotated credentials); the masked text is the same.'
+              : `Changed since the phone last fetched it (${lastFetch.ts}): ${cfg.diff.added} line(s) added, ${cfg.diff.removed} removed.`;
         } else {
           cfg.diffNote = `Differs from what the phone last fetched (sha256 ${lastFetch.sha256.slice(0, 12)}…), but that text is not on record, only its hash.`;
         }

@@ -74,7 +74,11 @@ function lastAuthenticated(history: readonly FetchRecord[]): string | undefined 
 }
 
 /** The refusal since which a phone that did fetch before has been locked out, if its last success is older. */
-function lockedOutSince(ctx: FleetContext, mac: string, lastServed: string | undefined): { ts: string; reason: string; source?: string } | undefined {
+function lockedOutSince(
+  ctx: FleetContext,
+  mac: string,
+  lastServed: string | undefined,
+): { ts: string; reason: string; source?: string } | undefined {
   if (!lastServed) return undefined;
   const refusals = ctx.store.events({ mac, limit: 20 }).filter((e) => LOCKOUT_REASONS.has(e.reason) && e.ts > lastServed);
   const first = refusals[refusals.length - 1];
@@ -82,7 +86,11 @@ function lockedOutSince(ctx: FleetContext, mac: string, lastServed: string | und
 }
 
 /** The latest finished audit findings per MAC over the last `runs` runs (checks included); stops once every MAC of `want` is found. */
-export function latestAudits(auditStore: AuditRunStore, runs = 200, want?: ReadonlySet<string>): Map<string, { runId: number; at: string; findings: StoredFinding[] }> {
+export function latestAudits(
+  auditStore: AuditRunStore,
+  runs = 200,
+  want?: ReadonlySet<string>,
+): Map<string, { runId: number; at: string; findings: StoredFinding[] }> {
   const out = new Map<string, { runId: number; at: string; findings: StoredFinding[] }>();
   let found = 0;
   for (const run of auditStore.runs(runs)) {
@@ -115,14 +123,31 @@ export function renderCtx(ctx: FleetContext): RenderContext {
   return { vendors: ctx.vendors, inventory: ctx.inventory, store: ctx.store, renderer: ctx.renderer };
 }
 
-export function rowOf(ctx: FleetContext, d: Device, audits: ReturnType<typeof latestAudits>, history?: FetchRecord[]): { row: DeviceRow; status: ProvisioningStatus } {
+export function rowOf(
+  ctx: FleetContext,
+  d: Device,
+  audits: ReturnType<typeof latestAudits>,
+  history?: FetchRecord[],
+): { row: DeviceRow; status: ProvisioningStatus } {
   const h = history ?? ctx.store.fetchHistory(d.mac, 50);
   const status = provisioningStatus(renderCtx(ctx), h);
   const row: DeviceRow = {
-    mac: d.mac, vendor: d.vendor, model: d.model, site: d.site, extensions: d.lines.map((l) => l.extension), disabled: d.disabled,
-    state: 'provisioned', stateReason: '',
+    mac: d.mac,
+    vendor: d.vendor,
+    model: d.model,
+    site: d.site,
+    extensions: d.lines.map((l) => l.extension),
+    disabled: d.disabled,
+    state: 'provisioned',
+    stateReason: '',
   };
-  if (status.lastFetch) row.lastFetch = { ts: status.lastFetch.ts, file: status.lastFetch.file, source: status.lastFetch.source, status: status.lastFetch.status };
+  if (status.lastFetch)
+    row.lastFetch = {
+      ts: status.lastFetch.ts,
+      file: status.lastFetch.file,
+      source: status.lastFetch.source,
+      status: status.lastFetch.status,
+    };
   if (status.current !== undefined) row.current = status.current;
   const audit = audits.get(d.mac);
   if (audit) row.audit = auditSummary(audit);
@@ -137,13 +162,18 @@ export function rowOf(ctx: FleetContext, d: Device, audits: ReturnType<typeof la
     row.stateReason = `audit #${row.audit.runId}: ${VERDICT_HEADLINES[row.audit.ghostCall.verdict]}`;
   } else if (d.provision === false) {
     row.state = 'audit-only';
-    row.stateReason = row.audit ? `provisioned by another system; audit #${row.audit.runId} found nothing exposed` : 'provisioned by another system: ghostguard audits it, serves it nothing';
+    row.stateReason = row.audit
+      ? `provisioned by another system; audit #${row.audit.runId} found nothing exposed`
+      : 'provisioned by another system: ghostguard audits it, serves it nothing';
   } else if ((locked = lockedOutSince(ctx, d.mac, lastAuthenticated(h)))) {
     const enrolment = ctx.store.enrolment(d.mac);
     const open = enrolment && !enrolment.closedAt && Date.parse(enrolment.expiresAt) > ctx.now.getTime();
     row.state = 'locked-out';
-    row.stateReason = `locked out since ${locked.ts} (${locked.reason}${locked.source ? ` from ${locked.source}` : ''}): the phone no longer authenticates`
-      + (open ? `; an enrolment window is open until ${enrolment.expiresAt}, waiting for the phone` : ' — after a factory reset, open an enrolment window so it can fetch once more');
+    row.stateReason =
+      `locked out since ${locked.ts} (${locked.reason}${locked.source ? ` from ${locked.source}` : ''}): the phone no longer authenticates` +
+      (open
+        ? `; an enrolment window is open until ${enrolment.expiresAt}, waiting for the phone`
+        : ' — after a factory reset, open an enrolment window so it can fetch once more');
   } else if (!newestServed) {
     row.state = 'never-fetched';
     row.stateReason = status.lastFetch ? `requests refused (last: ${status.lastFetch.status})` : 'has never fetched its configuration';

@@ -46,8 +46,13 @@ export function fleetOverview(ctx: FleetContext, filter: FleetFilter = {}, limit
     if (devices.length < limit) devices.push(row);
   }
   return {
-    total, byState, bySite, byVendor, devices,
-    sites: Object.keys(ctx.inventory.config.sites).sort(), vendors: [...new Set(ctx.inventory.devices.map((d) => d.vendor))].sort(),
+    total,
+    byState,
+    bySite,
+    byVendor,
+    devices,
+    sites: Object.keys(ctx.inventory.config.sites).sort(),
+    vendors: [...new Set(ctx.inventory.devices.map((d) => d.vendor))].sort(),
     unmanaged: unmanagedPhones(ctx),
   };
 }

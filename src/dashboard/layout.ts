@@ -22,7 +22,10 @@ export interface LayoutInput {
 }
 
 export function layout(p: LayoutInput): string {
-  const nav = p.csrf === undefined ? '' : html`
+  const nav =
+    p.csrf === undefined
+      ? ''
+      : html`
 <header class="top">
   <a class="brand" href="/">ghostguard</a>
   <nav aria-label="Main"><ul>${NAV.map((n) => html`<li><a href="${n.href}"${n.section === p.section ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}

@@ -38,7 +38,8 @@ export function table(caption: string, head: string[], rows: Fragment[][], class
 </table></div>`;
 }
 
-const checkTitle = (rule: string): string => CHECK_TITLES[rule as CheckId] ?? (rule === GHOST_CALL_ROW ? 'Ghost-call verdict (will it ring for a scanner?)' : rule);
+const checkTitle = (rule: string): string =>
+  CHECK_TITLES[rule as CheckId] ?? (rule === GHOST_CALL_ROW ? 'Ghost-call verdict (will it ring for a scanner?)' : rule);
 
 export function errorBox(message: string | undefined): Html | string {
   return message ? html`<div class="error" role="alert"><strong>Error:</strong> ${message}</div>` : '';
@@ -50,13 +51,21 @@ export function select(name: string, label: string, options: { value: string; la
 }
 
 export function findingsTable(caption: string, findings: readonly StoredFinding[], withHost = false): Html {
-  return table(caption, [...(withHost ? ['Host'] : []), 'Rule', 'State', 'Evidence', 'Fix'], findings.map((f) => [
-    ...(withHost ? [html`<span class="mono">${f.host}</span>${f.mac ? html`<br><a class="mono" href="/devices/${f.mac}">${displayMac(f.mac)}</a>` : ''}`] : []),
-    html`${checkTitle(f.rule)}<br><span class="muted mono">${f.rule}</span>`,
-    html`${badge(f.state)} ${badge(f.severity)}`,
-    list(f.evidence),
-    list(f.fix),
-  ]));
+  return table(
+    caption,
+    [...(withHost ? ['Host'] : []), 'Rule', 'State', 'Evidence', 'Fix'],
+    findings.map((f) => [
+      ...(withHost
+        ? [
+            html`<span class="mono">${f.host}</span>${f.mac ? html`<br><a class="mono" href="/devices/${f.mac}">${displayMac(f.mac)}</a>` : ''}`,
+          ]
+        : []),
+      html`${checkTitle(f.rule)}<br><span class="muted mono">${f.rule}</span>`,
+      html`${badge(f.state)} ${badge(f.severity)}`,
+      list(f.evidence),
+      list(f.fix),
+    ]),
+  );
 }
 
 export function displayMac(mac: string): string {

@@ -5,7 +5,8 @@ import { errorBox } from './page-parts.js';
 
 export function loginPage(p: { csrf: string; next?: string; error?: string; retryAfter?: number }): string {
   return layout({
-    title: 'Log in', section: 'none',
+    title: 'Log in',
+    section: 'none',
     body: html`<div class="login"><h1>ghostguard — log in</h1>
 ${errorBox(p.error)}
 <form method="post" action="/login">
@@ -22,5 +23,10 @@ ${errorBox(p.error)}
 }
 
 export function messagePage(p: { title: string; message: string; csrf?: string }): string {
-  return layout({ title: p.title, section: 'none', csrf: p.csrf, body: html`<h1>${p.title}</h1><p>${p.message}</p><p><a href="/">Back to the fleet</a></p>` });
+  return layout({
+    title: p.title,
+    section: 'none',
+    csrf: p.csrf,
+    body: html`<h1>${p.title}</h1><p>${p.message}</p><p><a href="/">Back to the fleet</a></p>`,
+  });
 }

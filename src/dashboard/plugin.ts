@@ -36,8 +36,16 @@ export function cookieNames(secure: boolean): { session: string; csrf: string } 
 }
 
 const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "font-src 'self'",
-  "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
 ].join('; ');
 
 function setSecurityHeaders(reply: FastifyReply, secure: boolean): void {
@@ -76,14 +84,26 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const limiter = new LoginLimiter(opts.loginLimits);
   const tokens = new TokenCheck(opts.dataDir);
   const loginFailed = (source: string, via: string): void =>
-    opts.store.recordEvent({ ts: new Date().toISOString(), reason: 'admin-login-failed', severity: 'medium', source, detail: `dashboard ${via}` });
+    opts.store.recordEvent({
+      ts: new Date().toISOString(),
+      reason: 'admin-login-failed',
+      severity: 'medium',
+      source,
+      detail: `dashboard ${via}`,
+    });
   // a logged-in operator reaching outside server.auditAllow: a mistake, or a stolen session probing other networks
   const scoped = async <T>(source: string, what: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (err) {
       if (isGhostguardError(err) && err.code === 'GG_ERR_TARGET_FORBIDDEN') {
-        opts.store.recordEvent({ ts: new Date().toISOString(), reason: 'audit-out-of-scope', severity: 'high', source, detail: `${what}: ${err.message}` });
+        opts.store.recordEvent({
+          ts: new Date().toISOString(),
+          reason: 'audit-out-of-scope',
+          severity: 'high',
+          source,
+          detail: `${what}: ${err.message}`,
+        });
       }
       throw err;
     }
@@ -91,36 +111,70 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const now = opts.now ?? (() => new Date());
   const renderer = opts.renderer ?? new RenderService(16 * 1024 * 1024);
   const mask = (mac: Mac, text: string) => maskDeviceSecrets(opts.inventory(), mac, text);
-  const snapshots = new ServedSnapshots(opts.store.snapshots, () => ({ vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, renderer }), mask);
+  const snapshots = new ServedSnapshots(
+    opts.store.snapshots,
+    () => ({ vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, renderer }),
+    mask,
+  );
   const runner = new AuditRunner({
-    vendors: opts.vendors, inventory: opts.inventory, store: opts.store,
-    ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}), ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}),
+    vendors: opts.vendors,
+    inventory: opts.inventory,
+    store: opts.store,
+    ...(opts.auditOptions ? { auditOptions: opts.auditOptions } : {}),
+    ...(opts.audit ? { audit: opts.audit } : {}),
+    ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}),
   });
-  const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : opts.inventory().secretMasker().mask(text));
+  const scrub = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : opts.inventory().secretMasker().mask(text);
   let checksRunning = 0;
   const dashboard: Dashboard = {
-    options: opts, runner, renderer, snapshots, now, mask,
+    options: opts,
+    runner,
+    renderer,
+    snapshots,
+    now,
+    mask,
     fleet: () => ({
-      vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, auditStore: runner.store, renderer, snapshots,
-      staleDays: opts.staleDays ?? 14, now: now(),
+      vendors: opts.vendors,
+      inventory: opts.inventory(),
+      store: opts.store,
+      auditStore: runner.store,
+      renderer,
+      snapshots,
+      staleDays: opts.staleDays ?? 14,
+      now: now(),
     }),
     startAudit: (targets, exclude, source, choices) => scoped(source, 'dashboard audit', () => runner.start(targets, exclude, choices)),
-    check: (target, source, checkOptions) => scoped(source, 'handset check', async () => {
-      if (checksRunning >= MAX_CHECKS) throw new BusyError('several handset checks are already running; try again in a few seconds');
-      checksRunning++;
-      try {
-        const allowed = opts.inventory().config.server.auditAllow;
-        const auditOptions = { ...opts.auditOptions, ...(allowed ? { allowed } : {}) };
-        return await checkHandset(target, {
-          vendors: opts.vendors, inventory: opts.inventory, store: opts.store, auditStore: runner.store, renderer, auditOptions, safe: checkOptions?.safe === true,
-          ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}), now,
-        });
-      } finally {
-        checksRunning--;
-      }
-    }),
+    check: (target, source, checkOptions) =>
+      scoped(source, 'handset check', async () => {
+        if (checksRunning >= MAX_CHECKS) throw new BusyError('several handset checks are already running; try again in a few seconds');
+        checksRunning++;
+        try {
+          const allowed = opts.inventory().config.server.auditAllow;
+          const auditOptions = { ...opts.auditOptions, ...(allowed ? { allowed } : {}) };
+          return await checkHandset(target, {
+            vendors: opts.vendors,
+            inventory: opts.inventory,
+            store: opts.store,
+            auditStore: runner.store,
+            renderer,
+            auditOptions,
+            safe: checkOptions?.safe === true,
+            ...(opts.audit ? { audit: opts.audit } : {}),
+            ...(opts.auditDeps ? { auditDeps: opts.auditDeps } : {}),
+            now,
+          });
+        } finally {
+          checksRunning--;
+        }
+      }),
     csrf: (req, reply) => reply.generateCsrf({ userInfo: req.ggAuth?.session?.id ?? 'anonymous' }),
-    maskEvents: (events) => events.map((e) => ({ ...e, ...(e.detail !== undefined ? { detail: scrub(e.detail) } : {}), ...(e.file !== undefined ? { file: scrub(e.file) } : {}) })),
+    maskEvents: (events) =>
+      events.map((e) => ({
+        ...e,
+        ...(e.detail !== undefined ? { detail: scrub(e.detail) } : {}),
+        ...(e.file !== undefined ? { file: scrub(e.file) } : {}),
+      })),
     trend: (options) => scheduleTrend(opts.store.scheduleRuns, opts.inventory().config.schedules ?? [], options),
   };
 
@@ -146,7 +200,8 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       info: {
         title: 'ghostguard admin API',
         version: '1',
-        description: 'The dashboard\'s data as JSON. Authenticate with an API token (`ghostguard token create <name>`) as a Bearer token, with the dashboard session cookie (POSTs then need the x-csrf-token header) or with HTTP Basic (user "admin", the admin password).',
+        description:
+          'The dashboard\'s data as JSON. Authenticate with an API token (`ghostguard token create <name>`) as a Bearer token, with the dashboard session cookie (POSTs then need the x-csrf-token header) or with HTTP Basic (user "admin", the admin password).',
       },
       components: {
         securitySchemes: {
@@ -174,7 +229,11 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       const basic = bearer === undefined ? parseBasic(req.headers.authorization) : undefined;
       if (bearer !== undefined || basic) {
         const wait = limiter.retryAfter(req.ip);
-        if (wait > 0) return reply.code(429).header('retry-after', String(wait)).send({ error: 'too-many-attempts', message: `too many failed logins from this address; try again in ${wait} s` });
+        if (wait > 0)
+          return reply
+            .code(429)
+            .header('retry-after', String(wait))
+            .send({ error: 'too-many-attempts', message: `too many failed logins from this address; try again in ${wait} s` });
         const token = bearer !== undefined ? tokens.verify(bearer) : undefined;
         if (token) {
           req.ggAuth = { via: 'token', tokenId: token.id };
@@ -188,7 +247,10 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
         limiter.fail(req.ip);
         loginFailed(req.ip, bearer !== undefined ? 'API token' : 'API Basic auth');
       }
-      return reply.code(401).send({ error: 'unauthorized', message: 'use an API token (Authorization: Bearer), log in to the dashboard, or use HTTP Basic with the admin password' });
+      return reply.code(401).send({
+        error: 'unauthorized',
+        message: 'use an API token (Authorization: Bearer), log in to the dashboard, or use HTTP Basic with the admin password',
+      });
     }
     const next = req.method === 'GET' ? `?next=${encodeURIComponent(safeNext(req.url))}` : '';
     return reply.redirect(`/login${next}`, 303);
@@ -196,7 +258,14 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
 
   // state-changing requests from a browser session need a CSRF token bound to that session
   app.addHook('preHandler', (req, reply, done) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || req.ggAuth?.via === 'basic' || req.ggAuth?.via === 'token') return done();
+    if (
+      req.method === 'GET' ||
+      req.method === 'HEAD' ||
+      req.method === 'OPTIONS' ||
+      req.ggAuth?.via === 'basic' ||
+      req.ggAuth?.via === 'token'
+    )
+      return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -214,15 +283,27 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     }
     if (status >= 500) req.log.error({ err }, 'dashboard error');
     reply.code(status);
-    if (api) return reply.send({ error: isGhostguardError(err) ? err.code : err.code ?? 'error', message });
-    return reply.type('text/html; charset=utf-8').send(messagePage({ title: status === 403 ? 'Refused' : 'Something went wrong', message, ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}) }));
+    if (api) return reply.send({ error: isGhostguardError(err) ? err.code : (err.code ?? 'error'), message });
+    return reply.type('text/html; charset=utf-8').send(
+      messagePage({
+        title: status === 403 ? 'Refused' : 'Something went wrong',
+        message,
+        ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}),
+      }),
+    );
   });
 
   // only reached with a session (the onRequest hook answers everyone else): no route-existence oracle
   app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
     reply.code(404);
     if (isApi(req.url)) return reply.send({ error: 'not-found', message: 'no such API route' });
-    return reply.type('text/html; charset=utf-8').send(messagePage({ title: 'Not found', message: 'There is no such page.', ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}) }));
+    return reply.type('text/html; charset=utf-8').send(
+      messagePage({
+        title: 'Not found',
+        message: 'There is no such page.',
+        ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}),
+      }),
+    );
   });
 
   registerAuthRoutes(app, dashboard, { check, sessions, limiter, names, secure, loginFailed });

@@ -39,7 +39,12 @@ export interface RenderContext {
 }
 
 /** The same request rendered today: the phone-facing app's cache version, policy and device choice. */
-export function renderLike(ctx: RenderContext, mac: Mac, fileName: string, userAgent: string): { served: ServedFile; file: FileRef; firmware?: string } | undefined {
+export function renderLike(
+  ctx: RenderContext,
+  mac: Mac,
+  fileName: string,
+  userAgent: string,
+): { served: ServedFile; file: FileRef; firmware?: string } | undefined {
   const { inventory } = ctx;
   const entry = inventory.device(mac);
   if (!entry) return undefined;
@@ -51,14 +56,30 @@ export function renderLike(ctx: RenderContext, mac: Mac, fileName: string, userA
     const file = identity.file;
     if (!file.secret) {
       const model = file.model ?? identity.model ?? '';
-      const served = ctx.renderer.render({ vendor, file, model, firmware: identity.firmware, policy: inventory.sharedPolicy(model), device: undefined, version: String(inventory.version) });
+      const served = ctx.renderer.render({
+        vendor,
+        file,
+        model,
+        firmware: identity.firmware,
+        policy: inventory.sharedPolicy(model),
+        device: undefined,
+        version: String(inventory.version),
+      });
       return { served, file, firmware: identity.firmware };
     }
     const device = inventory.resolve(mac);
     if (!device || entry.disabled) return undefined;
     const creds = ctx.store.credentials(mac);
     const version = deviceRenderVersion(inventory.version, creds);
-    const served = ctx.renderer.render({ vendor, file, model: device.model, firmware: identity.firmware, policy: inventory.policyFor(entry), device, version });
+    const served = ctx.renderer.render({
+      vendor,
+      file,
+      model: device.model,
+      firmware: identity.firmware,
+      policy: inventory.policyFor(entry),
+      device,
+      version,
+    });
     return { served, file, firmware: identity.firmware };
   } catch {
     return undefined;
@@ -93,7 +114,8 @@ export function provisioningStatus(ctx: RenderContext, history: readonly FetchRe
   if (out.files.length > 0 && compared.length > 0) out.current = stale.length === 0;
   const lastText = `Last fetch: ${last.file} at ${last.ts} from ${last.source}${last.status === 200 ? '' : ` (refused with ${last.status})`}.`;
   if (out.files.length === 0) out.summary = `${lastText} Nothing was ever served to it.`;
-  else if (stale.length > 0) out.summary = `${lastText} Not current: ghostguard would now serve something different for ${stale.map((f) => f.file).join(', ')}; a resync is due.`;
+  else if (stale.length > 0)
+    out.summary = `${lastText} Not current: ghostguard would now serve something different for ${stale.map((f) => f.file).join(', ')}; a resync is due.`;
   else if (compared.length === 0) out.summary = `${lastText} Could not re-render its files to compare with today's config.`;
   else out.summary = `${lastText} It has the current configuration.`;
   return out;

@@ -20,18 +20,30 @@ export function registerAdoptRoutes(app: FastifyInstance, d: Dashboard): void {
     const inventory = d.options.inventory();
     const found = unmanagedPhones({ inventory, auditStore: d.runner.store }).find((u) => u.mac === mac);
     return adoptPage({
-      csrf, form, found, error, problems, enabled: !!d.options.adopt,
-      vendors: d.options.vendors.map((v) => ({ id: v.id, name: v.displayName })), sites: Object.keys(inventory.config.sites).sort(),
+      csrf,
+      form,
+      found,
+      error,
+      problems,
+      enabled: !!d.options.adopt,
+      vendors: d.options.vendors.map((v) => ({ id: v.id, name: v.displayName })),
+      sites: Object.keys(inventory.config.sites).sort(),
     });
   };
 
   app.get('/adopt', async (req, reply) => {
     const mac = parseMac(str((req.query as Query).mac) ?? '');
     const csrf = d.csrf(req, reply);
-    if (!mac) return html(reply.code(400), messagePage({ title: 'Not a MAC address', message: 'Adopt needs the phone\'s MAC address.', csrf }));
+    if (!mac)
+      return html(reply.code(400), messagePage({ title: 'Not a MAC address', message: "Adopt needs the phone's MAC address.", csrf }));
     if (d.options.inventory().device(mac)) return reply.redirect(`/devices/${mac}`, 303);
     const found = unmanagedPhones({ inventory: d.options.inventory(), auditStore: d.runner.store }).find((u) => u.mac === mac);
-    const form: AdoptForm = { mac: macWithColons(mac), ...(found?.vendor ? { vendor: found.vendor } : {}), ...(found?.model ? { model: found.model } : {}), ...(found?.site ? { site: found.site } : {}) };
+    const form: AdoptForm = {
+      mac: macWithColons(mac),
+      ...(found?.vendor ? { vendor: found.vendor } : {}),
+      ...(found?.model ? { model: found.model } : {}),
+      ...(found?.site ? { site: found.site } : {}),
+    };
     return html(reply, view(mac, form, csrf));
   });
 
@@ -39,10 +51,12 @@ export function registerAdoptRoutes(app: FastifyInstance, d: Dashboard): void {
     const body = (req.body ?? {}) as Query;
     const csrf = d.csrf(req, reply);
     const mac = parseMac(str(body.mac) ?? '');
-    if (!mac) return html(reply.code(400), messagePage({ title: 'Not a MAC address', message: 'Adopt needs the phone\'s MAC address.', csrf }));
+    if (!mac)
+      return html(reply.code(400), messagePage({ title: 'Not a MAC address', message: "Adopt needs the phone's MAC address.", csrf }));
     const form: AdoptForm = { mac: macWithColons(mac), vendor: str(body.vendor), model: str(body.model), site: str(body.site) };
     if (!d.options.adopt) return html(reply.code(409), view(mac, form, csrf, 'this dashboard does not edit the configuration file'));
-    if (!form.vendor || !form.model || !form.site) return html(reply.code(400), view(mac, form, csrf, 'vendor, model and site are all needed'));
+    if (!form.vendor || !form.model || !form.site)
+      return html(reply.code(400), view(mac, form, csrf, 'vendor, model and site are all needed'));
     const result = d.options.adopt({ mac, vendor: form.vendor, model: form.model, site: form.site, lines: [] });
     if (!result.ok) return html(reply.code(400), view(mac, form, csrf, 'not adopted: nothing was written', result.problems));
     return reply.redirect(`/devices/${mac}`, 303);

@@ -6,7 +6,12 @@ import { loginPage } from './plain-pages.js';
 
 /** Only a local path may be a post-login destination (no open redirect). */
 export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]{0,500}$/.test(value) && !value.startsWith('/login') && !value.startsWith('/logout') ? value : '/';
+  return typeof value === 'string' &&
+    /^\/(?![/\\])[\x21-\x7e]{0,500}$/.test(value) &&
+    !value.startsWith('/login') &&
+    !value.startsWith('/logout')
+    ? value
+    : '/';
 }
 
 export interface AuthRouteDeps {

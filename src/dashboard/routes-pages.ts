@@ -25,9 +25,11 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   const page = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 
   app.get(ASSET_PATHS.css, { config: { public: true } }, async (_req, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(APP_CSS));
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(APP_CSS),
+  );
   app.get(ASSET_PATHS.js, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'private, max-age=31536000, immutable').send(APP_JS));
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'private, max-age=31536000, immutable').send(APP_JS),
+  );
 
   app.get('/', async (req, reply) => {
     const q = req.query as Query;
@@ -42,7 +44,11 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.get('/devices/:mac', async (req, reply) => {
     const mac = parseMac(String((req.params as { mac: string }).mac));
     const detail = mac ? deviceDetail(d.fleet(), mac) : undefined;
-    if (!detail) return page(reply.code(404), messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }));
+    if (!detail)
+      return page(
+        reply.code(404),
+        messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
+      );
     detail.events = d.maskEvents(detail.events);
     return page(reply, devicePage({ d: detail, now: d.now(), csrf: d.csrf(req, reply) }));
   });
@@ -51,7 +57,11 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.post('/devices/:mac/enrol', async (req, reply) => {
     const mac = parseMac(String((req.params as { mac: string }).mac));
     const inventory = d.options.inventory();
-    if (!mac || !inventory.device(mac)) return page(reply.code(404), messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }));
+    if (!mac || !inventory.device(mac))
+      return page(
+        reply.code(404),
+        messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
+      );
     d.options.store.openEnrolment(mac, new Date(d.now().getTime() + inventory.config.server.enrolmentWindowHours * 3600_000), d.now());
     return reply.redirect(`/devices/${mac}`, 303);
   });
@@ -72,12 +82,25 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
       return page(reply, checkPage({ csrf, target, result, now: d.now(), safe }));
     } catch (err) {
       if (!isGhostguardError(err) && !(err instanceof BusyError)) throw err;
-      return page(reply.code(err instanceof BusyError ? 429 : err.status), checkPage({ csrf, target, now: d.now(), error: err.message, safe }));
+      return page(
+        reply.code(err instanceof BusyError ? 429 : err.status),
+        checkPage({ csrf, target, now: d.now(), error: err.message, safe }),
+      );
     }
   });
 
   const auditsView = (req: FastifyRequest, reply: FastifyReply, form: { error?: string; targets?: string; exclude?: string } = {}) =>
-    page(reply, auditsPage({ runs: d.runner.list(50), trend: d.trend(), csrf: d.csrf(req, reply), now: d.now(), allowed: d.options.inventory().config.server.auditAllow, ...form }));
+    page(
+      reply,
+      auditsPage({
+        runs: d.runner.list(50),
+        trend: d.trend(),
+        csrf: d.csrf(req, reply),
+        now: d.now(),
+        allowed: d.options.inventory().config.server.auditAllow,
+        ...form,
+      }),
+    );
 
   app.get('/audits', async (req, reply) => auditsView(req, reply));
 
@@ -100,7 +123,11 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.get('/audits/:id', async (req: FastifyRequest, reply) => {
     const id = Number((req.params as { id: string }).id);
     const run = Number.isSafeInteger(id) && id > 0 ? d.runner.view(id) : undefined;
-    if (!run) return page(reply.code(404), messagePage({ title: 'Unknown audit run', message: 'There is no audit run with that number.', csrf: d.csrf(req, reply) }));
+    if (!run)
+      return page(
+        reply.code(404),
+        messagePage({ title: 'Unknown audit run', message: 'There is no audit run with that number.', csrf: d.csrf(req, reply) }),
+      );
     const findings = run.status === 'running' ? [] : d.runner.findings(id);
     return page(reply, auditPage({ run, findings, all: (req.query as Query).all === '1', csrf: d.csrf(req, reply), now: d.now() }));
   });
@@ -108,13 +135,29 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.get('/events', async (req, reply) => {
     const q = req.query as Query;
     const reasonText = str(q.reason, 40);
-    const reason = reasonText && (SECURITY_REASON_LIST as readonly string[]).includes(reasonText) ? (reasonText as SecurityReason) : undefined;
+    const reason =
+      reasonText && (SECURITY_REASON_LIST as readonly string[]).includes(reasonText) ? (reasonText as SecurityReason) : undefined;
     const macText = str(q.mac, 40);
     const mac = macText ? parseMac(macText) : undefined;
     const error = macText && !mac ? `"${macText}" is not a MAC address` : undefined;
     const events = d.maskEvents(d.options.store.events({ ...(reason ? { reason } : {}), ...(mac ? { mac } : {}), limit: 200 }));
     const inventory = d.options.inventory();
-    const known = (m: string) => { const parsed = parseMac(m); return !!parsed && !!inventory.device(parsed); };
-    return page(reply, eventsPage({ events, reasons: SECURITY_REASON_LIST, ...(reason ? { reason } : {}), ...(macText ? { mac: macText } : {}), ...(error ? { error } : {}), csrf: d.csrf(req, reply), now: d.now(), known }));
+    const known = (m: string) => {
+      const parsed = parseMac(m);
+      return !!parsed && !!inventory.device(parsed);
+    };
+    return page(
+      reply,
+      eventsPage({
+        events,
+        reasons: SECURITY_REASON_LIST,
+        ...(reason ? { reason } : {}),
+        ...(macText ? { mac: macText } : {}),
+        ...(error ? { error } : {}),
+        csrf: d.csrf(req, reply),
+        now: d.now(),
+        known,
+      }),
+    );
   });
 }

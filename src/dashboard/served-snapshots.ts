@@ -22,7 +22,11 @@ export class ServedSnapshots {
   private cursor: number | undefined;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly store: SnapshotStore, private readonly context: () => RenderContext, private readonly mask: (mac: Mac, body: string) => string) {}
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly context: () => RenderContext,
+    private readonly mask: (mac: Mac, body: string) => string,
+  ) {}
 
   start(intervalMs = SNAPSHOT_INTERVAL_MS): void {
     if (this.timer) return;
@@ -54,7 +58,10 @@ export class ServedSnapshots {
         const now = renderLike(ctx!, r.mac as Mac, r.file, r.userAgent);
         // shared files carry no device secrets and are not diffed per device
         if (!now?.file.secret || now.served.sha256 !== r.sha256) continue;
-        this.store.put({ sha256: r.sha256, mac: r.mac, file: r.file, ts: r.ts, body: this.mask(r.mac as Mac, now.served.body.toString('utf8')) }, KEEP);
+        this.store.put(
+          { sha256: r.sha256, mac: r.mac, file: r.file, ts: r.ts, body: this.mask(r.mac as Mac, now.served.body.toString('utf8')) },
+          KEEP,
+        );
         stored++;
       }
     } catch {

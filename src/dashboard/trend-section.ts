@@ -25,7 +25,11 @@ ${last >= 0 ? html`<circle class="spark-dot" cx="${x(last).toFixed(1)}" cy="${y(
 }
 
 const DELIVERY_LABELS: Readonly<Record<TrendPoint['delivery'], string>> = {
-  none: 'nothing changed', 'log-only': 'logged (no webhook)', delivered: 'webhook delivered', failed: 'webhook failed', skipped: 'not compared',
+  none: 'nothing changed',
+  'log-only': 'logged (no webhook)',
+  delivered: 'webhook delivered',
+  failed: 'webhook failed',
+  skipped: 'not compared',
 };
 
 export function trendSection(series: readonly TrendSeries[], now: Date): Html {
@@ -36,22 +40,50 @@ export function trendSection(series: readonly TrendSeries[], now: Date): Html {
   return html`<h2>Scheduled audits</h2>
 <p class="muted">Per schedule, its recent runs. Exposed phones: devices failing a ghost-call rule (SIP from anyone, direct IP calls, INVITE validation, auto-answer). Each run is compared with the schedule's previous complete run; changes are logged and sent to its webhook.</p>
 ${series.map((s, n) => {
-    const newest = [...s.points].reverse();
-    const latest = newest[0];
-    const id = `trend-${n}`;
-    return html`<section class="trend" aria-labelledby="${id}-h">
+  const newest = [...s.points].reverse();
+  const latest = newest[0];
+  const id = `trend-${n}`;
+  return html`<section class="trend" aria-labelledby="${id}-h">
 <h3 id="${id}-h">${s.schedule} ${s.configured ? '' : badge('disabled', 'no longer configured')}</h3>
 ${s.configured ? html`<p class="muted">Every ${formatDuration(s.everySeconds ?? 0)} on <span class="mono">${(s.targets ?? []).join(' ')}</span>.</p>` : ''}
-${latest ? html`<div class="sparks">
-<figure>${sparkline(s.points.map((p) => p.exposed), `${id}-e`, `Exposed phones per run, schedule ${s.schedule}`, 'spark-exposed')}
+${
+  latest
+    ? html`<div class="sparks">
+<figure>${sparkline(
+        s.points.map((p) => p.exposed),
+        `${id}-e`,
+        `Exposed phones per run, schedule ${s.schedule}`,
+        'spark-exposed',
+      )}
 <figcaption>Exposed phones: <strong>${latest.exposed}</strong></figcaption></figure>
-<figure>${sparkline(s.points.map((p) => p.failing), `${id}-f`, `Failing findings per run, schedule ${s.schedule}`, 'spark-failing')}
+<figure>${sparkline(
+        s.points.map((p) => p.failing),
+        `${id}-f`,
+        `Failing findings per run, schedule ${s.schedule}`,
+        'spark-failing',
+      )}
 <figcaption>Failing findings: <strong>${latest.failing}</strong></figcaption></figure>
 </div>
-${table(`Runs of ${s.schedule}, newest first${newest.length > TREND_TABLE_ROWS ? ` (last ${TREND_TABLE_ROWS} of ${newest.length})` : ''}`, ['Run', 'Finished', 'Hosts', 'Phones', 'Exposed phones', 'Failing findings', 'Unknown devices', 'Changes', 'Notification'], newest.slice(0, TREND_TABLE_ROWS).map((p) => [
-      html`<a href="/audits/${p.runId}">#${p.runId}</a>`, when(p.finishedAt, now), String(p.hosts), String(p.phones), String(p.exposed), String(p.failing),
-      String(p.unknownDevices), p.complete ? String(p.changes) : html`<span class="muted">stopped early</span>`, DELIVERY_LABELS[p.delivery] ?? p.delivery,
-    ]), 'counts')}` : html`<p class="muted">No run yet: the first one starts soon after the server does.</p>`}
+${table(
+  `Runs of ${s.schedule}, newest first${newest.length > TREND_TABLE_ROWS ? ` (last ${TREND_TABLE_ROWS} of ${newest.length})` : ''}`,
+  ['Run', 'Finished', 'Hosts', 'Phones', 'Exposed phones', 'Failing findings', 'Unknown devices', 'Changes', 'Notification'],
+  newest
+    .slice(0, TREND_TABLE_ROWS)
+    .map((p) => [
+      html`<a href="/audits/${p.runId}">#${p.runId}</a>`,
+      when(p.finishedAt, now),
+      String(p.hosts),
+      String(p.phones),
+      String(p.exposed),
+      String(p.failing),
+      String(p.unknownDevices),
+      p.complete ? String(p.changes) : html`<span class="muted">stopped early</span>`,
+      DELIVERY_LABELS[p.delivery] ?? p.delivery,
+    ]),
+  'counts',
+)}`
+    : html`<p class="muted">No run yet: the first one starts soon after the server does.</p>`
+}
 </section>`;
-  })}`;
+})}`;
 }

@@ -21,7 +21,7 @@ export interface UnmanagedPhone {
   at: string;
 }
 
-const subnet24 = (host: string): string | undefined => (/^(\d+\.\d+\.\d+)\.\d+$/.exec(host)?.[1]);
+const subnet24 = (host: string): string | undefined => /^(\d+\.\d+\.\d+)\.\d+$/.exec(host)?.[1];
 
 /** Newest first; at most `limit`. */
 export function unmanagedPhones(ctx: Pick<FleetContext, 'inventory' | 'auditStore'>, runs = 50, limit = 200): UnmanagedPhone[] {

@@ -38,7 +38,7 @@ export const FAILURE_PHRASES: Readonly<Record<CheckId, string>> = {
   'snmp-locked': 'it answers SNMP with a default community',
   'firmware-current': 'its firmware is in a known-vulnerable range',
   'device-identity': 'it could not be identified',
-  'device-inventory': 'it is not in ghostguard\'s inventory (or does not match it), so nothing hardens it',
+  'device-inventory': "it is not in ghostguard's inventory (or does not match it), so nothing hardens it",
   'config-drift': 'it does not run the configuration ghostguard serves now',
 };
 
@@ -56,7 +56,7 @@ export function verdictFor(host: string, report: HostReport | undefined): Verdic
     return {
       status: 'unreachable',
       headline: `No answer: nothing answered at ${host} (SIP, web or SNMP).`,
-      reasons: ['Is the phone powered on and plugged in? Is this its current address? Check the address on the phone\'s status screen.'],
+      reasons: ["Is the phone powered on and plugged in? Is this its current address? Check the address on the phone's status screen."],
     };
   }
   const g = report.ghostCall;
@@ -67,7 +67,9 @@ export function verdictFor(host: string, report: HostReport | undefined): Verdic
   const identity = report.findings.find((f) => f.check === 'device-identity');
   const unrecognised = report.vendor ? [] : [sentence(`Not recognised as a phone${identity?.reason ? ` (${identity.reason})` : ''}`)];
   const verdict: Verdict = {
-    status: g.verdict, headline: `${VERDICT_HEADLINES[g.verdict]}${also}`, ghostCall: g,
+    status: g.verdict,
+    headline: `${VERDICT_HEADLINES[g.verdict]}${also}`,
+    ghostCall: g,
     reasons: [...unrecognised, ...g.evidence.map(sentence), ...others.map((f) => sentence(`${FAILURE_PHRASES[f.check]} — ${detail(f)}`))],
   };
   if (g.howToTell) verdict.howToTell = g.howToTell;
@@ -80,7 +82,7 @@ export function noAddressVerdict(target: string, inInventory: boolean): Verdict 
     headline: sentence(`Can't check ${target}: ghostguard has never seen it fetch its configuration, so its address is unknown`),
     reasons: [
       inInventory ? 'It is in the inventory but has never fetched from ghostguard.' : 'It is not in the inventory either.',
-      'Ask the user for the phone\'s IP address (shown on the phone\'s status screen) and check that address instead.',
+      "Ask the user for the phone's IP address (shown on the phone's status screen) and check that address instead.",
     ],
   };
 }

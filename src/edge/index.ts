@@ -9,10 +9,15 @@ export { buildEdgePlan, EDGE_CHAINS, EDGE_FORMATS, type EdgeChain, type EdgeForm
 
 export function renderEdge(plan: EdgePlan, format: EdgeFormat): string {
   switch (format) {
-    case 'nftables': return renderNftables(plan);
-    case 'iptables': return renderIptables(plan, 4);
-    case 'ip6tables': return renderIptables(plan, 6);
-    case 'pf': return renderPf(plan);
-    case 'mikrotik': return renderMikrotik(plan);
+    case 'nftables':
+      return renderNftables(plan);
+    case 'iptables':
+      return renderIptables(plan, 4);
+    case 'ip6tables':
+      return renderIptables(plan, 6);
+    case 'pf':
+      return renderPf(plan);
+    case 'mikrotik':
+      return renderMikrotik(plan);
   }
 }

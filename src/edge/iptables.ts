@@ -55,7 +55,9 @@ export function renderIptables(plan: EdgePlan, family: 4 | 6 = 4): string {
   const jump = (dst: string) => {
     for (const proto of ['udp', 'tcp'] as const) {
       for (const group of portGroups(plan.ports[proto])) {
-        out.push(`-I ${builtin} ${++position}${dst} -p ${proto} -m multiport --dports ${multiport(group)} -m comment --comment "ghostguard ${plan.id}: SIP to phones" -j ${chain}`);
+        out.push(
+          `-I ${builtin} ${++position}${dst} -p ${proto} -m multiport --dports ${multiport(group)} -m comment --comment "ghostguard ${plan.id}: SIP to phones" -j ${chain}`,
+        );
       }
     }
   };
@@ -64,9 +66,11 @@ export function renderIptables(plan: EdgePlan, family: 4 | 6 = 4): string {
   else for (const p of phones) jump(` -d ${p.address}/${p.prefix}`);
 
   if (plan.chain === 'forward' && plan.phones.length === 0) {
-    for (const t of trusted) out.push(`-A ${chain} -d ${t.address}/${t.prefix} -m comment --comment "phones to their own server" -j RETURN`);
+    for (const t of trusted)
+      out.push(`-A ${chain} -d ${t.address}/${t.prefix} -m comment --comment "phones to their own server" -j RETURN`);
   }
-  for (const t of trusted) out.push(`-A ${chain} -s ${t.address}/${t.prefix} -m comment --comment "trusted: ${t.origins.join(' ')}" -g ${ok}`);
+  for (const t of trusted)
+    out.push(`-A ${chain} -s ${t.address}/${t.prefix} -m comment --comment "trusted: ${t.origins.join(' ')}" -g ${ok}`);
   out.push(
     `-A ${chain} -m limit --limit ${LOG_RATE.perMinute}/minute --limit-burst ${LOG_RATE.burst} -j LOG --log-prefix "${plan.logPrefix}"`,
     `-A ${chain} -m comment --comment "SIP from an untrusted source" -j DROP`,

@@ -37,14 +37,17 @@ export function renderMikrotik(plan: EdgePlan): string {
       out.push(`# No IPv${family} phone network given (--phones): nothing to protect over IPv${family}.`);
       continue;
     }
-    if (trusted.length === 0) out.push(`# No IPv${family} trusted source: every IPv${family} SIP packet to the protected ports is dropped.`);
+    if (trusted.length === 0)
+      out.push(`# No IPv${family} trusted source: every IPv${family} SIP packet to the protected ports is dropped.`);
     out.push(`${menu} firewall address-list`, `remove [find where list="${n.trusted}"]`, `remove [find where list="${n.phones}"]`);
     for (const t of trusted) out.push(`add list=${n.trusted} address=${t.text} comment="${n.comment} ${t.origins.join(' ')}"`);
     for (const p of phones) out.push(`add list=${n.phones} address=${p.text} comment="${n.comment} phones"`);
     out.push(`${menu} firewall filter`, `remove [find where comment~"^${n.comment}"]`);
     const dst = phones.length > 0 ? ` dst-address-list=${n.phones}` : '';
     for (const proto of ['udp', 'tcp'] as const) {
-      out.push(`add chain=${plan.chain} protocol=${proto} dst-port=${ports(plan.ports[proto])}${dst} action=jump jump-target=${n.chain} comment="${n.comment} SIP to phones"`);
+      out.push(
+        `add chain=${plan.chain} protocol=${proto} dst-port=${ports(plan.ports[proto])}${dst} action=jump jump-target=${n.chain} comment="${n.comment} SIP to phones"`,
+      );
     }
     if (trusted.length > 0) {
       if (plan.chain === 'forward' && plan.phones.length === 0) {

@@ -23,7 +23,6 @@ export interface PortRange {
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
-
 /** An IPv4/IPv6 address or CIDR → its network; 'hostname' for a DNS name; undefined for anything else. */
 export function parseNetwork(raw: string): Network | 'hostname' | undefined {
   const text = raw.trim();

@@ -34,7 +34,10 @@ export function renderNftables(plan: EdgePlan): string {
     `delete table inet ${table}`,
     `table inet ${table} {`,
   );
-  const fam = { 4: { trusted: ofFamily(plan.trusted, 4), phones: ofFamily(plan.phones, 4), kw: 'ip' }, 6: { trusted: ofFamily(plan.trusted, 6), phones: ofFamily(plan.phones, 6), kw: 'ip6' } } as const;
+  const fam = {
+    4: { trusted: ofFamily(plan.trusted, 4), phones: ofFamily(plan.phones, 4), kw: 'ip' },
+    6: { trusted: ofFamily(plan.trusted, 6), phones: ofFamily(plan.phones, 6), kw: 'ip6' },
+  } as const;
   for (const f of [4, 6] as const) {
     if (fam[f].trusted.length > 0) out.push(...set(`trusted_v${f}`, f, fam[f].trusted));
     if (fam[f].phones.length > 0) out.push(...set(`phones_v${f}`, f, fam[f].phones));
@@ -60,10 +63,12 @@ export function renderNftables(plan: EdgePlan): string {
     }
   }
   for (const f of [4, 6] as const) {
-    if (fam[f].trusted.length > 0) out.push(`\t\t${fam[f].kw} saddr @trusted_v${f} limit name "trusted_rate" accept comment "trusted, within rate"`);
+    if (fam[f].trusted.length > 0)
+      out.push(`\t\t${fam[f].kw} saddr @trusted_v${f} limit name "trusted_rate" accept comment "trusted, within rate"`);
   }
   for (const f of [4, 6] as const) {
-    if (fam[f].trusted.length > 0) out.push(`\t\t${fam[f].kw} saddr @trusted_v${f} counter name "trusted_over_rate" drop comment "trusted, over rate"`);
+    if (fam[f].trusted.length > 0)
+      out.push(`\t\t${fam[f].kw} saddr @trusted_v${f} counter name "trusted_over_rate" drop comment "trusted, over rate"`);
   }
   out.push(
     `\t\tlimit rate ${LOG_RATE.perMinute}/minute burst ${LOG_RATE.burst} packets log prefix "${plan.logPrefix}"`,

@@ -74,7 +74,11 @@ function siteId(site: string): string {
  * writes) widen each base port to base..base+2(n-1) for the site's phone with the most such ports. TLS (site transport `tls` or `sip-tls-srtp`) adds TCP 5061 and base+1 of each account
  * port. Protecting a port nothing listens on is harmless: only trusted servers may reach it.
  */
-function sipPorts(site: Site, devices: readonly PlanDevice[], sitePolicy: ResolvedPolicy): { udp: PortRange[]; tcp: PortRange[]; notes: string[] } {
+function sipPorts(
+  site: Site,
+  devices: readonly PlanDevice[],
+  sitePolicy: ResolvedPolicy,
+): { udp: PortRange[]; tcp: PortRange[]; notes: string[] } {
   const policies = devices.length > 0 ? devices.map((d) => d.policy) : [sitePolicy];
   const accounts = Math.max(1, ...devices.map((d) => d.accountPorts));
   const bases = new Set<number>([SIP_PORT]);
@@ -88,7 +92,10 @@ function sipPorts(site: Site, devices: readonly PlanDevice[], sitePolicy: Resolv
   }
   const tls = site.transport === 'tls' || policies.some((p) => p['sip-tls-srtp'].enabled);
   if (tls) notes.push(`${SIP_TLS_PORT}/tcp: SIP over TLS (${site.transport === 'tls' ? 'site transport tls' : 'sip-tls-srtp'})`);
-  if (accounts > 1) notes.push(`up to ${accounts} SIP accounts with a port each (base, base+2, ...): each base port covers base..base+${2 * (accounts - 1)}`);
+  if (accounts > 1)
+    notes.push(
+      `up to ${accounts} SIP accounts with a port each (base, base+2, ...): each base port covers base..base+${2 * (accounts - 1)}`,
+    );
   const span = 2 * (accounts - 1);
   const udp: PortRange[] = [];
   const tcp: PortRange[] = tls ? [{ from: SIP_TLS_PORT, to: SIP_TLS_PORT }] : [];
@@ -108,7 +115,8 @@ function sipPorts(site: Site, devices: readonly PlanDevice[], sitePolicy: Resolv
 export function buildEdgePlan(site: Site, devices: readonly PlanDevice[], sitePolicy: ResolvedPolicy, options: PlanOptions = {}): EdgePlan {
   const chain = options.chain ?? 'forward';
   const rate = options.rate ?? DEFAULT_RATE;
-  if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000) throw usage(`--rate must be a whole number of packets per second between 1 and 1000000 (got ${rate})`);
+  if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000)
+    throw usage(`--rate must be a whole number of packets per second between 1 and 1000000 (got ${rate})`);
 
   const entries: { origin: string; value: string }[] = [];
   if (site.registrar) entries.push({ origin: 'registrar', value: site.registrar });
@@ -141,7 +149,10 @@ export function buildEdgePlan(site: Site, devices: readonly PlanDevice[], sitePo
   });
   if (trusted.length === 0) {
     throw usage(`site "${site.name}" has no trusted server address: the rules would drop all SIP to its phones`, [
-      ...unresolved.map((u) => `sites.${site.name}.${u.origin}: "${u.value}" is a hostname (not resolved); list its addresses in sites.${site.name}.trustedServers`),
+      ...unresolved.map(
+        (u) =>
+          `sites.${site.name}.${u.origin}: "${u.value}" is a hostname (not resolved); list its addresses in sites.${site.name}.trustedServers`,
+      ),
     ]);
   }
 

@@ -66,8 +66,12 @@ export class DigestSession {
     const base = { username: creds.username, realm: c.realm, nonce: c.nonce, uri, ...(c.qop ? { qop: c.qop, nc, cnonce } : {}) };
     const response = digestResponse(base, creds.password, method);
     const parts = [
-      `username="${quote(creds.username)}"`, `realm="${quote(c.realm)}"`, `nonce="${quote(c.nonce)}"`, `uri="${quote(uri)}"`,
-      `response="${response}"`, 'algorithm=MD5',
+      `username="${quote(creds.username)}"`,
+      `realm="${quote(c.realm)}"`,
+      `nonce="${quote(c.nonce)}"`,
+      `uri="${quote(uri)}"`,
+      `response="${response}"`,
+      'algorithm=MD5',
       ...(c.qop ? [`qop=${c.qop}`, `nc=${nc}`, `cnonce="${cnonce}"`] : []),
       ...(c.opaque ? [`opaque="${quote(c.opaque)}"`] : []),
     ];

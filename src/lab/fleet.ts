@@ -44,9 +44,11 @@ const START_CONCURRENCY = 64;
 export function planFleet(options: FleetOptions): PhoneSpec[] {
   const labVendors = options.adapters.filter((a) => a.lab).map((a) => a.id);
   const vendors = options.vendors ?? labVendors;
-  if (vendors.length === 0 || !vendors.every((v) => labVendors.includes(v))) throw new GhostguardError('GG_ERR_LAB_INVALID', `vendors must be among ${labVendors.join(', ')}`);
+  if (vendors.length === 0 || !vendors.every((v) => labVendors.includes(v)))
+    throw new GhostguardError('GG_ERR_LAB_INVALID', `vendors must be among ${labVendors.join(', ')}`);
   const factory = options.factory ?? 0;
-  if (!Number.isInteger(factory) || factory < 0 || factory > options.phones) throw new GhostguardError('GG_ERR_LAB_INVALID', 'factory must be between 0 and the number of phones');
+  if (!Number.isInteger(factory) || factory < 0 || factory > options.phones)
+    throw new GhostguardError('GG_ERR_LAB_INVALID', 'factory must be between 0 and the number of phones');
   const seed = options.macSeed ?? 0xab;
   if (!Number.isInteger(seed) || seed < 0 || seed > 255) throw new GhostguardError('GG_ERR_LAB_INVALID', 'macSeed must be a byte');
   const ips = allocateAddresses(options.baseIp ?? DEFAULT_BASE_IP, options.phones);
@@ -61,7 +63,12 @@ export function planFleet(options: FleetOptions): PhoneSpec[] {
     const firmware = model.firmwares[Math.floor(k / adapter.models.length) % model.firmwares.length]!;
     const mac = `${adapter.ouis[0] ?? '020000'}${hex(seed)}${hex(k >> 8)}${hex(k & 0xff)}`.slice(0, 12) as Mac;
     const spec: PhoneSpec = {
-      vendor, model: model.id, firmware, mac, ip, factory: i < factory,
+      vendor,
+      model: model.id,
+      firmware,
+      mac,
+      ip,
+      factory: i < factory,
       ...(options.httpPort ? { httpPort: options.httpPort } : {}),
       ...(options.httpsPort ? { httpsPort: options.httpsPort } : {}),
       ...(options.snmpPort ? { snmpPort: options.snmpPort } : {}),
@@ -99,7 +106,10 @@ const hex = (n: number): string => n.toString(16).padStart(2, '0');
 export class LabFleet {
   private stopped = false;
 
-  private constructor(readonly phones: readonly EmulatedPhone[], readonly startedInMs: number) {}
+  private constructor(
+    readonly phones: readonly EmulatedPhone[],
+    readonly startedInMs: number,
+  ) {}
 
   static async start(options: FleetOptions): Promise<LabFleet> {
     const began = Date.now();
@@ -109,10 +119,12 @@ export class LabFleet {
       if (options.server) {
         const server = options.server;
         const toBoot = phones.filter((p) => !p.spec.factory);
-        await mapLimit(toBoot, options.bootConcurrency ?? 16, (p) => p.boot(server, {
-          ...(options.serverCa ? { ca: options.serverCa } : {}),
-          ...(options.bootTimeoutMs ? { timeoutMs: options.bootTimeoutMs } : {}),
-        }));
+        await mapLimit(toBoot, options.bootConcurrency ?? 16, (p) =>
+          p.boot(server, {
+            ...(options.serverCa ? { ca: options.serverCa } : {}),
+            ...(options.bootTimeoutMs ? { timeoutMs: options.bootTimeoutMs } : {}),
+          }),
+        );
       }
       await mapLimit(phones, START_CONCURRENCY, (p) => p.start());
     } catch (err) {

@@ -36,14 +36,16 @@ export function inventoryYaml(phones: readonly InventoryPhone[], options: Invent
     enrolmentWindowHours: 1,
     ...options.server,
   };
-  const devices = phones.filter((p) => !p.factory).map((p, i) => ({
-    mac: macWithColons(p.mac),
-    vendor: p.vendor,
-    model: p.model,
-    site,
-    adminPassword: 'generate',
-    lines: [{ extension: String(base + i), password: 'generate' }],
-  }));
+  const devices = phones
+    .filter((p) => !p.factory)
+    .map((p, i) => ({
+      mac: macWithColons(p.mac),
+      vendor: p.vendor,
+      model: p.model,
+      site,
+      adminPassword: 'generate',
+      lines: [{ extension: String(base + i), password: 'generate' }],
+    }));
   const doc = {
     version: 1,
     server,

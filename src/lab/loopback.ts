@@ -9,7 +9,11 @@ export function isLoopbackV4(ip: string): boolean {
 }
 
 export function assertLoopback(ip: string, what: string): void {
-  if (!isLoopbackV4(ip)) throw new GhostguardError('GG_ERR_LAB_INVALID', `${what} ${JSON.stringify(ip)} is outside 127.0.0.0/8; the lab only uses loopback addresses`);
+  if (!isLoopbackV4(ip))
+    throw new GhostguardError(
+      'GG_ERR_LAB_INVALID',
+      `${what} ${JSON.stringify(ip)} is outside 127.0.0.0/8; the lab only uses loopback addresses`,
+    );
 }
 
 /** A provisioning server URL the lab may talk to: http(s) on a 127/8 address or `localhost`. */
@@ -20,7 +24,8 @@ export function checkServerUrl(raw: string): URL {
   } catch {
     throw new GhostguardError('GG_ERR_LAB_INVALID', `not a URL: ${JSON.stringify(raw)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new GhostguardError('GG_ERR_LAB_INVALID', `server URL must be http or https: ${raw}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new GhostguardError('GG_ERR_LAB_INVALID', `server URL must be http or https: ${raw}`);
   if (url.hostname !== 'localhost') assertLoopback(url.hostname, 'server address');
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
@@ -32,7 +37,8 @@ const toIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 *
 /** `count` addresses from `base` upward, skipping .0 and .255 host octets; refuses anything leaving 127/8. */
 export function allocateAddresses(base: string, count: number): string[] {
   assertLoopback(base, 'base address');
-  if (!Number.isInteger(count) || count < 0 || count > MAX_LAB_PHONES) throw new GhostguardError('GG_ERR_LAB_INVALID', `phone count must be 0-${MAX_LAB_PHONES}`);
+  if (!Number.isInteger(count) || count < 0 || count > MAX_LAB_PHONES)
+    throw new GhostguardError('GG_ERR_LAB_INVALID', `phone count must be 0-${MAX_LAB_PHONES}`);
   const out: string[] = [];
   for (let n = toInt(base); out.length < count; n++) {
     const ip = toIp(n);

@@ -34,7 +34,12 @@ export interface BootOptions {
 
 const MAX_RECORDS = 64;
 
-export async function bootPhone(identity: PhoneIdentity, adapter: VendorAdapter, state: PhoneState, options: BootOptions): Promise<BootReport> {
+export async function bootPhone(
+  identity: PhoneIdentity,
+  adapter: VendorAdapter,
+  state: PhoneState,
+  options: BootOptions,
+): Promise<BootReport> {
   const started = Date.now();
   const report: BootReport = { server: options.serverUrl, files: [], errors: [], provisioned: false, durationMs: 0 };
   const record = (r: FileRecord): void => {
@@ -58,8 +63,8 @@ export async function bootPhone(identity: PhoneIdentity, adapter: VendorAdapter,
       const res = await client.get(fileName, userAgent);
       lastAuth.set(fileName, { status: res.status, auth: res.auth });
       if (res.body !== undefined) return res.body;
-      const outcome: FileOutcomeKind = res.status === 0 || res.status >= 500 ? 'failed'
-        : res.status === 401 || res.status === 403 ? 'denied' : 'missing';
+      const outcome: FileOutcomeKind =
+        res.status === 0 || res.status >= 500 ? 'failed' : res.status === 401 || res.status === 403 ? 'denied' : 'missing';
       record({ file: fileName, method: 'GET', status: res.status, auth: res.auth, outcome, ...(res.error ? { detail: res.error } : {}) });
       return undefined;
     },
@@ -68,7 +73,13 @@ export async function bootPhone(identity: PhoneIdentity, adapter: VendorAdapter,
       const check = state.profile.checkFile ? (b: string) => state.profile.checkFile!(b, state.ctx, identity.mac) : undefined;
       const outcome = state.applyBody(fileName, body, (b) => adapter.read(b), check);
       if (outcome.ok && perDevice) report.provisioned = true;
-      record({ file: fileName, method: 'GET', ...how, outcome: outcome.ok ? 'applied' : 'rejected', ...(outcome.reason ? { detail: outcome.reason } : {}) });
+      record({
+        file: fileName,
+        method: 'GET',
+        ...how,
+        outcome: outcome.ok ? 'applied' : 'rejected',
+        ...(outcome.reason ? { detail: outcome.reason } : {}),
+      });
       return outcome.ok;
     },
     accept(fileName) {

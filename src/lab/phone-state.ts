@@ -24,7 +24,10 @@ export class PhoneState {
   private cached: PhoneBehaviour | undefined;
   readonly history: FileOutcome[] = [];
 
-  constructor(readonly profile: LabProfile, readonly ctx: ProfileContext) {
+  constructor(
+    readonly profile: LabProfile,
+    readonly ctx: ProfileContext,
+  ) {
     this.factory = profile.factoryDefaults(ctx);
     this.settings = new Map(this.factory);
   }
@@ -51,7 +54,12 @@ export class PhoneState {
   }
 
   /** Parse with the vendor's reader, then apply; a parse error rejects the file and keeps the prior settings. */
-  applyBody(name: string, body: string, read: (body: string) => Map<string, string>, check?: (body: string) => string | undefined): FileOutcome {
+  applyBody(
+    name: string,
+    body: string,
+    read: (body: string) => Map<string, string>,
+    check?: (body: string) => string | undefined,
+  ): FileOutcome {
     let parsed: Map<string, string>;
     try {
       const problem = check?.(body);

@@ -73,7 +73,10 @@ function strangerTruth(b: PhoneBehaviour, spec: PhoneSpec): Pick<PhoneExpectatio
   if (spec.sipClass) {
     const listed = !spec.factory && b.accountUsers.length > 0;
     const ghostCall = classGroundTruth(spec.sipClass, listed);
-    return { ringsForStrangers: spec.sipClass === 'rings' || (spec.sipClass === 'checks-request-uri-user' && b.accountUsers.length > 0), ghostCall };
+    return {
+      ringsForStrangers: spec.sipClass === 'rings' || (spec.sipClass === 'checks-request-uri-user' && b.accountUsers.length > 0),
+      ghostCall,
+    };
   }
   const open = b.sipListeners.some((l) => !l.trustedOnly);
   if (!open) return { ringsForStrangers: false, ghostCall: 'ignores' };
@@ -112,14 +115,19 @@ export class EmulatedPhone {
   private snmp: SnmpAgent | undefined;
   private readonly errors: string[] = [];
 
-  constructor(readonly spec: PhoneSpec, readonly adapter: VendorAdapter) {
+  constructor(
+    readonly spec: PhoneSpec,
+    readonly adapter: VendorAdapter,
+  ) {
     assertLoopback(spec.ip, 'phone address');
     if (adapter.id !== spec.vendor) throw new GhostguardError('GG_ERR_INTERNAL', `adapter ${adapter.id} does not emulate ${spec.vendor}`);
     const model = adapter.models.find((m) => m.id === spec.model);
     if (!model) throw new GhostguardError('GG_ERR_MODEL_UNKNOWN', `unknown ${spec.vendor} model ${spec.model}`);
     this.identity = { vendor: spec.vendor, model: spec.model, firmware: spec.firmware, mac: spec.mac };
     const ctx: ProfileContext = {
-      model: spec.model, firmware: spec.firmware, accounts: model.accounts,
+      model: spec.model,
+      firmware: spec.firmware,
+      accounts: model.accounts,
       ...(spec.factoryAdminPassword ? { factoryAdminPassword: spec.factoryAdminPassword } : {}),
     };
     if (!adapter.lab) throw new GhostguardError('GG_ERR_LAB_INVALID', `${adapter.displayName} phones are not emulated (no lab capability)`);
@@ -199,7 +207,10 @@ export class EmulatedPhone {
     try {
       for (const listener of b.sipListeners) {
         const endpoint = new SipEndpoint({
-          ip: this.ip, listener, agent, behaviour: () => this.behaviour(),
+          ip: this.ip,
+          listener,
+          agent,
+          behaviour: () => this.behaviour(),
           ...(this.spec.ringTimeoutMs ? { ringTimeoutMs: this.spec.ringTimeoutMs } : {}),
           ...(this.spec.sipClass ? { sipClass: this.spec.sipClass } : {}),
         });
@@ -207,8 +218,11 @@ export class EmulatedPhone {
         this.sip.push(endpoint);
       }
       const context = {
-        identity: this.identity, ip: this.ip, profile: this.state.profile,
-        behaviour: () => this.behaviour(), settings: () => this.state.effective,
+        identity: this.identity,
+        ip: this.ip,
+        profile: this.state.profile,
+        behaviour: () => this.behaviour(),
+        settings: () => this.state.effective,
       };
       if (b.web.http) this.web.push(new WebInterface(context, this.lab.web, this.httpPort));
       if (b.web.https) this.web.push(new WebInterface(context, this.lab.web, this.httpsPort, await labTls()));
@@ -216,8 +230,12 @@ export class EmulatedPhone {
       this.started = true;
       if (b.snmpEnabled) {
         const snmp = new SnmpAgent({
-          ip: this.ip, port: this.spec.snmpPort ?? DEFAULT_SNMP_PORT, identity: this.identity, snmp: this.lab.snmp,
-          community: b.snmpCommunity, managers: b.snmpManagers,
+          ip: this.ip,
+          port: this.spec.snmpPort ?? DEFAULT_SNMP_PORT,
+          identity: this.identity,
+          snmp: this.lab.snmp,
+          community: b.snmpCommunity,
+          managers: b.snmpManagers,
         });
         await snmp.start();
         this.snmp = snmp;

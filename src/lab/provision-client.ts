@@ -106,7 +106,9 @@ export class ProvisionClient {
       }
       const text = await readLimited(res.body);
       if (text === undefined) return { status: 0, auth, error: `body larger than ${MAX_BODY} bytes` };
-      return res.statusCode >= 200 && res.statusCode < 300 ? { status: res.statusCode, body: text, auth } : { status: res.statusCode, auth };
+      return res.statusCode >= 200 && res.statusCode < 300
+        ? { status: res.statusCode, body: text, auth }
+        : { status: res.statusCode, auth };
     }
     return { status: 401, auth: 'digest' };
   }

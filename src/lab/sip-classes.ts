@@ -19,7 +19,9 @@ export function classGroundTruth(sipClass: SipClass, extensionsListed: boolean):
   switch (sipClass) {
     case 'rings':
       return 'rings';
-    case 'refuse-403': case 'trying-then-403': case 'challenge-401':
+    case 'refuse-403':
+    case 'trying-then-403':
+    case 'challenge-401':
       return 'refuses';
     case 'drop-invite':
       return 'ignores';

@@ -113,27 +113,38 @@ export class SipEndpoint {
     if (this.options.listener.trustedOnly && !trusted) return 'dropped';
     if (req.method === 'ACK') return 'ignored';
     if (req.method === 'CANCEL') return this.cancelRefusal(req, peer) ?? this.calls.cancel(req, peer);
-    const mode: RequestValidationMode | undefined = b.requestValidation[req.method] ?? (req.method === 'INVITE' && b.inviteDigest ? 'digest' : undefined);
+    const mode: RequestValidationMode | undefined =
+      b.requestValidation[req.method] ?? (req.method === 'INVITE' && b.inviteDigest ? 'digest' : undefined);
     if (mode && mode !== 'digest' && !trusted) return this.reply(req, peer, 403, 'Forbidden');
     if (mode && mode !== 'source' && !this.authorized(req, b)) {
       return this.reply(req, peer, 401, 'Unauthorized', [['www-authenticate', this.challenge(b.sipRealm)]]);
     }
-    const unsupported = (header(req.headers, 'require') ?? '').split(',').map((o) => o.trim()).filter((o) => o && !SUPPORTED.includes(o.toLowerCase()));
+    const unsupported = (header(req.headers, 'require') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o && !SUPPORTED.includes(o.toLowerCase()));
     if (unsupported.length > 0) return this.reply(req, peer, 420, 'Bad Extension', [['unsupported', unsupported.join(', ')]]);
     switch (req.method) {
       case 'OPTIONS':
-        return this.reply(req, peer, 200, 'OK', [['accept', 'application/sdp'], ['supported', SUPPORTED.join(', ')]]);
+        return this.reply(req, peer, 200, 'OK', [
+          ['accept', 'application/sdp'],
+          ['supported', SUPPORTED.join(', ')],
+        ]);
       case 'INVITE':
         return this.invite(req, peer, b, trusted);
       case 'BYE':
         return this.calls.bye(req, peer);
-      case 'NOTIFY': case 'INFO': case 'MESSAGE':
+      case 'NOTIFY':
+      case 'INFO':
+      case 'MESSAGE':
         return this.reply(req, peer, 200, 'OK');
       case 'SUBSCRIBE':
         return this.reply(req, peer, 489, 'Bad Event');
       case 'REGISTER':
         return this.reply(req, peer, 405, 'Method Not Allowed');
-      case 'UPDATE': case 'PRACK': case 'REFER':
+      case 'UPDATE':
+      case 'PRACK':
+      case 'REFER':
         return this.reply(req, peer, 481, 'Call/Transaction Does Not Exist');
       default:
         return this.reply(req, peer, 501, 'Not Implemented');
@@ -141,13 +152,16 @@ export class SipEndpoint {
   }
 
   private invite(req: SipRequest, peer: Peer, b: PhoneBehaviour, trusted: boolean): number {
-    if (b.rejectAnonymous && /anonymous/i.test(header(req.headers, 'from') ?? '')) return this.reply(req, peer, 433, 'Anonymity Disallowed');
+    if (b.rejectAnonymous && /anonymous/i.test(header(req.headers, 'from') ?? ''))
+      return this.reply(req, peer, 433, 'Anonymity Disallowed');
     if (b.checkUserId) {
       const user = uriUser(req.uri);
       if (!user || !b.accountUsers.includes(user)) return this.reply(req, peer, 404, 'Not Found');
     }
     if (!trusted && !b.directIpCalls) return this.reply(req, peer, 403, 'Forbidden');
-    const hint = /answer-after=\d|auto[ -]?answer|intercom/i.test(`${header(req.headers, 'call-info') ?? ''} ${header(req.headers, 'alert-info') ?? ''}`);
+    const hint = /answer-after=\d|auto[ -]?answer|intercom/i.test(
+      `${header(req.headers, 'call-info') ?? ''} ${header(req.headers, 'alert-info') ?? ''}`,
+    );
     return this.calls.invite(req, peer, b.autoAnswer || (b.intercomAutoAnswer && hint));
   }
 
@@ -219,14 +233,29 @@ export class SipEndpoint {
 
   private commonHeaders(): HeaderList {
     const { ip, listener, agent } = this.options;
-    return [[agent.header.toLowerCase(), agent.value], ['contact', `<sip:${ip}:${listener.port}>`], ['allow', ALLOW]];
+    return [
+      [agent.header.toLowerCase(), agent.value],
+      ['contact', `<sip:${ip}:${listener.port}>`],
+      ['allow', ALLOW],
+    ];
   }
 
   private sdp(): string {
     const { ip } = this.options;
     const id = Date.now();
-    return ['v=0', `o=- ${id} ${id} IN IP4 ${ip}`, 's=-', `c=IN IP4 ${ip}`, 't=0 0', 'm=audio 40000 RTP/AVP 0 8 101',
-      'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=sendrecv', ''].join('\r\n');
+    return [
+      'v=0',
+      `o=- ${id} ${id} IN IP4 ${ip}`,
+      's=-',
+      `c=IN IP4 ${ip}`,
+      't=0 0',
+      'm=audio 40000 RTP/AVP 0 8 101',
+      'a=rtpmap:0 PCMU/8000',
+      'a=rtpmap:8 PCMA/8000',
+      'a=rtpmap:101 telephone-event/8000',
+      'a=sendrecv',
+      '',
+    ].join('\r\n');
   }
 
   private send(text: string, peer: Peer): void {

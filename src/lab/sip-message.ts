@@ -1,5 +1,15 @@
 /** A minimal, defensive SIP message parser and builder (RFC 3261 §7). Anything malformed parses to undefined. */
-import { addressUri, canonicalHeaderName, headerParam, parseCSeq, splitHeaderLine, splitHeaderValues, tagOf as tagParam, TOKEN, unfoldHeaderLines } from '../model/sip-grammar.js';
+import {
+  addressUri,
+  canonicalHeaderName,
+  headerParam,
+  parseCSeq,
+  splitHeaderLine,
+  splitHeaderValues,
+  tagOf as tagParam,
+  TOKEN,
+  unfoldHeaderLines,
+} from '../model/sip-grammar.js';
 
 export type HeaderList = readonly (readonly [string, string])[];
 
@@ -87,7 +97,8 @@ export function uriUser(uri: string): string | undefined {
 }
 
 const NAME_CASE: Readonly<Record<string, string>> = { 'call-id': 'Call-ID', cseq: 'CSeq', 'www-authenticate': 'WWW-Authenticate' };
-const display = (name: string): string => NAME_CASE[name] ?? name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
+const display = (name: string): string =>
+  NAME_CASE[name] ?? name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
 
 export interface ResponseOptions {
   /** To tag to add when the request has none (not for 100 Trying) */

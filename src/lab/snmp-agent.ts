@@ -53,16 +53,20 @@ export class SnmpAgent {
 
   async start(): Promise<void> {
     const { ip, port, managers } = this.options;
-    const allowed = (rinfo: RemoteInfo): boolean => isLoopbackV4(rinfo.address) && (managers.length === 0 || managers.includes(rinfo.address));
+    const allowed = (rinfo: RemoteInfo): boolean =>
+      isLoopbackV4(rinfo.address) && (managers.length === 0 || managers.includes(rinfo.address));
     let captured: Socket | undefined;
     // net-snmp creates its socket through this module: the wrapper filters sources and lets us await the bind
     const dgramModule = {
       createSocket: (type: SocketType) => {
         const socket = createSocket({ type, reuseAddr: false });
         const on = socket.on.bind(socket) as (event: string, listener: (...args: unknown[]) => void) => Socket;
-        (socket as unknown as { on: typeof on }).on = (event, listener) => event === 'message'
-          ? on(event, (msg, rinfo) => { if (allowed(rinfo as RemoteInfo)) listener(msg, rinfo); })
-          : on(event, listener);
+        (socket as unknown as { on: typeof on }).on = (event, listener) =>
+          event === 'message'
+            ? on(event, (msg, rinfo) => {
+                if (allowed(rinfo as RemoteInfo)) listener(msg, rinfo);
+              })
+            : on(event, listener);
         captured = socket;
         return socket;
       },
@@ -103,8 +107,21 @@ export class SnmpAgent {
     const mib = agent.getMib();
     const { identity, snmp: vendor } = this.options;
     const readOnly = snmp.MaxAccess['read-only'];
-    const scalar = (name: string, oid: string, scalarType: number, value: unknown, handler?: (req: { instanceNode: { value: unknown }; done(): void }) => void) => {
-      mib.registerProvider({ name, type: snmp.MibProviderType.Scalar, oid, scalarType, maxAccess: readOnly, ...(handler ? { handler } : {}) });
+    const scalar = (
+      name: string,
+      oid: string,
+      scalarType: number,
+      value: unknown,
+      handler?: (req: { instanceNode: { value: unknown }; done(): void }) => void,
+    ) => {
+      mib.registerProvider({
+        name,
+        type: snmp.MibProviderType.Scalar,
+        oid,
+        scalarType,
+        maxAccess: readOnly,
+        ...(handler ? { handler } : {}),
+      });
       mib.setScalarValue(name, value);
     };
     scalar('sysDescr', '1.3.6.1.2.1.1.1', snmp.ObjectType.OctetString, vendor.sysDescr(identity.model, identity.firmware));

@@ -13,7 +13,12 @@ export class WebInterface {
   private readonly web: VendorWeb;
 
   /** `web`: the vendor's handler (its lab capability); `tls`: serve HTTPS with it; without, plain HTTP */
-  constructor(private readonly ctx: WebContext, web: VendorLab['web'], readonly port: number, private readonly tls?: LabTls) {
+  constructor(
+    private readonly ctx: WebContext,
+    web: VendorLab['web'],
+    readonly port: number,
+    private readonly tls?: LabTls,
+  ) {
     assertLoopback(ctx.ip, 'web address');
     this.web = web(ctx);
   }
@@ -21,7 +26,9 @@ export class WebInterface {
   async start(): Promise<void> {
     const limits = { keepAliveTimeout: 1000, headersTimeout: 5000, requestTimeout: 10_000 };
     const onRequest = (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res);
-    const server: Server = this.tls ? createTlsServer({ ...limits, ...this.tls, handshakeTimeout: 5000 }, onRequest) : createServer(limits, onRequest);
+    const server: Server = this.tls
+      ? createTlsServer({ ...limits, ...this.tls, handshakeTimeout: 5000 }, onRequest)
+      : createServer(limits, onRequest);
     server.maxConnections = 64;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -51,7 +58,14 @@ export class WebInterface {
     const body = await readBody(req);
     if (body === undefined) return void send(res, 413, this.web.server, { 'content-type': 'text/plain' }, 'Payload Too Large\n');
     const url = new URL(req.url ?? '/', 'http://phone.invalid');
-    const request: WebRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, source };
+    const request: WebRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      source,
+    };
     let answer: WebResponse;
     try {
       answer = this.web.handle(request);
@@ -62,7 +76,13 @@ export class WebInterface {
   }
 }
 
-function send(res: ServerResponse, status: number, server: string | undefined, headers: Record<string, string | string[]>, body: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  server: string | undefined,
+  headers: Record<string, string | string[]>,
+  body: string,
+): void {
   if (res.headersSent || res.destroyed) return;
   res.statusCode = status;
   if (server) res.setHeader('server', server);

@@ -38,14 +38,30 @@ export function existingDevices(seq: YAMLSeq, text: string): ExistingDevice[] {
     const mac = json ? parseMac(str(json.mac)) : undefined;
     if (!json || !mac) return [];
     const lines = Array.isArray(json.lines) ? (json.lines as Record<string, unknown>[]) : [];
-    return [{ index, mac, line: lineAt(text, (node as YAMLMap).range?.[0] ?? 0), site: str(json.site), extensions: lines.map((l) => str(l.extension)), json }];
+    return [
+      {
+        index,
+        mac,
+        line: lineAt(text, (node as YAMLMap).range?.[0] ?? 0),
+        site: str(json.site),
+        extensions: lines.map((l) => str(l.extension)),
+        json,
+      },
+    ];
   });
 }
 
 export function deviceNode(d: NewDevice, keep: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    ...keep, mac: d.mac, vendor: d.vendor, model: d.model, ...(d.like ? { like: d.like } : {}), ...(d.provision === false ? { provision: false } : {}),
-    site: d.site, adminPassword: d.adminPassword ?? keep.adminPassword ?? 'generate', lines: d.lines,
+    ...keep,
+    mac: d.mac,
+    vendor: d.vendor,
+    model: d.model,
+    ...(d.like ? { like: d.like } : {}),
+    ...(d.provision === false ? { provision: false } : {}),
+    site: d.site,
+    adminPassword: d.adminPassword ?? keep.adminPassword ?? 'generate',
+    lines: d.lines,
   };
 }
 
@@ -64,7 +80,12 @@ export function devicesSeq(doc: Document): YAMLSeq {
 /** `text` with one device appended to `devices:` (comments kept); refuses a MAC already listed. */
 export function appendDevice(text: string, path: string, d: NewDevice): string {
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`));
+  if (doc.errors.length)
+    throw new GhostguardError(
+      'GG_ERR_CONFIG_INVALID',
+      undefined,
+      doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`),
+    );
   const seq = devicesSeq(doc);
   const there = existingDevices(seq, text).find((e) => e.mac === d.mac);
   if (there) throw new GhostguardError('GG_ERR_CONFIG_INVALID', `${d.mac} is already in ${path}:${there.line}`, []);

@@ -66,15 +66,43 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
   const canaries = parseCanaries(r, devices);
   const schedules = parseSchedules(r);
   if (r.issues.length > 0) return { issues: r.issues, warnings };
-  return { config: { server, fleetPolicy, modelPolicy, fleetParams, modelParams, sites, devices, canaries, schedules, warnings }, issues: [], warnings };
+  return {
+    config: { server, fleetPolicy, modelPolicy, fleetParams, modelParams, sites, devices, canaries, schedules, warnings },
+    issues: [],
+    warnings,
+  };
 }
 
 function parseServer(r: YamlReader): ServerSettings {
   const p: Path = ['server'];
-  r.unknownKeys(p, ['host', 'port', 'adminHost', 'adminPort', 'publicUrl', 'dataDir', 'allowPlainHttp', 'tls', 'plainPort', 'rateLimits', 'enrolmentWindowHours', 'renderCacheMb', 'pinSource', 'auditAllow', 'adminAllow', 'connections', 'uploads']);
+  r.unknownKeys(p, [
+    'host',
+    'port',
+    'adminHost',
+    'adminPort',
+    'publicUrl',
+    'dataDir',
+    'allowPlainHttp',
+    'tls',
+    'plainPort',
+    'rateLimits',
+    'enrolmentWindowHours',
+    'renderCacheMb',
+    'pinSource',
+    'auditAllow',
+    'adminAllow',
+    'connections',
+    'uploads',
+  ]);
   const s: ServerSettings = { ...DEFAULT_SERVER };
-  const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => { const v = r.string([...p, k], false); if (v !== undefined) s[k] = v; };
-  str('host'); str('adminHost'); str('publicUrl'); str('dataDir');
+  const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => {
+    const v = r.string([...p, k], false);
+    if (v !== undefined) s[k] = v;
+  };
+  str('host');
+  str('adminHost');
+  str('publicUrl');
+  str('dataDir');
   for (const k of ['port', 'adminPort', 'plainPort', 'enrolmentWindowHours'] as const) {
     const v = r.value([...p, k]);
     if (v === undefined) continue;
@@ -83,7 +111,8 @@ function parseServer(r: YamlReader): ServerSettings {
   }
   const cacheMb = r.value([...p, 'renderCacheMb']);
   if (cacheMb !== undefined) {
-    if (typeof cacheMb !== 'number' || !Number.isInteger(cacheMb) || cacheMb < 0 || cacheMb > 4096) r.report([...p, 'renderCacheMb'], 'must be a whole number of megabytes, 0 to 4096');
+    if (typeof cacheMb !== 'number' || !Number.isInteger(cacheMb) || cacheMb < 0 || cacheMb > 4096)
+      r.report([...p, 'renderCacheMb'], 'must be a whole number of megabytes, 0 to 4096');
     else s.renderCacheMb = cacheMb;
   }
   const plain = r.value([...p, 'allowPlainHttp']);
@@ -160,9 +189,11 @@ function parseSite(r: YamlReader, name: string): Site {
   const transport = (r.string([...p, 'transport'], false) ?? 'udp') as Transport;
   if (!['udp', 'tcp', 'tls'].includes(transport)) r.report([...p, 'transport'], 'must be udp, tcp or tls');
   const trusted = r.value([...p, 'trustedServers']) ?? [];
-  if (!Array.isArray(trusted) || trusted.some((t) => typeof t !== 'string')) r.report([...p, 'trustedServers'], 'must be a list of addresses');
+  if (!Array.isArray(trusted) || trusted.some((t) => typeof t !== 'string'))
+    r.report([...p, 'trustedServers'], 'must be a list of addresses');
   const port = r.value([...p, 'registrarPort']);
-  if (port !== undefined && (typeof port !== 'number' || port < 1 || port > 65535)) r.report([...p, 'registrarPort'], 'must be a port number');
+  if (port !== undefined && (typeof port !== 'number' || port < 1 || port > 65535))
+    r.report([...p, 'registrarPort'], 'must be a port number');
   return {
     name,
     registrar,
@@ -175,9 +206,14 @@ function parseSite(r: YamlReader, name: string): Site {
   };
 }
 
-function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: ModelCatalogue, warn: (path: Path, message: string) => void): Device[] {
+function parseDevices(
+  r: YamlReader,
+  sites: Record<string, Site>,
+  catalogue: ModelCatalogue,
+  warn: (path: Path, message: string) => void,
+): Device[] {
   const devices: Device[] = [];
-  const seen = new Map<Mac, number>();  // MAC → index of the first device with it
+  const seen = new Map<Mac, number>(); // MAC → index of the first device with it
   if (r.value(['devices']) !== undefined && !r.isSeq(['devices'])) r.report(['devices'], 'must be a list');
   for (let i = 0; i < r.length(['devices']); i++) {
     const p: Path = ['devices', i];
@@ -194,9 +230,13 @@ function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: Mod
     const likeWritten = r.string([...p, 'like'], false);
     const like = likeWritten !== undefined && known ? canonicalModel(known, likeWritten) : undefined;
     if (vendor && !known) r.report([...p, 'vendor'], `unknown vendor "${vendor}" (known: ${Object.keys(catalogue).join(', ')})`);
-    else if (likeWritten !== undefined && !like) r.report([...p, 'like'], `like: must name a ${vendor} catalogue model, "${likeWritten}" is not one`);
+    else if (likeWritten !== undefined && !like)
+      r.report([...p, 'like'], `like: must name a ${vendor} catalogue model, "${likeWritten}" is not one`);
     else if (vendor && written && !like && !known!.includes(model)) {
-      warn([...p, 'model'], `unknown ${vendor} model "${written}": served the settings of its firmware family (account count unknown); add like: <catalogue model> to borrow one's`);
+      warn(
+        [...p, 'model'],
+        `unknown ${vendor} model "${written}": served the settings of its firmware family (account count unknown); add like: <catalogue model> to borrow one's`,
+      );
     }
     const siteName = r.string([...p, 'site'], true) ?? '';
     const site = sites[siteName];
@@ -209,8 +249,18 @@ function parseDevices(r: YamlReader, sites: Record<string, Site>, catalogue: Mod
     if (provision !== undefined && typeof provision !== 'boolean') r.report([...p, 'provision'], 'must be true or false');
     if (mac && adminPassword) {
       devices.push({
-        mac, vendor, model, ...(like ? { like } : {}), site: siteName, lines, adminPassword, disabled,
-        ...(provision === false ? { provision: false } : {}), policy: parsePolicyLayer(r, [...p, 'policy']), params: parseParams(r, [...p, 'policy']), index: i,
+        mac,
+        vendor,
+        model,
+        ...(like ? { like } : {}),
+        site: siteName,
+        lines,
+        adminPassword,
+        disabled,
+        ...(provision === false ? { provision: false } : {}),
+        policy: parsePolicyLayer(r, [...p, 'policy']),
+        params: parseParams(r, [...p, 'policy']),
+        index: i,
       });
     }
   }
@@ -227,7 +277,12 @@ function parseLines(r: YamlReader, p: Path, site: Site | undefined): Line[] {
     if (!password) r.report([...lp, 'password'], 'missing secret (use a value, env:NAME or generate)');
     if (site && !site.registrar) r.report(lp, `line has no SIP server: site "${site.name}" has no registrar`);
     if (extension && password) {
-      lines.push({ extension, authUser: r.string([...lp, 'authUser'], false) ?? extension, password, displayName: r.string([...lp, 'displayName'], false) });
+      lines.push({
+        extension,
+        authUser: r.string([...lp, 'authUser'], false) ?? extension,
+        password,
+        displayName: r.string([...lp, 'displayName'], false),
+      });
     }
   }
   return lines;

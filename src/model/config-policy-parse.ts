@@ -49,7 +49,8 @@ export function parseParams(r: YamlReader, path: Path): ParamLayer {
     const at = [...paramsPath, key];
     const raw = r.value(at);
     if (!PARAM_KEY.test(key)) r.report(at, 'a vendor parameter name is letters, digits and . _ - { } [ ] (up to 120)');
-    else if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') r.report(at, 'must be a single value (text, number or true/false)');
+    else if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean')
+      r.report(at, 'must be a single value (text, number or true/false)');
     else out[key] = { value: typeof raw === 'boolean' ? (raw ? '1' : '0') : String(raw), line: r.lineOf(at) };
   }
   return out;
@@ -64,7 +65,8 @@ function parseRuleSetting(r: YamlReader, path: Path): Partial<RuleSetting> {
   }
   const port = r.value([...path, 'port']);
   if (port !== undefined) {
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1024 || port > 65535) r.report([...path, 'port'], 'must be a port from 1024 to 65535');
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1024 || port > 65535)
+      r.report([...path, 'port'], 'must be a port from 1024 to 65535');
     else out.port = port;
   }
   const method = r.value([...path, 'method']);
@@ -79,7 +81,8 @@ function parseRuleSetting(r: YamlReader, path: Path): Partial<RuleSetting> {
   }
   const managers = r.value([...path, 'managers']);
   if (managers !== undefined) {
-    if (!Array.isArray(managers) || managers.some((m) => typeof m !== 'string')) r.report([...path, 'managers'], 'must be a list of addresses');
+    if (!Array.isArray(managers) || managers.some((m) => typeof m !== 'string'))
+      r.report([...path, 'managers'], 'must be a list of addresses');
     else out.managers = managers as string[];
   }
   const community = r.string([...path, 'community'], false);

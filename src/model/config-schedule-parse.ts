@@ -116,14 +116,41 @@ function parseScheduleOptions(r: YamlReader, p: Path): ScheduleAuditOptions {
     r.report(p, 'must be a map of probe settings');
     return out;
   }
-  r.unknownKeys(p, ['sipPorts', 'httpPorts', 'httpsPorts', 'snmpPort', 'timeoutMs', 'retries', 'rate', 'concurrency', 'hostGapMs', 'maxHosts', 'staleDays', 'intrusive', 'defaultLogin', 'maxDurationMinutes']);
+  r.unknownKeys(p, [
+    'sipPorts',
+    'httpPorts',
+    'httpsPorts',
+    'snmpPort',
+    'timeoutMs',
+    'retries',
+    'rate',
+    'concurrency',
+    'hostGapMs',
+    'maxHosts',
+    'staleDays',
+    'intrusive',
+    'defaultLogin',
+    'maxDurationMinutes',
+  ]);
   for (const k of ['sipPorts', 'httpPorts', 'httpsPorts'] as const) {
     const ports = portList(r, [...p, k]);
     if (ports) out[k] = ports;
   }
-  const numbers: [keyof ScheduleAuditOptions & ('snmpPort' | 'timeoutMs' | 'retries' | 'rate' | 'concurrency' | 'hostGapMs' | 'maxHosts' | 'staleDays' | 'maxDurationMinutes'), number, number][] = [
-    ['snmpPort', 1, 65535], ['timeoutMs', 50, 30_000], ['retries', 0, 5], ['rate', 1, 10_000], ['concurrency', 1, 1024], ['hostGapMs', 0, 10_000],
-    ['maxHosts', 1, 65_536], ['staleDays', 1, 3650], ['maxDurationMinutes', 1, 24 * 60],
+  const numbers: [
+    keyof ScheduleAuditOptions &
+      ('snmpPort' | 'timeoutMs' | 'retries' | 'rate' | 'concurrency' | 'hostGapMs' | 'maxHosts' | 'staleDays' | 'maxDurationMinutes'),
+    number,
+    number,
+  ][] = [
+    ['snmpPort', 1, 65535],
+    ['timeoutMs', 50, 30_000],
+    ['retries', 0, 5],
+    ['rate', 1, 10_000],
+    ['concurrency', 1, 1024],
+    ['hostGapMs', 0, 10_000],
+    ['maxHosts', 1, 65_536],
+    ['staleDays', 1, 3650],
+    ['maxDurationMinutes', 1, 24 * 60],
   ];
   for (const [k, min, max] of numbers) {
     const v = wholeNumber(r, [...p, k], min, max);
@@ -162,8 +189,10 @@ function parseWebhook(r: YamlReader, p: Path): WebhookSettings | undefined {
   const secretValue = r.value([...p, 'secret']);
   const secret = parseSecretSpec(secretValue);
   if (!secret) r.report([...p, 'secret'], 'missing secret (use env:NAME, generate, or a literal of at least 16 characters)');
-  else if (secret.kind === 'literal' && secret.value.length < 16) r.report([...p, 'secret'], 'a literal webhook secret must be at least 16 characters (or use env:NAME or generate)');
-  else if (secret.kind === 'env' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(secret.name)) r.report([...p, 'secret'], 'env: must name an environment variable');
+  else if (secret.kind === 'literal' && secret.value.length < 16)
+    r.report([...p, 'secret'], 'a literal webhook secret must be at least 16 characters (or use env:NAME or generate)');
+  else if (secret.kind === 'env' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(secret.name))
+    r.report([...p, 'secret'], 'env: must name an environment variable');
   const timeoutMs = wholeNumber(r, [...p, 'timeoutMs'], 100, 60_000) ?? 10_000;
   const retries = wholeNumber(r, [...p, 'retries'], 0, 10) ?? 4;
   if (!url || !secret) return undefined;
@@ -188,15 +217,21 @@ export function parseSchedules(r: YamlReader): AuditSchedule[] {
     const before = r.issues.length;
     r.unknownKeys(sp, ['name', 'targets', 'exclude', 'every', 'jitter', 'options', 'webhook']);
     const name = r.string([...sp, 'name'], true);
-    if (name !== undefined && !SCHEDULE_NAME.test(name)) r.report([...sp, 'name'], 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
-    else if (name !== undefined && names.has(name)) r.report([...sp, 'name'], `duplicate schedule name (first declared on line ${r.lineOf([...p, names.get(name)!])})`);
+    if (name !== undefined && !SCHEDULE_NAME.test(name))
+      r.report([...sp, 'name'], 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    else if (name !== undefined && names.has(name))
+      r.report([...sp, 'name'], `duplicate schedule name (first declared on line ${r.lineOf([...p, names.get(name)!])})`);
     else if (name !== undefined) names.set(name, i);
     const targets = targetTokens(r, [...sp, 'targets'], true);
     const exclude = targetTokens(r, [...sp, 'exclude'], false);
     const everyRaw = r.value([...sp, 'every']);
     const every = parseDuration(everyRaw);
     if (everyRaw === undefined) r.report([...sp, 'every'], 'is required (e.g. 15m, 1h, or a number of seconds)');
-    else if (every === undefined) r.report([...sp, 'every'], `"${String(everyRaw).slice(0, 40)}" is not an interval (e.g. 30s, 15m, 1h, 1h30m, 1d, or a number of seconds)`);
+    else if (every === undefined)
+      r.report(
+        [...sp, 'every'],
+        `"${String(everyRaw).slice(0, 40)}" is not an interval (e.g. 30s, 15m, 1h, 1h30m, 1d, or a number of seconds)`,
+      );
     const everyOk = every !== undefined && every >= MIN_EVERY_SECONDS && every <= MAX_EVERY_SECONDS;
     if (every !== undefined && !everyOk) r.report([...sp, 'every'], `must be from ${MIN_EVERY_SECONDS} second to 7 days`);
     const jitterRaw = r.value([...sp, 'jitter']);

@@ -16,10 +16,10 @@ export const VERDICT_LABELS: Readonly<Record<GhostCallVerdict, string>> = {
 
 /** One sentence a help-desk technician can read out. */
 export const VERDICT_HEADLINES: Readonly<Record<GhostCallVerdict, string>> = {
-  rings: 'Rings for scanners: it will ring for a stranger\'s call.',
+  rings: "Rings for scanners: it will ring for a stranger's call.",
   'likely-rings': 'Likely rings for scanners: it takes calls from strangers, though ringing was not proven.',
-  refuses: 'Refuses strangers\' calls: a scanner\'s call is rejected.',
-  ignores: 'Ignores strangers: no answer to a scanner\'s call.',
+  refuses: "Refuses strangers' calls: a scanner's call is rejected.",
+  ignores: "Ignores strangers: no answer to a scanner's call.",
   unknown: 'Not known whether it rings for scanners.',
 };
 

@@ -60,9 +60,22 @@ export interface GhostCallInput {
 }
 
 const REASONS: Readonly<Record<number, string>> = {
-  100: 'Trying', 180: 'Ringing', 181: 'Call Is Being Forwarded', 182: 'Queued', 183: 'Session Progress', 200: 'OK',
-  401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 407: 'Proxy Authentication Required', 420: 'Bad Extension',
-  480: 'Temporarily Unavailable', 486: 'Busy Here', 487: 'Request Terminated', 488: 'Not Acceptable Here', 603: 'Decline',
+  100: 'Trying',
+  180: 'Ringing',
+  181: 'Call Is Being Forwarded',
+  182: 'Queued',
+  183: 'Session Progress',
+  200: 'OK',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  407: 'Proxy Authentication Required',
+  420: 'Bad Extension',
+  480: 'Temporarily Unavailable',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  488: 'Not Acceptable Here',
+  603: 'Decline',
 };
 
 const named = (status: number): string => (REASONS[status] ? `${status} ${REASONS[status]}` : String(status));
@@ -75,8 +88,7 @@ export function responseSequence(statuses: readonly number[]): string {
 const alerting = (s: number): boolean => s === 180 || s === 183 || (s >= 200 && s < 300);
 const statusesOf = (x: SipExchange): readonly number[] => x.responses ?? (x.status !== undefined ? [x.status] : []);
 /** the final answer the phone gave by itself: a 487 drawn by the auditor's own CANCEL is not the phone's decision */
-const finalOf = (x: SipExchange): number | undefined =>
-  statusesOf(x).find((s) => s >= 300 && !(s === 487 && x.ended === 'cancel'));
+const finalOf = (x: SipExchange): number | undefined => statusesOf(x).find((s) => s >= 300 && !(s === 487 && x.ended === 'cancel'));
 
 function inviteLine(x: SipExchange): string {
   const to = `INVITE to ${x.user ?? '(no user)'} on udp/${x.port}`;
@@ -111,8 +123,11 @@ export function ghostCallVerdict(input: GhostCallInput): GhostCall {
   if (processed) {
     return {
       verdict: 'likely-rings',
-      evidence: evidence(`the phone processed a stranger's INVITE (420 Bad Extension to the probe's unsupported Require:): it did not ring only because of the probe's option tag`),
-      howToTell: 'a real call from a stranger without the Require: header would show whether it alerts (not sent by ghostguard: it would ring the phone)',
+      evidence: evidence(
+        `the phone processed a stranger's INVITE (420 Bad Extension to the probe's unsupported Require:): it did not ring only because of the probe's option tag`,
+      ),
+      howToTell:
+        'a real call from a stranger without the Require: header would show whether it alerts (not sent by ghostguard: it would ring the phone)',
     };
   }
 
@@ -121,7 +136,9 @@ export function ghostCallVerdict(input: GhostCallInput): GhostCall {
     const own = new Set(input.ownExtensions ?? []);
     const userChecked = refused.some((x) => [404, 480, 484].includes(finalOf(x)!)) && !sent.some((x) => x.user && own.has(x.user));
     const lead = userChecked
-      ? ['the phone may check the Request-URI user: it could still ring for its own extension (list its extensions in the inventory to have them probed)']
+      ? [
+          'the phone may check the Request-URI user: it could still ring for its own extension (list its extensions in the inventory to have them probed)',
+        ]
       : [];
     return { verdict: 'refuses', evidence: evidence(...lead) };
   }
@@ -136,7 +153,10 @@ export function ghostCallVerdict(input: GhostCallInput): GhostCall {
   }
 
   if (sent.length > 0 && sent.every((x) => x.outcome === 'timeout' || x.outcome === 'closed')) {
-    return { verdict: 'ignores', evidence: evidence('consistent with a phone that accepts SIP only from its own servers; only a read-back proves the setting') };
+    return {
+      verdict: 'ignores',
+      evidence: evidence('consistent with a phone that accepts SIP only from its own servers; only a read-back proves the setting'),
+    };
   }
 
   // No decisive INVITE answer: what the OPTIONS answers and the setting show.
@@ -145,15 +165,21 @@ export function ghostCallVerdict(input: GhostCallInput): GhostCall {
   if (input.refuseStrangers === 'off') {
     return {
       verdict: 'likely-rings',
-      evidence: evidence('read-back: the phone\'s refuse-strangers (trusted-only) setting is off', notSent),
+      evidence: evidence("read-back: the phone's refuse-strangers (trusted-only) setting is off", notSent),
       howToTell: INVITE_PROBE,
     };
   }
-  const ok = answered.find((x) => { const s = finalOf(x) ?? x.status ?? 0; return s >= 200 && s < 300; });
+  const ok = answered.find((x) => {
+    const s = finalOf(x) ?? x.status ?? 0;
+    return s >= 200 && s < 300;
+  });
   if (ok && input.vendor?.trustedOnlyDropsOptions) {
     return {
       verdict: 'likely-rings',
-      evidence: evidence(`${input.vendor.displayName} phones with trusted-only on do not answer a stranger's OPTIONS: this one answered, so the setting is off`, notSent),
+      evidence: evidence(
+        `${input.vendor.displayName} phones with trusted-only on do not answer a stranger's OPTIONS: this one answered, so the setting is off`,
+        notSent,
+      ),
       howToTell: INVITE_PROBE,
     };
   }
@@ -161,17 +187,22 @@ export function ghostCallVerdict(input: GhostCallInput): GhostCall {
     const setting = input.refuseStrangers === 'on' ? ['read-back: the refuse-strangers (trusted-only) setting is on'] : [];
     return {
       verdict: 'unknown',
-      evidence: evidence('a stranger\'s SIP is answered; whether an INVITE would ring is unproven', ...setting, notSent),
+      evidence: evidence("a stranger's SIP is answered; whether an INVITE would ring is unproven", ...setting, notSent),
       howToTell: INVITE_PROBE,
     };
   }
   const probed = input.options.filter((x) => x.outcome === 'timeout' || x.outcome === 'closed');
   if (probed.length > 0 && probed.length === input.options.length) {
-    return { verdict: 'ignores', evidence: evidence('SIP is silent on every probed port: consistent with trusted-only (or SIP on a port not probed); only a read-back proves the setting') };
+    return {
+      verdict: 'ignores',
+      evidence: evidence(
+        'SIP is silent on every probed port: consistent with trusted-only (or SIP on a port not probed); only a read-back proves the setting',
+      ),
+    };
   }
   return {
     verdict: 'unknown',
     evidence: evidence(input.options.length ? 'no usable SIP answer' : 'no SIP port was probed'),
-    howToTell: 'probe the phone\'s SIP port (--sip-ports) and run the INVITE probe',
+    howToTell: "probe the phone's SIP port (--sip-ports) and run the INVITE probe",
   };
 }

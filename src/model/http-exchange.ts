@@ -23,7 +23,9 @@ export interface HttpReply {
   note?: string;
 }
 
-export type HttpResult = { ok: true; reply: HttpReply } | { ok: false; outcome: 'closed' | 'timeout' | 'error'; detail: string; beforeConnect?: boolean };
+export type HttpResult =
+  | { ok: true; reply: HttpReply }
+  | { ok: false; outcome: 'closed' | 'timeout' | 'error'; detail: string; beforeConnect?: boolean };
 
 export interface HttpClient {
   request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResult>;

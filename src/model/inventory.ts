@@ -42,7 +42,11 @@ export class Inventory {
   private readonly available = new Map<string, boolean>();
   private models?: Set<string>;
 
-  constructor(readonly config: FleetConfig, private readonly options: InventoryOptions, readonly version: number) {
+  constructor(
+    readonly config: FleetConfig,
+    private readonly options: InventoryOptions,
+    readonly version: number,
+  ) {
     for (const d of config.devices) this.byMac.set(d.mac, d);
     this.canaries = new Set(config.canaries);
   }
@@ -88,7 +92,9 @@ export class Inventory {
 
   /** Policy for files every phone of a model fetches: fleet and model layers only. */
   sharedPolicy(model: string | undefined): ResolvedPolicy {
-    return memo(this.policies, `\u0001${model ?? ''}`, () => resolvePolicy([this.config.fleetPolicy, model ? this.config.modelPolicy[model] : undefined]));
+    return memo(this.policies, `\u0001${model ?? ''}`, () =>
+      resolvePolicy([this.config.fleetPolicy, model ? this.config.modelPolicy[model] : undefined]),
+    );
   }
 
   provisioningPassword(mac: Mac, generation = this.options.credentialGeneration(mac)): string {
@@ -103,8 +109,11 @@ export class Inventory {
   resolvable(mac: Mac): boolean {
     const device = this.byMac.get(mac);
     if (!device || !this.config.sites[device.site]) return false;
-    return memo(this.available, mac, () => [device.adminPassword, ...device.lines.map((l) => l.password)]
-      .every((spec) => resolveSecret(spec, () => '', this.options.env) !== undefined));
+    return memo(this.available, mac, () =>
+      [device.adminPassword, ...device.lines.map((l) => l.password)].every(
+        (spec) => resolveSecret(spec, () => '', this.options.env) !== undefined,
+      ),
+    );
   }
 
   /** Returns undefined when a referenced secret (env:NAME) is missing. */
@@ -126,7 +135,13 @@ export class Inventory {
     for (const [i, line] of device.lines.entries()) {
       const password = resolveSecret(line.password, () => deriveSecret(masterKey, `sip:${sipGen}:${line.authUser}`, mac), env);
       if (password === undefined) return undefined;
-      lines.push({ index: i + 1, extension: line.extension, authUser: line.authUser, password, displayName: line.displayName ?? line.extension });
+      lines.push({
+        index: i + 1,
+        extension: line.extension,
+        authUser: line.authUser,
+        password,
+        displayName: line.displayName ?? line.extension,
+      });
     }
     return {
       mac,
@@ -135,7 +150,11 @@ export class Inventory {
       site,
       lines,
       adminPassword,
-      provisioning: { username: this.provisioningUsername(mac), password: this.provisioningPassword(mac), url: this.config.server.publicUrl },
+      provisioning: {
+        username: this.provisioningUsername(mac),
+        password: this.provisioningPassword(mac),
+        url: this.config.server.publicUrl,
+      },
     };
   }
 

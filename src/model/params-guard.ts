@@ -28,13 +28,18 @@ export function weakeningParams(compiled: Compiled, params: Readonly<Record<stri
       for (const [key, value] of entries) {
         const p = { key, value };
         const pApi = apiName?.(p);
-        const same = key === s.key ? [value, s.value]
-          : sApi && key === sApi.key ? [value, sApi.value]
-            : pApi && (pApi.key === s.key || pApi.key === sApi?.key) ? [pApi.value, pApi.key === s.key ? s.value : sApi!.value]
-              : undefined;
+        const same =
+          key === s.key
+            ? [value, s.value]
+            : sApi && key === sApi.key
+              ? [value, sApi.value]
+              : pApi && (pApi.key === s.key || pApi.key === sApi?.key)
+                ? [pApi.value, pApi.key === s.key ? s.value : sApi!.value]
+                : undefined;
         if (!same) continue;
         // a per-device secret (admin password) is never replaced by a value written in a shared config layer
-        if (s.secret || same[0] !== same[1]) out.push({ key, value: s.secret ? '********' : value, rule, want: s.secret ? 'the per-device secret' : s.value });
+        if (s.secret || same[0] !== same[1])
+          out.push({ key, value: s.secret ? '********' : value, rule, want: s.secret ? 'the per-device secret' : s.value });
       }
     }
   }

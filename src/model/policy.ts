@@ -26,4 +26,3 @@ export function resolvePolicy(layers: readonly (PolicyLayer | undefined)[]): Res
   }
   return out;
 }
-

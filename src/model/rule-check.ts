@@ -47,7 +47,9 @@ function checkSettings(rule: RuleId, expected: readonly Setting[], observed: Rea
       evidence.push(`${setting.key} not readable`);
     } else if (actual !== setting.value) {
       wrong++;
-      evidence.push(setting.secret ? `${setting.key} differs from the provisioned value` : `${setting.key} = ${actual} (want ${setting.value})`);
+      evidence.push(
+        setting.secret ? `${setting.key} differs from the provisioned value` : `${setting.key} = ${actual} (want ${setting.value})`,
+      );
     } else {
       evidence.push(describeSetting(setting));
     }

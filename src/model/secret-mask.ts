@@ -18,8 +18,9 @@ export class SecretMasker {
       const key = s.slice(0, MIN_SECRET);
       const known = this.byPrefix.get(key);
       if (known === undefined) this.byPrefix.set(key, s);
-      else if (typeof known === 'string') { if (known !== s) this.byPrefix.set(key, [known, s]); }
-      else if (!known.includes(s)) known.push(s);
+      else if (typeof known === 'string') {
+        if (known !== s) this.byPrefix.set(key, [known, s]);
+      } else if (!known.includes(s)) known.push(s);
     }
     // the longest candidate first, so a secret that extends another is masked whole
     for (const known of this.byPrefix.values()) if (typeof known !== 'string') known.sort((a, b) => b.length - a.length);

@@ -29,7 +29,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function envSecretProblem(name: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
   const value = env[name];
   if (!value) return `missing secret: environment variable ${name} is not set`;
-  return CONTROL.test(value) ? `environment variable ${name} holds a control character (a line break?); phone config files cannot carry it` : undefined;
+  return CONTROL.test(value)
+    ? `environment variable ${name} holds a control character (a line break?); phone config files cannot carry it`
+    : undefined;
 }
 
 export function resolveSecret(
@@ -38,9 +40,12 @@ export function resolveSecret(
   env: Readonly<Record<string, string | undefined>>,
 ): string | undefined {
   switch (spec.kind) {
-    case 'literal': return spec.value;
-    case 'generate': return generate();
+    case 'literal':
+      return spec.value;
+    case 'generate':
+      return generate();
     // a value a phone's config file cannot carry is as unusable as an unset one (validate names both)
-    case 'env': return env[spec.name] && !CONTROL.test(env[spec.name]!) ? env[spec.name] : undefined;
+    case 'env':
+      return env[spec.name] && !CONTROL.test(env[spec.name]!) ? env[spec.name] : undefined;
   }
 }

@@ -13,7 +13,11 @@ export const SECURITY_REASONS = {
   canary: { severity: 'critical', meaning: 'a decoy MAC from `canaries:` was requested (the source is banned at once)' },
   'weakening-override': { severity: 'high', meaning: 'a phone-uploaded override would undo a hardening rule' },
   'policy-violating-render': { severity: 'critical', meaning: 'a rendered file would break the policy; it is not served' },
-  'not-enrolled': { severity: 'medium', meaning: 'a known device came back without credentials after a Digest challenge it never answered, outside its enrolment window (once per device and source; the challenge of a normal Digest fetch is no event)' },
+  'not-enrolled': {
+    severity: 'medium',
+    meaning:
+      'a known device came back without credentials after a Digest challenge it never answered, outside its enrolment window (once per device and source; the challenge of a normal Digest fetch is no event)',
+  },
   'device-disabled': { severity: 'medium', meaning: 'a device file for a device marked disabled' },
   'source-pin-mismatch': { severity: 'high', meaning: 'a request from outside the address or subnet the device is pinned to' },
   'bad-path': { severity: 'medium', meaning: 'a request path that is not a file name, or a device file without a MAC' },
@@ -28,10 +32,22 @@ export const SECURITY_REASONS = {
   'admin-login-failed': { severity: 'medium', meaning: 'a wrong dashboard password (form or Basic)' },
   'malformed-request': { severity: 'medium', meaning: 'the HTTP parser refused the request (control characters, broken framing)' },
   'audit-out-of-scope': { severity: 'high', meaning: "an operator's audit or check reached outside `server.auditAllow`" },
-  'unrenderable-request': { severity: 'low', meaning: 'a shared file asked for with no model, or a model the vendor does not know (404, counted toward a ban)' },
-  'unauthenticated-claim': { severity: 'info', meaning: "a MAC named by an unauthenticated request (a shared file's User-Agent); never the device's fetch history" },
-  'enrolment-conflict': { severity: 'high', meaning: 'a device that enrolled from one address is refused from another: possible theft of its enrolment' },
-  'connection-limit': { severity: 'low', meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)' },
+  'unrenderable-request': {
+    severity: 'low',
+    meaning: 'a shared file asked for with no model, or a model the vendor does not know (404, counted toward a ban)',
+  },
+  'unauthenticated-claim': {
+    severity: 'info',
+    meaning: "a MAC named by an unauthenticated request (a shared file's User-Agent); never the device's fetch history",
+  },
+  'enrolment-conflict': {
+    severity: 'high',
+    meaning: 'a device that enrolled from one address is refused from another: possible theft of its enrolment',
+  },
+  'connection-limit': {
+    severity: 'low',
+    meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)',
+  },
 } as const satisfies Record<string, { severity: EventSeverity; meaning: string }>;
 
 export type SecurityReason = keyof typeof SECURITY_REASONS;

@@ -5,8 +5,19 @@
 
 /** RFC 3261 §7.3.3 (i m e l c f t v s k), RFC 6665 (o u), RFC 3515 (r). */
 export const COMPACT_HEADER_NAMES: Readonly<Record<string, string>> = {
-  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', t: 'to', v: 'via',
-  s: 'subject', k: 'supported', o: 'event', r: 'refer-to', u: 'allow-events',
+  i: 'call-id',
+  m: 'contact',
+  e: 'content-encoding',
+  l: 'content-length',
+  c: 'content-type',
+  f: 'from',
+  t: 'to',
+  v: 'via',
+  s: 'subject',
+  k: 'supported',
+  o: 'event',
+  r: 'refer-to',
+  u: 'allow-events',
 };
 
 /** RFC 3261 §25.1 `token`: the characters a header name (and a method) may hold. */
@@ -77,7 +88,9 @@ function splitOutside(text: string, separator: ';' | ','): string[] {
 
 /** The values of a header that allows a comma-separated list (Via, Contact, Route…), trimmed. */
 export function splitHeaderValues(value: string): string[] {
-  return splitOutside(value, ',').map((v) => v.trim()).filter((v) => v !== '');
+  return splitOutside(value, ',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 export interface ParsedHeaderValue {

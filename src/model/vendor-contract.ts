@@ -158,4 +158,3 @@ export interface VendorAdapter {
   /** emulated phones for tests, demos and `ghostguard lab` */
   readonly lab?: VendorLab;
 }
-

@@ -17,13 +17,21 @@ export class YamlReader {
   private readonly syntaxError: boolean = false;
   private positions?: { doc: Document; lines: LineCounter };
 
-  constructor(private readonly text: string, readonly file: string) {
+  constructor(
+    private readonly text: string,
+    readonly file: string,
+  ) {
     try {
       this.data = load(text, { schema: CORE_SCHEMA, filename: file });
     } catch (err) {
       this.syntaxError = true;
       const mark = err instanceof YAMLException ? err.mark : undefined;
-      this.issues.push({ file, line: mark ? mark.line + 1 : 1, field: '(syntax)', message: err instanceof YAMLException ? err.reason : String(err) });
+      this.issues.push({
+        file,
+        line: mark ? mark.line + 1 : 1,
+        field: '(syntax)',
+        message: err instanceof YAMLException ? err.reason : String(err),
+      });
     }
   }
 
@@ -97,7 +105,11 @@ export class YamlReader {
     const walk = (v: unknown, path: Path): void => {
       if (typeof v === 'string') {
         const m = CONTROL.exec(v);
-        if (m) this.report(path, `contains a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}${NAMES[m[0]] ? `, ${NAMES[m[0]]}` : ''}); phone config files cannot carry it`);
+        if (m)
+          this.report(
+            path,
+            `contains a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}${NAMES[m[0]] ? `, ${NAMES[m[0]]}` : ''}); phone config files cannot carry it`,
+          );
       } else if (Array.isArray(v)) {
         v.forEach((item, i) => {
           walk(item, [...path, i]);

@@ -29,8 +29,14 @@ export const DEFAULT_LIMITS: AbuseLimits = {
 
 const MAX_KEYS = 100_000;
 
-interface Bucket { tokens: number; at: number }
-interface Failures { count: number; since: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+interface Failures {
+  count: number;
+  since: number;
+}
 
 export type Verdict = 'ok' | 'banned' | 'rate-limited';
 
@@ -65,7 +71,10 @@ export class AbuseGuard {
   /** set in cluster workers: every denial, refund and canary hit is reported, so bans count across processes */
   report?: (report: GuardReport) => void;
 
-  constructor(private readonly limits: AbuseLimits = DEFAULT_LIMITS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: AbuseLimits = DEFAULT_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A ban decided elsewhere (the cluster's coordinator), kept until it expires. */
   applyBan(ban: Ban): void {
@@ -109,9 +118,10 @@ export class AbuseGuard {
   deny(address: string, weight: 'challenge' | 'failure'): boolean {
     this.report?.({ kind: 'deny', address, weight });
     const subnet = subnetOf(address);
-    const [perAddress, perSubnet] = weight === 'failure'
-      ? [this.limits.addressFailures, this.limits.subnetFailures]
-      : [this.limits.addressChallenges, this.limits.subnetChallenges];
+    const [perAddress, perSubnet] =
+      weight === 'failure'
+        ? [this.limits.addressFailures, this.limits.subnetFailures]
+        : [this.limits.addressChallenges, this.limits.subnetChallenges];
     const a = this.count(`${weight}:a:${address}`) >= perAddress;
     const s = this.count(`${weight}:s:${subnet}`) >= perSubnet;
     if (a) this.ban(address, this.limits.banMs);

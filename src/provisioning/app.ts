@@ -3,12 +3,27 @@
  * is made of — reach it straight from the HTTP server (fastify's serverFactory), everything else through fastify's
  * router, body parsing and logging. Built without listening.
  */
-import { STATUS_CODES, createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import {
+  STATUS_CODES,
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ConnectionGate } from './connection-gate.js';
-import { DEFAULT_UPLOAD_LIMITS, PhoneHandler, type PendingUpload, type PhoneHttpRequest, type PhoneHttpResponse, type ProvisioningDeps, type UploadLimits } from './phone-handler.js';
+import {
+  DEFAULT_UPLOAD_LIMITS,
+  PhoneHandler,
+  type PendingUpload,
+  type PhoneHttpRequest,
+  type PhoneHttpResponse,
+  type ProvisioningDeps,
+  type UploadLimits,
+} from './phone-handler.js';
 import { DEFAULT_UPLOAD_BUDGET, UploadReader, type UploadBudget } from './upload-reader.js';
 
 export type { ProvisioningDeps } from './phone-handler.js';
@@ -37,7 +52,11 @@ const REQUEST_TIMEOUT_MS = 60_000;
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 export function buildProvisioningApp(deps: ProvisioningDeps, options: ProvisioningOptions): FastifyInstance {
-  const handler = new PhoneHandler(deps, { ...options, uploadLimits: options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS }, Boolean(options.https));
+  const handler = new PhoneHandler(
+    deps,
+    { ...options, uploadLimits: options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS },
+    Boolean(options.https),
+  );
   const uploads = new UploadReader(options.uploadBudget ?? DEFAULT_UPLOAD_BUDGET, writeResponse);
   let closing = false;
   const app = Fastify({
@@ -47,31 +66,36 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
     // the server comes from serverFactory; fastify reads `https` only to name its listening URLs https://
     ...(options.https ? { https: options.https } : {}),
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => refuseUnparsable(deps, err, socket),
-    serverFactory: (fastifyHandler: RequestListener) => phoneServer(options, (req, res, expectsContinue) => {
-      const upload = req.method === 'PUT';
-      if (!upload && req.method !== 'GET' && req.method !== 'HEAD') return fastifyHandler(req, res);
-      const closed = { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }, body: 'Service Unavailable\n' };
-      if (closing) return upload ? uploads.refuse(req, res, closed) : writeResponse(res, closed);
-      const failed = (err: unknown): PhoneHttpResponse => {
-        if (options.logger) app.log.error({ err }, 'phone request failed');
-        return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal Server Error\n' };
-      };
-      const answer = (decided: PhoneHttpResponse | PendingUpload): void => {
-        if ('complete' in decided) uploads.read(req, res, decided, expectsContinue);
-        else if (upload) uploads.refuse(req, res, decided);
-        else writeResponse(res, decided);
-      };
-      let decided: PhoneHttpResponse | PendingUpload | Promise<PhoneHttpResponse | PendingUpload>;
-      try {
-        const request = requestOf(req, req.socket.remoteAddress ?? '');
-        decided = upload ? handler.handleUpload(request) : handler.handle(request);
-      } catch (err) {
-        decided = failed(err);
-      }
-      // a promise only in a cluster worker, while the primary grants a Digest nonce-count
-      if (decided instanceof Promise) decided.then(answer, (err: unknown) => answer(failed(err)));
-      else answer(decided);
-    }),
+    serverFactory: (fastifyHandler: RequestListener) =>
+      phoneServer(options, (req, res, expectsContinue) => {
+        const upload = req.method === 'PUT';
+        if (!upload && req.method !== 'GET' && req.method !== 'HEAD') return fastifyHandler(req, res);
+        const closed = {
+          status: 503,
+          headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' },
+          body: 'Service Unavailable\n',
+        };
+        if (closing) return upload ? uploads.refuse(req, res, closed) : writeResponse(res, closed);
+        const failed = (err: unknown): PhoneHttpResponse => {
+          if (options.logger) app.log.error({ err }, 'phone request failed');
+          return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal Server Error\n' };
+        };
+        const answer = (decided: PhoneHttpResponse | PendingUpload): void => {
+          if ('complete' in decided) uploads.read(req, res, decided, expectsContinue);
+          else if (upload) uploads.refuse(req, res, decided);
+          else writeResponse(res, decided);
+        };
+        let decided: PhoneHttpResponse | PendingUpload | Promise<PhoneHttpResponse | PendingUpload>;
+        try {
+          const request = requestOf(req, req.socket.remoteAddress ?? '');
+          decided = upload ? handler.handleUpload(request) : handler.handle(request);
+        } catch (err) {
+          decided = failed(err);
+        }
+        // a promise only in a cluster worker, while the primary grants a Digest nonce-count
+        if (decided instanceof Promise) decided.then(answer, (err: unknown) => answer(failed(err)));
+        else answer(decided);
+      }),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   app.addHook('preClose', (done) => {
     closing = true;
@@ -95,9 +119,13 @@ function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, so
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const source = socket.remoteAddress ?? '';
-  if (status !== 408 && deps.guard.admit(source) === 'ok') deps.events.emit({ reason: 'malformed-request', source, detail: err.code ?? err.message });
+  if (status !== 408 && deps.guard.admit(source) === 'ok')
+    deps.events.emit({ reason: 'malformed-request', source, detail: err.code ?? err.message });
   const body = `${STATUS_CODES[status]}\n`;
-  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
   socket.destroy();
 }
 
@@ -120,7 +148,14 @@ function phoneServer(options: ProvisioningOptions, listener: PhoneListener): Ser
 
 function requestOf(req: IncomingMessage, ip: string): PhoneHttpRequest {
   const h = req.headers;
-  return { method: req.method ?? 'GET', url: req.url ?? '/', ip, userAgent: h['user-agent'], authorization: h.authorization, ifNoneMatch: header(h['if-none-match']) };
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    ip,
+    userAgent: h['user-agent'],
+    authorization: h.authorization,
+    ifNoneMatch: header(h['if-none-match']),
+  };
 }
 
 function writeResponse(res: ServerResponse, answer: PhoneHttpResponse): void {

@@ -27,7 +27,13 @@ export interface AuthorizeInput {
 }
 
 export type AuthDecision =
-  | { ok: true; method: Exclude<AuthMethod, 'none'>; device: Device; newCredentialsUsed: boolean; nonceUse?: { nonce: string; count: number } }
+  | {
+      ok: true;
+      method: Exclude<AuthMethod, 'none'>;
+      device: Device;
+      newCredentialsUsed: boolean;
+      nonceUse?: { nonce: string; count: number };
+    }
   | { ok: false; reason: SecurityReason; weight: DenialWeight; stale?: boolean; ban?: boolean };
 
 /**
@@ -36,9 +42,20 @@ export type AuthDecision =
  */
 export type DenialWeight = 'challenge' | 'failure' | 'none';
 
-const deny = (reason: SecurityReason, weight: DenialWeight, extra: { stale?: boolean; ban?: boolean } = {}): AuthDecision => ({ ok: false, reason, weight, ...extra });
+const deny = (reason: SecurityReason, weight: DenialWeight, extra: { stale?: boolean; ban?: boolean } = {}): AuthDecision => ({
+  ok: false,
+  reason,
+  weight,
+  ...extra,
+});
 
-export function authorize(input: AuthorizeInput, inventory: Inventory, store: Store, nonces: NonceAuthority, now = new Date()): AuthDecision {
+export function authorize(
+  input: AuthorizeInput,
+  inventory: Inventory,
+  store: Store,
+  nonces: NonceAuthority,
+  now = new Date(),
+): AuthDecision {
   const { mac } = input;
   if (inventory.isCanary(mac)) return deny('canary', 'failure', { ban: true });
   // Looked up for every MAC, known or not, so both paths cost the same.
@@ -53,15 +70,23 @@ export function authorize(input: AuthorizeInput, inventory: Inventory, store: St
     if (nonceState === 'stale') return deny('stale-nonce', 'none', { stale: true });
     const userOk = digest.username === inventory.provisioningUsername(mac) && digest.realm === REALM && digest.uri === input.uri;
     const matchesCurrent = verifyDigest(digest, inventory.provisioningPassword(mac, creds.generation), input.method);
-    const matchesPrevious = !matchesCurrent && creds.previousGeneration !== undefined
-      && verifyDigest(digest, inventory.provisioningPassword(mac, creds.previousGeneration), input.method);
+    const matchesPrevious =
+      !matchesCurrent &&
+      creds.previousGeneration !== undefined &&
+      verifyDigest(digest, inventory.provisioningPassword(mac, creds.previousGeneration), input.method);
     if (!device) return deny('unknown-mac', 'failure');
     if (device.disabled || device.provision === false) return deny('device-disabled', 'failure');
     if (!userOk || !(matchesCurrent || matchesPrevious)) return deny('bad-credentials', 'failure');
     if (!nonces.acceptCount(digest.nonce, digest.nc)) return deny('replayed-nonce', 'failure');
     if (!sourceAllowed(input, enrolment?.pinnedSource)) return deny('source-pin-mismatch', 'failure');
     if (!inventory.resolvable(mac)) return deny('unknown-mac', 'failure');
-    return { ok: true, method: 'digest', device, newCredentialsUsed: matchesCurrent && creds.previousGeneration !== undefined, nonceUse: { nonce: digest.nonce, count: nonceCount(digest.nc) } };
+    return {
+      ok: true,
+      method: 'digest',
+      device,
+      newCredentialsUsed: matchesCurrent && creds.previousGeneration !== undefined,
+      nonceUse: { nonce: digest.nonce, count: nonceCount(digest.nc) },
+    };
   }
 
   if (!device) return deny('unknown-mac', 'challenge');

@@ -15,7 +15,10 @@ interface Pending {
 export class ChallengeLedger {
   private readonly pending = new Map<string, Pending>();
 
-  constructor(private readonly memoryMs = 15 * 60_000, private readonly maxEntries = 50_000) {}
+  constructor(
+    private readonly memoryMs = 15 * 60_000,
+    private readonly maxEntries = 50_000,
+  ) {}
 
   /**
    * Records a challenge sent to a device without credentials. Returns the time of the first unanswered challenge when

@@ -28,7 +28,16 @@ export function readConfig(path: string, catalogue: ModelCatalogue, baseDir = di
   if (!existsSync(path)) throw new GhostguardError('GG_ERR_CONFIG_NOT_FOUND', `configuration file not found: ${path}`);
   const size = statSync(path).size;
   if (size > MAX_CONFIG_BYTES) {
-    return { issues: [{ file: path, line: 1, field: '(file)', message: `${(size / 1048576).toFixed(1)} MB is more than the ${MAX_CONFIG_BYTES / 1048576} MB a configuration may have; not read` }] };
+    return {
+      issues: [
+        {
+          file: path,
+          line: 1,
+          field: '(file)',
+          message: `${(size / 1048576).toFixed(1)} MB is more than the ${MAX_CONFIG_BYTES / 1048576} MB a configuration may have; not read`,
+        },
+      ],
+    };
   }
   const parsed = parseConfig(readFileSync(path, 'utf8'), path, catalogue);
   return parsed.config ? { config: withPathsFrom(parsed.config, baseDir), issues: parsed.issues, warnings: parsed.warnings ?? [] } : parsed;
@@ -47,5 +56,13 @@ export const RELOAD_ISSUE_LIMIT = 100;
 export function firstIssues(issues: ConfigIssue[], limit = RELOAD_ISSUE_LIMIT): ConfigIssue[] {
   if (issues.length <= limit) return issues;
   const first = issues[0]!;
-  return [...issues.slice(0, limit), { file: first.file, line: first.line, field: '(file)', message: `… and ${issues.length - limit} more problems (ghostguard validate lists them all)` }];
+  return [
+    ...issues.slice(0, limit),
+    {
+      file: first.file,
+      line: first.line,
+      field: '(file)',
+      message: `… and ${issues.length - limit} more problems (ghostguard validate lists them all)`,
+    },
+  ];
 }

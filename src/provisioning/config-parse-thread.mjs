@@ -12,5 +12,7 @@ try {
   const read = readConfig(workerData.path, workerData.catalogue, workerData.baseDir);
   parentPort.postMessage({ ...read, issues: firstIssues(read.issues) });
 } catch (err) {
-  parentPort.postMessage({ issues: [{ file: workerData.path, line: 1, field: '(file)', message: err instanceof Error ? err.message : String(err) }] });
+  parentPort.postMessage({
+    issues: [{ file: workerData.path, line: 1, field: '(file)', message: err instanceof Error ? err.message : String(err) }],
+  });
 }

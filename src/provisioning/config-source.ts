@@ -57,7 +57,10 @@ function parseOffThread(path: string, catalogue: ModelCatalogue, baseDir: string
   const module = self.endsWith('.ts') ? new URL('./config-file.ts', self).href : new URL('./config-file.mjs', self).href;
   return new Promise((done) => {
     const worker = new Worker(new URL('./config-parse-thread.mjs', self), {
-      workerData: { module, path, catalogue, baseDir }, resourceLimits: { maxOldGenerationSizeMb: PARSE_HEAP_MB }, stdout: false, stderr: false,
+      workerData: { module, path, catalogue, baseDir },
+      resourceLimits: { maxOldGenerationSizeMb: PARSE_HEAP_MB },
+      stdout: false,
+      stderr: false,
     });
     let answered = false;
     const fail = (message: string) => done({ issues: [{ file: path, line: 1, field: '(file)', message }] });
@@ -86,7 +89,12 @@ export class ConfigSource {
   private closed = false;
 
   /** `initial`: the file's config when the caller has just read it, so a large inventory is not parsed twice. */
-  constructor(readonly path: string, private readonly deps: InventoryDeps, private readonly onReload: (r: { ok: boolean; issues: ConfigIssue[] }) => void = () => {}, initial?: FleetConfig) {
+  constructor(
+    readonly path: string,
+    private readonly deps: InventoryDeps,
+    private readonly onReload: (r: { ok: boolean; issues: ConfigIssue[] }) => void = () => {},
+    initial?: FleetConfig,
+  ) {
     const { config, issues } = initial ? { config: initial, issues: [] } : readConfig(path, deps.catalogue, deps.baseDir);
     if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
     this.current = this.build(config);
@@ -166,6 +174,10 @@ export class ConfigSource {
 
   private build(config: FleetConfig): Inventory {
     const { masterKey, env, generations } = this.deps;
-    return new Inventory(config, { masterKey, env, credentialGeneration: generations.credential, sipGeneration: generations.sip }, this.version++);
+    return new Inventory(
+      config,
+      { masterKey, env, credentialGeneration: generations.credential, sipGeneration: generations.sip },
+      this.version++,
+    );
   }
 }

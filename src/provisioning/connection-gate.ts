@@ -36,7 +36,9 @@ export type ShedReason = 'per-address' | 'total';
 /** The process's open-file soft limit (Node raises it to the hard limit at start), or undefined where unknown. */
 export function openFileLimit(): number | undefined {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s+/)[3]);
     return Number.isFinite(soft) && soft > 0 ? soft : undefined;
   } catch {
@@ -58,7 +60,11 @@ export class ConnectionGate {
   shed = 0;
   readonly capacity: number;
 
-  constructor(private readonly limits: ConnectionLimits, private readonly onShed: (source: string, why: ShedReason) => void = () => {}, fdLimit = openFileLimit()) {
+  constructor(
+    private readonly limits: ConnectionLimits,
+    private readonly onShed: (source: string, why: ShedReason) => void = () => {},
+    fdLimit = openFileLimit(),
+  ) {
     this.capacity = fdLimit === undefined ? limits.total : Math.max(16, Math.min(limits.total, fdLimit - FD_RESERVE));
   }
 
@@ -163,7 +169,7 @@ export class ConnectionGate {
 
   private add(t: Tracked): void {
     let conns = this.bySource.get(t.source);
-    if (!conns) this.bySource.set(t.source, conns = new Map());
+    if (!conns) this.bySource.set(t.source, (conns = new Map()));
     this.moveCount(t.source, conns.size, conns.size + 1);
     conns.set(t.socket, t);
     this.count++;
@@ -184,7 +190,7 @@ export class ConnectionGate {
     if (old && old.size === 0) this.sourcesByCount.delete(from);
     if (to > 0) {
       let set = this.sourcesByCount.get(to);
-      if (!set) this.sourcesByCount.set(to, set = new Set());
+      if (!set) this.sourcesByCount.set(to, (set = new Set()));
       set.add(source);
     }
     if (to > this.heaviest) this.heaviest = to;
@@ -192,7 +198,11 @@ export class ConnectionGate {
 }
 
 /** Shed connections as events: one per source and minute at most, with how many were shed since the last one. */
-export function shedEvents(emit: (source: string, detail: string) => void, everyMs = 60_000, now: () => number = Date.now): (source: string, why: ShedReason) => void {
+export function shedEvents(
+  emit: (source: string, detail: string) => void,
+  everyMs = 60_000,
+  now: () => number = Date.now,
+): (source: string, why: ShedReason) => void {
   const last = new Map<string, { at: number; since: number }>();
   return (source, why) => {
     const seen = last.get(source);
@@ -204,6 +214,9 @@ export function shedEvents(emit: (source: string, detail: string) => void, every
     if (last.size >= 10_000) last.delete(last.keys().next().value!);
     last.delete(source);
     last.set(source, { at: t, since: 0 });
-    emit(source, `connection closed at the ${why === 'total' ? 'process' : 'per-address'} connection cap${seen?.since ? ` (+${seen.since} since the last event)` : ''}`);
+    emit(
+      source,
+      `connection closed at the ${why === 'total' ? 'process' : 'per-address'} connection cap${seen?.since ? ` (+${seen.since} since the last event)` : ''}`,
+    );
   };
 }

@@ -84,7 +84,11 @@ export class NonceAuthority {
    */
   private readonly notBefore: number;
 
-  constructor(key: Buffer = randomBytes(32), private readonly now: () => number = Date.now, private readonly issuer = 'a') {
+  constructor(
+    key: Buffer = randomBytes(32),
+    private readonly now: () => number = Date.now,
+    private readonly issuer = 'a',
+  ) {
     this.key = key;
     this.notBefore = now();
     if (!/^[a-z0-9]+$/.test(issuer)) throw new GhostguardError('GG_ERR_INTERNAL', 'issuer must be lowercase alphanumeric');

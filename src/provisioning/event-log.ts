@@ -11,7 +11,11 @@ export class EventLog {
   private readonly file?: WriteStream;
   private readonly listeners: ((event: SecurityEvent) => void)[] = [];
 
-  constructor(private readonly store: Store, jsonlPath?: string, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly store: Store,
+    jsonlPath?: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     if (jsonlPath) {
       this.file = createWriteStream(jsonlPath, { flags: 'a', mode: 0o600 });
       // a file made before events were owner-only keeps its mode otherwise
@@ -48,5 +52,4 @@ export class EventLog {
     for (const listener of this.listeners) listener(event);
     return event;
   }
-
 }

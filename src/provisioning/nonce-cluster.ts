@@ -26,7 +26,14 @@ export const CLAIM_TIMEOUT_MS = 5000;
 
 export function isNonceClaimMessage(message: unknown): message is NonceClaimMessage {
   const m = message as NonceClaimMessage;
-  return typeof m === 'object' && m !== null && Number.isSafeInteger(m.nonceClaim) && typeof m.nonce === 'string' && m.nonce.length <= 256 && Number.isSafeInteger(m.count);
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    Number.isSafeInteger(m.nonceClaim) &&
+    typeof m.nonce === 'string' &&
+    m.nonce.length <= 256 &&
+    Number.isSafeInteger(m.count)
+  );
 }
 
 export function isNonceClaimAnswer(message: unknown): message is NonceClaimAnswer {
@@ -49,7 +56,10 @@ export class NonceClaims {
   private readonly pending = new Map<number, { done: (granted: boolean) => void; timer: NodeJS.Timeout }>();
 
   /** `send` returns false when the message could not be sent (the channel to the primary is closed) */
-  constructor(private readonly send: (message: NonceClaimMessage) => boolean, private readonly timeoutMs = CLAIM_TIMEOUT_MS) {}
+  constructor(
+    private readonly send: (message: NonceClaimMessage) => boolean,
+    private readonly timeoutMs = CLAIM_TIMEOUT_MS,
+  ) {}
 
   claim(nonce: string, count: number): Promise<boolean> {
     const id = this.next++;

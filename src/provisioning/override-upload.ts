@@ -7,7 +7,13 @@ export interface OverrideAnalysis {
 }
 
 /** Throws when the body is not a valid file in the vendor's format. */
-export function analyseOverride(vendor: VendorAdapter, device: ResolvedDevice, policy: ResolvedPolicy, firmware: string | undefined, body: string): OverrideAnalysis {
+export function analyseOverride(
+  vendor: VendorAdapter,
+  device: ResolvedDevice,
+  policy: ResolvedPolicy,
+  firmware: string | undefined,
+  body: string,
+): OverrideAnalysis {
   const values = vendor.read(body);
   const compiled = vendor.compile({ model: device.model, firmware, policy, device });
   const weakened: string[] = [];
@@ -15,7 +21,8 @@ export function analyseOverride(vendor: VendorAdapter, device: ResolvedDevice, p
     if (c.status !== 'applied') continue;
     for (const s of c.settings) {
       const v = values.get(s.key);
-      if (v !== undefined && v !== s.value) weakened.push(`${rule}: ${s.key}${s.secret ? '' : ` = ${v.slice(0, 40)} (policy: ${s.value})`}`);
+      if (v !== undefined && v !== s.value)
+        weakened.push(`${rule}: ${s.key}${s.secret ? '' : ` = ${v.slice(0, 40)} (policy: ${s.value})`}`);
     }
   }
   return { weakened };
@@ -26,5 +33,8 @@ const SECRET_ATTRIBUTE = /(\s[\w.-]*(?:password|passwd|pwd|secret|pin|key)[\w.-]
 
 /** An override as stored (evidence of what the phone holds): every secret-named attribute's value replaced by ***. */
 export function maskStoredSecrets(body: string): string {
-  return body.replace(SECRET_ATTRIBUTE, (_all, name: string, quote: string, value: string) => `${name}${quote}${value === '' ? '' : '***'}${quote}`);
+  return body.replace(
+    SECRET_ATTRIBUTE,
+    (_all, name: string, quote: string, value: string) => `${name}${quote}${value === '' ? '' : '***'}${quote}`,
+  );
 }

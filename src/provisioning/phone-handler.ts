@@ -58,7 +58,11 @@ type Policy = ReturnType<Inventory['policyFor']>;
 type EventInput = Parameters<EventLog['emit']>[0];
 
 const TEXT = 'text/plain; charset=utf-8';
-const text = (status: number, body: string, headers: Record<string, string> = {}): PhoneHttpResponse => ({ status, headers: { 'content-type': TEXT, ...headers }, body });
+const text = (status: number, body: string, headers: Record<string, string> = {}): PhoneHttpResponse => ({
+  status,
+  headers: { 'content-type': TEXT, ...headers },
+  body,
+});
 const REJECT_TEXT: Record<number, string> = { 400: 'Bad Request\n', 403: 'Forbidden\n', 404: 'Not Found\n', 405: 'Method Not Allowed\n' };
 export const tooLarge = (): PhoneHttpResponse => text(413, 'Payload Too Large\n', { connection: 'close' });
 
@@ -91,7 +95,11 @@ export class PhoneHandler {
   /** device files served inside the post-enrolment grace, per MAC (bounded: ENROLMENT_GRACE_FETCHES) */
   private readonly graceUses = new Map<string, number>();
 
-  constructor(private readonly deps: ProvisioningDeps, private readonly options: PhoneHandlerOptions, private readonly tls: boolean) {}
+  constructor(
+    private readonly deps: ProvisioningDeps,
+    private readonly options: PhoneHandlerOptions,
+    private readonly tls: boolean,
+  ) {}
 
   /**
    * The answer to a request whose body, if any, is already in `req.body` (GET and HEAD; PUT through fastify's router);
@@ -134,14 +142,31 @@ export class PhoneHandler {
     return this.serveSecret(req, vendor, identity, source, userAgent);
   }
 
-  private serveShared(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): PhoneHttpResponse {
+  private serveShared(
+    req: PhoneHttpRequest,
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    source: string,
+    userAgent: string,
+  ): PhoneHttpResponse {
     const inventory = this.deps.inventory();
     const model = identity.file.model ?? identity.model ?? '';
     // a model neither the vendor nor the inventory knows is the request's doing, not a policy violation: refused before
     // any rendering (a model outside the catalogue that the inventory lists gets its family's shared files)
-    if (model !== '' && !vendor.models.some((m) => m.id === model) && !inventory.listsModel(vendor.id, model)) return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
-    const served = this.render(vendor, identity.file, model, identity.firmware, inventory.sharedPolicy(model), undefined, String(inventory.version), undefined, model === '' ? source : undefined,
-      paramValues(inventory.sharedParams(model)));
+    if (model !== '' && !vendor.models.some((m) => m.id === model) && !inventory.listsModel(vendor.id, model))
+      return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
+    const served = this.render(
+      vendor,
+      identity.file,
+      model,
+      identity.firmware,
+      inventory.sharedPolicy(model),
+      undefined,
+      String(inventory.version),
+      undefined,
+      model === '' ? source : undefined,
+      paramValues(inventory.sharedParams(model)),
+    );
     if (!('sha256' in served)) return served;
     // A MAC in the User-Agent of an unauthenticated request is a claim anyone can make: an event, never the device's
     // history (which says where the phone is and what it runs). Known and unknown MACs alike, so both cost the same.
@@ -150,15 +175,35 @@ export class PhoneHandler {
     return this.send(req, served, false);
   }
 
-  private serveSecret(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): Decided | Promise<Decided> {
+  private serveSecret(
+    req: PhoneHttpRequest,
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    source: string,
+    userAgent: string,
+  ): Decided | Promise<Decided> {
     const { deps } = this;
     const file = identity.file;
     const mac = file.mac;
     if (!mac) return this.deny({ reason: 'bad-path', source, file: file.name });
     const inventory = deps.inventory();
     const now = deps.now?.() ?? new Date();
-    const decision = authorize({ mac, method: req.method, uri: req.url, authorization: req.authorization, source, identity, pinSource: this.options.pinSource, macInUserAgent: vendor.macInUserAgent === true },
-      inventory, deps.store, deps.nonces, now);
+    const decision = authorize(
+      {
+        mac,
+        method: req.method,
+        uri: req.url,
+        authorization: req.authorization,
+        source,
+        identity,
+        pinSource: this.options.pinSource,
+        macInUserAgent: vendor.macInUserAgent === true,
+      },
+      inventory,
+      deps.store,
+      deps.nonces,
+      now,
+    );
     const refuse = (d: Extract<AuthDecision, { ok: false }>): PhoneHttpResponse => {
       if (d.ban) deps.guard.banNow(source);
       const banned = d.weight !== 'none' && deps.guard.deny(source, d.weight);
@@ -171,21 +216,33 @@ export class PhoneHandler {
     // in a cluster the count is the primary's to grant: the file leaves only once this use of the nonce is the first
     const use = decision.nonceUse;
     if (use && deps.claimNonce) {
-      return deps.claimNonce(use.nonce, use.count).then((granted) => (granted
-        ? this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now)
-        : refuse({ ok: false, reason: 'replayed-nonce', weight: 'failure' })));
+      return deps
+        .claimNonce(use.nonce, use.count)
+        .then((granted) =>
+          granted
+            ? this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now)
+            : refuse({ ok: false, reason: 'replayed-nonce', weight: 'failure' }),
+        );
     }
     return this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now);
   }
 
-  private serveAuthorized(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string,
-    decision: Extract<AuthDecision, { ok: true }>, now: Date): Decided {
+  private serveAuthorized(
+    req: PhoneHttpRequest,
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    source: string,
+    userAgent: string,
+    decision: Extract<AuthDecision, { ok: true }>,
+    now: Date,
+  ): Decided {
     const { deps } = this;
     const file = identity.file;
     const mac = file.mac!;
     const inventory = deps.inventory();
     const device = decision.device;
-    if (device.vendor !== vendor.id) return this.deny({ reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
+    if (device.vendor !== vendor.id)
+      return this.deny({ reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
     const policy = inventory.policyFor(device);
     if (req.method === 'PUT') {
       const resolved = inventory.resolve(mac);
@@ -193,12 +250,29 @@ export class PhoneHandler {
       return this.acceptUpload(vendor, identity, resolved, policy, source, userAgent, decision.method);
     }
     if (decision.method === 'enrolment' && !this.graceLeft(mac)) {
-      if (deps.guard.deny(source, 'challenge')) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: 'after not-enrolled' });
-      return this.deny({ reason: 'not-enrolled', source, mac, file: file.name, detail: `enrolment grace used up (${ENROLMENT_GRACE_FETCHES} fetches); ${userAgent}` });
+      if (deps.guard.deny(source, 'challenge'))
+        deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: 'after not-enrolled' });
+      return this.deny({
+        reason: 'not-enrolled',
+        source,
+        mac,
+        file: file.name,
+        detail: `enrolment grace used up (${ENROLMENT_GRACE_FETCHES} fetches); ${userAgent}`,
+      });
     }
     const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
-    const served = this.render(vendor, file, settingsModel(device), identity.firmware, policy, { mac, resolve: () => inventory.resolve(mac) }, version, mac, undefined,
-      paramValues(inventory.paramsFor(device)));
+    const served = this.render(
+      vendor,
+      file,
+      settingsModel(device),
+      identity.firmware,
+      policy,
+      { mac, resolve: () => inventory.resolve(mac) },
+      version,
+      mac,
+      undefined,
+      paramValues(inventory.paramsFor(device)),
+    );
     if (!('sha256' in served)) return served;
     if (decision.method === 'enrolment') {
       const enrolment = deps.store.enrolment(mac);
@@ -216,15 +290,30 @@ export class PhoneHandler {
     return this.send(req, served, true);
   }
 
-  private acceptUpload(vendor: VendorAdapter, identity: RequestIdentity, device: ResolvedDevice, policy: Policy, source: string, userAgent: string,
-    auth: 'digest' | 'enrolment'): PendingUpload {
+  private acceptUpload(
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    device: ResolvedDevice,
+    policy: Policy,
+    source: string,
+    userAgent: string,
+    auth: 'digest' | 'enrolment',
+  ): PendingUpload {
     const keepBody = identity.file.kind === 'override';
     const maxBytes = keepBody ? this.options.uploadLimits.overrideBytes : this.options.uploadLimits.logBytes;
     return { maxBytes, keepBody, complete: (body) => this.completeUpload(body, vendor, identity, device, policy, source, userAgent, auth) };
   }
 
-  private completeUpload(body: string, vendor: VendorAdapter, identity: RequestIdentity, device: ResolvedDevice, policy: Policy, source: string, userAgent: string,
-    auth: 'digest' | 'enrolment'): PhoneHttpResponse {
+  private completeUpload(
+    body: string,
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    device: ResolvedDevice,
+    policy: Policy,
+    source: string,
+    userAgent: string,
+    auth: 'digest' | 'enrolment',
+  ): PhoneHttpResponse {
     const file = identity.file;
     if (file.kind === 'override') {
       let weakened: string[];
@@ -233,15 +322,32 @@ export class PhoneHandler {
       } catch (err) {
         return this.reject(400, { reason: 'bad-upload', source, mac: device.mac, file: file.name, detail: (err as Error).message });
       }
-      this.deps.store.saveOverride({ ts: new Date().toISOString(), mac: device.mac, file: file.name, body: maskStoredSecrets(body), weakened });
-      if (weakened.length > 0) this.deps.events.emit({ reason: 'weakening-override', source, mac: device.mac, file: file.name, detail: weakened.join('; ') });
+      this.deps.store.saveOverride({
+        ts: new Date().toISOString(),
+        mac: device.mac,
+        file: file.name,
+        body: maskStoredSecrets(body),
+        weakened,
+      });
+      if (weakened.length > 0)
+        this.deps.events.emit({ reason: 'weakening-override', source, mac: device.mac, file: file.name, detail: weakened.join('; ') });
     }
     this.record(device.mac, source, userAgent, file.name, '', auth, 204);
     return { status: 204, headers: {} };
   }
 
-  private render(vendor: VendorAdapter, file: FileRef, model: string, firmware: string | undefined, policy: Policy, device: LazyDevice | undefined, version: string,
-    mac?: string, modelless?: string, params?: Record<string, string>): ServedFile | PhoneHttpResponse {
+  private render(
+    vendor: VendorAdapter,
+    file: FileRef,
+    model: string,
+    firmware: string | undefined,
+    policy: Policy,
+    device: LazyDevice | undefined,
+    version: string,
+    mac?: string,
+    modelless?: string,
+    params?: Record<string, string>,
+  ): ServedFile | PhoneHttpResponse {
     try {
       const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version, ...(params ? { params } : {}) });
       if (served.rendered.family.guessed) this.warnFirmware(vendor, model, firmware, mac);
@@ -251,7 +357,8 @@ export class PhoneHandler {
       // a shared file asked for without any model (`/cfg.xml` from a foreign User-Agent): the request names nothing renderable
       if (modelless !== undefined) return this.unrenderable(modelless, file.name, `${vendor.id} file without a model: ${detail}`);
       // a params: entry that would undo a rule: the config's doing, refused like a weakening Poly override, never served
-      if (isGhostguardError(err) && err.code === 'GG_ERR_PARAMS_WEAKENING') this.deps.events.emit({ reason: 'weakening-override', mac, file: file.name, detail });
+      if (isGhostguardError(err) && err.code === 'GG_ERR_PARAMS_WEAKENING')
+        this.deps.events.emit({ reason: 'weakening-override', mac, file: file.name, detail });
       else this.deps.events.emit({ reason: 'policy-violating-render', mac, file: file.name, detail });
       return text(500, 'Internal Server Error\n');
     }
@@ -271,24 +378,47 @@ export class PhoneHandler {
     const since = this.challenges.challenged(mac, source, now.getTime());
     if (since === undefined) return;
     // another worker may have served the authenticated fetch that answered the first challenge
-    const answered = this.deps.store.fetchHistory(mac, 5).some((f) => f.source === source && f.auth !== 'none' && Date.parse(f.ts) >= since);
+    const answered = this.deps.store
+      .fetchHistory(mac, 5)
+      .some((f) => f.source === source && f.auth !== 'none' && Date.parse(f.ts) >= since);
     if (answered) return void this.challenges.answered(mac, source);
     const enrolment = this.deps.store.enrolment(mac);
     if (enrolment?.closedAt && enrolment.pinnedSource !== undefined && enrolment.pinnedSource !== source) {
       // this device enrolled from elsewhere and is now asking, without credentials, from here: one of the two is not it
-      const enrolled = this.deps.store.fetchHistory(mac, 50).filter((f) => f.auth === 'enrolment').at(-1);
-      const by = enrolled ? `${enrolled.source} (${enrolled.userAgent}) at ${enrolled.ts}` : `${enrolment.pinnedSource} at ${enrolment.closedAt}`;
-      this.deps.events.emit({ reason: 'enrolment-conflict', source, mac, file, detail: `enrolled by ${by}; now refused here: ${userAgent}. Possible theft: rotate its credentials and re-enrol it` });
+      const enrolled = this.deps.store
+        .fetchHistory(mac, 50)
+        .filter((f) => f.auth === 'enrolment')
+        .at(-1);
+      const by = enrolled
+        ? `${enrolled.source} (${enrolled.userAgent}) at ${enrolled.ts}`
+        : `${enrolment.pinnedSource} at ${enrolment.closedAt}`;
+      this.deps.events.emit({
+        reason: 'enrolment-conflict',
+        source,
+        mac,
+        file,
+        detail: `enrolled by ${by}; now refused here: ${userAgent}. Possible theft: rotate its credentials and re-enrol it`,
+      });
       return;
     }
-    this.deps.events.emit({ reason: 'not-enrolled', source, mac, file, detail: `no credentials again after a challenge at ${new Date(since).toISOString()}; ${userAgent}` });
+    this.deps.events.emit({
+      reason: 'not-enrolled',
+      source,
+      mac,
+      file,
+      detail: `no credentials again after a challenge at ${new Date(since).toISOString()}; ${userAgent}`,
+    });
   }
 
   private warnFirmware(vendor: VendorAdapter, model: string, firmware: string | undefined, mac?: string): void {
     const key = `${vendor.id}|${model}|${firmware}`;
     if (this.firmwareWarned.has(key) || this.firmwareWarned.size > 10_000) return;
     this.firmwareWarned.add(key);
-    this.deps.events.emit({ reason: 'firmware-unknown', mac, detail: `${vendor.id} ${model} firmware ${firmware ?? '(none)'}: newest known family assumed` });
+    this.deps.events.emit({
+      reason: 'firmware-unknown',
+      mac,
+      detail: `${vendor.id} ${model} firmware ${firmware ?? '(none)'}: newest known family assumed`,
+    });
   }
 
   private send(req: PhoneHttpRequest, served: ServedFile, secret: boolean): PhoneHttpResponse {
@@ -304,8 +434,25 @@ export class PhoneHandler {
   }
 
   /** Fetch history: authenticated deliveries only. */
-  private record(mac: string, source: string, userAgent: string, file: string, sha256: string, auth: 'digest' | 'enrolment', status: number): void {
-    const record: FetchRecord = { ts: new Date().toISOString(), mac, source, userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent, file, sha256, auth, status };
+  private record(
+    mac: string,
+    source: string,
+    userAgent: string,
+    file: string,
+    sha256: string,
+    auth: 'digest' | 'enrolment',
+    status: number,
+  ): void {
+    const record: FetchRecord = {
+      ts: new Date().toISOString(),
+      mac,
+      source,
+      userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent,
+      file,
+      sha256,
+      auth,
+      status,
+    };
     this.deps.store.recordFetch(record);
     this.deps.onFetch?.(record);
   }
@@ -319,7 +466,8 @@ export class PhoneHandler {
   /** A request naming no device or model that can be rendered: a quiet 404, counted toward the source's ban. */
   private unrenderable(source: string, file: string, detail: string): PhoneHttpResponse {
     this.deps.events.emit({ reason: 'unrenderable-request', source, file, detail });
-    if (this.deps.guard.deny(source, 'challenge')) this.deps.events.emit({ reason: 'banned', source, file, detail: 'after unrenderable-request' });
+    if (this.deps.guard.deny(source, 'challenge'))
+      this.deps.events.emit({ reason: 'banned', source, file, detail: 'after unrenderable-request' });
     return text(404, REJECT_TEXT[404]!);
   }
 

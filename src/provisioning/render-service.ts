@@ -65,7 +65,10 @@ export class RenderService {
   private bytes = 0;
   private readonly maxBytes: number;
 
-  constructor(maxBytes = DEFAULT_RENDER_CACHE_MB * 1024 * 1024, private readonly random: () => number = Math.random) {
+  constructor(
+    maxBytes = DEFAULT_RENDER_CACHE_MB * 1024 * 1024,
+    private readonly random: () => number = Math.random,
+  ) {
     this.maxBytes = maxBytes;
   }
 
@@ -108,20 +111,27 @@ export class RenderService {
 
   private renderFresh(req: RenderRequest): ServedFile {
     const device = req.device && 'resolve' in req.device ? req.device.resolve() : req.device;
-    if (req.device && !device) throw new GhostguardError('GG_ERR_SECRET_MISSING', `device ${req.device.mac}: a secret it references is not available`);
+    if (req.device && !device)
+      throw new GhostguardError('GG_ERR_SECRET_MISSING', `device ${req.device.mac}: a secret it references is not available`);
     const params = req.params && Object.keys(req.params).length > 0 ? req.params : undefined;
     const input = { model: req.model, firmware: req.firmware, policy: req.policy, device, file: req.file, ...(params ? { params } : {}) };
     if (params) {
       const conflicts = weakeningParams(req.vendor.compile(input), params, req.vendor.apiSetting);
       if (conflicts.length > 0) {
-        throw new GhostguardError('GG_ERR_PARAMS_WEAKENING', conflicts.map((c) => `params: ${c.key} = ${c.value} would undo ${c.rule} (it writes ${c.want})`).join('; '));
+        throw new GhostguardError(
+          'GG_ERR_PARAMS_WEAKENING',
+          conflicts.map((c) => `params: ${c.key} = ${c.value} would undo ${c.rule} (it writes ${c.want})`).join('; '),
+        );
       }
     }
     const rendered = req.vendor.render(input);
     if (req.file.kind === 'device' || req.file.kind === 'common') {
       const failures = checkRules(req.vendor.compile(input), req.vendor.read(rendered.body)).filter((c) => c.state === 'fail');
       if (failures.length > 0) {
-        throw new GhostguardError('GG_ERR_RENDER_VIOLATION', `rendered ${req.file.name} violates ${failures.map((f) => f.rule).join(', ')}`);
+        throw new GhostguardError(
+          'GG_ERR_RENDER_VIOLATION',
+          `rendered ${req.file.name} violates ${failures.map((f) => f.rule).join(', ')}`,
+        );
       }
     }
     const { body: text, ...meta } = rendered;

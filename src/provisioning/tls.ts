@@ -34,14 +34,21 @@ export function certificateNames(settings: Pick<ServerSettings, 'host' | 'public
   let urlHost = '';
   try {
     urlHost = new URL(settings.publicUrl).hostname.replace(/^\[|\]$/g, '');
-  } catch { /* validate reports a bad publicUrl */ }
+  } catch {
+    /* validate reports a bad publicUrl */
+  }
   return [...new Set([settings.host, urlHost, '127.0.0.1', 'localhost'].map(canonicalName).filter((n) => !WILDCARDS.has(n)))];
 }
 
 /** The names a certificate's subjectAltName carries (IP addresses and DNS names), lower-cased. */
 function namesIn(certPem: string): Set<string> {
   const san = new X509Certificate(certPem).subjectAltName ?? '';
-  return new Set(san.split(/,\s*/).map((e) => canonicalName(e.replace(/^(IP Address|DNS):/, ''))).filter(Boolean));
+  return new Set(
+    san
+      .split(/,\s*/)
+      .map((e) => canonicalName(e.replace(/^(IP Address|DNS):/, '')))
+      .filter(Boolean),
+  );
 }
 
 /** A self-signed certificate naming `names`, made again when the configured names change (a new host or publicUrl). */

@@ -23,7 +23,10 @@ const DRAIN_BYTES = 64 * 1024;
 export class UploadReader {
   private held = 0;
 
-  constructor(private readonly budget: UploadBudget, private readonly write: (res: ServerResponse, answer: PhoneHttpResponse) => void) {}
+  constructor(
+    private readonly budget: UploadBudget,
+    private readonly write: (res: ServerResponse, answer: PhoneHttpResponse) => void,
+  ) {}
 
   /** bytes reserved by bodies being read now */
   get inFlight(): number {
@@ -52,7 +55,7 @@ export class UploadReader {
       this.refuse(req, res, tooLarge());
       return;
     }
-    const reserve = pending.keepBody ? declared ?? pending.maxBytes : 0;
+    const reserve = pending.keepBody ? (declared ?? pending.maxBytes) : 0;
     if (this.held + reserve > this.budget.inFlightBytes) {
       this.refuse(req, res, { status: 503, headers: { 'content-type': TEXT, 'retry-after': '10' }, body: 'Service Unavailable\n' });
       return;

@@ -7,8 +7,22 @@
 import type { AuditReport } from '../auditor/findings.js';
 
 export const CSV_COLUMNS = [
-  'run_id', 'started_at', 'host', 'label', 'mac', 'vendor', 'model', 'firmware', 'ghost_call', 'incomplete', 'check', 'state', 'severity', 'reason',
-  'evidence', 'fix',
+  'run_id',
+  'started_at',
+  'host',
+  'label',
+  'mac',
+  'vendor',
+  'model',
+  'firmware',
+  'ghost_call',
+  'incomplete',
+  'check',
+  'state',
+  'severity',
+  'reason',
+  'evidence',
+  'fix',
 ] as const;
 
 export function csvCell(value: string | number | undefined): string {
@@ -21,7 +35,18 @@ export function reportToCsv(report: AuditReport): string {
   const rows = [CSV_COLUMNS.map((c) => csvCell(c)).join(',')];
   const row = (cells: (string | number | undefined)[]) => rows.push(cells.map(csvCell).join(','));
   for (const h of report.hosts) {
-    const who = [report.runId, report.startedAt, h.host, h.label, h.mac, h.vendor, h.model, h.firmware, h.ghostCall.verdict, h.incomplete ? 'yes' : 'no'];
+    const who = [
+      report.runId,
+      report.startedAt,
+      h.host,
+      h.label,
+      h.mac,
+      h.vendor,
+      h.model,
+      h.firmware,
+      h.ghostCall.verdict,
+      h.incomplete ? 'yes' : 'no',
+    ];
     const g = h.ghostCall;
     row([...who, 'ghost-call', g.verdict, undefined, undefined, g.evidence.join(' | '), g.howToTell]);
     for (const f of h.findings) row([...who, f.check, f.state, f.severity, f.reason, f.evidence.join(' | '), f.fix.join(' | ')]);
@@ -29,7 +54,24 @@ export function reportToCsv(report: AuditReport): string {
   const reported = new Set(report.hosts.map((h) => h.host));
   for (const x of report.incompleteHosts ?? []) {
     if (reported.has(x.host)) continue;
-    row([report.runId, report.startedAt, x.host, undefined, undefined, undefined, undefined, undefined, 'unknown', 'yes', 'incomplete', 'unknown', undefined, x.reason, undefined, undefined]);
+    row([
+      report.runId,
+      report.startedAt,
+      x.host,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'unknown',
+      'yes',
+      'incomplete',
+      'unknown',
+      undefined,
+      x.reason,
+      undefined,
+      undefined,
+    ]);
   }
   return `${rows.join('\r\n')}\r\n`;
 }

@@ -37,7 +37,10 @@ function row(f: Finding): Html {
 
 function summaryTable(hosts: readonly HostReport[]): Html {
   if (!hosts.length) return html`<p>No host answered.</p>`;
-  const rows = byRisk(hosts).map((h) => html`<tr>${cell('host', html`<a href="#h-${h.host}">${h.host}</a>`)}${cell('ghost call', html`${verdictBadge(h)}${h.incomplete ? ' (incomplete)' : ''}`)}${cell('device', deviceName(h))}${cell('MAC', h.mac ?? '')}${cell('why', h.ghostCall.evidence[0] ?? '')}</tr>`);
+  const rows = byRisk(hosts).map(
+    (h) =>
+      html`<tr>${cell('host', html`<a href="#h-${h.host}">${h.host}</a>`)}${cell('ghost call', html`${verdictBadge(h)}${h.incomplete ? ' (incomplete)' : ''}`)}${cell('device', deviceName(h))}${cell('MAC', h.mac ?? '')}${cell('why', h.ghostCall.evidence[0] ?? '')}</tr>`,
+  );
   return html`<table><tr><th>host</th><th>ghost call</th><th>device</th><th>MAC</th><th>why</th></tr>${rows}</table>`;
 }
 
@@ -56,7 +59,10 @@ function changes(report: AuditReport): Html | '' {
   const c = report.comparison;
   if (!c) return '';
   const moved = c.ghostCallChanges ?? [];
-  const items = moved.map((m) => `${m.host}${m.mac ? ` (${m.mac})` : ''}: ${m.before ? VERDICT_LABELS[m.before] : 'not seen'} → ${m.after ? VERDICT_LABELS[m.after] : 'not seen'}`);
+  const items = moved.map(
+    (m) =>
+      `${m.host}${m.mac ? ` (${m.mac})` : ''}: ${m.before ? VERDICT_LABELS[m.before] : 'not seen'} → ${m.after ? VERDICT_LABELS[m.after] : 'not seen'}`,
+  );
   return html`<h2>Since run #${c.previousRunId}</h2><p>${`${c.newFailures} new failing findings, ${c.resolved} resolved; ${moved.length} ghost-call verdict${moved.length === 1 ? '' : 's'} changed`}</p>${list(items)}`;
 }
 

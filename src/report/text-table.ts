@@ -15,7 +15,13 @@ export interface TextOptions {
   width?: number;
 }
 
-const STATE_LABEL: Record<Finding['state'], string> = { fail: 'FAIL', unknown: 'UNKNOWN', unsupported: 'UNSUPP', pass: 'pass', disabled: 'off' };
+const STATE_LABEL: Record<Finding['state'], string> = {
+  fail: 'FAIL',
+  unknown: 'UNKNOWN',
+  unsupported: 'UNSUPP',
+  pass: 'pass',
+  disabled: 'off',
+};
 
 function pad(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}… ` : text.padEnd(width + 1);
@@ -33,14 +39,26 @@ function deviceLine(h: HostReport): string {
 
 /** Hosts riskiest first (verdict, then address order as audited). */
 export function byRisk(hosts: readonly HostReport[]): HostReport[] {
-  return hosts.map((h, i) => ({ h, i })).sort((a, b) => verdictRank(a.h.ghostCall.verdict) - verdictRank(b.h.ghostCall.verdict) || a.i - b.i).map((x) => x.h);
+  return hosts
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => verdictRank(a.h.ghostCall.verdict) - verdictRank(b.h.ghostCall.verdict) || a.i - b.i)
+    .map((x) => x.h);
 }
 
 function verdictTable(report: AuditReport): string[] {
   if (!report.hosts.length) return [];
-  const rows = byRisk(report.hosts).map((h) => [h.host, VERDICT_LABELS[h.ghostCall.verdict] + (h.incomplete ? ' (incomplete)' : ''), clean(deviceName(h), 60), h.mac ?? '']);
+  const rows = byRisk(report.hosts).map((h) => [
+    h.host,
+    VERDICT_LABELS[h.ghostCall.verdict] + (h.incomplete ? ' (incomplete)' : ''),
+    clean(deviceName(h), 60),
+    h.mac ?? '',
+  ]);
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['HOST', 'GHOST CALL', 'DEVICE'][c]!.length));
-  const line = (r: string[]) => r.map((x, c) => (c < 3 ? x.padEnd(widths[c]! + 2) : x)).join('').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((x, c) => (c < 3 ? x.padEnd(widths[c]! + 2) : x))
+      .join('')
+      .trimEnd();
   return ['', line(['HOST', 'GHOST CALL', 'DEVICE', 'MAC']), ...rows.map(line)];
 }
 
@@ -65,7 +83,8 @@ export function reportToText(report: AuditReport, options: TextOptions = {}): st
       const detail = f.reason ?? f.evidence[0] ?? '';
       lines.push(cut(`  ${pad(STATE_LABEL[f.state], 7)}${pad(f.severity, 8)}${pad(f.check, 21)}${clean(detail, 600)}`));
       for (const e of f.reason ? f.evidence : f.evidence.slice(1)) lines.push(cut(`${' '.repeat(40)}${clean(e, 600)}`));
-      if (f.state === 'fail' || f.state === 'unsupported') for (const fix of f.fix) lines.push(cut(`${' '.repeat(40)}fix: ${clean(fix, 600)}`));
+      if (f.state === 'fail' || f.state === 'unsupported')
+        for (const fix of f.fix) lines.push(cut(`${' '.repeat(40)}fix: ${clean(fix, 600)}`));
     }
     if (!options.verbose && passed > 0) lines.push(`  ${passed} checks pass`);
   }
@@ -83,6 +102,9 @@ export function reportToText(report: AuditReport, options: TextOptions = {}): st
 
 export function summaryLine(report: AuditReport): string {
   const f = report.summary.findings;
-  const bySeverity = [...SEVERITY_ORDER].reverse().filter((sev) => report.summary.failures[sev] > 0).map((sev) => `${report.summary.failures[sev]} ${sev}`);
+  const bySeverity = [...SEVERITY_ORDER]
+    .reverse()
+    .filter((sev) => report.summary.failures[sev] > 0)
+    .map((sev) => `${report.summary.failures[sev]} ${sev}`);
   return `findings: ${f.fail} fail${bySeverity.length ? ` (${bySeverity.join(', ')})` : ''}, ${f.unknown} unknown, ${f.unsupported} unsupported, ${f.pass} pass`;
 }

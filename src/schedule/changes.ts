@@ -20,7 +20,6 @@ import { GHOST_CALL_RULES, isExposed } from '../model/ghost-call-words.js';
 import { GHOST_CALL_ROW, ghostCallOfRow } from '../store/audit-store.js';
 import type { StoredFinding } from '../store/store.js';
 
-
 export const CHANGE_KINDS = ['newly-exposed', 'new-unknown-device', 'gone-stale'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
@@ -125,7 +124,12 @@ class Matcher {
 }
 
 function identity(d: Device): Pick<ScheduleChange, 'host' | 'mac' | 'vendor' | 'model'> {
-  return { host: d.host, ...(d.mac ? { mac: d.mac } : {}), ...(d.vendor ? { vendor: d.vendor } : {}), ...(d.model ? { model: d.model } : {}) };
+  return {
+    host: d.host,
+    ...(d.mac ? { mac: d.mac } : {}),
+    ...(d.vendor ? { vendor: d.vendor } : {}),
+    ...(d.model ? { model: d.model } : {}),
+  };
 }
 
 /** The changes from `before` (the previous run's findings) to `after` (this run's), in kind order, then by host. */
@@ -142,18 +146,32 @@ export function auditChanges(before: readonly StoredFinding[], after: readonly S
     if (exposed(d) && !exposed(p)) {
       const current = ghostCallOf(d)!;
       const was = ghostCallOf(p)?.verdict;
-      const lead = p ? (was ? `ghost call: ${was} in ${since}, ${current.verdict} now` : `ghost call: ${current.verdict} now`) : `not seen in ${since}; ghost call: ${current.verdict}`;
+      const lead = p
+        ? was
+          ? `ghost call: ${was} in ${since}, ${current.verdict} now`
+          : `ghost call: ${current.verdict} now`
+        : `not seen in ${since}; ghost call: ${current.verdict}`;
       const why = GHOST_CALL_RULES.filter((rule) => failing(d, rule));
-      out.push({ kind: 'newly-exposed', ...identity(d), rules: [GHOST_CALL_ROW, ...why], evidence: [lead, ...current.evidence.slice(0, EVIDENCE_PER_RULE).map(clip)] });
+      out.push({
+        kind: 'newly-exposed',
+        ...identity(d),
+        rules: [GHOST_CALL_ROW, ...why],
+        evidence: [lead, ...current.evidence.slice(0, EVIDENCE_PER_RULE).map(clip)],
+      });
     }
     const inventory = d.findings.get('device-inventory');
     if (failing(d, 'device-inventory') && !failing(p, 'device-inventory')) {
       out.push({ kind: 'new-unknown-device', ...identity(d), rules: ['device-inventory'], evidence: evidenceOf(d, 'device-inventory') });
     } else if (!p && inventory?.state !== 'pass' && inventory?.state !== 'fail') {
       const why = d.findings.get('device-identity');
-      const reason = inventory?.state === 'unknown' ? 'its MAC address is not known, so it cannot be matched to the inventory' : 'it was not identified as a supported phone';
+      const reason =
+        inventory?.state === 'unknown'
+          ? 'its MAC address is not known, so it cannot be matched to the inventory'
+          : 'it was not identified as a supported phone';
       out.push({
-        kind: 'new-unknown-device', ...identity(d), rules: [inventory ? 'device-inventory' : 'device-identity'],
+        kind: 'new-unknown-device',
+        ...identity(d),
+        rules: [inventory ? 'device-inventory' : 'device-identity'],
         evidence: [`a host not seen in ${since} answers; ${reason}`, ...(why ? evidenceOf(d, 'device-identity') : [])],
       });
     }
@@ -166,7 +184,8 @@ export function auditChanges(before: readonly StoredFinding[], after: readonly S
     for (const p of was) {
       if (!p.vendor || current.find(p)) continue;
       out.push({
-        kind: 'gone-stale', ...identity(p),
+        kind: 'gone-stale',
+        ...identity(p),
         evidence: [`answered in ${since} as ${[p.vendor, p.model].filter(Boolean).join(' ')}; no SIP, web or SNMP answer in this run`],
       });
     }

@@ -6,7 +6,19 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ChangeKind } from './changes.js';
 
 export type ScheduleLogEntry = { ts: string; schedule: string } & (
-  | { event: 'run'; runId: number; previousRunId?: number; complete: boolean; hosts: number; phones: number; exposed: number; failing: number; changes: number; durationMs: number; note?: string }
+  | {
+      event: 'run';
+      runId: number;
+      previousRunId?: number;
+      complete: boolean;
+      hosts: number;
+      phones: number;
+      exposed: number;
+      failing: number;
+      changes: number;
+      durationMs: number;
+      note?: string;
+    }
   | { event: 'run-skipped'; reason: string }
   | { event: 'run-failed'; error: string }
   | { event: 'change'; runId: number; kind: ChangeKind; host: string; mac?: string; rules?: string[]; detail: string }
@@ -23,7 +35,12 @@ export type ScheduleLogInput = ScheduleLogEntry extends infer E ? (E extends unk
 export function formatDuration(seconds: number): string {
   const parts: string[] = [];
   let rest = Math.max(0, Math.round(seconds));
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

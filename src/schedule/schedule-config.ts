@@ -18,7 +18,11 @@ export function scheduleSignature(s: Pick<AuditSchedule, 'targets' | 'exclude'>)
 }
 
 /** The webhook secret a schedule signs with: env:NAME (must be set), a literal, or generated once into the data directory. */
-export function webhookSecret(s: AuditSchedule, dataDir: string, env: Readonly<Record<string, string | undefined>>): { secret: string; file?: string } | { problem: string } {
+export function webhookSecret(
+  s: AuditSchedule,
+  dataDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { secret: string; file?: string } | { problem: string } {
   const spec = s.webhook!.secret;
   if (spec.kind === 'generate') {
     const file = join(dataDir, `webhook-${s.name}.secret`);
@@ -26,7 +30,8 @@ export function webhookSecret(s: AuditSchedule, dataDir: string, env: Readonly<R
       writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
       chmodSync(file, 0o600);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return { problem: `cannot create ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        return { problem: `cannot create ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
     }
     const secret = readFileSync(file, 'utf8').trim();
     return secret.length >= 16 ? { secret, file } : { problem: `${file} holds no usable secret (delete it to generate a new one)` };
@@ -40,7 +45,9 @@ export function webhookSecret(s: AuditSchedule, dataDir: string, env: Readonly<R
 /** Targets of a schedule outside the server's audit allow list (host names are checked when they resolve, per run). */
 export function scopeProblem(s: Pick<AuditSchedule, 'targets'>, allowed: readonly string[] | undefined): string | undefined {
   const outside = allowed ? literalsOutside(s.targets, allowed) : [];
-  return outside.length ? `targets: ${outside.map((t) => `"${t}"`).join(', ')} outside server.auditAllow (${allowed!.join(', ')})` : undefined;
+  return outside.length
+    ? `targets: ${outside.map((t) => `"${t}"`).join(', ')} outside server.auditAllow (${allowed!.join(', ')})`
+    : undefined;
 }
 
 export interface ReconcileHooks {
@@ -60,13 +67,22 @@ export interface ReconcileHooks {
  * removed ones stop. Returns problems (e.g. a webhook secret's environment variable is unset); a schedule with a
  * problem does not run, or keeps its previous definition.
  */
-export function reconcileSchedules(entries: Map<string, ScheduleEntry>, schedules: readonly AuditSchedule[], hooks: ReconcileHooks): string[] {
+export function reconcileSchedules(
+  entries: Map<string, ScheduleEntry>,
+  schedules: readonly AuditSchedule[],
+  hooks: ReconcileHooks,
+): string[] {
   const problems: string[] = [];
   const wanted = new Set<string>();
   const refuse = (s: AuditSchedule, problem: string) => {
     problems.push(`schedules[${s.index}] (${s.name}): ${problem}`);
     // before start() the caller reports the problems (Runtime.create refuses to start); afterwards (a reload) the log does
-    if (hooks.started) hooks.log({ schedule: s.name, event: 'schedule-error', error: `${problem}; ${entries.has(s.name) ? 'keeps its previous definition' : 'not started'}` });
+    if (hooks.started)
+      hooks.log({
+        schedule: s.name,
+        event: 'schedule-error',
+        error: `${problem}; ${entries.has(s.name) ? 'keeps its previous definition' : 'not started'}`,
+      });
   };
   for (const s of schedules) {
     wanted.add(s.name);
@@ -93,7 +109,11 @@ export function reconcileSchedules(entries: Map<string, ScheduleEntry>, schedule
     }
     if (existing) hooks.retire(existing);
     const entry: ScheduleEntry = {
-      schedule: s, signature: scheduleSignature(s), key, anchor: 0, retired: false,
+      schedule: s,
+      signature: scheduleSignature(s),
+      key,
+      anchor: 0,
+      retired: false,
       ...(secret ? { secret: secret.secret, ...(secret.file ? { secretFile: secret.file } : {}) } : {}),
     };
     entries.set(s.name, entry);

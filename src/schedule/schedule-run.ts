@@ -31,7 +31,10 @@ export interface RunContext {
 function auditOptionsOf(s: AuditSchedule, allowed: readonly string[] | undefined): AuditOptions {
   const { maxDurationMinutes, ...probe } = s.options;
   return {
-    ...probe, targets: [...s.targets], exclude: [...s.exclude], intrusive: s.options.intrusive ?? false,
+    ...probe,
+    targets: [...s.targets],
+    exclude: [...s.exclude],
+    intrusive: s.options.intrusive ?? false,
     ...(allowed ? { allowed: [...allowed] } : {}),
     ...(maxDurationMinutes !== undefined ? { maxDurationMs: maxDurationMinutes * 60_000 } : {}),
   };
@@ -48,7 +51,12 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
   let report: AuditReport;
   try {
     report = await audit(auditOptionsOf(s, inventory.config.server.auditAllow), {
-      ...deps.auditDeps, vendors: deps.vendors, inventory, store: deps.store, auditStore, signal: controller.signal,
+      ...deps.auditDeps,
+      vendors: deps.vendors,
+      inventory,
+      store: deps.store,
+      auditStore,
+      signal: controller.signal,
     });
   } catch (err) {
     ctx.log({ schedule: s.name, event: 'run-failed', error: errorLine(err) });
@@ -65,36 +73,89 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
   const aborted = controller.signal.aborted;
   const complete = !report.incomplete && !aborted;
   const baseline = complete ? history.baseline(s.name, entry.signature, runId) : undefined;
-  const diff = baseline !== undefined ? auditChanges(auditStore.findings(baseline), findings, { complete, previousRunId: baseline }) : { changes: [], truncated: 0 };
+  const diff =
+    baseline !== undefined
+      ? auditChanges(auditStore.findings(baseline), findings, { complete, previousRunId: baseline })
+      : { changes: [], truncated: 0 };
   const changes = scrubChanges(diff.changes, inventory);
   const delivery: DeliveryState = !complete ? 'skipped' : changes.length === 0 ? 'none' : s.webhook && entry.secret ? 'failed' : 'log-only';
   const record: ScheduleRunRecord = {
-    runId, schedule: s.name, signature: entry.signature, startedAt: report.startedAt, finishedAt: report.finishedAt, complete,
+    runId,
+    schedule: s.name,
+    signature: entry.signature,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    complete,
     ...(baseline !== undefined ? { previousRunId: baseline } : {}),
-    hosts: report.summary.hostsResponsive, phones: report.summary.phones, exposed: exposedCount(findings), failing: report.summary.findings.fail,
-    unknownDevices: unknownDeviceCount(findings), changes: changes.length + diff.truncated, delivery, attempts: 0,
+    hosts: report.summary.hostsResponsive,
+    phones: report.summary.phones,
+    exposed: exposedCount(findings),
+    failing: report.summary.findings.fail,
+    unknownDevices: unknownDeviceCount(findings),
+    changes: changes.length + diff.truncated,
+    delivery,
+    attempts: 0,
   };
   history.record(record);
-  const note = !complete ? `${report.incomplete ?? 'stopped by a config reload or the server stopping'}; not compared` : baseline === undefined ? 'baseline: no earlier complete run of this schedule to compare with' : undefined;
+  const note = !complete
+    ? `${report.incomplete ?? 'stopped by a config reload or the server stopping'}; not compared`
+    : baseline === undefined
+      ? 'baseline: no earlier complete run of this schedule to compare with'
+      : undefined;
   ctx.log({
-    schedule: s.name, event: 'run', runId, ...(baseline !== undefined ? { previousRunId: baseline } : {}), complete, hosts: record.hosts, phones: record.phones,
-    exposed: record.exposed, failing: record.failing, changes: record.changes, durationMs: ctx.now() - began, ...(note ? { note } : {}),
+    schedule: s.name,
+    event: 'run',
+    runId,
+    ...(baseline !== undefined ? { previousRunId: baseline } : {}),
+    complete,
+    hosts: record.hosts,
+    phones: record.phones,
+    exposed: record.exposed,
+    failing: record.failing,
+    changes: record.changes,
+    durationMs: ctx.now() - began,
+    ...(note ? { note } : {}),
   });
   if (aborted) return;
   for (const c of changes) {
-    ctx.log({ schedule: s.name, event: 'change', runId, kind: c.kind, host: c.host, ...(c.mac ? { mac: c.mac } : {}), ...(c.rules ? { rules: c.rules } : {}), detail: c.evidence[0] ?? '' });
+    ctx.log({
+      schedule: s.name,
+      event: 'change',
+      runId,
+      kind: c.kind,
+      host: c.host,
+      ...(c.mac ? { mac: c.mac } : {}),
+      ...(c.rules ? { rules: c.rules } : {}),
+      detail: c.evidence[0] ?? '',
+    });
   }
   const result: ScheduleRunResult = {
-    schedule: s.name, runId, ...(baseline !== undefined ? { previousRunId: baseline } : {}), complete, changes, truncated: diff.truncated, record,
+    schedule: s.name,
+    runId,
+    ...(baseline !== undefined ? { previousRunId: baseline } : {}),
+    complete,
+    changes,
+    truncated: diff.truncated,
+    record,
   };
   if (changes.length > 0 && s.webhook && entry.secret) {
     const body = webhookBody({
-      event: WEBHOOK_EVENT, schedule: s.name, runId, previousRunId: baseline ?? null, at: report.finishedAt, changes,
+      event: WEBHOOK_EVENT,
+      schedule: s.name,
+      runId,
+      previousRunId: baseline ?? null,
+      at: report.finishedAt,
+      changes,
       ...(diff.truncated ? { truncated: diff.truncated } : {}),
     });
     const outcome = await deliverWebhook(body, {
-      url: s.webhook.url, secret: entry.secret, timeoutMs: s.webhook.timeoutMs, retries: s.webhook.retries, dispatcher: ctx.dispatcher,
-      signal: controller.signal, ...(deps.webhook?.baseDelayMs !== undefined ? { baseDelayMs: deps.webhook.baseDelayMs } : {}),
+      url: s.webhook.url,
+      secret: entry.secret,
+      timeoutMs: s.webhook.timeoutMs,
+      retries: s.webhook.retries,
+      dispatcher: ctx.dispatcher,
+      signal: controller.signal,
+      ...(deps.webhook?.baseDelayMs !== undefined ? { baseDelayMs: deps.webhook.baseDelayMs } : {}),
       ...(deps.webhook?.maxDelayMs !== undefined ? { maxDelayMs: deps.webhook.maxDelayMs } : {}),
     });
     const state: DeliveryState = outcome.ok ? 'delivered' : 'failed';
@@ -103,8 +164,15 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
     record.attempts = outcome.attempts;
     result.delivery = outcome;
     ctx.log({
-      schedule: s.name, event: 'delivery', runId, deliveryId: outcome.deliveryId, target: redactUrl(s.webhook.url), ok: outcome.ok, attempts: outcome.attempts,
-      ...(outcome.status !== undefined ? { status: outcome.status } : {}), ...(outcome.error ? { error: outcome.error } : {}),
+      schedule: s.name,
+      event: 'delivery',
+      runId,
+      deliveryId: outcome.deliveryId,
+      target: redactUrl(s.webhook.url),
+      ok: outcome.ok,
+      attempts: outcome.attempts,
+      ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
     });
   }
   for (const listener of ctx.listeners) {

@@ -73,8 +73,13 @@ export class AuditScheduler {
   update(schedules: readonly AuditSchedule[], allowed?: readonly string[]): string[] {
     if (this.stopped) return [];
     return reconcileSchedules(this.entries, schedules, {
-      dataDir: this.deps.dataDir, env: this.deps.env, started: this.started, ...(allowed ? { allowed } : {}),
-      log: (entry) => this.log(entry), arm: (entry) => this.arm(entry), retire: (entry) => this.retire(entry),
+      dataDir: this.deps.dataDir,
+      env: this.deps.env,
+      started: this.started,
+      ...(allowed ? { allowed } : {}),
+      log: (entry) => this.log(entry),
+      arm: (entry) => this.arm(entry),
+      retire: (entry) => this.retire(entry),
     });
   }
 
@@ -96,7 +101,10 @@ export class AuditScheduler {
     return [...this.entries.values()].map((e) => {
       const last = this.history.last(e.schedule.name);
       return {
-        name: e.schedule.name, everySeconds: e.schedule.everySeconds, targets: [...e.schedule.targets], running: e.running !== undefined,
+        name: e.schedule.name,
+        everySeconds: e.schedule.everySeconds,
+        targets: [...e.schedule.targets],
+        running: e.running !== undefined,
         ...(e.schedule.webhook ? { webhook: redactUrl(e.schedule.webhook.url) } : {}),
         ...(e.secretFile ? { secretFile: e.secretFile } : {}),
         ...(e.nextAt !== undefined ? { nextRunAt: new Date(e.nextAt).toISOString() } : {}),
@@ -126,7 +134,8 @@ export class AuditScheduler {
 
   private setTimer(entry: ScheduleEntry, at: number): void {
     if (entry.retired || this.stopped) return;
-    const jitter = entry.schedule.jitterSeconds > 0 ? Math.floor((this.deps.random ?? Math.random)() * entry.schedule.jitterSeconds * 1000) : 0;
+    const jitter =
+      entry.schedule.jitterSeconds > 0 ? Math.floor((this.deps.random ?? Math.random)() * entry.schedule.jitterSeconds * 1000) : 0;
     entry.nextAt = at + jitter;
     clearTimeout(entry.timer);
     entry.timer = setTimeout(() => this.tick(entry), Math.max(0, entry.nextAt - this.now()));
@@ -146,14 +155,21 @@ export class AuditScheduler {
       return;
     }
     const run = runSchedule(entry, {
-      deps: this.deps, auditStore: this.auditStore, history: this.history, dispatcher: this.dispatcher, listeners: this.listeners,
-      now: () => this.now(), log: (e) => this.log(e),
-    }).catch((err: unknown) => {
-      this.log({ schedule: entry.schedule.name, event: 'run-failed', error: errorLine(err) });
-    }).finally(() => {
-      if (entry.running === run) entry.running = undefined;
-      this.inflight.delete(run);
-    });
+      deps: this.deps,
+      auditStore: this.auditStore,
+      history: this.history,
+      dispatcher: this.dispatcher,
+      listeners: this.listeners,
+      now: () => this.now(),
+      log: (e) => this.log(e),
+    })
+      .catch((err: unknown) => {
+        this.log({ schedule: entry.schedule.name, event: 'run-failed', error: errorLine(err) });
+      })
+      .finally(() => {
+        if (entry.running === run) entry.running = undefined;
+        this.inflight.delete(run);
+      });
     entry.running = run;
     this.inflight.add(run);
   }

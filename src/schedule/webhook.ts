@@ -38,10 +38,19 @@ export interface WebhookPayload {
 /** The raw body, keys in a fixed order. */
 export function webhookBody(p: WebhookPayload): string {
   const body: WebhookPayload = {
-    event: p.event, schedule: p.schedule, runId: p.runId, previousRunId: p.previousRunId, at: p.at,
+    event: p.event,
+    schedule: p.schedule,
+    runId: p.runId,
+    previousRunId: p.previousRunId,
+    at: p.at,
     changes: p.changes.map((c) => ({
-      kind: c.kind, host: c.host, ...(c.mac ? { mac: c.mac } : {}), ...(c.vendor ? { vendor: c.vendor } : {}), ...(c.model ? { model: c.model } : {}),
-      ...(c.rules ? { rules: c.rules } : {}), evidence: c.evidence,
+      kind: c.kind,
+      host: c.host,
+      ...(c.mac ? { mac: c.mac } : {}),
+      ...(c.vendor ? { vendor: c.vendor } : {}),
+      ...(c.model ? { model: c.model } : {}),
+      ...(c.rules ? { rules: c.rules } : {}),
+      evidence: c.evidence,
     })),
     ...(p.truncated ? { truncated: p.truncated } : {}),
   };
@@ -55,7 +64,10 @@ export function signBody(secret: string, timestamp: string, body: string | Buffe
 
 /** The receiver's side: a valid signature over this timestamp and body, and a timestamp within the tolerance. */
 export function verifySignature(
-  secret: string, timestamp: string | undefined, signature: string | undefined, body: string | Buffer,
+  secret: string,
+  timestamp: string | undefined,
+  signature: string | undefined,
+  body: string | Buffer,
   options: { now?: Date; toleranceSeconds?: number } = {},
 ): boolean {
   if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
@@ -160,8 +172,14 @@ export async function deliverWebhook(body: string, o: DeliveryOptions): Promise<
   const base = o.baseDelayMs ?? DELIVERY_DEFAULTS.baseDelayMs;
   const cap = o.maxDelayMs ?? DELIVERY_DEFAULTS.maxDelayMs;
   const log: AttemptRecord[] = [];
-  const result = (ok: boolean, extra: { status?: number; error?: string }): DeliveryResult =>
-    ({ deliveryId, ok, attempts: log.length, ...extra, log, durationMs: Date.now() - began });
+  const result = (ok: boolean, extra: { status?: number; error?: string }): DeliveryResult => ({
+    deliveryId,
+    ok,
+    attempts: log.length,
+    ...extra,
+    log,
+    durationMs: Date.now() - began,
+  });
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (o.signal?.aborted) return result(false, { error: 'stopped before delivery' });
@@ -191,7 +209,8 @@ export async function deliverWebhook(body: string, o: DeliveryOptions): Promise<
       await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
       record.status = res.statusCode;
       if (res.statusCode >= 200 && res.statusCode < 300) return result(true, { status: res.statusCode });
-      if (!retryableStatus(res.statusCode)) return result(false, { status: res.statusCode, error: `answered ${res.statusCode} (not retried)` });
+      if (!retryableStatus(res.statusCode))
+        return result(false, { status: res.statusCode, error: `answered ${res.statusCode} (not retried)` });
       retryHint = retryAfterMs(res.headers['retry-after'], now());
     } catch (err) {
       if (o.signal?.aborted) {

@@ -11,7 +11,14 @@ export type { AuditRunRecord, RunDiff, StoredFinding } from './store.js';
 export const GHOST_CALL_ROW = 'ghost-call';
 
 export function ghostCallRow(host: string, g: GhostCall): StoredFinding {
-  return { host, rule: GHOST_CALL_ROW, state: g.verdict, severity: VERDICT_SEVERITY[g.verdict], evidence: g.evidence, fix: g.howToTell ? [g.howToTell] : [] };
+  return {
+    host,
+    rule: GHOST_CALL_ROW,
+    state: g.verdict,
+    severity: VERDICT_SEVERITY[g.verdict],
+    evidence: g.evidence,
+    fix: g.howToTell ? [g.howToTell] : [],
+  };
 }
 
 /** The verdict a stored row carries; undefined for any other row. */
@@ -46,7 +53,9 @@ export class AuditStore implements AuditRunStore {
                           VALUES (@runId, @host, @mac, @vendor, @model, @rule, @state, @severity, @evidence, @fix)`),
       runs: db.prepare('SELECT id, started_at, finished_at, targets, summary FROM audit_runs ORDER BY id DESC LIMIT ?'),
       run: db.prepare('SELECT id, started_at, finished_at, targets, summary FROM audit_runs WHERE id = ?'),
-      findings: db.prepare('SELECT host, mac, vendor, model, rule, state, severity, evidence, fix FROM audit_findings WHERE run_id = ? ORDER BY rowid'),
+      findings: db.prepare(
+        'SELECT host, mac, vendor, model, rule, state, severity, evidence, fix FROM audit_findings WHERE run_id = ? ORDER BY rowid',
+      ),
       previous: db.prepare('SELECT id FROM audit_runs WHERE id < ? AND finished_at IS NOT NULL AND targets = ? ORDER BY id DESC LIMIT 1'),
     };
   }
@@ -60,8 +69,16 @@ export class AuditStore implements AuditRunStore {
     this.db.transaction(() => {
       for (const f of findings) {
         this.stmts.insert.run({
-          runId, host: f.host, mac: f.mac ?? null, vendor: f.vendor ?? null, model: f.model ?? null, rule: f.rule, state: f.state,
-          severity: f.severity, evidence: JSON.stringify(f.evidence), fix: JSON.stringify(f.fix),
+          runId,
+          host: f.host,
+          mac: f.mac ?? null,
+          vendor: f.vendor ?? null,
+          model: f.model ?? null,
+          rule: f.rule,
+          state: f.state,
+          severity: f.severity,
+          evidence: JSON.stringify(f.evidence),
+          fix: JSON.stringify(f.fix),
         });
       }
       this.stmts.finish.run(finishedAt.toISOString(), JSON.stringify(summary), runId);
@@ -79,7 +96,14 @@ export class AuditStore implements AuditRunStore {
 
   findings(runId: number): StoredFinding[] {
     return (this.stmts.findings.all(runId) as FindingRow[]).map((r) => {
-      const f: StoredFinding = { host: r.host, rule: r.rule, state: r.state, severity: r.severity, evidence: parseList(r.evidence), fix: parseList(r.fix) };
+      const f: StoredFinding = {
+        host: r.host,
+        rule: r.rule,
+        state: r.state,
+        severity: r.severity,
+        evidence: parseList(r.evidence),
+        fix: parseList(r.fix),
+      };
       if (r.mac !== null) f.mac = r.mac;
       if (r.vendor !== null) f.vendor = r.vendor;
       if (r.model !== null) f.model = r.model;

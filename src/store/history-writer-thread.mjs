@@ -17,8 +17,12 @@ function open() {
   db.pragma('synchronous = NORMAL');
   // waits for another process's write lock here, never on the thread that answers phones
   db.pragma('busy_timeout = 10000');
-  const insertFetch = db.prepare('INSERT INTO fetches (ts, mac, source, user_agent, file, sha256, auth, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const sourceMac = db.prepare('INSERT INTO fetch_sources (source, mac) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET mac = excluded.mac');
+  const insertFetch = db.prepare(
+    'INSERT INTO fetches (ts, mac, source, user_agent, file, sha256, auth, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const sourceMac = db.prepare(
+    'INSERT INTO fetch_sources (source, mac) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET mac = excluded.mac',
+  );
   const newVersion = db.prepare('INSERT OR IGNORE INTO fetch_versions (sha256, mac, file, ts, user_agent) VALUES (?, ?, ?, ?, ?)');
   const insertEvent = db.prepare('INSERT INTO events (ts, reason, severity, source, mac, file, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const sourceMacs = new Map();
@@ -44,7 +48,8 @@ function open() {
         versions.add(sha256);
       }
     }
-    for (let i = 0; i < events.length; i += EVENT_FIELDS) insertEvent.run(events[i], events[i + 1], events[i + 2], events[i + 3], events[i + 4], events[i + 5], events[i + 6]);
+    for (let i = 0; i < events.length; i += EVENT_FIELDS)
+      insertEvent.run(events[i], events[i + 1], events[i + 2], events[i + 3], events[i + 4], events[i + 5], events[i + 6]);
   });
   return { db, write };
 }
@@ -67,7 +72,10 @@ parentPort.on('message', (batch) => {
     if (!writer) throw startError;
     writer.write(batch.fetches, batch.events);
   } catch (err) {
-    parentPort.postMessage({ error: String(err?.message ? err.message : err), lost: batch.fetches.split('\x1e').length - 1 + batch.events.length / EVENT_FIELDS });
+    parentPort.postMessage({
+      error: String(err?.message ? err.message : err),
+      lost: batch.fetches.split('\x1e').length - 1 + batch.events.length / EVENT_FIELDS,
+    });
   }
   Atomics.store(committed, 0, batch.seq);
   Atomics.notify(committed, 0);

@@ -23,7 +23,10 @@ export class HistoryWriter {
   /** the last write error the thread reported (disk full, database locked beyond the timeout) */
   lastError?: string;
 
-  constructor(private readonly file: string, private readonly onError: (message: string) => void = () => {}) {}
+  constructor(
+    private readonly file: string,
+    private readonly onError: (message: string) => void = () => {},
+  ) {}
 
   fetch(f: FetchRecord): void {
     // the phone path refuses User-Agents and file names with control characters; other callers get them blanked
@@ -80,7 +83,10 @@ export class HistoryWriter {
         // it holds one batch (≤ 1,000 records) at a time
         resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
       });
-      this.worker.on('message', (m: { error?: string; lost?: number }) => m.error && this.report(`${m.lost} history records not written: ${m.error}`));
+      this.worker.on(
+        'message',
+        (m: { error?: string; lost?: number }) => m.error && this.report(`${m.lost} history records not written: ${m.error}`),
+      );
       this.worker.on('error', (err) => {
         // what it had not committed is lost; the next batch starts a new writer, and nobody waits for the old one
         this.worker = undefined;

@@ -21,10 +21,21 @@ interface Row {
 }
 
 const toRecord = (r: Row): ScheduleRunRecord => ({
-  runId: r.run_id, schedule: r.schedule, signature: r.signature, startedAt: r.started_at, finishedAt: r.finished_at, complete: r.complete === 1,
+  runId: r.run_id,
+  schedule: r.schedule,
+  signature: r.signature,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  complete: r.complete === 1,
   ...(r.previous_run_id !== null ? { previousRunId: r.previous_run_id } : {}),
-  hosts: r.hosts, phones: r.phones, exposed: r.exposed, failing: r.failing, unknownDevices: r.unknown_devices, changes: r.changes,
-  delivery: r.delivery as DeliveryState, attempts: r.attempts,
+  hosts: r.hosts,
+  phones: r.phones,
+  exposed: r.exposed,
+  failing: r.failing,
+  unknownDevices: r.unknown_devices,
+  changes: r.changes,
+  delivery: r.delivery as DeliveryState,
+  attempts: r.attempts,
 });
 
 export class SqliteScheduleRuns implements ScheduleRunStore {
@@ -32,11 +43,14 @@ export class SqliteScheduleRuns implements ScheduleRunStore {
 
   constructor(db: Database.Database) {
     this.stmts = {
-      insert: db.prepare(`INSERT OR REPLACE INTO schedule_runs (run_id, schedule, signature, started_at, finished_at, complete, previous_run_id, hosts, phones,
+      insert:
+        db.prepare(`INSERT OR REPLACE INTO schedule_runs (run_id, schedule, signature, started_at, finished_at, complete, previous_run_id, hosts, phones,
         exposed, failing, unknown_devices, changes, delivery, attempts) VALUES (@runId, @schedule, @signature, @startedAt, @finishedAt, @complete, @previousRunId,
         @hosts, @phones, @exposed, @failing, @unknownDevices, @changes, @delivery, @attempts)`),
       delivery: db.prepare('UPDATE schedule_runs SET delivery = ?, attempts = ? WHERE run_id = ?'),
-      baseline: db.prepare('SELECT run_id FROM schedule_runs WHERE schedule = ? AND signature = ? AND complete = 1 AND run_id < ? ORDER BY run_id DESC LIMIT 1'),
+      baseline: db.prepare(
+        'SELECT run_id FROM schedule_runs WHERE schedule = ? AND signature = ? AND complete = 1 AND run_id < ? ORDER BY run_id DESC LIMIT 1',
+      ),
       last: db.prepare('SELECT * FROM schedule_runs WHERE schedule = ? ORDER BY run_id DESC LIMIT 1'),
       recent: db.prepare('SELECT * FROM (SELECT * FROM schedule_runs WHERE schedule = ? ORDER BY run_id DESC LIMIT ?) ORDER BY run_id'),
       names: db.prepare('SELECT schedule, MAX(run_id) AS last FROM schedule_runs GROUP BY schedule ORDER BY schedule'),
@@ -45,9 +59,21 @@ export class SqliteScheduleRuns implements ScheduleRunStore {
 
   record(r: ScheduleRunRecord): void {
     this.stmts.insert.run({
-      runId: r.runId, schedule: r.schedule, signature: r.signature, startedAt: r.startedAt, finishedAt: r.finishedAt, complete: r.complete ? 1 : 0,
-      previousRunId: r.previousRunId ?? null, hosts: r.hosts, phones: r.phones, exposed: r.exposed, failing: r.failing, unknownDevices: r.unknownDevices,
-      changes: r.changes, delivery: r.delivery, attempts: r.attempts,
+      runId: r.runId,
+      schedule: r.schedule,
+      signature: r.signature,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      complete: r.complete ? 1 : 0,
+      previousRunId: r.previousRunId ?? null,
+      hosts: r.hosts,
+      phones: r.phones,
+      exposed: r.exposed,
+      failing: r.failing,
+      unknownDevices: r.unknownDevices,
+      changes: r.changes,
+      delivery: r.delivery,
+      attempts: r.attempts,
     });
   }
 

@@ -11,7 +11,9 @@ export class SqliteSnapshots implements SnapshotStore {
   constructor(db: Database.Database) {
     this.stmts = {
       max: db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM fetch_versions').pluck(),
-      rows: db.prepare('SELECT rowid AS id, ts, mac, file, sha256, user_agent AS userAgent FROM fetch_versions WHERE rowid > ? ORDER BY rowid LIMIT ?'),
+      rows: db.prepare(
+        'SELECT rowid AS id, ts, mac, file, sha256, user_agent AS userAgent FROM fetch_versions WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      ),
       has: db.prepare('SELECT 1 FROM dashboard_served WHERE sha256 = ?'),
       put: db.prepare('INSERT OR REPLACE INTO dashboard_served (sha256, mac, file, ts, body) VALUES (?, ?, ?, ?, ?)'),
       prune: db.prepare(`DELETE FROM dashboard_served WHERE mac = ? AND file = ? AND sha256 NOT IN

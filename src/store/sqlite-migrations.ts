@@ -13,8 +13,14 @@ export interface Migration {
   sql: string;
 }
 
-const stateVersionTriggers = ['credentials', 'enrolments'].flatMap((t) => ['INSERT', 'UPDATE', 'DELETE'].map((op) =>
-  `CREATE TRIGGER IF NOT EXISTS ${t}_${op.toLowerCase()}_bumps AFTER ${op} ON ${t} BEGIN UPDATE state_version SET v = v + 1; END;`)).join('\n');
+const stateVersionTriggers = ['credentials', 'enrolments']
+  .flatMap((t) =>
+    ['INSERT', 'UPDATE', 'DELETE'].map(
+      (op) =>
+        `CREATE TRIGGER IF NOT EXISTS ${t}_${op.toLowerCase()}_bumps AFTER ${op} ON ${t} BEGIN UPDATE state_version SET v = v + 1; END;`,
+    ),
+  )
+  .join('\n');
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -90,7 +96,10 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   const current = schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new GhostguardError('GG_ERR_STORE_SCHEMA', `the state database is at schema version ${current}; this ghostguard knows up to ${latest} (a newer release wrote it)`);
+    throw new GhostguardError(
+      'GG_ERR_STORE_SCHEMA',
+      `the state database is at schema version ${current}; this ghostguard knows up to ${latest} (a newer release wrote it)`,
+    );
   }
   const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];

@@ -25,7 +25,10 @@ export class SqliteStore implements Store {
   readonly scheduleRuns: SqliteScheduleRuns;
   readonly snapshots: SqliteSnapshots;
 
-  constructor(readonly file: string, onWriteError?: (message: string) => void) {
+  constructor(
+    readonly file: string,
+    onWriteError?: (message: string) => void,
+  ) {
     this.db = openStateDatabase(file);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
@@ -39,10 +42,15 @@ export class SqliteStore implements Store {
                  WHERE (@reason IS NULL OR reason = @reason) AND (@mac IS NULL OR mac = @mac) ORDER BY id DESC LIMIT @limit`),
       openEnrol: p(`INSERT INTO enrolments (mac, opened_at, expires_at) VALUES (?, ?, ?)
                     ON CONFLICT(mac) DO UPDATE SET opened_at = excluded.opened_at, expires_at = excluded.expires_at, closed_at = NULL`),
-      enrol: p('SELECT mac, opened_at AS openedAt, expires_at AS expiresAt, closed_at AS closedAt, pinned_source AS pinnedSource FROM enrolments WHERE mac = ?'),
+      enrol: p(
+        'SELECT mac, opened_at AS openedAt, expires_at AS expiresAt, closed_at AS closedAt, pinned_source AS pinnedSource FROM enrolments WHERE mac = ?',
+      ),
       closeEnrol: p('UPDATE enrolments SET closed_at = ?, pinned_source = COALESCE(?, pinned_source) WHERE mac = ?'),
-      creds: p('SELECT generation, previous_generation AS previousGeneration, sip_generation AS sipGeneration FROM credentials WHERE mac = ?'),
-      upsertCreds: p(`INSERT INTO credentials (mac, generation, previous_generation, sip_generation) VALUES (@mac, @generation, @previousGeneration, @sipGeneration)
+      creds: p(
+        'SELECT generation, previous_generation AS previousGeneration, sip_generation AS sipGeneration FROM credentials WHERE mac = ?',
+      ),
+      upsertCreds:
+        p(`INSERT INTO credentials (mac, generation, previous_generation, sip_generation) VALUES (@mac, @generation, @previousGeneration, @sipGeneration)
                       ON CONFLICT(mac) DO UPDATE SET generation = excluded.generation, previous_generation = excluded.previous_generation, sip_generation = excluded.sip_generation`),
       confirm: p('UPDATE credentials SET previous_generation = NULL WHERE mac = ?'),
       insertOverride: p('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES (?, ?, ?, ?, ?)'),
@@ -111,7 +119,10 @@ export class SqliteStore implements Store {
 
   events(filter: { reason?: SecurityReason; mac?: string; limit?: number } = {}): SecurityEvent[] {
     this.flush();
-    const rows = this.stmts.events.all({ reason: filter.reason ?? null, mac: filter.mac ?? null, limit: filter.limit ?? 1000 }) as Record<string, unknown>[];
+    const rows = this.stmts.events.all({ reason: filter.reason ?? null, mac: filter.mac ?? null, limit: filter.limit ?? 1000 }) as Record<
+      string,
+      unknown
+    >[];
     return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null))) as unknown as SecurityEvent[];
   }
 
@@ -121,19 +132,23 @@ export class SqliteStore implements Store {
   }
 
   openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now = new Date()): number {
-    const known = new Set((this.db.prepare('SELECT mac FROM enrolments').pluck().all() as string[]));
+    const known = new Set(this.db.prepare('SELECT mac FROM enrolments').pluck().all() as string[]);
     const missing = macs.filter((m) => !known.has(m));
-    const changes = this.db.transaction(() => missing.reduce((n, mac) => n + this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes, 0))();
+    const changes = this.db.transaction(() =>
+      missing.reduce((n, mac) => n + this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes, 0),
+    )();
     this.ownChange(changes);
     for (const mac of missing) this.enrolCache.delete(mac);
     return missing.length;
   }
 
   enrolment(mac: Mac): Enrolment | undefined {
-    return this.cached(this.enrolCache, mac, () => {
-      const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
-      return row ? (Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as Enrolment) : null;
-    }) ?? undefined;
+    return (
+      this.cached(this.enrolCache, mac, () => {
+        const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
+        return row ? (Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as Enrolment) : null;
+      }) ?? undefined
+    );
   }
 
   closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): void {
@@ -148,12 +163,20 @@ export class SqliteStore implements Store {
   private readCredentials(mac: Mac): CredentialState {
     const row = this.stmts.creds.get(mac) as { generation: number; previousGeneration: number | null; sipGeneration: number } | undefined;
     if (!row) return { generation: 0, sipGeneration: 0 };
-    return { generation: row.generation, sipGeneration: row.sipGeneration, ...(row.previousGeneration === null ? {} : { previousGeneration: row.previousGeneration }) };
+    return {
+      generation: row.generation,
+      sipGeneration: row.sipGeneration,
+      ...(row.previousGeneration === null ? {} : { previousGeneration: row.previousGeneration }),
+    };
   }
 
   rotateCredentials(mac: Mac, alsoSip: boolean): CredentialState {
     const current = this.credentials(mac);
-    const next = { generation: current.generation + 1, previousGeneration: current.generation, sipGeneration: current.sipGeneration + (alsoSip ? 1 : 0) };
+    const next = {
+      generation: current.generation + 1,
+      previousGeneration: current.generation,
+      sipGeneration: current.sipGeneration + (alsoSip ? 1 : 0),
+    };
     this.ownChange(this.stmts.upsertCreds.run({ mac, ...next }).changes);
     this.credCache.delete(mac);
     return next;

@@ -23,7 +23,10 @@ export function compareAddr(a: string, b: string): number {
 function addrKey(a: string): string {
   if (ipaddr.isValid(a)) {
     const p = ipaddr.process(a);
-    return `${p.kind() === 'ipv4' ? 4 : 6}:${p.toByteArray().map((x) => x.toString(16).padStart(2, '0')).join('')}`;
+    return `${p.kind() === 'ipv4' ? 4 : 6}:${p
+      .toByteArray()
+      .map((x) => x.toString(16).padStart(2, '0'))
+      .join('')}`;
   }
   return `9:${a}`;
 }

@@ -50,7 +50,10 @@ export class TraceAnalyser {
   private readonly speakers = new Set<string>();
   private counts = { requests: 0, responses: 0, unmatchedResponses: 0 };
 
-  constructor(options: AnalyseOptions, private readonly limits: AnalyseLimits = DEFAULT_LIMITS) {
+  constructor(
+    options: AnalyseOptions,
+    private readonly limits: AnalyseLimits = DEFAULT_LIMITS,
+  ) {
     const threshold = Math.max(2, options.sweepThreshold ?? DEFAULT_SWEEP_THRESHOLD);
     const window = options.sweepWindowSeconds ?? DEFAULT_SWEEP_WINDOW;
     this.txs = new TransactionTable(limits.transactions);
@@ -143,7 +146,11 @@ export class TraceAnalyser {
     for (const [dst, pairs] of byTarget) {
       const findings = targetFindings(dst, pairs, scanners);
       if (findings.length === 0) continue;
-      const role: HostRole = scanners.has(dst) ? 'scanner' : this.trust.isRegistered(dst) || this.exposure.ringers.has(dst) ? 'phone' : 'endpoint';
+      const role: HostRole = scanners.has(dst)
+        ? 'scanner'
+        : this.trust.isRegistered(dst) || this.exposure.ringers.has(dst)
+          ? 'phone'
+          : 'endpoint';
       host(dst, role).findings.push(...findings);
     }
 
@@ -153,9 +160,14 @@ export class TraceAnalyser {
     list.sort((a, b) => compareAddr(a.host, b.host));
 
     const notes: string[] = [];
-    if (this.detector.dropped) notes.push(`${this.detector.dropped} requests from sources beyond the ${this.limits.sources}-source cap were not analysed`);
-    if (this.exposure.dropped) notes.push(`${this.exposure.dropped} requests between host pairs beyond the ${this.limits.pairs}-pair cap were not analysed`);
-    if (this.txs.dropped) notes.push(`${this.txs.dropped} transactions were forgotten (cap ${this.limits.transactions}); their late responses could not be matched`);
+    if (this.detector.dropped)
+      notes.push(`${this.detector.dropped} requests from sources beyond the ${this.limits.sources}-source cap were not analysed`);
+    if (this.exposure.dropped)
+      notes.push(`${this.exposure.dropped} requests between host pairs beyond the ${this.limits.pairs}-pair cap were not analysed`);
+    if (this.txs.dropped)
+      notes.push(
+        `${this.txs.dropped} transactions were forgotten (cap ${this.limits.transactions}); their late responses could not be matched`,
+      );
     return { trusted, hosts: list, notes, counts: { ...this.counts, sources: this.detector.sources.size } };
   }
 }

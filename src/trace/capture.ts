@@ -36,7 +36,15 @@ export interface CaptureStats {
 
 export function emptyStats(): CaptureStats {
   return {
-    format: 'unknown', bytes: 0, frames: 0, linktypes: [], sipMessages: 0, sipUdp: 0, sipTcp: 0, sipLog: 0, skipped: {},
+    format: 'unknown',
+    bytes: 0,
+    frames: 0,
+    linktypes: [],
+    sipMessages: 0,
+    sipUdp: 0,
+    sipTcp: 0,
+    sipLog: 0,
+    skipped: {},
     tcp: { flows: 0, evicted: 0, gaps: 0, nonSip: 0, oversized: 0 },
   };
 }
@@ -61,7 +69,12 @@ function looksLikeText(head: Buffer): boolean {
 
 const MAGIC_PREFIXES = ['a1b2c3d4', 'd4c3b2a1', 'a1b23c4d', '4d3cb2a1', '0a0d0d0a'];
 
-export async function readCapture(stream: Readable, emit: (ev: SipEvent) => void, stats: CaptureStats, options: ReadOptions = {}): Promise<void> {
+export async function readCapture(
+  stream: Readable,
+  emit: (ev: SipEvent) => void,
+  stats: CaptureStats,
+  options: ReadOptions = {},
+): Promise<void> {
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const chunks: Buffer[] = [];
   let have = 0;
@@ -69,7 +82,10 @@ export async function readCapture(stream: Readable, emit: (ev: SipEvent) => void
   try {
     while (have < SNIFF_BYTES) {
       const r = await it.next();
-      if (r.done) { done = true; break; }
+      if (r.done) {
+        done = true;
+        break;
+      }
       const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
       chunks.push(b);
       have += b.length;
@@ -91,11 +107,22 @@ export async function readCapture(stream: Readable, emit: (ev: SipEvent) => void
     };
     if (isPcapMagic(head) || isPcapngMagic(head)) {
       stats.format = isPcapMagic(head) ? 'pcap' : 'pcapng';
-      const onSip = (msg: SipMessage, t: { proto: 'udp' | 'tcp'; src: string; dst: string; srcPort: number; dstPort: number }, frame: Frame) => {
+      const onSip = (
+        msg: SipMessage,
+        t: { proto: 'udp' | 'tcp'; src: string; dst: string; srcPort: number; dstPort: number },
+        frame: Frame,
+      ) => {
         stats.sipMessages++;
         if (t.proto === 'udp') stats.sipUdp++;
         else stats.sipTcp++;
-        emit({ packet: frame.number, time: frame.time, transport: t.proto, src: { addr: t.src, port: t.srcPort }, dst: { addr: t.dst, port: t.dstPort }, msg });
+        emit({
+          packet: frame.number,
+          time: frame.time,
+          transport: t.proto,
+          src: { addr: t.src, port: t.srcPort },
+          dst: { addr: t.dst, port: t.dstPort },
+          msg,
+        });
       };
       const tcp = new TcpReassembler(onSip, options.tcp ?? DEFAULT_TCP_LIMITS);
       stats.tcp = tcp.stats;
@@ -116,7 +143,9 @@ export async function readCapture(stream: Readable, emit: (ev: SipEvent) => void
         }
       };
       const parser: RecordParser = stats.format === 'pcap' ? new PcapReader(onFrame) : new PcapngReader(onFrame);
-      const syncLinktypes = () => { stats.linktypes = [...new Set(parser.linktypes.map(linktypeName))]; };
+      const syncLinktypes = () => {
+        stats.linktypes = [...new Set(parser.linktypes.map(linktypeName))];
+      };
       let pending: Buffer = Buffer.alloc(0);
       try {
         for await (const chunk of rest()) {
@@ -144,12 +173,16 @@ export async function readCapture(stream: Readable, emit: (ev: SipEvent) => void
     stats.format = 'text';
     const text = { lines: 0, bytes: 0, messages: 0 };
     try {
-      await readTextLog(Readable.from(rest()), (ev) => {
-        stats.sipMessages++;
-        stats.sipLog++;
-        note(ev.time);
-        emit(ev);
-      }, text);
+      await readTextLog(
+        Readable.from(rest()),
+        (ev) => {
+          stats.sipMessages++;
+          stats.sipLog++;
+          note(ev.time);
+          emit(ev);
+        },
+        text,
+      );
     } finally {
       stats.frames = text.lines;
       stats.bytes = text.bytes;

@@ -41,9 +41,14 @@ function ipStart(linktype: number, d: Buffer): { at: number; version?: 4 | 6 } |
     case 276:
       if (d.length < 20) return 'short';
       return ethertype(d.readUInt16BE(0), 20);
-    case 12: case 14: case 101: case 228: case 229:
+    case 12:
+    case 14:
+    case 101:
+    case 228:
+    case 229:
       return { at: 0 };
-    case 0: case 108: {
+    case 0:
+    case 108: {
       if (d.length < 4) return 'short';
       // NULL: address family in the capturing host's byte order; LOOP: network order.
       const af = linktype === 108 ? d.readUInt32BE(0) : d[0] !== 0 ? d.readUInt32LE(0) : d.readUInt32BE(0);
@@ -73,11 +78,17 @@ export function ipv6String(d: Buffer, o: number): string {
   if (parts.slice(0, 5).every((p) => p === 0) && parts[5] === 0xffff) return `::ffff:${ipv4String(d, o + 12)}`;
   let bestAt = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (parts[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8; ) {
+    if (parts[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && parts[j] === 0) j++;
-    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestAt = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = parts.map((p) => p.toString(16));
@@ -140,8 +151,15 @@ export function decodeFrame(linktype: number, d: Buffer): Transport | DecodeSkip
     if (off < 20 || end < at + off) return 'short';
     const flags = d[at + 13]!;
     return {
-      proto: 'tcp', src, dst, srcPort: d.readUInt16BE(at), dstPort: d.readUInt16BE(at + 2),
-      seq: d.readUInt32BE(at + 4), syn: (flags & 0x02) !== 0, fin: (flags & 0x01) !== 0, rst: (flags & 0x04) !== 0,
+      proto: 'tcp',
+      src,
+      dst,
+      srcPort: d.readUInt16BE(at),
+      dstPort: d.readUInt16BE(at + 2),
+      seq: d.readUInt32BE(at + 4),
+      syn: (flags & 0x02) !== 0,
+      fin: (flags & 0x01) !== 0,
+      rst: (flags & 0x04) !== 0,
       payload: d.subarray(at + off, end),
     };
   }

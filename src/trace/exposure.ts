@@ -100,16 +100,33 @@ export class ExposureTracker {
       if (!tx.answered) {
         tx.answered = true;
         p.optionsOkCount++;
-        if (p.optionsOk.length < SAMPLES) p.optionsOk.push({ requestPacket: tx.packet, responses: [[status, reason, packet]], time: tx.time, ruri: tx.ruri });
+        if (p.optionsOk.length < SAMPLES)
+          p.optionsOk.push({ requestPacket: tx.packet, responses: [[status, reason, packet]], time: tx.time, ruri: tx.ruri });
       }
     }
   }
 
   private pairOf(src: string, dst: string, srcEp: Endpoint): PairStats | undefined {
-    const p = boundedEntry(this.pairs, `${src}\u0000${dst}`, this.cap, (): PairStats => ({
-      src: srcEp, dst, invites: 0, options: 0, inviteSamples: [], optionSamples: [], answeredInvites: [], answeredInviteCount: 0, ruriIpAnswered: [],
-      optionsOk: [], optionsOkCount: 0, rejected: new Map(), responded: false,
-    }));
+    const p = boundedEntry(
+      this.pairs,
+      `${src}\u0000${dst}`,
+      this.cap,
+      (): PairStats => ({
+        src: srcEp,
+        dst,
+        invites: 0,
+        options: 0,
+        inviteSamples: [],
+        optionSamples: [],
+        answeredInvites: [],
+        answeredInviteCount: 0,
+        ruriIpAnswered: [],
+        optionsOk: [],
+        optionsOkCount: 0,
+        rejected: new Map(),
+        responded: false,
+      }),
+    );
     if (!p) this.dropped++;
     return p;
   }
@@ -145,7 +162,11 @@ export function targetFindings(dst: string, pairs: PairStats[], scanners: Readon
   const reachablePackets: number[] = [];
   const more = { exposed: 0, unsolicited: 0, reachable: 0 };
   // scanners first, then by volume: the evidence names at most MAX_SOURCES sources per finding
-  pairs.sort((a, b) => Number(scanners.has(normalise(b.src.addr))) - Number(scanners.has(normalise(a.src.addr))) || b.invites + b.options - a.invites - a.options);
+  pairs.sort(
+    (a, b) =>
+      Number(scanners.has(normalise(b.src.addr))) - Number(scanners.has(normalise(a.src.addr))) ||
+      b.invites + b.options - a.invites - a.options,
+  );
   for (const p of pairs) {
     const src = normalise(p.src.addr);
     const who = `${ep(p.src, src)}${scanners.has(src) ? ' (scanner)' : ' (untrusted)'}`;
@@ -162,12 +183,16 @@ export function targetFindings(dst: string, pairs: PairStats[], scanners: Readon
     if (unanswered > 0 && unsolicited.length >= MAX_SOURCES) more.unsolicited++;
     else if (unanswered > 0) {
       const rej = [...p.rejected].map(([st, [n, reason, pk]]) => `${n}× ${st} ${reason} (first #${pk})`.replace(/\s+\(/, ' (')).join(', ');
-      unsolicited.push(`${unanswered} INVITE${unanswered === 1 ? '' : 's'} from ${who} not answered${rej ? `: ${rej}` : ' (no ringing/answer in the capture)'}; first ${p.inviteSamples.map((x) => at(x.packet, x.time)).join(', ')}`);
+      unsolicited.push(
+        `${unanswered} INVITE${unanswered === 1 ? '' : 's'} from ${who} not answered${rej ? `: ${rej}` : ' (no ringing/answer in the capture)'}; first ${p.inviteSamples.map((x) => at(x.packet, x.time)).join(', ')}`,
+      );
       unsolicitedPackets.push(...p.inviteSamples.map((x) => x.packet));
     }
     if (p.optionsOkCount > 0 && scanners.has(src) && reachable.length >= MAX_SOURCES) more.reachable++;
     else if (p.optionsOkCount > 0 && scanners.has(src)) {
-      reachable.push(`answered ${p.optionsOkCount} OPTIONS from ${who} with 2xx: ${p.optionsOk.map((a) => `#${a.requestPacket} → ${responses(a)}`).join('; ')}`);
+      reachable.push(
+        `answered ${p.optionsOkCount} OPTIONS from ${who} with 2xx: ${p.optionsOk.map((a) => `#${a.requestPacket} → ${responses(a)}`).join('; ')}`,
+      );
       for (const a of p.optionsOk) reachablePackets.push(a.requestPacket, ...a.responses.map((r) => r[2]));
     }
   }
@@ -178,16 +203,31 @@ export function targetFindings(dst: string, pairs: PairStats[], scanners: Readon
   const out: TraceFinding[] = [];
   const hardening = `provision this phone with ghostguard so it accepts SIP only from its registrar/proxy (\`ghostguard render <mac> --explain\` shows the vendor settings)`;
   if (exposed.length) {
-    out.push(traceFinding('sip-trusted-only', exposed, exposedPackets, [hardening, `until then, block SIP to ${dst} from anything but the site's servers at the network edge`]));
+    out.push(
+      traceFinding('sip-trusted-only', exposed, exposedPackets, [
+        hardening,
+        `until then, block SIP to ${dst} from anything but the site's servers at the network edge`,
+      ]),
+    );
   }
   if (direct.length) {
-    out.push(traceFinding('no-direct-ip-calls', direct, exposedPackets, ['turn off direct IP calls on this phone (rule no-direct-ip-calls)']));
+    out.push(
+      traceFinding('no-direct-ip-calls', direct, exposedPackets, ['turn off direct IP calls on this phone (rule no-direct-ip-calls)']),
+    );
   }
   if (unsolicited.length) {
-    out.push(traceFinding('unsolicited-invite', unsolicited, unsolicitedPackets, [`untrusted sources reach ${dst}: filter SIP at the network edge so only the site's servers can reach phones`]));
+    out.push(
+      traceFinding('unsolicited-invite', unsolicited, unsolicitedPackets, [
+        `untrusted sources reach ${dst}: filter SIP at the network edge so only the site's servers can reach phones`,
+      ]),
+    );
   }
   if (reachable.length) {
-    out.push(traceFinding('sip-reachable', reachable, reachablePackets, [`scanners can see ${dst}: filter SIP at the network edge; a phone that accepts SIP only from its servers should not answer strangers`]));
+    out.push(
+      traceFinding('sip-reachable', reachable, reachablePackets, [
+        `scanners can see ${dst}: filter SIP at the network edge; a phone that accepts SIP only from its servers should not answer strangers`,
+      ]),
+    );
   }
   return out;
 }

@@ -7,7 +7,11 @@
 import type { Finding, FindingState } from '../auditor/findings.js';
 import { checkSeverity, RULES, type RuleId, type Severity } from '../model/rules.js';
 
-export type TraceCheckId = Extract<RuleId, 'sip-trusted-only' | 'no-direct-ip-calls'> | 'scanner-traffic' | 'unsolicited-invite' | 'sip-reachable';
+export type TraceCheckId =
+  | Extract<RuleId, 'sip-trusted-only' | 'no-direct-ip-calls'>
+  | 'scanner-traffic'
+  | 'unsolicited-invite'
+  | 'sip-reachable';
 
 export interface TraceFinding extends Omit<Finding, 'check'> {
   check: TraceCheckId;
@@ -45,11 +49,23 @@ export function traceSeverity(check: TraceCheckId): Severity {
 }
 
 /** Report order within a host. */
-export const TRACE_CHECK_ORDER: readonly TraceCheckId[] = ['scanner-traffic', 'sip-trusted-only', 'no-direct-ip-calls', 'unsolicited-invite', 'sip-reachable'];
+export const TRACE_CHECK_ORDER: readonly TraceCheckId[] = [
+  'scanner-traffic',
+  'sip-trusted-only',
+  'no-direct-ip-calls',
+  'unsolicited-invite',
+  'sip-reachable',
+];
 
 export const MAX_PACKETS = 50;
 
-export function traceFinding(check: TraceCheckId, evidence: string[], packets: number[], fix: string[], state: FindingState = 'fail'): TraceFinding {
+export function traceFinding(
+  check: TraceCheckId,
+  evidence: string[],
+  packets: number[],
+  fix: string[],
+  state: FindingState = 'fail',
+): TraceFinding {
   const sorted = [...new Set(packets)].sort((a, b) => a - b).slice(0, MAX_PACKETS);
   return { check, state, severity: traceSeverity(check), evidence, fix, packets: sorted };
 }

@@ -45,7 +45,8 @@ export class PcapReader implements RecordParser {
       const be = buf.readUInt32BE(0);
       const le = buf.readUInt32LE(0);
       const little = (PCAP_MAGICS as readonly number[]).includes(le);
-      if (!little && !(PCAP_MAGICS as readonly number[]).includes(be)) throw new TraceMalformedError(base, `not a pcap file (magic 0x${be.toString(16).padStart(8, '0')})`);
+      if (!little && !(PCAP_MAGICS as readonly number[]).includes(be))
+        throw new TraceMalformedError(base, `not a pcap file (magic 0x${be.toString(16).padStart(8, '0')})`);
       const u32 = (o: number) => (little ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
       const magic = little ? le : be;
       const major = little ? buf.readUInt16LE(4) : buf.readUInt16BE(4);
@@ -65,10 +66,16 @@ export class PcapReader implements RecordParser {
       const incl = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
       const orig = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
       if (incl > limit) {
-        throw new TraceMalformedError(base + pos, `packet record #${this.frames + 1} claims ${incl} captured bytes (more than the ${limit}-byte limit): corrupt record`);
+        throw new TraceMalformedError(
+          base + pos,
+          `packet record #${this.frames + 1} claims ${incl} captured bytes (more than the ${limit}-byte limit): corrupt record`,
+        );
       }
       if (frac >= (nano ? 1e9 : 1e6)) {
-        throw new TraceMalformedError(base + pos + 4, `packet record #${this.frames + 1} has an impossible timestamp fraction ${frac}: corrupt record`);
+        throw new TraceMalformedError(
+          base + pos + 4,
+          `packet record #${this.frames + 1} has an impossible timestamp fraction ${frac}: corrupt record`,
+        );
       }
       if (buf.length - pos - RECORD_HEADER < incl) break;
       const start = pos + RECORD_HEADER;
@@ -88,11 +95,17 @@ export class PcapReader implements RecordParser {
 
   end(rest: Buffer, base: number): void {
     if (!this.header) {
-      throw new TraceMalformedError(base, `truncated capture: the ${GLOBAL_HEADER}-byte pcap file header is cut off after ${rest.length} bytes`);
+      throw new TraceMalformedError(
+        base,
+        `truncated capture: the ${GLOBAL_HEADER}-byte pcap file header is cut off after ${rest.length} bytes`,
+      );
     }
     if (rest.length === 0) return;
     const le = this.header.le;
     const need = rest.length >= RECORD_HEADER ? RECORD_HEADER + (le ? rest.readUInt32LE(8) : rest.readUInt32BE(8)) : RECORD_HEADER;
-    throw new TraceMalformedError(base, `truncated capture: packet record #${this.frames + 1} needs ${need} bytes, the file ends ${rest.length} bytes into it (at byte ${base + rest.length})`);
+    throw new TraceMalformedError(
+      base,
+      `truncated capture: packet record #${this.frames + 1} needs ${need} bytes, the file ends ${rest.length} bytes into it (at byte ${base + rest.length})`,
+    );
   }
 }

@@ -68,7 +68,10 @@ export class PcapngReader implements RecordParser {
       }
       if (avail < len) return pos;
       if (this.u32(buf, pos + len - 4) !== len) {
-        throw new TraceMalformedError(at + len - 4, `block of type 0x${type.toString(16)} at byte ${at}: trailing length ${this.u32(buf, pos + len - 4)} differs from ${len}: corrupt block`);
+        throw new TraceMalformedError(
+          at + len - 4,
+          `block of type 0x${type.toString(16)} at byte ${at}: trailing length ${this.u32(buf, pos + len - 4)} differs from ${len}: corrupt block`,
+        );
       }
       const block = buf.subarray(pos, pos + len);
       if (type === IDB) this.interfaceBlock(block, at);
@@ -101,7 +104,8 @@ export class PcapngReader implements RecordParser {
 
   private iface(id: number, at: number): Interface {
     const iface = this.interfaces[id];
-    if (!iface) throw new TraceMalformedError(at, `packet block refers to interface ${id}, but only ${this.interfaces.length} are described`);
+    if (!iface)
+      throw new TraceMalformedError(at, `packet block refers to interface ${id}, but only ${this.interfaces.length} are described`);
     return iface;
   }
 
@@ -114,12 +118,22 @@ export class PcapngReader implements RecordParser {
     const caplen = this.u32(b, 20);
     const orig = this.u32(b, 24);
     if (28 + caplen > b.length - 4) {
-      throw new TraceMalformedError(at + 20, `packet block #${this.frames + 1} claims ${caplen} captured bytes, more than its block holds: corrupt block`);
+      throw new TraceMalformedError(
+        at + 20,
+        `packet block #${this.frames + 1} claims ${caplen} captured bytes, more than its block holds: corrupt block`,
+      );
     }
     const u = iface.unitsPerSecond;
     const time = iface.offsetSeconds + (high * 4294967296) / u + low / u;
     this.frames++;
-    this.onFrame({ number: this.frames, time, offset: at, linktype: iface.linktype, data: b.subarray(28, 28 + caplen), origLen: Math.max(orig, caplen) });
+    this.onFrame({
+      number: this.frames,
+      time,
+      offset: at,
+      linktype: iface.linktype,
+      data: b.subarray(28, 28 + caplen),
+      origLen: Math.max(orig, caplen),
+    });
   }
 
   private simpleBlock(b: Buffer, at: number): void {
@@ -129,7 +143,14 @@ export class PcapngReader implements RecordParser {
     let caplen = Math.min(orig, b.length - 16);
     if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
     this.frames++;
-    this.onFrame({ number: this.frames, time: undefined, offset: at, linktype: iface.linktype, data: b.subarray(12, 12 + caplen), origLen: orig });
+    this.onFrame({
+      number: this.frames,
+      time: undefined,
+      offset: at,
+      linktype: iface.linktype,
+      data: b.subarray(12, 12 + caplen),
+      origLen: orig,
+    });
   }
 
   end(rest: Buffer, base: number): void {
@@ -145,6 +166,9 @@ export class PcapngReader implements RecordParser {
         need = this.u32(rest, 4);
       }
     }
-    throw new TraceMalformedError(base, `truncated capture: the block after packet #${this.frames} needs ${need} bytes, the file ends ${rest.length} bytes into it (at byte ${base + rest.length})`);
+    throw new TraceMalformedError(
+      base,
+      `truncated capture: the block after packet #${this.frames} needs ${need} bytes, the file ends ${rest.length} bytes into it (at byte ${base + rest.length})`,
+    );
   }
 }

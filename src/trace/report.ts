@@ -69,8 +69,10 @@ export function buildReport(ctx: ReportContext): TraceReport {
   const skipped = Object.entries(stats.skipped).filter(([, n]) => n);
   if (skipped.length) notes.push(`frames not decoded: ${skipped.map(([k, n]) => `${n} ${k}`).join(', ')}`);
   const t = stats.tcp;
-  if (t.evicted || t.gaps || t.oversized) notes.push(`TCP: ${t.flows} flows, ${t.evicted} evicted (flow cap), ${t.gaps} gaps, ${t.oversized} oversized messages dropped`);
-  if (analysis.counts.unmatchedResponses) notes.push(`${analysis.counts.unmatchedResponses} responses without their request in the capture`);
+  if (t.evicted || t.gaps || t.oversized)
+    notes.push(`TCP: ${t.flows} flows, ${t.evicted} evicted (flow cap), ${t.gaps} gaps, ${t.oversized} oversized messages dropped`);
+  if (analysis.counts.unmatchedResponses)
+    notes.push(`${analysis.counts.unmatchedResponses} responses without their request in the capture`);
   const report: TraceReport = {
     format: 'ghostguard-trace',
     version: 1,
@@ -81,7 +83,9 @@ export function buildReport(ctx: ReportContext): TraceReport {
     summary: {
       scanners: analysis.hosts.filter((h) => h.role === 'scanner').length,
       exposedPhones: has('sip-trusted-only'),
-      unsolicitedTargets: analysis.hosts.filter((h) => h.findings.some((f) => f.check === 'unsolicited-invite' || f.check === 'sip-trusted-only')).length,
+      unsolicitedTargets: analysis.hosts.filter((h) =>
+        h.findings.some((f) => f.check === 'unsolicited-invite' || f.check === 'sip-trusted-only'),
+      ).length,
       findings,
       failures,
     },
@@ -92,7 +96,10 @@ export function buildReport(ctx: ReportContext): TraceReport {
     // keep key order canonical: incomplete right after input
     const { format, version, file } = report;
     const rest = { ...report } as Partial<TraceReport>;
-    delete rest.format; delete rest.version; delete rest.file; delete rest.input;
+    delete rest.format;
+    delete rest.version;
+    delete rest.file;
+    delete rest.input;
     return { format, version, file, input, incomplete: { code: 'GG_ERR_TRACE_MALFORMED', ...ctx.malformed }, ...rest } as TraceReport;
   }
   return report;
@@ -117,7 +124,10 @@ function pad(s: string, n: number): string {
 }
 
 function packetList(packets: number[], max = 8): string {
-  const shown = packets.slice(0, max).map((p) => `#${p}`).join(',');
+  const shown = packets
+    .slice(0, max)
+    .map((p) => `#${p}`)
+    .join(',');
   return packets.length > max ? `${shown},…` : shown;
 }
 
@@ -125,10 +135,14 @@ export function reportTable(report: TraceReport): string {
   const out: string[] = [];
   const i = report.input;
   const sip = i.sipMessages;
-  const kind = i.format === 'text' ? `text log, ${i.frames} lines` : `${i.format} (${i.linktypes.join(', ') || 'no interfaces'}), ${i.frames} frames`;
+  const kind =
+    i.format === 'text' ? `text log, ${i.frames} lines` : `${i.format} (${i.linktypes.join(', ') || 'no interfaces'}), ${i.frames} frames`;
   const span = i.firstTime ? `, ${i.firstTime} … ${i.lastTime}` : '';
-  out.push(`${report.file}: ${kind}, ${sip.total} SIP messages (${sip.udp} UDP, ${sip.tcp} TCP${sip.log ? `, ${sip.log} from the log` : ''})${span}`);
-  if (report.incomplete) out.push(`INCOMPLETE: ${report.incomplete.message} — results below cover the capture up to byte ${report.incomplete.offset}`);
+  out.push(
+    `${report.file}: ${kind}, ${sip.total} SIP messages (${sip.udp} UDP, ${sip.tcp} TCP${sip.log ? `, ${sip.log} from the log` : ''})${span}`,
+  );
+  if (report.incomplete)
+    out.push(`INCOMPLETE: ${report.incomplete.message} — results below cover the capture up to byte ${report.incomplete.offset}`);
   const trusted = report.trusted.map((t) => `${t.address} (${t.source}${t.note ? `: ${t.note}` : ''})`);
   out.push(`trusted: ${trusted.length ? trusted.join(', ') : 'none (every source is untrusted)'}`);
   out.push('');
@@ -154,7 +168,12 @@ export function reportTable(report: TraceReport): string {
   }
   const s = report.summary;
   out.push('');
-  out.push(`summary: ${s.scanners} scanner${s.scanners === 1 ? '' : 's'}, ${s.exposedPhones} exposed phone${s.exposedPhones === 1 ? '' : 's'}, ${s.unsolicitedTargets} host${s.unsolicitedTargets === 1 ? '' : 's'} reached by unsolicited INVITEs; failures ${SEVERITY_ORDER.slice().reverse().map((sv) => `${sv} ${s.failures[sv]}`).join(', ')}`);
+  out.push(
+    `summary: ${s.scanners} scanner${s.scanners === 1 ? '' : 's'}, ${s.exposedPhones} exposed phone${s.exposedPhones === 1 ? '' : 's'}, ${s.unsolicitedTargets} host${s.unsolicitedTargets === 1 ? '' : 's'} reached by unsolicited INVITEs; failures ${SEVERITY_ORDER.slice()
+      .reverse()
+      .map((sv) => `${sv} ${s.failures[sv]}`)
+      .join(', ')}`,
+  );
   for (const n of report.notes) out.push(`note: ${n}`);
   return out.join('\n') + '\n';
 }

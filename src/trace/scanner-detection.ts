@@ -57,14 +57,33 @@ export class ScannerDetector {
   /** requests from sources beyond the cap */
   dropped = 0;
 
-  constructor(private readonly rule: SweepRule, private readonly cap: number) {}
+  constructor(
+    private readonly rule: SweepRule,
+    private readonly cap: number,
+  ) {}
 
   /** The stats of a source, created on its first request; undefined past the cap. */
   source(addr: string, ev: SipEvent): SourceStats | undefined {
-    const s = boundedEntry(this.sources, addr, this.cap, (): SourceStats => ({
-      addr, requests: 0, methods: new Map(), userAgents: new Set(), signatures: new Map(), firstPacket: ev.packet, lastPacket: ev.packet,
-      firstTime: ev.time, lastTime: ev.time, sweepAddr: new Map(), sweepExt: new Map(), targets: new Set(), extensions: new Set(),
-    }));
+    const s = boundedEntry(
+      this.sources,
+      addr,
+      this.cap,
+      (): SourceStats => ({
+        addr,
+        requests: 0,
+        methods: new Map(),
+        userAgents: new Set(),
+        signatures: new Map(),
+        firstPacket: ev.packet,
+        lastPacket: ev.packet,
+        firstTime: ev.time,
+        lastTime: ev.time,
+        sweepAddr: new Map(),
+        sweepExt: new Map(),
+        targets: new Set(),
+        extensions: new Set(),
+      }),
+    );
     if (!s) this.dropped++;
     return s;
   }
@@ -117,7 +136,13 @@ export class ScannerDetector {
     while (seen.size > this.rule.maxKeys) seen.delete(seen.keys().next().value as string);
     if (seen.size >= this.rule.threshold) {
       const first = seen.values().next().value as [number, number];
-      s.sweep = { kind, distinct: seen.size, firstPacket: first[1], packet: ev.packet, seconds: ev.time === undefined ? undefined : now - first[0] };
+      s.sweep = {
+        kind,
+        distinct: seen.size,
+        firstPacket: first[1],
+        packet: ev.packet,
+        seconds: ev.time === undefined ? undefined : now - first[0],
+      };
       s.sweepAddr.clear();
       s.sweepExt.clear();
     }
@@ -143,12 +168,19 @@ export class ScannerDetector {
     }
     if (s.sweep) {
       const w = s.sweep.seconds === undefined ? '' : ` within ${s.sweep.seconds.toFixed(2)} s`;
-      evidence.push(`swept ${s.sweep.distinct} distinct ${s.sweep.kind}${w} (#${s.sweep.firstPacket}–#${s.sweep.packet}; threshold ${this.rule.threshold} in ${this.rule.window} s)`);
+      evidence.push(
+        `swept ${s.sweep.distinct} distinct ${s.sweep.kind}${w} (#${s.sweep.firstPacket}–#${s.sweep.packet}; threshold ${this.rule.threshold} in ${this.rule.window} s)`,
+      );
       packets.push(s.sweep.firstPacket, s.sweep.packet);
     }
-    const methods = [...s.methods].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ');
+    const methods = [...s.methods]
+      .sort((a, b) => b[1] - a[1])
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ');
     const span = s.firstTime !== undefined ? ` from ${fmtTime(s.firstTime)} to ${fmtTime(s.lastTime)}` : '';
-    evidence.push(`${s.requests} requests (${methods}) to ${s.targets.size} address${s.targets.size === 1 ? '' : 'es'} (${answered} answered) and ${s.extensions.size} extension${s.extensions.size === 1 ? '' : 's'}, packets #${s.firstPacket}–#${s.lastPacket}${span}`);
+    evidence.push(
+      `${s.requests} requests (${methods}) to ${s.targets.size} address${s.targets.size === 1 ? '' : 'es'} (${answered} answered) and ${s.extensions.size} extension${s.extensions.size === 1 ? '' : 's'}, packets #${s.firstPacket}–#${s.lastPacket}${span}`,
+    );
     return traceFinding('scanner-traffic', evidence, packets, [
       `block SIP from ${s.addr} at the network edge (firewall / SBC)`,
       'drop SIP requests whose User-Agent names a scanner (friendly-scanner, sipcli, VaxSIPUserAgent, …) at the edge',

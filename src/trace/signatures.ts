@@ -53,8 +53,13 @@ export interface Signature {
 export function signaturesOf(msg: SipMessage): Signature[] {
   const out: Signature[] = [];
   const tool = scannerTool(msg.userAgent);
-  if (tool) out.push({ key: `ua:${msg.userAgent.trim().toLowerCase()}`, text: `User-Agent "${msg.userAgent.trim().slice(0, 80)}" (${tool})` });
-  for (const [name, value] of [['From', msg.from], ['To', msg.to], ['Contact', msg.contact]] as const) {
+  if (tool)
+    out.push({ key: `ua:${msg.userAgent.trim().toLowerCase()}`, text: `User-Agent "${msg.userAgent.trim().slice(0, 80)}" (${tool})` });
+  for (const [name, value] of [
+    ['From', msg.from],
+    ['To', msg.to],
+    ['Contact', msg.contact],
+  ] as const) {
     if (!value) continue;
     const { host } = uriParts(value);
     if (FAKE_HOSTS.includes(host)) out.push({ key: `fake-host:${name}:${host}`, text: `${name} sip:…@${host} (SIPVicious default)` });

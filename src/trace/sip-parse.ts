@@ -1,5 +1,14 @@
 /** A tolerant SIP message parser (RFC 3261 §7) for captured traffic: start line, the headers analysis needs, the body. */
-import { addressUri, canonicalHeaderName, parseCSeq, parseVia, splitHeaderLine, splitHeaderValues, tagOf as tagParam, unfoldHeaderLines } from '../model/sip-grammar.js';
+import {
+  addressUri,
+  canonicalHeaderName,
+  parseCSeq,
+  parseVia,
+  splitHeaderLine,
+  splitHeaderValues,
+  tagOf as tagParam,
+  unfoldHeaderLines,
+} from '../model/sip-grammar.js';
 
 export interface SipMessage {
   /** requests */
@@ -48,7 +57,17 @@ export function parseSip(head: string, body: string): SipMessage | undefined {
   const lines = head.split(/\r?\n/);
   const start = lines[0]!.trim();
   const msg: SipMessage = {
-    callId: '', cseqNum: 0, cseqMethod: '', from: '', to: '', contact: '', via: '', userAgent: '', contentLength: undefined, headerText: '', body,
+    callId: '',
+    cseqNum: 0,
+    cseqMethod: '',
+    from: '',
+    to: '',
+    contact: '',
+    via: '',
+    userAgent: '',
+    contentLength: undefined,
+    headerText: '',
+    body,
   };
   let m = STATUS_LINE.exec(start);
   if (m) {
@@ -68,7 +87,9 @@ export function parseSip(head: string, body: string): SipMessage | undefined {
     const name = canonicalHeaderName(split.name);
     const value = split.value;
     switch (name) {
-      case 'call-id': if (!msg.callId) msg.callId = value; break;
+      case 'call-id':
+        if (!msg.callId) msg.callId = value;
+        break;
       case 'cseq': {
         if (msg.cseqMethod) break;
         const cseq = parseCSeq(value);
@@ -77,12 +98,24 @@ export function parseSip(head: string, body: string): SipMessage | undefined {
         msg.cseqMethod = cseq?.method ?? (meth ?? '').toUpperCase();
         break;
       }
-      case 'from': if (!msg.from) msg.from = value; break;
-      case 'to': if (!msg.to) msg.to = value; break;
-      case 'contact': if (!msg.contact) msg.contact = value; break;
-      case 'via': if (!msg.via) msg.via = splitHeaderValues(value)[0] ?? ''; break;
-      case 'user-agent': if (msg.method) msg.userAgent = value; break;
-      case 'server': if (msg.status !== undefined) msg.userAgent = value; break;
+      case 'from':
+        if (!msg.from) msg.from = value;
+        break;
+      case 'to':
+        if (!msg.to) msg.to = value;
+        break;
+      case 'contact':
+        if (!msg.contact) msg.contact = value;
+        break;
+      case 'via':
+        if (!msg.via) msg.via = splitHeaderValues(value)[0] ?? '';
+        break;
+      case 'user-agent':
+        if (msg.method) msg.userAgent = value;
+        break;
+      case 'server':
+        if (msg.status !== undefined) msg.userAgent = value;
+        break;
       case 'content-length': {
         const n = Number(value);
         if (Number.isInteger(n) && n >= 0) msg.contentLength = n;
@@ -128,7 +161,8 @@ export function frameStream(buf: Buffer): Framed | { skip: number } {
   if (buf.length === 0) return { need: true };
   const firstLf = buf.indexOf(0x0a);
   if (firstLf < 0) {
-    if (buf.length > 1024 || (buf.length >= 8 && !/^(SIP\/2\.0 |[A-Z]+ )/.test(buf.toString('latin1', 0, 8)))) return { junk: 'no SIP start line' };
+    if (buf.length > 1024 || (buf.length >= 8 && !/^(SIP\/2\.0 |[A-Z]+ )/.test(buf.toString('latin1', 0, 8))))
+      return { junk: 'no SIP start line' };
     return { need: true };
   }
   if (!looksLikeSip(buf)) return { junk: 'no SIP start line' };
@@ -170,7 +204,10 @@ export function tagOf(value: string): string {
 export function viaParts(via: string): { host: string; port?: number; branch: string; received?: string } {
   const parsed = parseVia(via);
   if (!parsed) return { host: '', branch: '' };
-  const out: { host: string; port?: number; branch: string; received?: string } = { host: parsed.host, branch: parsed.params.get('branch') ?? '' };
+  const out: { host: string; port?: number; branch: string; received?: string } = {
+    host: parsed.host,
+    branch: parsed.params.get('branch') ?? '',
+  };
   if (parsed.port !== undefined) out.port = parsed.port;
   const received = parsed.params.get('received');
   if (received) out.received = received.toLowerCase();

@@ -14,7 +14,12 @@ export interface TraceResult {
   malformed?: { offset: number; message: string };
 }
 
-export async function traceStream(stream: Readable, options: AnalyseOptions, read: ReadOptions = {}, limits?: AnalyseLimits): Promise<TraceResult> {
+export async function traceStream(
+  stream: Readable,
+  options: AnalyseOptions,
+  read: ReadOptions = {},
+  limits?: AnalyseLimits,
+): Promise<TraceResult> {
   const stats = emptyStats();
   const analyser = new TraceAnalyser(options, limits);
   let malformed: TraceResult['malformed'];

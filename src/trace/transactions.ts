@@ -45,7 +45,15 @@ export class TransactionTable {
         this.dropped++;
       }
       this.txs.set(key, {
-        src, srcEp: ev.src, dst, method, packet: ev.packet, time: ev.time, ruri: m.uri ?? '', initial: !tagOf(m.to), answered: false,
+        src,
+        srcEp: ev.src,
+        dst,
+        method,
+        packet: ev.packet,
+        time: ev.time,
+        ruri: m.uri ?? '',
+        initial: !tagOf(m.to),
+        answered: false,
       });
     }
     return false;

@@ -36,7 +36,10 @@ export class TrustTracker {
   private readonly matchers: { entry: TrustedEntry; test: (a: string) => boolean }[];
 
   /** `infer`: learn registrars and registered phones from the REGISTER transactions in the capture */
-  constructor(private readonly configured: readonly TrustedEntry[], private readonly infer: boolean) {
+  constructor(
+    private readonly configured: readonly TrustedEntry[],
+    private readonly infer: boolean,
+  ) {
     this.matchers = configured.map((entry) => ({ entry, test: matcher(entry.address) }));
   }
 

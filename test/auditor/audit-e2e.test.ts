@@ -21,10 +21,22 @@ const snmpdPeer = systemPeers('snmpd');
 const hasSipp = !sippPeer.missing;
 const hasSnmpd = !snmpdPeer.missing;
 
-const sysDescr = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<string, { sysDescr: string }>;
+const sysDescr = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { sysDescr: string }
+>;
 
 const NET = '127.77.10';
-const H = { phone: `${NET}.10`, gxp: `${NET}.11`, ht: `${NET}.12`, silentHttp: `${NET}.13`, stream: `${NET}.14`, badSip: `${NET}.15`, badSnmp: `${NET}.16`, empty: `${NET}.17` };
+const H = {
+  phone: `${NET}.10`,
+  gxp: `${NET}.11`,
+  ht: `${NET}.12`,
+  silentHttp: `${NET}.13`,
+  stream: `${NET}.14`,
+  badSip: `${NET}.15`,
+  badSnmp: `${NET}.16`,
+  empty: `${NET}.17`,
+};
 const PHONE_MAC = parseMac('00:15:65:00:00:10')!;
 
 let sipPort = 0;
@@ -35,8 +47,17 @@ const agents: Snmpd[] = [];
 const peers: Peer[] = [];
 
 const baseOptions = (): AuditOptions => ({
-  targets: [`${H.phone}-${H.empty}`], sipPorts: [sipPort], httpPorts: [httpPort], httpsPorts: [], snmpPort,
-  timeoutMs: 300, retries: 0, concurrency: 8, hostGapMs: 0, rate: 2000, maxDurationMs: 60_000,
+  targets: [`${H.phone}-${H.empty}`],
+  sipPorts: [sipPort],
+  httpPorts: [httpPort],
+  httpsPorts: [],
+  snmpPort,
+  timeoutMs: 300,
+  retries: 0,
+  concurrency: 8,
+  hostGapMs: 0,
+  rate: 2000,
+  maxDurationMs: 60_000,
   http: { connectTimeoutMs: 500, headersTimeoutMs: 500, bodyTimeoutMs: 500, totalTimeoutMs: 1500 },
 });
 const neighbours = async (ip: string): Promise<Mac | undefined> => (ip === H.phone ? PHONE_MAC : undefined);
@@ -79,30 +100,42 @@ describe('audit against real peers on loopback', () => {
     expect(hostOf(report, H.empty)).toBeUndefined();
   });
 
-  it.skipIf(!hasSipp)(`sipp standing in for a factory phone is identified and likely rings (safe audit: Yealink answering a stranger's OPTIONS)${sippPeer.note}`, () => {
-    const phone = hostOf(report, H.phone)!;
-    expect(phone).toMatchObject({ vendor: 'yealink', model: 'T21P_E2', firmware: '52.83.0.35', mac: PHONE_MAC, macSource: 'neighbour-table' });
-    expect(phone.ghostCall.verdict).toBe('likely-rings');
-    expect(phone.ghostCall.howToTell).toMatch(/INVITE probe/);
-    const trusted = check(phone, 'sip-trusted-only')!;
-    // the rule fails; its severity follows the verdict (likely-rings: high, not critical)
-    expect(trusted).toMatchObject({ state: 'fail', severity: 'high' });
-    expect(trusted.evidence.join(' ')).toMatch(/OPTIONS from the auditor \(not a trusted server\) was answered 200/);
-    expect(trusted.fix.join(' ')).toMatch(/sip\.trust_ctrl = 1/);
-    // Yealink has no read-back API: unproven rules stay unknown, with the reason
-    expect(check(phone, 'reject-anonymous')).toMatchObject({ state: 'unknown' });
-    // sipp has no web interface: nothing to log in to, let alone read back (Yealink has no verified read-back API anyway)
-    expect(check(phone, 'no-auto-answer')!.reason).toMatch(/no web interface answered/);
-  });
+  it.skipIf(!hasSipp)(
+    `sipp standing in for a factory phone is identified and likely rings (safe audit: Yealink answering a stranger's OPTIONS)${sippPeer.note}`,
+    () => {
+      const phone = hostOf(report, H.phone)!;
+      expect(phone).toMatchObject({
+        vendor: 'yealink',
+        model: 'T21P_E2',
+        firmware: '52.83.0.35',
+        mac: PHONE_MAC,
+        macSource: 'neighbour-table',
+      });
+      expect(phone.ghostCall.verdict).toBe('likely-rings');
+      expect(phone.ghostCall.howToTell).toMatch(/INVITE probe/);
+      const trusted = check(phone, 'sip-trusted-only')!;
+      // the rule fails; its severity follows the verdict (likely-rings: high, not critical)
+      expect(trusted).toMatchObject({ state: 'fail', severity: 'high' });
+      expect(trusted.evidence.join(' ')).toMatch(/OPTIONS from the auditor \(not a trusted server\) was answered 200/);
+      expect(trusted.fix.join(' ')).toMatch(/sip\.trust_ctrl = 1/);
+      // Yealink has no read-back API: unproven rules stay unknown, with the reason
+      expect(check(phone, 'reject-anonymous')).toMatchObject({ state: 'unknown' });
+      // sipp has no web interface: nothing to log in to, let alone read back (Yealink has no verified read-back API anyway)
+      expect(check(phone, 'no-auto-answer')!.reason).toMatch(/no web interface answered/);
+    },
+  );
 
-  it.skipIf(!hasSnmpd)(`a real snmpd with a phone sysDescr is identified; old GXP16xx firmware fails CVE-2026-2329; "public" fails snmp-locked${snmpdPeer.note}`, () => {
-    const gxp = hostOf(report, H.gxp)!;
-    expect(gxp).toMatchObject({ vendor: 'grandstream', model: 'GXP1625', firmware: '1.0.2.25' });
-    expect(check(gxp, 'firmware-current')).toMatchObject({ state: 'fail', severity: 'critical' });
-    expect(check(gxp, 'firmware-current')!.evidence[0]).toContain('CVE-2026-2329');
-    expect(check(gxp, 'snmp-locked')).toMatchObject({ state: 'fail' });
-    expect(check(gxp, 'snmp-locked')!.evidence.join(' ')).toContain('default community "public"');
-  });
+  it.skipIf(!hasSnmpd)(
+    `a real snmpd with a phone sysDescr is identified; old GXP16xx firmware fails CVE-2026-2329; "public" fails snmp-locked${snmpdPeer.note}`,
+    () => {
+      const gxp = hostOf(report, H.gxp)!;
+      expect(gxp).toMatchObject({ vendor: 'grandstream', model: 'GXP1625', firmware: '1.0.2.25' });
+      expect(check(gxp, 'firmware-current')).toMatchObject({ state: 'fail', severity: 'critical' });
+      expect(check(gxp, 'firmware-current')!.evidence[0]).toContain('CVE-2026-2329');
+      expect(check(gxp, 'snmp-locked')).toMatchObject({ state: 'fail' });
+      expect(check(gxp, 'snmp-locked')!.evidence.join(' ')).toContain('default community "public"');
+    },
+  );
 
   it.skipIf(!hasSnmpd)(`a real sysDescr no adapter claims: unknown identity, SNMP still flagged${snmpdPeer.note}`, () => {
     const ht = hostOf(report, H.ht)!;
@@ -133,25 +166,39 @@ describe('audit against real peers on loopback', () => {
 
 describe.skipIf(!hasSipp)(`intrusive audit of the factory phone, with inventory and fetch history${sippPeer.note}`, () => {
   it('INVITE probe rings it, CANCELs at once, and proves direct IP calls; inventory and drift are checked', async () => {
-    const inventory = inventoryFrom(`
+    const inventory = inventoryFrom(
+      `
 version: 1
 sites:
   hq: { registrar: 127.0.0.2, outboundProxy: 127.0.0.3, transport: udp }
 devices:
   - { mac: "00:15:65:00:00:10", vendor: yealink, model: T21P_E2, site: hq, adminPassword: generate, lines: [{ extension: "1001", password: generate }] }
-`, VENDORS);
+`,
+      VENDORS,
+    );
     const yealink = vendorById('yealink')!;
     const boot = yealink.bootSequence(PHONE_MAC, 'T21P_E2', '52.83.0.35');
     const history: FetchRecord[] = boot.map((b) => ({
-      ts: new Date(Date.now() - 3600_000).toISOString(), mac: PHONE_MAC, source: H.phone, userAgent: b.userAgent, file: b.fileName,
-      sha256: '0'.repeat(64), auth: 'digest', status: 200,
+      ts: new Date(Date.now() - 3600_000).toISOString(),
+      mac: PHONE_MAC,
+      source: H.phone,
+      userAgent: b.userAgent,
+      file: b.fileName,
+      sha256: '0'.repeat(64),
+      auth: 'digest',
+      status: 200,
     }));
     const store = { fetchHistory: () => history, lastFetchBySource: () => undefined };
-    const report = await runAudit({ ...baseOptions(), targets: [H.phone], intrusive: true }, { vendors: VENDORS, neighbours, inventory, store });
+    const report = await runAudit(
+      { ...baseOptions(), targets: [H.phone], intrusive: true },
+      { vendors: VENDORS, neighbours, inventory, store },
+    );
     const phone = hostOf(report, H.phone)!;
     expect(phone.probes.join(' ')).toMatch(/INVITE to 100 drew (100 → )?180 → 487; ended with cancel/);
     expect(phone.ghostCall.verdict).toBe('rings');
-    expect(phone.ghostCall.evidence[0]).toMatch(/^INVITE to 100 on udp\/\d+ drew (100 Trying → )?180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL$/);
+    expect(phone.ghostCall.evidence[0]).toMatch(
+      /^INVITE to 100 on udp\/\d+ drew (100 Trying → )?180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL$/,
+    );
     expect(check(phone, 'no-direct-ip-calls')).toMatchObject({ state: 'fail', severity: 'critical' });
     expect(check(phone, 'sip-trusted-only')!.evidence.join(' ')).toMatch(/INVITE from the auditor to 100 on udp\/\d+ reached alerting/);
     expect(check(phone, 'device-inventory')).toMatchObject({ state: 'pass' });

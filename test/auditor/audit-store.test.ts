@@ -3,19 +3,33 @@ import { AuditStore, diffFindings } from '../../src/store/audit-store.js';
 import { openStateDatabase } from '../../src/store/sqlite-open.js';
 import type { StoredFinding } from '../../src/store/store.js';
 
-const f = (host: string, rule: string, state: string, mac?: string): StoredFinding =>
-  ({ host, rule, state, severity: 'high', evidence: ['e'], fix: ['x'], ...(mac ? { mac } : {}) });
+const f = (host: string, rule: string, state: string, mac?: string): StoredFinding => ({
+  host,
+  rule,
+  state,
+  severity: 'high',
+  evidence: ['e'],
+  fix: ['x'],
+  ...(mac ? { mac } : {}),
+});
 
 describe('AuditStore (SQLite)', () => {
   it('stores runs with findings and finds the previous run over the same targets', () => {
     const db = openStateDatabase(':memory:');
     const store = new AuditStore(db);
     const a = store.startRun(new Date('2026-03-01T00:00:00Z'), ['127.77.0.0/24']);
-    store.finishRun(a, new Date('2026-03-01T00:01:00Z'), { fail: 2 }, [f('127.77.0.1', 'sip-trusted-only', 'fail', '001565000001'), f('127.77.0.2', 'snmp-locked', 'fail')]);
+    store.finishRun(a, new Date('2026-03-01T00:01:00Z'), { fail: 2 }, [
+      f('127.77.0.1', 'sip-trusted-only', 'fail', '001565000001'),
+      f('127.77.0.2', 'snmp-locked', 'fail'),
+    ]);
     const other = store.startRun(new Date('2026-03-01T01:00:00Z'), ['127.78.0.0/24']);
     store.finishRun(other, new Date('2026-03-01T01:01:00Z'), {}, []);
     const b = store.startRun(new Date('2026-03-02T00:00:00Z'), ['127.77.0.0/24']);
-    store.finishRun(b, new Date('2026-03-02T00:01:00Z'), { fail: 1 }, [f('127.77.0.9', 'sip-trusted-only', 'pass', '001565000001'), f('127.77.0.2', 'snmp-locked', 'fail'), f('127.77.0.3', 'firmware-current', 'fail')]);
+    store.finishRun(b, new Date('2026-03-02T00:01:00Z'), { fail: 1 }, [
+      f('127.77.0.9', 'sip-trusted-only', 'pass', '001565000001'),
+      f('127.77.0.2', 'snmp-locked', 'fail'),
+      f('127.77.0.3', 'firmware-current', 'fail'),
+    ]);
     expect(store.runs().map((r) => r.id)).toEqual([b, other, a]);
     expect(store.run(a)).toMatchObject({ targets: ['127.77.0.0/24'], summary: { fail: 2 }, finishedAt: '2026-03-01T00:01:00.000Z' });
     expect(store.findings(a)[0]).toEqual(f('127.77.0.1', 'sip-trusted-only', 'fail', '001565000001'));

@@ -39,7 +39,16 @@ function io(over: Partial<AuditCommandIo> = {}) {
 }
 
 const fast = (targets: string[], extra: Partial<AuditCommandOptions> = {}): AuditCommandOptions => ({
-  targets, sipPorts: '', httpPorts: '', httpsPorts: '', snmpPort: '1', community: 'public', timeout: '200', retries: '0', hostGap: '0', ...extra,
+  targets,
+  sipPorts: '',
+  httpPorts: '',
+  httpsPorts: '',
+  snmpPort: '1',
+  community: 'public',
+  timeout: '200',
+  retries: '0',
+  hostGap: '0',
+  ...extra,
 });
 
 describe('runAuditCommand', () => {
@@ -67,7 +76,9 @@ describe('runAuditCommand', () => {
     const { io: i, out } = io();
     await runAuditCommand(fast([`${NET}.1`], { sipPorts: String(yealink.port), csv: true, html: 'report.html' }), i);
     const lines = out.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('"run_id","started_at","host","label","mac","vendor","model","firmware","ghost_call","incomplete","check","state","severity","reason","evidence","fix"');
+    expect(lines[0]).toBe(
+      '"run_id","started_at","host","label","mac","vendor","model","firmware","ghost_call","incomplete","check","state","severity","reason","evidence","fix"',
+    );
     expect(lines.some((l) => l.includes('"likely-rings","no","ghost-call","likely-rings"'))).toBe(true);
     expect(lines.some((l) => l.includes('"likely-rings","no","sip-trusted-only","fail","high"'))).toBe(true);
     const html = out.files.get('report.html')!;
@@ -125,12 +136,25 @@ describe('runAuditCommand', () => {
   });
 
   it('maps commander options, --no-default-login and credentials communities', () => {
-    const opts = toAuditOptions({
-      targets: ['127.77.0.1'], exclude: ['127.77.0.2,127.77.0.3'], sipPorts: '5060,5062', maxDuration: '30', defaultLogin: false, credentials: 'c.yaml',
-    }, () => 'communities: [s3cret]\nlogins: [{ vendor: polycom, password: pw }]\n');
+    const opts = toAuditOptions(
+      {
+        targets: ['127.77.0.1'],
+        exclude: ['127.77.0.2,127.77.0.3'],
+        sipPorts: '5060,5062',
+        maxDuration: '30',
+        defaultLogin: false,
+        credentials: 'c.yaml',
+      },
+      () => 'communities: [s3cret]\nlogins: [{ vendor: polycom, password: pw }]\n',
+    );
     expect(opts).toMatchObject({
-      exclude: ['127.77.0.2', '127.77.0.3'], sipPorts: [5060, 5062], maxDurationMs: 30_000, defaultLogin: false, intrusive: false,
-      communities: ['public', 'private', 's3cret'], credentials: [{ vendor: 'polycom', password: 'pw' }],
+      exclude: ['127.77.0.2', '127.77.0.3'],
+      sipPorts: [5060, 5062],
+      maxDurationMs: 30_000,
+      defaultLogin: false,
+      intrusive: false,
+      communities: ['public', 'private', 's3cret'],
+      credentials: [{ vendor: 'polycom', password: 'pw' }],
     });
   });
 });
@@ -139,7 +163,10 @@ describe('run limits', () => {
   it('--max-duration stops starting hosts, lists the hosts it cut off as incomplete, exits 2', async () => {
     const { io: i, out } = io();
     const start = performance.now();
-    const code = await runAuditCommand(fast([`${NET}.0/24`], { snmpPort: String(port), timeout: '300', maxDuration: '1', concurrency: '2', json: true }), i);
+    const code = await runAuditCommand(
+      fast([`${NET}.0/24`], { snmpPort: String(port), timeout: '300', maxDuration: '1', concurrency: '2', json: true }),
+      i,
+    );
     // a run cut short is not a clean bill of health: exit 2, with the partial report printed
     expect(code).toBe(2);
     expect(out.stderr).toMatch(/ghostguard audit: incomplete: stopped at the time limit/);

@@ -14,11 +14,20 @@ function compiled(rules: [RuleId, RuleCompilation][]): Compiled {
 }
 
 const TRUST: [RuleId, RuleCompilation] = ['sip-trusted-only', { status: 'applied', settings: [{ key: 'sip.trust_ctrl', value: '1' }] }];
-const ADMIN: [RuleId, RuleCompilation] = ['admin-password-set', { status: 'applied', settings: [{ key: 'static.security.user_password', value: 'admin:Sup3r', secret: true }] }];
+const ADMIN: [RuleId, RuleCompilation] = [
+  'admin-password-set',
+  { status: 'applied', settings: [{ key: 'static.security.user_password', value: 'admin:Sup3r', secret: true }] },
+];
 
 const input = (over: Partial<CompareInput>): CompareInput => ({
-  vendorName: 'Test', compiled: compiled([TRUST, ADMIN]), toApi: (s) => s, proofs: new Map(), firmware: { affected: [], possible: [], firmware: '1.0' },
-  site: TEST_SITE, deviceKnown: true, ...over,
+  vendorName: 'Test',
+  compiled: compiled([TRUST, ADMIN]),
+  toApi: (s) => s,
+  proofs: new Map(),
+  firmware: { affected: [], possible: [], firmware: '1.0' },
+  site: TEST_SITE,
+  deviceKnown: true,
+  ...over,
 });
 const get = (findings: ReturnType<typeof compareRules>, check: string) => findings.find((f) => f.check === check)!;
 
@@ -42,7 +51,9 @@ describe('compare', () => {
     const unknown = get(compareRules(input({ values })), 'admin-password-set');
     expect(unknown.state).toBe('unknown');
     expect(JSON.stringify(unknown)).not.toContain('Sup3r');
-    const proofs: Proofs = new Map([['admin-password-set', [{ verdict: 'pass', text: "ghostguard's per-device admin password is accepted" }]]]);
+    const proofs: Proofs = new Map([
+      ['admin-password-set', [{ verdict: 'pass', text: "ghostguard's per-device admin password is accepted" }]],
+    ]);
     expect(get(compareRules(input({ values, proofs })), 'admin-password-set').state).toBe('pass');
     const factory: Proofs = new Map([['admin-password-set', [{ verdict: 'fail', text: 'the factory default login was accepted' }]]]);
     const failed = get(compareRules(input({ values, proofs: factory })), 'admin-password-set');
@@ -78,8 +89,20 @@ describe('compare', () => {
   });
 
   it('read-back names: mapped through toApi; unmapped names leave the rule unknown', () => {
-    const c = compiled([['no-direct-ip-calls', { status: 'applied', settings: [{ key: 'call.ipcall.enable', value: 'No' }, { key: 'x.y', value: '1' }] }]]);
-    const toApi = (s: { key: string; value: string }) => (s.key === 'call.ipcall.enable' ? { key: 'P1310', value: s.value === 'No' ? '1' : '0' } : undefined);
+    const c = compiled([
+      [
+        'no-direct-ip-calls',
+        {
+          status: 'applied',
+          settings: [
+            { key: 'call.ipcall.enable', value: 'No' },
+            { key: 'x.y', value: '1' },
+          ],
+        },
+      ],
+    ]);
+    const toApi = (s: { key: string; value: string }) =>
+      s.key === 'call.ipcall.enable' ? { key: 'P1310', value: s.value === 'No' ? '1' : '0' } : undefined;
     const f = get(compareRules(input({ compiled: c, toApi, values: new Map([['P1310', '1']]) })), 'no-direct-ip-calls');
     expect(f.state).toBe('unknown');
     expect(f.evidence).toContain('x.y: no read-back name for this setting');
@@ -98,14 +121,24 @@ describe('compare', () => {
     expect(vulnerable).toMatchObject({ state: 'fail', severity: 'critical' });
     expect(vulnerable.evidence[0]).toContain('CVE-2026-2329');
     expect(vulnerable.fix).toEqual(['upgrade the firmware to 1.0.7.81 or later']);
-    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP1625', '1.0.7.81') })), 'firmware-current').state).toBe('pass');
-    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP2140', '1.0.7.79') })), 'firmware-current').state).toBe('pass');
-    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP1625', undefined) })), 'firmware-current').state).toBe('unknown');
-    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, undefined, '1.0.2.25') })), 'firmware-current').state).toBe('unknown');
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP1625', '1.0.7.81') })), 'firmware-current').state).toBe(
+      'pass',
+    );
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP2140', '1.0.7.79') })), 'firmware-current').state).toBe(
+      'pass',
+    );
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, 'GXP1625', undefined) })), 'firmware-current').state).toBe(
+      'unknown',
+    );
+    expect(get(compareRules(input({ firmware: firmwareVerdict(GS_RANGES, undefined, '1.0.2.25') })), 'firmware-current').state).toBe(
+      'unknown',
+    );
   });
 
   it('no compiled policy: every config rule unknown with the reason', () => {
     const findings = compareRules(input({ compiled: undefined, compileProblem: 'unknown model X' }));
-    expect(findings.filter((f) => f.check !== 'firmware-current').every((f) => f.state === 'unknown' && f.reason === 'unknown model X')).toBe(true);
+    expect(
+      findings.filter((f) => f.check !== 'firmware-current').every((f) => f.state === 'unknown' && f.reason === 'unknown model X'),
+    ).toBe(true);
   });
 });

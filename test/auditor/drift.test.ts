@@ -4,11 +4,24 @@ import type { FetchRecord } from '../../src/store/store.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const rec = (over: Partial<FetchRecord>): FetchRecord => ({
-  ts: '2026-02-28T12:00:00Z', mac: '001565000001', source: '127.77.7.1', userAgent: 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:00:01',
-  file: '001565000001.cfg', sha256: 'a'.repeat(64), auth: 'digest', status: 200, ...over,
+  ts: '2026-02-28T12:00:00Z',
+  mac: '001565000001',
+  source: '127.77.7.1',
+  userAgent: 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:00:01',
+  file: '001565000001.cfg',
+  sha256: 'a'.repeat(64),
+  auth: 'digest',
+  status: 200,
+  ...over,
 });
 const input = (over: Partial<DriftInput>): DriftInput => ({
-  host: '127.77.7.1', history: [rec({})], now: NOW, staleDays: 14, currentSha: (r) => r.sha256, readbackFailures: [], ...over,
+  host: '127.77.7.1',
+  history: [rec({})],
+  now: NOW,
+  staleDays: 14,
+  currentSha: (r) => r.sha256,
+  readbackFailures: [],
+  ...over,
 });
 
 describe('drift', () => {

@@ -25,15 +25,33 @@ let base: AuditOptions;
 beforeAll(async () => {
   sipPort = await freeUdpPort(PHONE);
   const httpPort = await freeTcpPort(PHONE);
-  phone = new EmulatedPhone({
-    vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: '805ec0140041' as Mac, ip: PHONE, factory: false, httpPort,
-    presets: [{ fileName: 'local.cfg', body: `#!version:1.0.0.1\nsip.trust_ctrl = 1\nsip.listen_port = ${sipPort}\n` }],
-  }, VENDORS.find((v) => v.id === 'yealink')!);
+  phone = new EmulatedPhone(
+    {
+      vendor: 'yealink',
+      model: 'T46U',
+      firmware: '108.86.0.45',
+      mac: '805ec0140041' as Mac,
+      ip: PHONE,
+      factory: false,
+      httpPort,
+      presets: [{ fileName: 'local.cfg', body: `#!version:1.0.0.1\nsip.trust_ctrl = 1\nsip.listen_port = ${sipPort}\n` }],
+    },
+    VENDORS.find((v) => v.id === 'yealink')!,
+  );
   await phone.start();
   expect(phone.behaviour().trustedOnly).toBe(true);
   base = {
-    targets: [PHONE], sipPorts: [sipPort], httpPorts: [httpPort], httpsPorts: [], snmpPort: await freeUdpPort(PHONE), communities: [],
-    timeoutMs: TIMEOUT, retries: 0, hostGapMs: 0, rate: 5000, intrusive: true,
+    targets: [PHONE],
+    sipPorts: [sipPort],
+    httpPorts: [httpPort],
+    httpsPorts: [],
+    snmpPort: await freeUdpPort(PHONE),
+    communities: [],
+    timeoutMs: TIMEOUT,
+    retries: 0,
+    hostGapMs: 0,
+    rate: 5000,
+    intrusive: true,
   };
 });
 afterAll(async () => {
@@ -75,9 +93,17 @@ describe('early INVITE probe', () => {
     const web = await timedHttp(FAKE, { server: 'yealink embed httpd' });
     const sip = await vanishingSip(FAKE);
     try {
-      const report = await runAudit({
-        ...base, targets: [FAKE], sipPorts: [sip.port], httpPorts: [web.port], snmpPort: await freeUdpPort(FAKE), retries: 1,
-      }, deps);
+      const report = await runAudit(
+        {
+          ...base,
+          targets: [FAKE],
+          sipPorts: [sip.port],
+          httpPorts: [web.port],
+          snmpPort: await freeUdpPort(FAKE),
+          retries: 1,
+        },
+        deps,
+      );
       // OPTIONS (silent), the early INVITE (420, then the port closes), the OPTIONS retransmission refused
       const methods = sip.received.map((r) => r.method);
       expect(methods.slice(0, 2)).toEqual(['OPTIONS', 'INVITE']);

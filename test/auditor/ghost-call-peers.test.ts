@@ -17,7 +17,13 @@ import type { ScheduleRunResult } from '../../src/schedule/schedule-types.js';
 import { VENDORS } from '../../vendors/index.js';
 import { InjectSession } from '../dashboard/session.js';
 import { systemPeers } from '../helpers/system-peers.js';
-import { EXPECTED_VERDICT, SIPP_CLASSES, SIPP_OWN_EXTENSION, type BehaviourClass, type GhostVerdict } from './helpers/ghost-peers/classes.js';
+import {
+  EXPECTED_VERDICT,
+  SIPP_CLASSES,
+  SIPP_OWN_EXTENSION,
+  type BehaviourClass,
+  type GhostVerdict,
+} from './helpers/ghost-peers/classes.js';
 import { startSipEmulator } from './helpers/ghost-peers/sip-emulator.js';
 import { startSippPeer } from './helpers/ghost-peers/sipp-peer.js';
 import { startSnmpd } from './helpers/snmpd.js';
@@ -63,12 +69,18 @@ const EMULATED: PeerSpec[] = [
   { behaviour: 'require-420', by: 'emulator', ip: '127.122.2.15', userAgent: UA.vvx150 },
   { behaviour: 'challenge-401', by: 'emulator', ip: '127.122.2.16', userAgent: UA.vvx150 },
   {
-    behaviour: 'checks-request-uri-user', by: 'emulator', ip: '127.122.2.17', userAgent: `${UA.vvx150}_${EXTENSION_PHONE_MAC}`, ownUsers: [OWN_EXTENSION],
+    behaviour: 'checks-request-uri-user',
+    by: 'emulator',
+    ip: '127.122.2.17',
+    userAgent: `${UA.vvx150}_${EXTENSION_PHONE_MAC}`,
+    ownUsers: [OWN_EXTENSION],
   },
   { behaviour: 'ring-until-cancel', by: 'emulator', ip: '127.122.2.18', userAgent: UA.yealink },
 ];
 const SIPPED: PeerSpec[] = SIPP_CLASSES.map((behaviour, i) => ({
-  behaviour, by: 'sipp', ip: `127.122.1.${10 + i}`,
+  behaviour,
+  by: 'sipp',
+  ip: `127.122.1.${10 + i}`,
   userAgent: behaviour === 'checks-request-uri-user' ? `${UA.vvx150}_${SIPP_EXTENSION_PHONE_MAC}` : UA.vvx310,
   // silent over SIP: the host is found, and identified, by its SNMP agent alone
   ...(behaviour === 'silent' ? { snmpDescr: 'PolycomVVX-VVX_150-UA/6.4.1.2280' } : {}),
@@ -125,14 +137,36 @@ function configYaml(): string {
 }
 
 const probeArgs = (): string[] => [
-  '-c', configPath, '--sip-ports', String(SIP_PORT), '--http-ports', String(HTTP_PORT), '--https-ports', String(HTTPS_PORT),
-  '--snmp-port', String(SNMP_PORT), '--timeout', '400', '--retries', '1', '--allow', ALLOW, '--json', '--no-store',
+  '-c',
+  configPath,
+  '--sip-ports',
+  String(SIP_PORT),
+  '--http-ports',
+  String(HTTP_PORT),
+  '--https-ports',
+  String(HTTPS_PORT),
+  '--snmp-port',
+  String(SNMP_PORT),
+  '--timeout',
+  '400',
+  '--retries',
+  '1',
+  '--allow',
+  ALLOW,
+  '--json',
+  '--no-store',
 ];
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD }, cwd: dir, isTty: false };
+  const io: CliIo = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    cwd: dir,
+    isTty: false,
+  };
   const code = await main(args, io);
   return { code, out, err };
 }
@@ -148,7 +182,13 @@ async function startPeer(p: PeerSpec): Promise<void> {
     const peer = await startSippPeer(p.ip, SIP_PORT, p.behaviour, p.userAgent);
     stops.push(peer.stop);
   } else {
-    const peer = await startSipEmulator({ host: p.ip, port: SIP_PORT, behaviour: p.behaviour, userAgent: p.userAgent, ...(p.ownUsers ? { ownUsers: p.ownUsers } : {}) });
+    const peer = await startSipEmulator({
+      host: p.ip,
+      port: SIP_PORT,
+      behaviour: p.behaviour,
+      userAgent: p.userAgent,
+      ...(p.ownUsers ? { ownUsers: p.ownUsers } : {}),
+    });
     emulators.set(p.ip, peer);
     stops.push(peer.stop);
   }
@@ -165,8 +205,21 @@ beforeAll(async () => {
   writeFileSync(configPath, configYaml());
   for (const p of PEERS) await startPeer(p);
   runtime = await Runtime.create({
-    configPath, vendors: VENDORS, dataDir: join(dir, 'data'), env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD },
-    admin: { auditOptions: { sipPorts: [SIP_PORT], httpPorts: [HTTP_PORT], httpsPorts: [HTTPS_PORT], snmpPort: SNMP_PORT, timeoutMs: 400, retries: 1, hostGapMs: 0 } },
+    configPath,
+    vendors: VENDORS,
+    dataDir: join(dir, 'data'),
+    env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    admin: {
+      auditOptions: {
+        sipPorts: [SIP_PORT],
+        httpPorts: [HTTP_PORT],
+        httpsPorts: [HTTPS_PORT],
+        snmpPort: SNMP_PORT,
+        timeoutMs: 400,
+        retries: 1,
+        hostGapMs: 0,
+      },
+    },
     scheduler: { firstRunDelayMs: 50 },
   });
   scheduled = new Promise((resolve) => runtime.scheduler!.onRun((r) => resolve(r)));
@@ -184,7 +237,12 @@ afterAll(async () => {
 
 /** What each class's evidence must name: the response that decided it. */
 const DECISIVE: Partial<Record<BehaviourClass, RegExp>> = {
-  'refuse-403': /403/, 'trying-then-403': /403/, 'challenge-401': /401/, 'require-420': /420/, 'ring-until-cancel': /18[03]/, 'checks-request-uri-user': /180/,
+  'refuse-403': /403/,
+  'trying-then-403': /403/,
+  'challenge-401': /401/,
+  'require-420': /420/,
+  'ring-until-cancel': /18[03]/,
+  'checks-request-uri-user': /180/,
 };
 
 function expectVerdict(p: PeerSpec, ghostCall: GhostCall | undefined, surface: string): void {

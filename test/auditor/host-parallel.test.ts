@@ -22,9 +22,13 @@ const open: { close(): Promise<void> }[] = [];
 beforeAll(async () => {
   sip = await startSipPeer({ host: PEERS, userAgent: 'TestUA/1.0' });
   agent = new SnmpAgent({
-    ip: PEERS, port: await freeUdpPort(PEERS), community: 'public', managers: [],
+    ip: PEERS,
+    port: await freeUdpPort(PEERS),
+    community: 'public',
+    managers: [],
     // a Yealink sysDescr: identified, and Yealink has no read-back API; with the factory login off the audit sends nothing after the probes
-    identity: { vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: '805ec0140039' as Mac }, snmp: vendorById('yealink')!.lab!.snmp,
+    identity: { vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: '805ec0140039' as Mac },
+    snmp: vendorById('yealink')!.lab!.snmp,
   });
   await agent.start();
 });
@@ -41,11 +45,22 @@ async function slowHost(host: string, delayMs: number): Promise<{ options: Audit
   const http = await timedHttp(host, { delayMs, server: 'test httpd' });
   open.push(sipRelay, snmpRelay, http);
   return {
-    sip: sipRelay, snmp: snmpRelay, http,
+    sip: sipRelay,
+    snmp: snmpRelay,
+    http,
     options: {
       // HTTPS refused, as on most phones: the host shows life at once, so SNMP need not wait for a slow answer
-      targets: [host], sipPorts: [sipRelay.port], httpPorts: [http.port], httpsPorts: [await freeTcpPort(host)],
-      snmpPort: snmpRelay.port, communities: ['public'], timeoutMs: 2000, retries: 0, rate: 5000, hostGapMs: 0, defaultLogin: false,
+      targets: [host],
+      sipPorts: [sipRelay.port],
+      httpPorts: [http.port],
+      httpsPorts: [await freeTcpPort(host)],
+      snmpPort: snmpRelay.port,
+      communities: ['public'],
+      timeoutMs: 2000,
+      retries: 0,
+      rate: 5000,
+      hostGapMs: 0,
+      defaultLogin: false,
       http: { connectTimeoutMs: 1000, headersTimeoutMs: 3000, bodyTimeoutMs: 3000, totalTimeoutMs: 4000 },
     },
   };

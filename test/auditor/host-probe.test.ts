@@ -17,10 +17,27 @@ function ctx(sipPorts: number[], snmpCalls: { n: number }): HostAuditContext {
   };
   const http: HttpClient = { request: async () => ({ ok: false, outcome: 'timeout', detail: 'connect timed out', beforeConnect: true }) };
   return {
-    vendors: [], http, udp: createUdpSocket, snmp, neighbours: async () => undefined, clock: systemClock, bucket: new TokenBucket(1000, 10, systemClock),
+    vendors: [],
+    http,
+    udp: createUdpSocket,
+    snmp,
+    neighbours: async () => undefined,
+    clock: systemClock,
+    bucket: new TokenBucket(1000, 10, systemClock),
     settings: {
-      sipPorts, httpPorts: [80], httpsPorts: [], snmpPort: 161, communities: ['public'], timeoutMs: 150, retries: 0, hostGapMs: 0,
-      intrusive: false, defaultLogin: true, staleDays: 14, credentials: [], plainHttpLogin: false,
+      sipPorts,
+      httpPorts: [80],
+      httpsPorts: [],
+      snmpPort: 161,
+      communities: ['public'],
+      timeoutMs: 150,
+      retries: 0,
+      hostGapMs: 0,
+      intrusive: false,
+      defaultLogin: true,
+      staleDays: 14,
+      credentials: [],
+      plainHttpLogin: false,
     },
   };
 }

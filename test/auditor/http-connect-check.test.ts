@@ -14,7 +14,13 @@ import { CountingAgent, timedHttp } from './helpers/timed-http.js';
 
 const HOST = '127.0.140.20';
 const RATED = '127.0.140.21';
-const limits: HttpLimits = { connectTimeoutMs: 500, headersTimeoutMs: 600, bodyTimeoutMs: 600, totalTimeoutMs: 1500, maxBodyBytes: 256 * 1024 };
+const limits: HttpLimits = {
+  connectTimeoutMs: 500,
+  headersTimeoutMs: 600,
+  bodyTimeoutMs: 600,
+  totalTimeoutMs: 1500,
+  maxBodyBytes: 256 * 1024,
+};
 const agent = new CountingAgent({ keepAliveTimeout: 10, connect: { timeout: limits.connectTimeoutMs } });
 const client = undiciHttpClient(agent, limits);
 
@@ -58,10 +64,22 @@ describe('TCP connect before the HTTP probe', () => {
 
   it('the connect takes a packet token: at 1 packet/s the GET waits a second behind it', async () => {
     const server = await timedHttp(RATED);
-    const report = await runAudit({
-      targets: [RATED], sipPorts: [], httpPorts: [server.port], httpsPorts: [], snmpPort: await freeUdpPort(RATED), communities: [],
-      rate: 1, hostGapMs: 0, timeoutMs: 300, retries: 0, http: limits,
-    }, { vendors: VENDORS, neighbours: async () => undefined });
+    const report = await runAudit(
+      {
+        targets: [RATED],
+        sipPorts: [],
+        httpPorts: [server.port],
+        httpsPorts: [],
+        snmpPort: await freeUdpPort(RATED),
+        communities: [],
+        rate: 1,
+        hostGapMs: 0,
+        timeoutMs: 300,
+        retries: 0,
+        http: limits,
+      },
+      { vendors: VENDORS, neighbours: async () => undefined },
+    );
     await server.close();
     expect(report.hosts[0]!.probes.join(' ')).toMatch(/HTTP 200/);
     expect(server.requests).toHaveLength(1);

@@ -9,7 +9,13 @@ import { freeTcpPort } from './helpers/net.js';
 import { endlessHeadersHttp, silentHttp, streamingHttp } from './helpers/hostile.js';
 
 const HOST = '127.77.2.1';
-const limits: HttpLimits = { connectTimeoutMs: 500, headersTimeoutMs: 600, bodyTimeoutMs: 600, totalTimeoutMs: 1500, maxBodyBytes: 256 * 1024 };
+const limits: HttpLimits = {
+  connectTimeoutMs: 500,
+  headersTimeoutMs: 600,
+  bodyTimeoutMs: 600,
+  totalTimeoutMs: 1500,
+  maxBodyBytes: 256 * 1024,
+};
 const dispatcher = createAuditDispatcher(limits);
 const client = undiciHttpClient(dispatcher, limits);
 let normal: http.Server;

@@ -18,32 +18,51 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
 });
 
-const inventory = () => inventoryFrom(`
+const inventory = () =>
+  inventoryFrom(
+    `
 version: 1
 sites:
   hq: { registrar: 127.0.0.2, transport: udp }
 devices:
   - { mac: "00:15:65:21:20:01", vendor: yealink, model: T46U, site: hq, adminPassword: generate, lines: [{ extension: "2001", password: generate }] }
-`, VENDORS);
+`,
+    VENDORS,
+  );
 
 async function audit(host: string, peer: SipPeer, withInventory: boolean) {
   const options: AuditOptions = {
-    targets: [host], sipPorts: [peer.port], httpPorts: [await freeTcpPort(host)], httpsPorts: [], snmpPort: await freeUdpPort(host), communities: [],
-    timeoutMs: 300, retries: 0, hostGapMs: 0, rate: 5000, intrusive: true,
+    targets: [host],
+    sipPorts: [peer.port],
+    httpPorts: [await freeTcpPort(host)],
+    httpsPorts: [],
+    snmpPort: await freeUdpPort(host),
+    communities: [],
+    timeoutMs: 300,
+    retries: 0,
+    hostGapMs: 0,
+    rate: 5000,
+    intrusive: true,
   };
-  const report = await runAudit(options, { vendors: VENDORS, neighbours: async () => MAC, ...(withInventory ? { inventory: inventory() } : {}) });
+  const report = await runAudit(options, {
+    vendors: VENDORS,
+    neighbours: async () => MAC,
+    ...(withInventory ? { inventory: inventory() } : {}),
+  });
   return report.hosts[0]!;
 }
 
 describe('INVITE probe users', () => {
-  it('404 for 100 and 180 for its own extension: rings, found through the inventory\'s extension', async () => {
+  it("404 for 100 and 180 for its own extension: rings, found through the inventory's extension", async () => {
     const host = '127.121.2.1';
     const peer = await startSipPeer({ host, userAgent: UA, inviteFor: { 100: 'reject-404', 2001: 'ring' } });
     peers.push(peer);
     const h = await audit(host, peer, true);
     expect(h.invitedUsers).toEqual(['100', '2001']);
     expect(h.ghostCall.verdict).toBe('rings');
-    expect(h.ghostCall.evidence).toContain(`INVITE to 2001 on udp/${peer.port} drew 180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL`);
+    expect(h.ghostCall.evidence).toContain(
+      `INVITE to 2001 on udp/${peer.port} drew 180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL`,
+    );
     expect(peer.methods()).toContain('CANCEL');
   });
 
@@ -63,7 +82,9 @@ describe('INVITE probe users', () => {
     peers.push(peer);
     const h = await audit(host, peer, false);
     expect(h.ghostCall.verdict).toBe('refuses');
-    expect(h.ghostCall.evidence[0]).toBe(`INVITE to 100 on udp/${peer.port} drew 100 Trying → 403 Forbidden; the auditor ended it with ACK`);
+    expect(h.ghostCall.evidence[0]).toBe(
+      `INVITE to 100 on udp/${peer.port} drew 100 Trying → 403 Forbidden; the auditor ended it with ACK`,
+    );
     expect(peer.methods()).not.toContain('CANCEL');
     const trusted = h.findings.find((f) => f.check === 'sip-trusted-only')!;
     expect(trusted.evidence.join(' ')).not.toMatch(/processed/);

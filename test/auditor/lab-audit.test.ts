@@ -24,19 +24,43 @@ let manifest: PhoneManifest[];
 let report: AuditReport;
 
 beforeAll(async () => {
-  options = { phones: 9, factory: 3, baseIp: BASE, adapters: VENDORS, httpPort: await freeTcpPort(BASE), httpsPort: await freeTcpPort(BASE), snmpPort: await freeUdpPort(BASE), macSeed: 0x77 };
+  options = {
+    phones: 9,
+    factory: 3,
+    baseIp: BASE,
+    adapters: VENDORS,
+    httpPort: await freeTcpPort(BASE),
+    httpsPort: await freeTcpPort(BASE),
+    snmpPort: await freeUdpPort(BASE),
+    macSeed: 0x77,
+  };
   dir = mkdtempSync(join(tmpdir(), 'gg-lab-audit-'));
   const config = join(dir, 'ghostguard.yaml');
-  writeFileSync(config, inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: dir, tls: 'auto' } }));
+  writeFileSync(
+    config,
+    inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: dir, tls: 'auto' } }),
+  );
   runtime = await Runtime.create({ configPath: config, vendors: VENDORS, dataDir: dir });
   const url = (await runtime.listen('127.0.0.1', 0))[0]!.replace('localhost', '127.0.0.1');
   fleet = await LabFleet.start({ ...options, server: url, serverCa: runtime.tls!.cert });
   manifest = fleet.manifest();
   const sipPorts = [...new Set([5060, ...manifest.flatMap((p) => p.sipPorts)])].sort((a, b) => a - b).slice(0, 8);
-  report = await runAudit({
-    targets: [`${BASE}-127.77.30.9`], sipPorts, httpPorts: [options.httpPort!], httpsPorts: [options.httpsPort!], snmpPort: options.snmpPort!,
-    timeoutMs: 300, retries: 0, hostGapMs: 0, intrusive: true, concurrency: 9, plainHttpLogin: true,
-  }, { vendors: VENDORS, inventory: runtime.config.inventory, store: runtime.store, neighbours: async () => undefined });
+  report = await runAudit(
+    {
+      targets: [`${BASE}-127.77.30.9`],
+      sipPorts,
+      httpPorts: [options.httpPort!],
+      httpsPorts: [options.httpsPort!],
+      snmpPort: options.snmpPort!,
+      timeoutMs: 300,
+      retries: 0,
+      hostGapMs: 0,
+      intrusive: true,
+      concurrency: 9,
+      plainHttpLogin: true,
+    },
+    { vendors: VENDORS, inventory: runtime.config.inventory, store: runtime.store, neighbours: async () => undefined },
+  );
 }, 60_000);
 
 afterAll(async () => {

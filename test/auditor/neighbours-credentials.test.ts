@@ -13,7 +13,12 @@ const ARP = `IP address       HW type     Flags       HW address            Mask
 
 describe('neighbour table', () => {
   it('keeps complete unicast entries only', () => {
-    expect(parseArpTable(ARP)).toEqual(new Map([['127.77.14.10', '001565aabbcc'], ['127.77.14.12', '0004f2112233']]));
+    expect(parseArpTable(ARP)).toEqual(
+      new Map([
+        ['127.77.14.10', '001565aabbcc'],
+        ['127.77.14.12', '0004f2112233'],
+      ]),
+    );
   });
 
   it('reads the table at most once a second and survives a missing file', async () => {
@@ -49,10 +54,14 @@ communities: [s3cret]
   });
 
   it('matches by host or CIDR, MAC and vendor; fills in the vendor admin user', () => {
-    expect(credentialsFor(file.logins, { host: '127.77.14.12', mac: '0004f2112233' as Mac, vendor: 'polycom' }, 'Polycom'))
-      .toEqual([{ username: 'Polycom', password: 'one' }, { username: 'Polycom', password: 'two' }]);
+    expect(credentialsFor(file.logins, { host: '127.77.14.12', mac: '0004f2112233' as Mac, vendor: 'polycom' }, 'Polycom')).toEqual([
+      { username: 'Polycom', password: 'one' },
+      { username: 'Polycom', password: 'two' },
+    ]);
     expect(credentialsFor(file.logins, { host: '127.77.14.12', vendor: 'yealink' }, 'admin')).toEqual([]);
-    expect(credentialsFor(file.logins, { host: '127.77.15.5', vendor: 'grandstream' }, 'admin')).toEqual([{ username: 'admin', password: '3' }]);
+    expect(credentialsFor(file.logins, { host: '127.77.15.5', vendor: 'grandstream' }, 'admin')).toEqual([
+      { username: 'admin', password: '3' },
+    ]);
   });
 
   it('rejects bad files without echoing passwords', () => {

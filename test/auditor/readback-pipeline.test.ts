@@ -16,7 +16,8 @@ const GRP = '127.77.16.12';
 const GRP_MAC = parseMac('00:0b:82:00:00:17')!;
 const GS_MAC = parseMac('00:0b:82:00:00:16')!;
 const POLY_MAC = parseMac('48:25:67:16:48:87')!;
-const inventory = inventoryFrom(`
+const inventory = inventoryFrom(
+  `
 version: 1
 sites:
   hq: { registrar: 127.0.0.2, outboundProxy: 127.0.0.3, transport: udp }
@@ -24,7 +25,9 @@ devices:
   - { mac: "00:0b:82:00:00:16", vendor: grandstream, model: GXP2140, site: hq, adminPassword: generate, lines: [{ extension: "2001", password: generate }] }
   - { mac: "48:25:67:16:48:87", vendor: polycom, model: VVX_150, site: hq, adminPassword: generate, lines: [{ extension: "2002", password: generate }] }
   - { mac: "00:0b:82:00:00:17", vendor: grandstream, model: GRP2614, site: hq, adminPassword: generate, lines: [{ extension: "2003", password: generate }] }
-`, VENDORS);
+`,
+  VENDORS,
+);
 
 let gsSip: SipPeer;
 let polySip: SipPeer;
@@ -40,14 +43,35 @@ beforeAll(async () => {
   polySip = await startSipPeer({ host: POLY, userAgent: `PolycomVVX-VVX_150-UA/6.4.1.2280_${POLY_MAC}` });
   // the phone runs most of the policy, but "accept SIP from proxy only" is off on account 1
   gsWeb = await fakeGrandstream(GS, inventory.resolve(GS_MAC)!.adminPassword, {
-    P2347: '0', P2447: '1', P2547: '1', P2647: '1', P1310: '1', P67: '000B82000016', 68: '1.0.9.14', phone_model: 'GXP2140',
+    P2347: '0',
+    P2447: '1',
+    P2547: '1',
+    P2647: '1',
+    P1310: '1',
+    P67: '000B82000016',
+    68: '1.0.9.14',
+    phone_model: 'GXP2140',
   });
-  polyWeb = await fakePolycomRest(POLY, inventory.resolve(POLY_MAC)!.adminPassword, {
-    'voIpProt.SIP.requestValidation.1.request': 'INVITE', 'voIpProt.SIP.requestValidation.1.method': 'source', 'call.autoAnswer.SIP': '1',
-  }, '48:25:67:16:48:87');
+  polyWeb = await fakePolycomRest(
+    POLY,
+    inventory.resolve(POLY_MAC)!.adminPassword,
+    {
+      'voIpProt.SIP.requestValidation.1.request': 'INVITE',
+      'voIpProt.SIP.requestValidation.1.method': 'source',
+      'call.autoAnswer.SIP': '1',
+    },
+    '48:25:67:16:48:87',
+  );
   grpSip = await startSipPeer({ host: GRP, userAgent: 'Grandstream GRP2614 1.0.9.103', options: 'silent' });
   grpWeb = await fakeGrandstream(GRP, inventory.resolve(GRP_MAC)!.adminPassword, {
-    P2347: '0', P2447: '1', P2547: '1', P2647: '1', P1310: '1', P67: '000B82000017', 68: '1.0.9.103', phone_model: 'GRP2614',
+    P2347: '0',
+    P2447: '1',
+    P2547: '1',
+    P2647: '1',
+    P1310: '1',
+    P67: '000B82000017',
+    68: '1.0.9.103',
+    phone_model: 'GRP2614',
   });
 });
 
@@ -56,11 +80,23 @@ afterAll(async () => {
 });
 
 describe('read-back through the pipeline', () => {
-  it('Grandstream: SIP silent, not on the LAN: the MAC comes from the web API, then the device\'s settings are read and compared', async () => {
-    const report = await runAudit({
-      targets: [GS], sipPorts: [gsSip.port], httpPorts: [gsWeb.port], httpsPorts: [], snmpPort: 1, communities: ['public'], timeoutMs: 200, retries: 0, hostGapMs: 0, plainHttpLogin: true,
-      credentials: [{ host: GS, password: inventory.resolve(GS_MAC)!.adminPassword }],
-    }, { vendors: VENDORS, inventory, neighbours: async () => undefined });
+  it("Grandstream: SIP silent, not on the LAN: the MAC comes from the web API, then the device's settings are read and compared", async () => {
+    const report = await runAudit(
+      {
+        targets: [GS],
+        sipPorts: [gsSip.port],
+        httpPorts: [gsWeb.port],
+        httpsPorts: [],
+        snmpPort: 1,
+        communities: ['public'],
+        timeoutMs: 200,
+        retries: 0,
+        hostGapMs: 0,
+        plainHttpLogin: true,
+        credentials: [{ host: GS, password: inventory.resolve(GS_MAC)!.adminPassword }],
+      },
+      { vendors: VENDORS, inventory, neighbours: async () => undefined },
+    );
     const h = hostOf(report.hosts, GS);
     expect(h).toMatchObject({ vendor: 'grandstream', model: 'GXP2140', firmware: '1.0.9.14', mac: GS_MAC, macSource: 'management-api' });
     expect(check(h, 'device-inventory').state).toBe('pass');
@@ -76,9 +112,21 @@ describe('read-back through the pipeline', () => {
   });
 
   it('Poly: REST config/get read and compared; OPTIONS answering is not held against it', async () => {
-    const report = await runAudit({
-      targets: [POLY], sipPorts: [polySip.port], httpPorts: [polyWeb.port], httpsPorts: [], snmpPort: 1, communities: ['public'], timeoutMs: 200, retries: 0, hostGapMs: 0, plainHttpLogin: true,
-    }, { vendors: VENDORS, inventory, neighbours: async () => undefined });
+    const report = await runAudit(
+      {
+        targets: [POLY],
+        sipPorts: [polySip.port],
+        httpPorts: [polyWeb.port],
+        httpsPorts: [],
+        snmpPort: 1,
+        communities: ['public'],
+        timeoutMs: 200,
+        retries: 0,
+        hostGapMs: 0,
+        plainHttpLogin: true,
+      },
+      { vendors: VENDORS, inventory, neighbours: async () => undefined },
+    );
     const h = hostOf(report.hosts, POLY);
     expect(h).toMatchObject({ vendor: 'polycom', model: 'VVX_150', mac: POLY_MAC, macSource: 'sip-user-agent' });
     expect(check(h, 'sip-trusted-only').state).toBe('pass');
@@ -90,12 +138,24 @@ describe('read-back through the pipeline', () => {
 });
 
 describe('Grandstream alias-format firmware (GRP26xx ≥ 1.0.9.103): the API speaks P-values', () => {
-  const audit = (vendors: readonly VendorAdapter[]) => runAudit({
-    targets: [GRP], sipPorts: [grpSip.port], httpPorts: [grpWeb.port], httpsPorts: [], snmpPort: 1, communities: ['public'], timeoutMs: 200, retries: 0, hostGapMs: 0,
-    plainHttpLogin: true,
-  }, { vendors, inventory, neighbours: async () => (GRP_MAC) });
+  const audit = (vendors: readonly VendorAdapter[]) =>
+    runAudit(
+      {
+        targets: [GRP],
+        sipPorts: [grpSip.port],
+        httpPorts: [grpWeb.port],
+        httpsPorts: [],
+        snmpPort: 1,
+        communities: ['public'],
+        timeoutMs: 200,
+        retries: 0,
+        hostGapMs: 0,
+        plainHttpLogin: true,
+      },
+      { vendors, inventory, neighbours: async () => GRP_MAC },
+    );
 
-  it('with the adapter\'s optional apiSetting (alias → P-value), alias settings are read and compared as P-values', async () => {
+  it("with the adapter's optional apiSetting (alias → P-value), alias settings are read and compared as P-values", async () => {
     const withApi: VendorAdapter = { ...grandstream, apiSetting: (s) => (/^P\d+$/.test(s.key) ? s : aliasToPvalue(s)) };
     const report = await audit(VENDORS.map((v) => (v.id === 'grandstream' ? withApi : v)));
     const h = hostOf(report.hosts, GRP);

@@ -16,11 +16,19 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const host: HostObservations = {
-  host: HOST, sip: [], snmp: [],
+  host: HOST,
+  sip: [],
+  snmp: [],
   http: [{ kind: 'http', scheme: 'http', port: 8080, path: '/', outcome: 'answered', status: 200, detail: '' }],
 };
 const input = (vendor: string, over: Partial<ReadbackInput> = {}): ReadbackInput => ({
-  profile: auditProfileOf(vendorById(vendor)!), host, keys: [], tryFactory: true, plainHttpLogin: true, client: fetchHttpClient, ...over,
+  profile: auditProfileOf(vendorById(vendor)!),
+  host,
+  keys: [],
+  tryFactory: true,
+  plainHttpLogin: true,
+  client: fetchHttpClient,
+  ...over,
 });
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
@@ -36,13 +44,26 @@ describe('Polycom REST read-back (msw)', () => {
           data: { 'voIpProt.SIP.requestValidation.1.method': { Value: 'source', Source: 'config' }, 'call.autoAnswer.SIP': '0' },
         });
       }),
-      http.get(`${ORIGIN}/api/v1/mgmt/device/info`, () => HttpResponse.json({ Status: '2000', data: { MacAddress: '48:25:67:16:48:87', ModelNumber: 'VVX 150', FirmwareRelease: '6.4.1.2280' } })),
+      http.get(`${ORIGIN}/api/v1/mgmt/device/info`, () =>
+        HttpResponse.json({
+          Status: '2000',
+          data: { MacAddress: '48:25:67:16:48:87', ModelNumber: 'VVX 150', FirmwareRelease: '6.4.1.2280' },
+        }),
+      ),
     );
-    const out = await readBack(input('polycom', {
-      keys: ['voIpProt.SIP.requestValidation.1.method', 'call.autoAnswer.SIP'], provisioned: { username: 'Polycom', password: 'Prov-Pw-1' },
-    }));
+    const out = await readBack(
+      input('polycom', {
+        keys: ['voIpProt.SIP.requestValidation.1.method', 'call.autoAnswer.SIP'],
+        provisioned: { username: 'Polycom', password: 'Prov-Pw-1' },
+      }),
+    );
     expect(bodies).toEqual([{ data: ['voIpProt.SIP.requestValidation.1.method', 'call.autoAnswer.SIP'] }]);
-    expect(out.values).toEqual(new Map([['voIpProt.SIP.requestValidation.1.method', 'source'], ['call.autoAnswer.SIP', '0']]));
+    expect(out.values).toEqual(
+      new Map([
+        ['voIpProt.SIP.requestValidation.1.method', 'source'],
+        ['call.autoAnswer.SIP', '0'],
+      ]),
+    );
     expect(out.logins).toEqual({ provisioned: 'accepted', file: 'not-tried', factory: 'not-tried' });
     expect(out.mac).toBe('482567164887');
     expect(JSON.stringify(out)).not.toContain('Prov-Pw-1');
@@ -50,12 +71,15 @@ describe('Polycom REST read-back (msw)', () => {
 
   it('falls back to one factory-default attempt, which flags the phone', async () => {
     let attempts = 0;
-    server.use(http.post(`${ORIGIN}/api/v1/mgmt/config/get`, ({ request }) => {
-      attempts++;
-      return request.headers.get('authorization') === basic('Polycom', '456')
-        ? HttpResponse.json({ Status: '2000', data: {} })
-        : new HttpResponse(null, { status: 401, headers: { 'www-authenticate': 'Basic realm="x"' } });
-    }), http.get(`${ORIGIN}/api/v1/mgmt/device/info`, () => new HttpResponse(null, { status: 401 })));
+    server.use(
+      http.post(`${ORIGIN}/api/v1/mgmt/config/get`, ({ request }) => {
+        attempts++;
+        return request.headers.get('authorization') === basic('Polycom', '456')
+          ? HttpResponse.json({ Status: '2000', data: {} })
+          : new HttpResponse(null, { status: 401, headers: { 'www-authenticate': 'Basic realm="x"' } });
+      }),
+      http.get(`${ORIGIN}/api/v1/mgmt/device/info`, () => new HttpResponse(null, { status: 401 })),
+    );
     const out = await readBack(input('polycom', { keys: ['a.b'], provisioned: { username: 'Polycom', password: 'wrong' } }));
     expect(out.logins).toMatchObject({ provisioned: 'refused', factory: 'accepted' });
     expect(attempts).toBe(2);
@@ -94,8 +118,15 @@ describe('Grandstream API read-back (msw)', () => {
         return HttpResponse.json({ response: 'success', body: Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]])) });
       }),
     );
-    const out = await readBack(input('grandstream', { keys: ['P2347', 'P258'], provisioned: { username: 'admin', password: 'Prov-Pw-2' } }));
-    expect(out.values).toEqual(new Map([['P2347', '0'], ['P258', '1']]));
+    const out = await readBack(
+      input('grandstream', { keys: ['P2347', 'P258'], provisioned: { username: 'admin', password: 'Prov-Pw-2' } }),
+    );
+    expect(out.values).toEqual(
+      new Map([
+        ['P2347', '0'],
+        ['P258', '1'],
+      ]),
+    );
     expect(out).toMatchObject({ mac: '000b82aabbcc', firmware: '1.0.9.14', model: 'GXP2140' });
     expect(requests[0]).toMatch(/sid=abc123/);
     expect(out.logins.provisioned).toBe('accepted');
@@ -129,10 +160,12 @@ describe('Grandstream API read-back (msw)', () => {
 
   it('a refused factory login is tried exactly once', async () => {
     let logins = 0;
-    server.use(http.post(`${ORIGIN}/cgi-bin/dologin`, () => {
-      logins++;
-      return HttpResponse.json({ response: 'error', body: 'locked' });
-    }));
+    server.use(
+      http.post(`${ORIGIN}/cgi-bin/dologin`, () => {
+        logins++;
+        return HttpResponse.json({ response: 'error', body: 'locked' });
+      }),
+    );
     const out = await readBack(input('grandstream', { keys: ['P2347'] }));
     expect(logins).toBe(1);
     expect(out.logins.factory).toBe('refused');
@@ -143,15 +176,26 @@ describe('Grandstream API read-back (msw)', () => {
 describe('secrets over plain HTTP', () => {
   it('a real admin password is not sent over plain HTTP unless allowed; the public factory default still is', async () => {
     const seen: string[] = [];
-    server.use(http.post(`${ORIGIN}/api/v1/mgmt/config/get`, ({ request }) => {
-      seen.push(request.headers.get('authorization') ?? '');
-      return new HttpResponse(null, { status: 401 });
-    }));
-    const out = await readBack(input('polycom', { keys: ['a'], plainHttpLogin: false, provisioned: { username: 'Polycom', password: 'Real-Pw' } }));
+    server.use(
+      http.post(`${ORIGIN}/api/v1/mgmt/config/get`, ({ request }) => {
+        seen.push(request.headers.get('authorization') ?? '');
+        return new HttpResponse(null, { status: 401 });
+      }),
+    );
+    const out = await readBack(
+      input('polycom', { keys: ['a'], plainHttpLogin: false, provisioned: { username: 'Polycom', password: 'Real-Pw' } }),
+    );
     expect(seen).toEqual([basic('Polycom', '456')]);
     expect(out.logins).toMatchObject({ provisioned: 'not-tried', factory: 'refused' });
     expect(out.evidence.join(' ')).toMatch(/not sending a real admin password over plain HTTP/);
-    const none = await readBack(input('polycom', { keys: ['a'], plainHttpLogin: false, tryFactory: false, provisioned: { username: 'Polycom', password: 'Real-Pw' } }));
+    const none = await readBack(
+      input('polycom', {
+        keys: ['a'],
+        plainHttpLogin: false,
+        tryFactory: false,
+        provisioned: { username: 'Polycom', password: 'Real-Pw' },
+      }),
+    );
     expect(none.reason).toMatch(/plain HTTP/);
   });
 });
@@ -161,12 +205,15 @@ describe('Yealink: no read-back API, but the web login is tested (Action URI inf
 
   it('the factory admin/admin (Yealink user manual: default administrator password "admin") is tried once and flags the phone', async () => {
     const seen: (string | null)[] = [];
-    server.use(http.get(INFO, ({ request }) => {
-      expect(new URL(request.url).searchParams.get('phonecfg')).toBe('get');
-      seen.push(request.headers.get('authorization'));
-      return request.headers.get('authorization') === basic('admin', 'admin')
-        ? new HttpResponse('ok', { status: 200 }) : new HttpResponse(null, { status: 401 });
-    }));
+    server.use(
+      http.get(INFO, ({ request }) => {
+        expect(new URL(request.url).searchParams.get('phonecfg')).toBe('get');
+        seen.push(request.headers.get('authorization'));
+        return request.headers.get('authorization') === basic('admin', 'admin')
+          ? new HttpResponse('ok', { status: 200 })
+          : new HttpResponse(null, { status: 401 });
+      }),
+    );
     const out = await readBack(input('yealink', { keys: ['sip.trust_ctrl'], provisioned: { username: 'admin', password: 'Prov-Pw-9' } }));
     expect(seen).toEqual([basic('admin', 'Prov-Pw-9'), basic('admin', 'admin')]);
     expect(out.logins).toMatchObject({ provisioned: 'refused', factory: 'accepted' });
@@ -175,7 +222,7 @@ describe('Yealink: no read-back API, but the web login is tested (Action URI inf
     expect(JSON.stringify(out)).not.toContain('Prov-Pw-9');
   });
 
-  it("an Action URI limited to other addresses (403) leaves the login untested, and says why", async () => {
+  it('an Action URI limited to other addresses (403) leaves the login untested, and says why', async () => {
     server.use(http.get(INFO, () => new HttpResponse('Forbidden', { status: 403 })));
     const out = await readBack(input('yealink', { keys: ['sip.trust_ctrl'] }));
     expect(out.logins.factory).toBe('error');

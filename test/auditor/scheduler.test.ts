@@ -69,10 +69,15 @@ describe('scheduler', () => {
 
   it('runPool stops taking new work when the signal aborts', async () => {
     const ctrl = new AbortController();
-    const result = await runPool(Array.from({ length: 100 }, (_, i) => i), 2, async (i) => {
-      if (i === 5) ctrl.abort();
-      await new Promise((r) => setTimeout(r, 1));
-    }, ctrl.signal);
+    const result = await runPool(
+      Array.from({ length: 100 }, (_, i) => i),
+      2,
+      async (i) => {
+        if (i === 5) ctrl.abort();
+        await new Promise((r) => setTimeout(r, 1));
+      },
+      ctrl.signal,
+    );
     expect(result.stopped).toBe(true);
     expect(result.started).toBeLessThan(10);
   });

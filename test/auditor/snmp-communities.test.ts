@@ -16,7 +16,10 @@ import { main } from '../../src/cli/main.js';
 import { systemPeers } from '../helpers/system-peers.js';
 import { startSnmpd, type Snmpd } from './helpers/snmpd.js';
 
-const fixtures = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<string, { sysDescr: string; model?: string; firmware?: string }>;
+const fixtures = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { sysDescr: string; model?: string; firmware?: string }
+>;
 const AGENT = '127.122.8.1';
 const POLY = '127.122.8.2';
 const PORT = 21161;
@@ -40,24 +43,59 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-const location = (): string => execFileSync(peers.path('snmpget'), ['-v2c', '-c', 'public', '-Oqv', `${AGENT}:${PORT}`, LOCATION], { encoding: 'utf8', timeout: 5000 }).trim();
+const location = (): string =>
+  execFileSync(peers.path('snmpget'), ['-v2c', '-c', 'public', '-Oqv', `${AGENT}:${PORT}`, LOCATION], {
+    encoding: 'utf8',
+    timeout: 5000,
+  }).trim();
 
 async function audit(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd: workDir, isTty: false };
-  const code = await main(['audit', ...args, '--example', '--json', '--no-store', '--snmp-port', String(PORT), '--sip-ports', '25061', '--http-ports', '28081',
-    '--https-ports', '28444', '--timeout', '300', '--retries', '0', '--allow', '127.122.8.0/24'], io);
+  const code = await main(
+    [
+      'audit',
+      ...args,
+      '--example',
+      '--json',
+      '--no-store',
+      '--snmp-port',
+      String(PORT),
+      '--sip-ports',
+      '25061',
+      '--http-ports',
+      '28081',
+      '--https-ports',
+      '28444',
+      '--timeout',
+      '300',
+      '--retries',
+      '0',
+      '--allow',
+      '127.122.8.0/24',
+    ],
+    io,
+  );
   return { code, out, err };
 }
 
 describe.skipIf(peers.missing)(`SNMP communities against a real snmpd (rocommunity public, rwcommunity private)${peers.note}`, () => {
-  const base = { port: PORT, communities: ['public', 'private', 'not-a-community'], timeoutMs: 300, retries: 0, gate: openGate, factory: connectedSnmpSessionFactory };
+  const base = {
+    port: PORT,
+    communities: ['public', 'private', 'not-a-community'],
+    timeoutMs: 300,
+    retries: 0,
+    gate: openGate,
+    factory: connectedSnmpSessionFactory,
+  };
 
   it('reports every community that answers, not only the first; write access untested unless allowed', async () => {
     const results = await probeSnmp(AGENT, base);
     expect(results.map((r) => [r.community, r.outcome, r.access])).toEqual([
-      ['public', 'answered', 'untested'], ['private', 'answered', 'untested'], [undefined, 'timeout', undefined],
+      ['public', 'answered', 'untested'],
+      ['private', 'answered', 'untested'],
+      [undefined, 'timeout', undefined],
     ]);
     expect(results[0]!.detail).toMatch(/write access untested/);
   });
@@ -65,7 +103,10 @@ describe.skipIf(peers.missing)(`SNMP communities against a real snmpd (rocommuni
   it('with active probes allowed: public is read-only, private read-write, and nothing changed on the agent', async () => {
     const before = location();
     const results = await probeSnmp(AGENT, { ...base, testWrite: true });
-    expect(results.slice(0, 2).map((r) => [r.community, r.access])).toEqual([['public', 'read-only'], ['private', 'read-write']]);
+    expect(results.slice(0, 2).map((r) => [r.community, r.access])).toEqual([
+      ['public', 'read-only'],
+      ['private', 'read-write'],
+    ]);
     expect(results[0]!.detail).toMatch(/refused \(NoAccess\)/);
     expect(location()).toBe(before);
   });
@@ -75,13 +116,21 @@ describe.skipIf(peers.missing)(`SNMP communities against a real snmpd (rocommuni
     expect(r.err).toBe('');
     const report = JSON.parse(r.out);
     const yealink = report.hosts.find((h: { host: string }) => h.host === AGENT);
-    expect(yealink).toMatchObject({ vendor: 'yealink', model: fixtures.yealinkT46uProductString!.model, firmware: fixtures.yealinkT46uProductString!.firmware });
+    expect(yealink).toMatchObject({
+      vendor: 'yealink',
+      model: fixtures.yealinkT46uProductString!.model,
+      firmware: fixtures.yealinkT46uProductString!.firmware,
+    });
     const snmp = yealink.findings.find((f: { check: string }) => f.check === 'snmp-locked');
     expect(snmp.state).toBe('fail');
     expect(snmp.evidence.join('\n')).toMatch(/"public".*read-only/);
     expect(snmp.evidence.join('\n')).toMatch(/"private".*read-write/);
     const vvx = report.hosts.find((h: { host: string }) => h.host === POLY);
-    expect(vvx).toMatchObject({ vendor: 'polycom', model: fixtures.polycomVvx150ProductString!.model, firmware: fixtures.polycomVvx150ProductString!.firmware });
+    expect(vvx).toMatchObject({
+      vendor: 'polycom',
+      model: fixtures.polycomVvx150ProductString!.model,
+      firmware: fixtures.polycomVvx150ProductString!.firmware,
+    });
   }, 30_000);
 
   it('a safe audit says write access untested', async () => {

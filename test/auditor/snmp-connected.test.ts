@@ -3,7 +3,13 @@
  * agent still answers, and replies from another address are ignored. This file's range: 127.0.140.10–19.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectedSnmpSessionFactory, netSnmpSessionFactory, probeSnmp, type SnmpProbeOptions, type SnmpSessionFactory } from '../../src/auditor/probes/snmp-probe.js';
+import {
+  connectedSnmpSessionFactory,
+  netSnmpSessionFactory,
+  probeSnmp,
+  type SnmpProbeOptions,
+  type SnmpSessionFactory,
+} from '../../src/auditor/probes/snmp-probe.js';
 import type { PacketGate } from '../../src/auditor/scheduler.js';
 import { SnmpAgent } from '../../src/lab/snmp-agent.js';
 import type { Mac } from '../../src/model/mac.js';
@@ -17,7 +23,12 @@ const RELAY = '127.0.140.12';
 const ELSEWHERE = '127.0.140.13';
 const IDENTITY = { vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: '805ec0140011' as Mac } as const;
 
-function counted(factory: SnmpSessionFactory): { factory: SnmpSessionFactory; sessions: string[]; packets: () => number; gate: PacketGate } {
+function counted(factory: SnmpSessionFactory): {
+  factory: SnmpSessionFactory;
+  sessions: string[];
+  packets: () => number;
+  gate: PacketGate;
+} {
   const sessions: string[] = [];
   let packets = 0;
   return {
@@ -31,14 +42,31 @@ function counted(factory: SnmpSessionFactory): { factory: SnmpSessionFactory; se
   };
 }
 
-const options = (port: number, c: ReturnType<typeof counted>, timeoutMs: number, communities = ['public', 'private', 'c0mmunity3']): SnmpProbeOptions => ({
-  port, communities, timeoutMs, retries: 1, gate: c.gate, factory: c.factory,
+const options = (
+  port: number,
+  c: ReturnType<typeof counted>,
+  timeoutMs: number,
+  communities = ['public', 'private', 'c0mmunity3'],
+): SnmpProbeOptions => ({
+  port,
+  communities,
+  timeoutMs,
+  retries: 1,
+  gate: c.gate,
+  factory: c.factory,
 });
 
 let agent: SnmpAgent;
 let relay: UdpRelay;
 beforeAll(async () => {
-  agent = new SnmpAgent({ ip: AGENT, port: await freeUdpPort(AGENT), identity: IDENTITY, snmp: vendorById('yealink')!.lab!.snmp, community: 'private', managers: [] });
+  agent = new SnmpAgent({
+    ip: AGENT,
+    port: await freeUdpPort(AGENT),
+    identity: IDENTITY,
+    snmp: vendorById('yealink')!.lab!.snmp,
+    community: 'private',
+    managers: [],
+  });
   await agent.start();
   relay = await udpRelay({ host: RELAY, to: { host: AGENT, port: agent.port }, replyFrom: ELSEWHERE });
 });
@@ -66,7 +94,11 @@ describe('connected SNMP sessions', () => {
     const c = counted(connectedSnmpSessionFactory);
     const results = await probeSnmp(AGENT, { ...options(agent.port, c, 300), retries: 0 });
     expect(results.map((r) => r.outcome)).toEqual(['timeout', 'answered', 'timeout']);
-    expect(results[1]).toMatchObject({ community: 'private', sysDescr: 'Yealink SIP-T46U 108.86.0.45', sysObjectId: '1.3.6.1.4.1.37459.2.1' });
+    expect(results[1]).toMatchObject({
+      community: 'private',
+      sysDescr: 'Yealink SIP-T46U 108.86.0.45',
+      sysObjectId: '1.3.6.1.4.1.37459.2.1',
+    });
     expect(c.sessions).toEqual(['public', 'private', 'c0mmunity3']);
   });
 

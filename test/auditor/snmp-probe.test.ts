@@ -7,9 +7,19 @@ import { freeUdpPort } from './helpers/net.js';
 import { startSnmpd, type Snmpd } from './helpers/snmpd.js';
 import { systemPeers } from '../helpers/system-peers.js';
 
-const fixtures = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<string, { sysDescr: string }>;
+const fixtures = JSON.parse(readFileSync(new URL('../fixtures/snmp-sysdescr.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { sysDescr: string }
+>;
 const HOST = '127.77.3.1';
-const base = (port: number): SnmpProbeOptions => ({ port, communities: ['public', 'private'], timeoutMs: 300, retries: 1, gate: openGate, factory: netSnmpSessionFactory });
+const base = (port: number): SnmpProbeOptions => ({
+  port,
+  communities: ['public', 'private'],
+  timeoutMs: 300,
+  retries: 1,
+  gate: openGate,
+  factory: netSnmpSessionFactory,
+});
 
 describe('SNMP probe: hostile and silent agents', () => {
   it('garbage replies are "malformed", never a crash', async () => {

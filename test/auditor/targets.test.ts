@@ -24,13 +24,19 @@ describe('targets', () => {
   });
 
   it('merges overlaps, applies --exclude and keeps order', async () => {
-    const hosts = await all(['127.77.0.1-127.77.0.6', '127.77.0.4-127.77.0.8,127.77.0.2'], { exclude: ['127.77.0.3-127.77.0.5', '127.77.0.8'] });
+    const hosts = await all(['127.77.0.1-127.77.0.6', '127.77.0.4-127.77.0.8,127.77.0.2'], {
+      exclude: ['127.77.0.3-127.77.0.5', '127.77.0.8'],
+    });
     expect(hosts).toEqual(['127.77.0.1', '127.77.0.2', '127.77.0.6', '127.77.0.7']);
   });
 
   it('reads @file lists with comments and refuses nested files', async () => {
     const files: Record<string, string> = { 'a.txt': '# lab\n127.77.0.1\n127.77.0.2 # second\n', 'b.txt': '@a.txt' };
-    const readFile = (p: string) => files[p] ?? (() => { throw new Error('ENOENT'); })();
+    const readFile = (p: string) =>
+      files[p] ??
+      (() => {
+        throw new Error('ENOENT');
+      })();
     expect(await all(['@a.txt'], { readFile })).toEqual(['127.77.0.1', '127.77.0.2']);
     expect((await error(['@b.txt'], { readFile })).code).toBe('GG_ERR_TARGET_INVALID');
     const missing = await error(['@nope.txt'], { readFile });
@@ -79,7 +85,11 @@ describe('targets', () => {
     const set = await resolveTargets(['phone-1.lab'], { resolveHost: async () => ['127.77.0.9'] });
     expect([...set]).toEqual(['127.77.0.9']);
     expect(set.labels.get('127.77.0.9')).toBe('phone-1.lab');
-    const err = await error(['ghost.lab'], { resolveHost: async () => { throw new Error('ENOTFOUND'); } });
+    const err = await error(['ghost.lab'], {
+      resolveHost: async () => {
+        throw new Error('ENOTFOUND');
+      },
+    });
     expect(err.message).toContain('ghost.lab');
   });
 

@@ -20,10 +20,20 @@ let phone: EmulatedPhone;
 const workDir = mkdtempSync(join(tmpdir(), 'gg-yealink-login-'));
 
 beforeAll(async () => {
-  phone = new EmulatedPhone({
-    vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: '805ec0122610' as Mac, ip: IP, factory: true, httpPort: HTTP, httpsPort: 28453,
-    presets: [{ fileName: 'local.cfg', body: '#!version:1.0.0.1\nsip.listen_port = 25080\n' }],
-  }, VENDORS.find((v) => v.id === 'yealink')!);
+  phone = new EmulatedPhone(
+    {
+      vendor: 'yealink',
+      model: 'T46U',
+      firmware: '108.86.0.45',
+      mac: '805ec0122610' as Mac,
+      ip: IP,
+      factory: true,
+      httpPort: HTTP,
+      httpsPort: 28453,
+      presets: [{ fileName: 'local.cfg', body: '#!version:1.0.0.1\nsip.listen_port = 25080\n' }],
+    },
+    VENDORS.find((v) => v.id === 'yealink')!,
+  );
   await phone.start();
 });
 afterAll(async () => {
@@ -34,8 +44,31 @@ afterAll(async () => {
 async function adminFinding(extra: string[]): Promise<{ state: string; evidence: string[]; reason?: string }> {
   let out = '';
   const io: CliIo = { out: (t) => void (out += t), err: () => undefined, env: {}, cwd: workDir, isTty: false };
-  await main(['audit', IP, '--example', '--json', '--no-store', '--sip-ports', '25080', '--http-ports', String(HTTP), '--https-ports', '28453',
-    '--snmp-port', '21171', '--timeout', '400', '--retries', '0', '--allow', '127.122.6.0/24', ...extra], io);
+  await main(
+    [
+      'audit',
+      IP,
+      '--example',
+      '--json',
+      '--no-store',
+      '--sip-ports',
+      '25080',
+      '--http-ports',
+      String(HTTP),
+      '--https-ports',
+      '28453',
+      '--snmp-port',
+      '21171',
+      '--timeout',
+      '400',
+      '--retries',
+      '0',
+      '--allow',
+      '127.122.6.0/24',
+      ...extra,
+    ],
+    io,
+  );
   return JSON.parse(out).hosts[0].findings.find((f: { check: string }) => f.check === 'admin-password-set');
 }
 

@@ -24,7 +24,10 @@ describe('the bundled CLI', () => {
     writeFileSync(entry, "const { main } = await import('./ghostguard.mjs');\nprocess.exitCode = await main(process.argv.slice(2));\n");
     const config = join(ROOT, 'examples/ghostguard.yaml');
     const bundled = await run(process.execPath, [entry, 'validate', '--config', config, '--json'], { timeout: 30_000 });
-    const source = await run(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'validate', '--config', config, '--json'], { env: { ...process.env, GHOSTGUARD_FROM_SOURCE: '1' }, timeout: 30_000 });
+    const source = await run(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'validate', '--config', config, '--json'], {
+      env: { ...process.env, GHOSTGUARD_FROM_SOURCE: '1' },
+      timeout: 30_000,
+    });
     expect(JSON.parse(bundled.stdout)).toEqual(JSON.parse(source.stdout));
     expect(JSON.parse(bundled.stdout)).toMatchObject({ valid: true });
   });

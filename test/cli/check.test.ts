@@ -17,7 +17,22 @@ function run(args: string[]) {
   return main(args, io).then((code) => ({ code, out, err }));
 }
 
-const probeArgs = () => ['-c', lab.configPath, '--http-ports', String(lab.probe.httpPorts[0]), '--https-ports', String(lab.probe.httpsPorts[0]), '--snmp-port', String(lab.probe.snmpPort), '--timeout', '400', '--retries', '0', '--allow', '127.0.91.0/24'];
+const probeArgs = () => [
+  '-c',
+  lab.configPath,
+  '--http-ports',
+  String(lab.probe.httpPorts[0]),
+  '--https-ports',
+  String(lab.probe.httpsPorts[0]),
+  '--snmp-port',
+  String(lab.probe.snmpPort),
+  '--timeout',
+  '400',
+  '--retries',
+  '0',
+  '--allow',
+  '127.0.91.0/24',
+];
 
 beforeAll(async () => {
   lab = await startDashboardLab('127.0.91.1', 4, 1, 0x91);
@@ -38,7 +53,9 @@ describe('ghostguard check', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(/^Likely rings for scanners: it takes calls from strangers, though ringing was not proven\./);
     expect(r.out).toMatch(/INVITE to 100 on udp\/5060 drew 420 Bad Extension; the auditor ended it with ACK/);
-    expect(r.out).toContain('  INVITE probe: sent the non-ringing INVITE probe to 100 (unsupported Require:; CANCELled if the phone alerts anyway)');
+    expect(r.out).toContain(
+      '  INVITE probe: sent the non-ringing INVITE probe to 100 (unsupported Require:; CANCELled if the phone alerts anyway)',
+    );
     expect(r.out).toContain(`Address:   ${factory.ip}`);
     expect(r.out).toMatch(/✗ sip-trusted-only \[high\] Accept SIP only from trusted servers/);
     expect(r.out).toMatch(/fix: {2}re-provision the phone from ghostguard/);
@@ -62,7 +79,9 @@ describe('ghostguard check', () => {
     expect(r.err).toBe('');
     const result = JSON.parse(r.out);
     expect(result).toMatchObject({
-      format: 'ghostguard-check', host: phone.ip, addressFrom: 'fetch-history',
+      format: 'ghostguard-check',
+      host: phone.ip,
+      addressFrom: 'fetch-history',
       phone: { mac: macWithColons(phone.mac as Mac), vendor: 'yealink', model: phone.model, site: 'lab', inInventory: true },
       provisioning: { current: true },
     });

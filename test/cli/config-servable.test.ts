@@ -28,8 +28,9 @@ const BASE = fleetYaml([{ mac: '00:15:65:00:12:61', vendor: 'yealink', model: 'T
 
 describe('validate refuses text a phone config cannot carry', () => {
   it('names the file and line of a line break in a displayName, NUL in a password, a tab in a registrar, C1 in a password', async () => {
-    const yaml = BASE.replace('    registrar: 127.0.0.10', '    registrar: "127.0.0.10\\t"')
-      + [
+    const yaml =
+      BASE.replace('    registrar: 127.0.0.10', '    registrar: "127.0.0.10\\t"') +
+      [
         '  - mac: "00:04:f2:00:12:62"',
         '    vendor: polycom',
         '    model: VVX_400',
@@ -46,13 +47,16 @@ describe('validate refuses text a phone config cannot carry', () => {
         '    adminPassword: generate',
         '    lines:',
         '      - { extension: "202", password: "line\\u0085pw" }',
-      ].join('\n') + '\n';
+      ].join('\n') +
+      '\n';
     const dir = workspace(yaml);
     const text = readFileSync(join(dir, 'gg.yaml'), 'utf8').split('\n');
     const lineOf = (needle: string) => text.findIndex((l) => l.includes(needle)) + 1;
     const res = await run(['validate', '-c', 'gg.yaml'], dir);
     expect(res.code).toBe(1);
-    expect(res.err).toContain(`gg.yaml:${lineOf('Front desk')}: devices[1].lines[0].displayName: contains a control character (U+000A, a line break)`);
+    expect(res.err).toContain(
+      `gg.yaml:${lineOf('Front desk')}: devices[1].lines[0].displayName: contains a control character (U+000A, a line break)`,
+    );
     expect(res.err).toContain(`gg.yaml:${lineOf('adm\\0in')}: devices[1].adminPassword: contains a control character (U+0000, NUL)`);
     expect(res.err).toContain(`gg.yaml:${lineOf('127.0.0.10\\t')}: sites.hq.registrar: contains a control character (U+0009, a tab)`);
     expect(res.err).toContain(`gg.yaml:${lineOf('line\\u0085pw')}: devices[2].lines[0].password: contains a control character (U+0085)`);
@@ -77,7 +81,10 @@ describe('validate refuses text a phone config cannot carry', () => {
 describe('import --apply refuses unset env: secrets', () => {
   it('names the CSV line, writes nothing; with the variable set it applies', async () => {
     const dir = workspace(BASE);
-    writeFileSync(join(dir, 'devices.csv'), 'mac,vendor,model,site,extension,password,adminPassword\n00:15:65:00:12:64,yealink,T46U,hq,301,env:LOBBY_SIP,generate\n00:15:65:00:12:65,yealink,T46U,hq,302,pw-302-longer,env:LOBBY_ADMIN\n');
+    writeFileSync(
+      join(dir, 'devices.csv'),
+      'mac,vendor,model,site,extension,password,adminPassword\n00:15:65:00:12:64,yealink,T46U,hq,301,env:LOBBY_SIP,generate\n00:15:65:00:12:65,yealink,T46U,hq,302,pw-302-longer,env:LOBBY_ADMIN\n',
+    );
     const before = readFileSync(join(dir, 'gg.yaml'), 'utf8');
     const refused = await run(['import', 'devices.csv', '-c', 'gg.yaml', '--apply'], dir, { LOBBY_ADMIN: 'admin-secret-1' });
     expect(refused.code).toBe(1);
@@ -85,7 +92,10 @@ describe('import --apply refuses unset env: secrets', () => {
     expect(refused.err).not.toContain('LOBBY_ADMIN');
     expect(refused.err).toMatch(/nothing written/);
     expect(readFileSync(join(dir, 'gg.yaml'), 'utf8')).toBe(before);
-    const applied = await run(['import', 'devices.csv', '-c', 'gg.yaml', '--apply'], dir, { LOBBY_ADMIN: 'admin-secret-1', LOBBY_SIP: 'sip-secret-1' });
+    const applied = await run(['import', 'devices.csv', '-c', 'gg.yaml', '--apply'], dir, {
+      LOBBY_ADMIN: 'admin-secret-1',
+      LOBBY_SIP: 'sip-secret-1',
+    });
     expect(applied.code, applied.err).toBe(0);
     expect(readFileSync(join(dir, 'gg.yaml'), 'utf8')).toContain('env:LOBBY_SIP');
   });

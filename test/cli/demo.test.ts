@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 
-it('ghostguard demo provisions a lab fleet with every SIP behaviour class, audits it, and every verdict matches the lab\'s ground truth', async () => {
+it("ghostguard demo provisions a lab fleet with every SIP behaviour class, audits it, and every verdict matches the lab's ground truth", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-demo-'));
   let out = '';
   const io: CliIo = { out: (t) => void (out += t), err: () => {}, env: {}, cwd: dir, isTty: false };

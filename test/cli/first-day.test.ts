@@ -37,15 +37,18 @@ describe('the first day of a new admin', () => {
     expect(empty.out).toBe(`${config}: valid (0 devices, 2 sites)\n`);
 
     // a CSV with mistakes: every error names the CSV's own line
-    writeFileSync(join(office, 'bad.csv'), [
-      CSV_HEADER, // line 1
-      '00:15:65:00:01:01,Yealink,T46U,hq,101,generate,Reception', // 2: fine
-      '', // 3: blank, skipped but counted
-      '00:15:65:00:01:02,Cisco,7841,hq,102,generate,Nope', // 4: unknown vendor
-      '00:15:65:00:01:03,yealink,T46U,hq,101,generate,Twin', // 5: extension 101 again on hq
-      '00:15:65:00:01:01,Yealink,T46G,hq,103,generate,Reception 2', // 6: same MAC as line 2, other model
-      '00:15:65:00:01:04,yealink,T46U,nowhere,104,generate,Lost', // 7: unknown site
-    ].join('\n') + '\n');
+    writeFileSync(
+      join(office, 'bad.csv'),
+      [
+        CSV_HEADER, // line 1
+        '00:15:65:00:01:01,Yealink,T46U,hq,101,generate,Reception', // 2: fine
+        '', // 3: blank, skipped but counted
+        '00:15:65:00:01:02,Cisco,7841,hq,102,generate,Nope', // 4: unknown vendor
+        '00:15:65:00:01:03,yealink,T46U,hq,101,generate,Twin', // 5: extension 101 again on hq
+        '00:15:65:00:01:01,Yealink,T46G,hq,103,generate,Reception 2', // 6: same MAC as line 2, other model
+        '00:15:65:00:01:04,yealink,T46U,nowhere,104,generate,Lost', // 7: unknown site
+      ].join('\n') + '\n',
+    );
     const bad = await run(['import', 'bad.csv'], office);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('bad.csv:4: vendor: unknown "Cisco"');
@@ -62,13 +65,14 @@ describe('the first day of a new admin', () => {
     expect(headless.err).toMatch(/^headless\.csv:1: no header line: this is already a device; the first line must name the columns/m);
 
     // the brand names admins use, in any case: Yealink, Poly, POLYCOM, grandstream
-    const good = [
-      CSV_HEADER,
-      '00:15:65:00:01:01,Yealink,T46U,hq,101,generate,Reception',
-      '00:04:f2:00:01:02,Poly,VVX 400,hq,102,generate,Sales',
-      '00:04:f2:00:01:03,POLYCOM,spip_335,branch,201,generate,',
-      '00:0b:82:00:01:04,grandstream,GRP2614,branch,202,generate,Warehouse',
-    ].join('\n') + '\n';
+    const good =
+      [
+        CSV_HEADER,
+        '00:15:65:00:01:01,Yealink,T46U,hq,101,generate,Reception',
+        '00:04:f2:00:01:02,Poly,VVX 400,hq,102,generate,Sales',
+        '00:04:f2:00:01:03,POLYCOM,spip_335,branch,201,generate,',
+        '00:0b:82:00:01:04,grandstream,GRP2614,branch,202,generate,Warehouse',
+      ].join('\n') + '\n';
     writeFileSync(join(office, 'devices.csv'), good);
     const dry = await run(['import', 'devices.csv'], office);
     expect(dry.err).toBe('');
@@ -88,7 +92,9 @@ describe('the first day of a new admin', () => {
     writeFileSync(join(office, 'changed.csv'), `${CSV_HEADER}\n00:15:65:00:01:01,Yealink,T46G,hq,101,generate,Reception\n`);
     const refused = await run(['import', 'changed.csv'], office);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/^changed\.csv:2: mac 001565000101: already in .*ghostguard\.yaml:\d+ with other settings \(model T46U → T46G\); --update changes it$/m);
+    expect(refused.err).toMatch(
+      /^changed\.csv:2: mac 001565000101: already in .*ghostguard\.yaml:\d+ with other settings \(model T46U → T46G\); --update changes it$/m,
+    );
     const updated = await run(['import', 'changed.csv', '--update', '--apply'], office);
     expect(updated.code).toBe(0);
     expect(updated.out).toContain('0 added, 1 updated, 0 unchanged');
@@ -115,7 +121,9 @@ describe('the first day of a new admin', () => {
     const empty = mkdtempSync(join(tmpdir(), 'gg-firstday-empty-'));
     const fallback = await run(['validate'], empty);
     expect(fallback.code).toBe(0);
-    expect(fallback.err).toMatch(/^note: no \.\/ghostguard\.yaml, -c or \$GHOSTGUARD_CONFIG: using the bundled example \S*examples\/ghostguard\.yaml/);
+    expect(fallback.err).toMatch(
+      /^note: no \.\/ghostguard\.yaml, -c or \$GHOSTGUARD_CONFIG: using the bundled example \S*examples\/ghostguard\.yaml/,
+    );
     expect(fallback.err.trim().split('\n')).toHaveLength(1);
     expect(fallback.out).toMatch(/examples\/ghostguard\.yaml: valid \(6 devices, 2 sites\)/);
     const explicit = await run(['validate', '--example'], empty);
@@ -130,7 +138,9 @@ describe('the first day of a new admin', () => {
     writeFileSync(join(old, '.ghostguard', 'master.key'), `${'ab'.repeat(32)}\n`);
     const render = await run(['render', '00:15:65:00:00:01', '-c', 'conf/ghostguard.yaml'], old);
     expect(render.code).toBe(0);
-    expect(render.err).toContain(`warning: creating a new master key in ${join(old, 'conf', '.ghostguard')}, but .ghostguard/master.key exists`);
+    expect(render.err).toContain(
+      `warning: creating a new master key in ${join(old, 'conf', '.ghostguard')}, but .ghostguard/master.key exists`,
+    );
     // once made, no more warning
     expect((await run(['render', '00:15:65:00:00:01', '-c', 'conf/ghostguard.yaml'], old)).err).not.toContain('warning');
   });

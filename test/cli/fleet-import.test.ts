@@ -18,22 +18,29 @@ function run(args: string[], cwd: string) {
 }
 
 const MODELS = [
-  ['yealink', 'T46S', '00:15:65'], ['yealink', 'T54W', '80:5e:c0'], ['yealink', 'T46U', '24:9a:d8'],
-  ['polycom', 'VVX 411', '00:04:f2'], ['polycom', 'VVX 450', '48:25:67'],
-  ['grandstream', 'GRP2614', 'c0:74:ad'], ['grandstream', 'GXP2170', '00:0b:82'],
+  ['yealink', 'T46S', '00:15:65'],
+  ['yealink', 'T54W', '80:5e:c0'],
+  ['yealink', 'T46U', '24:9a:d8'],
+  ['polycom', 'VVX 411', '00:04:f2'],
+  ['polycom', 'VVX 450', '48:25:67'],
+  ['grandstream', 'GRP2614', 'c0:74:ad'],
+  ['grandstream', 'GXP2170', '00:0b:82'],
 ] as const;
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gg-fleet-'));
-  writeFileSync(join(dir, 'gg.yaml'), [
-    'server:',
-    `  dataDir: ${join(dir, 'data')}`,
-    '  publicUrl: https://127.125.0.1:20443/',
-    'sites:',
-    '  hq: { registrar: 127.125.0.10 }',
-    '  branch: { registrar: 127.125.0.20, outboundProxy: "127.125.0.21:5070" }',
-    'devices: []',
-  ].join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'gg.yaml'),
+    [
+      'server:',
+      `  dataDir: ${join(dir, 'data')}`,
+      '  publicUrl: https://127.125.0.1:20443/',
+      'sites:',
+      '  hq: { registrar: 127.125.0.10 }',
+      '  branch: { registrar: 127.125.0.20, outboundProxy: "127.125.0.21:5070" }',
+      'devices: []',
+    ].join('\n') + '\n',
+  );
   return dir;
 }
 
@@ -78,12 +85,15 @@ describe('a 60-phone office CSV', () => {
 
   it('takes a model outside the catalogue with a warning, like: borrows a catalogue model, provision: false is audit only', async () => {
     const dir = workspace();
-    writeFileSync(join(dir, 'more.csv'), [
-      'mac,vendor,model,like,provision,site,extension,password',
-      '00:15:65:77:00:01,yealink,T46X,,,hq,401,generate',
-      '00:15:65:77:00:02,yealink,T46X,T46S,,hq,402,generate',
-      '00:04:f2:77:00:03,polycom,VVX 411,,false,hq,,',
-    ].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'more.csv'),
+      [
+        'mac,vendor,model,like,provision,site,extension,password',
+        '00:15:65:77:00:01,yealink,T46X,,,hq,401,generate',
+        '00:15:65:77:00:02,yealink,T46X,T46S,,hq,402,generate',
+        '00:04:f2:77:00:03,polycom,VVX 411,,false,hq,,',
+      ].join('\n') + '\n',
+    );
     const imported = await run(['import', 'more.csv', '-c', 'gg.yaml', '--apply'], dir);
     expect(imported.code).toBe(0);
     expect(imported.err).toMatch(/devices\[0\]\.model: unknown yealink model "T46X".*\(warning\)/);

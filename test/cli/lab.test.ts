@@ -18,7 +18,9 @@ describe('ghostguard lab', () => {
   it('writes an inventory for the planned fleet, then boots it against a server started on that inventory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gg-lab-cli-'));
     const a = io(dir);
-    expect(await main(['lab', '--phones', '9', '--factory', '3', '--base-ip', '127.0.41.1', '--write-inventory', 'lab.yaml'], a.io)).toBe(0);
+    expect(await main(['lab', '--phones', '9', '--factory', '3', '--base-ip', '127.0.41.1', '--write-inventory', 'lab.yaml'], a.io)).toBe(
+      0,
+    );
     const yaml = readFileSync(join(dir, 'lab.yaml'), 'utf8');
     expect(yaml.match(/mac:/g)).toHaveLength(6);
     // the hint names the server command and the lab command with the certificate; only the port moves (8443 may be taken)
@@ -33,7 +35,11 @@ describe('ghostguard lab', () => {
       const b = io(dir);
       const code = await main(['lab', ...labArgs.map((x) => x.replace('8443', '20133')), '--duration', '0', '--json'], b.io);
       expect(code, b.captured.err + b.captured.out.slice(0, 500)).toBe(0);
-      const manifest = JSON.parse(b.captured.out.slice(b.captured.out.indexOf('['), b.captured.out.lastIndexOf(']') + 1)) as { factory: boolean; provisioned: boolean; ip: string }[];
+      const manifest = JSON.parse(b.captured.out.slice(b.captured.out.indexOf('['), b.captured.out.lastIndexOf(']') + 1)) as {
+        factory: boolean;
+        provisioned: boolean;
+        ip: string;
+      }[];
       expect(manifest).toHaveLength(9);
       expect(manifest.filter((p) => p.provisioned).length).toBe(6);
       expect(manifest.every((p) => p.ip.startsWith('127.0.41.'))).toBe(true);

@@ -19,13 +19,16 @@ const node = (args: string[], cwd = ROOT) =>
 describe.skipIf(!canEmulate)('without require(esm), as on Node.js 20.18', () => {
   it('the demo serves, boots the lab and audits it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gg-compat-'));
-    const run = node([join(ROOT, 'bin/ghostguard.mjs'), 'demo', '--phones', '6', '--factory', '3', '--dir', 'demo', '--base-ip', '127.0.63.1'], dir);
+    const run = node(
+      [join(ROOT, 'bin/ghostguard.mjs'), 'demo', '--phones', '6', '--factory', '3', '--dir', 'demo', '--base-ip', '127.0.63.1'],
+      dir,
+    );
     expect(run.stderr).not.toContain('ERR_REQUIRE_ESM');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('audit verdicts match the lab\'s ground truth for 6/6');
+    expect(run.stdout).toContain("audit verdicts match the lab's ground truth for 6/6");
   }, 60_000);
 
-  it('fastify\'s inject and the dashboard\'s cookie plugin load and round-trip a cookie', () => {
+  it("fastify's inject and the dashboard's cookie plugin load and round-trip a cookie", () => {
     const script = `
       const fastify = require('fastify')();
       fastify.register(require('@fastify/cookie'));

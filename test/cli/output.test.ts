@@ -44,7 +44,9 @@ describe('terminal output', () => {
     writeFileSync(join(dir, 'notes.txt'), 'shopping list\neggs\nmilk\n');
     const r = await run(['trace', 'notes.txt'], dir);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('error GG_ERR_TRACE_NOT_SIP: notes.txt is neither a pcap/pcapng capture nor a SIP log: a text file without a single SIP message\n');
+    expect(r.err).toBe(
+      'error GG_ERR_TRACE_NOT_SIP: notes.txt is neither a pcap/pcapng capture nor a SIP log: a text file without a single SIP message\n',
+    );
     expect(r.out).toBe('');
   });
 
@@ -58,7 +60,28 @@ describe('terminal output', () => {
 
   it('an audit that reached no host exits 2 and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gg-empty-audit-'));
-    const r = await run(['audit', '127.126.3.1', '--example', '--no-store', '--timeout', '200', '--retries', '0', '--sip-ports', '20999', '--http-ports', '20998', '--https-ports', '20997', '--snmp-port', '20996', '--no-default-login'], dir);
+    const r = await run(
+      [
+        'audit',
+        '127.126.3.1',
+        '--example',
+        '--no-store',
+        '--timeout',
+        '200',
+        '--retries',
+        '0',
+        '--sip-ports',
+        '20999',
+        '--http-ports',
+        '20998',
+        '--https-ports',
+        '20997',
+        '--snmp-port',
+        '20996',
+        '--no-default-login',
+      ],
+      dir,
+    );
     expect(r.err).toMatch(/no host answered any probe \(1 scanned\): nothing was audited/);
     expect(r.code).toBe(2);
   }, 30_000);

@@ -18,29 +18,30 @@ function run(args: string[], cwd: string) {
   return main(args, io).then((code) => ({ code, out, err }));
 }
 
-const YAML = (siteParams: string) => [
-  'server:',
-  '  publicUrl: https://127.125.1.1:20444/',
-  '  tls: auto',
-  'policy:',
-  '  params:',
-  '    local_time.time_zone: "+1"',          // line 7 once dataDir is added
-  '    local_time.ntp_server1: 127.125.1.5',
-  'models:',
-  '  T46S:',
-  '    policy:',
-  '      params: { "linekey.2.type": 16, "linekey.2.value": "1002" }',
-  'sites:',
-  '  hq:',
-  '    registrar: 127.125.1.10',
-  '    policy:',
-  '      params:',
-  siteParams,                                 // line 18 once dataDir is added
-  'devices:',
-  '  - { mac: "00:15:65:25:00:01", vendor: yealink, model: T46S, site: hq, adminPassword: generate, lines: [{ extension: "201", password: generate }],',
-  '      policy: { params: { "static.network.vlan.internet_port_enable": 1, "static.network.vlan.internet_port_vid": 20 } } }',
-  '  - { mac: "00:0b:82:25:00:02", vendor: grandstream, model: GRP2614, site: hq, adminPassword: generate, lines: [{ extension: "202", password: generate }] }',
-].join('\n') + '\n';
+const YAML = (siteParams: string) =>
+  [
+    'server:',
+    '  publicUrl: https://127.125.1.1:20444/',
+    '  tls: auto',
+    'policy:',
+    '  params:',
+    '    local_time.time_zone: "+1"', // line 7 once dataDir is added
+    '    local_time.ntp_server1: 127.125.1.5',
+    'models:',
+    '  T46S:',
+    '    policy:',
+    '      params: { "linekey.2.type": 16, "linekey.2.value": "1002" }',
+    'sites:',
+    '  hq:',
+    '    registrar: 127.125.1.10',
+    '    policy:',
+    '      params:',
+    siteParams, // line 18 once dataDir is added
+    'devices:',
+    '  - { mac: "00:15:65:25:00:01", vendor: yealink, model: T46S, site: hq, adminPassword: generate, lines: [{ extension: "201", password: generate }],',
+    '      policy: { params: { "static.network.vlan.internet_port_enable": 1, "static.network.vlan.internet_port_vid": 20 } } }',
+    '  - { mac: "00:0b:82:25:00:02", vendor: grandstream, model: GRP2614, site: hq, adminPassword: generate, lines: [{ extension: "202", password: generate }] }',
+  ].join('\n') + '\n';
 
 function workspace(siteParams: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gg-params-'));
@@ -49,7 +50,10 @@ function workspace(siteParams: string): string {
 }
 
 let runtime: Runtime | undefined;
-afterEach(async () => { await runtime?.close(); runtime = undefined; });
+afterEach(async () => {
+  await runtime?.close();
+  runtime = undefined;
+});
 
 describe('params:', () => {
   it('passes fleet, model, site and device parameters through; render --explain marks them', async () => {
@@ -57,8 +61,14 @@ describe('params:', () => {
     expect((await run(['validate', '-c', 'gg.yaml'], dir)).code).toBe(0);
     const r = await run(['render', '00:15:65:25:00:01', '-c', 'gg.yaml', '--explain'], dir);
     expect(r.code).toBe(0);
-    for (const line of ['local_time.time_zone = +1', 'local_time.ntp_server1 = 127.125.1.5', 'linekey.2.type = 16', 'account.1.codec.1.payload_type = PCMA',
-      'static.network.vlan.internet_port_vid = 20']) expect(r.out).toContain(`\n${line}\n`);
+    for (const line of [
+      'local_time.time_zone = +1',
+      'local_time.ntp_server1 = 127.125.1.5',
+      'linekey.2.type = 16',
+      'account.1.codec.1.payload_type = PCMA',
+      'static.network.vlan.internet_port_vid = 20',
+    ])
+      expect(r.out).toContain(`\n${line}\n`);
     expect(r.out).toMatch(/^# from params: local_time\.time_zone$/m);
     expect(r.out).toMatch(/^# from params: static\.network\.vlan\.internet_port_vid$/m);
     expect(r.out).not.toMatch(/^# from params: sip\.trust_ctrl$/m);
@@ -74,7 +84,12 @@ describe('params:', () => {
     expect(v.code).toBe(1);
     expect(v.err).toMatch(/gg\.yaml:18: params\.sip\.trust_ctrl: would undo sip-trusted-only/);
     runtime = await Runtime.create({ configPath: join(dir, 'gg.yaml'), vendors: VENDORS, dataDir: join(dir, 'data'), env: {} });
-    const res = await runtime.app.inject({ method: 'GET', url: '/001565250001.cfg', headers: { 'user-agent': 'Yealink SIP-T46S 66.86.0.15 00:15:65:25:00:01' }, remoteAddress: '127.125.1.20' });
+    const res = await runtime.app.inject({
+      method: 'GET',
+      url: '/001565250001.cfg',
+      headers: { 'user-agent': 'Yealink SIP-T46S 66.86.0.15 00:15:65:25:00:01' },
+      remoteAddress: '127.125.1.20',
+    });
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('trust_ctrl');
     expect(runtime.store.events({ reason: 'weakening-override' })[0]).toMatchObject({ mac: '001565250001', severity: 'high' });

@@ -13,13 +13,23 @@ import { systemPeers } from '../helpers/system-peers.js';
 const peers = systemPeers('curl');
 const run = promisify(execFile);
 const UA = 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:12:64';
-const yaml = fleetYaml([{ mac: '00:15:65:00:12:64', vendor: 'yealink', model: 'T46U' }]).replace('server:\n', 'server:\n  host: 127.126.4.1\n');
+const yaml = fleetYaml([{ mac: '00:15:65:00:12:64', vendor: 'yealink', model: 'T46U' }]).replace(
+  'server:\n',
+  'server:\n  host: 127.126.4.1\n',
+);
 
 let serve: ServeProcess | undefined;
-afterEach(async () => { await serve?.stop(); serve = undefined; });
+afterEach(async () => {
+  await serve?.stop();
+  serve = undefined;
+});
 
 async function get(port: number, from: string, file: string): Promise<string> {
-  const { stdout } = await run(peers.path('curl'), ['-sk', '--interface', from, '-A', UA, '-o', '/dev/null', '-w', '%{http_code}', `https://127.126.4.1:${port}/${file}`], { timeout: 20_000 });
+  const { stdout } = await run(
+    peers.path('curl'),
+    ['-sk', '--interface', from, '-A', UA, '-o', '/dev/null', '-w', '%{http_code}', `https://127.126.4.1:${port}/${file}`],
+    { timeout: 20_000 },
+  );
   return stdout;
 }
 
@@ -51,7 +61,18 @@ describe.skipIf(peers.missing)(`serve --log${peers.note}`, () => {
     serve = await startServe(yaml, port, ['--log', 'json']);
     expect(await get(port, '127.126.4.11', '001565001264.cfg')).toBe('200');
     await until(() => serve!.output().includes('"kind":"fetch"'));
-    const fetch = serve.output().split('\n').filter((l) => l.includes('"kind":"fetch"')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(fetch[0]).toMatchObject({ kind: 'fetch', mac: '001565001264', source: '127.126.4.11', file: '001565001264.cfg', status: 200, auth: 'enrolment' });
+    const fetch = serve
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"kind":"fetch"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(fetch[0]).toMatchObject({
+      kind: 'fetch',
+      mac: '001565001264',
+      source: '127.126.4.11',
+      file: '001565001264.cfg',
+      status: 200,
+      auth: 'enrolment',
+    });
   }, 60_000);
 });

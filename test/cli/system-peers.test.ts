@@ -12,7 +12,12 @@ const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 
 function vitestWithout(peer: string, ci: string) {
   const env = { ...process.env, GG_HIDE_PEERS: peer, CI: ci, NO_COLOR: '1', FORCE_COLOR: '0' };
-  const r = spawnSync(process.execPath, [VITEST, 'run', 'test/dashboard/browser.test.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, [VITEST, 'run', 'test/dashboard/browser.test.ts'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -26,7 +31,9 @@ describe('system peers', () => {
 
   it('under CI=true the same absence fails the run, naming the package', () => {
     const r = vitestWithout('chromium', 'true');
-    expect(r.output).toContain('CI=true and a system peer is missing: test/dashboard/browser.test.ts needs chromium (apt-get install chromium)');
+    expect(r.output).toContain(
+      'CI=true and a system peer is missing: test/dashboard/browser.test.ts needs chromium (apt-get install chromium)',
+    );
     expect(r.status).not.toBe(0);
   }, 100_000);
 });

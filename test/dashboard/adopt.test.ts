@@ -27,12 +27,29 @@ let configPath: string;
 
 beforeAll(async () => {
   peer = await startSipPeer({ host: HOST, userAgent: `PolycomVVX-VVX_150-UA/6.4.1.2280_${MAC}`, invite: 'ring' });
-  const yaml = fleetYaml([{ mac: '00:04:f2:21:00:01', vendor: 'polycom', model: 'VVX_400' }]).replace('devices:\n', '# the reception desk phones\ndevices:\n');
+  const yaml = fleetYaml([{ mac: '00:04:f2:21:00:01', vendor: 'polycom', model: 'VVX_400' }]).replace(
+    'devices:\n',
+    '# the reception desk phones\ndevices:\n',
+  );
   const { dir, path } = writeTempConfig(yaml);
   configPath = path;
   runtime = await Runtime.create({
-    configPath: path, vendors: VENDORS, dataDir: join(dir, 'data'), env: { GHOSTGUARD_ADMIN_PASSWORD: PASSWORD },
-    admin: { auditOptions: { sipPorts: [peer.port], httpPorts: [], httpsPorts: [], snmpPort: await freeUdpPort(HOST), communities: [], timeoutMs: 300, retries: 0, hostGapMs: 0 } },
+    configPath: path,
+    vendors: VENDORS,
+    dataDir: join(dir, 'data'),
+    env: { GHOSTGUARD_ADMIN_PASSWORD: PASSWORD },
+    admin: {
+      auditOptions: {
+        sipPorts: [peer.port],
+        httpPorts: [],
+        httpsPorts: [],
+        snmpPort: await freeUdpPort(HOST),
+        communities: [],
+        timeoutMs: 300,
+        retries: 0,
+        hostGapMs: 0,
+      },
+    },
   });
   admin = runtime.adminApp!;
   await admin.ready();
@@ -75,7 +92,11 @@ describe('unmanaged phones and adopt', () => {
     expect(forged.statusCode).toBe(403);
     expect(readFileSync(configPath, 'utf8')).not.toContain(MAC);
 
-    const adopted = await session.form('/adopt', { mac: MAC, vendor: 'polycom', model: 'VVX_150', site: 'hq' }, InjectSession.token(form.body));
+    const adopted = await session.form(
+      '/adopt',
+      { mac: MAC, vendor: 'polycom', model: 'VVX_150', site: 'hq' },
+      InjectSession.token(form.body),
+    );
     expect(adopted.statusCode).toBe(303);
     expect(adopted.headers.location).toBe(`/devices/${MAC}`);
     const written = readFileSync(configPath, 'utf8');
@@ -92,8 +113,13 @@ describe('unmanaged phones and adopt', () => {
     expect((await session.get(`/adopt?mac=${MAC}`)).statusCode).toBe(303);
   });
 
-  it('an event\'s unknown MAC links to the adopt form; a known one to its device page', async () => {
-    runtime.events.emit({ reason: 'unknown-mac', source: '127.121.3.9', mac: '0004f2210099' as Mac, detail: 'fetch from a MAC not in the inventory' });
+  it("an event's unknown MAC links to the adopt form; a known one to its device page", async () => {
+    runtime.events.emit({
+      reason: 'unknown-mac',
+      source: '127.121.3.9',
+      mac: '0004f2210099' as Mac,
+      detail: 'fetch from a MAC not in the inventory',
+    });
     runtime.events.emit({ reason: 'unknown-mac', source: '127.121.3.10', mac: '0004f2210001' as Mac, detail: 'an inventory phone' });
     const session = new InjectSession(admin);
     await session.login(PASSWORD);

@@ -40,32 +40,66 @@ async function fakeAudit(options: AuditOptions, deps: AuditDeps): Promise<AuditR
     finding('sip-trusted-only', 'fail', ['answered OPTIONS from the auditor'], ['sip.trust_ctrl = 1']),
     finding('firmware-current', 'pass', []),
   ];
-  const summary = { hostsPlanned: 4, hostsScanned: 4, hostsResponsive: 1, phones: 1, findings: { pass: 1, fail: 1, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: 1 }, ghostCalls: { rings: 1, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 } };
-  const ghostCall: GhostCall = { verdict: 'rings', evidence: ['INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated'] };
+  const summary = {
+    hostsPlanned: 4,
+    hostsScanned: 4,
+    hostsResponsive: 1,
+    phones: 1,
+    findings: { pass: 1, fail: 1, unknown: 0, unsupported: 0, disabled: 0 },
+    failures: { info: 0, low: 0, medium: 0, high: 0, critical: 1 },
+    ghostCalls: { rings: 1, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 },
+  };
+  const ghostCall: GhostCall = {
+    verdict: 'rings',
+    evidence: ['INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated'],
+  };
   const who = { host: '127.0.8.161', mac: '0015650000a1', vendor: 'yealink', model: 'T46U' };
   deps.auditStore!.finishRun(runId, new Date(), summary, [
     { ...who, ...ghostCallRow('127.0.8.161', ghostCall) },
     ...findings.map((f) => ({ ...who, rule: f.check, state: f.state, severity: f.severity, evidence: f.evidence, fix: f.fix })),
   ]);
   return {
-    format: 'ghostguard-audit', version: 1, runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), targets: options.targets, exclude: [], options: {}, summary,
+    format: 'ghostguard-audit',
+    version: 1,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    targets: options.targets,
+    exclude: [],
+    options: {},
+    summary,
     hosts: [{ host: '127.0.8.161', identity: 'model', ghostCall, probes: [], findings }],
   };
 }
 
 beforeAll(async () => {
-  ({ runtime } = await startRuntime(fleetYaml([
-    { mac: '00:15:65:00:00:a1', vendor: 'yealink', model: 'T46U' },
-    { mac: '00:0b:82:00:00:a1', vendor: 'grandstream', model: 'GRP2614' },
-    { mac: '00:04:f2:00:00:a1', vendor: 'polycom', model: 'VVX_400', disabled: true },
-  ])));
-  const res = await runtime.app.inject({ method: 'GET', url: '/0015650000a1.cfg', headers: { 'user-agent': UA }, remoteAddress: '127.0.8.161' });
+  ({ runtime } = await startRuntime(
+    fleetYaml([
+      { mac: '00:15:65:00:00:a1', vendor: 'yealink', model: 'T46U' },
+      { mac: '00:0b:82:00:00:a1', vendor: 'grandstream', model: 'GRP2614' },
+      { mac: '00:04:f2:00:00:a1', vendor: 'polycom', model: 'VVX_400', disabled: true },
+    ]),
+  ));
+  const res = await runtime.app.inject({
+    method: 'GET',
+    url: '/0015650000a1.cfg',
+    headers: { 'user-agent': UA },
+    remoteAddress: '127.0.8.161',
+  });
   expect(res.statusCode).toBe(200);
   runtime.store.flush();
   app = Fastify();
   await app.register(dashboardPlugin, {
-    vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, secure: false, password: PASSWORD,
-    audit: fakeAudit, snapshotIntervalMs: 50, renderer: runtime.renderer,
+    vendors: VENDORS,
+    inventory: () => runtime.config.inventory,
+    store: runtime.store,
+    dataDir: '/nonexistent',
+    env: {},
+    secure: false,
+    password: PASSWORD,
+    audit: fakeAudit,
+    snapshotIntervalMs: 50,
+    renderer: runtime.renderer,
   });
   await app.ready();
 });
@@ -94,7 +128,11 @@ describe('JSON API', () => {
   it('GET /api/devices/:mac: masked config identical to what was served, then a diff once the config changes', async () => {
     const first = (await get('/api/devices/00:15:65:00:00:a1')).json();
     expect(first.provisioning.current).toBe(true);
-    expect(first.configs[0]).toMatchObject({ file: '0015650000a1.cfg', current: true, diffNote: 'Identical to what the phone last fetched.' });
+    expect(first.configs[0]).toMatchObject({
+      file: '0015650000a1.cfg',
+      current: true,
+      diffNote: 'Identical to what the phone last fetched.',
+    });
     expect(first.configs[0].body).toContain(MASK);
     // the follower has kept the served text (masked) by its sha256
     const deadline = Date.now() + 5000;
@@ -137,7 +175,9 @@ describe('JSON API', () => {
     const refused = await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '192.0.2.0/24' } });
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ error: 'GG_ERR_TARGET_FORBIDDEN' });
-    expect((await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '@/etc/passwd' } })).statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '@/etc/passwd' } })).statusCode,
+    ).toBe(400);
     const started = await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: ['127.0.8.161-164'] } });
     expect(started.statusCode).toBe(202);
     const { id } = started.json();
@@ -145,7 +185,9 @@ describe('JSON API', () => {
     expect(running).toMatchObject({ id, status: 'running', progress: { done: 1, total: 4, phones: 1 }, findings: [] });
     expect((await get('/api/audits')).json().runs[0]).toMatchObject({ id, status: 'running' });
     // two at once at most
-    expect((await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '127.0.8.170' } })).statusCode).toBe(202);
+    expect((await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '127.0.8.170' } })).statusCode).toBe(
+      202,
+    );
     const busy = await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: '127.0.8.171' } });
     expect(busy.statusCode).toBe(429);
     expect(busy.json()).toMatchObject({ error: 'busy' });
@@ -157,7 +199,11 @@ describe('JSON API', () => {
       done = (await get(`/api/audits/${id}`)).json();
     }
     expect(done.status).toBe('finished');
-    expect(done.findings.map((f: { rule: string; state: string }) => `${f.rule}:${f.state}`)).toEqual(['ghost-call:rings', 'sip-trusted-only:fail', 'firmware-current:pass']);
+    expect(done.findings.map((f: { rule: string; state: string }) => `${f.rule}:${f.state}`)).toEqual([
+      'ghost-call:rings',
+      'sip-trusted-only:fail',
+      'firmware-current:pass',
+    ]);
     // the fleet now counts the phone as exposed, from that run
     const row = (await get('/api/devices?q=0015650000a1')).json().devices[0];
     expect(row).toMatchObject({ state: 'exposed', audit: { ghostCall: { verdict: 'rings' } } });
@@ -178,7 +224,16 @@ describe('JSON API', () => {
   it('GET /api/openapi.json describes every API route', async () => {
     const doc = (await get('/api/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/audits', '/api/audits/trend', '/api/audits/{id}', '/api/check', '/api/devices', '/api/devices/{mac}', '/api/events', '/api/status']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/audits',
+      '/api/audits/trend',
+      '/api/audits/{id}',
+      '/api/check',
+      '/api/devices',
+      '/api/devices/{mac}',
+      '/api/events',
+      '/api/status',
+    ]);
     expect(Object.keys(doc.paths['/api/audits']).sort()).toEqual(['get', 'post']);
     expect(doc.components.securitySchemes).toMatchObject({ basic: { type: 'http', scheme: 'basic' } });
   });

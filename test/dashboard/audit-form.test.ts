@@ -20,8 +20,14 @@ beforeAll(async () => {
   lab = await startDashboardLab('127.121.1.1', 6, 2, 0x21);
   app = Fastify();
   await app.register(dashboardPlugin, {
-    vendors: VENDORS, inventory: () => lab.runtime.config.inventory, store: lab.runtime.store, dataDir: '/nonexistent', env: {}, secure: false,
-    password: ADMIN_PASSWORD, renderer: lab.runtime.renderer,
+    vendors: VENDORS,
+    inventory: () => lab.runtime.config.inventory,
+    store: lab.runtime.store,
+    dataDir: '/nonexistent',
+    env: {},
+    secure: false,
+    password: ADMIN_PASSWORD,
+    renderer: lab.runtime.renderer,
     auditOptions: { timeoutMs: 400, retries: 0, hostGapMs: 0, allowed: ['127.121.1.0/24'] },
   });
   await app.ready();
@@ -45,7 +51,7 @@ async function finished(id: number): Promise<StoredFinding[]> {
 const verdicts = (findings: StoredFinding[]) => new Map(findings.filter((f) => f.rule === 'ghost-call').map((f) => [f.host, f.state]));
 
 describe('dashboard audit options', () => {
-  it('without the lab\'s web ports the audit misses phones; the form with the CLI\'s ports and the INVITE probe finds every one', async () => {
+  it("without the lab's web ports the audit misses phones; the form with the CLI's ports and the INVITE probe finds every one", async () => {
     const plain = await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: lab.range } });
     expect(plain.statusCode).toBe(202);
     const missed = verdicts(await finished(plain.json().id));
@@ -56,10 +62,20 @@ describe('dashboard audit options', () => {
     const page = await session.get('/audits');
     expect(page.body).toContain('name="httpsPorts"');
     expect(page.body).toMatch(/<input type="checkbox" name="intrusive" value="on">/);
-    const res = await session.form('/audits', {
-      form: 'audit', targets: lab.range, httpPorts: String(lab.probe.httpPorts[0]), httpsPorts: String(lab.probe.httpsPorts[0]),
-      snmpPort: String(lab.probe.snmpPort), defaultLogin: 'on', plainHttpLogin: 'on', intrusive: 'on',
-    }, InjectSession.token(page.body));
+    const res = await session.form(
+      '/audits',
+      {
+        form: 'audit',
+        targets: lab.range,
+        httpPorts: String(lab.probe.httpPorts[0]),
+        httpsPorts: String(lab.probe.httpsPorts[0]),
+        snmpPort: String(lab.probe.snmpPort),
+        defaultLogin: 'on',
+        plainHttpLogin: 'on',
+        intrusive: 'on',
+      },
+      InjectSession.token(page.body),
+    );
     expect(res.statusCode).toBe(303);
     const id = Number(/\/audits\/(\d+)$/.exec(res.headers.location as string)![1]);
     const found = verdicts(await finished(id));
@@ -70,7 +86,12 @@ describe('dashboard audit options', () => {
   }, 90_000);
 
   it('refuses a bad port like the CLI does', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/api/audits', headers: BASIC, payload: { targets: lab.range, sipPorts: '5060,70000' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/audits',
+      headers: BASIC,
+      payload: { targets: lab.range, sipPorts: '5060,70000' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/--sip-ports must be a whole number from 1 to 65535/);
   });
@@ -80,7 +101,9 @@ describe('dashboard audit options', () => {
     const probed = (await app.inject({ method: 'POST', url: '/api/check', headers: BASIC, payload: { target: factory.ip } })).json();
     expect(probed.ghostCall.verdict).toBe('likely-rings');
     expect(probed.inviteProbe).toMatchObject({ sent: true, users: ['100'] });
-    const safe = (await app.inject({ method: 'POST', url: '/api/check', headers: BASIC, payload: { target: factory.ip, safe: true } })).json();
+    const safe = (
+      await app.inject({ method: 'POST', url: '/api/check', headers: BASIC, payload: { target: factory.ip, safe: true } })
+    ).json();
     expect(safe.inviteProbe.sent).toBe(false);
     expect(['likely-rings', 'unknown']).toContain(safe.ghostCall.verdict);
     expect(safe.verdict.headline).not.toMatch(/safe/i);

@@ -15,8 +15,11 @@ import { InjectSession } from './session.js';
 const PASSWORD = 'scope-test-Pa55word';
 const BASIC = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
 const ALLOWED = '127.0.95.0/24';
-const withScope = (extra = '') => fleetYaml([{ mac: '00:15:65:00:00:c1', vendor: 'yealink', model: 'T46U' }], extra)
-  .replace('server:\n', `server:\n  auditAllow: [${ALLOWED}, 127.0.97.10-127.0.97.20]\n`);
+const withScope = (extra = '') =>
+  fleetYaml([{ mac: '00:15:65:00:00:c1', vendor: 'yealink', model: 'T46U' }], extra).replace(
+    'server:\n',
+    `server:\n  auditAllow: [${ALLOWED}, 127.0.97.10-127.0.97.20]\n`,
+  );
 let runtime: Runtime;
 let app: FastifyInstance;
 
@@ -24,9 +27,24 @@ beforeAll(async () => {
   ({ runtime } = await startRuntime(withScope()));
   app = Fastify();
   await app.register(dashboardPlugin, {
-    vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, secure: false, password: PASSWORD,
+    vendors: VENDORS,
+    inventory: () => runtime.config.inventory,
+    store: runtime.store,
+    dataDir: '/nonexistent',
+    env: {},
+    secure: false,
+    password: PASSWORD,
     renderer: runtime.renderer,
-    auditOptions: { sipPorts: [5060], httpPorts: [], httpsPorts: [], snmpPort: 1161, communities: [], timeoutMs: 100, retries: 0, hostGapMs: 0 },
+    auditOptions: {
+      sipPorts: [5060],
+      httpPorts: [],
+      httpsPorts: [],
+      snmpPort: 1161,
+      communities: [],
+      timeoutMs: 100,
+      retries: 0,
+      hostGapMs: 0,
+    },
   });
   await app.ready();
 });
@@ -36,7 +54,8 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers: { ...BASIC, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+const post = (url: string, payload: object) =>
+  app.inject({ method: 'POST', url, headers: { ...BASIC, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
 
 describe('server.auditAllow', () => {
   it('the dashboard starts audits inside the allowed ranges and refuses any target reaching outside them', async () => {
@@ -51,7 +70,9 @@ describe('server.auditAllow', () => {
     const events = runtime.store.events({ reason: 'audit-out-of-scope' });
     expect(events).toHaveLength(3);
     expect(events[0]).toMatchObject({ severity: 'high', source: '127.0.0.1' });
-    expect(events.map((e) => e.detail)).toContain('dashboard audit: audit target "127.0.96.1" is outside the allowed ranges (127.0.95.0/24, 127.0.97.10-127.0.97.20)');
+    expect(events.map((e) => e.detail)).toContain(
+      'dashboard audit: audit target "127.0.96.1" is outside the allowed ranges (127.0.95.0/24, 127.0.97.10-127.0.97.20)',
+    );
   });
 
   it('the audits page says which ranges are allowed', async () => {
@@ -67,7 +88,9 @@ describe('server.auditAllow', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ error: 'GG_ERR_TARGET_FORBIDDEN' });
     expect(refused.json().message).toContain('is outside the allowed ranges');
-    expect(runtime.store.events({ reason: 'audit-out-of-scope' })[0]!.detail).toMatch(/^handset check: audit target "127\.0\.96\.7" is outside/);
+    expect(runtime.store.events({ reason: 'audit-out-of-scope' })[0]!.detail).toMatch(
+      /^handset check: audit target "127\.0\.96\.7" is outside/,
+    );
     expect((await post('/api/check', { target: '127.0.95.7' })).statusCode).toBe(200);
   });
 
@@ -79,14 +102,22 @@ describe('server.auditAllow', () => {
     expect(await main(['validate', '-c', 'ghostguard.yaml'], io)).toBe(1);
     const line = yaml.split('\n').findIndex((l) => l.includes('targets: [127.0.95.0/24, 127.0.98.0/24]')) + 1;
     expect(err).toContain(`ghostguard.yaml:${line}: schedules[0] (weekly): targets: "127.0.98.0/24" outside server.auditAllow`);
-    await expect(startRuntime(yaml)).rejects.toMatchObject({ code: 'GG_ERR_CONFIG_INVALID', details: [expect.stringContaining('schedules[0] (weekly): targets: "127.0.98.0/24" outside server.auditAllow')] });
+    await expect(startRuntime(yaml)).rejects.toMatchObject({
+      code: 'GG_ERR_CONFIG_INVALID',
+      details: [expect.stringContaining('schedules[0] (weekly): targets: "127.0.98.0/24" outside server.auditAllow')],
+    });
   });
 
   it('an allow list takes addresses, ranges and CIDRs only', async () => {
-    const yaml = fleetYaml([{ mac: '00:15:65:00:00:c1', vendor: 'yealink', model: 'T46U' }]).replace('server:\n', 'server:\n  auditAllow: [127.0.95.0/24, phones.example, 127.0.95.0/40]\n');
+    const yaml = fleetYaml([{ mac: '00:15:65:00:00:c1', vendor: 'yealink', model: 'T46U' }]).replace(
+      'server:\n',
+      'server:\n  auditAllow: [127.0.95.0/24, phones.example, 127.0.95.0/40]\n',
+    );
     const { dir } = writeTempConfig(yaml);
     let err = '';
-    expect(await main(['validate', '-c', 'ghostguard.yaml'], { out: () => {}, err: (t) => void (err += t), env: {}, cwd: dir, isTty: false })).toBe(1);
+    expect(
+      await main(['validate', '-c', 'ghostguard.yaml'], { out: () => {}, err: (t) => void (err += t), env: {}, cwd: dir, isTty: false }),
+    ).toBe(1);
     expect(err).toContain('server.auditAllow[1]: "phones.example": not an address, CIDR or range');
     expect(err).toContain('server.auditAllow[2]: "127.0.95.0/40": the prefix length is out of range');
   });

@@ -31,7 +31,10 @@ describe('admin password', () => {
 
   it('comes from $GHOSTGUARD_ADMIN_PASSWORD when set (at least 12 characters)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gg-pw-'));
-    expect(loadAdminPassword(dir, { GHOSTGUARD_ADMIN_PASSWORD: 'from-the-env-123' })).toEqual({ password: 'from-the-env-123', info: { source: 'env', created: false } });
+    expect(loadAdminPassword(dir, { GHOSTGUARD_ADMIN_PASSWORD: 'from-the-env-123' })).toEqual({
+      password: 'from-the-env-123',
+      info: { source: 'env', created: false },
+    });
     expect(() => loadAdminPassword(dir, { GHOSTGUARD_ADMIN_PASSWORD: 'short' })).toThrow(/at least 12/);
   });
 
@@ -39,7 +42,13 @@ describe('admin password', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gg-pw-'));
     const { runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:00:92', vendor: 'yealink', model: 'T46U' }]));
     try {
-      const app = buildAdminApp({ vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: dir, env: {} });
+      const app = buildAdminApp({
+        vendors: VENDORS,
+        inventory: () => runtime.config.inventory,
+        store: runtime.store,
+        dataDir: dir,
+        env: {},
+      });
       expect(adminPasswordInfo(app)).toMatchObject({ source: 'file', created: true });
       await app.close();
       // the runtime builds its own admin app, password in its data directory
@@ -112,7 +121,8 @@ describe('sessions and login limits', () => {
 
   it('only a local path is a post-login destination', () => {
     expect(safeNext('/devices/001565000001?x=1')).toBe('/devices/001565000001?x=1');
-    for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example/', '/login', '', undefined, 42, '/a b']) expect(safeNext(bad), String(bad)).toBe('/');
+    for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example/', '/login', '', undefined, 42, '/a b'])
+      expect(safeNext(bad), String(bad)).toBe('/');
   });
 });
 
@@ -123,7 +133,16 @@ describe('the dashboard over HTTP', () => {
 
   beforeAll(async () => {
     ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:00:91', vendor: 'yealink', model: 'T46U' }])));
-    const opts = { vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, password: PASSWORD, loginLimits: { perAddress: 3, windowMs: 60_000 }, snapshotIntervalMs: 0 };
+    const opts = {
+      vendors: VENDORS,
+      inventory: () => runtime.config.inventory,
+      store: runtime.store,
+      dataDir: '/nonexistent',
+      env: {},
+      password: PASSWORD,
+      loginLimits: { perAddress: 3, windowMs: 60_000 },
+      snapshotIntervalMs: 0,
+    };
     app = Fastify();
     await app.register(dashboardPlugin, { ...opts, secure: false });
     secureApp = Fastify();
@@ -164,7 +183,14 @@ describe('the dashboard over HTTP', () => {
     const token = await s.csrf();
     const out = await s.form('/logout', {}, token);
     expect(out.statusCode).toBe(303);
-    expect((await app.inject({ url: '/', cookies: { gg_session: (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'gg_session')!.value } })).statusCode).toBe(303);
+    expect(
+      (
+        await app.inject({
+          url: '/',
+          cookies: { gg_session: (res.cookies as { name: string; value: string }[]).find((c) => c.name === 'gg_session')!.value },
+        })
+      ).statusCode,
+    ).toBe(303);
   });
 
   it('over HTTPS the cookies are __Host- and Secure', async () => {
@@ -208,7 +234,10 @@ describe('the dashboard over HTTP', () => {
     const locked = await s.form('/login', { username: 'admin', password: PASSWORD }, token);
     expect(locked.statusCode).toBe(429);
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-    const basic = await app.inject({ url: '/api/devices', headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` } });
+    const basic = await app.inject({
+      url: '/api/devices',
+      headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
+    });
     expect(basic.statusCode).toBe(429);
     const failed = runtime.store.events({ reason: 'admin-login-failed' });
     expect(failed).toHaveLength(3);

@@ -29,13 +29,15 @@ async function shot(p: Page, name: string): Promise<void> {
 
 /** Every visible form control has a label a screen reader announces. */
 async function unlabelledControls(p: Page): Promise<string[]> {
-  return p.$$eval('input:not([type=hidden]), select, textarea', (els) => els
-    .filter((el) => {
-      const id = el.getAttribute('id');
-      const byFor = id ? document.querySelector(`label[for="${CSS.escape(id)}"]`) : null;
-      return !byFor && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
-    })
-    .map((el) => el.outerHTML.slice(0, 120)));
+  return p.$$eval('input:not([type=hidden]), select, textarea', (els) =>
+    els
+      .filter((el) => {
+        const id = el.getAttribute('id');
+        const byFor = id ? document.querySelector(`label[for="${CSS.escape(id)}"]`) : null;
+        return !byFor && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
 }
 
 beforeAll(async () => {
@@ -44,15 +46,25 @@ beforeAll(async () => {
   lab = await startDashboardLab('127.0.90.1', 6, 2, 0x90);
   adminUrl = (await lab.runtime.listenAdmin('127.0.0.1', 0))!.replace('localhost', '127.0.0.1');
   browser = await chromium.launch({
-    executablePath: peers.path('chromium'), headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    executablePath: peers.path('chromium'),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: LAPTOP, baseURL: adminUrl });
   page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
     // 4xx answers the tests provoke on purpose (a wrong password) are logged by chromium as failed loads
-    if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+    if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()))
+      problems.push(`console: ${msg.text()}`);
   });
 }, 90_000);
 
@@ -78,7 +90,12 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
     await page.getByRole('link', { name: 'Fleet', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Fleet overview');
     const provisioned = lab.manifest.filter((p) => !p.factory).length;
-    expect(await page.getByRole('table', { name: /device\(s\)/ }).locator('tbody tr').count()).toBe(provisioned);
+    expect(
+      await page
+        .getByRole('table', { name: /device\(s\)/ })
+        .locator('tbody tr')
+        .count(),
+    ).toBe(provisioned);
     expect(await unlabelledControls(page)).toEqual([]);
     await shot(page, 'fleet-laptop');
   });
@@ -133,7 +150,8 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
     await page.getByRole('heading', { name: 'Findings' }).waitFor({ timeout: 60_000 });
     expect(await page.locator('h1 .badge').textContent()).toBe('finished');
     const factory = lab.manifest.filter((p) => p.factory);
-    for (const p of factory) expect(await page.getByRole('heading', { name: new RegExp(`${p.ip.replace(/\./g, '\\.')} — \\d+ failing`) }).count()).toBe(1);
+    for (const p of factory)
+      expect(await page.getByRole('heading', { name: new RegExp(`${p.ip.replace(/\./g, '\\.')} — \\d+ failing`) }).count()).toBe(1);
     expect(await page.getByRole('table', { name: `Findings for ${factory[0]!.ip}` }).textContent()).toContain('sip-trusted-only');
     await shot(page, 'audit-findings');
     await page.getByRole('link', { name: 'Show every check' }).click();
@@ -155,13 +173,18 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
     await shot(page, 'device');
   });
 
-  it('a phone refused after a factory reset is Locked out; its page\'s Enrol action opens a window', async () => {
+  it("a phone refused after a factory reset is Locked out; its page's Enrol action opens a window", async () => {
     const phone = lab.manifest.find((p) => !p.factory && p.vendor === 'yealink')!;
     const mac = phone.mac as Mac;
     // the reset phone asks for its device file without credentials from a new address, twice (it never authenticates)
     const ua = `Yealink SIP-${phone.model} 108.86.0.45 ${macWithColons(mac)}`;
     for (let i = 0; i < 2; i++) {
-      const res = await lab.runtime.app.inject({ method: 'GET', url: `/${mac}.cfg`, remoteAddress: '127.0.90.200', headers: { 'user-agent': ua } });
+      const res = await lab.runtime.app.inject({
+        method: 'GET',
+        url: `/${mac}.cfg`,
+        remoteAddress: '127.0.90.200',
+        headers: { 'user-agent': ua },
+      });
       expect(res.statusCode).toBe(401);
     }
     lab.runtime.store.flush();
@@ -177,11 +200,22 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
   });
 
   it('reads well on a phone screen: no sideways scrolling of the page itself', async () => {
-    const mobile = await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, baseURL: adminUrl });
+    const mobile = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: PHONE,
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      baseURL: adminUrl,
+    });
     try {
       await mobile.addCookies(await context.cookies());
       const p = await mobile.newPage();
-      for (const [path, name] of [['/', 'fleet-phone'], ['/audits', 'audits-phone'], ['/events', 'events-phone']] as const) {
+      for (const [path, name] of [
+        ['/', 'fleet-phone'],
+        ['/audits', 'audits-phone'],
+        ['/events', 'events-phone'],
+      ] as const) {
         await p.goto(path);
         expect(new URL(p.url()).pathname).toBe(path);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

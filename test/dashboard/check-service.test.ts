@@ -12,10 +12,12 @@ const UA = 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:00:81';
 let runtime: Runtime;
 
 beforeAll(async () => {
-  ({ runtime } = await startRuntime(fleetYaml([
-    { mac: YEALINK, vendor: 'yealink', model: 'T46U', lines: 2 },
-    { mac: '00:0b:82:00:00:81', vendor: 'grandstream', model: 'GRP2614' },
-  ])));
+  ({ runtime } = await startRuntime(
+    fleetYaml([
+      { mac: YEALINK, vendor: 'yealink', model: 'T46U', lines: 2 },
+      { mac: '00:0b:82:00:00:81', vendor: 'grandstream', model: 'GRP2614' },
+    ]),
+  ));
   // the phone boots: shared file, then its own (enrolment window), from its own address
   for (const file of ['y000000000108.cfg', '001565000081.cfg']) {
     const res = await runtime.app.inject({ method: 'GET', url: `/${file}`, headers: { 'user-agent': UA }, remoteAddress: '127.0.8.81' });
@@ -32,18 +34,46 @@ function fakeAudit(hosts: HostReport[], calls: AuditOptions[] = []): CheckDeps['
   return async (options: AuditOptions, _deps: AuditDeps): Promise<AuditReport> => {
     calls.push(options);
     return {
-      format: 'ghostguard-audit', version: 1, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), targets: options.targets, exclude: [],
-      options: {}, summary: { hostsPlanned: 1, hostsScanned: 1, hostsResponsive: hosts.length, phones: hosts.length, findings: { pass: 0, fail: 0, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: 0 }, ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 } },
+      format: 'ghostguard-audit',
+      version: 1,
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      targets: options.targets,
+      exclude: [],
+      options: {},
+      summary: {
+        hostsPlanned: 1,
+        hostsScanned: 1,
+        hostsResponsive: hosts.length,
+        phones: hosts.length,
+        findings: { pass: 0, fail: 0, unknown: 0, unsupported: 0, disabled: 0 },
+        failures: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
+        ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 },
+      },
       hosts: hosts.filter((h) => options.targets.includes(h.host)),
     };
   };
 }
 
-const deps = (audit: CheckDeps['audit']): CheckDeps => ({ vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, audit });
+const deps = (audit: CheckDeps['audit']): CheckDeps => ({
+  vendors: VENDORS,
+  inventory: () => runtime.config.inventory,
+  store: runtime.store,
+  audit,
+});
 
 const exposedYealink = (mac?: string): HostReport => ({
-  host: '127.0.8.81', identity: 'model', vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', probes: ['udp/5060: OPTIONS answered 200 OK'],
-  ghostCall: { verdict: 'likely-rings', evidence: ['INVITE to 100 on udp/5060 drew 420 Bad Extension; the auditor ended it with ACK'], howToTell: 'a real call' },
+  host: '127.0.8.81',
+  identity: 'model',
+  vendor: 'yealink',
+  model: 'T46U',
+  firmware: '108.86.0.45',
+  probes: ['udp/5060: OPTIONS answered 200 OK'],
+  ghostCall: {
+    verdict: 'likely-rings',
+    evidence: ['INVITE to 100 on udp/5060 drew 420 Bad Extension; the auditor ended it with ACK'],
+    howToTell: 'a real call',
+  },
   invitedUsers: ['100'],
   ...(mac ? { mac, macSource: 'sip-user-agent' } : {}),
   findings: [
@@ -73,9 +103,25 @@ describe('checkHandset', () => {
     expect(r.inviteProbe).toMatchObject({ sent: true, users: ['100'] });
     expect(r.host).toBe('127.0.8.81');
     expect(r.addressFrom).toBe('fetch-history');
-    expect(r.phone).toMatchObject({ mac: YEALINK, vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', site: 'hq', extensions: ['100', '101'], inInventory: true });
+    expect(r.phone).toMatchObject({
+      mac: YEALINK,
+      vendor: 'yealink',
+      model: 'T46U',
+      firmware: '108.86.0.45',
+      site: 'hq',
+      extensions: ['100', '101'],
+      inInventory: true,
+    });
     expect(r.verdict.headline).toMatch(/^Likely rings for scanners/);
-    expect(r.failures).toEqual([{ check: 'sip-trusted-only', title: 'Accept SIP only from trusted servers', severity: 'critical', evidence: ['SIP OPTIONS from the auditor was answered 200 on udp/5060'], fix: ['sip.trust_ctrl = 1'] }]);
+    expect(r.failures).toEqual([
+      {
+        check: 'sip-trusted-only',
+        title: 'Accept SIP only from trusted servers',
+        severity: 'critical',
+        evidence: ['SIP OPTIONS from the auditor was answered 200 on udp/5060'],
+        fix: ['sip.trust_ctrl = 1'],
+      },
+    ]);
     expect(r.provisioning.current).toBe(true);
     expect(r.provisioning.lastFetch).toMatchObject({ file: '001565000081.cfg', source: '127.0.8.81', status: 200, auth: 'enrolment' });
     // shared files (y000000000108.cfg) are fetched without credentials: not the device's history

@@ -17,18 +17,44 @@ const MAC = parseMac('00:15:65:00:12:62') as Mac;
 const UA = 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:12:62';
 
 async function enrolledDevicePage(pinSource: 'none' | 'address') {
-  const yaml = fleetYaml([{ mac: '00:15:65:00:12:62', vendor: 'yealink', model: 'T46U' }]).replace('server:\n', `server:\n  pinSource: ${pinSource}\n`);
+  const yaml = fleetYaml([{ mac: '00:15:65:00:12:62', vendor: 'yealink', model: 'T46U' }]).replace(
+    'server:\n',
+    `server:\n  pinSource: ${pinSource}\n`,
+  );
   const { runtime } = await startRuntime(yaml);
-  const fetchFrom = async (address: string, authorization?: string) => runtime.app.inject({
-    method: 'GET', url: `/${MAC}.cfg`, remoteAddress: address, headers: { 'user-agent': UA, ...(authorization ? { authorization } : {}) },
-  });
+  const fetchFrom = async (address: string, authorization?: string) =>
+    runtime.app.inject({
+      method: 'GET',
+      url: `/${MAC}.cfg`,
+      remoteAddress: address,
+      headers: { 'user-agent': UA, ...(authorization ? { authorization } : {}) },
+    });
   expect((await fetchFrom('127.126.2.5')).statusCode).toBe(200); // enrolment: first fetch without credentials
   const challenge = await fetchFrom('127.126.2.6');
   const inventory = runtime.config.inventory;
-  const answer = await fetchFrom('127.126.2.6', digestHeader(inventory.provisioningUsername(MAC), inventory.provisioningPassword(MAC), 'GET', `/${MAC}.cfg`, nonceFrom(challenge.headers['www-authenticate'])));
+  const answer = await fetchFrom(
+    '127.126.2.6',
+    digestHeader(
+      inventory.provisioningUsername(MAC),
+      inventory.provisioningPassword(MAC),
+      'GET',
+      `/${MAC}.cfg`,
+      nonceFrom(challenge.headers['www-authenticate']),
+    ),
+  );
   runtime.store.flush();
   const app = Fastify();
-  await app.register(dashboardPlugin, { vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, secure: false, password: PASSWORD, snapshotIntervalMs: 0, renderer: runtime.renderer });
+  await app.register(dashboardPlugin, {
+    vendors: VENDORS,
+    inventory: () => runtime.config.inventory,
+    store: runtime.store,
+    dataDir: '/nonexistent',
+    env: {},
+    secure: false,
+    password: PASSWORD,
+    snapshotIntervalMs: 0,
+    renderer: runtime.renderer,
+  });
   await app.ready();
   const session = new InjectSession(app);
   await session.login(PASSWORD);

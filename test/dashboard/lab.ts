@@ -26,15 +26,30 @@ export interface DashboardLab {
 /** `base` must be x.y.z.1 on 127/8 and owned by the calling test file. */
 export async function startDashboardLab(base: string, phones = 6, factory = 2, macSeed = 0x90): Promise<DashboardLab> {
   const options: Omit<FleetOptions, 'server'> = {
-    phones, factory, baseIp: base, adapters: VENDORS, httpPort: await freeTcpPort(base), httpsPort: await freeTcpPort(base), snmpPort: await freeUdpPort(base), macSeed,
+    phones,
+    factory,
+    baseIp: base,
+    adapters: VENDORS,
+    httpPort: await freeTcpPort(base),
+    httpsPort: await freeTcpPort(base),
+    snmpPort: await freeUdpPort(base),
+    macSeed,
   };
   const dir = mkdtempSync(join(tmpdir(), 'gg-dash-'));
   const configPath = join(dir, 'ghostguard.yaml');
-  writeFileSync(configPath, inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: join(dir, 'data'), tls: 'auto' } }));
+  writeFileSync(
+    configPath,
+    inventoryYaml(planFleet(options), {
+      server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: join(dir, 'data'), tls: 'auto' },
+    }),
+  );
   const prefix = base.slice(0, base.lastIndexOf('.'));
   const probe = { httpPorts: [options.httpPort!], httpsPorts: [options.httpsPort!], snmpPort: options.snmpPort!, sipPorts: [5060] };
   const runtime = await Runtime.create({
-    configPath, vendors: VENDORS, dataDir: join(dir, 'data'), env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    configPath,
+    vendors: VENDORS,
+    dataDir: join(dir, 'data'),
+    env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD },
     admin: { auditOptions: { ...probe, timeoutMs: 400, retries: 0, hostGapMs: 0, allowed: [`${prefix}.0/24`] } },
   });
   const url = (await runtime.listen('127.0.0.1', 0))[0]!.replace('localhost', '127.0.0.1');
@@ -47,7 +62,13 @@ export async function startDashboardLab(base: string, phones = 6, factory = 2, m
   }
   runtime.store.flush();
   return {
-    runtime, fleet, manifest: fleet.manifest(), dir, configPath, range: `${base}-${phones}`, probe,
+    runtime,
+    fleet,
+    manifest: fleet.manifest(),
+    dir,
+    configPath,
+    range: `${base}-${phones}`,
+    probe,
     stop: async () => {
       await fleet.stop();
       await runtime.close();

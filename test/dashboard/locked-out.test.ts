@@ -23,12 +23,23 @@ let runtime: Runtime;
 let app: FastifyInstance;
 let session: InjectSession;
 
-const phoneFetch = (file: string, from = PHONE) => runtime.app.inject({ method: 'GET', url: `/${file}`, remoteAddress: from, headers: { 'user-agent': UA } });
+const phoneFetch = (file: string, from = PHONE) =>
+  runtime.app.inject({ method: 'GET', url: `/${file}`, remoteAddress: from, headers: { 'user-agent': UA } });
 
 beforeAll(async () => {
   ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:12:66', vendor: 'yealink', model: 'T46U' }])));
   app = Fastify();
-  await app.register(dashboardPlugin, { vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, secure: false, password: PASSWORD, snapshotIntervalMs: 0, renderer: runtime.renderer });
+  await app.register(dashboardPlugin, {
+    vendors: VENDORS,
+    inventory: () => runtime.config.inventory,
+    store: runtime.store,
+    dataDir: '/nonexistent',
+    env: {},
+    secure: false,
+    password: PASSWORD,
+    snapshotIntervalMs: 0,
+    renderer: runtime.renderer,
+  });
   await app.ready();
   session = new InjectSession(app);
   await session.login(PASSWORD);
@@ -57,10 +68,17 @@ describe('locked out after enrolment', () => {
     expect((await phoneFetch(`${MAC}.cfg`, RESET)).statusCode).toBe(401);
     const locked = await devicePage();
     expect(locked).toMatch(/class="badge s-locked-out">Locked out</);
-    expect(locked).toMatch(/locked out since \d{4}-\d\d-\d\dT[\d:.]+Z \((not-enrolled|enrolment-conflict) from 127\.126\.6\.6\): the phone no longer authenticates/);
+    expect(locked).toMatch(
+      /locked out since \d{4}-\d\d-\d\dT[\d:.]+Z \((not-enrolled|enrolment-conflict) from 127\.126\.6\.6\): the phone no longer authenticates/,
+    );
     expect(locked).not.toContain('runs the current configuration');
-    const api = await app.inject({ url: '/api/devices', headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` } });
-    expect((JSON.parse(api.body) as { devices: { mac: string; state: string }[] }).devices.find((d) => d.mac === MAC)?.state).toBe('locked-out');
+    const api = await app.inject({
+      url: '/api/devices',
+      headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
+    });
+    expect((JSON.parse(api.body) as { devices: { mac: string; state: string }[] }).devices.find((d) => d.mac === MAC)?.state).toBe(
+      'locked-out',
+    );
 
     const enrol = await session.form(`/devices/${MAC}/enrol`, {}, InjectSession.token(locked));
     expect(enrol.statusCode).toBe(303);
@@ -72,7 +90,7 @@ describe('locked out after enrolment', () => {
     expect(back).toMatch(/class="badge s-provisioned">Provisioned</);
   });
 
-  it('the Enrol action needs the page\'s CSRF token', async () => {
+  it("the Enrol action needs the page's CSRF token", async () => {
     expect((await session.form(`/devices/${MAC}/enrol`, {})).statusCode).toBe(403);
   });
 });

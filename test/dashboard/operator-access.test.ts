@@ -17,8 +17,10 @@ let adminUrl: string;
 let password: string;
 
 beforeAll(async () => {
-  const yaml = fleetYaml([{ mac: '00:15:65:00:12:41', vendor: 'yealink', model: 'T46U' }])
-    .replace('server:\n', 'server:\n  host: 127.124.0.1\n  adminHost: 127.124.0.1\n  adminAllow: [127.124.1.0/24, 127.124.2.1-127.124.2.20]\n');
+  const yaml = fleetYaml([{ mac: '00:15:65:00:12:41', vendor: 'yealink', model: 'T46U' }]).replace(
+    'server:\n',
+    'server:\n  host: 127.124.0.1\n  adminHost: 127.124.0.1\n  adminAllow: [127.124.1.0/24, 127.124.2.1-127.124.2.20]\n',
+  );
   serve = await startServe(yaml, PORT);
   adminUrl = /admin:\s+(https:\/\/\S+?)\/? /.exec(serve.output())![1]!;
   password = readFileSync(join(serve.dir, 'data', 'admin-password'), 'utf8').trim();
@@ -33,7 +35,12 @@ const client = (from: string) => new Client(adminUrl, { localAddress: from, conn
 async function request(from: string, options: { method?: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }) {
   const c = client(from);
   try {
-    const res = await c.request({ method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {}, body: options.body });
+    const res = await c.request({
+      method: options.method ?? 'GET',
+      path: options.path,
+      headers: options.headers ?? {},
+      body: options.body,
+    });
     return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
   } finally {
     await c.close();
@@ -43,10 +50,15 @@ async function request(from: string, options: { method?: 'GET' | 'POST'; path: s
 /** The login form from `from`: its CSRF cookie and token, then the post. */
 async function formLogin(from: string, pass: string): Promise<number> {
   const page = await request(from, { path: '/login' });
-  const cookie = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+  const cookie = ([] as string[])
+    .concat(page.headers['set-cookie'] ?? [])
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
   const res = await request(from, {
-    method: 'POST', path: '/login', body: new URLSearchParams({ _csrf: token, username: 'admin', password: pass, next: '/' }).toString(),
+    method: 'POST',
+    path: '/login',
+    body: new URLSearchParams({ _csrf: token, username: 'admin', password: pass, next: '/' }).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
   });
   return res.status;
@@ -64,18 +76,27 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 describe('the admin listener under a brute force', () => {
   it('admits the right password from an allowed address while ten others send fifty wrong ones (form and API alike)', async () => {
     const attackers = Array.from({ length: 10 }, (_, i) => `127.124.1.${i + 1}`);
-    const brute = Promise.all(attackers.map(async (from, a) => {
-      const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        statuses.push(i % 2 ? (await request(from, { path: '/api/devices', headers: basic(`wrong-${a}-${i}`) })).status : await formLogin(from, `wrong-${a}-${i}`));
-      }
-      return statuses;
-    }));
+    const brute = Promise.all(
+      attackers.map(async (from, a) => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          statuses.push(
+            i % 2
+              ? (await request(from, { path: '/api/devices', headers: basic(`wrong-${a}-${i}`) })).status
+              : await formLogin(from, `wrong-${a}-${i}`),
+          );
+        }
+        return statuses;
+      }),
+    );
     const during = await formLogin('127.124.2.1', password);
     const results = await brute;
     expect(during).toBe(303);
     // every wrong guess refused; after the first few each attacker is slowed (429 with Retry-After), never admitted
-    expect(results.flat().every((s) => s === 401 || s === 429), results.flat().join(' ')).toBe(true);
+    expect(
+      results.flat().every((s) => s === 401 || s === 429),
+      results.flat().join(' '),
+    ).toBe(true);
     expect(results.flat().filter((s) => s === 401).length).toBeGreaterThanOrEqual(30);
     // afterwards, from fresh allowed addresses: the form and HTTP Basic both let the operator in
     expect(await formLogin('127.124.2.2', password)).toBe(303);
@@ -86,9 +107,15 @@ describe('the admin listener under a brute force', () => {
 
   it('an address outside server.adminAllow is disconnected before any page, login form included', async () => {
     for (const from of ['127.124.3.1', '127.124.2.21']) {
-      const err = await request(from, { path: '/login' }).then(() => undefined, (e: unknown) => e);
+      const err = await request(from, { path: '/login' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err, from).toBeInstanceOf(Error);
-      expect(err instanceof errors.UndiciError || /ECONNRESET|socket|closed/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))).toBe(true);
+      expect(
+        err instanceof errors.UndiciError ||
+          /ECONNRESET|socket|closed/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message)),
+      ).toBe(true);
     }
     expect((await request('127.124.2.20', { path: '/login' })).status).toBe(200);
     expect(serve.output()).toMatch(/admin: .*; answers only 127\.124\.1\.0\/24 127\.124\.2\.1-127\.124\.2\.20/);
@@ -114,12 +141,19 @@ describe('API tokens', () => {
     expect(devices.status).toBe(200);
     expect(devices.body).toContain('001565001241');
     // a script's POST needs no CSRF token (no cookie is involved)
-    const post = await request('127.124.2.4', { method: 'POST', path: '/api/check', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ target: 'nonsense' }) });
+    const post = await request('127.124.2.4', {
+      method: 'POST',
+      path: '/api/check',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'nonsense' }),
+    });
     expect(post.status).toBe(400);
     // a token is for the API, not the pages
     expect((await request('127.124.2.4', { path: '/', headers: bearer })).status).toBe(303);
     // a wrong token is refused and counted as a failed login
-    expect((await request('127.124.2.5', { path: '/api/devices', headers: { authorization: `Bearer ${token.slice(0, -1)}A` } })).status).toBe(401);
+    expect(
+      (await request('127.124.2.5', { path: '/api/devices', headers: { authorization: `Bearer ${token.slice(0, -1)}A` } })).status,
+    ).toBe(401);
 
     const revoked = await cli(['token', 'revoke', 'nightly export', '--config', serve.path]);
     expect(revoked.code).toBe(0);

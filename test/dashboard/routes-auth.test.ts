@@ -20,16 +20,30 @@ const routes: { method: string; url: string; public: boolean }[] = [];
 const PUBLIC = [/^(GET|HEAD) \/login$/, /^POST \/login$/, /^(GET|HEAD) \/assets\/app\.[0-9a-f]{12}\.css$/];
 
 beforeAll(async () => {
-  ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:00:61', vendor: 'yealink', model: 'T46U' }, { mac: '00:0b:82:00:00:61', vendor: 'grandstream', model: 'GRP2614' }])));
+  ({ runtime } = await startRuntime(
+    fleetYaml([
+      { mac: '00:15:65:00:00:61', vendor: 'yealink', model: 'T46U' },
+      { mac: '00:0b:82:00:00:61', vendor: 'grandstream', model: 'GRP2614' },
+    ]),
+  ));
   app = Fastify();
   app.addHook('onRoute', (r: RouteOptions) => {
-    for (const method of ([] as HTTPMethods[]).concat(r.method)) routes.push({ method, url: r.url, public: Boolean(r.config && (r.config as { public?: boolean }).public) });
+    for (const method of ([] as HTTPMethods[]).concat(r.method))
+      routes.push({ method, url: r.url, public: Boolean(r.config && (r.config as { public?: boolean }).public) });
   });
   await app.register(dashboardPlugin, {
-    vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: '/nonexistent', env: {}, secure: false, password: PASSWORD,
+    vendors: VENDORS,
+    inventory: () => runtime.config.inventory,
+    store: runtime.store,
+    dataDir: '/nonexistent',
+    env: {},
+    secure: false,
+    password: PASSWORD,
     // this file makes dozens of wrong Basic attempts on purpose; the limiter has its own test
     loginLimits: { perAddress: 100_000, freeAttempts: 100_000, windowMs: 60_000 },
-    audit: async () => { throw new Error('no audit may start without a session'); },
+    audit: async () => {
+      throw new Error('no audit may start without a session');
+    },
   });
   await app.ready();
 });
@@ -45,8 +59,19 @@ const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 async function unauthenticated(method: string, url: string, headers: Record<string, string> = {}) {
   const body = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
   return app.inject({
-    method: method as NonNullable<InjectOptions['method']>, url, headers: { ...headers, ...(body ? { 'content-type': url.startsWith('/api/') ? 'application/json' : 'application/x-www-form-urlencoded' } : {}) },
-    ...(body ? { payload: url.startsWith('/api/') ? JSON.stringify({ target: '127.0.0.1', targets: '127.0.0.1' }) : 'target=127.0.0.1&targets=127.0.0.1' } : {}),
+    method: method as NonNullable<InjectOptions['method']>,
+    url,
+    headers: {
+      ...headers,
+      ...(body ? { 'content-type': url.startsWith('/api/') ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(body
+      ? {
+          payload: url.startsWith('/api/')
+            ? JSON.stringify({ target: '127.0.0.1', targets: '127.0.0.1' })
+            : 'target=127.0.0.1&targets=127.0.0.1',
+        }
+      : {}),
   });
 }
 
@@ -66,11 +91,38 @@ function expectRefused(res: Awaited<ReturnType<typeof unauthenticated>>, method:
 describe('every dashboard route refuses requests without a session', () => {
   it('registers the pages and the API', () => {
     const seen = new Set(routes.map(key));
-    for (const r of ['GET /', 'GET /devices/:mac', 'GET /check', 'POST /check', 'GET /audits', 'POST /audits', 'GET /audits/:id', 'GET /events', 'POST /logout',
-      'GET /api/devices', 'GET /api/devices/:mac', 'GET /api/events', 'GET /api/audits', 'POST /api/audits', 'GET /api/audits/:id', 'POST /api/check', 'GET /api/openapi.json']) {
+    for (const r of [
+      'GET /',
+      'GET /devices/:mac',
+      'GET /check',
+      'POST /check',
+      'GET /audits',
+      'POST /audits',
+      'GET /audits/:id',
+      'GET /events',
+      'POST /logout',
+      'GET /api/devices',
+      'GET /api/devices/:mac',
+      'GET /api/events',
+      'GET /api/audits',
+      'POST /api/audits',
+      'GET /api/audits/:id',
+      'POST /api/check',
+      'GET /api/openapi.json',
+    ]) {
       expect(seen, r).toContain(r);
     }
-    expect(routes.filter((r) => r.public).map(key).sort()).toEqual(routes.map(key).filter((k) => PUBLIC.some((p) => p.test(k))).sort());
+    expect(
+      routes
+        .filter((r) => r.public)
+        .map(key)
+        .sort(),
+    ).toEqual(
+      routes
+        .map(key)
+        .filter((k) => PUBLIC.some((p) => p.test(k)))
+        .sort(),
+    );
   });
 
   it('no session, a forged session, or a wrong Basic password: refused on every non-public route', async () => {
@@ -80,7 +132,11 @@ describe('every dashboard route refuses requests without a session', () => {
       const url = concrete(r.url);
       expectRefused(await unauthenticated(r.method, url), r.method, url);
       expectRefused(await unauthenticated(r.method, url, { cookie: `gg_session=${'A'.repeat(43)}` }), r.method, url);
-      expectRefused(await unauthenticated(r.method, url, { authorization: `Basic ${Buffer.from('admin:wrong-password').toString('base64')}` }), r.method, url);
+      expectRefused(
+        await unauthenticated(r.method, url, { authorization: `Basic ${Buffer.from('admin:wrong-password').toString('base64')}` }),
+        r.method,
+        url,
+      );
     }
   });
 
@@ -112,7 +168,12 @@ describe('every dashboard route refuses requests without a session', () => {
     const basic = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
     const api = await app.inject({ method: 'GET', url: '/api/devices', headers: basic });
     expect(api.statusCode).toBe(200);
-    expect(api.json().devices.map((d: { mac: string }) => d.mac).sort()).toEqual(['000b82000061', '001565000061']);
+    expect(
+      api
+        .json()
+        .devices.map((d: { mac: string }) => d.mac)
+        .sort(),
+    ).toEqual(['000b82000061', '001565000061']);
     const page = await app.inject({ method: 'GET', url: '/', headers: basic });
     expect(page.statusCode).toBe(303);
   });

@@ -21,11 +21,32 @@ export class InjectSession {
   /** A form post with the CSRF token of the page last fetched from `from` (or the given token). */
   async form(url: string, fields: Record<string, string>, token?: string): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams({ ...(token === undefined ? {} : { _csrf: token }), ...fields }).toString();
-    return this.keep(await this.app.inject({ method: 'POST', url, cookies: this.cookies, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        cookies: this.cookies,
+        payload: body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
   }
 
-  async json(method: 'POST' | 'GET', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.keep(await this.app.inject({ method, url, cookies: this.cookies, headers, ...(payload === undefined ? {} : { payload: payload as object }) }));
+  async json(
+    method: 'POST' | 'GET',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
+    return this.keep(
+      await this.app.inject({
+        method,
+        url,
+        cookies: this.cookies,
+        headers,
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
+    );
   }
 
   /** The CSRF token in a page's forms. */

@@ -6,16 +6,35 @@ import { noAddressVerdict, verdictExit, verdictFor } from '../../src/dashboard/v
 
 function host(states: Partial<Record<CheckId, FindingState>>, ghostCall: GhostCall, vendor: string | null = 'yealink'): HostReport {
   return {
-    host: '127.0.0.5', identity: vendor ? 'model' : 'none', probes: [], ...(vendor ? { vendor, model: 'T46U' } : {}), ghostCall,
-    findings: Object.entries(states).map(([check, state]) => finding(check as CheckId, state!, [`${check} evidence`], state === 'fail' ? [`fix ${check}`] : [], state === 'unknown' ? 'no read-back API' : undefined)),
+    host: '127.0.0.5',
+    identity: vendor ? 'model' : 'none',
+    probes: [],
+    ...(vendor ? { vendor, model: 'T46U' } : {}),
+    ghostCall,
+    findings: Object.entries(states).map(([check, state]) =>
+      finding(
+        check as CheckId,
+        state!,
+        [`${check} evidence`],
+        state === 'fail' ? [`fix ${check}`] : [],
+        state === 'unknown' ? 'no read-back API' : undefined,
+      ),
+    ),
   };
 }
 
-const rings: GhostCall = { verdict: 'rings', evidence: ['INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated'] };
+const rings: GhostCall = {
+  verdict: 'rings',
+  evidence: ['INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated'],
+};
 const refuses: GhostCall = { verdict: 'refuses', evidence: ['INVITE to 100 on udp/5060 drew 403 Forbidden'] };
-const unknown: GhostCall = { verdict: 'unknown', evidence: ['a stranger\'s SIP is answered; whether an INVITE would ring is unproven'], howToTell: 'the INVITE probe' };
+const unknown: GhostCall = {
+  verdict: 'unknown',
+  evidence: ["a stranger's SIP is answered; whether an INVITE would ring is unproven"],
+  howToTell: 'the INVITE probe',
+};
 
-describe('verdict (the check\'s words for the ghost-call verdict)', () => {
+describe("verdict (the check's words for the ghost-call verdict)", () => {
   it('nothing answered → unreachable, exit 1', () => {
     const v = verdictFor('127.0.0.5', undefined);
     expect(v.status).toBe('unreachable');
@@ -26,7 +45,9 @@ describe('verdict (the check\'s words for the ghost-call verdict)', () => {
   it('rings → "it will ring", evidence first, other failing rules after; exit 1', () => {
     const v = verdictFor('127.0.0.5', host({ 'sip-trusted-only': 'fail', 'web-https-only': 'fail', 'firmware-current': 'pass' }, rings));
     expect(v.status).toBe('rings');
-    expect(v.headline).toMatch(/^Rings for scanners: it will ring for a stranger's call\. Also 1 other failing rule: its web interface answers over plain HTTP/);
+    expect(v.headline).toMatch(
+      /^Rings for scanners: it will ring for a stranger's call\. Also 1 other failing rule: its web interface answers over plain HTTP/,
+    );
     expect(v.reasons[0]).toBe('INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated.');
     expect(verdictExit(v)).toBe(1);
   });
@@ -71,7 +92,12 @@ describe('line diff', () => {
     expect(d.added).toBe(2);
     expect(d.removed).toBe(2);
     expect(d.hunks).toHaveLength(2);
-    expect(d.hunks[0]).toEqual([{ op: ' ', text: 'line 1' }, { op: '-', text: 'line 2' }, { op: '+', text: 'line two' }, { op: ' ', text: 'line 3' }]);
+    expect(d.hunks[0]).toEqual([
+      { op: ' ', text: 'line 1' },
+      { op: '-', text: 'line 2' },
+      { op: '+', text: 'line two' },
+      { op: ' ', text: 'line 3' },
+    ]);
   });
 
   it('refuses inputs too large for a line-by-line diff', () => {

@@ -16,14 +16,15 @@ function run(args: string[], cwd: string) {
 
 function workspace(sites: string, devices = '', policy = '') {
   const dir = mkdtempSync(join(tmpdir(), 'gg-edge-cli-'));
-  const yaml = [
-    'server:',
-    `  dataDir: ${join(dir, 'data')}`,
-    ...(policy ? ['policy:', '  rules:', policy] : []),
-    'sites:',
-    sites,
-    ...(devices ? ['devices:', devices] : []),
-  ].join('\n') + '\n';
+  const yaml =
+    [
+      'server:',
+      `  dataDir: ${join(dir, 'data')}`,
+      ...(policy ? ['policy:', '  rules:', policy] : []),
+      'sites:',
+      sites,
+      ...(devices ? ['devices:', devices] : []),
+    ].join('\n') + '\n';
   writeFileSync(join(dir, 'gg.yaml'), yaml);
   return dir;
 }
@@ -56,7 +57,24 @@ describe('ghostguard edge', () => {
 
   it('derives ports from the policy and the phones (Grandstream: one port per account), writes --output', async () => {
     const dir = workspace(SITES, DEVICES, '    sip-port-nonstandard: { enabled: true, port: 5080 }');
-    const r = await run(['edge', '-c', 'gg.yaml', '--site', 'hq', '--format', 'mikrotik', '--output', 'hq.rsc', '--phones', '192.0.2.0/24, 2001:db8:1::/64', '--rate', '50'], dir);
+    const r = await run(
+      [
+        'edge',
+        '-c',
+        'gg.yaml',
+        '--site',
+        'hq',
+        '--format',
+        'mikrotik',
+        '--output',
+        'hq.rsc',
+        '--phones',
+        '192.0.2.0/24, 2001:db8:1::/64',
+        '--rate',
+        '50',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(r.out).toBe('');
     expect(r.err).toMatch(/hq\.rsc: mikrotik rules for site "hq" \(3 trusted source\(s\), forward chain\)/);
@@ -88,10 +106,14 @@ describe('ghostguard edge', () => {
     const unknown = await run(['edge', '-c', 'gg.yaml', '--site', 'nowhere'], dir);
     expect(unknown.err).toMatch(/GG_ERR_USAGE: unknown site "nowhere" \(sites: dns\)/);
     expect((await run(['edge', '-c', 'gg.yaml'], dir)).err).toMatch(/give --site <site>/);
-    expect((await run(['edge', '--site', 'hq', '--format', 'cisco'], dir)).err).toMatch(/--format must be one of nftables, iptables, ip6tables, pf, mikrotik/);
+    expect((await run(['edge', '--site', 'hq', '--format', 'cisco'], dir)).err).toMatch(
+      /--format must be one of nftables, iptables, ip6tables, pf, mikrotik/,
+    );
     expect((await run(['edge', '--site', 'hq', '--chain', 'output'], dir)).err).toMatch(/--chain must be forward or input/);
     expect((await run(['edge', '--site', 'hq', '--rate', 'fast'], dir)).code).toBe(2);
     const bad = workspace('  hq:\n    registrar: 198.51.100.1:5060\n');
-    expect((await run(['edge', '-c', 'gg.yaml', '--site', 'hq'], bad)).err).toMatch(/sites\.hq\.registrar: "198\.51\.100\.1:5060" is not an IPv4\/IPv6 address or CIDR/);
+    expect((await run(['edge', '-c', 'gg.yaml', '--site', 'hq'], bad)).err).toMatch(
+      /sites\.hq\.registrar: "198\.51\.100\.1:5060" is not an IPv4\/IPv6 address or CIDR/,
+    );
   });
 });

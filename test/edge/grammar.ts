@@ -44,13 +44,24 @@ function tokenize(line: string): string[] | undefined {
 
 class PfRule {
   private i = 0;
-  constructor(private readonly t: string[], private readonly macros: Map<string, string>, private readonly tables: Set<string>) {}
+  constructor(
+    private readonly t: string[],
+    private readonly macros: Map<string, string>,
+    private readonly tables: Set<string>,
+  ) {}
 
-  private peek(): string | undefined { return this.t[this.i]; }
-  private next(): string | undefined { return this.t[this.i++]; }
+  private peek(): string | undefined {
+    return this.t[this.i];
+  }
+  private next(): string | undefined {
+    return this.t[this.i++];
+  }
   private accept(...words: string[]): string | undefined {
     const w = this.peek();
-    if (w !== undefined && words.includes(w)) { this.i++; return w; }
+    if (w !== undefined && words.includes(w)) {
+      this.i++;
+      return w;
+    }
     return undefined;
   }
   private expect(...words: string[]): string {
@@ -159,7 +170,10 @@ export function checkPfGrammar(text: string): string[] {
     const line = raw.trim();
     const at = `line ${index + 1}`;
     if (line === '' || line.startsWith('#')) return;
-    if (line.endsWith('\\')) { problems.push(`${at}: continuation lines are not expected`); return; }
+    if (line.endsWith('\\')) {
+      problems.push(`${at}: continuation lines are not expected`);
+      return;
+    }
     const macro = /^([A-Za-z_][A-Za-z0-9_]*) = "([^"]*)"$/.exec(line);
     if (macro) {
       if (rules > 0) problems.push(`${at}: macro after a rule`);
@@ -175,7 +189,10 @@ export function checkPfGrammar(text: string): string[] {
       return;
     }
     const tokens = tokenize(line.replace(/([{}])/g, ' $1 '));
-    if (!tokens) { problems.push(`${at}: unbalanced quotes`); return; }
+    if (!tokens) {
+      problems.push(`${at}: unbalanced quotes`);
+      return;
+    }
     try {
       new PfRule(tokens, macros, tables).parse();
       rules++;
@@ -190,8 +207,23 @@ export function checkPfGrammar(text: string): string[] {
 // ---------------------------------------------------------------- RouterOS
 
 const FILTER_KEYS = new Set([
-  'chain', 'action', 'protocol', 'dst-port', 'src-port', 'src-address', 'dst-address', 'src-address-list', 'dst-address-list',
-  'jump-target', 'limit', 'log', 'log-prefix', 'comment', 'connection-state', 'in-interface', 'disabled',
+  'chain',
+  'action',
+  'protocol',
+  'dst-port',
+  'src-port',
+  'src-address',
+  'dst-address',
+  'src-address-list',
+  'dst-address-list',
+  'jump-target',
+  'limit',
+  'log',
+  'log-prefix',
+  'comment',
+  'connection-state',
+  'in-interface',
+  'disabled',
 ]);
 const ADDRESS_LIST_KEYS = new Set(['list', 'address', 'comment', 'disabled', 'timeout']);
 const ACTIONS = new Set(['accept', 'drop', 'reject', 'jump', 'return', 'log', 'passthrough']);
@@ -226,23 +258,42 @@ export function checkMikrotikGrammar(text: string): string[] {
     const line = raw.trim();
     const at = `line ${index + 1}`;
     if (line === '' || line.startsWith('#')) return;
-    if (line === '/ip firewall service-port set sip disabled=yes') { serviceAlgOff = true; return; }
+    if (line === '/ip firewall service-port set sip disabled=yes') {
+      serviceAlgOff = true;
+      return;
+    }
     const m = /^\/(ip|ipv6) firewall (address-list|filter)$/.exec(line);
-    if (m) { menu = { family: m[1] === 'ip' ? 4 : 6, kind: m[2] as 'address-list' | 'filter' }; return; }
-    if (!menu) { problems.push(`${at}: command outside a menu: ${line}`); return; }
+    if (m) {
+      menu = { family: m[1] === 'ip' ? 4 : 6, kind: m[2] as 'address-list' | 'filter' };
+      return;
+    }
+    if (!menu) {
+      problems.push(`${at}: command outside a menu: ${line}`);
+      return;
+    }
     const remove = /^remove \[find where ([a-z-]+)(=|~)"([^"\\$]*)"\]$/.exec(line);
     if (remove) {
       const allowed = menu.kind === 'filter' ? FILTER_KEYS : ADDRESS_LIST_KEYS;
       if (!allowed.has(remove[1]!)) problems.push(`${at}: ${remove[1]} is not a property of ${menu.kind}`);
       if (remove[2] === '~') {
-        try { new RegExp(remove[3]!); } catch { problems.push(`${at}: bad regular expression`); }
+        try {
+          new RegExp(remove[3]!);
+        } catch {
+          problems.push(`${at}: bad regular expression`);
+        }
       }
       return;
     }
     const tokens = tokenize(line);
-    if (tokens?.[0] !== 'add') { problems.push(`${at}: unknown command: ${line}`); return; }
+    if (tokens?.[0] !== 'add') {
+      problems.push(`${at}: unknown command: ${line}`);
+      return;
+    }
     const kv = pairs(tokens.slice(1));
-    if (typeof kv === 'string') { problems.push(`${at}: ${kv}`); return; }
+    if (typeof kv === 'string') {
+      problems.push(`${at}: ${kv}`);
+      return;
+    }
     const allowed = menu.kind === 'filter' ? FILTER_KEYS : ADDRESS_LIST_KEYS;
     for (const k of kv.keys()) if (!allowed.has(k)) problems.push(`${at}: ${k} is not a property of ${menu.kind}`);
     const fam = menu.family;

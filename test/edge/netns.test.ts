@@ -64,8 +64,16 @@ s.on('connect', () => { clearTimeout(t); process.stdout.write('connected'); s.de
 s.on('error', (e) => { clearTimeout(t); process.stdout.write('error:' + e.code); });
 `;
 
-for (const [name, body] of [['listener.mjs', LISTENER], ['send.mjs', SENDER], ['connect.mjs', CONNECT]] as const) writeFileSync(join(dir, name), body);
-writeFileSync(join(dir, 'gg.yaml'), `server:\n  dataDir: ${join(dir, 'data')}\nsites:\n  lab:\n    registrar: ${TRUSTED}\n    transport: udp\n`);
+for (const [name, body] of [
+  ['listener.mjs', LISTENER],
+  ['send.mjs', SENDER],
+  ['connect.mjs', CONNECT],
+] as const)
+  writeFileSync(join(dir, name), body);
+writeFileSync(
+  join(dir, 'gg.yaml'),
+  `server:\n  dataDir: ${join(dir, 'data')}\nsites:\n  lab:\n    registrar: ${TRUSTED}\n    transport: udp\n`,
+);
 
 const created: string[] = [];
 let listener: ChildProcess | undefined;
@@ -82,7 +90,10 @@ function sh(args: string[], ns?: string): string {
 async function generate(format: string, file: string): Promise<string> {
   let err = '';
   const io: CliIo = { out: () => {}, err: (t) => void (err += t), env: {}, cwd: dir, isTty: false };
-  const code = await main(['edge', '-c', 'gg.yaml', '--site', 'lab', '--format', format, '--chain', 'input', '--rate', '5', '--output', file], io);
+  const code = await main(
+    ['edge', '-c', 'gg.yaml', '--site', 'lab', '--format', format, '--chain', 'input', '--rate', '5', '--output', file],
+    io,
+  );
   if (code !== 0) throw new Error(`ghostguard edge exited ${code}: ${err}`);
   return join(dir, file);
 }
@@ -101,12 +112,19 @@ async function arrived(id: string): Promise<string[]> {
   return heard.filter((h) => h.proto === 'udp' && h.callId?.startsWith(`${id}-`)).map((h) => h.from);
 }
 
-const nftCounter = (name: string) => Number(/packets (\d+)/.exec(sh(['nft', 'list', 'counter', 'inet', 'ghostguard_lab', name], NS_PHONE))?.[1]);
+const nftCounter = (name: string) =>
+  Number(/packets (\d+)/.exec(sh(['nft', 'list', 'counter', 'inet', 'ghostguard_lab', name], NS_PHONE))?.[1]);
 
 beforeAll(async () => {
-  if (!ip) { skipReason = 'iproute2 (ip) is not installed'; return; }
+  if (!ip) {
+    skipReason = 'iproute2 (ip) is not installed';
+    return;
+  }
   const add = spawnSync(ip, ['netns', 'add', NS_PHONE], { encoding: 'utf8' });
-  if (add.status !== 0) { skipReason = `the kernel or our privileges refuse network namespaces: ip netns add: ${(add.stderr || String(add.error)).trim()}`; return; }
+  if (add.status !== 0) {
+    skipReason = `the kernel or our privileges refuse network namespaces: ip netns add: ${(add.stderr || String(add.error)).trim()}`;
+    return;
+  }
   created.push(NS_PHONE);
   sh([ip, 'netns', 'add', NS_CLIENT]);
   created.push(NS_CLIENT);
@@ -114,11 +132,16 @@ beforeAll(async () => {
   sh([ip, '-n', NS_PHONE, 'addr', 'add', `${PHONE}/24`, 'dev', 'gg0']);
   sh([ip, '-n', NS_CLIENT, 'addr', 'add', `${TRUSTED}/24`, 'dev', 'gg1']);
   sh([ip, '-n', NS_CLIENT, 'addr', 'add', `${UNTRUSTED}/24`, 'dev', 'gg1']);
-  for (const [ns, dev] of [[NS_PHONE, 'gg0'], [NS_CLIENT, 'gg1']] as const) {
+  for (const [ns, dev] of [
+    [NS_PHONE, 'gg0'],
+    [NS_CLIENT, 'gg1'],
+  ] as const) {
     sh([ip, '-n', ns, 'link', 'set', 'lo', 'up']);
     sh([ip, '-n', ns, 'link', 'set', dev, 'up']);
   }
-  listener = spawn(ip, ['netns', 'exec', NS_PHONE, process.execPath, join(dir, 'listener.mjs'), PHONE, '5060'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  listener = spawn(ip, ['netns', 'exec', NS_PHONE, process.execPath, join(dir, 'listener.mjs'), PHONE, '5060'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let buffer = '';
   let stderr = '';
   listener.stderr!.on('data', (d) => void (stderr += d));
@@ -131,7 +154,10 @@ beforeAll(async () => {
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const msg = JSON.parse(buffer.slice(0, nl));
         buffer = buffer.slice(nl + 1);
-        if (msg.ready) { clearTimeout(timer); resolve(); } else heard.push(msg);
+        if (msg.ready) {
+          clearTimeout(timer);
+          resolve();
+        } else heard.push(msg);
       }
     });
   });
@@ -187,7 +213,9 @@ describe('edge rules applied in a network namespace', () => {
 
     sendUdp(TRUSTED, 60, 'ipt-flood');
     const flood = await arrived('ipt-flood');
-    const overRate = sh(['iptables', '-L', 'gg-sip-lab-ok', '-v', '-n', '-x'], NS_PHONE).split('\n').find((l) => l.includes('trusted, over rate'));
+    const overRate = sh(['iptables', '-L', 'gg-sip-lab-ok', '-v', '-n', '-x'], NS_PHONE)
+      .split('\n')
+      .find((l) => l.includes('trusted, over rate'));
     expect(flood.length).toBeGreaterThanOrEqual(1);
     expect(flood.length).toBeLessThanOrEqual(25);
     expect(flood.length + Number(overRate?.trim().split(/\s+/)[0])).toBe(60);

@@ -28,8 +28,17 @@ describe('parseNetwork', () => {
   });
 
   it('merges port ranges', () => {
-    expect(mergeRanges([{ from: 5080, to: 5080 }, { from: 5060, to: 5062 }, { from: 5061, to: 5066 }, { from: 5067, to: 5067 }]))
-      .toEqual([{ from: 5060, to: 5067 }, { from: 5080, to: 5080 }]);
+    expect(
+      mergeRanges([
+        { from: 5080, to: 5080 },
+        { from: 5060, to: 5062 },
+        { from: 5061, to: 5066 },
+        { from: 5067, to: 5067 },
+      ]),
+    ).toEqual([
+      { from: 5060, to: 5067 },
+      { from: 5080, to: 5080 },
+    ]);
   });
 });
 
@@ -42,8 +51,9 @@ describe('buildEdgePlan', () => {
       ['203.0.113.7', ['trustedServers[1]']],
     ]);
     expect(plan.covered).toEqual([{ origin: 'registrar', value: '198.51.100.10', by: '198.51.100.0/24 (trustedServers[0])' }]);
-    expect(buildEdgePlan(site({ outboundProxy: '198.51.100.10', trustedServers: [] }), [], sitePolicy()).trusted)
-      .toEqual([expect.objectContaining({ text: '198.51.100.10', origins: ['registrar', 'outboundProxy'] })]);
+    expect(buildEdgePlan(site({ outboundProxy: '198.51.100.10', trustedServers: [] }), [], sitePolicy()).trusted).toEqual([
+      expect.objectContaining({ text: '198.51.100.10', origins: ['registrar', 'outboundProxy'] }),
+    ]);
   });
 
   it('protects 5060 over UDP and TCP by default, with a shared rate limit and defaults', () => {
@@ -58,27 +68,45 @@ describe('buildEdgePlan', () => {
     const srtp = buildEdgePlan(site(), [device({ 'sip-tls-srtp': { enabled: true } })], sitePolicy());
     expect(srtp.ports).toEqual({ udp: [{ from: 5060, to: 5060 }], tcp: [{ from: 5060, to: 5061 }] });
     const moved = buildEdgePlan(site(), [device({ 'sip-port-nonstandard': { enabled: true, port: 5070 } })], sitePolicy());
-    expect(moved.ports.udp).toEqual([{ from: 5060, to: 5060 }, { from: 5070, to: 5070 }]);
+    expect(moved.ports.udp).toEqual([
+      { from: 5060, to: 5060 },
+      { from: 5070, to: 5070 },
+    ]);
     expect(moved.portNotes).toContain('5070: sip-port-nonstandard');
     // a site without devices uses its own (fleet + site) policy
     const bySite = buildEdgePlan(site(), [], sitePolicy({ 'sip-port-nonstandard': { enabled: true, port: 5090 } }));
-    expect(bySite.ports.udp).toEqual([{ from: 5060, to: 5060 }, { from: 5090, to: 5090 }]);
+    expect(bySite.ports.udp).toEqual([
+      { from: 5060, to: 5060 },
+      { from: 5090, to: 5090 },
+    ]);
   });
 
   it('covers one port per account (spaced by two) for phones that listen per account', () => {
     const plan = richPlan();
-    expect(plan.ports.udp).toEqual([{ from: 5060, to: 5066 }, { from: 5080, to: 5086 }]);
-    expect(plan.ports.tcp).toEqual([{ from: 5060, to: 5067 }, { from: 5080, to: 5087 }]);
+    expect(plan.ports.udp).toEqual([
+      { from: 5060, to: 5066 },
+      { from: 5080, to: 5086 },
+    ]);
+    expect(plan.ports.tcp).toEqual([
+      { from: 5060, to: 5067 },
+      { from: 5080, to: 5087 },
+    ]);
   });
 
   it('takes phone networks and the chain; makes odd site names safe', () => {
-    const plan = buildEdgePlan(site({ name: 'Head Office / 3rd floor' }), [], sitePolicy(), { chain: 'input', phones: ['192.0.2.0/24', '2001:db8:1::/64'], rate: 50 });
+    const plan = buildEdgePlan(site({ name: 'Head Office / 3rd floor' }), [], sitePolicy(), {
+      chain: 'input',
+      phones: ['192.0.2.0/24', '2001:db8:1::/64'],
+      rate: 50,
+    });
     expect(plan.phones.map((p) => p.text)).toEqual(['192.0.2.0/24', '2001:db8:1::/64']);
     expect(plan.chain).toBe('input');
     expect(plan.rate).toEqual({ perSecond: 50, burst: 100 });
     expect(plan.id).toMatch(/^[A-Za-z0-9_]{1,16}$/);
     expect(plan.id).not.toBe(buildEdgePlan(site({ name: 'Head Office / 3rd floor!' }), [], sitePolicy()).id);
-    expect(usageError(() => buildEdgePlan(site(), [], sitePolicy(), { phones: ['phones.example.com'] })).message).toMatch(/--phones: "phones\.example\.com"/);
+    expect(usageError(() => buildEdgePlan(site(), [], sitePolicy(), { phones: ['phones.example.com'] })).message).toMatch(
+      /--phones: "phones\.example\.com"/,
+    );
     expect(usageError(() => buildEdgePlan(site(), [], sitePolicy(), { rate: 0 })).message).toMatch(/--rate/);
   });
 
@@ -94,7 +122,9 @@ describe('buildEdgePlan', () => {
       'sites.hq.trustedServers[0]: "198.51.100.1:5060" is not an IPv4/IPv6 address or CIDR',
       'sites.hq.trustedServers[1]: "0.0.0.0/0" admits every address',
     ]);
-    const none = usageError(() => buildEdgePlan(site({ registrar: 'pbx.example.com', outboundProxy: undefined, trustedServers: [] }), [], sitePolicy()));
+    const none = usageError(() =>
+      buildEdgePlan(site({ registrar: 'pbx.example.com', outboundProxy: undefined, trustedServers: [] }), [], sitePolicy()),
+    );
     expect(none.message).toMatch(/no trusted server address: the rules would drop all SIP/);
     expect(none.details[0]).toMatch(/"pbx\.example\.com" is a hostname/);
   });

@@ -8,7 +8,15 @@ export function nonceFrom(wwwAuthenticate: string | string[] | undefined): strin
 }
 
 export function digestHeader(username: string, password: string, method: string, uri: string, nonce: string, nc = 1): string {
-  const fields = { username, realm: REALM, nonce, uri, qop: 'auth', nc: nc.toString(16).padStart(8, '0'), cnonce: randomBytes(8).toString('hex') };
+  const fields = {
+    username,
+    realm: REALM,
+    nonce,
+    uri,
+    qop: 'auth',
+    nc: nc.toString(16).padStart(8, '0'),
+    cnonce: randomBytes(8).toString('hex'),
+  };
   const response = digestResponse(fields, password, method);
   return `Digest username="${username}", realm="${REALM}", nonce="${nonce}", uri="${uri}", qop=auth, nc=${fields.nc}, cnonce="${fields.cnonce}", response="${response}", algorithm=MD5`;
 }

@@ -30,7 +30,9 @@ export interface Flood {
 
 /** Starts one flooding process (at most ~19,000 connections each: a process's open-file limit). */
 export function startFlood(spec: FloodSpec): Flood {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'idle-flood.mjs'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'idle-flood.mjs'), JSON.stringify(spec)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let latest: FloodStats = { opened: 0, open: 0, closedByServer: 0, failed: 0 };
   let buffer = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -62,7 +64,12 @@ export const floodPhoneMac = (i: number) => `000b8220${(i >> 8).toString(16).pad
 
 /** One phone's first boot from its own address over a fresh HTTPS connection: the three files a GXP2140 asks for. */
 export async function bootPhone(origin: string, mac: string, source: string): Promise<number[]> {
-  const client = new Client(origin, { localAddress: source, connect: { rejectUnauthorized: false }, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const client = new Client(origin, {
+    localAddress: source,
+    connect: { rejectUnauthorized: false },
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  });
   const codes: number[] = [];
   try {
     for (const file of [`cfg${mac}.xml`, 'cfggxp2140.xml', 'cfg.xml']) {
@@ -89,8 +96,10 @@ export async function bootPhone(origin: string, mac: string, source: string): Pr
 export async function bootPhones(origin: string, phones: { mac: string; source: string }[], concurrency: number): Promise<number[][]> {
   const results: number[][] = new Array(phones.length);
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let i = next++; i < phones.length; i = next++) results[i] = await bootPhone(origin, phones[i]!.mac, phones[i]!.source);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < phones.length; i = next++) results[i] = await bootPhone(origin, phones[i]!.mac, phones[i]!.source);
+    }),
+  );
   return results;
 }

@@ -30,7 +30,13 @@ export const routerTransport: Transport = {
   name: 'fastify router',
   started: async () => {},
   async send(runtime, address, req) {
-    const res = await runtime.app.inject({ method: req.method, url: req.url, payload: req.payload, headers: req.headers, remoteAddress: address });
+    const res = await runtime.app.inject({
+      method: req.method,
+      url: req.url,
+      payload: req.payload,
+      headers: req.headers,
+      remoteAddress: address,
+    });
     return { statusCode: res.statusCode, headers: res.headers as PhoneReply['headers'], body: res.body };
   },
   close: async () => {},
@@ -51,7 +57,8 @@ export function socketTransport(): Transport {
       if (Object.values(req.headers).some((v) => /[\u0000-\u0008\u000a-\u001f\u007f]/.test(v))) return rawExchange(origin, address, req);
       const key = `${origin}|${address}`;
       let client = clients.get(key);
-      if (!client) clients.set(key, client = new Client(origin, { localAddress: address, connect: { rejectUnauthorized: false }, pipelining: 1 }));
+      if (!client)
+        clients.set(key, (client = new Client(origin, { localAddress: address, connect: { rejectUnauthorized: false }, pipelining: 1 })));
       const res = await client.request({ method: req.method, path: req.url, headers: req.headers, body: req.payload });
       return { statusCode: res.statusCode, headers: res.headers, body: await res.body.text() };
     },
@@ -73,7 +80,12 @@ function rawExchange(origin: string, address: string, req: PhoneRequestSpec): Pr
   return new Promise((resolve, reject) => {
     const options = { host: hostname, port: Number(port), localAddress: address, rejectUnauthorized: false }; // net.connect takes localAddress
     const socket = connect(options, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`), 'Connection: close'];
+      const lines = [
+        `${req.method} ${req.url} HTTP/1.1`,
+        `Host: ${hostname}:${port}`,
+        ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`),
+        'Connection: close',
+      ];
       socket.end(`${lines.join('\r\n')}\r\n\r\n`);
     });
     const chunks: Buffer[] = [];

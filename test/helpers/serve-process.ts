@@ -38,7 +38,10 @@ export async function startServe(yaml: string, port: number, args: string[] = []
     throw new Error(`serve did not start: ${output}`);
   }
   return {
-    child, dir, path, output: () => output,
+    child,
+    dir,
+    path,
+    output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

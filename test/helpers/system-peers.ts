@@ -24,7 +24,9 @@ interface PeerSpec {
 const postgresBinDirs = (): string[] => {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return [];
-  return readdirSync(root).sort((a, b) => Number(b) - Number(a)).map((v) => join(root, v, 'bin'));
+  return readdirSync(root)
+    .sort((a, b) => Number(b) - Number(a))
+    .map((v) => join(root, v, 'bin'));
 };
 
 export const PEERS = {
@@ -49,7 +51,13 @@ export const PEERS = {
 export type PeerName = keyof typeof PEERS;
 
 /** GG_HIDE_PEERS=sipp,chromium (or =all) makes those peers look absent: a fresh machine, simulated. */
-const hiddenPeers = (): Set<string> => new Set((process.env.GG_HIDE_PEERS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const hiddenPeers = (): Set<string> =>
+  new Set(
+    (process.env.GG_HIDE_PEERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 export const peerHidden = (name: string): boolean => hiddenPeers().has(name) || hiddenPeers().has('all');
 
 /** The absolute path of a peer program, or undefined when it is not installed. */

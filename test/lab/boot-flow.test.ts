@@ -10,7 +10,13 @@ import { parseYealinkBoot } from '../../vendors/yealink/lab/boot.js';
 const SERVER_IP = '127.0.27.250';
 const adapter = (id: string) => VENDORS.find((v) => v.id === id)!;
 
-interface Hit { path: string; method: string; ua: string; source: string; auth: boolean }
+interface Hit {
+  path: string;
+  method: string;
+  ua: string;
+  source: string;
+  auth: boolean;
+}
 let files: Record<string, string> = {};
 let protectedPaths = new Set<string>();
 const hits: Hit[] = [];
@@ -23,8 +29,15 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').slice(1));
     const auth = parseDigestHeader(req.headers.authorization);
-    const authed = !!auth && nonces.check(auth.nonce) === 'fresh' && auth.username === PROV.user && verifyDigest(auth, PROV.pass, req.method ?? 'GET');
-    hits.push({ path, method: req.method ?? '', ua: String(req.headers['user-agent']), source: req.socket.remoteAddress ?? '', auth: authed });
+    const authed =
+      !!auth && nonces.check(auth.nonce) === 'fresh' && auth.username === PROV.user && verifyDigest(auth, PROV.pass, req.method ?? 'GET');
+    hits.push({
+      path,
+      method: req.method ?? '',
+      ua: String(req.headers['user-agent']),
+      source: req.socket.remoteAddress ?? '',
+      auth: authed,
+    });
     req.resume();
     if (protectedPaths.has(path) && !authed) {
       res.writeHead(401, { 'www-authenticate': nonces.challenge() }).end();
@@ -59,7 +72,8 @@ describe('Yealink boot', () => {
   const mac = '001565270001';
 
   it('falls back from <mac>.boot to y000000000000.boot, follows its model-filtered includes, from its own address and UA', async () => {
-    files['y000000000000.boot'] = '#!version:1.0.0.1\n[T46U]include:config "y000000000108.cfg"\n[T48G]include:config "y000000000035.cfg"\noverwrite_mode = 1\n';
+    files['y000000000000.boot'] =
+      '#!version:1.0.0.1\n[T46U]include:config "y000000000108.cfg"\n[T48G]include:config "y000000000035.cfg"\noverwrite_mode = 1\n';
     files['y000000000108.cfg'] = '#!version:1.0.0.1\nsip.trust_ctrl = 1\n';
     const p = phone({ vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45' }, mac);
     const report = await p.boot(url);
@@ -84,7 +98,8 @@ describe('Yealink boot', () => {
 
   it('answers a Digest challenge with the provisioning credentials an earlier file delivered', async () => {
     files[`${mac}.boot`] = `#!version:1.0.0.1\ninclude:config "y000000000108.cfg"\ninclude:config "${mac}.cfg"\n`;
-    files['y000000000108.cfg'] = `#!version:1.0.0.1\nstatic.auto_provision.server.username = ${PROV.user}\nstatic.auto_provision.server.password = ${PROV.pass}\n`;
+    files['y000000000108.cfg'] =
+      `#!version:1.0.0.1\nstatic.auto_provision.server.username = ${PROV.user}\nstatic.auto_provision.server.password = ${PROV.pass}\n`;
     files[`${mac}.cfg`] = '#!version:1.0.0.1\naccount.1.enable = 1\n';
     protectedPaths.add(`${mac}.cfg`);
     const p = phone({ vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45' }, mac);
@@ -104,7 +119,10 @@ describe('Yealink boot', () => {
   });
 
   it('parses boot files strictly', () => {
-    expect(parseYealinkBoot('#!version:1.0.0.1\n[T46G,T48G]include:config "a.cfg"\ninclude:config "b.cfg"\n', 'T48G')).toEqual(['a.cfg', 'b.cfg']);
+    expect(parseYealinkBoot('#!version:1.0.0.1\n[T46G,T48G]include:config "a.cfg"\ninclude:config "b.cfg"\n', 'T48G')).toEqual([
+      'a.cfg',
+      'b.cfg',
+    ]);
     expect(() => parseYealinkBoot('include:config "a.cfg"\n', 'T46G')).toThrow(/header/);
     expect(() => parseYealinkBoot('#!version:1.0.0.1\n<html>\n', 'T46G')).toThrow();
   });
@@ -115,12 +133,18 @@ describe('Polycom boot', () => {
 
   it('falls back to 000000000000.cfg, fetches its CONFIG_FILES (first listed wins), the override, then uploads its log', async () => {
     files['000000000000.cfg'] = '<APPLICATION APP_FILE_PATH="sip.ld" CONFIG_FILES="[PHONE_MAC_ADDRESS]-site.cfg, common.cfg"/>';
-    files[`${mac}-site.cfg`] = '<polycomConfig call.autoAnswer.SIP="0" voIpProt.SIP.requestValidation.1.request="INVITE" voIpProt.SIP.requestValidation.1.method="source"/>';
+    files[`${mac}-site.cfg`] =
+      '<polycomConfig call.autoAnswer.SIP="0" voIpProt.SIP.requestValidation.1.request="INVITE" voIpProt.SIP.requestValidation.1.method="source"/>';
     files['common.cfg'] = '<polycomConfig call.autoAnswer.SIP="1" voIpProt.SIP.local.port="5070"/>';
     const p = phone({ vendor: 'polycom', model: 'VVX_150', firmware: '6.4.1.2280' }, mac);
     await p.boot(url);
     expect(hits.map((h) => `${h.method} ${h.path}`)).toEqual([
-      `GET ${mac}.cfg`, 'GET 000000000000.cfg', `GET ${mac}-site.cfg`, 'GET common.cfg', `GET ${mac}-phone.cfg`, `PUT ${mac}-app.log`,
+      `GET ${mac}.cfg`,
+      'GET 000000000000.cfg',
+      `GET ${mac}-site.cfg`,
+      'GET common.cfg',
+      `GET ${mac}-phone.cfg`,
+      `PUT ${mac}-app.log`,
     ]);
     expect(hits[0]!.ua).toBe('FileTransport PolycomVVX-VVX_150-UA/6.4.1.2280 Type/Application');
     expect(p.behaviour()).toMatchObject({ autoAnswer: false, inviteRequestValidation: 'source', sipPort: 5070 });
@@ -141,7 +165,8 @@ describe('Grandstream boot', () => {
   const mac = '000b82270001';
 
   it('stops at the first file applied, and rejects a file naming another MAC', async () => {
-    files[`cfg${mac}.xml`] = '<gs_provision version="1"><mac>000b82999999</mac><config version="1"><P1310>1</P1310></config></gs_provision>';
+    files[`cfg${mac}.xml`] =
+      '<gs_provision version="1"><mac>000b82999999</mac><config version="1"><P1310>1</P1310></config></gs_provision>';
     files['cfggxp2140.xml'] = '<gs_provision version="1"><config version="1"><P2347>1</P2347></config></gs_provision>';
     files['cfg.xml'] = '<gs_provision version="1"><config version="1"><P90>1</P90></config></gs_provision>';
     const p = phone({ vendor: 'grandstream', model: 'GXP2140', firmware: '1.0.9.14' }, mac);

@@ -27,21 +27,31 @@ function procUdp(ip: string): number[] | undefined {
   } catch {
     return undefined;
   }
-  const hex = ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0').toUpperCase()).reverse().join('');
-  return text.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[1]).filter((a): a is string => !!a && a.startsWith(`${hex}:`))
+  const hex = ip
+    .split('.')
+    .map((o) => Number(o).toString(16).padStart(2, '0').toUpperCase())
+    .reverse()
+    .join('');
+  return text
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/)[1])
+    .filter((a): a is string => !!a && a.startsWith(`${hex}:`))
     .map((a) => parseInt(a.split(':')[1]!, 16));
 }
 
-const bindUdp = (ip: string, port: number) => new Promise<void>((resolve, reject) => {
-  const s = createSocket('udp4');
-  s.once('error', reject);
-  s.bind({ address: ip, port, exclusive: true }, () => s.close(() => resolve()));
-});
-const bindTcp = (ip: string, port: number) => new Promise<void>((resolve, reject) => {
-  const s = createServer();
-  s.once('error', reject);
-  s.listen({ host: ip, port, exclusive: true }, () => s.close(() => resolve()));
-});
+const bindUdp = (ip: string, port: number) =>
+  new Promise<void>((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind({ address: ip, port, exclusive: true }, () => s.close(() => resolve()));
+  });
+const bindTcp = (ip: string, port: number) =>
+  new Promise<void>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen({ host: ip, port, exclusive: true }, () => s.close(() => resolve()));
+  });
 
 describe('lab fleet', () => {
   it('plans vendors and models round-robin on consecutive loopback addresses, refusing anything else', async () => {
@@ -85,16 +95,20 @@ describe('lab fleet', () => {
     }
     await new Promise((r) => setTimeout(r, 50));
     const after = resources();
-    for (const type of ['UDPWrap', 'TCPServerWrap', 'TCPSocketWrap', 'Timeout']) expect(after[type] ?? 0, type).toBeLessThanOrEqual(before[type] ?? 0);
+    for (const type of ['UDPWrap', 'TCPServerWrap', 'TCPSocketWrap', 'Timeout'])
+      expect(after[type] ?? 0, type).toBeLessThanOrEqual(before[type] ?? 0);
   });
 
   it('runLab prints where everything runs and stops on abort', async () => {
     const lines: string[] = [];
     const abort = new AbortController();
-    const running = runLab({ phones: 6, factory: 2, baseIp: '127.0.24.1', adapters: VENDORS, httpPort: HTTP_PORT, durationMs: 60_000, signal: abort.signal }, (l) => {
-      lines.push(l);
-      if (l.startsWith('lab: running')) abort.abort();
-    });
+    const running = runLab(
+      { phones: 6, factory: 2, baseIp: '127.0.24.1', adapters: VENDORS, httpPort: HTTP_PORT, durationMs: 60_000, signal: abort.signal },
+      (l) => {
+        lines.push(l);
+        if (l.startsWith('lab: running')) abort.abort();
+      },
+    );
     const manifest = await running;
     expect(manifest).toHaveLength(6);
     expect(lines[0]).toMatch(/^lab: 6 phone\(s\) started in \d+ ms/);

@@ -13,7 +13,15 @@ import { byStatus, SipProbe } from './sip-probe.js';
 // this file's own loopback range: 127.0.26.0/24 (and the lab registrar 127.0.0.10, bound on a random port)
 const HTTP_PORT = 18083;
 const HTTPS_PORT = 18483;
-const options: Omit<FleetOptions, 'server'> = { phones: 9, factory: 3, baseIp: '127.0.26.1', adapters: VENDORS, httpPort: HTTP_PORT, httpsPort: HTTPS_PORT, macSeed: 0x26 };
+const options: Omit<FleetOptions, 'server'> = {
+  phones: 9,
+  factory: 3,
+  baseIp: '127.0.26.1',
+  adapters: VENDORS,
+  httpPort: HTTP_PORT,
+  httpsPort: HTTPS_PORT,
+  macSeed: 0x26,
+};
 
 let dir: string;
 let runtime: Runtime;
@@ -26,7 +34,10 @@ let registrar: SipProbe;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gg-lab-rt-'));
   const config = join(dir, 'ghostguard.yaml');
-  writeFileSync(config, inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: dir, tls: 'auto' } }));
+  writeFileSync(
+    config,
+    inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: dir, tls: 'auto' } }),
+  );
   runtime = await Runtime.create({ configPath: config, vendors: VENDORS, dataDir: dir });
   url = (await runtime.listen('127.0.0.1', 0))[0]!.replace('localhost', '127.0.0.1');
   fleet = await LabFleet.start({ ...options, server: url, serverCa: runtime.tls!.cert });
@@ -100,7 +111,10 @@ describe('lab fleet against the real provisioning server', () => {
       const admin = runtime.config.inventory.resolve(gs.mac)!.adminPassword;
       const login = async (pw: string) => {
         const res = await request(`https://${gs.ip}:${HTTPS_PORT}/cgi-bin/dologin`, {
-          dispatcher, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=admin&password=${encodeURIComponent(pw)}`,
+          dispatcher,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `username=admin&password=${encodeURIComponent(pw)}`,
         });
         return (await res.body.json()) as { response: string };
       };

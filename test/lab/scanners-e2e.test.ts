@@ -28,7 +28,10 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gg-scan-e2e-'));
   const planned = planFleet(fleetOptions);
-  writeFileSync(join(dir, 'gg.yaml'), inventoryYaml(planned, { server: { port: 0, tls: 'auto', dataDir: join(dir, 'data'), allowPlainHttp: false } }));
+  writeFileSync(
+    join(dir, 'gg.yaml'),
+    inventoryYaml(planned, { server: { port: 0, tls: 'auto', dataDir: join(dir, 'data'), allowPlainHttp: false } }),
+  );
   runtime = await Runtime.create({ configPath: join(dir, 'gg.yaml'), vendors: VENDORS, env: {} });
   const [url] = await runtime.listen('127.0.0.1', 0);
   fleet = await LabFleet.start({ ...fleetOptions, server: `${url}/`, serverCa: runtime.tls!.cert });
@@ -48,30 +51,68 @@ describe('lab fleet against real scanners', () => {
     expect(runtime.store.fetchHistory(manifest.find((p) => !p.factory)!.mac as never).length).toBeGreaterThan(0);
   });
 
-  it.skipIf(peers.missing)(`svmap finds every factory phone and no provisioned Yealink or Grandstream; provisioned Poly phones answer OPTIONS only${peers.note}`, async () => {
-    const { stdout } = await run(peers.path('svmap'), ['-p5060', '-b', SCANNER, '-x', SCANNER, '-t', '0.01', `${BASE}-127.0.42.30`], { env: { ...process.env, HOME: dir }, timeout: 60_000 });
-    const found = new Set([...stdout.matchAll(/(127\.0\.42\.\d+):5060/g)].map((m) => m[1]));
-    for (const p of manifest.filter((m) => m.factory)) expect(found.has(p.ip), `factory ${p.vendor} ${p.ip} not found`).toBe(true);
-    for (const p of manifest.filter((m) => !m.factory && m.vendor !== 'polycom')) expect(found.has(p.ip), `provisioned ${p.vendor} ${p.ip} answered`).toBe(false);
-    // Poly request validation guards INVITE (and NOTIFY), not OPTIONS: the real phone, and the lab, still answer a scan.
-    for (const p of manifest.filter((m) => !m.factory && m.vendor === 'polycom')) expect(found.has(p.ip)).toBe(true);
-    expect(stdout).toMatch(/friendly-scanner|User Agent/i);
-  }, 90_000);
+  it.skipIf(peers.missing)(
+    `svmap finds every factory phone and no provisioned Yealink or Grandstream; provisioned Poly phones answer OPTIONS only${peers.note}`,
+    async () => {
+      const { stdout } = await run(peers.path('svmap'), ['-p5060', '-b', SCANNER, '-x', SCANNER, '-t', '0.01', `${BASE}-127.0.42.30`], {
+        env: { ...process.env, HOME: dir },
+        timeout: 60_000,
+      });
+      const found = new Set([...stdout.matchAll(/(127\.0\.42\.\d+):5060/g)].map((m) => m[1]));
+      for (const p of manifest.filter((m) => m.factory)) expect(found.has(p.ip), `factory ${p.vendor} ${p.ip} not found`).toBe(true);
+      for (const p of manifest.filter((m) => !m.factory && m.vendor !== 'polycom'))
+        expect(found.has(p.ip), `provisioned ${p.vendor} ${p.ip} answered`).toBe(false);
+      // Poly request validation guards INVITE (and NOTIFY), not OPTIONS: the real phone, and the lab, still answer a scan.
+      for (const p of manifest.filter((m) => !m.factory && m.vendor === 'polycom')) expect(found.has(p.ip)).toBe(true);
+      expect(stdout).toMatch(/friendly-scanner|User Agent/i);
+    },
+    90_000,
+  );
 
-  it.skipIf(peers.missing).each([['factory', true], ['provisioned', false]] as const)(`sipp calling a %s phone from an untrusted address: rings = %s${peers.note}`, async (kind, rings) => {
-    for (const vendor of ['yealink', 'polycom', 'grandstream']) {
-      const phone = manifest.find((p) => p.vendor === vendor && p.factory === (kind === 'factory'))!;
-      const answers = await sippCall(phone.ip);
-      if (rings) expect(answers, `${vendor} ${phone.ip}`).toMatch(/SIP\/2\.0 (180|200)/);
-      else expect(answers, `${vendor} ${phone.ip}`).not.toMatch(/SIP\/2\.0 (180|183|200)/);
-    }
-  }, 90_000);
+  it.skipIf(peers.missing).each([
+    ['factory', true],
+    ['provisioned', false],
+  ] as const)(
+    `sipp calling a %s phone from an untrusted address: rings = %s${peers.note}`,
+    async (kind, rings) => {
+      for (const vendor of ['yealink', 'polycom', 'grandstream']) {
+        const phone = manifest.find((p) => p.vendor === vendor && p.factory === (kind === 'factory'))!;
+        const answers = await sippCall(phone.ip);
+        if (rings) expect(answers, `${vendor} ${phone.ip}`).toMatch(/SIP\/2\.0 (180|200)/);
+        else expect(answers, `${vendor} ${phone.ip}`).not.toMatch(/SIP\/2\.0 (180|183|200)/);
+      }
+    },
+    90_000,
+  );
 });
 
 /** One call with sipp's built-in UAC scenario from the scanner address; returns every status line sipp received. */
 async function sippCall(target: string): Promise<string> {
   const traceDir = mkdtempSync(join(dir, 'sipp-'));
-  const child = spawn(peers.path('sipp'), ['-sn', 'uac', '-m', '1', '-i', SCANNER, '-p', '0', '-timeout', '4s', '-timeout_error', '-recv_timeout', '3000', '-trace_msg', '-message_file', join(traceDir, 'msg.log'), '-nostdin', `${target}:5060`], { cwd: traceDir, stdio: 'ignore' });
+  const child = spawn(
+    peers.path('sipp'),
+    [
+      '-sn',
+      'uac',
+      '-m',
+      '1',
+      '-i',
+      SCANNER,
+      '-p',
+      '0',
+      '-timeout',
+      '4s',
+      '-timeout_error',
+      '-recv_timeout',
+      '3000',
+      '-trace_msg',
+      '-message_file',
+      join(traceDir, 'msg.log'),
+      '-nostdin',
+      `${target}:5060`,
+    ],
+    { cwd: traceDir, stdio: 'ignore' },
+  );
   await new Promise((done) => child.once('exit', done));
   let log = '';
   try {

@@ -18,12 +18,26 @@ const phones = new Map<SipClass, EmulatedPhone>();
 
 beforeAll(async () => {
   for (const [i, sipClass] of SIP_CLASSES.entries()) {
-    const phone = new EmulatedPhone({
-      vendor: 'yealink', model: 'T46U', firmware: '108.86.0.45', mac: `805ec01220${String(i).padStart(2, '0')}` as Mac, ip: `127.122.3.${10 + i}`,
-      // the extension-checking phone is one the inventory lists (not factory), with its own extension set on the phone
-      factory: sipClass !== 'checks-request-uri-user', sipClass, ringTimeoutMs: 3000,
-      presets: [{ fileName: 'local.cfg', body: `#!version:1.0.0.1\nsip.listen_port = ${SIP_PORT}\naccount.1.enable = 1\naccount.1.user_name = ${OWN}\n` }],
-    }, VENDORS.find((v) => v.id === 'yealink')!);
+    const phone = new EmulatedPhone(
+      {
+        vendor: 'yealink',
+        model: 'T46U',
+        firmware: '108.86.0.45',
+        mac: `805ec01220${String(i).padStart(2, '0')}` as Mac,
+        ip: `127.122.3.${10 + i}`,
+        // the extension-checking phone is one the inventory lists (not factory), with its own extension set on the phone
+        factory: sipClass !== 'checks-request-uri-user',
+        sipClass,
+        ringTimeoutMs: 3000,
+        presets: [
+          {
+            fileName: 'local.cfg',
+            body: `#!version:1.0.0.1\nsip.listen_port = ${SIP_PORT}\naccount.1.enable = 1\naccount.1.user_name = ${OWN}\n`,
+          },
+        ],
+      },
+      VENDORS.find((v) => v.id === 'yealink')!,
+    );
     await phone.start();
     phones.set(sipClass, phone);
   }
@@ -52,11 +66,17 @@ describe('lab SIP behaviour classes, to a stranger carrying an unsupported Requi
     expect(await call('checks-request-uri-user', OWN)).toEqual({ statuses: [100, 180, 487], cancelStatus: 200 });
   });
 
-  it("ground truth comes from the class the lab gave the phone", () => {
-    const truth = Object.fromEntries([...phones].map(([c, p]) => [c, [p.manifest().expect.ghostCall, p.manifest().expect.ringsForStrangers]]));
+  it('ground truth comes from the class the lab gave the phone', () => {
+    const truth = Object.fromEntries(
+      [...phones].map(([c, p]) => [c, [p.manifest().expect.ghostCall, p.manifest().expect.ringsForStrangers]]),
+    );
     expect(truth).toEqual({
-      rings: ['rings', true], 'refuse-403': ['refuses', false], 'drop-invite': ['ignores', false], 'trying-then-403': ['refuses', false],
-      'challenge-401': ['refuses', false], 'checks-request-uri-user': ['rings', true],
+      rings: ['rings', true],
+      'refuse-403': ['refuses', false],
+      'drop-invite': ['ignores', false],
+      'trying-then-403': ['refuses', false],
+      'challenge-401': ['refuses', false],
+      'checks-request-uri-user': ['rings', true],
     });
     expect(phones.get('rings')!.manifest().sipClass).toBe('rings');
   });
@@ -70,6 +90,10 @@ describe('the showcase fleet (demo, ghostguard lab)', () => {
     expect(classed.find((s) => s.sipClass === 'rings')).toMatchObject({ factory: true });
     expect(specs.find((s) => !s.factory)).toMatchObject({ sipClass: 'checks-request-uri-user' });
     // one factory phone of each vendor keeps its vendor's own factory behaviour
-    for (const vendor of VENDORS.map((v) => v.id)) expect(specs.some((s) => s.factory && s.vendor === vendor && !s.sipClass), vendor).toBe(true);
+    for (const vendor of VENDORS.map((v) => v.id))
+      expect(
+        specs.some((s) => s.factory && s.vendor === vendor && !s.sipClass),
+        vendor,
+      ).toBe(true);
   });
 });

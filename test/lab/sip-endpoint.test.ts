@@ -18,7 +18,16 @@ let registrar: SipProbe;
 async function phone(spec: Omit<PhoneSpec, 'ip' | 'mac' | 'factory'> & { files?: [string, string][] }): Promise<EmulatedPhone> {
   const n = next++;
   const oui = { yealink: '001565', polycom: '0004f2', grandstream: '000b82' }[spec.vendor];
-  const p = new EmulatedPhone({ ...spec, ip: `127.0.21.${n}`, mac: `${oui}21${n.toString(16).padStart(4, '0')}` as Mac, factory: !spec.files, ringTimeoutMs: spec.ringTimeoutMs ?? 5000 }, adapter(spec.vendor));
+  const p = new EmulatedPhone(
+    {
+      ...spec,
+      ip: `127.0.21.${n}`,
+      mac: `${oui}21${n.toString(16).padStart(4, '0')}` as Mac,
+      factory: !spec.files,
+      ringTimeoutMs: spec.ringTimeoutMs ?? 5000,
+    },
+    adapter(spec.vendor),
+  );
   for (const [name, body] of spec.files ?? []) expect(p.applyFile(name, body).ok).toBe(true);
   await p.start();
   phones.push(p);
@@ -28,9 +37,13 @@ async function phone(spec: Omit<PhoneSpec, 'ip' | 'mac' | 'factory'> & { files?:
 const target = (p: EmulatedPhone, port?: number) => ({ ip: p.ip, port: port ?? p.manifest().sipPort! });
 const kv = (...lines: string[]) => ['#!version:1.0.0.1', ...lines].join('\n') + '\n';
 const polycomXml = (attrs: Record<string, string>) =>
-  `<?xml version="1.0"?><polycomConfig ${Object.entries(attrs).map(([k, v]) => `${k}="${v}"`).join(' ')}/>`;
+  `<?xml version="1.0"?><polycomConfig ${Object.entries(attrs)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(' ')}/>`;
 const gsXml = (values: Record<string, string>) =>
-  `<?xml version="1.0"?><gs_provision version="1"><config version="1">${Object.entries(values).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</config></gs_provision>`;
+  `<?xml version="1.0"?><gs_provision version="1"><config version="1">${Object.entries(values)
+    .map(([k, v]) => `<${k}>${v}</${k}>`)
+    .join('')}</config></gs_provision>`;
 
 beforeAll(async () => {
   probe = await SipProbe.open(PROBE_IP);
@@ -117,7 +130,9 @@ describe('factory-default phones ring for anyone', () => {
 describe('hardened phones', () => {
   it('Yealink with trust control silently drops SIP from anyone but its server', async () => {
     const p = await phone({
-      vendor: 'yealink', model: 'T46G', firmware: '28.81.0.110',
+      vendor: 'yealink',
+      model: 'T46G',
+      firmware: '28.81.0.110',
       files: [['y000000000028.cfg', kv('sip.trust_ctrl = 1', `account.1.enable = 1`, `account.1.sip_server.1.address = ${REGISTRAR_IP}`)]],
     });
     expect(p.behaviour().trustedOnly).toBe(true);
@@ -131,17 +146,31 @@ describe('hardened phones', () => {
   it('V7x Yealink honours only the per-account trust switch', async () => {
     const global = await phone({ vendor: 'yealink', model: 'T41P', firmware: '36.72.0.1', files: [['a.cfg', kv('sip.trust_ctrl = 1')]] });
     expect(global.behaviour().trustedOnly).toBe(false);
-    const perAccount = await phone({ vendor: 'yealink', model: 'T41P', firmware: '36.72.0.1', files: [['b.cfg', kv('account.1.sip_trust_ctrl = 1')]] });
+    const perAccount = await phone({
+      vendor: 'yealink',
+      model: 'T41P',
+      firmware: '36.72.0.1',
+      files: [['b.cfg', kv('account.1.sip_trust_ctrl = 1')]],
+    });
     expect(perAccount.behaviour().trustedOnly).toBe(true);
   });
 
   it('Polycom with source validation answers OPTIONS but refuses an INVITE from a stranger with 403', async () => {
     const p = await phone({
-      vendor: 'polycom', model: 'VVX_150', firmware: '6.4.1.2280',
-      files: [['x-ghostguard.cfg', polycomXml({
-        'reg.1.address': '1001', 'reg.1.server.1.address': REGISTRAR_IP,
-        'voIpProt.SIP.requestValidation.1.request': 'INVITE', 'voIpProt.SIP.requestValidation.1.method': 'source',
-      })]],
+      vendor: 'polycom',
+      model: 'VVX_150',
+      firmware: '6.4.1.2280',
+      files: [
+        [
+          'x-ghostguard.cfg',
+          polycomXml({
+            'reg.1.address': '1001',
+            'reg.1.server.1.address': REGISTRAR_IP,
+            'voIpProt.SIP.requestValidation.1.request': 'INVITE',
+            'voIpProt.SIP.requestValidation.1.method': 'source',
+          }),
+        ],
+      ],
     });
     probe.send(target(p), { method: 'OPTIONS' });
     expect(await probe.expect(byStatus(200))).toBeDefined();
@@ -154,8 +183,15 @@ describe('hardened phones', () => {
 
   it('Polycom with digest validation challenges the INVITE', async () => {
     const p = await phone({
-      vendor: 'polycom', model: 'Trio_8800', firmware: '7.2.2.1094',
-      files: [['x.cfg', polycomXml({ 'voIpProt.SIP.requestValidation.1.request': 'INVITE', 'voIpProt.SIP.requestValidation.1.method': 'digest' })]],
+      vendor: 'polycom',
+      model: 'Trio_8800',
+      firmware: '7.2.2.1094',
+      files: [
+        [
+          'x.cfg',
+          polycomXml({ 'voIpProt.SIP.requestValidation.1.request': 'INVITE', 'voIpProt.SIP.requestValidation.1.method': 'digest' }),
+        ],
+      ],
     });
     const ids = probe.send(target(p), { method: 'INVITE' });
     const challenge = await probe.expect(byStatus(401, ids.callId));
@@ -164,7 +200,9 @@ describe('hardened phones', () => {
 
   it('Grandstream: "proxy only" on account 1 drops there, an unhardened account 2 still rings; P1310 refuses IP calls', async () => {
     const p = await phone({
-      vendor: 'grandstream', model: 'GXP2140', firmware: '1.0.9.14',
+      vendor: 'grandstream',
+      model: 'GXP2140',
+      firmware: '1.0.9.14',
       files: [['cfg.xml', gsXml({ P2347: '1', P47: `${REGISTRAR_IP}:5060` })]],
     });
     expect(p.behaviour().trustedSources).toEqual([REGISTRAR_IP]);
@@ -173,19 +211,28 @@ describe('hardened phones', () => {
     const ids = probe.send(target(p, 5062), { method: 'INVITE' });
     expect(await probe.expect(byStatus(180, ids.callId))).toBeDefined();
 
-    const noIp = await phone({ vendor: 'grandstream', model: 'GXP2140', firmware: '1.0.9.14', files: [['cfg.xml', gsXml({ P1310: '1' })]] });
+    const noIp = await phone({
+      vendor: 'grandstream',
+      model: 'GXP2140',
+      firmware: '1.0.9.14',
+      files: [['cfg.xml', gsXml({ P1310: '1' })]],
+    });
     const refused = probe.send(target(noIp), { method: 'INVITE' });
     expect(await probe.expect(byStatus(403, refused.callId))).toBeDefined();
   });
 
   it('alias-format settings reach the same switches on GRP firmware that reads them', async () => {
-    const alias = `<?xml version="1.0"?><gs_provision version="1"><config version="2">`
-      + '<item name="account.1.sip.validate.incomingServer">Yes</item><item name="call.ipcall.enable">No</item>'
-      + '<item name="account.2.enable">No</item><item name="account.3.enable">No</item><item name="account.4.enable">No</item></config></gs_provision>';
+    const alias =
+      `<?xml version="1.0"?><gs_provision version="1"><config version="2">` +
+      '<item name="account.1.sip.validate.incomingServer">Yes</item><item name="call.ipcall.enable">No</item>' +
+      '<item name="account.2.enable">No</item><item name="account.3.enable">No</item><item name="account.4.enable">No</item></config></gs_provision>';
     const p = await phone({ vendor: 'grandstream', model: 'GRP2614', firmware: '1.0.9.103', files: [['cfg.xml', alias]] });
     expect(p.behaviour()).toMatchObject({ trustedOnly: true, directIpCalls: false, accountsActive: 1 });
     expect(p.manifest().sipPorts).toEqual([5060]);
-    const old = new EmulatedPhone({ vendor: 'grandstream', model: 'GRP2614', firmware: '1.0.3.6', ip: '127.0.21.199', mac: '000b82219999' as Mac, factory: false }, adapter('grandstream'));
+    const old = new EmulatedPhone(
+      { vendor: 'grandstream', model: 'GRP2614', firmware: '1.0.3.6', ip: '127.0.21.199', mac: '000b82219999' as Mac, factory: false },
+      adapter('grandstream'),
+    );
     expect(old.applyFile('cfg.xml', alias)).toMatchObject({ ok: false });
   });
 });

@@ -75,7 +75,10 @@ export class SipProbe {
       if (left <= 0) return undefined;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -91,7 +94,9 @@ export class SipProbe {
   }
 }
 
-export const byStatus = (status: number, callId?: string) => (r: SipResponse): boolean =>
-  r.status === status && (callId === undefined || r.headers.some(([n, v]) => n === 'call-id' && v === callId));
+export const byStatus =
+  (status: number, callId?: string) =>
+  (r: SipResponse): boolean =>
+    r.status === status && (callId === undefined || r.headers.some(([n, v]) => n === 'call-id' && v === callId));
 
 export const cseqMethod = (r: SipResponse): string => r.headers.find(([n]) => n === 'cseq')?.[1].split(/\s+/)[1] ?? '';

@@ -8,11 +8,13 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const CODES = Object.keys(ERROR_CATALOGUE);
 
 function sources(): { file: string; text: string }[] {
-  return ['src', 'vendors'].flatMap((dir) => readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.(ts|mjs)$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .filter((f) => !f.endsWith('src/model/errors.ts'))
-    .map((file) => ({ file: file.slice(ROOT.length), text: readFileSync(file, 'utf8') })));
+  return ['src', 'vendors'].flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && /\.(ts|mjs)$/.test(e.name))
+      .map((e) => join(e.parentPath, e.name))
+      .filter((f) => !f.endsWith('src/model/errors.ts'))
+      .map((file) => ({ file: file.slice(ROOT.length), text: readFileSync(file, 'utf8') })),
+  );
 }
 
 function readmeTable(): Map<string, { status: number; exit: number }> {
@@ -28,7 +30,8 @@ function readmeTable(): Map<string, { status: number; exit: number }> {
 describe('error catalogue', () => {
   const files = sources();
   const used = new Map<string, string[]>();
-  for (const { file, text } of files) for (const m of text.matchAll(/\bGG_ERR_[A-Z_]*[A-Z]\b/g)) used.set(m[0], [...(used.get(m[0]) ?? []), file]);
+  for (const { file, text } of files)
+    for (const m of text.matchAll(/\bGG_ERR_[A-Z_]*[A-Z]\b/g)) used.set(m[0], [...(used.get(m[0]) ?? []), file]);
 
   it('every code written anywhere in src/ or vendors/ is in the catalogue', () => {
     expect(used.size).toBeGreaterThan(10);

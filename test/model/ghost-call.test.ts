@@ -9,15 +9,23 @@ import { countVerdicts, isExposed, VERDICT_HEADLINES, verdictCountsLine } from '
 
 const options200: SipExchange = { port: 5060, outcome: 'answered', status: 200, responses: [200] };
 const optionsSilent: SipExchange = { port: 5060, outcome: 'timeout', responses: [] };
-const invite = (responses: number[], over: Partial<SipExchange> = {}): SipExchange =>
-  ({ port: 5060, outcome: responses.length ? 'answered' : 'timeout', responses, user: '100', ended: 'none', ...over });
+const invite = (responses: number[], over: Partial<SipExchange> = {}): SipExchange => ({
+  port: 5060,
+  outcome: responses.length ? 'answered' : 'timeout',
+  responses,
+  user: '100',
+  ended: 'none',
+  ...over,
+});
 const verdict = (input: Partial<GhostCallInput>) => ghostCallVerdict({ options: [options200], invites: [], ...input });
 
 describe('ghost-call verdict: INVITE probe answers', () => {
-  it('rings: 100 Trying → 180 Ringing, CANCELled → 487 (the 487 is the auditor\'s doing)', () => {
+  it("rings: 100 Trying → 180 Ringing, CANCELled → 487 (the 487 is the auditor's doing)", () => {
     const g = verdict({ invites: [invite([100, 180, 487], { ended: 'cancel' })] });
     expect(g.verdict).toBe('rings');
-    expect(g.evidence[0]).toBe('INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL');
+    expect(g.evidence[0]).toBe(
+      'INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL',
+    );
     expect(g.howToTell).toBeUndefined();
   });
 
@@ -61,9 +69,14 @@ describe('ghost-call verdict: INVITE probe answers', () => {
   });
 
   it('a phone that checks the Request-URI user: 404 for 100, 180 for its own extension → rings', () => {
-    const g = verdict({ invites: [invite([404], { ended: 'ack' }), invite([100, 180, 487], { user: '2001', ended: 'cancel' })], ownExtensions: ['2001'] });
+    const g = verdict({
+      invites: [invite([404], { ended: 'ack' }), invite([100, 180, 487], { user: '2001', ended: 'cancel' })],
+      ownExtensions: ['2001'],
+    });
     expect(g.verdict).toBe('rings');
-    expect(g.evidence).toContain('INVITE to 2001 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL');
+    expect(g.evidence).toContain(
+      'INVITE to 2001 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated; the auditor ended it with CANCEL',
+    );
   });
 
   it('404 for 100 with no own extension probed: refuses, and says the extension might still ring', () => {

@@ -57,7 +57,10 @@ describe('security event reasons', () => {
 
   it('every reason emitted anywhere is in the list', () => {
     const unknown = [...emitted.keys()].filter((r) => !(r in SECURITY_REASONS));
-    expect(unknown, `emitted but not in src/model/security-events.ts: ${unknown.map((r) => `${r} (${emitted.get(r)})`).join(', ')}`).toEqual([]);
+    expect(
+      unknown,
+      `emitted but not in src/model/security-events.ts: ${unknown.map((r) => `${r} (${emitted.get(r)})`).join(', ')}`,
+    ).toEqual([]);
   });
 
   it('every reason in the list is emitted somewhere', () => {
@@ -69,6 +72,7 @@ describe('security event reasons', () => {
     const table = readmeTable();
     expect(table.size).toBeGreaterThan(0);
     expect([...table.keys()].sort()).toEqual([...SECURITY_REASON_LIST].sort());
-    for (const [reason, severity] of table) expect(severity, reason).toBe(SECURITY_REASONS[reason as keyof typeof SECURITY_REASONS].severity);
+    for (const [reason, severity] of table)
+      expect(severity, reason).toBe(SECURITY_REASONS[reason as keyof typeof SECURITY_REASONS].severity);
   });
 });

@@ -5,13 +5,28 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { header as auditorHeader, parseResponse, toTag, viaBranch } from '../../src/auditor/sip-message.js';
-import { header as labHeader, headerAll as labHeaderAll, parseSipMessage, tagOf as labTagOf, topBranch } from '../../src/lab/sip-message.js';
 import {
-  addressUri, canonicalHeaderName, COMPACT_HEADER_NAMES, parseCSeq, parseHeaderValue, parseVia, splitHeaderValues, tagOf, unfoldHeaderLines,
+  header as labHeader,
+  headerAll as labHeaderAll,
+  parseSipMessage,
+  tagOf as labTagOf,
+  topBranch,
+} from '../../src/lab/sip-message.js';
+import {
+  addressUri,
+  canonicalHeaderName,
+  COMPACT_HEADER_NAMES,
+  parseCSeq,
+  parseHeaderValue,
+  parseVia,
+  splitHeaderValues,
+  tagOf,
+  unfoldHeaderLines,
 } from '../../src/model/sip-grammar.js';
 import { parseDatagram, tagOf as traceTagOf, viaParts } from '../../src/trace/sip-parse.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/sip-rfc/${name}`, import.meta.url), 'utf8').replace(/\r?\n/g, '\r\n');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/sip-rfc/${name}`, import.meta.url), 'utf8').replace(/\r?\n/g, '\r\n');
 const WSINV = fixture('rfc4475-wsinv.sip');
 const LWSDISP = fixture('rfc4475-lwsdisp.sip');
 const F9 = fixture('rfc3261-f9-200.sip');
@@ -23,8 +38,19 @@ function headerBlock(message: string): string[] {
 describe('header names', () => {
   it('maps every compact form of RFC 3261 §7.3.3, RFC 6665 and RFC 3515', () => {
     expect(COMPACT_HEADER_NAMES).toEqual({
-      i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', t: 'to', v: 'via',
-      s: 'subject', k: 'supported', o: 'event', r: 'refer-to', u: 'allow-events',
+      i: 'call-id',
+      m: 'contact',
+      e: 'content-encoding',
+      l: 'content-length',
+      c: 'content-type',
+      f: 'from',
+      t: 'to',
+      v: 'via',
+      s: 'subject',
+      k: 'supported',
+      o: 'event',
+      r: 'refer-to',
+      u: 'allow-events',
     });
     expect(canonicalHeaderName('MaX-fOrWaRdS')).toBe('max-forwards');
     expect(canonicalHeaderName('V ')).toBe('via');
@@ -84,7 +110,13 @@ describe('RFC 4475 §3.1.1.1 wsinv (the short tortuous INVITE)', () => {
 
   it('the trace codec reads the same transaction keys', () => {
     const msg = parseDatagram(Buffer.from(WSINV, 'latin1'));
-    expect(msg).toMatchObject({ method: 'INVITE', callId: 'wsinv.ndaksdj@192.0.2.1', cseqNum: 9, cseqMethod: 'INVITE', contentLength: 150 });
+    expect(msg).toMatchObject({
+      method: 'INVITE',
+      callId: 'wsinv.ndaksdj@192.0.2.1',
+      cseqNum: 9,
+      cseqMethod: 'INVITE',
+      contentLength: 150,
+    });
     expect(traceTagOf(msg!.to)).toBe('1918181833n');
     expect(traceTagOf(msg!.from)).toBe('98asjd8');
     expect(viaParts(msg!.via)).toEqual({ host: '192.0.2.2', branch: '390skdjuw' });
@@ -133,8 +165,17 @@ describe('RFC 3261 §4 F9: a 200 OK with folded Via lines', () => {
 describe('a tag inside <> is a URI parameter, not the header tag (RFC 3261 §20.10, §25.1)', () => {
   const TO = '"Bob" <sip:100@127.0.0.1;tag=inuri>;tag=real';
   const message = (start: string): string =>
-    [start, 'Via: SIP/2.0/UDP 127.128.0.1:20001;branch=z9hG4bKgrammar', 'From: <sip:a@127.128.0.1>;tag=f1', `To: ${TO}`,
-      'Call-ID: grammar-1', 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n');
+    [
+      start,
+      'Via: SIP/2.0/UDP 127.128.0.1:20001;branch=z9hG4bKgrammar',
+      'From: <sip:a@127.128.0.1>;tag=f1',
+      `To: ${TO}`,
+      'Call-ID: grammar-1',
+      'CSeq: 1 OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
 
   it('reads `real` under all three codecs', () => {
     expect(tagOf(TO)).toBe('real');

@@ -23,9 +23,11 @@ afterAll(async () => {
 const comparable = (r: PhoneReply) => ({
   status: r.statusCode,
   body: r.body,
-  headers: Object.fromEntries(Object.entries(r.headers)
-    .filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k))
-    .map(([k, v]) => [k, k === 'www-authenticate' ? String(v).replace(/nonce="[^"]+"/, 'nonce=…') : v])),
+  headers: Object.fromEntries(
+    Object.entries(r.headers)
+      .filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k))
+      .map(([k, v]) => [k, k === 'www-authenticate' ? String(v).replace(/nonce="[^"]+"/, 'nonce=…') : v]),
+  ),
 });
 
 describe('the phone app over a socket and through the router', () => {
@@ -50,7 +52,11 @@ describe('the phone app over a socket and through the router', () => {
     expect(full.statusCode).toBe(200);
     const etag = String(full.headers.etag);
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-    const again = await socket.send(runtime, '127.0.13.3', { method: 'GET', url: '/y000000000108.cfg', headers: { 'user-agent': UA, 'if-none-match': etag } });
+    const again = await socket.send(runtime, '127.0.13.3', {
+      method: 'GET',
+      url: '/y000000000108.cfg',
+      headers: { 'user-agent': UA, 'if-none-match': etag },
+    });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
     const head = await socket.send(runtime, '127.0.13.3', { method: 'HEAD', url: '/y000000000108.cfg', headers: { 'user-agent': UA } });

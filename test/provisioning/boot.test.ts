@@ -30,29 +30,32 @@ describe.each(DEVICES.map((d) => [`${d.vendor} ${d.model}`, d] as const))('%s bo
   const model = vendor.models.find((m) => m.id === spec.model)!;
   const mac = parseMac(spec.mac)!;
 
-  it.each(model.firmwares.map((f) => [f]))('firmware %s: every boot file answers, the device file carries the line and hardening', async (firmware) => {
-    await runtime.store.openEnrolment(mac, new Date(Date.now() + 3600_000));
-    let sawDevice = false;
-    for (const step of vendor.bootSequence(mac, model.id, firmware)) {
-      if (step.method === 'PUT') continue;
-      const res = await get(`/${step.fileName}`, step.userAgent);
-      const { file } = vendor.identifyRequest({ ...step });
-      if (file.kind === 'override' && res.statusCode === 404) continue;
-      expect(res.statusCode, `${step.fileName}: ${res.body}`).toBe(200);
-      expect(res.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
-      expect(res.headers['content-type']).toMatch(/text\/plain|xml/);
-      if (file.kind === 'device') {
-        sawDevice = true;
-        const values = vendor.read(res.body);
-        expect([...values.values()].some((v) => v.includes('127.0.0.10'))).toBe(true);
-        expect(res.headers['cache-control']).toBe('no-store');
+  it.each(model.firmwares.map((f) => [f]))(
+    'firmware %s: every boot file answers, the device file carries the line and hardening',
+    async (firmware) => {
+      await runtime.store.openEnrolment(mac, new Date(Date.now() + 3600_000));
+      let sawDevice = false;
+      for (const step of vendor.bootSequence(mac, model.id, firmware)) {
+        if (step.method === 'PUT') continue;
+        const res = await get(`/${step.fileName}`, step.userAgent);
+        const { file } = vendor.identifyRequest({ ...step });
+        if (file.kind === 'override' && res.statusCode === 404) continue;
+        expect(res.statusCode, `${step.fileName}: ${res.body}`).toBe(200);
+        expect(res.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
+        expect(res.headers['content-type']).toMatch(/text\/plain|xml/);
+        if (file.kind === 'device') {
+          sawDevice = true;
+          const values = vendor.read(res.body);
+          expect([...values.values()].some((v) => v.includes('127.0.0.10'))).toBe(true);
+          expect(res.headers['cache-control']).toBe('no-store');
+        }
+        const again = await get(`/${step.fileName}`, step.userAgent, { 'if-none-match': String(res.headers.etag) });
+        if (again.statusCode !== 401) expect(again.statusCode).toBe(304);
       }
-      const again = await get(`/${step.fileName}`, step.userAgent, { 'if-none-match': String(res.headers.etag) });
-      if (again.statusCode !== 401) expect(again.statusCode).toBe(304);
-    }
-    expect(sawDevice).toBe(true);
-    runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
-  });
+      expect(sawDevice).toBe(true);
+      runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
+    },
+  );
 
   it('after enrolment, the device file needs the per-device Digest credentials it was given', async () => {
     runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
@@ -61,7 +64,13 @@ describe.each(DEVICES.map((d) => [`${d.vendor} ${d.model}`, d] as const))('%s bo
     const challenge = await get(url, step.userAgent);
     expect(challenge.statusCode).toBe(401);
     const inv = runtime.config.inventory;
-    const auth = digestHeader(inv.provisioningUsername(mac), inv.provisioningPassword(mac), 'GET', url, nonceFrom(challenge.headers['www-authenticate']));
+    const auth = digestHeader(
+      inv.provisioningUsername(mac),
+      inv.provisioningPassword(mac),
+      'GET',
+      url,
+      nonceFrom(challenge.headers['www-authenticate']),
+    );
     const ok = await get(url, step.userAgent, { authorization: auth });
     expect(ok.statusCode).toBe(200);
     const head = await get(url, step.userAgent, { authorization: auth }, 'HEAD');
@@ -94,13 +103,24 @@ describe('captured User-Agents', () => {
 
 describe('a device whose secret lives in the environment', () => {
   it('is refused like any denial while the variable is unset, and served once it is set', async () => {
-    const yaml = fleetYaml([{ mac: '00:15:65:00:00:61', vendor: 'yealink', model: 'T46U' }]).replace('password: generate }', 'password: "env:GG_TEST_SIP_61" }');
+    const yaml = fleetYaml([{ mac: '00:15:65:00:00:61', vendor: 'yealink', model: 'T46U' }]).replace(
+      'password: generate }',
+      'password: "env:GG_TEST_SIP_61" }',
+    );
     const ua = 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:00:61';
-    for (const [env, status] of [[{}, 401], [{ GG_TEST_SIP_61: 'line-secret-61' }, 200]] as const) {
+    for (const [env, status] of [
+      [{}, 401],
+      [{ GG_TEST_SIP_61: 'line-secret-61' }, 200],
+    ] as const) {
       const { path, dir } = writeTempConfig(yaml);
       const rt = await Runtime.create({ configPath: path, vendors: VENDORS, dataDir: join(dir, 'data'), env });
       try {
-        const res = await rt.app.inject({ method: 'GET', url: '/001565000061.cfg', headers: { 'user-agent': ua }, remoteAddress: '127.0.3.61' });
+        const res = await rt.app.inject({
+          method: 'GET',
+          url: '/001565000061.cfg',
+          headers: { 'user-agent': ua },
+          remoteAddress: '127.0.3.61',
+        });
         expect(res.statusCode).toBe(status);
         if (status === 200) expect(res.body).toContain('line-secret-61');
         else expect(res.body).toBe('Unauthorized\n');

@@ -17,7 +17,11 @@ let serve: ServeProcess;
 let baseYaml: string;
 
 beforeAll(async () => {
-  serve = await startServe(fleetYaml([DEVICE('00:15:65:00:12:81')]).replace('server:\n', `server:\n  host: ${HOST}\n  adminHost: ${HOST}\n`), PORT, ['--duration', '600']);
+  serve = await startServe(
+    fleetYaml([DEVICE('00:15:65:00:12:81')]).replace('server:\n', `server:\n  host: ${HOST}\n  adminHost: ${HOST}\n`),
+    PORT,
+    ['--duration', '600'],
+  );
   baseYaml = readFileSync(serve.path, 'utf8');
 }, 40_000);
 
@@ -82,7 +86,12 @@ describe('config reloads', () => {
     const added = ['00:15:65:00:12:82', '00:15:65:00:12:83'];
     for (const [i, mac] of added.entries()) {
       const before = count(/configuration reloaded/g);
-      atomicSave(fleetYaml([DEVICE('00:15:65:00:12:81'), ...added.slice(0, i + 1).map(DEVICE)]).replace('server:\n', baseYaml.slice(0, baseYaml.indexOf('  publicUrl'))))();
+      atomicSave(
+        fleetYaml([DEVICE('00:15:65:00:12:81'), ...added.slice(0, i + 1).map(DEVICE)]).replace(
+          'server:\n',
+          baseYaml.slice(0, baseYaml.indexOf('  publicUrl')),
+        ),
+      )();
       expect(await until(() => count(/configuration reloaded/g) > before, 15_000), serve.output()).toBe(true);
       // the new device is in service: its enrolment fetch is served
       expect(await get(`/${mac.replaceAll(':', '')}.cfg`, mac, `127.124.21.${i + 1}`)).toBe(200);
@@ -99,7 +108,10 @@ describe('config reloads', () => {
     });
     expect(serve.output()).toMatch(/100\.0 MB is more than the 64 MB a configuration may have; not read/);
     expect(statuses.length).toBeGreaterThan(3);
-    expect(statuses.every((s) => s === 200), statuses.join(' ')).toBe(true);
+    expect(
+      statuses.every((s) => s === 200),
+      statuses.join(' '),
+    ).toBe(true);
     expect(slowestMs).toBeLessThan(1500);
   }, 60_000);
 
@@ -112,7 +124,10 @@ describe('config reloads', () => {
       rename();
       expect(await until(() => count(/configuration invalid/g) > before, 150_000), serve.output().slice(-2000)).toBe(true);
     });
-    expect(statuses.every((s) => s === 200), statuses.join(' ')).toBe(true);
+    expect(
+      statuses.every((s) => s === 200),
+      statuses.join(' '),
+    ).toBe(true);
     expect(slowestMs).toBeLessThan(1500);
     // the running config still serves its devices (this one is still in its enrolment window)
     expect(await get('/001565001281.cfg', '00:15:65:00:12:81', '127.124.22.1')).toBe(200);

@@ -25,7 +25,11 @@ afterAll(async () => {
 
 describe('connection floods', () => {
   it('6,000 idle connections from 1 + 64 addresses: all 300 phones from other addresses boot, SIGTERM exits promptly', async () => {
-    const devices = Array.from({ length: PHONES }, (_, i) => ({ mac: floodPhoneMac(i).match(/../g)!.join(':'), vendor: 'grandstream', model: 'GXP2140' }));
+    const devices = Array.from({ length: PHONES }, (_, i) => ({
+      mac: floodPhoneMac(i).match(/../g)!.join(':'),
+      vendor: 'grandstream',
+      model: 'GXP2140',
+    }));
     const yaml = fleetYaml(devices).replace('server:\n', `server:\n  host: ${HOST}\n  connections: { idleSeconds: 5 }\n`);
     serve = await startServe(yaml, PORT, [], ['prlimit', '--nofile=2048:2048']);
     const one = ['127.123.1.1'];
@@ -34,7 +38,10 @@ describe('connection floods', () => {
     floods.push(startFlood({ host: HOST, port: PORT, sources: many, count: 2000, seconds: 90, reopenMs: 1000 }));
     await floodUnderWay(floods, 6000, 30_000);
 
-    const phones = Array.from({ length: PHONES }, (_, i) => ({ mac: floodPhoneMac(i), source: `127.123.${200 + Math.floor(i / 200)}.${1 + (i % 200)}` }));
+    const phones = Array.from({ length: PHONES }, (_, i) => ({
+      mac: floodPhoneMac(i),
+      source: `127.123.${200 + Math.floor(i / 200)}.${1 + (i % 200)}`,
+    }));
     const results = await bootPhones(`https://${HOST}:${PORT}`, phones, 30);
     const failed = results.map((codes, i) => ({ mac: phones[i]!.mac, codes })).filter((r) => r.codes.some((c) => c !== 200));
     expect(failed).toEqual([]);
@@ -42,7 +49,10 @@ describe('connection floods', () => {
     // the floods were held to the caps: most of their connections were shed, and that was logged (throttled)
     const shed = floods.reduce((n, f) => n + f.latest().closedByServer, 0);
     expect(shed).toBeGreaterThan(4000);
-    const events = readFileSync(join(serve.dir, 'data', 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { reason: string; source?: string; severity: string });
+    const events = readFileSync(join(serve.dir, 'data', 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { reason: string; source?: string; severity: string });
     const limitEvents = events.filter((e) => e.reason === 'connection-limit');
     expect(limitEvents.some((e) => e.source === '127.123.1.1')).toBe(true);
     expect(limitEvents.length).toBeLessThan(200);

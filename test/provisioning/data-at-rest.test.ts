@@ -20,12 +20,17 @@ describe('data directory at rest', () => {
     const transport = socketTransport();
     try {
       await transport.started(runtime);
-      const res = await transport.send(runtime, '127.123.12.1', { method: 'GET', url: '/001565000c01.cfg', headers: { 'user-agent': `Yealink SIP-T46U 108.86.0.45 ${MAC}` } });
+      const res = await transport.send(runtime, '127.123.12.1', {
+        method: 'GET',
+        url: '/001565000c01.cfg',
+        headers: { 'user-agent': `Yealink SIP-T46U 108.86.0.45 ${MAC}` },
+      });
       expect(res.statusCode).toBe(200);
       runtime.store.flush();
       const mode = (f: string) => (statSync(join(data, f)).mode & 0o777).toString(8);
       expect(mode('.')).toBe('700');
-      for (const f of ['state.sqlite', 'state.sqlite-wal', 'state.sqlite-shm', 'events.jsonl', 'master.key']) expect(mode(f), f).toBe('600');
+      for (const f of ['state.sqlite', 'state.sqlite-wal', 'state.sqlite-shm', 'events.jsonl', 'master.key'])
+        expect(mode(f), f).toBe('600');
     } finally {
       await transport.close(runtime);
       await runtime.close();

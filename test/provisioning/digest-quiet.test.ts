@@ -35,7 +35,11 @@ afterAll(async () => {
 
 /** curl from a given loopback address; returns the HTTP status of the last response. */
 async function curl(from: string, args: string[]): Promise<string> {
-  const { stdout } = await run(peers.path('curl'), ['-sk', '--interface', from, '-A', UA, '-o', '/dev/null', '-w', '%{http_code}', ...args, `${base}/${MAC}.cfg`], { timeout: 20_000 });
+  const { stdout } = await run(
+    peers.path('curl'),
+    ['-sk', '--interface', from, '-A', UA, '-o', '/dev/null', '-w', '%{http_code}', ...args, `${base}/${MAC}.cfg`],
+    { timeout: 20_000 },
+  );
   return stdout;
 }
 

@@ -26,7 +26,8 @@ afterAll(async () => {
   await runtime.close();
 });
 
-const get = (address: string, userAgent: string) => transport.send(runtime, address, { method: 'GET', url: `/${parseMac(MAC)}.cfg`, headers: { 'user-agent': userAgent } });
+const get = (address: string, userAgent: string) =>
+  transport.send(runtime, address, { method: 'GET', url: `/${parseMac(MAC)}.cfg`, headers: { 'user-agent': userAgent } });
 
 describe('enrolment theft', () => {
   it('a Yealink User-Agent without the MAC cannot enrol; the thief is bounded after close; the real phone raises enrolment-conflict', async () => {

@@ -27,7 +27,10 @@ beforeAll(async () => {
   const config = writeTempConfig('');
   dir = config.dir;
   configPath = config.path;
-  writeFileSync(configPath, fleetYaml([{ mac: MAC, vendor: 'yealink', model: 'T46U' }]).replace('server:\n', `server:\n  dataDir: ${join(dir, 'data')}\n`));
+  writeFileSync(
+    configPath,
+    fleetYaml([{ mac: MAC, vendor: 'yealink', model: 'T46U' }]).replace('server:\n', `server:\n  dataDir: ${join(dir, 'data')}\n`),
+  );
   runtime = await Runtime.create({ configPath, vendors: VENDORS, env: {} });
   await transport.started(runtime);
 });
@@ -37,7 +40,8 @@ afterAll(async () => {
   await runtime.close();
 });
 
-const get = (address: string, url: string, userAgent: string) => transport.send(runtime, address, { method: 'GET', url, headers: { 'user-agent': userAgent } });
+const get = (address: string, url: string, userAgent: string) =>
+  transport.send(runtime, address, { method: 'GET', url, headers: { 'user-agent': userAgent } });
 
 describe('fetch history integrity', () => {
   it('an unauthenticated fetch naming a known MAC is an event, never the device history; check <mac> audits the authenticated address', async () => {
@@ -60,8 +64,28 @@ describe('fetch history integrity', () => {
 
     let out = '';
     const io: CliIo = { out: (t) => void (out += t), err: () => {}, env: {}, cwd: dir, isTty: false };
-    await main(['check', MAC, '-c', configPath, '--json', '--timeout', '300', '--retries', '0', '--allow', '127.123.0.0/16',
-      '--http-ports', '21301', '--https-ports', '21302', '--snmp-port', '21303'], io);
+    await main(
+      [
+        'check',
+        MAC,
+        '-c',
+        configPath,
+        '--json',
+        '--timeout',
+        '300',
+        '--retries',
+        '0',
+        '--allow',
+        '127.123.0.0/16',
+        '--http-ports',
+        '21301',
+        '--https-ports',
+        '21302',
+        '--snmp-port',
+        '21303',
+      ],
+      io,
+    );
     const result = JSON.parse(out) as { host: string; addressFrom: string; provisioning: { lastFetch: { source: string } } };
     expect(result).toMatchObject({ host: PHONE, addressFrom: 'fetch-history' });
     expect(result.provisioning.lastFetch.source).toBe(PHONE);

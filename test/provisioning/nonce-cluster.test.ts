@@ -1,7 +1,13 @@
 /** Nonce-counts granted by the cluster's primary: each (nonce, count) once, whichever worker claims it, however soon. */
 import { describe, expect, it } from 'vitest';
 import { NonceAuthority } from '../../src/provisioning/digest.js';
-import { isNonceClaimAnswer, isNonceClaimMessage, NonceClaims, NonceRegistry, type NonceClaimMessage } from '../../src/provisioning/nonce-cluster.js';
+import {
+  isNonceClaimAnswer,
+  isNonceClaimMessage,
+  NonceClaims,
+  NonceRegistry,
+  type NonceClaimMessage,
+} from '../../src/provisioning/nonce-cluster.js';
 
 const KEY = Buffer.alloc(32, 3);
 

@@ -31,9 +31,16 @@ describe('nonces across a restart', () => {
     const t1 = socketTransport();
     await t1.started(first);
     const inv = first.config.inventory;
-    const send = (t: typeof t1, r: Runtime, authorization?: string) => t.send(r, '127.123.11.1', { method: 'GET', url, headers: { 'user-agent': UA, ...(authorization ? { authorization } : {}) } });
+    const send = (t: typeof t1, r: Runtime, authorization?: string) =>
+      t.send(r, '127.123.11.1', { method: 'GET', url, headers: { 'user-agent': UA, ...(authorization ? { authorization } : {}) } });
     const challenge = await send(t1, first);
-    const captured = digestHeader(inv.provisioningUsername(mac), inv.provisioningPassword(mac), 'GET', url, nonceFrom(challenge.headers['www-authenticate']));
+    const captured = digestHeader(
+      inv.provisioningUsername(mac),
+      inv.provisioningPassword(mac),
+      'GET',
+      url,
+      nonceFrom(challenge.headers['www-authenticate']),
+    );
     expect((await send(t1, first, captured)).statusCode).toBe(200);
     expect((await send(t1, first, captured)).statusCode).toBe(401);
     await t1.close(first);
@@ -49,7 +56,13 @@ describe('nonces across a restart', () => {
     expect(String(replay.headers['www-authenticate'])).toContain('stale=true');
     const fresh = await send(t2, second);
     const inv2 = second.config.inventory;
-    const auth = digestHeader(inv2.provisioningUsername(mac), inv2.provisioningPassword(mac), 'GET', url, nonceFrom(fresh.headers['www-authenticate']));
+    const auth = digestHeader(
+      inv2.provisioningUsername(mac),
+      inv2.provisioningPassword(mac),
+      'GET',
+      url,
+      nonceFrom(fresh.headers['www-authenticate']),
+    );
     expect((await send(t2, second, auth)).statusCode).toBe(200);
     await t2.close(second);
   });

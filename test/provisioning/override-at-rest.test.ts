@@ -15,8 +15,14 @@ describe('stored overrides', () => {
     try {
       await transport.started(runtime);
       const mac = parseMac(MAC)!;
-      const body = '<?xml version="1.0"?><PHONE_CONFIG><OVERRIDES reg.1.auth.password="Hunter2-uploaded" device.auth.localAdminPassword=\'Adm1n-uploaded\' voIpProt.SIP.requestValidation.1.method="" up.backlight.idleIntensity="1" /></PHONE_CONFIG>';
-      const res = await transport.send(runtime, '127.123.13.1', { method: 'PUT', url: `/${mac}-phone.cfg`, payload: body, headers: { 'user-agent': 'FileTransport PolycomVVX-VVX_400-UA/6.4.1.2280 Type/Application', 'content-type': 'text/xml' } });
+      const body =
+        '<?xml version="1.0"?><PHONE_CONFIG><OVERRIDES reg.1.auth.password="Hunter2-uploaded" device.auth.localAdminPassword=\'Adm1n-uploaded\' voIpProt.SIP.requestValidation.1.method="" up.backlight.idleIntensity="1" /></PHONE_CONFIG>';
+      const res = await transport.send(runtime, '127.123.13.1', {
+        method: 'PUT',
+        url: `/${mac}-phone.cfg`,
+        payload: body,
+        headers: { 'user-agent': 'FileTransport PolycomVVX-VVX_400-UA/6.4.1.2280 Type/Application', 'content-type': 'text/xml' },
+      });
       expect(res.statusCode).toBe(204);
       const stored = runtime.store.overrides(mac)[0]!;
       expect(stored.body).toContain('reg.1.auth.password="***"');

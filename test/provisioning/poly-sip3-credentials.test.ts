@@ -42,7 +42,9 @@ describe('Poly SIP 3.x credentials', () => {
     runtime.store.closeEnrolment(MAC, undefined, new Date(Date.now() - 3600_000));
     const challenge = await get();
     expect(challenge.statusCode).toBe(401);
-    const again = await get({ authorization: digestHeader(user!, password!, 'GET', URL, nonceFrom(challenge.headers['www-authenticate'])) });
+    const again = await get({
+      authorization: digestHeader(user!, password!, 'GET', URL, nonceFrom(challenge.headers['www-authenticate'])),
+    });
     expect(again.statusCode).toBe(200);
     expect(runtime.store.fetchHistory(MAC)[0]).toMatchObject({ file: `${MAC}-ghostguard.cfg`, auth: 'digest', status: 200 });
   });

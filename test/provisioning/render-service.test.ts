@@ -8,20 +8,39 @@ import { fleetYaml } from '../helpers/runtime.js';
 
 const yealink = VENDORS.find((v) => v.id === 'yealink')!;
 const FLEET = 200;
-const inventory = inventoryFrom(fleetYaml(Array.from({ length: FLEET }, (_, i) => ({
-  mac: `00:15:65:20:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, vendor: 'yealink', model: 'T46U',
-}))), VENDORS);
+const inventory = inventoryFrom(
+  fleetYaml(
+    Array.from({ length: FLEET }, (_, i) => ({
+      mac: `00:15:65:20:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+      vendor: 'yealink',
+      model: 'T46U',
+    })),
+  ),
+  VENDORS,
+);
 
 function deviceFile(renderer: RenderService, mac: Mac): ServedFile {
   const device = inventory.resolve(mac)!;
-  const file = yealink.identifyRequest({ fileName: `${mac}.cfg`, method: 'GET', userAgent: `Yealink SIP-T46U 108.86.0.45 ${mac.match(/../g)!.join(':')}` }).file;
-  return renderer.render({ vendor: yealink, file, model: 'T46U', firmware: '108.86.0.45', policy: inventory.policyFor(inventory.device(mac)!), device, version: '1.0.0' });
+  const file = yealink.identifyRequest({
+    fileName: `${mac}.cfg`,
+    method: 'GET',
+    userAgent: `Yealink SIP-T46U 108.86.0.45 ${mac.match(/../g)!.join(':')}`,
+  }).file;
+  return renderer.render({
+    vendor: yealink,
+    file,
+    model: 'T46U',
+    firmware: '108.86.0.45',
+    policy: inventory.policyFor(inventory.device(mac)!),
+    device,
+    version: '1.0.0',
+  });
 }
 
 /** a seeded generator, so the test sees the same evictions every run */
 function seeded(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('RenderService', () => {

@@ -39,13 +39,17 @@ export function securitySuite(transport: Transport): void {
   let secrets: string[];
 
   beforeAll(async () => {
-    ({ runtime, dir } = await startRuntime(fleetYaml([
-      { mac: KNOWN, vendor: 'yealink', model: 'T46U' },
-      { mac: DISABLED, vendor: 'yealink', model: 'T46U', disabled: true },
-      { mac: AUDIT_ONLY, vendor: 'yealink', model: 'T46U', provision: false },
-      { mac: CLOSED, vendor: 'yealink', model: 'T46U' },
-      { mac: POLY, vendor: 'polycom', model: 'VVX_400' },
-    ]), undefined, () => clock));
+    ({ runtime, dir } = await startRuntime(
+      fleetYaml([
+        { mac: KNOWN, vendor: 'yealink', model: 'T46U' },
+        { mac: DISABLED, vendor: 'yealink', model: 'T46U', disabled: true },
+        { mac: AUDIT_ONLY, vendor: 'yealink', model: 'T46U', provision: false },
+        { mac: CLOSED, vendor: 'yealink', model: 'T46U' },
+        { mac: POLY, vendor: 'polycom', model: 'VVX_400' },
+      ]),
+      undefined,
+      () => clock,
+    ));
     await transport.started(runtime);
     runtime.store.closeEnrolment(parseMac(CLOSED)!, undefined, new Date(clock - 3600_000));
     secrets = runtime.config.inventory.allSecrets();
@@ -53,10 +57,7 @@ export function securitySuite(transport: Transport): void {
   });
   afterAll(async () => {
     // Every byte the server wrote about this whole suite: events (SQLite + JSON lines) and fetch history.
-    const fromDb = [
-      JSON.stringify(runtime.store.events({ limit: 1_000_000 })),
-      JSON.stringify(allFetches(runtime.store)),
-    ];
+    const fromDb = [JSON.stringify(runtime.store.events({ limit: 1_000_000 })), JSON.stringify(allFetches(runtime.store))];
     await transport.close(runtime);
     await runtime.close();
     const jsonl = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8');
@@ -65,8 +66,14 @@ export function securitySuite(transport: Transport): void {
     for (const secret of secrets) expect(written.includes(secret), 'a secret reached the logs').toBe(false);
   });
 
-  const fetchAs = (address: string, url: string, userAgent: string, headers: Record<string, string> = {}, method: 'GET' | 'PUT' = 'GET', payload?: string) =>
-    transport.send(runtime, address, { method, url, payload, headers: { 'user-agent': userAgent, ...headers } });
+  const fetchAs = (
+    address: string,
+    url: string,
+    userAgent: string,
+    headers: Record<string, string> = {},
+    method: 'GET' | 'PUT' = 'GET',
+    payload?: string,
+  ) => transport.send(runtime, address, { method, url, payload, headers: { 'user-agent': userAgent, ...headers } });
 
   function randomYealinkMac(i: number): string {
     return `001565${(0x100000 + i * 7919).toString(16).slice(-6)}`;
@@ -109,7 +116,10 @@ export function securitySuite(transport: Transport): void {
       for (let i = 0; i < 50 && bannedAt < 0; i++) {
         const mac = randomYealinkMac(40_000 + i);
         const challenge = await fetchAs('127.0.52.1', `/${mac}.cfg`, YEALINK_UA('00:15:65:00:00:01'));
-        if (challenge.statusCode === 403) { bannedAt = i; break; }
+        if (challenge.statusCode === 403) {
+          bannedAt = i;
+          break;
+        }
         const auth = digestHeader(`gg${mac}`, 'guess', 'GET', `/${mac}.cfg`, nonceFrom(challenge.headers['www-authenticate']));
         const res = await fetchAs('127.0.52.1', `/${mac}.cfg`, YEALINK_UA('00:15:65:00:00:01'), { authorization: auth });
         expect(res.statusCode).not.toBe(200);
@@ -139,7 +149,11 @@ export function securitySuite(transport: Transport): void {
       const shapes = [];
       for (const [name, mac, ua] of cases) {
         const res = await fetchAs('127.0.54.1', `/${mac}.cfg`, ua);
-        const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => k !== 'date').map(([k, v]) => [k, k === 'www-authenticate' ? String(v).replace(/nonce="[^"]+"/, 'nonce=…') : v]));
+        const headers = Object.fromEntries(
+          Object.entries(res.headers)
+            .filter(([k]) => k !== 'date')
+            .map(([k, v]) => [k, k === 'www-authenticate' ? String(v).replace(/nonce="[^"]+"/, 'nonce=…') : v]),
+        );
         shapes.push({ name, status: res.statusCode, body: res.body, headers });
       }
       for (const s of shapes) expect({ ...s, name: '' }).toEqual({ ...shapes[0]!, name: '' });
@@ -158,11 +172,24 @@ export function securitySuite(transport: Transport): void {
       const url = `/${mac}.cfg`;
       const challenge = await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN));
       const inv = runtime.config.inventory;
-      const auth = digestHeader(inv.provisioningUsername(mac), inv.provisioningPassword(mac), 'GET', url, nonceFrom(challenge.headers['www-authenticate']));
+      const auth = digestHeader(
+        inv.provisioningUsername(mac),
+        inv.provisioningPassword(mac),
+        'GET',
+        url,
+        nonceFrom(challenge.headers['www-authenticate']),
+      );
       expect((await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN), { authorization: auth })).statusCode).toBe(200);
       expect((await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN), { authorization: auth })).statusCode).toBe(401);
       expect(runtime.store.events({ reason: 'replayed-nonce' }).length).toBe(1);
-      const later = digestHeader(inv.provisioningUsername(mac), inv.provisioningPassword(mac), 'GET', url, nonceFrom(challenge.headers['www-authenticate']), 2);
+      const later = digestHeader(
+        inv.provisioningUsername(mac),
+        inv.provisioningPassword(mac),
+        'GET',
+        url,
+        nonceFrom(challenge.headers['www-authenticate']),
+        2,
+      );
       clock += 10 * 60_000;
       const stale = await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN), { authorization: later });
       expect(stale.statusCode).toBe(401);
@@ -211,7 +238,14 @@ export function securitySuite(transport: Transport): void {
       const mac = parseMac(POLY)!;
       runtime.store.openEnrolment(mac, new Date(clock + 3600_000));
       const ua = 'FileTransport PolycomVVX-VVX_400-UA/6.4.1.2280 Type/Application';
-      const garbage = await fetchAs('127.0.58.1', `/${mac}-phone.cfg`, ua, { 'content-type': 'application/octet-stream' }, 'PUT', '\u0000\u0001<<<not xml');
+      const garbage = await fetchAs(
+        '127.0.58.1',
+        `/${mac}-phone.cfg`,
+        ua,
+        { 'content-type': 'application/octet-stream' },
+        'PUT',
+        '\u0000\u0001<<<not xml',
+      );
       expect(garbage.statusCode).toBe(400);
       expect(runtime.store.events({ reason: 'bad-upload' }).length).toBe(1);
       const weakening = '<?xml version="1.0"?><PHONE_CONFIG><OVERRIDES voIpProt.SIP.requestValidation.1.method="" /></PHONE_CONFIG>';
@@ -226,14 +260,26 @@ export function securitySuite(transport: Transport): void {
     const unrenderable: [string, string, string][] = [
       ['Grandstream common file, Yealink User-Agent', '/cfg.xml', YEALINK_UA(KNOWN)],
       ['Grandstream common file, no phone at all', '/cfg.xml', 'curl/8.5.0'],
-      ['Grandstream model file for a model that does not exist', '/cfgzz999.xml', 'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82000001'],
-      ['Poly master file from a model that does not exist', '/000000000000.cfg', 'FileTransport PolycomVVX-VVX_999-UA/6.4.1.2280 Type/Application'],
+      [
+        'Grandstream model file for a model that does not exist',
+        '/cfgzz999.xml',
+        'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82000001',
+      ],
+      [
+        'Poly master file from a model that does not exist',
+        '/000000000000.cfg',
+        'FileTransport PolycomVVX-VVX_999-UA/6.4.1.2280 Type/Application',
+      ],
     ];
     it.each(unrenderable)('%s → 404 and a low event, never a 500 or a critical event', async (_name, url, ua) => {
       const critical = runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 }).length;
       const res = await fetchAs('127.123.5.1', url, ua);
       expect(res.statusCode).toBe(404);
-      expect(runtime.store.events({ limit: 1 })[0]).toMatchObject({ reason: 'unrenderable-request', severity: 'low', source: '127.123.5.1' });
+      expect(runtime.store.events({ limit: 1 })[0]).toMatchObject({
+        reason: 'unrenderable-request',
+        severity: 'low',
+        source: '127.123.5.1',
+      });
       expect(runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 }).length).toBe(critical);
     });
 
@@ -251,19 +297,29 @@ export function securitySuite(transport: Transport): void {
 
   describe('boot storm behind one NAT address', () => {
     it('300 phones provision at once from a single address', async () => {
-      const { runtime: storm } = await startRuntime(fleetYaml(Array.from({ length: 300 }, (_, i) => ({
-        mac: `00:0b:82:10:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, vendor: 'grandstream', model: 'GXP2140',
-      }))));
+      const { runtime: storm } = await startRuntime(
+        fleetYaml(
+          Array.from({ length: 300 }, (_, i) => ({
+            mac: `00:0b:82:10:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+            vendor: 'grandstream',
+            model: 'GXP2140',
+          })),
+        ),
+      );
       try {
         await transport.started(storm);
-        const results = await Promise.all(storm.config.inventory.devices.map(async (d) => {
-          const ua = `Grandstream Model HW GXP2140 SW 1.0.9.14 DevId ${d.mac}`;
-          const codes = [];
-          for (const file of [`cfg${d.mac}.xml`, 'cfggxp2140.xml', 'cfg.xml']) {
-            codes.push((await transport.send(storm, '127.0.60.1', { method: 'GET', url: `/${file}`, headers: { 'user-agent': ua } })).statusCode);
-          }
-          return codes;
-        }));
+        const results = await Promise.all(
+          storm.config.inventory.devices.map(async (d) => {
+            const ua = `Grandstream Model HW GXP2140 SW 1.0.9.14 DevId ${d.mac}`;
+            const codes = [];
+            for (const file of [`cfg${d.mac}.xml`, 'cfggxp2140.xml', 'cfg.xml']) {
+              codes.push(
+                (await transport.send(storm, '127.0.60.1', { method: 'GET', url: `/${file}`, headers: { 'user-agent': ua } })).statusCode,
+              );
+            }
+            return codes;
+          }),
+        );
         expect(results.flat().every((c) => c === 200)).toBe(true);
         expect(storm.store.events({ reason: 'banned' })).toEqual([]);
       } finally {

@@ -39,10 +39,11 @@ describe('ghostguard serve', () => {
 
   it('keeps serving the previous inventory when a reload finds errors, then picks up a fixed file', async () => {
     const good = readFileSync(serve.path, 'utf8');
-    writeFileSync(serve.path, good.replace('registrar: 127.0.0.10', 'registrar: 127.0.0.10\n    bogus: [') );
+    writeFileSync(serve.path, good.replace('registrar: 127.0.0.10', 'registrar: 127.0.0.10\n    bogus: ['));
     serve.child.kill('SIGHUP');
     const deadline = Date.now() + 10_000;
-    while (!serve.output().includes('still serving the previous one') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!serve.output().includes('still serving the previous one') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(serve.output()).toMatch(/configuration invalid, still serving the previous one:\n.*ghostguard\.yaml:\d+/);
     const dispatcher = phoneAgent();
     const res = await request(`https://127.0.0.1:${PORT}/y000000000108.cfg`, { dispatcher, headers: { 'user-agent': UA } });
@@ -50,7 +51,8 @@ describe('ghostguard serve', () => {
     await res.body.text();
     writeFileSync(serve.path, good);
     serve.child.kill('SIGHUP');
-    while (!serve.output().includes('configuration reloaded') && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 100));
+    while (!serve.output().includes('configuration reloaded') && Date.now() < deadline + 10_000)
+      await new Promise((r) => setTimeout(r, 100));
     expect(serve.output()).toContain('configuration reloaded');
     await dispatcher.close();
   });
@@ -58,8 +60,16 @@ describe('ghostguard serve', () => {
   it('exits with an error, not a hung process, when one of its ports is taken', async () => {
     // its HTTPS port is free, its plain-HTTP port is the first server's: the listener that did start must not keep it alive
     const other = join(serve.dir, 'second.yaml');
-    writeFileSync(other, readFileSync(serve.path, 'utf8').replace(`port: ${PORT}\n`, `port: ${PORT + 1}\n  plainPort: ${PORT}\n`).replace(join(serve.dir, 'data'), join(serve.dir, 'data2')));
-    const second = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', other, '--duration', '60'], { cwd: serve.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      other,
+      readFileSync(serve.path, 'utf8')
+        .replace(`port: ${PORT}\n`, `port: ${PORT + 1}\n  plainPort: ${PORT}\n`)
+        .replace(join(serve.dir, 'data'), join(serve.dir, 'data2')),
+    );
+    const second = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', other, '--duration', '60'], {
+      cwd: serve.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let said = '';
     second.stderr!.on('data', (d) => (said += d));
     const timer = setTimeout(() => second.kill('SIGKILL'), 20_000);

@@ -37,17 +37,22 @@ afterAll(async () => {
 });
 
 const UA = (mac: string) => `Yealink SIP-T46U 108.86.0.45 ${mac}`;
-const client = (address: string) => new Client(`https://127.0.0.1:${PORT}`, { localAddress: address, connect: { rejectUnauthorized: false } });
+const client = (address: string) =>
+  new Client(`https://127.0.0.1:${PORT}`, { localAddress: address, connect: { rejectUnauthorized: false } });
 
 describe('ghostguard serve --workers 2', () => {
-  it('bans a MAC harvester after the budget counted across both workers, not after each one\'s', async () => {
+  it("bans a MAC harvester after the budget counted across both workers, not after each one's", async () => {
     // two connections from one address: the primary gives them to different workers
     const [a, b] = [client('127.0.12.1'), client('127.0.12.1')];
     let served = 0;
     let bannedAt = -1;
     for (let i = 0; i < 2500 && bannedAt < 0; i++) {
       const mac = `001565${(0x400000 + i * 7919).toString(16).slice(-6)}`;
-      const res = await (i % 2 ? b : a).request({ method: 'GET', path: `/${mac}.cfg`, headers: { 'user-agent': UA(mac.match(/../g)!.join(':')) } });
+      const res = await (i % 2 ? b : a).request({
+        method: 'GET',
+        path: `/${mac}.cfg`,
+        headers: { 'user-agent': UA(mac.match(/../g)!.join(':')) },
+      });
       await res.body.text();
       if (res.statusCode === 200) served++;
       if (res.statusCode === 403) bannedAt = i;
@@ -62,11 +67,13 @@ describe('ghostguard serve --workers 2', () => {
   it('serves every phone, across workers: a nonce one worker issued is answered on the other', async () => {
     // enrolment: the first fetch of each device file is served without credentials
     const clients = MACS.map((_, i) => client(`127.0.8.${i + 1}`));
-    const first = await Promise.all(MACS.map(async (mac, i) => {
-      const res = await clients[i]!.request({ method: 'GET', path: `/${parseMac(mac)}.cfg`, headers: { 'user-agent': UA(mac) } });
-      await res.body.text();
-      return res.statusCode;
-    }));
+    const first = await Promise.all(
+      MACS.map(async (mac, i) => {
+        const res = await clients[i]!.request({ method: 'GET', path: `/${parseMac(mac)}.cfg`, headers: { 'user-agent': UA(mac) } });
+        await res.body.text();
+        return res.statusCode;
+      }),
+    );
     expect(first.every((s) => s === 200)).toBe(true);
 
     // afterwards credentials: a nonce fetched on one connection is answered on a fresh one (round-robin: the other worker)
@@ -95,7 +102,10 @@ describe('ghostguard serve --workers 2', () => {
       const nonce = nonceFrom(challenge.headers['www-authenticate']);
       issuers.add(nonce.split('.')[1]!); // <time>.<issuing worker>.<random>.<signature>
       const other = client(`127.0.9.${i + 1}`);
-      const headers = { 'user-agent': UA(mac), authorization: digestHeader(inventory.provisioningUsername(m), inventory.provisioningPassword(m), 'GET', uri, nonce) };
+      const headers = {
+        'user-agent': UA(mac),
+        authorization: digestHeader(inventory.provisioningUsername(m), inventory.provisioningPassword(m), 'GET', uri, nonce),
+      };
       const res = await other.request({ method: 'GET', path: uri, headers });
       await res.body.text();
       statuses.push(res.statusCode);
@@ -103,7 +113,10 @@ describe('ghostguard serve --workers 2', () => {
       await other.close();
     }
     await Promise.all(clients.map((c) => c.close()));
-    expect(statuses.every((s) => s === 200), statuses.join(' ')).toBe(true);
+    expect(
+      statuses.every((s) => s === 200),
+      statuses.join(' '),
+    ).toBe(true);
     expect([...issuers].sort()).toEqual(['w1', 'w2']);
   });
 
@@ -122,12 +135,17 @@ describe('ghostguard serve --workers 2', () => {
     expect(replays).toEqual([401, 401, 401, 401]);
   });
 
-  it('records every fetch once, from both workers\' history writers', async () => {
+  it("records every fetch once, from both workers' history writers", async () => {
     expect(await serve.stop()).toBe(0);
     const db = new Database(join(serve.dir, 'data', 'state.sqlite'), { readonly: true });
-    const rows = db.prepare("SELECT auth, COUNT(*) AS n FROM fetches WHERE status = 200 AND file LIKE '001565%' GROUP BY auth ORDER BY auth").all();
+    const rows = db
+      .prepare("SELECT auth, COUNT(*) AS n FROM fetches WHERE status = 200 AND file LIKE '001565%' GROUP BY auth ORDER BY auth")
+      .all();
     db.close();
-    expect(rows).toEqual([{ auth: 'digest', n: MACS.length }, { auth: 'enrolment', n: MACS.length }]);
+    expect(rows).toEqual([
+      { auth: 'digest', n: MACS.length },
+      { auth: 'enrolment', n: MACS.length },
+    ]);
   });
 });
 
@@ -136,10 +154,17 @@ describe('ghostguard serve --workers 2 when a worker cannot start', () => {
     const taken = createServer().listen(0, '127.0.0.1');
     await once(taken, 'listening');
     const adminPort = (taken.address() as AddressInfo).port;
-    const { dir, path } = writeTempConfig(fleetYaml([{ mac: '00:15:65:00:07:f1', vendor: 'yealink', model: 'T46U' }])
-      .replace('server:\n', `server:\n  port: ${PORT + 1}\n  adminPort: ${adminPort}\n  dataDir: DATA\n`).replace('DATA', join(tmpdir(), `gg-workers-fail-${process.pid}`)));
+    const { dir, path } = writeTempConfig(
+      fleetYaml([{ mac: '00:15:65:00:07:f1', vendor: 'yealink', model: 'T46U' }])
+        .replace('server:\n', `server:\n  port: ${PORT + 1}\n  adminPort: ${adminPort}\n  dataDir: DATA\n`)
+        .replace('DATA', join(tmpdir(), `gg-workers-fail-${process.pid}`)),
+    );
     try {
-      const child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '60', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '60', '--workers', '2'],
+        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let said = '';
       child.stderr!.on('data', (d) => (said += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

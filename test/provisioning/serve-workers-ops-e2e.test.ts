@@ -21,15 +21,28 @@ const HOST = '127.124.0.1';
 const MACS = ['00:15:65:00:12:51', '00:15:65:00:12:52', '00:15:65:00:12:53'];
 const UA = (mac: string) => `Yealink SIP-T46U 108.86.0.45 ${mac}`;
 
-interface Serve { child: ChildProcess; dir: string; path: string; output: () => string; port: number; adminPort: number }
+interface Serve {
+  child: ChildProcess;
+  dir: string;
+  path: string;
+  output: () => string;
+  port: number;
+  adminPort: number;
+}
 const started: Serve[] = [];
 
 async function serveWorkers(port: number, adminPort: number): Promise<Serve> {
-  const yaml = fleetYaml(MACS.map((mac) => ({ mac, vendor: 'yealink', model: 'T46U' })))
-    .replace('server:\n', `server:\n  host: ${HOST}\n  port: ${port}\n  adminHost: ${HOST}\n  adminPort: ${adminPort}\n  dataDir: DATA_DIR\n`);
+  const yaml = fleetYaml(MACS.map((mac) => ({ mac, vendor: 'yealink', model: 'T46U' }))).replace(
+    'server:\n',
+    `server:\n  host: ${HOST}\n  port: ${port}\n  adminHost: ${HOST}\n  adminPort: ${adminPort}\n  dataDir: DATA_DIR\n`,
+  );
   const { dir, path } = writeTempConfig(yaml);
   writeFileSync(path, readFileSync(path, 'utf8').replace('DATA_DIR', join(dir, 'data')));
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '120', '--workers', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '120', '--workers', '2'],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -45,7 +58,10 @@ async function until(done: () => boolean, ms: number): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
-const exited = (child: ChildProcess) => new Promise<number | string | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code, signal) => r(signal ?? code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | string | null>((r) =>
+    child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code, signal) => r(signal ?? code)),
+  );
 
 afterAll(async () => {
   for (const s of started) {
@@ -56,7 +72,13 @@ afterAll(async () => {
   }
 });
 
-async function get(serve: Serve, from: string, path: string, headers: Record<string, string>, port = serve.port): Promise<{ status: number; headers: Record<string, unknown> }> {
+async function get(
+  serve: Serve,
+  from: string,
+  path: string,
+  headers: Record<string, string>,
+  port = serve.port,
+): Promise<{ status: number; headers: Record<string, unknown> }> {
   const c = new Client(`https://${HOST}:${port}`, { localAddress: from, connect: { rejectUnauthorized: false } });
   try {
     const res = await c.request({ method: 'GET', path, headers });
@@ -83,10 +105,24 @@ describe('serve --workers 2: replay, worker death', () => {
     for (let trial = 0; trial < 5; trial++) {
       const challenge = await get(serve, `127.124.6.${trial + 1}`, uri, { 'user-agent': UA(MACS[0]!) });
       expect(challenge.status).toBe(401);
-      const headers = { 'user-agent': UA(MACS[0]!), authorization: digestHeader(inventory.provisioningUsername(mac), inventory.provisioningPassword(mac), 'GET', uri, nonceFrom(challenge.headers['www-authenticate'] as string)) };
+      const headers = {
+        'user-agent': UA(MACS[0]!),
+        authorization: digestHeader(
+          inventory.provisioningUsername(mac),
+          inventory.provisioningPassword(mac),
+          'GET',
+          uri,
+          nonceFrom(challenge.headers['www-authenticate'] as string),
+        ),
+      };
       // six fresh connections at once: the primary hands them to both workers in turn
-      const statuses = await Promise.all(Array.from({ length: 6 }, (_, k) => get(serve, `127.124.7.${trial * 8 + k + 1}`, uri, headers).then((r) => r.status)));
-      expect(statuses.filter((s) => s === 200), `trial ${trial}: ${statuses.join(' ')}`).toHaveLength(1);
+      const statuses = await Promise.all(
+        Array.from({ length: 6 }, (_, k) => get(serve, `127.124.7.${trial * 8 + k + 1}`, uri, headers).then((r) => r.status)),
+      );
+      expect(
+        statuses.filter((s) => s === 200),
+        `trial ${trial}: ${statuses.join(' ')}`,
+      ).toHaveLength(1);
       expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     }
 
@@ -99,7 +135,10 @@ describe('serve --workers 2: replay, worker death', () => {
     // the dashboard answers again on its port, from the replacement; phones were never without a worker
     let admin = 0;
     for (let i = 0; i < 40 && admin !== 200; i++) {
-      admin = await get(serve, '127.124.8.2', '/login', {}, serve.adminPort).then((r) => r.status, () => 0);
+      admin = await get(serve, '127.124.8.2', '/login', {}, serve.adminPort).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (admin !== 200) await new Promise((r) => setTimeout(r, 250));
     }
     expect(admin).toBe(200);

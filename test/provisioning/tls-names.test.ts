@@ -19,8 +19,11 @@ const HOST = '127.126.7.1';
 const PORT = 20131;
 const UA = 'Yealink SIP-T46U 108.86.0.45 00:15:65:00:12:69';
 
-const yaml = (publicHost: string) => fleetYaml([{ mac: '00:15:65:00:12:69', vendor: 'yealink', model: 'T46U' }])
-  .replace('  publicUrl: https://127.0.0.1:8443/\n', `  publicUrl: https://${publicHost}:${PORT}/\n  host: ${HOST}\n`);
+const yaml = (publicHost: string) =>
+  fleetYaml([{ mac: '00:15:65:00:12:69', vendor: 'yealink', model: 'T46U' }]).replace(
+    '  publicUrl: https://127.0.0.1:8443/\n',
+    `  publicUrl: https://${publicHost}:${PORT}/\n  host: ${HOST}\n`,
+  );
 
 /** curl with certificate verification against the server's own certificate; the exit code is 0 only if it verified */
 async function verifiedFetch(ca: string, url: string, resolve?: string): Promise<string> {
@@ -39,7 +42,9 @@ describe.skipIf(peers.missing)(`tls: auto certificate names${peers.note}`, () =>
       expect(await verifiedFetch(ca, `https://${HOST}:${PORT}/y000000000108.cfg`)).toBe('200');
       expect(await verifiedFetch(ca, `https://prov.example.net:${PORT}/y000000000108.cfg`, `prov.example.net:${PORT}:${HOST}`)).toBe('200');
       // a name the certificate does not carry fails verification (curl exit 60)
-      await expect(verifiedFetch(ca, `https://phones.example.net:${PORT}/y000000000108.cfg`, `phones.example.net:${PORT}:${HOST}`)).rejects.toMatchObject({ code: 60 });
+      await expect(
+        verifiedFetch(ca, `https://phones.example.net:${PORT}/y000000000108.cfg`, `phones.example.net:${PORT}:${HOST}`),
+      ).rejects.toMatchObject({ code: 60 });
     } finally {
       await runtime.close();
     }
@@ -47,7 +52,13 @@ describe.skipIf(peers.missing)(`tls: auto certificate names${peers.note}`, () =>
     runtime = await Runtime.create({ configPath: path, vendors: VENDORS, dataDir, env: {} });
     try {
       await runtime.listen(HOST, PORT);
-      expect(await verifiedFetch(runtime.tls!.certPath, `https://phones.example.net:${PORT}/y000000000108.cfg`, `phones.example.net:${PORT}:${HOST}`)).toBe('200');
+      expect(
+        await verifiedFetch(
+          runtime.tls!.certPath,
+          `https://phones.example.net:${PORT}/y000000000108.cfg`,
+          `phones.example.net:${PORT}:${HOST}`,
+        ),
+      ).toBe('200');
     } finally {
       await runtime.close();
     }

@@ -20,7 +20,10 @@ let serve: ServeProcess;
 const held: TLSSocket[] = [];
 
 beforeAll(async () => {
-  const yaml = fleetYaml([{ mac: POLY.match(/../g)!.join(':'), vendor: 'polycom', model: 'VVX_400' }]).replace('server:\n', `server:\n  host: ${HOST}\n`);
+  const yaml = fleetYaml([{ mac: POLY.match(/../g)!.join(':'), vendor: 'polycom', model: 'VVX_400' }]).replace(
+    'server:\n',
+    `server:\n  host: ${HOST}\n`,
+  );
   serve = await startServe(yaml, PORT, ['--duration', '300']);
 });
 
@@ -29,17 +32,36 @@ afterAll(async () => {
   await serve?.stop();
 });
 
-const rssMb = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${serve.child.pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = (field: 'VmRSS' | 'VmHWM') =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${serve.child.pid}/status`, 'utf8'))![1]) / 1024;
 
 /** Sends a PUT's headers and `bodyBytes` of its body; resolves with whatever the server answered within `waitMs`. */
 /** `answer()`: what the server answered, or 'closed' when it cut the connection without an answer the client could read. */
-function put(source: string, mac: string, length: number, bodyBytes: number, extra: string[] = [], waitMs = 3000): Promise<{ socket: TLSSocket; answer: () => string }> {
+function put(
+  source: string,
+  mac: string,
+  length: number,
+  bodyBytes: number,
+  extra: string[] = [],
+  waitMs = 3000,
+): Promise<{ socket: TLSSocket; answer: () => string }> {
   return new Promise((resolve) => {
     let answer = '';
     let closed = false;
     const options = { host: HOST, port: PORT, localAddress: source, rejectUnauthorized: false }; // net.connect takes localAddress
     const socket = connect(options, () => {
-      socket.write([`PUT /${mac}-phone.cfg HTTP/1.1`, `Host: ${HOST}`, `User-Agent: ${POLY_UA}`, 'Content-Type: text/xml', `Content-Length: ${length}`, ...extra, '', ''].join('\r\n'));
+      socket.write(
+        [
+          `PUT /${mac}-phone.cfg HTTP/1.1`,
+          `Host: ${HOST}`,
+          `User-Agent: ${POLY_UA}`,
+          'Content-Type: text/xml',
+          `Content-Length: ${length}`,
+          ...extra,
+          '',
+          '',
+        ].join('\r\n'),
+      );
       if (bodyBytes > 0) socket.write(Buffer.alloc(bodyBytes, 0x20));
     });
     socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
@@ -71,11 +93,15 @@ describe('upload floods', () => {
     const sources = Array.from({ length: 10 }, (_, i) => `127.123.8.${1 + i}`);
     const pending: (() => string)[] = [];
     for (let wave = 0; wave < 10; wave++) {
-      const round = await Promise.all(Array.from({ length: 100 }, (_, i) => {
-        if (i % 2 === 0) return put(sources[i % 10]!, `0004f2${(0x100000 + wave * 100 + i).toString(16).slice(-6)}`, MB, MB - 1, [], 200);
-        // the enrolled phone: 1 MB bodies (over the override cap) and 200 KB ones (under it: read, up to the in-flight budget)
-        return i % 4 === 1 ? put(sources[i % 10]!, POLY, MB, MB - 1, [], 200) : put(sources[i % 10]!, POLY, 200 * 1024, 200 * 1024 - 1, [], 200);
-      }));
+      const round = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => {
+          if (i % 2 === 0) return put(sources[i % 10]!, `0004f2${(0x100000 + wave * 100 + i).toString(16).slice(-6)}`, MB, MB - 1, [], 200);
+          // the enrolled phone: 1 MB bodies (over the override cap) and 200 KB ones (under it: read, up to the in-flight budget)
+          return i % 4 === 1
+            ? put(sources[i % 10]!, POLY, MB, MB - 1, [], 200)
+            : put(sources[i % 10]!, POLY, 200 * 1024, 200 * 1024 - 1, [], 200);
+        }),
+      );
       for (const r of round) {
         held.push(r.socket);
         pending.push(r.answer);
@@ -87,7 +113,9 @@ describe('upload floods', () => {
     while (status().filter((s) => s !== '').length < 1000 - 160 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     const after = rssMb('VmRSS');
     const peak = rssMb('VmHWM');
-    process.stdout.write(`upload flood: RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB while held, peak ${peak.toFixed(0)} MB\n`);
+    process.stdout.write(
+      `upload flood: RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB while held, peak ${peak.toFixed(0)} MB\n`,
+    );
     expect(after - before).toBeLessThan(100);
     expect(peak - before).toBeLessThan(100);
     // unknown MACs: refused from the headers (401, or cut while still sending); the enrolled phone: 1 MB bodies over the
@@ -96,7 +124,10 @@ describe('upload floods', () => {
     const outcomes = status();
     expect(outcomes.filter((s) => s === '').length).toBeLessThanOrEqual(160);
     expect(outcomes.filter((s) => !['', 'closed', '401', '408', '413', '503'].includes(s))).toEqual([]);
-    const events = readFileSync(join(serve.dir, 'data', 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { reason: string; source: string });
+    const events = readFileSync(join(serve.dir, 'data', 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { reason: string; source: string });
     expect(events.filter((e) => e.reason === 'unknown-mac' && sources.includes(e.source)).length).toBe(500);
   }, 150_000);
 });

@@ -30,7 +30,12 @@ describe('HTML report', () => {
 
   it('run-to-run changes when the run has a previous one', () => {
     const r = sampleReport();
-    r.comparison = { previousRunId: 6, newFailures: 1, resolved: 0, ghostCallChanges: [{ host: '127.77.0.10', mac: '001565000010', before: 'refuses', after: 'rings' }] };
+    r.comparison = {
+      previousRunId: 6,
+      newFailures: 1,
+      resolved: 0,
+      ghostCallChanges: [{ host: '127.77.0.10', mac: '001565000010', before: 'refuses', after: 'rings' }],
+    };
     const html = reportToHtml(r);
     expect(html).toContain('Since run #6');
     expect(html).toContain('127.77.0.10 (001565000010): refuses → RINGS');

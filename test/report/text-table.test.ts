@@ -25,9 +25,11 @@ describe('text report', () => {
     for (const line of text.split('\n')) if (line.startsWith('  ')) expect(line.length).toBeLessThanOrEqual(60);
   });
 
-  it('a verdict table riskiest first, each host\'s ghost-call evidence in full when piped, and the counts line', () => {
+  it("a verdict table riskiest first, each host's ghost-call evidence in full when piped, and the counts line", () => {
     const text = reportToText(sampleReport());
-    expect(text).toMatch(/HOST\s+GHOST CALL\s+DEVICE\s+MAC\n127\.77\.0\.10\s+RINGS\s+yealink T21P_E2 52\.83\.0\.35\s+001565000010\n127\.77\.0\.11\s+unknown/);
+    expect(text).toMatch(
+      /HOST\s+GHOST CALL\s+DEVICE\s+MAC\n127\.77\.0\.10\s+RINGS\s+yealink T21P_E2 52\.83\.0\.35\s+001565000010\n127\.77\.0\.11\s+unknown/,
+    );
     expect(text).toContain('  ghost call: RINGS\n      INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated');
     expect(text).toContain('      to tell: probe its SIP port');
     expect(text).toContain('ghost calls: 1 phone will ring, 1 unknown');

@@ -17,13 +17,22 @@ function f(who: Phone, rule: string, state: string, evidence: string[] = [`${rul
 /** A phone that passes everything, with the given rules overridden. */
 function phone(who: Phone, states: Record<string, string> = {}): StoredFinding[] {
   const base: Record<string, string> = {
-    'device-identity': 'pass', 'device-inventory': 'pass', 'config-drift': 'pass', 'sip-trusted-only': 'pass', 'no-direct-ip-calls': 'pass',
-    'invite-validation': 'unsupported', 'no-auto-answer': 'pass', 'admin-password-set': 'pass', 'ghost-call': 'ignores', ...states,
+    'device-identity': 'pass',
+    'device-inventory': 'pass',
+    'config-drift': 'pass',
+    'sip-trusted-only': 'pass',
+    'no-direct-ip-calls': 'pass',
+    'invite-validation': 'unsupported',
+    'no-auto-answer': 'pass',
+    'admin-password-set': 'pass',
+    'ghost-call': 'ignores',
+    ...states,
   };
   return Object.entries(base).map(([rule, state]) => f(who, rule, state));
 }
 
-const changes = (before: StoredFinding[], after: StoredFinding[], complete = true) => auditChanges(before, after, { complete, previousRunId: 7 }).changes;
+const changes = (before: StoredFinding[], after: StoredFinding[], complete = true) =>
+  auditChanges(before, after, { complete, previousRunId: 7 }).changes;
 
 describe('auditChanges', () => {
   it('no change, no changes — including steady failures', () => {
@@ -38,10 +47,17 @@ describe('auditChanges', () => {
       // answers a stranger's OPTIONS (rule fails) but refuses the INVITE: not exposed
       ...phone(POLY, { 'ghost-call': 'refuses', 'sip-trusted-only': 'fail', 'reject-anonymous': 'fail' }),
     ];
-    expect(changes(before, after)).toEqual([{
-      kind: 'newly-exposed', host: YEALINK.host, mac: YEALINK.mac, vendor: 'yealink', model: 'T46U', rules: ['ghost-call', 'sip-trusted-only'],
-      evidence: ['ghost call: unknown in run #7, rings now', 'ghost-call evidence'],
-    }]);
+    expect(changes(before, after)).toEqual([
+      {
+        kind: 'newly-exposed',
+        host: YEALINK.host,
+        mac: YEALINK.mac,
+        vendor: 'yealink',
+        model: 'T46U',
+        rules: ['ghost-call', 'sip-trusted-only'],
+        evidence: ['ghost call: unknown in run #7, rings now', 'ghost-call evidence'],
+      },
+    ]);
     // rings → likely-rings stays exposed: no change
     expect(changes(after, phone(YEALINK, { 'ghost-call': 'likely-rings' })).filter((c) => c.kind === 'newly-exposed')).toEqual([]);
   });
@@ -61,8 +77,11 @@ describe('auditChanges', () => {
     expect(changes(phone(anonymous, { 'ghost-call': 'rings' }), phone(YEALINK, { 'ghost-call': 'rings' }))).toEqual([]);
     // a different MAC on the same address is a different device (and the one that was there is silent)
     const swapped = { ...YEALINK, mac: '001565949999' };
-    expect(changes(phone(YEALINK, { 'ghost-call': 'rings' }), phone(swapped, { 'ghost-call': 'rings' })).map((c) => [c.kind, c.mac])).toEqual([
-      ['newly-exposed', swapped.mac], ['gone-stale', YEALINK.mac],
+    expect(
+      changes(phone(YEALINK, { 'ghost-call': 'rings' }), phone(swapped, { 'ghost-call': 'rings' })).map((c) => [c.kind, c.mac]),
+    ).toEqual([
+      ['newly-exposed', swapped.mac],
+      ['gone-stale', YEALINK.mac],
     ]);
   });
 
@@ -80,7 +99,10 @@ describe('auditChanges', () => {
       ['new-unknown-device', stranger.host, ['device-inventory']],
       ['new-unknown-device', unidentified.host, ['device-identity']],
     ]);
-    expect(got[1]!.evidence).toEqual(['a host not seen in run #7 answers; it was not identified as a supported phone', 'device-identity: SIP OPTIONS answered by "Asterisk PBX"']);
+    expect(got[1]!.evidence).toEqual([
+      'a host not seen in run #7 answers; it was not identified as a supported phone',
+      'device-identity: SIP OPTIONS answered by "Asterisk PBX"',
+    ]);
     // seen before: no longer new
     expect(changes(after, structuredClone(after))).toEqual([]);
   });
@@ -97,10 +119,15 @@ describe('auditChanges', () => {
   });
 
   it('counts exposed phones and unknown devices per run, caps long lists and keeps evidence short', () => {
-    const run = [...phone(YEALINK, { 'ghost-call': 'likely-rings' }), ...phone(POLY, { 'device-inventory': 'fail', 'sip-trusted-only': 'fail' })];
+    const run = [
+      ...phone(YEALINK, { 'ghost-call': 'likely-rings' }),
+      ...phone(POLY, { 'device-inventory': 'fail', 'sip-trusted-only': 'fail' }),
+    ];
     expect(exposedCount(run)).toBe(1);
     expect(unknownDeviceCount(run)).toBe(1);
-    const many = Array.from({ length: 12 }, (_, i) => phone({ host: `127.0.94.${i + 10}`, vendor: 'yealink' }, { 'ghost-call': 'rings' })).flat();
+    const many = Array.from({ length: 12 }, (_, i) =>
+      phone({ host: `127.0.94.${i + 10}`, vendor: 'yealink' }, { 'ghost-call': 'rings' }),
+    ).flat();
     const r = auditChanges([], many, { complete: true, limit: 5 });
     expect(r.changes).toHaveLength(5);
     expect(r.truncated).toBe(7);

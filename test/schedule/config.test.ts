@@ -26,7 +26,8 @@ describe('interval syntax', () => {
   });
 
   it('refuses everything else', () => {
-    for (const bad of ['', 'soon', '15 minutes', '1.5h', '-5', '1h1h', 'h', '5w', 1.5, -1, true, null, [], {}]) expect(parseDuration(bad), String(bad)).toBeUndefined();
+    for (const bad of ['', 'soon', '15 minutes', '1.5h', '-5', '1h1h', 'h', '5w', 1.5, -1, true, null, [], {}])
+      expect(parseDuration(bad), String(bad)).toBeUndefined();
   });
 });
 
@@ -50,9 +51,27 @@ schedules:
     expect(issues).toEqual([]);
     expect(config!.schedules).toEqual([
       {
-        name: 'lab-quarter-hour', targets: ['127.0.94.1-6', '127.0.95.0/28'], exclude: ['127.0.94.5'], everySeconds: 900, jitterSeconds: 30, index: 0,
-        options: { sipPorts: [5060, 5062], httpPorts: [8080], httpsPorts: [], snmpPort: 1161, timeoutMs: 800, retries: 0, intrusive: false },
-        webhook: { url: 'https://127.0.0.1:9443/hooks/ghostguard?token=abc', secret: { kind: 'env', name: 'GG_HOOK_SECRET' }, timeoutMs: 10_000, retries: 4 },
+        name: 'lab-quarter-hour',
+        targets: ['127.0.94.1-6', '127.0.95.0/28'],
+        exclude: ['127.0.94.5'],
+        everySeconds: 900,
+        jitterSeconds: 30,
+        index: 0,
+        options: {
+          sipPorts: [5060, 5062],
+          httpPorts: [8080],
+          httpsPorts: [],
+          snmpPort: 1161,
+          timeoutMs: 800,
+          retries: 0,
+          intrusive: false,
+        },
+        webhook: {
+          url: 'https://127.0.0.1:9443/hooks/ghostguard?token=abc',
+          secret: { kind: 'env', name: 'GG_HOOK_SECRET' },
+          timeoutMs: 10_000,
+          retries: 4,
+        },
       },
       { name: 'nightly', targets: ['127.0.96.1'], exclude: [], everySeconds: 86_400, jitterSeconds: 0, options: {}, index: 1 },
     ]);
@@ -94,7 +113,10 @@ schedules:
     const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd: dir, isTty: false };
     expect(await main(['validate', '--config', 'gg.yaml'], io)).toBe(1);
     expect(out).toBe('');
-    const got = err.trim().split('\n').map((l) => l.replace(/^.*gg\.yaml:/, ''));
+    const got = err
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^.*gg\.yaml:/, ''));
     expect(got).toEqual([
       '13: schedules[1].colour: unknown field (expected one of: name, targets, exclude, every, jitter, options, webhook)',
       '12: schedules[1].every: "every quarter hour" is not an interval (e.g. 30s, 15m, 1h, 1h30m, 1d, or a number of seconds)',

@@ -28,11 +28,39 @@ afterAll(async () => {
 });
 
 const phone = (exposed: boolean): StoredFinding[] => [
-  { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'device-inventory', state: 'pass', severity: 'high', evidence: [], fix: [] },
-  { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'ghost-call', state: exposed ? 'rings' : 'refuses', severity: 'high', evidence: ['INVITE to 100 on udp/5060'], fix: [] },
+  {
+    host: HOST,
+    mac: MAC,
+    vendor: 'yealink',
+    model: 'T46U',
+    rule: 'device-inventory',
+    state: 'pass',
+    severity: 'high',
+    evidence: [],
+    fix: [],
+  },
+  {
+    host: HOST,
+    mac: MAC,
+    vendor: 'yealink',
+    model: 'T46U',
+    rule: 'ghost-call',
+    state: exposed ? 'rings' : 'refuses',
+    severity: 'high',
+    evidence: ['INVITE to 100 on udp/5060'],
+    fix: [],
+  },
 ];
 
-const schedule = (timeoutMs: number): AuditSchedule => ({ name: 'nightly', targets: [HOST], exclude: [], everySeconds: 1, jitterSeconds: 0, options: { timeoutMs }, index: 0 });
+const schedule = (timeoutMs: number): AuditSchedule => ({
+  name: 'nightly',
+  targets: [HOST],
+  exclude: [],
+  everySeconds: 1,
+  jitterSeconds: 0,
+  options: { timeoutMs },
+  index: 0,
+});
 
 describe('a scheduled run cut short', () => {
   it('is recorded incomplete and not compared; the next complete run reports the newly exposed phone against the last complete one', async () => {
@@ -50,12 +78,40 @@ describe('a scheduled run cut short', () => {
         abortSeen();
       }
       const findings = phone(n >= 2);
-      const summary = { hostsPlanned: 1, hostsScanned: 1, hostsResponsive: 1, phones: 1, findings: { pass: 2, fail: 0, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: 0 }, ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 } };
+      const summary = {
+        hostsPlanned: 1,
+        hostsScanned: 1,
+        hostsResponsive: 1,
+        phones: 1,
+        findings: { pass: 2, fail: 0, unknown: 0, unsupported: 0, disabled: 0 },
+        failures: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
+        ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 },
+      };
       deps.auditStore!.finishRun(runId, new Date(), summary, findings);
       // no `incomplete`: the report looks whole — only the scheduler knows it stopped this run
-      return { format: 'ghostguard-audit', version: 1, runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), targets: options.targets, exclude: [], options: {}, summary, hosts: [] };
+      return {
+        format: 'ghostguard-audit',
+        version: 1,
+        runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        targets: options.targets,
+        exclude: [],
+        options: {},
+        summary,
+        hosts: [],
+      };
     };
-    const s = new AuditScheduler({ vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: dir, env: {}, audit, log: (e) => log.push(e), firstRunDelayMs: 20 });
+    const s = new AuditScheduler({
+      vendors: VENDORS,
+      inventory: () => runtime.config.inventory,
+      store: runtime.store,
+      dataDir: dir,
+      env: {},
+      audit,
+      log: (e) => log.push(e),
+      firstRunDelayMs: 20,
+    });
     const results: ScheduleRunResult[] = [];
     s.onRun((r) => void results.push(r));
     try {

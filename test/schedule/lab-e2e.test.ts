@@ -35,14 +35,32 @@ let options: Omit<FleetOptions, 'server'>;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  options = { phones: PHONES, factory: 1, baseIp: BASE, adapters: VENDORS, httpPort: await freeTcpPort(BASE), httpsPort: await freeTcpPort(BASE), snmpPort: await freeUdpPort(BASE), macSeed: 0x93 };
+  options = {
+    phones: PHONES,
+    factory: 1,
+    baseIp: BASE,
+    adapters: VENDORS,
+    httpPort: await freeTcpPort(BASE),
+    httpsPort: await freeTcpPort(BASE),
+    snmpPort: await freeUdpPort(BASE),
+    macSeed: 0x93,
+  };
   dir = mkdtempSync(join(tmpdir(), 'gg-sched-e2e-'));
   configPath = join(dir, 'ghostguard.yaml');
-  writeFileSync(configPath, inventoryYaml(planFleet(options), { server: { port: 0, adminPort: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: join(dir, 'data'), tls: 'auto' } }));
+  writeFileSync(
+    configPath,
+    inventoryYaml(planFleet(options), {
+      server: { port: 0, adminPort: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: join(dir, 'data'), tls: 'auto' },
+    }),
+  );
   receiver = await Receiver.start();
   runtime = await Runtime.create({
-    configPath, vendors: VENDORS, dataDir: join(dir, 'data'), env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD, GG_E2E_WEBHOOK_SECRET: WEBHOOK_SECRET },
-    scheduler: { firstRunDelayMs: 50 }, scheduleLog: (e: ScheduleLogEntry) => logLines.push(formatScheduleLog(e)),
+    configPath,
+    vendors: VENDORS,
+    dataDir: join(dir, 'data'),
+    env: { GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD, GG_E2E_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    scheduler: { firstRunDelayMs: 50 },
+    scheduleLog: (e: ScheduleLogEntry) => logLines.push(formatScheduleLog(e)),
   });
   const url = (await runtime.listen('127.0.0.1', 0))[0]!.replace('localhost', '127.0.0.1');
   fleet = await LabFleet.start({ ...options, server: url, serverCa: runtime.tls!.cert });
@@ -87,17 +105,20 @@ describe('scheduled audit of the lab', () => {
     });
 
     // the schedule arrives by a config reload while the server is running
-    appendFileSync(configPath, [
-      'schedules:',
-      '  - name: lab',
-      `    targets: [${BASE}-${PHONES}]`,
-      '    every: 1',
-      `    options: { sipPorts: [5060], httpPorts: [${options.httpPort}], httpsPorts: [${options.httpsPort}], snmpPort: ${options.snmpPort}, timeoutMs: 500, retries: 1, hostGapMs: 0 }`,
-      '    webhook:',
-      `      url: "${receiver.url}"`,
-      '      secret: env:GG_E2E_WEBHOOK_SECRET',
-      '',
-    ].join('\n'));
+    appendFileSync(
+      configPath,
+      [
+        'schedules:',
+        '  - name: lab',
+        `    targets: [${BASE}-${PHONES}]`,
+        '    every: 1',
+        `    options: { sipPorts: [5060], httpPorts: [${options.httpPort}], httpsPorts: [${options.httpsPort}], snmpPort: ${options.snmpPort}, timeoutMs: 500, retries: 1, hostGapMs: 0 }`,
+        '    webhook:',
+        `      url: "${receiver.url}"`,
+        '      secret: env:GG_E2E_WEBHOOK_SECRET',
+        '',
+      ].join('\n'),
+    );
     expect(runtime.config.reload()).toMatchObject({ ok: true });
     await three;
     expect(resetDone).toBe(true);
@@ -116,7 +137,14 @@ describe('scheduled audit of the lab', () => {
     expect(receiver.received).toHaveLength(1);
     const post = receiver.received[0]!;
     expect(post.headers['content-type']).toBe('application/json');
-    expect(verifySignature(WEBHOOK_SECRET, post.headers['x-ghostguard-timestamp'] as string, post.headers['x-ghostguard-signature'] as string, post.body)).toBe(true);
+    expect(
+      verifySignature(
+        WEBHOOK_SECRET,
+        post.headers['x-ghostguard-timestamp'] as string,
+        post.headers['x-ghostguard-signature'] as string,
+        post.body,
+      ),
+    ).toBe(true);
     const payload = JSON.parse(post.body);
     expect(payload).toMatchObject({ event: 'ghostguard.audit.changes', schedule: 'lab', runId: second.runId, previousRunId: first.runId });
     const exposed = payload.changes.filter((c: { kind: string }) => c.kind === 'newly-exposed');

@@ -14,7 +14,12 @@ export type Answer = number | 'hang' | { status: number; headers: Record<string,
 
 export class Receiver {
   readonly received: Received[] = [];
-  private constructor(private readonly server: Server, readonly url: string, private readonly script: Answer[], private readonly otherwise: Answer) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    private readonly script: Answer[],
+    private readonly otherwise: Answer,
+  ) {}
 
   /** Answers the n-th request with script[n], then `otherwise` (default 200). */
   static async start(script: Answer[] = [], otherwise: Answer = 200): Promise<Receiver> {
@@ -25,9 +30,17 @@ export class Receiver {
       req.on('end', () => {
         const answer = receiver.script[receiver.received.length] ?? receiver.otherwise;
         const status = typeof answer === 'object' ? answer.status : answer;
-        receiver.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+        receiver.received.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          status,
+        });
         if (status === 'hang') return; // never answers; the client must time out
-        res.writeHead(status, { 'content-type': 'text/plain', ...(typeof answer === 'object' ? answer.headers : {}) }).end(status < 300 ? 'ok' : 'no');
+        res
+          .writeHead(status, { 'content-type': 'text/plain', ...(typeof answer === 'object' ? answer.headers : {}) })
+          .end(status < 300 ? 'ok' : 'no');
       });
     });
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));

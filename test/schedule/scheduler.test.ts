@@ -30,9 +30,39 @@ afterAll(async () => {
 });
 
 const phone = (trusted: string): StoredFinding[] => [
-  { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'device-inventory', state: 'pass', severity: 'high', evidence: [], fix: [] },
-  { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'sip-trusted-only', state: trusted, severity: 'critical', evidence: ['OPTIONS from the auditor answered 200'], fix: [] },
-  { host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rule: 'ghost-call', state: trusted === 'fail' ? 'likely-rings' : 'refuses', severity: 'high', evidence: ['INVITE to 100 on udp/5060 drew 420 Bad Extension'], fix: [] },
+  {
+    host: HOST,
+    mac: MAC,
+    vendor: 'yealink',
+    model: 'T46U',
+    rule: 'device-inventory',
+    state: 'pass',
+    severity: 'high',
+    evidence: [],
+    fix: [],
+  },
+  {
+    host: HOST,
+    mac: MAC,
+    vendor: 'yealink',
+    model: 'T46U',
+    rule: 'sip-trusted-only',
+    state: trusted,
+    severity: 'critical',
+    evidence: ['OPTIONS from the auditor answered 200'],
+    fix: [],
+  },
+  {
+    host: HOST,
+    mac: MAC,
+    vendor: 'yealink',
+    model: 'T46U',
+    rule: 'ghost-call',
+    state: trusted === 'fail' ? 'likely-rings' : 'refuses',
+    severity: 'high',
+    evidence: ['INVITE to 100 on udp/5060 drew 420 Bad Extension'],
+    fix: [],
+  },
 ];
 
 /** An auditor whose n-th call waits for `gate(n)` (if any), then stores `script(n)` as the run's findings. */
@@ -45,10 +75,27 @@ function scripted(script: (n: number) => StoredFinding[], gate?: (n: number, sig
     await gate?.(n, deps.signal!);
     const findings = script(n);
     const fail = findings.filter((f) => f.state === 'fail').length;
-    const summary = { hostsPlanned: 1, hostsScanned: 1, hostsResponsive: 1, phones: 1, findings: { pass: findings.length - fail, fail, unknown: 0, unsupported: 0, disabled: 0 }, failures: { info: 0, low: 0, medium: 0, high: 0, critical: fail }, ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 } };
+    const summary = {
+      hostsPlanned: 1,
+      hostsScanned: 1,
+      hostsResponsive: 1,
+      phones: 1,
+      findings: { pass: findings.length - fail, fail, unknown: 0, unsupported: 0, disabled: 0 },
+      failures: { info: 0, low: 0, medium: 0, high: 0, critical: fail },
+      ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 },
+    };
     deps.auditStore!.finishRun(runId, new Date(), summary, findings);
     return {
-      format: 'ghostguard-audit', version: 1, runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), targets: options.targets, exclude: [], options: {}, summary, hosts: [],
+      format: 'ghostguard-audit',
+      version: 1,
+      runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      targets: options.targets,
+      exclude: [],
+      options: {},
+      summary,
+      hosts: [],
       ...(deps.signal?.aborted ? { incomplete: 'aborted' } : {}),
     };
   };
@@ -57,28 +104,43 @@ function scripted(script: (n: number) => StoredFinding[], gate?: (n: number, sig
 
 function schedule(name: string, url?: string, extra: Partial<AuditSchedule> = {}): AuditSchedule {
   return {
-    name, targets: ['127.0.94.21'], exclude: [], everySeconds: 1, jitterSeconds: 0, options: { timeoutMs: 300 }, index: 0,
-    ...(url ? { webhook: { url, secret: { kind: 'literal', value: SECRET }, timeoutMs: 2000, retries: 2 } } : {}), ...extra,
+    name,
+    targets: ['127.0.94.21'],
+    exclude: [],
+    everySeconds: 1,
+    jitterSeconds: 0,
+    options: { timeoutMs: 300 },
+    index: 0,
+    ...(url ? { webhook: { url, secret: { kind: 'literal', value: SECRET }, timeoutMs: 2000, retries: 2 } } : {}),
+    ...extra,
   };
 }
 
 function scheduler(audit: SchedulerDeps['audit'], log: ScheduleLogEntry[], env: Record<string, string> = {}): AuditScheduler {
   return new AuditScheduler({
-    vendors: VENDORS, inventory: () => runtime.config.inventory, store: runtime.store, dataDir: dir, env, audit, log: (e) => log.push(e), firstRunDelayMs: 20,
+    vendors: VENDORS,
+    inventory: () => runtime.config.inventory,
+    store: runtime.store,
+    dataDir: dir,
+    env,
+    audit,
+    log: (e) => log.push(e),
+    firstRunDelayMs: 20,
     webhook: { baseDelayMs: 10, maxDelayMs: 50 },
   });
 }
 
-const nextRun = (s: AuditScheduler, count = 1): Promise<ScheduleRunResult[]> => new Promise((done) => {
-  const got: ScheduleRunResult[] = [];
-  const off = s.onRun((r) => {
-    got.push(r);
-    if (got.length === count) {
-      off();
-      done(got);
-    }
+const nextRun = (s: AuditScheduler, count = 1): Promise<ScheduleRunResult[]> =>
+  new Promise((done) => {
+    const got: ScheduleRunResult[] = [];
+    const off = s.onRun((r) => {
+      got.push(r);
+      if (got.length === count) {
+        off();
+        done(got);
+      }
+    });
   });
-});
 
 describe('AuditScheduler', () => {
   it('baseline first, then exactly one signed webhook for the run that changed, nothing for the run after', async () => {
@@ -92,15 +154,40 @@ describe('AuditScheduler', () => {
       const [first, second, third] = await nextRun(s, 3);
       expect(first).toMatchObject({ schedule: 'cadence', complete: true, changes: [], record: { delivery: 'none' } });
       expect(first!.previousRunId).toBeUndefined();
-      expect(second).toMatchObject({ previousRunId: first!.runId, record: { exposed: 1, changes: 1, delivery: 'delivered', attempts: 2 }, delivery: { ok: true, attempts: 2 } });
-      expect(second!.changes).toEqual([{ kind: 'newly-exposed', host: HOST, mac: MAC, vendor: 'yealink', model: 'T46U', rules: ['ghost-call', 'sip-trusted-only'], evidence: ['ghost call: refuses in run #' + first!.runId + ', likely-rings now', 'INVITE to 100 on udp/5060 drew 420 Bad Extension'] }]);
+      expect(second).toMatchObject({
+        previousRunId: first!.runId,
+        record: { exposed: 1, changes: 1, delivery: 'delivered', attempts: 2 },
+        delivery: { ok: true, attempts: 2 },
+      });
+      expect(second!.changes).toEqual([
+        {
+          kind: 'newly-exposed',
+          host: HOST,
+          mac: MAC,
+          vendor: 'yealink',
+          model: 'T46U',
+          rules: ['ghost-call', 'sip-trusted-only'],
+          evidence: [
+            'ghost call: refuses in run #' + first!.runId + ', likely-rings now',
+            'INVITE to 100 on udp/5060 drew 420 Bad Extension',
+          ],
+        },
+      ]);
       expect(third).toMatchObject({ previousRunId: second!.runId, changes: [], record: { delivery: 'none' } });
       expect(third!.delivery).toBeUndefined();
       // 502 then 200: one delivery, two attempts
       expect(receiver.received.map((r) => r.status)).toEqual([502, 200]);
       const ok = receiver.received[1]!;
-      expect(verifySignature(SECRET, ok.headers['x-ghostguard-timestamp'] as string, ok.headers['x-ghostguard-signature'] as string, ok.body)).toBe(true);
-      expect(JSON.parse(ok.body)).toMatchObject({ event: 'ghostguard.audit.changes', schedule: 'cadence', runId: second!.runId, previousRunId: first!.runId, changes: second!.changes });
+      expect(
+        verifySignature(SECRET, ok.headers['x-ghostguard-timestamp'] as string, ok.headers['x-ghostguard-signature'] as string, ok.body),
+      ).toBe(true);
+      expect(JSON.parse(ok.body)).toMatchObject({
+        event: 'ghostguard.audit.changes',
+        schedule: 'cadence',
+        runId: second!.runId,
+        previousRunId: first!.runId,
+        changes: second!.changes,
+      });
       // runs start on the interval's grid: one interval apart, or two when a loaded machine made run 2 overrun a tick
       expect(calls[0]!).toMatchObject({ targets: ['127.0.94.21'], exclude: [], timeoutMs: 300, intrusive: false });
       const starts = [first, second, third].map((r) => Date.parse(r!.record.startedAt));
@@ -109,8 +196,12 @@ describe('AuditScheduler', () => {
       expect(Math.abs(gap - 1000 * Math.max(1, Math.round(gap / 1000)))).toBeLessThan(400);
       // the log: runs, the change and the delivery, without the secret or the webhook's path
       const text = JSON.stringify(log);
-      expect(log.filter((e) => e.event === 'change')).toMatchObject([{ kind: 'newly-exposed', host: HOST, mac: MAC, rules: ['ghost-call', 'sip-trusted-only'] }]);
-      expect(log.filter((e) => e.event === 'delivery')).toMatchObject([{ ok: true, attempts: 2, status: 200, target: receiver.url.replace(/\/hooks.*/, '/…') }]);
+      expect(log.filter((e) => e.event === 'change')).toMatchObject([
+        { kind: 'newly-exposed', host: HOST, mac: MAC, rules: ['ghost-call', 'sip-trusted-only'] },
+      ]);
+      expect(log.filter((e) => e.event === 'delivery')).toMatchObject([
+        { ok: true, attempts: 2, status: 200, target: receiver.url.replace(/\/hooks.*/, '/…') },
+      ]);
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain('path-secret-123');
     } finally {
@@ -123,9 +214,12 @@ describe('AuditScheduler', () => {
     const log: ScheduleLogEntry[] = [];
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
-    const { audit, calls } = scripted(() => phone('pass'), async (n, signal) => {
-      if (n === 1) await Promise.race([released, new Promise((r) => signal.addEventListener('abort', r))]);
-    });
+    const { audit, calls } = scripted(
+      () => phone('pass'),
+      async (n, signal) => {
+        if (n === 1) await Promise.race([released, new Promise((r) => signal.addEventListener('abort', r))]);
+      },
+    );
     const s = scheduler(audit, log);
     s.update([schedule('slow')]);
     s.start();
@@ -148,8 +242,13 @@ describe('AuditScheduler', () => {
     const { audit, calls } = scripted(() => phone('pass'));
     const s = scheduler(audit, log, { PRESENT: SECRET });
     try {
-      const withEnv = { ...schedule('hooked', 'http://127.0.0.1:9/x'), webhook: { url: 'http://127.0.0.1:9/x', secret: { kind: 'env' as const, name: 'MISSING' }, timeoutMs: 1000, retries: 0 } };
-      expect(s.update([schedule('a'), schedule('b'), withEnv])).toEqual(['schedules[0] (hooked): webhook.secret: environment variable MISSING is not set']);
+      const withEnv = {
+        ...schedule('hooked', 'http://127.0.0.1:9/x'),
+        webhook: { url: 'http://127.0.0.1:9/x', secret: { kind: 'env' as const, name: 'MISSING' }, timeoutMs: 1000, retries: 0 },
+      };
+      expect(s.update([schedule('a'), schedule('b'), withEnv])).toEqual([
+        'schedules[0] (hooked): webhook.secret: environment variable MISSING is not set',
+      ]);
       expect(s.status().map((x) => x.name)).toEqual(['a', 'b']);
       s.start();
       await nextRun(s, 2);
@@ -164,7 +263,9 @@ describe('AuditScheduler', () => {
       expect(log.filter((e) => e.event === 'schedule-error')).toEqual([]);
       // after start (a config reload), the problem goes to the log
       expect(s.update([schedule('b', undefined, { everySeconds: 3600 }), withEnv])).toHaveLength(1);
-      expect(log.filter((e) => e.event === 'schedule-error')).toMatchObject([{ schedule: 'hooked', error: 'webhook.secret: environment variable MISSING is not set; not started' }]);
+      expect(log.filter((e) => e.event === 'schedule-error')).toMatchObject([
+        { schedule: 'hooked', error: 'webhook.secret: environment variable MISSING is not set; not started' },
+      ]);
       expect(s.status().map((x) => x.name)).toEqual(['b']);
     } finally {
       await s.stop();

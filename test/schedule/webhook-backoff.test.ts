@@ -17,7 +17,14 @@ describe('webhook retry backoff', () => {
     agent.disableNetConnect();
     const pool = agent.get('http://127.124.40.1:21401');
     const answers: { status: number; retryAfter?: string }[] = [
-      { status: 503 }, { status: 503 }, { status: 429, retryAfter: '7' }, { status: 502 }, { status: 500 }, { status: 503, retryAfter: '120' }, { status: 503 }, { status: 200 },
+      { status: 503 },
+      { status: 503 },
+      { status: 429, retryAfter: '7' },
+      { status: 502 },
+      { status: 500 },
+      { status: 503, retryAfter: '120' },
+      { status: 503 },
+      { status: 200 },
     ];
     const at: number[] = [];
     for (const a of answers) {
@@ -27,8 +34,13 @@ describe('webhook retry backoff', () => {
       });
     }
     let settled = false;
-    const delivery = deliverWebhook('{}', { url: 'http://127.124.40.1:21401/hook', secret: 'backoff-test-secret-000', timeoutMs: 5000, retries: 7, dispatcher: agent })
-      .finally(() => (settled = true));
+    const delivery = deliverWebhook('{}', {
+      url: 'http://127.124.40.1:21401/hook',
+      secret: 'backoff-test-secret-000',
+      timeoutMs: 5000,
+      retries: 7,
+      dispatcher: agent,
+    }).finally(() => (settled = true));
     for (let i = 0; i < 500 && !settled; i++) await vi.advanceTimersByTimeAsync(250);
     const result = await delivery;
     expect(result).toMatchObject({ ok: true, attempts: 8, status: 200 });

@@ -3,13 +3,35 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverWebhook, redactUrl, signBody, verifySignature, webhookBody, WEBHOOK_EVENT, type WebhookPayload } from '../../src/schedule/webhook.js';
+import {
+  deliverWebhook,
+  redactUrl,
+  signBody,
+  verifySignature,
+  webhookBody,
+  WEBHOOK_EVENT,
+  type WebhookPayload,
+} from '../../src/schedule/webhook.js';
 import { Receiver } from './receiver.js';
 
 const SECRET = 'test-webhook-secret-0123456789';
 const PAYLOAD: WebhookPayload = {
-  event: WEBHOOK_EVENT, schedule: 'lab', runId: 12, previousRunId: 11, at: '2026-03-02T08:14:09.120Z',
-  changes: [{ kind: 'newly-exposed', host: '127.0.94.3', mac: '001565940003', vendor: 'yealink', model: 'T46U', rules: ['sip-trusted-only'], evidence: ['sip-trusted-only: answered OPTIONS'] }],
+  event: WEBHOOK_EVENT,
+  schedule: 'lab',
+  runId: 12,
+  previousRunId: 11,
+  at: '2026-03-02T08:14:09.120Z',
+  changes: [
+    {
+      kind: 'newly-exposed',
+      host: '127.0.94.3',
+      mac: '001565940003',
+      vendor: 'yealink',
+      model: 'T46U',
+      rules: ['sip-trusted-only'],
+      evidence: ['sip-trusted-only: answered OPTIONS'],
+    },
+  ],
 };
 const fast = { timeoutMs: 2000, baseDelayMs: 10, maxDelayMs: 50 };
 let receiver: Receiver | undefined;
@@ -68,7 +90,9 @@ describe('deliverWebhook', () => {
       expect(g.headers['x-ghostguard-event']).toBe(WEBHOOK_EVENT);
       expect(g.headers['x-ghostguard-delivery']).toBe(r.deliveryId);
       expect(g.headers['x-ghostguard-attempt']).toBe(String(i + 1));
-      expect(verifySignature(SECRET, g.headers['x-ghostguard-timestamp'] as string, g.headers['x-ghostguard-signature'] as string, g.body)).toBe(true);
+      expect(
+        verifySignature(SECRET, g.headers['x-ghostguard-timestamp'] as string, g.headers['x-ghostguard-signature'] as string, g.body),
+      ).toBe(true);
       expect(JSON.stringify(g.headers)).not.toContain(SECRET);
     }
     expect(r.deliveryId).toMatch(/^[0-9a-f-]{36}$/);
@@ -88,7 +112,12 @@ describe('deliverWebhook', () => {
         s.close(() => done(p));
       });
     });
-    const refused = await deliverWebhook('{}', { url: `http://127.0.0.1:${port}/hooks/path-secret-123`, secret: SECRET, retries: 2, ...fast });
+    const refused = await deliverWebhook('{}', {
+      url: `http://127.0.0.1:${port}/hooks/path-secret-123`,
+      secret: SECRET,
+      retries: 2,
+      ...fast,
+    });
     expect(refused).toMatchObject({ ok: false, attempts: 3 });
     expect(refused.error).toMatch(/^gave up after 3 attempt\(s\): .*ECONNREFUSED/);
     expect(JSON.stringify(refused)).not.toMatch(/path-secret-123|test-webhook-secret/);
@@ -102,7 +131,15 @@ describe('deliverWebhook', () => {
   it('stops waiting and sending when its signal aborts', async () => {
     receiver = await Receiver.start([], 500);
     const controller = new AbortController();
-    const pending = deliverWebhook('{}', { url: receiver.url, secret: SECRET, retries: 10, timeoutMs: 2000, baseDelayMs: 5000, maxDelayMs: 5000, signal: controller.signal });
+    const pending = deliverWebhook('{}', {
+      url: receiver.url,
+      secret: SECRET,
+      retries: 10,
+      timeoutMs: 2000,
+      baseDelayMs: 5000,
+      maxDelayMs: 5000,
+      signal: controller.signal,
+    });
     await receiver.waitFor(1);
     const began = Date.now();
     controller.abort();

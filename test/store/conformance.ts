@@ -16,15 +16,43 @@ const A = parseMac('00:15:65:00:00:a1')!;
 const B = parseMac('00:15:65:00:00:b2')!;
 const at = (s: number) => new Date(Date.UTC(2026, 2, 1, 0, 0, s));
 
-const fetchOf = (mac: string, source: string, n: number, sha = `sha-${n}`): FetchRecord =>
-  ({ ts: at(n).toISOString(), mac, source, userAgent: 'Yealink SIP-T46U 108.86.0.45', file: `${mac}.cfg`, sha256: sha, auth: 'digest', status: 200 });
+const fetchOf = (mac: string, source: string, n: number, sha = `sha-${n}`): FetchRecord => ({
+  ts: at(n).toISOString(),
+  mac,
+  source,
+  userAgent: 'Yealink SIP-T46U 108.86.0.45',
+  file: `${mac}.cfg`,
+  sha256: sha,
+  auth: 'digest',
+  status: 200,
+});
 
-const finding = (host: string, rule: string, state: string, mac?: string): StoredFinding =>
-  ({ host, rule, state, severity: 'high', evidence: [`${rule} on ${host}`], fix: ['harden it'], ...(mac ? { mac } : {}) });
+const finding = (host: string, rule: string, state: string, mac?: string): StoredFinding => ({
+  host,
+  rule,
+  state,
+  severity: 'high',
+  evidence: [`${rule} on ${host}`],
+  fix: ['harden it'],
+  ...(mac ? { mac } : {}),
+});
 
 const scheduleRun = (runId: number, overrides: Partial<ScheduleRunRecord> = {}): ScheduleRunRecord => ({
-  runId, schedule: 'nightly', signature: 'sig-a', startedAt: at(runId).toISOString(), finishedAt: at(runId + 1).toISOString(), complete: true,
-  hosts: 3, phones: 2, exposed: 1, failing: 4, unknownDevices: 0, changes: 0, delivery: 'none', attempts: 0, ...overrides,
+  runId,
+  schedule: 'nightly',
+  signature: 'sig-a',
+  startedAt: at(runId).toISOString(),
+  finishedAt: at(runId + 1).toISOString(),
+  complete: true,
+  hosts: 3,
+  phones: 2,
+  exposed: 1,
+  failing: 4,
+  unknownDevices: 0,
+  changes: 0,
+  delivery: 'none',
+  attempts: 0,
+  ...overrides,
 });
 
 export function storeConformance(backend: string, open: () => OpenedStore): void {
@@ -33,11 +61,14 @@ export function storeConformance(backend: string, open: () => OpenedStore): void
     const fresh = (): OpenedStore => {
       const o = open();
       opened.push(o.store);
-      return { store: o.store, reopen: () => {
-        const again = o.reopen();
-        opened.unshift(again);
-        return again;
-      } };
+      return {
+        store: o.store,
+        reopen: () => {
+          const again = o.reopen();
+          opened.unshift(again);
+          return again;
+        },
+      };
     };
     afterEach(() => {
       for (const s of opened.splice(0)) s.close();
@@ -58,8 +89,13 @@ export function storeConformance(backend: string, open: () => OpenedStore): void
 
     it('events: newest first, filtered by reason and MAC, optional fields absent rather than null', () => {
       const { store } = fresh();
-      const e = (n: number, reason: SecurityEvent['reason'], mac?: string): SecurityEvent =>
-        ({ ts: at(n).toISOString(), reason, severity: 'medium', source: '127.128.1.1', ...(mac ? { mac } : {}) });
+      const e = (n: number, reason: SecurityEvent['reason'], mac?: string): SecurityEvent => ({
+        ts: at(n).toISOString(),
+        reason,
+        severity: 'medium',
+        source: '127.128.1.1',
+        ...(mac ? { mac } : {}),
+      });
       store.recordEvent(e(1, 'unknown-mac', A));
       store.recordEvent(e(2, 'bad-credentials', B));
       store.recordEvent(e(3, 'unknown-mac'));
@@ -110,23 +146,41 @@ export function storeConformance(backend: string, open: () => OpenedStore): void
       const { store } = fresh();
       store.saveOverride({ ts: at(1).toISOString(), mac: A, file: `${A}-phone.cfg`, body: '<a/>', weakened: [] });
       store.saveOverride({ ts: at(2).toISOString(), mac: A, file: `${A}-phone.cfg`, body: '<b/>', weakened: ['sip-trusted-only'] });
-      expect(store.overrides(A).map((o) => [o.body, o.weakened])).toEqual([['<b/>', ['sip-trusted-only']], ['<a/>', []]]);
+      expect(store.overrides(A).map((o) => [o.body, o.weakened])).toEqual([
+        ['<b/>', ['sip-trusted-only']],
+        ['<a/>', []],
+      ]);
       expect(store.overrides(B)).toEqual([]);
     });
 
     it('audit runs: stored with findings, listed newest first, compared with the previous run over the same targets', () => {
       const { auditRuns } = fresh().store;
       const first = auditRuns.startRun(at(0), ['127.128.2.0/24']);
-      auditRuns.finishRun(first, at(1), { phones: 2 }, [finding('127.128.2.1', 'sip-trusted-only', 'fail', A), finding('127.128.2.2', 'snmp-locked', 'fail')]);
+      auditRuns.finishRun(first, at(1), { phones: 2 }, [
+        finding('127.128.2.1', 'sip-trusted-only', 'fail', A),
+        finding('127.128.2.2', 'snmp-locked', 'fail'),
+      ]);
       const other = auditRuns.startRun(at(2), ['127.128.3.1']);
       const second = auditRuns.startRun(at(3), ['127.128.2.0/24']);
-      auditRuns.finishRun(second, at(4), { phones: 2 }, [finding('127.128.2.1', 'sip-trusted-only', 'pass', A), finding('127.128.2.3', 'snmp-locked', 'fail')]);
+      auditRuns.finishRun(second, at(4), { phones: 2 }, [
+        finding('127.128.2.1', 'sip-trusted-only', 'pass', A),
+        finding('127.128.2.3', 'snmp-locked', 'fail'),
+      ]);
       expect(auditRuns.runs().map((r) => r.id)).toEqual([second, other, first]);
       expect(auditRuns.runs(1)).toHaveLength(1);
-      expect(auditRuns.run(first)).toEqual({ id: first, startedAt: at(0).toISOString(), finishedAt: at(1).toISOString(), targets: ['127.128.2.0/24'], summary: { phones: 2 } });
+      expect(auditRuns.run(first)).toEqual({
+        id: first,
+        startedAt: at(0).toISOString(),
+        finishedAt: at(1).toISOString(),
+        targets: ['127.128.2.0/24'],
+        summary: { phones: 2 },
+      });
       expect(auditRuns.run(other)?.finishedAt).toBeUndefined();
       expect(auditRuns.run(99_999)).toBeUndefined();
-      expect(auditRuns.findings(first)).toEqual([finding('127.128.2.1', 'sip-trusted-only', 'fail', A), finding('127.128.2.2', 'snmp-locked', 'fail')]);
+      expect(auditRuns.findings(first)).toEqual([
+        finding('127.128.2.1', 'sip-trusted-only', 'fail', A),
+        finding('127.128.2.2', 'snmp-locked', 'fail'),
+      ]);
       expect(auditRuns.previousRun(second)).toBe(first);
       expect(auditRuns.previousRun(first)).toBeUndefined();
       const diff = auditRuns.diff(first, second);
@@ -164,11 +218,13 @@ export function storeConformance(backend: string, open: () => OpenedStore): void
       while (snapshots.versionsAfter(start, 10).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       const versions = snapshots.versionsAfter(start, 10);
       expect(versions.map((v) => [v.sha256, v.mac, v.file, v.userAgent])).toEqual([
-        ['body-1', A, `${A}.cfg`, 'Yealink SIP-T46U 108.86.0.45'], ['body-2', A, `${A}.cfg`, 'Yealink SIP-T46U 108.86.0.45'],
+        ['body-1', A, `${A}.cfg`, 'Yealink SIP-T46U 108.86.0.45'],
+        ['body-2', A, `${A}.cfg`, 'Yealink SIP-T46U 108.86.0.45'],
       ]);
       expect(snapshots.versionsAfter(versions[0]!.id, 10).map((v) => v.sha256)).toEqual(['body-2']);
       expect(snapshots.latestVersion()).toBe(versions[1]!.id);
-      for (let n = 1; n <= 4; n++) snapshots.put({ sha256: `snap-${n}`, mac: A, file: `${A}.cfg`, ts: at(n).toISOString(), body: `text ${n}` }, 3);
+      for (let n = 1; n <= 4; n++)
+        snapshots.put({ sha256: `snap-${n}`, mac: A, file: `${A}.cfg`, ts: at(n).toISOString(), body: `text ${n}` }, 3);
       expect(snapshots.has('snap-1')).toBe(false);
       expect(snapshots.has('snap-4')).toBe(true);
       expect(snapshots.get('snap-2')).toEqual({ sha256: 'snap-2', mac: A, file: `${A}.cfg`, ts: at(2).toISOString(), body: 'text 2' });

@@ -14,7 +14,12 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), 'gg-migrate-')), 'state.s
 const A = parseMac('00:15:65:00:00:c3')!;
 
 function schemaOf(db: Database.Database): string[] {
-  return (db.prepare("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != 'schema_version' ORDER BY type, name").pluck().all() as string[]);
+  return db
+    .prepare(
+      "SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != 'schema_version' ORDER BY type, name",
+    )
+    .pluck()
+    .all() as string[];
 }
 
 function versions(file: string): { version: number; name: string }[] {
@@ -71,7 +76,10 @@ describe('migrations', () => {
 
   it('a failing migration leaves the database as it was (one transaction)', () => {
     const db = new Database(':memory:');
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken on purpose', sql: 'CREATE TABLE t1 (a); CREATE TABLE nope (' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'broken on purpose', sql: 'CREATE TABLE t1 (a); CREATE TABLE nope (' },
+    ];
     expect(() => db.transaction(() => applyMigrations(db, broken))()).toThrow();
     expect(schemaVersion(db)).toBe(0);
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'fetches'").pluck().get()).toBe(0);
@@ -82,7 +90,9 @@ describe('migrations', () => {
     const file = tempFile();
     openStateDatabase(file).close();
     const db = new Database(file);
-    db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from the future', '2027-01-01T00:00:00.000Z')").run(MIGRATIONS.length + 1);
+    db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from the future', '2027-01-01T00:00:00.000Z')").run(
+      MIGRATIONS.length + 1,
+    );
     db.close();
     expect(() => openStateDatabase(file)).toThrow(expect.objectContaining({ code: 'GG_ERR_STORE_SCHEMA' }));
     expect(versions(file)).toHaveLength(MIGRATIONS.length + 1);

@@ -39,31 +39,47 @@ describe('retryWhileBusy', () => {
 
   it('tries again after a busy failure and returns the first success', () => {
     let calls = 0;
-    const value = retryWhileBusy(() => {
-      calls++;
-      if (calls < 3) throw busy(calls === 1 ? 'SQLITE_BUSY' : 'SQLITE_BUSY_SNAPSHOT');
-      return 'opened';
-    }, 1000, 1);
+    const value = retryWhileBusy(
+      () => {
+        calls++;
+        if (calls < 3) throw busy(calls === 1 ? 'SQLITE_BUSY' : 'SQLITE_BUSY_SNAPSHOT');
+        return 'opened';
+      },
+      1000,
+      1,
+    );
     expect(value).toBe('opened');
     expect(calls).toBe(3);
   });
 
   it('passes any other error straight through', () => {
     let calls = 0;
-    expect(() => retryWhileBusy(() => {
-      calls++;
-      throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-    }, 1000, 1)).toThrow('disk I/O error');
+    expect(() =>
+      retryWhileBusy(
+        () => {
+          calls++;
+          throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+        },
+        1000,
+        1,
+      ),
+    ).toThrow('disk I/O error');
     expect(calls).toBe(1);
   });
 
   it('gives up with the busy error once its time is spent', () => {
     let calls = 0;
     const started = Date.now();
-    expect(() => retryWhileBusy(() => {
-      calls++;
-      throw busy();
-    }, 60, 10)).toThrow('database is locked');
+    expect(() =>
+      retryWhileBusy(
+        () => {
+          calls++;
+          throw busy();
+        },
+        60,
+        10,
+      ),
+    ).toThrow('database is locked');
     expect(calls).toBeGreaterThan(1);
     expect(calls).toBeLessThanOrEqual(7);
     expect(Date.now() - started).toBeLessThan(1000);
@@ -83,19 +99,22 @@ describe('openStateDatabase', () => {
     again.close();
   });
 
-  it('waits for another connection\'s write transaction instead of failing', async () => {
+  it("waits for another connection's write transaction instead of failing", async () => {
     const file = freshFile();
     prepareStateDatabase(file);
     // a writer on another thread holds the write lock for 300 ms
     const { Worker } = await import('node:worker_threads');
-    const holder = new Worker(`
+    const holder = new Worker(
+      `
       const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
       const db = new Database(${JSON.stringify(file)});
       db.exec('BEGIN IMMEDIATE');
       require('node:worker_threads').parentPort.postMessage('locked');
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
       db.exec('COMMIT');
-      db.close();`, { eval: true });
+      db.close();`,
+      { eval: true },
+    );
     await new Promise((locked) => holder.once('message', locked));
     const started = Date.now();
     const db = openStateDatabase(file);

@@ -20,8 +20,16 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-const fetch = (mac: string, source: string, file: string, n: number): FetchRecord =>
-  ({ ts: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), mac, source, userAgent: 'Yealink SIP-T46U 108.86.0.45', file, sha256: `sha${n}`, auth: 'digest', status: 200 });
+const fetch = (mac: string, source: string, file: string, n: number): FetchRecord => ({
+  ts: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+  mac,
+  source,
+  userAgent: 'Yealink SIP-T46U 108.86.0.45',
+  file,
+  sha256: `sha${n}`,
+  auth: 'digest',
+  status: 200,
+});
 
 describe('fetch history', () => {
   it('reads its own queued writes, newest first', () => {
@@ -112,7 +120,9 @@ describe('events', () => {
     const { store } = newStore();
     store.recordEvent({ ts: '2026-01-01T00:00:00.000Z', reason: 'unknown-mac', severity: 'medium', source: '127.0.70.9' });
     store.recordEvent({ ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' });
-    expect(store.events({ reason: 'canary' })).toEqual([{ ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' }]);
+    expect(store.events({ reason: 'canary' })).toEqual([
+      { ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' },
+    ]);
     expect(store.events({ mac: A })).toHaveLength(1);
     expect(store.events()).toHaveLength(2);
   });

@@ -18,7 +18,14 @@ class Flow {
     const [da, dp] = dst.split(':');
     const msg = parseDatagram(Buffer.from(text));
     if (!msg) throw new Error(`not SIP: ${text.slice(0, 40)}`);
-    this.events.push({ packet: this.n, time: T0 + this.n * dt, transport: 'udp', src: { addr: sa!, port: Number(sp ?? 5060) }, dst: { addr: da!, port: Number(dp ?? 5060) }, msg });
+    this.events.push({
+      packet: this.n,
+      time: T0 + this.n * dt,
+      transport: 'udp',
+      src: { addr: sa!, port: Number(sp ?? 5060) },
+      dst: { addr: da!, port: Number(dp ?? 5060) },
+      msg,
+    });
     return this.n;
   }
 }
@@ -28,12 +35,30 @@ const checks = (a: TraceAnalysis, addr: string) => host(a, addr)?.findings.map((
 const none: AnalyseOptions = { trusted: [] };
 
 describe('scanner signatures', () => {
-  it('knows the scanner User-Agents and svmap\'s fake From host, and leaves real phones alone', () => {
-    for (const ua of ['friendly-scanner', 'Friendly-Scanner 2.0', 'sipcli/v1.8', 'VaxSIPUserAgent/3.1', 'sipvicious', 'sipsak 0.9.8', 'sippts']) expect(scannerTool(ua), ua).toBeDefined();
-    for (const ua of ['Yealink SIP-T46U 108.86.0.45', 'PolycomVVX-VVX_400-UA/6.4.0', 'Grandstream GRP2614 1.0.9.103', 'Asterisk PBX 20.5', 'eyeBeam release 1011d', '']) {
+  it("knows the scanner User-Agents and svmap's fake From host, and leaves real phones alone", () => {
+    for (const ua of [
+      'friendly-scanner',
+      'Friendly-Scanner 2.0',
+      'sipcli/v1.8',
+      'VaxSIPUserAgent/3.1',
+      'sipvicious',
+      'sipsak 0.9.8',
+      'sippts',
+    ])
+      expect(scannerTool(ua), ua).toBeDefined();
+    for (const ua of [
+      'Yealink SIP-T46U 108.86.0.45',
+      'PolycomVVX-VVX_400-UA/6.4.0',
+      'Grandstream GRP2614 1.0.9.103',
+      'Asterisk PBX 20.5',
+      'eyeBeam release 1011d',
+      '',
+    ]) {
       expect(scannerTool(ua), ua).toBeUndefined();
     }
-    const msg = parseDatagram(Buffer.from(request('OPTIONS', 'sip:100@192.0.2.10', { from: '"sipvicious"<sip:100@1.1.1.1>;tag=1', contact: 'sip:100@1.1.1.1' })))!;
+    const msg = parseDatagram(
+      Buffer.from(request('OPTIONS', 'sip:100@192.0.2.10', { from: '"sipvicious"<sip:100@1.1.1.1>;tag=1', contact: 'sip:100@1.1.1.1' })),
+    )!;
     expect(signaturesOf(msg).map((s) => s.key)).toEqual(['fake-host:From:1.1.1.1', 'fake-host:Contact:1.1.1.1']);
   });
 });
@@ -41,7 +66,8 @@ describe('scanner signatures', () => {
 describe('analysis', () => {
   it('finds the scanner, the phones that answered (with packet numbers) and the ones that refused', () => {
     const f = new Flow();
-    const scan = (dst: string) => request('INVITE', `sip:100@${dst}`, { ua: 'friendly-scanner', from: '"sipvicious"<sip:100@1.1.1.1>;tag=ab' });
+    const scan = (dst: string) =>
+      request('INVITE', `sip:100@${dst}`, { ua: 'friendly-scanner', from: '"sipvicious"<sip:100@1.1.1.1>;tag=ab' });
     const i10 = scan('192.0.2.10');
     const p1 = f.send('203.0.113.66', '192.0.2.10', i10);
     const p2 = f.send('192.0.2.10', '203.0.113.66', response(i10, 180, 'Ringing'));
@@ -56,8 +82,14 @@ describe('analysis', () => {
     const a = analyse(f.events, none);
 
     // 192.0.2.12 never said a word: only counted in the scanner's evidence
-    expect(a.hosts.map((h) => [h.host, h.role])).toEqual([['192.0.2.10', 'phone'], ['192.0.2.11', 'endpoint'], ['203.0.113.66', 'scanner']]);
-    expect(host(a, '203.0.113.66')!.findings[0]!.evidence.at(-1)).toMatch(/^3 requests \(INVITE 3\) to 3 addresses \(2 answered\) and 1 extension, packets #1–#8/);
+    expect(a.hosts.map((h) => [h.host, h.role])).toEqual([
+      ['192.0.2.10', 'phone'],
+      ['192.0.2.11', 'endpoint'],
+      ['203.0.113.66', 'scanner'],
+    ]);
+    expect(host(a, '203.0.113.66')!.findings[0]!.evidence.at(-1)).toMatch(
+      /^3 requests \(INVITE 3\) to 3 addresses \(2 answered\) and 1 extension, packets #1–#8/,
+    );
     const scanner = host(a, '203.0.113.66')!;
     expect(scanner.userAgents).toEqual(['friendly-scanner']);
     expect(scanner.findings.map((x) => [x.check, x.severity, x.state])).toEqual([['scanner-traffic', 'medium', 'fail']]);
@@ -70,10 +102,16 @@ describe('analysis', () => {
     expect(exposed.severity).toBe('critical');
     expect(exposed.packets).toEqual([p1, p2, p3, 4]);
     expect(exposed.evidence[0]).toBe('answered 1 of 1 INVITE from 203.0.113.66:5060 (scanner)');
-    expect(exposed.evidence[1]).toMatch(new RegExp(`INVITE sip:100@192\\.0\\.2\\.10 #${p1} \\(2025-11-21T04:40:00\\.010000Z\\) → 180 Ringing #${p2}, 200 OK #${p3}, 200 OK #4`));
+    expect(exposed.evidence[1]).toMatch(
+      new RegExp(
+        `INVITE sip:100@192\\.0\\.2\\.10 #${p1} \\(2025-11-21T04:40:00\\.010000Z\\) → 180 Ringing #${p2}, 200 OK #${p3}, 200 OK #4`,
+      ),
+    );
 
     expect(checks(a, '192.0.2.11')).toEqual(['unsolicited-invite']);
-    expect(host(a, '192.0.2.11')!.findings[0]!.evidence[0]).toMatch(new RegExp(`1 INVITE from 203\\.0\\.113\\.66:5060 \\(scanner\\) not answered: 1× 403 Forbidden \\(first #${p7}\\); first #${p5}`));
+    expect(host(a, '192.0.2.11')!.findings[0]!.evidence[0]).toMatch(
+      new RegExp(`1 INVITE from 203\\.0\\.113\\.66:5060 \\(scanner\\) not answered: 1× 403 Forbidden \\(first #${p7}\\); first #${p5}`),
+    );
     expect(host(a, '192.0.2.12')).toBeUndefined();
     void p8;
   });
@@ -89,13 +127,17 @@ describe('analysis', () => {
     };
     const fast = analyse(sweep('203.0.113.9', 10, 0.1, 'addr'), none);
     expect(checks(fast, '203.0.113.9')).toEqual(['scanner-traffic']);
-    expect(host(fast, '203.0.113.9')!.findings[0]!.evidence[0]).toMatch(/^swept 10 distinct addresses within 0\.90 s \(#1–#10; threshold 10 in 60 s\)/);
+    expect(host(fast, '203.0.113.9')!.findings[0]!.evidence[0]).toMatch(
+      /^swept 10 distinct addresses within 0\.90 s \(#1–#10; threshold 10 in 60 s\)/,
+    );
     const ext = analyse(sweep('203.0.113.9', 12, 0.1, 'ext'), none);
     expect(host(ext, '203.0.113.9')!.findings[0]!.evidence[0]).toMatch(/^swept 10 distinct extensions/);
     // nine targets only, or ten spread over more than the window: not a sweep
     expect(checks(analyse(sweep('203.0.113.9', 9, 0.1, 'addr'), none), '203.0.113.9')).toEqual([]);
     expect(checks(analyse(sweep('203.0.113.9', 10, 10, 'addr'), none), '203.0.113.9')).toEqual([]);
-    expect(checks(analyse(sweep('203.0.113.9', 10, 10, 'addr'), { trusted: [], sweepWindowSeconds: 120 }), '203.0.113.9')).toEqual(['scanner-traffic']);
+    expect(checks(analyse(sweep('203.0.113.9', 10, 10, 'addr'), { trusted: [], sweepWindowSeconds: 120 }), '203.0.113.9')).toEqual([
+      'scanner-traffic',
+    ]);
     expect(checks(analyse(sweep('203.0.113.9', 10, 0.1, 'addr'), { trusted: [], sweepThreshold: 11 }), '203.0.113.9')).toEqual([]);
     // a PBX qualifying its phones is trusted: no sweep, no unsolicited findings
     const pbx = analyse(sweep('192.0.2.2', 30, 0.1, 'addr'), { trusted: [{ address: '192.0.2.0/30', source: 'option' }] });
@@ -105,11 +147,22 @@ describe('analysis', () => {
   it('a clean capture — registrations and calls through the registrar — has no findings, with or without a trusted list', () => {
     const f = new Flow();
     const registrar = '192.0.2.5';
-    for (const [phone, ext] of [['192.0.2.10', '1001'], ['192.0.2.11', '1002']] as const) {
-      const reg = request('REGISTER', `sip:${registrar}`, { from: `<sip:${ext}@${registrar}>;tag=r`, to: `<sip:${ext}@${registrar}>`, ua: 'Yealink SIP-T46U 108.86.0.45' });
+    for (const [phone, ext] of [
+      ['192.0.2.10', '1001'],
+      ['192.0.2.11', '1002'],
+    ] as const) {
+      const reg = request('REGISTER', `sip:${registrar}`, {
+        from: `<sip:${ext}@${registrar}>;tag=r`,
+        to: `<sip:${ext}@${registrar}>`,
+        ua: 'Yealink SIP-T46U 108.86.0.45',
+      });
       f.send(phone, registrar, reg);
       f.send(registrar, phone, response(reg, 401, 'Unauthorized'));
-      const reg2 = request('REGISTER', `sip:${registrar}`, { from: `<sip:${ext}@${registrar}>;tag=r`, to: `<sip:${ext}@${registrar}>`, cseq: 2 });
+      const reg2 = request('REGISTER', `sip:${registrar}`, {
+        from: `<sip:${ext}@${registrar}>;tag=r`,
+        to: `<sip:${ext}@${registrar}>`,
+        cseq: 2,
+      });
       f.send(phone, registrar, reg2);
       f.send(registrar, phone, response(reg2, 200, 'OK'));
     }
@@ -127,7 +180,11 @@ describe('analysis', () => {
 
     const inferred = analyse(f.events, none);
     expect(inferred.hosts).toEqual([]);
-    expect(inferred.trusted.map((t) => `${t.address} ${t.source}`)).toEqual(['192.0.2.5 inferred-registrar', '192.0.2.10 inferred-registered', '192.0.2.11 inferred-registered']);
+    expect(inferred.trusted.map((t) => `${t.address} ${t.source}`)).toEqual([
+      '192.0.2.5 inferred-registrar',
+      '192.0.2.10 inferred-registered',
+      '192.0.2.11 inferred-registered',
+    ]);
     const listed = analyse(f.events, { trusted: [{ address: registrar, source: 'option' }] });
     expect(listed.hosts).toEqual([]);
     expect(listed.trusted).toHaveLength(1);
@@ -137,14 +194,26 @@ describe('analysis', () => {
     expect(wrong.hosts.some((h) => h.role === 'scanner')).toBe(false);
   });
 
-  it('trusts the config\'s site servers; a stranger ringing a phone is exposure, an OPTIONS answered to a scanner is reachability', () => {
+  it("trusts the config's site servers; a stranger ringing a phone is exposure, an OPTIONS answered to a scanner is reachability", () => {
     const trusted = trustFromConfig({
       sites: {
-        hq: { name: 'hq', registrar: '192.0.2.5', outboundProxy: '192.0.2.6', trustedServers: ['192.0.2.7', 'pbx.example.net'], transport: 'udp', policy: {} },
+        hq: {
+          name: 'hq',
+          registrar: '192.0.2.5',
+          outboundProxy: '192.0.2.6',
+          trustedServers: ['192.0.2.7', 'pbx.example.net'],
+          transport: 'udp',
+          policy: {},
+        },
         branch: { name: 'branch', registrar: '192.0.2.5', trustedServers: [], transport: 'udp', policy: {} },
       },
     });
-    expect(trusted.map((t) => `${t.address}=${t.note}`)).toEqual(['192.0.2.5=site hq registrar', '192.0.2.6=site hq outbound proxy', '192.0.2.7=site hq trusted server', 'pbx.example.net=site hq trusted server']);
+    expect(trusted.map((t) => `${t.address}=${t.note}`)).toEqual([
+      '192.0.2.5=site hq registrar',
+      '192.0.2.6=site hq outbound proxy',
+      '192.0.2.7=site hq trusted server',
+      'pbx.example.net=site hq trusted server',
+    ]);
     const f = new Flow();
     const fromProxy = request('INVITE', 'sip:1001@phone.example.net');
     f.send('192.0.2.6', '192.0.2.10', fromProxy);

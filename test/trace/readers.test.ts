@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { emptyStats, readCapture, type CaptureStats } from '../../src/trace/capture.js';
 import { TraceMalformedError, type SipEvent } from '../../src/trace/frame.js';
 import { DEFAULT_TCP_LIMITS } from '../../src/trace/tcp-reassembly.js';
-import { ipPacket, link, pcapFile, pcapngBlockOffsets, pcapngFile, pcapRecordOffsets, request, response, type FrameSpec, type PacketSpec } from './helpers/build.js';
+import {
+  ipPacket,
+  link,
+  pcapFile,
+  pcapngBlockOffsets,
+  pcapngFile,
+  pcapRecordOffsets,
+  request,
+  response,
+  type FrameSpec,
+  type PacketSpec,
+} from './helpers/build.js';
 
 function chunked(buf: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
@@ -12,7 +23,11 @@ function chunked(buf: Buffer, size: number): Buffer[] {
   return out;
 }
 
-async function read(buf: Buffer, chunk = 0, tcp = DEFAULT_TCP_LIMITS): Promise<{ evs: SipEvent[]; stats: CaptureStats; error?: TraceMalformedError }> {
+async function read(
+  buf: Buffer,
+  chunk = 0,
+  tcp = DEFAULT_TCP_LIMITS,
+): Promise<{ evs: SipEvent[]; stats: CaptureStats; error?: TraceMalformedError }> {
   const evs: SipEvent[] = [];
   const stats = emptyStats();
   try {
@@ -25,7 +40,11 @@ async function read(buf: Buffer, chunk = 0, tcp = DEFAULT_TCP_LIMITS): Promise<{
 }
 
 const T0 = 1_763_700_000.25;
-const invite = request('INVITE', 'sip:100@192.0.2.10', { ua: 'friendly-scanner', from: '"sipvicious"<sip:100@1.1.1.1>;tag=x', callId: 'c1' });
+const invite = request('INVITE', 'sip:100@192.0.2.10', {
+  ua: 'friendly-scanner',
+  from: '"sipvicious"<sip:100@1.1.1.1>;tag=x',
+  callId: 'c1',
+});
 const ringing = response(invite, 180, 'Ringing');
 const ok = response(invite, 200, 'OK');
 
@@ -62,13 +81,27 @@ describe('classic pcap', () => {
           const r = await read(file, chunk);
           expect(r.error).toBeUndefined();
           expectScan(r.evs);
-          expect(r.stats).toMatchObject({ format: 'pcap', frames: 4, bytes: file.length, linktypes: ['EN10MB'], sipMessages: 3, sipUdp: 3 });
+          expect(r.stats).toMatchObject({
+            format: 'pcap',
+            frames: 4,
+            bytes: file.length,
+            linktypes: ['EN10MB'],
+            sipMessages: 3,
+            sipUdp: 3,
+          });
         }
       });
     }
   }
 
-  for (const [linktype, name, opts] of [[1, 'EN10MB', { vlan: true }], [113, 'LINUX_SLL', {}], [276, 'LINUX_SLL2', {}], [101, 'RAW', {}], [0, 'NULL', { le: true }], [0, 'NULL', { le: false }]] as const) {
+  for (const [linktype, name, opts] of [
+    [1, 'EN10MB', { vlan: true }],
+    [113, 'LINUX_SLL', {}],
+    [276, 'LINUX_SLL2', {}],
+    [101, 'RAW', {}],
+    [0, 'NULL', { le: true }],
+    [0, 'NULL', { le: false }],
+  ] as const) {
     for (const v6 of [false, true]) {
       it(`decodes ${name}${'vlan' in opts ? ' with a VLAN tag' : ''}${'le' in opts ? (opts.le ? ' (LE family)' : ' (BE family)') : ''} over IPv${v6 ? 6 : 4}`, async () => {
         const r = await read(pcapFile(udpFrames(linktype, v6, opts), { linktype }));
@@ -94,7 +127,10 @@ describe('pcapng', () => {
       const eth = udpFrames(1);
       const raw6 = udpFrames(101, true);
       const frames: FrameSpec[] = [
-        { ...eth[0]!, iface: 0 }, { ...raw6[0]!, iface: 1 }, { ...eth[1]!, iface: 0 }, { ...raw6[3]!, iface: 1 },
+        { ...eth[0]!, iface: 0 },
+        { ...raw6[0]!, iface: 1 },
+        { ...eth[1]!, iface: 0 },
+        { ...raw6[3]!, iface: 1 },
       ];
       const file = pcapngFile([{ linktype: 1 }, { linktype: 101, tsresol: 9 }], frames, { le, extraBlocks: true });
       for (const chunk of [0, 3, 64]) {
@@ -102,7 +138,10 @@ describe('pcapng', () => {
         expect(r.error).toBeUndefined();
         expect(r.stats).toMatchObject({ format: 'pcapng', frames: 4, linktypes: ['EN10MB', 'RAW'], sipMessages: 4 });
         expect(r.evs.map((e) => [e.packet, e.src!.addr, e.msg.method ?? e.msg.status])).toEqual([
-          [1, '198.51.100.66', 'INVITE'], [2, '2001:db8::66', 'INVITE'], [3, '192.0.2.10', 180], [4, '2001:db8::10', 200],
+          [1, '198.51.100.66', 'INVITE'],
+          [2, '2001:db8::66', 'INVITE'],
+          [3, '192.0.2.10', 180],
+          [4, '2001:db8::10', 200],
         ]);
         expect(r.evs[1]!.time).toBeCloseTo(T0, 5);
         expect(r.evs[3]!.time).toBeCloseTo(T0 + 0.5, 5);
@@ -112,7 +151,12 @@ describe('pcapng', () => {
 
   it('reads simple packet blocks (no timestamp)', async () => {
     const eth = udpFrames(113);
-    const r = await read(pcapngFile([{ linktype: 113, snaplen: 65535 }], eth.map((f) => ({ ...f, simple: true }))));
+    const r = await read(
+      pcapngFile(
+        [{ linktype: 113, snaplen: 65535 }],
+        eth.map((f) => ({ ...f, simple: true })),
+      ),
+    );
     expect(r.error).toBeUndefined();
     expect(r.evs.map((e) => e.packet)).toEqual([1, 2, 4]);
     expect(r.evs[0]!.time).toBeUndefined();
@@ -140,9 +184,14 @@ describe('truncated and corrupt captures', () => {
       }
       expect(r.error, `cut at ${cut}`).toBeInstanceOf(TraceMalformedError);
       expect(r.error!.offset, `cut at ${cut}`).toBe(recordStart);
-      expect(r.error!.message).toMatch(new RegExp(`^GG_ERR_TRACE_MALFORMED at byte offset ${recordStart}: ${cut === 0 ? 'empty file' : 'truncated capture'}`));
+      expect(r.error!.message).toMatch(
+        new RegExp(`^GG_ERR_TRACE_MALFORMED at byte offset ${recordStart}: ${cut === 0 ? 'empty file' : 'truncated capture'}`),
+      );
       const whole = records.filter((o) => o < recordStart).length;
-      expect(r.evs.map((e) => e.packet), `cut at ${cut}`).toEqual(sipFrames.filter((n) => n <= whole));
+      expect(
+        r.evs.map((e) => e.packet),
+        `cut at ${cut}`,
+      ).toEqual(sipFrames.filter((n) => n <= whole));
       expect(r.stats.bytes).toBe(recordStart === 0 && cut < 24 ? 0 : recordStart);
     }
   });
@@ -226,7 +275,9 @@ describe('TCP', () => {
       const r = await read(pcapFile(frames, { linktype: 1 }), chunk);
       expect(r.error).toBeUndefined();
       expect(r.evs.map((e) => [e.packet, e.transport, e.msg.method ?? e.msg.status, e.msg.callId])).toEqual([
-        [6, 'tcp', 'INVITE', 'tcp-1'], [6, 'tcp', 'OPTIONS', 'tcp-2'], [8, 'tcp', 180, 'tcp-1'],
+        [6, 'tcp', 'INVITE', 'tcp-1'],
+        [6, 'tcp', 'OPTIONS', 'tcp-2'],
+        [8, 'tcp', 180, 'tcp-1'],
       ]);
       expect(r.evs[0]!.msg.body).toMatch(/^v=0\r\no=- 1 1 IN IP4/);
       expect(r.evs[0]!.src).toEqual({ addr: A.src, port: A.sport });
@@ -240,7 +291,8 @@ describe('TCP', () => {
       { time: T0, data: tcp(http, 28, request('INVITE', 'sip:x@y')) }, // same flow, already judged not SIP
       { time: T0, data: tcp(A, 5000, '\r\n\r\n' + inv) }, // keep-alive CRLFs, no SYN seen
     ];
-    for (let i = 0; i < 10; i++) frames.push({ time: T0, data: tcp({ ...A, sport: 41000 + i }, 1, 'INVITE sip:partial@192.0.2.13 SIP/2.0\r\nVia: x') });
+    for (let i = 0; i < 10; i++)
+      frames.push({ time: T0, data: tcp({ ...A, sport: 41000 + i }, 1, 'INVITE sip:partial@192.0.2.13 SIP/2.0\r\nVia: x') });
     frames.push({ time: T0, data: tcp({ ...A, sport: 41000 }, 43, '\r\nCall-ID: lost\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n') });
     const r = await read(pcapFile(frames, { linktype: 1 }), 0, { maxFlows: 4, maxFlowBytes: 4096, maxOutOfOrder: 4 });
     expect(r.evs.map((e) => e.msg.callId)).toEqual(['tcp-1']);

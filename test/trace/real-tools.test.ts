@@ -54,7 +54,10 @@ afterAll(async () => {
 
 /** Frame k of the capture as tcpdump prints it (k is 1-based) — the independent check of our packet numbers. */
 function tcpdumpLines(file: string): string[] {
-  return execFileSync(TOOLS.tcpdump, ['-r', file, '-nn'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n');
+  return execFileSync(TOOLS.tcpdump, ['-r', file, '-nn'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString()
+    .trim()
+    .split('\n');
 }
 
 describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
@@ -62,7 +65,14 @@ describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
     const pcap = join(dir, 'scan.pcap');
     const log = join(dir, 'factory-phone.log');
     const registrar = ip(scanNet, 5);
-    const [f10, f11, hardened, tcpPhone, scanner, stranger] = [10, 11, 12, 13, 66, 77].map((h) => ip(scanNet, h)) as [string, string, string, string, string, string];
+    const [f10, f11, hardened, tcpPhone, scanner, stranger] = [10, 11, 12, 13, 66, 77].map((h) => ip(scanNet, h)) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const phones = [
       sipp('factory-10', ['-sn', 'uas', '-aa', '-i', f10, '-p', String(P), '-trace_msg', '-message_file', log]),
       sipp('factory-11', ['-sn', 'uas', '-aa', '-i', f11, '-p', String(P)]),
@@ -76,11 +86,21 @@ describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
     const home = join(dir, 'svmap-home');
     mkdirSync(home);
     const svmapRun = (method: string[], range: string, localPort: number) =>
-      finish(start('svmap', TOOLS.svmap, ['-b', scanner, '-P', String(localPort), '-p', String(P), range, ...method], { HOME: home }), 30_000);
+      finish(
+        start('svmap', TOOLS.svmap, ['-b', scanner, '-P', String(localPort), '-p', String(P), range, ...method], { HOME: home }),
+        30_000,
+      );
     expect(await svmapRun(['-m', 'INVITE'], `${ip(scanNet, 10)}-${ip(scanNet, 30)}`, P + 9)).toBe(0);
     expect(await svmapRun([], `${ip(scanNet, 10)}-${ip(scanNet, 11)}`, P + 8)).toBe(0); // OPTIONS, the default
-    expect(await finish(sipp('trusted-call', ['-sn', 'uac', '-i', registrar, '-p', String(P + 1), '-m', '1', `${f10}:${P}`]), 20_000)).toBe(0);
-    expect(await finish(sipp('stranger-tcp-call', ['-sn', 'uac', '-t', 't1', '-i', stranger, '-p', String(P + 2), '-m', '1', `${tcpPhone}:${P}`]), 20_000)).toBe(0);
+    expect(await finish(sipp('trusted-call', ['-sn', 'uac', '-i', registrar, '-p', String(P + 1), '-m', '1', `${f10}:${P}`]), 20_000)).toBe(
+      0,
+    );
+    expect(
+      await finish(
+        sipp('stranger-tcp-call', ['-sn', 'uac', '-t', 't1', '-i', stranger, '-p', String(P + 2), '-m', '1', `${tcpPhone}:${P}`]),
+        20_000,
+      ),
+    ).toBe(0);
     await stopCapture(capture);
     for (const p of phones) await stopAndWait(p);
 
@@ -126,7 +146,9 @@ describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
     expect(checks(tcpPhone)).toEqual(['sip-trusted-only', 'no-direct-ip-calls', 'unsolicited-invite']);
     expect(byHost.get(tcpPhone)!.findings[0]!.evidence[0]).toBe(`answered 1 of 1 INVITE from ${stranger}:${P + 2} (untrusted)`);
     const tcpPackets = byHost.get(tcpPhone)!.findings[0]!.packets;
-    expect(lines[tcpPackets[0]! - 1]).toMatch(new RegExp(`${stranger.replace(/\./g, '\\.')}\\.${P + 2} > ${tcpPhone.replace(/\./g, '\\.')}\\.${P}: Flags \\[P\\.\\]`));
+    expect(lines[tcpPackets[0]! - 1]).toMatch(
+      new RegExp(`${stranger.replace(/\./g, '\\.')}\\.${P + 2} > ${tcpPhone.replace(/\./g, '\\.')}\\.${P}: Flags \\[P\\.\\]`),
+    );
     // addresses nobody listens on: only counted in the scanner's evidence
     expect(checks(ip(scanNet, 20))).toEqual([]);
     expect(scEvidence).toMatch(/to 21 addresses \(3 answered\)/);
@@ -145,13 +167,20 @@ describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
     const logReport = JSON.parse(fromLog.out) as TraceReport;
     expect(logReport.input.format).toBe('text');
     expect(logReport.hosts.find((h) => h.role === 'scanner')?.userAgents).toEqual(['friendly-scanner']);
-    expect(logReport.hosts.find((h) => h.host === f10)?.findings.map((f) => f.check)).toEqual(['sip-trusted-only', 'no-direct-ip-calls', 'sip-reachable']);
+    expect(logReport.hosts.find((h) => h.host === f10)?.findings.map((f) => f.check)).toEqual([
+      'sip-trusted-only',
+      'no-direct-ip-calls',
+      'sip-reachable',
+    ]);
 
     if (process.env.UPDATE_CAPTURE_FIXTURES) {
       mkdirSync(fixtures, { recursive: true });
       copyFileSync(pcap, join(fixtures, 'svmap-scan.pcap'));
       copyFileSync(log, join(fixtures, 'svmap-scan-sipp-uas.log'));
-      writeFileSync(join(fixtures, 'svmap-scan.json'), JSON.stringify({ registrar, scanner, stranger, factory: [f10, f11], hardened, tcpPhone, port: P }, null, 2) + '\n');
+      writeFileSync(
+        join(fixtures, 'svmap-scan.json'),
+        JSON.stringify({ registrar, scanner, stranger, factory: [f10, f11], hardened, tcpPhone, port: P }, null, 2) + '\n',
+      );
     }
   }, 90_000);
 
@@ -167,11 +196,25 @@ describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
     for (const p of servers) expect(p.child.exitCode, `${p.name}: ${p.stderr()}`).toBeNull();
     const capture = await startCapture(pcap, filter(cleanNet), 'any');
     for (const [n, a] of phonesAt.entries()) {
-      const reg = sipp(`register-${n}`, ['-sf', join(scenarios, 'register-uac.xml'), '-i', a, '-p', String(P + 2 + n), '-s', String(1001 + n), '-m', '1', `${registrar}:${P}`]);
+      const reg = sipp(`register-${n}`, [
+        '-sf',
+        join(scenarios, 'register-uac.xml'),
+        '-i',
+        a,
+        '-p',
+        String(P + 2 + n),
+        '-s',
+        String(1001 + n),
+        '-m',
+        '1',
+        `${registrar}:${P}`,
+      ]);
       expect(await finish(reg, 20_000), reg.stderr()).toBe(0);
     }
     for (const a of phonesAt) {
-      expect(await finish(sipp('registrar-call', ['-sn', 'uac', '-i', registrar, '-p', String(P + 1), '-m', '1', `${a}:${P}`]), 20_000)).toBe(0);
+      expect(
+        await finish(sipp('registrar-call', ['-sn', 'uac', '-i', registrar, '-p', String(P + 1), '-m', '1', `${a}:${P}`]), 20_000),
+      ).toBe(0);
     }
     await stopCapture(capture);
     for (const p of servers) await stopAndWait(p);
@@ -192,7 +235,10 @@ describe.skipIf(peers.missing)(`real tools on loopback${peers.note}`, () => {
 
     if (process.env.UPDATE_CAPTURE_FIXTURES) {
       copyFileSync(pcap, join(fixtures, 'clean-registrations-calls.pcap'));
-      writeFileSync(join(fixtures, 'clean-registrations-calls.json'), JSON.stringify({ registrar, phones: phonesAt, port: P }, null, 2) + '\n');
+      writeFileSync(
+        join(fixtures, 'clean-registrations-calls.json'),
+        JSON.stringify({ registrar, phones: phonesAt, port: P }, null, 2) + '\n',
+      );
     }
   }, 90_000);
 });

@@ -68,7 +68,9 @@ describe('text SIP logs', () => {
     for (const chunk of [0, 5]) {
       const evs = await read(log, chunk);
       expect(evs.map((e) => [e.packet, e.line, e.src?.addr, e.dst?.addr, e.msg.method ?? e.msg.status])).toEqual([
-        [1, 5, '203.0.113.66', '192.0.2.7', 'INVITE'], [2, 16, '192.0.2.7', '203.0.113.66', 180], [3, 26, '192.0.2.7', '203.0.113.66', 200],
+        [1, 5, '203.0.113.66', '192.0.2.7', 'INVITE'],
+        [2, 16, '192.0.2.7', '203.0.113.66', 180],
+        [3, 26, '192.0.2.7', '203.0.113.66', 200],
       ]);
       expect(evs[0]!.time).toBeCloseTo(Date.UTC(2025, 10, 21, 10, 0, 0) / 1000 + 0.123456, 5);
       expect(evs[2]!.msg.body).toBe('v=0\r\no=- 1 1 IN IP4 192.0.2.7');
@@ -102,7 +104,10 @@ describe('text SIP logs', () => {
       ['2001:db8::66', '2001:db8::1', 'INVITE'],
     ]);
     const a = analyse(evs, { trusted: [] });
-    expect(a.hosts.find((h) => h.host === '198.51.100.1')?.findings.map((f) => f.check)).toEqual(['sip-trusted-only', 'no-direct-ip-calls']);
+    expect(a.hosts.find((h) => h.host === '198.51.100.1')?.findings.map((f) => f.check)).toEqual([
+      'sip-trusted-only',
+      'no-direct-ip-calls',
+    ]);
     expect(a.hosts.find((h) => h.host === '203.0.113.66')?.role).toBe('scanner');
   });
 
@@ -123,7 +128,13 @@ describe('text SIP logs', () => {
     ].join('\n');
     const evs = await read(log);
     expect(evs).toHaveLength(1);
-    expect(evs[0]!.msg).toMatchObject({ method: 'OPTIONS', callId: 'opt-1', cseqNum: 7, userAgent: 'sipcli/v1.8 (build 42)', contentLength: 0 });
+    expect(evs[0]!.msg).toMatchObject({
+      method: 'OPTIONS',
+      callId: 'opt-1',
+      cseqNum: 7,
+      userAgent: 'sipcli/v1.8 (build 42)',
+      contentLength: 0,
+    });
     expect(evs[0]!.src).toEqual({ addr: '203.0.113.9', port: 5060 });
     expect(evs[0]!.time).toBe(Date.UTC(2025, 10, 21, 9, 0, 0) / 1000);
   });

@@ -8,10 +8,12 @@ import type { Mac } from '../../src/model/mac.js';
 import { IDENTIFY_LEVELS } from '../../src/model/vendor-contract.js';
 import { SECRETS, testDevice } from '../helpers/devices.js';
 
-const FULL_POLICY = resolvePolicy([{
-  'sip-port-nonstandard': { enabled: true, port: 5072 },
-  'sip-tls-srtp': { enabled: true },
-}]);
+const FULL_POLICY = resolvePolicy([
+  {
+    'sip-port-nonstandard': { enabled: true, port: 5072 },
+    'sip-tls-srtp': { enabled: true },
+  },
+]);
 
 const SAMPLE_MACS: Record<string, string> = {
   yealink: '00:15:65:12:34:56',

@@ -11,7 +11,10 @@ const NOTES_DIR = join(import.meta.dirname, '../../firmware-notes');
 
 /** account.3.sip_server.1.address → account.N.sip_server.N.address */
 function normalizeKey(key: string): string {
-  return key.split('.').map((seg) => (/^\d+$/.test(seg) ? 'N' : seg)).join('.');
+  return key
+    .split('.')
+    .map((seg) => (/^\d+$/.test(seg) ? 'N' : seg))
+    .join('.');
 }
 
 function documentedParameters(): Map<string, string> {
@@ -19,7 +22,10 @@ function documentedParameters(): Map<string, string> {
   for (const file of readdirSync(NOTES_DIR).filter((f) => f.endsWith('.md'))) {
     for (const line of readFileSync(join(NOTES_DIR, file), 'utf8').split('\n')) {
       if (!line.startsWith('|')) continue;
-      const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
       const name = /^`([^`]+)`$/.exec(cells[0] ?? '')?.[1];
       const source = cells[cells.length - 1] ?? '';
       if (name && source.length > 5) out.set(normalizeKey(name), `${file}: ${source}`);
@@ -47,7 +53,13 @@ describe('firmware notes', () => {
           for (const step of vendor.bootSequence(device.mac, model.id, firmware)) {
             const { file } = vendor.identifyRequest(step);
             if (file.upload || file.kind === 'boot') continue;
-            const rendered = vendor.render({ model: model.id, firmware, policy: resolvePolicy([layer]), file, device: file.secret ? device : undefined });
+            const rendered = vendor.render({
+              model: model.id,
+              firmware,
+              policy: resolvePolicy([layer]),
+              file,
+              device: file.secret ? device : undefined,
+            });
             for (const key of vendor.read(rendered.body).keys()) {
               emitted++;
               if (!documented.has(normalizeKey(key))) missing.add(normalizeKey(key));

@@ -23,7 +23,14 @@ const vendors = [...VENDORS, acme];
 
 const BASE = '127.127.1.1';
 const options: Omit<FleetOptions, 'server'> = {
-  phones: 4, factory: 1, baseIp: BASE, adapters: vendors, vendors: ['acme'], httpPort: 20080, snmpPort: 20161, macSeed: 0x27,
+  phones: 4,
+  factory: 1,
+  baseIp: BASE,
+  adapters: vendors,
+  vendors: ['acme'],
+  httpPort: 20080,
+  snmpPort: 20161,
+  macSeed: 0x27,
 };
 let dir: string;
 let runtime: Runtime;
@@ -34,15 +41,29 @@ let report: AuditReport;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gg-acme-'));
   const config = join(dir, 'ghostguard.yaml');
-  writeFileSync(config, inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: dir, tls: 'auto' } }));
+  writeFileSync(
+    config,
+    inventoryYaml(planFleet(options), { server: { port: 0, publicUrl: 'https://127.0.0.1:8443/', dataDir: dir, tls: 'auto' } }),
+  );
   runtime = await Runtime.create({ configPath: config, vendors, dataDir: dir });
   const url = (await runtime.listen('127.0.0.1', 0))[0]!.replace('localhost', '127.0.0.1');
   fleet = await LabFleet.start({ ...options, server: url, serverCa: runtime.tls!.cert });
   manifest = fleet.manifest();
-  report = await runAudit({
-    targets: [`${BASE}-127.127.1.4`], sipPorts: [5060], httpPorts: [20080], httpsPorts: [], snmpPort: 20161,
-    timeoutMs: 300, retries: 0, hostGapMs: 0, concurrency: 4, plainHttpLogin: true,
-  }, { vendors, inventory: runtime.config.inventory, store: runtime.store, neighbours: async () => undefined });
+  report = await runAudit(
+    {
+      targets: [`${BASE}-127.127.1.4`],
+      sipPorts: [5060],
+      httpPorts: [20080],
+      httpsPorts: [],
+      snmpPort: 20161,
+      timeoutMs: 300,
+      retries: 0,
+      hostGapMs: 0,
+      concurrency: 4,
+      plainHttpLogin: true,
+    },
+    { vendors, inventory: runtime.config.inventory, store: runtime.store, neighbours: async () => undefined },
+  );
 }, 60_000);
 
 afterAll(async () => {

@@ -13,7 +13,11 @@ export const unsupported = (reason: string): RuleCompilation => ({ status: 'unsu
  */
 export type RuleTable = Partial<Record<RuleId, (setting: RuleSetting) => RuleCompilation | undefined>>;
 
-export function compileRuleTable(policy: ResolvedPolicy, table: RuleTable, unsupportedReason: (rule: RuleId) => string): Map<RuleId, RuleCompilation> {
+export function compileRuleTable(
+  policy: ResolvedPolicy,
+  table: RuleTable,
+  unsupportedReason: (rule: RuleId) => string,
+): Map<RuleId, RuleCompilation> {
   const out = new Map<RuleId, RuleCompilation>();
   for (const rule of RULE_IDS) {
     if (RULES[rule].kind !== 'config') continue;
@@ -41,7 +45,8 @@ export function allSettings(compiled: Compiled): Setting[] {
  */
 export function deviceFileOwner(file: FileRef, device: ResolvedDevice | undefined): ResolvedDevice {
   if (!device) throw new GhostguardError('GG_ERR_INTERNAL', `device file ${file.name} needs a device`);
-  if (file.mac && file.mac !== device.mac) throw new GhostguardError('GG_ERR_INTERNAL', `device file ${file.name} does not belong to ${device.mac}`);
+  if (file.mac && file.mac !== device.mac)
+    throw new GhostguardError('GG_ERR_INTERNAL', `device file ${file.name} does not belong to ${device.mac}`);
   return device;
 }
 
@@ -62,7 +67,8 @@ function withParams(compiled: Compiled): { settings: Setting[]; fromParams: stri
   for (const p of compiled.params ?? []) {
     const rule = ruleKeys.get(p.key);
     if (rule) {
-      if (rule.secret || rule.value !== p.value) throw new GhostguardError('GG_ERR_PARAMS_WEAKENING', `params: ${p.key} would undo a hardening rule`);
+      if (rule.secret || rule.value !== p.value)
+        throw new GhostguardError('GG_ERR_PARAMS_WEAKENING', `params: ${p.key} would undo a hardening rule`);
       continue;
     }
     const at = settings.findIndex((s) => s.key === p.key);
@@ -92,7 +98,11 @@ export function renderCompiled(
     if (c.status === 'unsupported') unsupportedRules.push({ rule, reason: c.reason });
   }
   return {
-    body: serialize(settings), contentType, family: compiled.family, applied: appliedRules, unsupported: unsupportedRules,
+    body: serialize(settings),
+    contentType,
+    family: compiled.family,
+    applied: appliedRules,
+    unsupported: unsupportedRules,
     ...(fromParams.length > 0 ? { fromParams } : {}),
   };
 }

@@ -5,7 +5,10 @@ import { GhostguardError } from '../../src/model/errors.js';
 export const KV_HEADER = '#!version:1.0.0.1';
 
 export class ConfigSyntaxError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`line ${line}: ${message}`);
     this.name = 'ConfigSyntaxError';
   }

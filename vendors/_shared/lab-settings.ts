@@ -34,7 +34,10 @@ export function port(settings: Settings, keys: readonly string[], fallback: numb
 
 /** `host`, `host:port`, `[v6]:port`, `sip:host;transport=udp` → host */
 export function hostOf(value: string): string | undefined {
-  let v = value.trim().replace(/^sips?:/i, '').replace(/;.*$/, '');
+  let v = value
+    .trim()
+    .replace(/^sips?:/i, '')
+    .replace(/;.*$/, '');
   if (v === '') return undefined;
   const at = v.lastIndexOf('@');
   if (at >= 0) v = v.slice(at + 1);
@@ -57,7 +60,12 @@ export function hostsMatching(settings: Settings, pattern: RegExp): string[] {
 
 /** space/comma separated list */
 export function list(value: string | undefined): string[] {
-  return value ? value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(/[\s,;]+/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export function range(n: number): number[] {

@@ -23,7 +23,7 @@ export const notFound = (): WebResponse => ({ status: 404, headers: { 'content-t
 
 export function cookie(headers: WebRequest['headers'], name: string): string | undefined {
   const raw = headers.cookie;
-  const text = Array.isArray(raw) ? raw.join('; ') : raw ?? '';
+  const text = Array.isArray(raw) ? raw.join('; ') : (raw ?? '');
   for (const part of text.split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
@@ -35,7 +35,12 @@ export function cookie(headers: WebRequest['headers'], name: string): string | u
 export function addressAllowed(source: string, allow: readonly string[]): boolean {
   return allow.some((rule) => {
     if (rule.toLowerCase() === 'any') return true;
-    const re = new RegExp(`^${rule.split('.').map((p) => (p === '*' ? '\\d{1,3}' : p.replace(/[^0-9]/g, ''))).join('\\.')}$`);
+    const re = new RegExp(
+      `^${rule
+        .split('.')
+        .map((p) => (p === '*' ? '\\d{1,3}' : p.replace(/[^0-9]/g, '')))
+        .join('\\.')}$`,
+    );
     return re.test(source);
   });
 }

@@ -2,7 +2,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export class XmlSyntaxError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(line ? `line ${line}: ${message}` : message);
     this.name = 'XmlSyntaxError';
   }

@@ -28,13 +28,18 @@ export function baseSettings(ctx: RuleContext & { device: ResolvedDevice }, poli
   const out: Setting[] = [];
   const put = (param: GsParam, value: string, account?: number) => {
     const s = settingFor(family, param, value, account);
-    if (!s) throw new GhostguardError('GG_ERR_RENDER_INVALID', `${model.id} (${family.id}) has no verified parameter for account ${account ?? '-'}; cannot provision line`);
+    if (!s)
+      throw new GhostguardError(
+        'GG_ERR_RENDER_INVALID',
+        `${model.id} (${family.id}) has no verified parameter for account ${account ?? '-'}; cannot provision line`,
+      );
     out.push(s);
   };
   const site = device.site;
   for (const line of device.lines) {
     const a = line.index;
-    if (!Number.isInteger(a) || a < 1 || a > model.accounts) throw new GhostguardError('GG_ERR_RENDER_INVALID', `${model.id} has ${model.accounts} accounts; line ${a} does not fit`);
+    if (!Number.isInteger(a) || a < 1 || a > model.accounts)
+      throw new GhostguardError('GG_ERR_RENDER_INVALID', `${model.id} has ${model.accounts} accounts; line ${a} does not fit`);
     put(PARAMS.accountActive, '1', a);
     put(PARAMS.accountName, line.displayName || line.extension, a);
     put(PARAMS.sipServer, hostPort(site.registrar, site.registrarPort), a);

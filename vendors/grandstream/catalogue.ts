@@ -15,7 +15,14 @@
 /** GXP = GXP21xx/GXP16xx P-value numbering; GRP = GRP26xx (P-value on early firmware, alias XML from 1.0.9.103). */
 export type Series = 'gxp' | 'grp';
 
-export type CatalogueRow = readonly [id: string, series: Series, accounts: number, firmwares: readonly string[], alias: boolean, source: string];
+export type CatalogueRow = readonly [
+  id: string,
+  series: Series,
+  accounts: number,
+  firmwares: readonly string[],
+  alias: boolean,
+  source: string,
+];
 
 export const CATALOGUE: readonly CatalogueRow[] = [
   // the lab fleet (src/lab/fleet.ts) cycles through models in catalogue order: these first, as before the catalogue grew

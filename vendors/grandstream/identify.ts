@@ -1,6 +1,13 @@
 /** Which requests and observations are Grandstream's, and how sure we are. */
 import { ouiOf } from '../../src/model/mac.js';
-import { IDENTIFY_LEVELS, type IdentifyLevel, type Observation, type ObservationIdentity, type PhoneRequest, type RequestIdentity } from '../../src/model/vendor-contract.js';
+import {
+  IDENTIFY_LEVELS,
+  type IdentifyLevel,
+  type Observation,
+  type ObservationIdentity,
+  type PhoneRequest,
+  type RequestIdentity,
+} from '../../src/model/vendor-contract.js';
 import { classifyFileName, fileRef, unclaimedRef } from './files.js';
 import { findModel } from './models.js';
 import { mentionsGrandstream, parseProductToken, parseProvisioningUserAgent, type ProductInfo } from './user-agent.js';

@@ -60,7 +60,8 @@ function global(ctx: RuleContext, what: string, pairs: Pair[]): RuleCompilation 
 /** Accounts 2.. listen on their own ports; each gets base + 2(n-1) so no two accounts collide. */
 export function accountPort(base: number, account: number): number {
   const port = base + 2 * (account - 1);
-  if (!Number.isInteger(base) || base < 1 || port > 65535) throw new GhostguardError('GG_ERR_RENDER_INVALID', `SIP port ${base} out of range for account ${account}`);
+  if (!Number.isInteger(base) || base < 1 || port > 65535)
+    throw new GhostguardError('GG_ERR_RENDER_INVALID', `SIP port ${base} out of range for account ${account}`);
   return port;
 }
 
@@ -73,22 +74,44 @@ export function ruleTable(ctx: RuleContext): RuleTable {
   return {
     'sip-trusted-only': deviceOnly(() => perAccount(ctx, all, 'accept SIP from proxy only', () => [[P.acceptProxyOnly, '1']])),
     'no-direct-ip-calls': () => global(ctx, 'disable direct IP calls', [[P.disableDirectIpCall, '1']]),
-    'invite-validation': (s) => device ? perAccount(ctx, all, 'INVITE validation', () => [
-      [P.checkUserId, '1'],
-      ...(s.method === 'digest' || s.method === 'both' ? [[P.authIncomingInvite, '1'] as const] : []),
-    ]) : undefined,
-    'no-auto-answer': deviceOnly(() => perAccount(ctx, all, 'auto answer', () => [[P.autoAnswer, '0'], [P.callInfoAutoAnswer, '0']])),
+    'invite-validation': (s) =>
+      device
+        ? perAccount(ctx, all, 'INVITE validation', () => [
+            [P.checkUserId, '1'],
+            ...(s.method === 'digest' || s.method === 'both' ? [[P.authIncomingInvite, '1'] as const] : []),
+          ])
+        : undefined,
+    'no-auto-answer': deviceOnly(() =>
+      perAccount(ctx, all, 'auto answer', () => [
+        [P.autoAnswer, '0'],
+        [P.callInfoAutoAnswer, '0'],
+      ]),
+    ),
     'reject-anonymous': deviceOnly(() => perAccount(ctx, all, 'anonymous call rejection', () => [[P.rejectAnonymous, '1']])),
-    'no-remote-reboot': () => family.id === 'gxp-pvalue'
-      ? unsupported(UNSUPPORTED.gxpRemoteReboot)
-      : device ? perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']]) : undefined,
-    'unused-accounts-off': deviceOnly(() => ctx.catalogued === false
-      ? unsupported(`model ${model.id} is not in the Grandstream catalogue: its account count is unknown`)
-      : perAccount(ctx, all.filter((a) => !used.includes(a)), 'account active', () => [[P.accountActive, '0']])),
-    'sip-port-nonstandard': (s) => device
-      ? perAccount(ctx, all, 'local SIP port', (a) => [[P.localSipPort, String(accountPort(s.port ?? 5062, a))]])
-      : undefined,
-    'sip-tls-srtp': deviceOnly(() => perAccount(ctx, used, 'TLS transport and SRTP', () => [[P.sipTransport, '2'], [P.srtpMode, '2']])),
+    'no-remote-reboot': () =>
+      family.id === 'gxp-pvalue'
+        ? unsupported(UNSUPPORTED.gxpRemoteReboot)
+        : device
+          ? perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']])
+          : undefined,
+    'unused-accounts-off': deviceOnly(() =>
+      ctx.catalogued === false
+        ? unsupported(`model ${model.id} is not in the Grandstream catalogue: its account count is unknown`)
+        : perAccount(
+            ctx,
+            all.filter((a) => !used.includes(a)),
+            'account active',
+            () => [[P.accountActive, '0']],
+          ),
+    ),
+    'sip-port-nonstandard': (s) =>
+      device ? perAccount(ctx, all, 'local SIP port', (a) => [[P.localSipPort, String(accountPort(s.port ?? 5062, a))]]) : undefined,
+    'sip-tls-srtp': deviceOnly(() =>
+      perAccount(ctx, used, 'TLS transport and SRTP', () => [
+        [P.sipTransport, '2'],
+        [P.srtpMode, '2'],
+      ]),
+    ),
     'admin-password-set': deviceOnly(() => {
       if (!device!.adminPassword) throw new GhostguardError('GG_ERR_RENDER_INVALID', `device ${device!.mac} has no admin password`);
       return global(ctx, 'admin password', [[P.adminPassword, device!.adminPassword]]);

@@ -12,7 +12,12 @@ export interface GsModel extends ModelInfo {
 }
 
 export const MODELS: readonly GsModel[] = CATALOGUE.map(([id, series, accounts, firmwares, alias]) => ({
-  id, displayName: `Grandstream ${id}`, accounts, firmwares, series, alias,
+  id,
+  displayName: `Grandstream ${id}`,
+  accounts,
+  firmwares,
+  series,
+  alias,
 }));
 
 export function findModel(id: string | undefined): GsModel | undefined {
@@ -29,7 +34,8 @@ export function modelOrLine(id: string): GsModel {
   const model = findModel(id);
   if (model) return model;
   const upper = id.toUpperCase();
-  if (!/^[A-Z]{2,4}\d{3,4}[A-Z]{0,2}$/.test(upper)) throw new GhostguardError('GG_ERR_MODEL_UNKNOWN', `not a Grandstream model name: "${id}"`);
+  if (!/^[A-Z]{2,4}\d{3,4}[A-Z]{0,2}$/.test(upper))
+    throw new GhostguardError('GG_ERR_MODEL_UNKNOWN', `not a Grandstream model name: "${id}"`);
   const series: Series = upper.startsWith('GRP') ? 'grp' : 'gxp';
   return { id: upper, displayName: `Grandstream ${upper}`, accounts: 0, firmwares: [], series, alias: /^(GRP26|GXP21)/.test(upper) };
 }

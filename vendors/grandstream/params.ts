@@ -54,8 +54,12 @@ export const PARAMS = {
   displayName: acct('P3 P407 P507 P607 P1707 P1807', 'same', 'account.N.sip.subscriber.name'),
   localSipPort: acct('P40 P413 P513 P613 P1713 P1813', 'same', 'account.N.sip.localPort'),
   sipTransport: acct('P130 P448 P548 P648 P1748 P1848', 'same', 'account.N.sip.transport', { '0': 'UDP', '1': 'TCP', '2': 'TlsOrTcp' }),
-  srtpMode: acct('P183 P443 P543 P643 P1743 P1843', 'same', 'account.N.audio.srtpMode',
-    { '0': 'Disabled', '1': 'EnabledButNotForced', '2': 'EnabledAndForced', '3': 'Optional' }),
+  srtpMode: acct('P183 P443 P543 P643 P1743 P1843', 'same', 'account.N.audio.srtpMode', {
+    '0': 'Disabled',
+    '1': 'EnabledButNotForced',
+    '2': 'EnabledAndForced',
+    '3': 'Optional',
+  }),
   acceptProxyOnly: acct('P2347 P2447 P2547 P2647 P2747 P2847', 'same', 'account.N.sip.validate.incomingServer', YES_NO),
   checkUserId: acct('P258 P449 P549 P649 P1749 P1849', 'same', 'account.N.sip.validate.userIdforInvite', YES_NO),
   authIncomingInvite: acct('P2346 P2446 P2546 P2646 P2746 P2846', 'same', 'account.N.sip.authenticateIncomingInvite', YES_NO),
@@ -63,15 +67,31 @@ export const PARAMS = {
   autoAnswer: acct('P90 P425 P525 P625 P1725 P1825', 'same', 'account.N.call.autoAnswer', YES_NO),
   callInfoAutoAnswer: acct('P298 P438 P538 P638 P1738 P1838', 'same', 'account.N.intercom.allowAutoAnswer', YES_NO),
   /** GXP21xx templates have no such setting */
-  allowSipReset: { scope: 'account', p: { gxp: [], grp: ['P26015', 'P26115', 'P26215', 'P26315'] }, alias: 'account.N.sip.allowSipReset', words: YES_NO },
+  allowSipReset: {
+    scope: 'account',
+    p: { gxp: [], grp: ['P26015', 'P26115', 'P26215', 'P26315'] },
+    alias: 'account.N.sip.allowSipReset',
+    words: YES_NO,
+  },
 
   adminPassword: { scope: 'global', p: 'P2', series: BOTH, alias: 'users.admin.password', secret: true },
   configServerPath: { scope: 'global', p: 'P237', series: BOTH, alias: 'provisioning.config.serverPath' },
-  upgradeVia: { scope: 'global', p: 'P212', series: BOTH, alias: 'provisioning.config.protocol', words: { '0': 'TFTP', '1': 'HTTP', '2': 'HTTPS' } },
+  upgradeVia: {
+    scope: 'global',
+    p: 'P212',
+    series: BOTH,
+    alias: 'provisioning.config.protocol',
+    words: { '0': 'TFTP', '1': 'HTTP', '2': 'HTTPS' },
+  },
   provUsername: { scope: 'global', p: 'P1360', series: BOTH, alias: 'provisioning.config.username' },
   provPassword: { scope: 'global', p: 'P1361', series: BOTH, alias: 'provisioning.config.password', secret: true },
   disableDirectIpCall: { scope: 'global', p: 'P1310', series: BOTH, alias: 'call.ipcall.enable', words: INVERTED_YES_NO },
-  webAccessMode: { scope: 'global', p: 'P1650', series: BOTH, alias: 'security.webAccessMode', words: { '0': 'HTTPS', '1': 'HTTP', '2': 'Disabled', '3': 'Both' } },
+  webAccessMode: {
+    scope: 'global',
+    p: 'P1650',
+    series: BOTH,
+    alias: 'security.webAccessMode',
+    words: { '0': 'HTTPS', '1': 'HTTP', '2': 'Disabled', '3': 'Both' },
+  },
   snmpEnable: { scope: 'global', p: 'P21896', series: ['grp'], alias: 'network.snmp.enable', words: YES_NO },
 } as const satisfies Record<string, GsParam>;
-

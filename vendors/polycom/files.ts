@@ -52,11 +52,21 @@ export function classifyFile(fileName: string, method: Method): FileRef | undefi
   return { name: fileName, kind: slot.kind, mac, secret: slot.secret, upload: method === 'PUT' };
 }
 
-export function bootSequence(mac: Mac, modelId: string, firmware: string): { fileName: string; method: 'GET' | 'PUT'; userAgent: string }[] {
+export function bootSequence(
+  mac: Mac,
+  modelId: string,
+  firmware: string,
+): { fileName: string; method: 'GET' | 'PUT'; userAgent: string }[] {
   const model = findModel(modelId);
   // UCS adds ` Type/Application`; the SIP 3.x application does not. The Trio serial is not parsed; the lab uses the MAC.
   const typeSuffix = familyOf(firmware) !== 'sip3';
-  const userAgent = provisioningAgent(model?.product ?? productOf(modelId), modelId, firmware, typeSuffix, model?.serialInAgent ? mac : undefined);
+  const userAgent = provisioningAgent(
+    model?.product ?? productOf(modelId),
+    modelId,
+    firmware,
+    typeSuffix,
+    model?.serialInAgent ? mac : undefined,
+  );
   return [
     { fileName: `${mac}.cfg`, method: 'GET', userAgent },
     { fileName: MASTER_FILE, method: 'GET', userAgent },

@@ -1,7 +1,12 @@
 /** Identification of provisioning requests (file name + User-Agent) and of auditor observations (SIP, HTTP, REST, SNMP). */
 import { ouiOf } from '../../src/model/mac.js';
 import {
-  IDENTIFY_LEVELS, type IdentifyLevel, type Observation, type ObservationIdentity, type PhoneRequest, type RequestIdentity,
+  IDENTIFY_LEVELS,
+  type IdentifyLevel,
+  type Observation,
+  type ObservationIdentity,
+  type PhoneRequest,
+  type RequestIdentity,
 } from '../../src/model/vendor-contract.js';
 import { classifyFile } from './files.js';
 import { findModel, findModelLoose } from './models.js';

@@ -69,9 +69,8 @@ export function ruleTable({ family, policy, device }: RuleContext): RuleTable {
     'reject-anonymous': () => unsupported(REASONS.anonymous),
     'no-direct-ip-calls': () => unsupported(REASONS.directIp),
     'unused-accounts-off': () => unsupported(REASONS.unusedAccounts),
-    'sip-port-nonstandard': (s) => (family === 'sip3'
-      ? applied([{ key: 'voIpProt.SIP.local.port', value: String(s.port ?? 5062) }])
-      : unsupported(REASONS.ucsPort)),
+    'sip-port-nonstandard': (s) =>
+      family === 'sip3' ? applied([{ key: 'voIpProt.SIP.local.port', value: String(s.port ?? 5062) }]) : unsupported(REASONS.ucsPort),
     'sip-tls-srtp': () => (device ? applied(tlsSrtpSettings(device)) : undefined),
     'admin-password-set': () => (device ? applied(adminPassword(device)) : undefined),
     'web-https-only': () => unsupported(REASONS.https),

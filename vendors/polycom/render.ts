@@ -23,7 +23,10 @@ export function compile(input: CompileInput | RenderInput): Compiled {
   const { device, policy } = input;
   const model = findModel(input.model);
   if (device && model && device.lines.length > model.accounts) {
-    throw new GhostguardError('GG_ERR_RENDER_INVALID', `${device.mac}: ${device.lines.length} lines configured, ${model.displayName} has ${model.accounts} accounts`);
+    throw new GhostguardError(
+      'GG_ERR_RENDER_INVALID',
+      `${device.mac}: ${device.lines.length} lines configured, ${model.displayName} has ${model.accounts} accounts`,
+    );
   }
   const rules = compileRuleTable(policy, ruleTable({ family: family.id, policy, device }), unsupportedReason);
   return { family, base: baseSettings(family.id, policy, device), rules, params: paramSettings(input.params) };
@@ -44,7 +47,12 @@ export function render(input: RenderInput): RenderedFile {
       return { body: serializeAttributeXml(ROOT, []), contentType: CONTENT_TYPE, family, applied: [], unsupported: [] };
     case 'device':
       deviceFileOwner(file, input.device);
-      return renderCompiled(compile(input), file, (settings) => serializeAttributeXml(ROOT, settings, comment(input, family.id)), CONTENT_TYPE);
+      return renderCompiled(
+        compile(input),
+        file,
+        (settings) => serializeAttributeXml(ROOT, settings, comment(input, family.id)),
+        CONTENT_TYPE,
+      );
     default:
       throw new GhostguardError('GG_ERR_INTERNAL', `${file.name}: Poly ${file.kind} files are not rendered`);
   }

@@ -10,10 +10,7 @@ export interface BaseOptions {
 }
 
 export function baseSettings(family: FamilyId, device: ResolvedDevice, options: BaseOptions): Setting[] {
-  return [
-    ...device.lines.flatMap((line) => lineSettings(family, device, line, options)),
-    ...provisioning(family, device),
-  ];
+  return [...device.lines.flatMap((line) => lineSettings(family, device, line, options)), ...provisioning(family, device)];
 }
 
 function lineSettings(family: FamilyId, device: ResolvedDevice, line: ResolvedLine, options: BaseOptions): Setting[] {
@@ -27,9 +24,10 @@ function lineSettings(family: FamilyId, device: ResolvedDevice, line: ResolvedLi
     setting(`${a}.user_name`, line.extension),
     secretSetting(`${a}.password`, line.password),
   ];
-  const server = family === 'v81+'
-    ? { host: `${a}.sip_server.1.address`, port: `${a}.sip_server.1.port` }
-    : { host: `${a}.sip_server_host`, port: `${a}.sip_server_port` };
+  const server =
+    family === 'v81+'
+      ? { host: `${a}.sip_server.1.address`, port: `${a}.sip_server.1.port` }
+      : { host: `${a}.sip_server_host`, port: `${a}.sip_server_port` };
   out.push(setting(server.host, site.registrar));
   if (site.registrarPort) out.push(setting(server.port, String(site.registrarPort)));
   if (!options.transportFromRule) out.push(setting(transportKey(family, line.index), TRANSPORT_VALUES[site.transport]));
@@ -39,14 +37,11 @@ function lineSettings(family: FamilyId, device: ResolvedDevice, line: ResolvedLi
 
 function outboundProxy(family: FamilyId, a: string, proxy: string): Setting[] {
   const { host, port } = splitHostPort(proxy);
-  const keys = family === 'v81+'
-    ? { host: `${a}.outbound_proxy.1.address`, port: `${a}.outbound_proxy.1.port` }
-    : { host: `${a}.outbound_host`, port: `${a}.outbound_port` };
-  return [
-    setting(`${a}.outbound_proxy_enable`, '1'),
-    setting(keys.host, host),
-    ...(port ? [setting(keys.port, port)] : []),
-  ];
+  const keys =
+    family === 'v81+'
+      ? { host: `${a}.outbound_proxy.1.address`, port: `${a}.outbound_proxy.1.port` }
+      : { host: `${a}.outbound_host`, port: `${a}.outbound_port` };
+  return [setting(`${a}.outbound_proxy_enable`, '1'), setting(keys.host, host), ...(port ? [setting(keys.port, port)] : [])];
 }
 
 /** `host:port` (not a bare IPv6 address) splits into its parts. */

@@ -13,7 +13,14 @@
  */
 export type YealinkKind = 'desk' | 'conference' | 'dect';
 
-export type CatalogueRow = readonly [id: string, code: number | null, accounts: number, firmwares: readonly string[], kind: YealinkKind, source: string];
+export type CatalogueRow = readonly [
+  id: string,
+  code: number | null,
+  accounts: number,
+  firmwares: readonly string[],
+  kind: YealinkKind,
+  source: string,
+];
 
 export const CATALOGUE: readonly CatalogueRow[] = [
   // the lab fleet (src/lab/fleet.ts) cycles through models in catalogue order: these first, as before the catalogue grew

@@ -18,8 +18,7 @@ export function firmwareMajor(firmware: string | undefined): number | undefined 
 
 export function familyOf(firmware: string | undefined): FirmwareFamily & { id: FamilyId } {
   const major = firmwareMajor(firmware);
-  const match: FamilyId | undefined =
-    major === undefined ? undefined : major < 80 ? 'legacy' : major === 80 ? 'v80' : 'v81+';
+  const match: FamilyId | undefined = major === undefined ? undefined : major < 80 ? 'legacy' : major === 80 ? 'v80' : 'v81+';
   return pickFamily(FAMILIES, match) as FirmwareFamily & { id: FamilyId };
 }
 

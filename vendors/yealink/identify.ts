@@ -1,7 +1,12 @@
 /** Is this request or observation a Yealink phone, and which one? */
 import { ouiOf } from '../../src/model/mac.js';
 import {
-  IDENTIFY_LEVELS, type IdentifyLevel, type Observation, type ObservationIdentity, type PhoneRequest, type RequestIdentity,
+  IDENTIFY_LEVELS,
+  type IdentifyLevel,
+  type Observation,
+  type ObservationIdentity,
+  type PhoneRequest,
+  type RequestIdentity,
 } from '../../src/model/vendor-contract.js';
 import { findModel } from './models.js';
 import { parsePath, ref, type YealinkPath } from './files.js';
@@ -62,7 +67,10 @@ export function identifyObservation(obs: Observation): ObservationIdentity {
 }
 
 function fromPage(body: string, modelRe: RegExp, firmwareRe: RegExp): { model: string; firmware?: string } | undefined {
-  const model = modelRe.exec(body)?.[1]?.trim().replace(/^SIP[- ](?:VP-)?/i, '');
+  const model = modelRe
+    .exec(body)?.[1]
+    ?.trim()
+    .replace(/^SIP[- ](?:VP-)?/i, '');
   if (!model) return undefined;
   const firmware = firmwareRe.exec(body)?.[1];
   return { model: findModel(model)?.id ?? model, ...(firmware ? { firmware } : {}) };

@@ -34,7 +34,8 @@ export const TRANSPORT_VALUES = { udp: '0', tcp: '1', tls: '2' } as const;
 
 const REASONS: Partial<Record<RuleId, string>> = {
   'no-auto-answer': 'the W-series DECT templates have no intercom or auto-answer parameter',
-  'invite-validation': 'sip.request_validation.* exists in V8x templates but its value syntax is unverified; no verified Yealink INVITE validation',
+  'invite-validation':
+    'sip.request_validation.* exists in V8x templates but its value syntax is unverified; no verified Yealink INVITE validation',
 };
 
 export function unsupportedReason(rule: RuleId): string {
@@ -47,31 +48,32 @@ export function ruleTable(ctx: KeyContext): RuleTable {
   const accounts = allAccounts(ctx);
   /** one setting per account of the model, or undefined in a shared file */
   const perAccount = (make: (n: number) => Setting): Setting[] | undefined => accounts?.map(make);
-  const trust = family === 'legacy'
-    ? perAccount((n) => setting(`account.${n}.sip_trust_ctrl`, '1'))
-    : [setting('sip.trust_ctrl', '1')];
+  const trust = family === 'legacy' ? perAccount((n) => setting(`account.${n}.sip_trust_ctrl`, '1')) : [setting('sip.trust_ctrl', '1')];
 
   return {
     'sip-trusted-only': () => (trust ? applied(trust) : undefined),
     // direct_ip_call_enable stops dialling by IP; only trust control refuses IP calls coming in
-    'no-direct-ip-calls': () => (ctx.dect
-      ? (trust ? applied(trust) : undefined)
-      : applied([setting('features.direct_ip_call_enable', '0'), ...(trust ?? [])])),
+    'no-direct-ip-calls': () =>
+      ctx.dect ? (trust ? applied(trust) : undefined) : applied([setting('features.direct_ip_call_enable', '0'), ...(trust ?? [])]),
     'invite-validation': () => unsupported(unsupportedReason('invite-validation')),
-    'no-auto-answer': () => ctx.dect ? unsupported(REASONS['no-auto-answer']!) : applied([
-      setting('features.intercom.allow', '0'),
-      ...(perAccount((n) => setting(`account.${n}.auto_answer`, '0')) ?? []),
-    ]),
+    'no-auto-answer': () =>
+      ctx.dect
+        ? unsupported(REASONS['no-auto-answer']!)
+        : applied([setting('features.intercom.allow', '0'), ...(perAccount((n) => setting(`account.${n}.auto_answer`, '0')) ?? [])]),
     'reject-anonymous': () => optionalApplied(perAccount((n) => setting(`account.${n}.reject_anonymous_call`, '1'))),
     // 2 = ignore check-sync NOTIFY, documented in the T5/CP969 admin guide (V8x) only; elsewhere 0 = reboot only when the
     // NOTIFY says reboot=true (the one value every template knows)
     'no-remote-reboot': () => applied([setting('sip.notify_reboot_enable', family === 'v81+' && ctx.notifyIgnoreDocumented ? '2' : '0')]),
     'unused-accounts-off': () => unusedAccounts(ctx),
     'sip-port-nonstandard': (s) => listenPort(ctx, s, accounts),
-    'sip-tls-srtp': () => device && applied(device.lines.flatMap((line) => [
-      setting(transportKey(family, line.index), TRANSPORT_VALUES.tls),
-      setting(`account.${line.index}.srtp_encryption`, '1'),
-    ])),
+    'sip-tls-srtp': () =>
+      device &&
+      applied(
+        device.lines.flatMap((line) => [
+          setting(transportKey(family, line.index), TRANSPORT_VALUES.tls),
+          setting(`account.${line.index}.srtp_encryption`, '1'),
+        ]),
+      ),
     'admin-password-set': () => adminPassword(p, device),
     'web-https-only': () => applied([setting(`${p}wui.http_enable`, '0'), setting(`${p}wui.https_enable`, '1')]),
     'snmp-locked': (s) => snmp(family, s),
@@ -88,7 +90,8 @@ const optionalApplied = (settings: Setting[] | undefined): RuleCompilation | und
 
 function unusedAccounts(ctx: KeyContext): RuleCompilation | undefined {
   if (!ctx.device) return undefined;
-  if (ctx.modelAccounts === undefined) return unsupported(`model ${ctx.device.model} is not in the Yealink table: its account count is unknown`);
+  if (ctx.modelAccounts === undefined)
+    return unsupported(`model ${ctx.device.model} is not in the Yealink table: its account count is unknown`);
   const used = new Set(ctx.device.lines.map((l) => l.index));
   const unused: Setting[] = [];
   for (let n = 1; n <= ctx.modelAccounts; n++) if (!used.has(n)) unused.push(setting(`account.${n}.enable`, '0'));

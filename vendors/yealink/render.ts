@@ -16,8 +16,18 @@ export function compile(input: CompileInput): Compiled {
   const model = findModel(input.model);
   const { device, policy } = input;
   const tooHigh = model && device?.lines.find((l) => l.index < 1 || l.index > model.accounts);
-  if (tooHigh) throw new GhostguardError('GG_ERR_RENDER_INVALID', `line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`);
-  const table = ruleTable({ family: family.id, ...(model ? { modelAccounts: model.accounts } : {}), ...(device ? { device } : {}), dect: model?.kind === 'dect', notifyIgnoreDocumented: model !== undefined && /^(T5\d|CP9)/.test(model.id) });
+  if (tooHigh)
+    throw new GhostguardError(
+      'GG_ERR_RENDER_INVALID',
+      `line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`,
+    );
+  const table = ruleTable({
+    family: family.id,
+    ...(model ? { modelAccounts: model.accounts } : {}),
+    ...(device ? { device } : {}),
+    dect: model?.kind === 'dect',
+    notifyIgnoreDocumented: model !== undefined && /^(T5\d|CP9)/.test(model.id),
+  });
   return {
     family,
     base: device ? baseSettings(family.id, device, { transportFromRule: policy['sip-tls-srtp'].enabled }) : [],
@@ -34,7 +44,12 @@ export function render(input: RenderInput): RenderedFile {
       return { body: bootBody(file, input.model), contentType: CONTENT_TYPE, family, applied: [], unsupported: [] };
     case 'common': {
       // a shared file never sees the device, even if the caller passed one
-      const compiled = compile({ model: input.model, firmware: input.firmware, policy: input.policy, ...(input.params ? { params: input.params } : {}) });
+      const compiled = compile({
+        model: input.model,
+        firmware: input.firmware,
+        policy: input.policy,
+        ...(input.params ? { params: input.params } : {}),
+      });
       return renderCompiled(compiled, file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
     }
     case 'device': {

@@ -19,7 +19,11 @@ export interface HttpLimits {
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  connectTimeoutMs: 3000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, totalTimeoutMs: 10_000, maxBodyBytes: 256 * 1024,
+  connectTimeoutMs: 3000,
+  headersTimeoutMs: 5000,
+  bodyTimeoutMs: 5000,
+  totalTimeoutMs: 10_000,
+  maxBodyBytes: 256 * 1024,
 };
 
 /** A dispatcher for auditing phones: self-signed certificates accepted (phones ship them), no keep-alive, small headers. */
@@ -58,7 +62,11 @@ function flatten(headers: Record<string, string | string[] | undefined>): Record
  * is one socket, against an undici pool, client and error chain per origin — the bulk of the CPU time and heap growth
  * of a large sweep. An accepted connection is closed at once and the real request follows.
  */
-export function tcpConnectCheck(origin: string, timeoutMs: number, signal?: AbortSignal): Promise<Extract<HttpResult, { ok: false }> | undefined> {
+export function tcpConnectCheck(
+  origin: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Extract<HttpResult, { ok: false }> | undefined> {
   const url = new URL(origin);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
@@ -95,8 +103,15 @@ export function undiciHttpClient(dispatcher: Dispatcher, limits: HttpLimits = DE
       const signals = signal ? AbortSignal.any([signal, total.signal]) : total.signal;
       try {
         const res = await dispatcher.request({
-          origin: req.origin, path: req.path, method: req.method, headers: req.headers, body: req.body ?? null,
-          headersTimeout: limits.headersTimeoutMs, bodyTimeout: limits.bodyTimeoutMs, signal: signals, reset: true,
+          origin: req.origin,
+          path: req.path,
+          method: req.method,
+          headers: req.headers,
+          body: req.body ?? null,
+          headersTimeout: limits.headersTimeoutMs,
+          bodyTimeout: limits.bodyTimeoutMs,
+          signal: signals,
+          reset: true,
         });
         const chunks: Buffer[] = [];
         let bytes = 0;
@@ -121,7 +136,13 @@ export function undiciHttpClient(dispatcher: Dispatcher, limits: HttpLimits = DE
         } finally {
           if (truncated) res.body.destroy();
         }
-        const reply: HttpReply = { status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString('utf8'), bytes, truncated };
+        const reply: HttpReply = {
+          status: res.statusCode,
+          headers: flatten(res.headers),
+          body: Buffer.concat(chunks).toString('utf8'),
+          bytes,
+          truncated,
+        };
         if (note) reply.note = note;
         return { ok: true, reply };
       } catch (err) {

@@ -33,12 +33,20 @@ export function titleOf(body: string): string | undefined {
   return m ? clean(m[1]!.trim(), 120) : undefined;
 }
 
-export async function probeHttp(host: string, port: number, scheme: 'http' | 'https', client: HttpClient, signal?: AbortSignal): Promise<HttpProbeResult> {
+export async function probeHttp(
+  host: string,
+  port: number,
+  scheme: 'http' | 'https',
+  client: HttpClient,
+  signal?: AbortSignal,
+): Promise<HttpProbeResult> {
   const path = '/';
   const base: HttpProbeResult = { kind: 'http', scheme, port, path, outcome: 'error', detail: '' };
   const origin = originOf(scheme, host, port);
   // a closed or silent port is settled by a bare connect, without an HTTP client for an origin nobody serves
-  const res = (await client.connectCheck?.(origin, signal)) ?? (await client.request({ origin, path, method: 'GET', headers: AUDITOR_HEADERS }, signal));
+  const res =
+    (await client.connectCheck?.(origin, signal)) ??
+    (await client.request({ origin, path, method: 'GET', headers: AUDITOR_HEADERS }, signal));
   const where = `${scheme}/${port}`;
   if (!res.ok) {
     const out: HttpProbeResult = { ...base, outcome: res.outcome, detail: `${where}: ${res.detail}` };

@@ -7,7 +7,17 @@ import type { SipProbeResult } from '../observations.js';
 import { clean, preview } from '../sanitize.js';
 import type { Clock, PacketGate } from '../scheduler.js';
 import {
-  buildRequest, header, matches, newBranch, parseResponse, probeSdp, sipUri, token, toTag, type SipRequestSpec, type SipResponse,
+  buildRequest,
+  header,
+  matches,
+  newBranch,
+  parseResponse,
+  probeSdp,
+  sipUri,
+  token,
+  toTag,
+  type SipRequestSpec,
+  type SipResponse,
 } from '../sip-message.js';
 import { UdpChannel, type UdpSocketFactory } from './udp-channel.js';
 
@@ -66,7 +76,12 @@ function describe(r: SipResponse): Pick<SipProbeResult, 'status' | 'reason' | 'u
   return out;
 }
 
-async function open(host: string, port: number, method: 'OPTIONS' | 'INVITE', options: SipProbeOptions): Promise<UdpChannel | SipProbeResult> {
+async function open(
+  host: string,
+  port: number,
+  method: 'OPTIONS' | 'INVITE',
+  options: SipProbeOptions,
+): Promise<UdpChannel | SipProbeResult> {
   const channel = await UdpChannel.open(host, port, options.createSocket, options.gate, options.clock);
   if (channel instanceof UdpChannel) return channel;
   return { ...base(method, port), outcome: 'error', detail: `cannot open a UDP socket: ${channel.error}` };
@@ -74,7 +89,11 @@ async function open(host: string, port: number, method: 'OPTIONS' | 'INVITE', op
 
 function silence(ex: Exchange, result: SipProbeResult, waited: number): SipProbeResult {
   if (ex.malformed) return { ...result, outcome: 'malformed', detail: `udp/${result.port}: no valid SIP answer (${ex.malformed})` };
-  return { ...result, outcome: 'timeout', detail: `udp/${result.port}: no answer to ${result.method} after ${result.attempts} attempts (${waited} ms)` };
+  return {
+    ...result,
+    outcome: 'timeout',
+    detail: `udp/${result.port}: no answer to ${result.method} after ${result.attempts} attempts (${waited} ms)`,
+  };
 }
 
 /** SIP OPTIONS to host:port, retransmitted on silence; a refused port answers at once. */
@@ -84,8 +103,15 @@ export async function probeOptions(host: string, port: number, options: SipProbe
   const ex: Exchange = { channel: opened, options, seen: 0 };
   const result = base('OPTIONS', port);
   const spec: SipRequestSpec = {
-    method: 'OPTIONS', requestUri: sipUri(undefined, host, port), local: opened.local, branch: newBranch(), fromTag: token(4),
-    toUri: sipUri(undefined, host, port), callId: `${token(10)}@ghostguard`, cseq: 1, headers: [['Accept', 'application/sdp']],
+    method: 'OPTIONS',
+    requestUri: sipUri(undefined, host, port),
+    local: opened.local,
+    branch: newBranch(),
+    fromTag: token(4),
+    toUri: sipUri(undefined, host, port),
+    callId: `${token(10)}@ghostguard`,
+    cseq: 1,
+    headers: [['Accept', 'application/sdp']],
   };
   const message = buildRequest(spec);
   try {
@@ -123,16 +149,31 @@ export const SCANNER_USER = '100';
  * error, CANCEL at the first provisional beyond 100 Trying (then ACK the 487) — or after a 100 the phone follows with
  * nothing —, ACK + BYE if the phone answered. `responses` keeps every status in arrival order.
  */
-export async function probeInvite(host: string, port: number, options: SipProbeOptions, user: string = SCANNER_USER): Promise<SipProbeResult> {
+export async function probeInvite(
+  host: string,
+  port: number,
+  options: SipProbeOptions,
+  user: string = SCANNER_USER,
+): Promise<SipProbeResult> {
   const opened = await open(host, port, 'INVITE', options);
   if (!(opened instanceof UdpChannel)) return { ...opened, user, responses: [] };
   const ex: Exchange = { channel: opened, options, seen: 0 };
   const result: SipProbeResult = { ...base('INVITE', port), ended: 'none', provisional: [], responses: [], user };
   const local = opened.local;
   const invite: SipRequestSpec = {
-    method: 'INVITE', requestUri: sipUri(user, host, port), local, branch: newBranch(), fromTag: token(4),
-    toUri: sipUri(user, host, port), callId: `${token(10)}@ghostguard`, cseq: 1,
-    headers: [['Require', PROBE_OPTION_TAG], ['Subject', 'ghostguard security audit probe']], body: probeSdp(local.host),
+    method: 'INVITE',
+    requestUri: sipUri(user, host, port),
+    local,
+    branch: newBranch(),
+    fromTag: token(4),
+    toUri: sipUri(user, host, port),
+    callId: `${token(10)}@ghostguard`,
+    cseq: 1,
+    headers: [
+      ['Require', PROBE_OPTION_TAG],
+      ['Subject', 'ghostguard security audit probe'],
+    ],
+    body: probeSdp(local.host),
   };
   const send = (spec: SipRequestSpec) => opened.send(buildRequest(spec), options.signal);
   const note = (r: SipResponse) => {
@@ -183,7 +224,12 @@ export async function probeInvite(host: string, port: number, options: SipProbeO
 }
 
 /** After CANCEL: wait (bounded) for the INVITE's final answer, noting further provisionals. */
-async function finalAfterCancel(ex: Exchange, invite: SipRequestSpec, result: SipProbeResult, note: (r: SipResponse) => void): Promise<SipResponse | undefined> {
+async function finalAfterCancel(
+  ex: Exchange,
+  invite: SipRequestSpec,
+  result: SipProbeResult,
+  note: (r: SipResponse) => void,
+): Promise<SipResponse | undefined> {
   for (let i = 0; i < 6; i++) {
     const w = await awaitResponse(ex, invite.callId, 'INVITE', invite.branch, ex.options.timeoutMs);
     if (w.kind !== 'response') return undefined;
@@ -196,7 +242,12 @@ async function finalAfterCancel(ex: Exchange, invite: SipRequestSpec, result: Si
 }
 
 /** The phone answered (auto-answer): acknowledge and hang up at once. */
-async function hangUp(ex: Exchange, invite: SipRequestSpec, ok: SipResponse, send: (s: SipRequestSpec) => Promise<string | undefined>): Promise<void> {
+async function hangUp(
+  ex: Exchange,
+  invite: SipRequestSpec,
+  ok: SipResponse,
+  send: (s: SipRequestSpec) => Promise<string | undefined>,
+): Promise<void> {
   const contact = /<([^>]+)>/.exec(header(ok, 'contact') ?? '')?.[1] ?? invite.requestUri;
   const dialog = { ...invite, requestUri: contact, toTag: toTag(ok), headers: [] as [string, string][], body: undefined };
   await send({ ...dialog, method: 'ACK', branch: newBranch() });

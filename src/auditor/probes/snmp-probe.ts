@@ -53,7 +53,12 @@ async function tryCommunity(host: string, community: string, options: SnmpProbeO
   try {
     session = options.factory(host, community, { port: options.port, timeoutMs: options.timeoutMs });
   } catch (err) {
-    return { kind: 'snmp', port: options.port, outcome: 'error', detail: `${where}: cannot open an SNMP session: ${(err as Error).message}` };
+    return {
+      kind: 'snmp',
+      port: options.port,
+      outcome: 'error',
+      detail: `${where}: cannot open an SNMP session: ${(err as Error).message}`,
+    };
   }
   let access: { access: SnmpAccess; why: string } | undefined;
   try {
@@ -83,7 +88,11 @@ async function tryCommunity(host: string, community: string, options: SnmpProbeO
  * Read-write or read-only, by setting sysLocation.0 to the value the same community just read: the agent either
  * accepts (nothing changed) or answers an error status. Silence or a missing sysLocation leaves it undecided.
  */
-async function writeAccess(session: SnmpSession, location: string | undefined, options: SnmpProbeOptions): Promise<{ access: SnmpAccess; why: string }> {
+async function writeAccess(
+  session: SnmpSession,
+  location: string | undefined,
+  options: SnmpProbeOptions,
+): Promise<{ access: SnmpAccess; why: string }> {
   if (!options.testWrite) return { access: 'untested', why: 'write access untested: active probes not allowed' };
   if (location === undefined || !session.set) return { access: 'unknown', why: 'write access unknown: sysLocation.0 not readable' };
   await options.gate.beforePacket(options.signal);

@@ -73,7 +73,14 @@ function connectedDgram(onRefused: () => void): { createSocket(type: 'udp4' | 'u
         if (err.code === 'ECONNREFUSED') onRefused();
       });
       // net-snmp calls send(buffer, offset, length, port, address, callback)
-      (socket as unknown as { send: unknown }).send = (msg: Buffer, offset: number, length: number, port: number, address: string, cb: SendCallback) => {
+      (socket as unknown as { send: unknown }).send = (
+        msg: Buffer,
+        offset: number,
+        length: number,
+        port: number,
+        address: string,
+        cb: SendCallback,
+      ) => {
         connected ??= new Promise<Error | undefined>((resolve) => {
           // a failed connect is reported as an 'error' event, never through the callback: settle on either
           const onError = (err: Error) => resolve(err);
@@ -114,13 +121,19 @@ function netSnmpFactory(connected: boolean): SnmpSessionFactory {
     let settle: ((r: SnmpFailure | SnmpGetResult | SnmpSetResult) => void) | undefined;
     const closed: SnmpFailure = { ok: false, kind: 'closed', detail: 'port unreachable (ICMP, ECONNREFUSED)' };
     const session = lib.createSession(host, community, {
-      port: options.port, retries: 0, timeout: options.timeoutMs, version: lib.Version2c, transport: host.includes(':') ? 'udp6' : 'udp4',
-      ...(connected ? {
-        dgramModule: connectedDgram(() => {
-          refused = true;
-          settle?.(closed);
-        }),
-      } : {}),
+      port: options.port,
+      retries: 0,
+      timeout: options.timeoutMs,
+      version: lib.Version2c,
+      transport: host.includes(':') ? 'udp6' : 'udp4',
+      ...(connected
+        ? {
+            dgramModule: connectedDgram(() => {
+              refused = true;
+              settle?.(closed);
+            }),
+          }
+        : {}),
     });
     let garbage: string | undefined;
     // net-snmp emits "error" for undecodable datagrams; without a listener that would crash the process
@@ -151,20 +164,28 @@ function netSnmpFactory(connected: boolean): SnmpSessionFactory {
       return { ok: false, kind: 'error', detail: errorText(error) };
     };
     return {
-      get: (oids) => request<SnmpGetResult>((finish) => session.get(oids, (error, varbinds) => {
-        if (error) return finish(failure(error));
-        finish({
-          ok: true,
-          varbinds: (varbinds ?? []).map((vb) => (lib.isVarbindError(vb) ? { oid: vb.oid } : { oid: vb.oid, value: valueText(vb.value) })),
-        });
-      })),
-      set: (oid, value) => request<SnmpSetResult>((finish) => session.set([{ oid, type: lib.ObjectType.OctetString, value: Buffer.from(value, 'utf8') }], (error) => {
-        if (!error) return finish({ ok: true });
-        if (error instanceof lib.RequestFailedError && typeof error.status === 'number') {
-          return finish({ ok: false, kind: 'rejected', status: lib.ErrorStatus[error.status] ?? `error ${error.status}` });
-        }
-        finish(failure(error));
-      })),
+      get: (oids) =>
+        request<SnmpGetResult>((finish) =>
+          session.get(oids, (error, varbinds) => {
+            if (error) return finish(failure(error));
+            finish({
+              ok: true,
+              varbinds: (varbinds ?? []).map((vb) =>
+                lib.isVarbindError(vb) ? { oid: vb.oid } : { oid: vb.oid, value: valueText(vb.value) },
+              ),
+            });
+          }),
+        ),
+      set: (oid, value) =>
+        request<SnmpSetResult>((finish) =>
+          session.set([{ oid, type: lib.ObjectType.OctetString, value: Buffer.from(value, 'utf8') }], (error) => {
+            if (!error) return finish({ ok: true });
+            if (error instanceof lib.RequestFailedError && typeof error.status === 'number') {
+              return finish({ ok: false, kind: 'rejected', status: lib.ErrorStatus[error.status] ?? `error ${error.status}` });
+            }
+            finish(failure(error));
+          }),
+        ),
       close: () => {
         try {
           session.close();
@@ -172,7 +193,7 @@ function netSnmpFactory(connected: boolean): SnmpSessionFactory {
           // already closed
         }
       },
-  };
+    };
   };
 }
 
@@ -181,4 +202,3 @@ export const netSnmpSessionFactory: SnmpSessionFactory = netSnmpFactory(false);
 
 /** The audit's default: connected sockets, so hosts without SNMP (most phones) answer `closed` at once instead of timing out. */
 export const connectedSnmpSessionFactory: SnmpSessionFactory = netSnmpFactory(true);
-

@@ -25,7 +25,11 @@ export class UdpChannel {
   private closed = false;
   dropped = 0;
 
-  private constructor(private readonly socket: dgram.Socket, private readonly gate: PacketGate, private readonly clock: Clock) {
+  private constructor(
+    private readonly socket: dgram.Socket,
+    private readonly gate: PacketGate,
+    private readonly clock: Clock,
+  ) {
     socket.on('message', (msg) => {
       if (this.queue.length >= MAX_QUEUE) this.dropped++;
       else this.queue.push(msg);
@@ -39,7 +43,13 @@ export class UdpChannel {
   }
 
   /** Opens and connects; a failure to connect is a result, not a throw. */
-  static async open(host: string, port: number, factory: UdpSocketFactory, gate: PacketGate, clock: Clock): Promise<UdpChannel | { error: string }> {
+  static async open(
+    host: string,
+    port: number,
+    factory: UdpSocketFactory,
+    gate: PacketGate,
+    clock: Clock,
+  ): Promise<UdpChannel | { error: string }> {
     let socket: dgram.Socket;
     try {
       socket = factory(host.includes(':') ? 'udp6' : 'udp4');

@@ -63,12 +63,16 @@ export async function readBack(input: ReadbackInput): Promise<ReadbackOutcome> {
     if (input.provisioned) attempts.push(['provisioned', input.provisioned]);
     for (const c of (input.fromFile ?? []).slice(0, 3)) attempts.push(['file', c]);
   } else if (secrets.length > 0) {
-    out.evidence.push(`${origin}: not sending a real admin password over plain HTTP (enable HTTPS on the phone, or allow it with --plain-http-login)`);
+    out.evidence.push(
+      `${origin}: not sending a real admin password over plain HTTP (enable HTTPS on the phone, or allow it with --plain-http-login)`,
+    );
   }
   if (input.tryFactory && profile.factoryLogin) attempts.push(['factory', profile.factoryLogin]);
   if (attempts.length === 0) {
-    const why = secrets.length > 0 ? 'the only management interface is plain HTTP, and real passwords are not sent over it'
-      : 'no credentials for this phone (not in the inventory, no credentials file entry, default login disabled)';
+    const why =
+      secrets.length > 0
+        ? 'the only management interface is plain HTTP, and real passwords are not sent over it'
+        : 'no credentials for this phone (not in the inventory, no credentials file entry, default login disabled)';
     return { ...out, reason: why };
   }
   for (const [kind, creds] of attempts) {
@@ -79,7 +83,11 @@ export async function readBack(input: ReadbackInput): Promise<ReadbackOutcome> {
   return out;
 }
 
-const label: Record<CredentialKind, string> = { provisioned: "ghostguard's provisioned admin password", file: 'the credentials file', factory: 'the factory default login' };
+const label: Record<CredentialKind, string> = {
+  provisioned: "ghostguard's provisioned admin password",
+  file: 'the credentials file',
+  factory: 'the factory default login',
+};
 
 /** the auditor's own headers under the adapter's */
 function withAuditorHeaders(client: HttpClient): HttpClient {
@@ -88,7 +96,12 @@ function withAuditorHeaders(client: HttpClient): HttpClient {
 
 /** true when the login was accepted: the outcome is final, whether or not values were read */
 async function attempt(
-  readback: ReadbackClient, input: ReadbackInput, origin: string, kind: CredentialKind, creds: Credentials, out: ReadbackOutcome,
+  readback: ReadbackClient,
+  input: ReadbackInput,
+  origin: string,
+  kind: CredentialKind,
+  creds: Credentials,
+  out: ReadbackOutcome,
 ): Promise<boolean> {
   const session = { client: withAuditorHeaders(input.client), origin, keys: input.keys, avoidRead: input.avoidRead, signal: input.signal };
   const result = await readback.attempt(session, creds);

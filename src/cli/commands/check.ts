@@ -35,15 +35,31 @@ export interface CheckOptions {
 
 export async function checkCommand(target: string, options: CheckOptions, io: CliIo): Promise<number> {
   const readFile = (p: string) => readFileSync(resolve(io.cwd, p), 'utf8');
-  const { targets: _unused, ...auditOptions } = toAuditOptions({
-    targets: [target], sipPorts: options.sipPorts, httpPorts: options.httpPorts, httpsPorts: options.httpsPorts, snmpPort: options.snmpPort,
-    community: options.community, timeout: options.timeout, retries: options.retries, defaultLogin: options.defaultLogin, plainHttpLogin: options.plainHttpLogin,
-    credentials: options.credentials, allow: options.allow,
-  }, readFile);
+  const { targets: _unused, ...auditOptions } = toAuditOptions(
+    {
+      targets: [target],
+      sipPorts: options.sipPorts,
+      httpPorts: options.httpPorts,
+      httpsPorts: options.httpsPorts,
+      snmpPort: options.snmpPort,
+      community: options.community,
+      timeout: options.timeout,
+      retries: options.retries,
+      defaultLogin: options.defaultLogin,
+      plainHttpLogin: options.plainHttpLogin,
+      credentials: options.credentials,
+      allow: options.allow,
+    },
+    readFile,
+  );
   const offline = openOffline(options, io);
   try {
     const result = await checkHandset(target, {
-      vendors, inventory: () => offline.inventory, store: offline.store, auditOptions, safe: options.safe === true,
+      vendors,
+      inventory: () => offline.inventory,
+      store: offline.store,
+      auditOptions,
+      safe: options.safe === true,
       ...(options.store === false ? {} : { auditStore: offline.store.auditRuns }),
     });
     io.out(options.json ? canonicalJson(result) : checkToText(result));

@@ -14,7 +14,11 @@ export function enrollCommand(macText: string | undefined, options: { config?: s
     const { inventory } = offline;
     let macs: Mac[];
     if (options.site) {
-      if (!inventory.config.sites[options.site]) throw new GhostguardError('GG_ERR_USAGE', `unknown site "${options.site}" (sites: ${Object.keys(inventory.config.sites).join(', ') || 'none'})`);
+      if (!inventory.config.sites[options.site])
+        throw new GhostguardError(
+          'GG_ERR_USAGE',
+          `unknown site "${options.site}" (sites: ${Object.keys(inventory.config.sites).join(', ') || 'none'})`,
+        );
       macs = inventory.devices.filter((d) => d.site === options.site && !d.disabled).map((d) => d.mac);
     } else {
       const mac = requireMac(macText!);
@@ -27,7 +31,8 @@ export function enrollCommand(macText: string | undefined, options: { config?: s
       offline.store.openEnrolment(mac, until);
       io.out(`enrolment window for ${mac} open until ${until.toISOString()}\n`);
     }
-    if (options.site) io.err(`${macs.length} device(s) of site ${options.site} may fetch once without credentials until ${until.toISOString()}\n`);
+    if (options.site)
+      io.err(`${macs.length} device(s) of site ${options.site} may fetch once without credentials until ${until.toISOString()}\n`);
     return EXIT.ok;
   } finally {
     offline.close();
@@ -51,10 +56,21 @@ export function rotateCommand(macText: string | undefined, options: { config?: s
     }
     for (const mac of macs) {
       const state = store.rotateCredentials(mac, Boolean(options.sip));
-      store.recordEvent({ ts: new Date().toISOString(), reason: 'credentials-rotated', severity: 'info', mac, detail: `generation ${state.generation}${options.sip ? ', SIP passwords too' : ''}` });
-      io.out(`${mac}: provisioning credentials → generation ${state.generation}; the old ones stay valid until the phone fetches with the new ones${options.sip ? '; generated SIP passwords rotated (update the PBX)' : ''}\n`);
+      store.recordEvent({
+        ts: new Date().toISOString(),
+        reason: 'credentials-rotated',
+        severity: 'info',
+        mac,
+        detail: `generation ${state.generation}${options.sip ? ', SIP passwords too' : ''}`,
+      });
+      io.out(
+        `${mac}: provisioning credentials → generation ${state.generation}; the old ones stay valid until the phone fetches with the new ones${options.sip ? '; generated SIP passwords rotated (update the PBX)' : ''}\n`,
+      );
     }
-    if (options.sip) io.err(`the PBX needs the new SIP passwords: ghostguard sip-credentials ${options.site ? `--site ${options.site}` : macs[0]} --format csv|pjsip|freeswitch\n`);
+    if (options.sip)
+      io.err(
+        `the PBX needs the new SIP passwords: ghostguard sip-credentials ${options.site ? `--site ${options.site}` : macs[0]} --format csv|pjsip|freeswitch\n`,
+      );
     return EXIT.ok;
   } finally {
     offline.close();
@@ -72,7 +88,8 @@ export interface SipCredentialsOptions {
 /** `ghostguard sip-credentials [mac] [--site s] [--format csv|pjsip|freeswitch] [--output f]`: the accounts as a PBX takes them. */
 export function sipCredentialsCommand(macText: string | undefined, options: SipCredentialsOptions, io: CliIo): number {
   const format = (options.format ?? 'csv') as SipExportFormat;
-  if (!SIP_EXPORT_FORMATS.includes(format)) throw new GhostguardError('GG_ERR_USAGE', `--format must be one of ${SIP_EXPORT_FORMATS.join(', ')}`);
+  if (!SIP_EXPORT_FORMATS.includes(format))
+    throw new GhostguardError('GG_ERR_USAGE', `--format must be one of ${SIP_EXPORT_FORMATS.join(', ')}`);
   const offline = openOffline(options, io);
   try {
     const { inventory } = offline;
@@ -83,8 +100,18 @@ export function sipCredentialsCommand(macText: string | undefined, options: SipC
     const accounts: SipAccount[] = [];
     for (const d of devices) {
       const resolved = inventory.resolve(d.mac);
-      if (!resolved) throw new GhostguardError('GG_ERR_SECRET_MISSING', `${d.mac}: a secret it references is not available (env:NAME unset?)`);
-      for (const l of resolved.lines) accounts.push({ mac: d.mac, site: d.site, registrar: resolved.site.registrar, extension: l.extension, authUser: l.authUser, password: l.password, displayName: l.displayName });
+      if (!resolved)
+        throw new GhostguardError('GG_ERR_SECRET_MISSING', `${d.mac}: a secret it references is not available (env:NAME unset?)`);
+      for (const l of resolved.lines)
+        accounts.push({
+          mac: d.mac,
+          site: d.site,
+          registrar: resolved.site.registrar,
+          extension: l.extension,
+          authUser: l.authUser,
+          password: l.password,
+          displayName: l.displayName,
+        });
     }
     const text = sipAccountsText(format, accounts);
     if (options.output) {

@@ -36,13 +36,26 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   const dir = resolve(io.cwd, options.dir ?? '.ghostguard-demo');
   mkdirSync(dir, { recursive: true });
   const base = options.baseIp ?? DEFAULT_BASE_IP;
-  const fleetOptions = { phones, factory, baseIp: base, adapters: vendors, httpPort: PHONE_HTTP_PORT, httpsPort: PHONE_HTTPS_PORT, snmpPort: PHONE_SNMP_PORT, ringTimeoutMs: 5000, sipClasses: showcaseSipClasses };
+  const fleetOptions = {
+    phones,
+    factory,
+    baseIp: base,
+    adapters: vendors,
+    httpPort: PHONE_HTTP_PORT,
+    httpsPort: PHONE_HTTPS_PORT,
+    snmpPort: PHONE_SNMP_PORT,
+    ringTimeoutMs: 5000,
+    sipClasses: showcaseSipClasses,
+  };
   const planned = planFleet(fleetOptions);
   const port = await freePort();
   const configPath = join(dir, 'ghostguard.yaml');
-  writeFileSync(configPath, inventoryYaml(planned, {
-    server: { port, tls: 'auto', dataDir: join(dir, 'data'), publicUrl: `https://127.0.0.1:${port}/`, allowPlainHttp: false },
-  }));
+  writeFileSync(
+    configPath,
+    inventoryYaml(planned, {
+      server: { port, tls: 'auto', dataDir: join(dir, 'data'), publicUrl: `https://127.0.0.1:${port}/`, allowPlainHttp: false },
+    }),
+  );
   io.out(`1. inventory for ${planned.length - factory} provisionable phones written to ${configPath}\n`);
 
   const runtime = await Runtime.create({ configPath, vendors, env: io.env });
@@ -57,7 +70,9 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     fleet = await LabFleet.start({ ...fleetOptions, server: `${url}/`, serverCa: runtime.tls!.cert });
     const manifest = fleet.manifest();
     const provisioned = manifest.filter((p) => p.provisioned).length;
-    io.out(`3. ${manifest.length} emulated phones on ${base}–${manifest[manifest.length - 1]!.ip}: ${provisioned} provisioned by ghostguard, ${factory} left at factory defaults\n`);
+    io.out(
+      `3. ${manifest.length} emulated phones on ${base}–${manifest[manifest.length - 1]!.ip}: ${provisioned} provisioned by ghostguard, ${factory} left at factory defaults\n`,
+    );
 
     const last = manifest[manifest.length - 1]!.ip;
     const htmlPath = join(dir, 'audit.html');
@@ -67,32 +82,54 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
     // Factory lab phones serve their web interface over plain HTTP only (on loopback), so the demo lets the auditor log
     // in over it; hardened ones answer HTTPS, where read-back goes first. The INVITE
     // probe carries an unsupported Require: option, which the lab phones refuse with 420 instead of ringing (likely-rings).
-    await runAuditCommand({
-      targets: [`${base}-${last}`], httpPorts: String(PHONE_HTTP_PORT), httpsPorts: String(PHONE_HTTPS_PORT), snmpPort: PHONE_SNMP_PORT, html: htmlPath,
-      json: true, plainHttpLogin: true, intrusive: true, timeout: 400, concurrency: 64, rate: 2000, hostGap: 0,
-    }, {
-      vendors, inventory: runtime.config.inventory, store: runtime.store, auditRuns: runtime.store.auditRuns,
-      stdout: { write: (t: string) => void (json += t) },
-      stderr: { write: (t: string) => io.err(t), isTTY: io.isTty, columns: process.stderr.columns },
-      readFile: (p) => readFileSync(p, 'utf8'), writeFile: (p, d) => writeFileSync(p, d),
-    });
+    await runAuditCommand(
+      {
+        targets: [`${base}-${last}`],
+        httpPorts: String(PHONE_HTTP_PORT),
+        httpsPorts: String(PHONE_HTTPS_PORT),
+        snmpPort: PHONE_SNMP_PORT,
+        html: htmlPath,
+        json: true,
+        plainHttpLogin: true,
+        intrusive: true,
+        timeout: 400,
+        concurrency: 64,
+        rate: 2000,
+        hostGap: 0,
+      },
+      {
+        vendors,
+        inventory: runtime.config.inventory,
+        store: runtime.store,
+        auditRuns: runtime.store.auditRuns,
+        stdout: { write: (t: string) => void (json += t) },
+        stderr: { write: (t: string) => io.err(t), isTTY: io.isTty, columns: process.stderr.columns },
+        readFile: (p) => readFileSync(p, 'utf8'),
+        writeFile: (p, d) => writeFileSync(p, d),
+      },
+    );
     writeFileSync(jsonPath, json);
     for (const line of exposureTable(JSON.parse(json) as AuditReport, manifest)) io.out(line + '\n');
-    io.out([
-      '',
-      'Where to look:',
-      `  audit report (HTML):   ${htmlPath}`,
-      `  audit report (JSON):   ${jsonPath}`,
-      `  security events:       ${join(dir, 'data', 'events.jsonl')}`,
-      `  state (SQLite):        ${stateDatabasePath(join(dir, 'data'))}   (fetch history, audit runs and findings)`,
-      `  what a phone receives: ${selfCommand(io.cwd)} render ${manifest.find((p) => !p.factory)!.mac} -c ${configPath} --explain`,
-      '',
-    ].join('\n'));
+    io.out(
+      [
+        '',
+        'Where to look:',
+        `  audit report (HTML):   ${htmlPath}`,
+        `  audit report (JSON):   ${jsonPath}`,
+        `  security events:       ${join(dir, 'data', 'events.jsonl')}`,
+        `  state (SQLite):        ${stateDatabasePath(join(dir, 'data'))}   (fetch history, audit runs and findings)`,
+        `  what a phone receives: ${selfCommand(io.cwd)} render ${manifest.find((p) => !p.factory)!.mac} -c ${configPath} --explain`,
+        '',
+      ].join('\n'),
+    );
     if (options.duration) {
       io.out(`everything keeps running for ${options.duration} s (Ctrl-C stops): try  svmap ${base}-${last}\n`);
       await new Promise<void>((done) => {
         const timer = setTimeout(done, options.duration! * 1000);
-        process.once('SIGINT', () => { clearTimeout(timer); done(); });
+        process.once('SIGINT', () => {
+          clearTimeout(timer);
+          done();
+        });
       });
     }
   } finally {
@@ -112,14 +149,29 @@ function exposureTable(report: AuditReport, manifest: readonly PhoneManifest[]):
   const rows = manifest.map((phone, i) => {
     const agrees = verdicts[i] === phone.expect.ghostCall ? '' : '  (lab ground truth differs)';
     const truth = `${VERDICT_LABELS[phone.expect.ghostCall]}${phone.sipClass ? ` (class ${phone.sipClass})` : ''}`;
-    return [phone.ip, `${phone.vendor} ${phone.model} ${phone.firmware}`, phone.factory ? 'factory' : 'provisioned', VERDICT_LABELS[verdicts[i]!], truth + agrees];
+    return [
+      phone.ip,
+      `${phone.vendor} ${phone.model} ${phone.firmware}`,
+      phone.factory ? 'factory' : 'provisioned',
+      VERDICT_LABELS[verdicts[i]!],
+      truth + agrees,
+    ];
   });
   const head = ['PHONE', 'MODEL', 'STATE', 'GHOST CALL', 'LAB GROUND TRUTH'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const matches = manifest.filter((p, i) => verdicts[i] === p.expect.ghostCall).length;
-  return [line(head), ...rows.map(line), '', verdictCountsLine(countVerdicts(verdicts)),
-    `audit verdicts match the lab's ground truth for ${matches}/${manifest.length}`];
+  return [
+    line(head),
+    ...rows.map(line),
+    '',
+    verdictCountsLine(countVerdicts(verdicts)),
+    `audit verdicts match the lab's ground truth for ${matches}/${manifest.length}`,
+  ];
 }
 
 /** How to run this CLI again from here: `ghostguard` when installed, `node bin/ghostguard.mjs` in a checkout. */
@@ -132,9 +184,11 @@ function selfCommand(cwd: string): string {
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
-    const probe = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
+    const probe = createServer()
+      .once('error', fail)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => done(port));
+      });
   });
 }

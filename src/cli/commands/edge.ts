@@ -29,7 +29,7 @@ const usage = (message: string) => new GhostguardError('GG_ERR_USAGE', message);
 
 /** one local SIP port per account when the adapter says so (sipPortPerAccount); otherwise the accounts share one */
 function accountPorts(vendor: VendorAdapter | undefined, model: string): number {
-  return vendor?.sipPortPerAccount ? vendor.models.find((m) => m.id === model)?.accounts ?? 1 : 1;
+  return vendor?.sipPortPerAccount ? (vendor.models.find((m) => m.id === model)?.accounts ?? 1) : 1;
 }
 
 export function edgeCommand(options: EdgeOptions, io: CliIo): number {
@@ -45,13 +45,25 @@ export function edgeCommand(options: EdgeOptions, io: CliIo): number {
   if (!site) throw usage(`unknown site "${options.site}" (sites: ${known.join(', ') || 'none'})`);
 
   // Only policyFor is used; the key is a throwaway so no secret this command could derive means anything.
-  const inventory = new Inventory(config, { masterKey: randomBytes(32), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 0);
-  const devices = inventory.devices.filter((d) => d.site === site.name).map((d) => ({
-    policy: inventory.policyFor(d),
-    accountPorts: accountPorts(vendors.find((v) => v.id === d.vendor), d.model),
-  }));
+  const inventory = new Inventory(
+    config,
+    { masterKey: randomBytes(32), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
+    0,
+  );
+  const devices = inventory.devices
+    .filter((d) => d.site === site.name)
+    .map((d) => ({
+      policy: inventory.policyFor(d),
+      accountPorts: accountPorts(
+        vendors.find((v) => v.id === d.vendor),
+        d.model,
+      ),
+    }));
   const sitePolicy = inventory.policyFor({ model: '', site: site.name, policy: {} });
-  const phones = options.phones?.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const phones = options.phones
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const plan = buildEdgePlan(site, devices, sitePolicy, { chain, phones, rate: options.rate });
   const text = renderEdge(plan, format);
 
@@ -63,7 +75,9 @@ export function edgeCommand(options: EdgeOptions, io: CliIo): number {
     io.out(text);
   }
   for (const u of plan.unresolved) {
-    io.err(`warning: sites.${site.name}.${u.origin} "${u.value}" is a hostname and is not admitted (nothing is resolved); list its addresses in sites.${site.name}.trustedServers\n`);
+    io.err(
+      `warning: sites.${site.name}.${u.origin} "${u.value}" is a hostname and is not admitted (nothing is resolved); list its addresses in sites.${site.name}.trustedServers\n`,
+    );
   }
   return plan.unresolved.length > 0 ? EXIT.findings : EXIT.ok;
 }

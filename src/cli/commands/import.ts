@@ -28,14 +28,16 @@ const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 /** What the CSV would change on a configured device (empty: it already is as the CSV says). */
 function differences(current: Record<string, unknown>, d: CsvDevice): string[] {
   const out: string[] = [];
-  for (const k of ['vendor', 'model', 'site'] as const) if (str(current[k]) !== d[k]) out.push(`${k} ${str(current[k]) || '(none)'} → ${d[k]}`);
+  for (const k of ['vendor', 'model', 'site'] as const)
+    if (str(current[k]) !== d[k]) out.push(`${k} ${str(current[k]) || '(none)'} → ${d[k]}`);
   if (str(current.like) !== str(d.like)) out.push(`like ${str(current.like) || '(none)'} → ${str(d.like) || '(none)'}`);
   if ((current.provision === false) !== (d.provision === false)) out.push(d.provision === false ? 'provision → false' : 'provision → true');
   if (d.adminPassword !== undefined && str(current.adminPassword) !== d.adminPassword) out.push('adminPassword');
   const lines = Array.isArray(current.lines) ? (current.lines as Record<string, unknown>[]) : [];
   const shape = (l: { extension?: unknown; password?: unknown; authUser?: unknown; displayName?: unknown }) =>
     [l.extension, l.password, l.authUser, l.displayName].map(str).join('\0');
-  if (lines.length !== d.lines.length || lines.some((l, i) => shape(l) !== shape(d.lines[i]!))) out.push(`lines (${lines.map((l) => str(l.extension)).join(',') || 'none'} → ${d.lines.map((l) => l.extension).join(',')})`);
+  if (lines.length !== d.lines.length || lines.some((l, i) => shape(l) !== shape(d.lines[i]!)))
+    out.push(`lines (${lines.map((l) => str(l.extension)).join(',') || 'none'} → ${d.lines.map((l) => l.extension).join(',')})`);
   return out;
 }
 
@@ -43,11 +45,19 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
   const choice = chooseConfig(options, io);
   const path = choice.path;
   if (choice.bundled && options.apply) {
-    throw new GhostguardError('GG_ERR_USAGE', `import --apply would edit the bundled example ${path}: write your own with \`ghostguard init\` (./ghostguard.yaml), or give -c <file>`);
+    throw new GhostguardError(
+      'GG_ERR_USAGE',
+      `import --apply would edit the bundled example ${path}: write your own with \`ghostguard init\` (./ghostguard.yaml), or give -c <file>`,
+    );
   }
   const text = readFileSync(path, 'utf8');
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`));
+  if (doc.errors.length)
+    throw new GhostguardError(
+      'GG_ERR_CONFIG_INVALID',
+      undefined,
+      doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`),
+    );
   const sitesNode = doc.get('sites');
   const sites = isMap(sitesNode) ? sitesNode.items.map((p) => str((p.key as { value?: unknown })?.value ?? p.key)) : [];
   const csv = readDeviceCsv(readFileSync(resolve(io.cwd, csvPath), 'utf8'), csvPath, vendors, sites);
@@ -67,7 +77,10 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
     const at = `${csvPath}:${d.csvLines[0]}`;
     d.lines.forEach((l, i) => {
       const owner = extensionOwner.get(`${d.site}\0${l.extension}`);
-      if (owner) problems.push(`${csvPath}:${d.csvLines[i]}: extension ${l.extension}: already used on site ${d.site} by ${owner.mac} (${path}:${owner.line})`);
+      if (owner)
+        problems.push(
+          `${csvPath}:${d.csvLines[i]}: extension ${l.extension}: already used on site ${d.site} by ${owner.mac} (${path}:${owner.line})`,
+        );
     });
     const current = byMac.get(d.mac);
     if (!current) {
@@ -77,9 +90,14 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
       continue;
     }
     const changes = differences(current.json, d);
-    if (changes.length === 0) { unchanged++; continue; }
+    if (changes.length === 0) {
+      unchanged++;
+      continue;
+    }
     if (!options.update) {
-      problems.push(`${at}: mac ${d.mac}: already in ${path}:${current.line} with other settings (${changes.join('; ')}); --update changes it`);
+      problems.push(
+        `${at}: mac ${d.mac}: already in ${path}:${current.line} with other settings (${changes.join('; ')}); --update changes it`,
+      );
       continue;
     }
     csvLinesOf.set(current.index, d.csvLines);
@@ -96,7 +114,10 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
     if (!lines) continue;
     [device.adminPassword, ...device.lines.map((l) => l.password)].forEach((spec, i) => {
       const problem = spec.kind === 'env' ? envSecretProblem(spec.name, io.env) : undefined;
-      if (problem) problems.push(`${csvPath}:${lines[Math.max(0, i - 1)] ?? lines[0]}: ${i === 0 ? 'adminPassword' : `lines[${i - 1}].password`}: ${problem}`);
+      if (problem)
+        problems.push(
+          `${csvPath}:${lines[Math.max(0, i - 1)] ?? lines[0]}: ${i === 0 ? 'adminPassword' : `lines[${i - 1}].password`}: ${problem}`,
+        );
     });
   }
   for (const issue of issues) {

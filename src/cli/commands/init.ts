@@ -13,6 +13,8 @@ export function initCommand(file: string | undefined, options: { force?: boolean
   copyFileSync(BUNDLED_EXAMPLE, target);
   const flag = file && resolve(io.cwd, 'ghostguard.yaml') !== target ? ` -c ${file}` : '';
   const here = flag ? '' : ' (commands run in this directory use it without -c)';
-  io.out(`wrote ${target}${here}\nnext: edit sites (and delete the example devices), then \`ghostguard import devices.csv${flag}\`, \`ghostguard validate${flag}\` and \`ghostguard serve${flag}\`\n`);
+  io.out(
+    `wrote ${target}${here}\nnext: edit sites (and delete the example devices), then \`ghostguard import devices.csv${flag}\`, \`ghostguard validate${flag}\` and \`ghostguard serve${flag}\`\n`,
+  );
   return EXIT.ok;
 }

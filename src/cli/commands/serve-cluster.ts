@@ -46,7 +46,8 @@ export function shareWithCluster(runtime: Runtime, claims: NonceClaims): () => v
     if (isNonceClaimAnswer(message)) return claims.answer(message);
     if (!isGuardBanMessage(message)) return;
     for (const ban of message.guardBans) runtime.guard.applyBan(ban);
-    if (message.announce) runtime.events.emit({ reason: 'banned', source: message.announce, detail: 'counted across all worker processes' });
+    if (message.announce)
+      runtime.events.emit({ reason: 'banned', source: message.announce, detail: 'counted across all worker processes' });
   };
   process.on('message', onMessage);
   return () => {
@@ -92,7 +93,10 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
       w.on('message', (message: { ready?: unknown }) => {
         if (!message?.ready) return;
         sendToWorker(w, { guardBans: coordinator.standingBans() });
-        if (replacing) io.err(`worker ${w.id} (pid ${w.process.pid}) replaced worker ${replacing.id}${role === 'operator' ? '; it serves the dashboard and schedules now' : ''}\n`);
+        if (replacing)
+          io.err(
+            `worker ${w.id} (pid ${w.process.pid}) replaced worker ${replacing.id}${role === 'operator' ? '; it serves the dashboard and schedules now' : ''}\n`,
+          );
         resolve();
       });
       w.once('exit', (code) => reject(new GhostguardError('GG_ERR_WORKER_EXIT', `worker exited with ${code} before it was ready`)));
@@ -100,11 +104,14 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
     w.once('exit', (code, signal) => {
       live.delete(w);
       if (stopping || !running) return;
-      io.err(`worker ${w.id} (pid ${w.process.pid}${role === 'operator' ? ', dashboard and schedules' : ''}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}; starting a replacement\n`);
+      io.err(
+        `worker ${w.id} (pid ${w.process.pid}${role === 'operator' ? ', dashboard and schedules' : ''}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}; starting a replacement\n`,
+      );
       const t = now();
       deaths.push(t);
       while (deaths.length > 0 && deaths[0]! < t - REPLACEMENT_WINDOW_MS) deaths.shift();
-      if (deaths.length > MAX_REPLACEMENTS) return giveUp(`${deaths.length} workers died within ${REPLACEMENT_WINDOW_MS / 1000} s; stopping`);
+      if (deaths.length > MAX_REPLACEMENTS)
+        return giveUp(`${deaths.length} workers died within ${REPLACEMENT_WINDOW_MS / 1000} s; stopping`);
       fork(role, w).catch(() => undefined); // its own exit is logged and replaced in turn
     });
     return ready;
@@ -113,15 +120,20 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
   const first = Array.from({ length: workers }, (_, i) => fork(i === 0 ? 'operator' : 'phones'));
   const stop = async () => {
     stopping = true;
-    await Promise.all([...live.keys()].map((w) => new Promise((exited) => {
-      if (w.isDead()) return exited(undefined);
-      const kill = setTimeout(() => w.process.kill('SIGKILL'), STOP_GRACE_MS);
-      w.once('exit', () => {
-        clearTimeout(kill);
-        exited(undefined);
-      });
-      w.process.kill('SIGTERM');
-    })));
+    await Promise.all(
+      [...live.keys()].map(
+        (w) =>
+          new Promise((exited) => {
+            if (w.isDead()) return exited(undefined);
+            const kill = setTimeout(() => w.process.kill('SIGKILL'), STOP_GRACE_MS);
+            w.once('exit', () => {
+              clearTimeout(kill);
+              exited(undefined);
+            });
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
   };
   return {
     ready: Promise.all(first).then(() => {

@@ -30,7 +30,8 @@ export interface ServeOptions extends ConfigOptions {
 function logFormat(option: boolean | string | undefined): LogFormat | undefined {
   if (option === undefined || option === false) return undefined;
   if (option === true) return 'pretty';
-  if (!(LOG_FORMATS as readonly string[]).includes(option)) throw new GhostguardError('GG_ERR_USAGE', `--log takes ${LOG_FORMATS.join(' or ')} (got "${option}")`);
+  if (!(LOG_FORMATS as readonly string[]).includes(option))
+    throw new GhostguardError('GG_ERR_USAGE', `--log takes ${LOG_FORMATS.join(' or ')} (got "${option}")`);
   return option as LogFormat;
 }
 
@@ -41,10 +42,23 @@ function preflight(options: ConfigOptions, io: CliIo): LoadedConfig {
   return loaded;
 }
 
-export async function startServer(options: ServeOptions, io: CliIo, worker?: Pick<RuntimeOptions, 'workerId' | 'operator' | 'claimNonce'>): Promise<{ runtime: Runtime; urls: string[] }> {
+export async function startServer(
+  options: ServeOptions,
+  io: CliIo,
+  worker?: Pick<RuntimeOptions, 'workerId' | 'operator' | 'claimNonce'>,
+): Promise<{ runtime: Runtime; urls: string[] }> {
   const choice = worker === undefined ? preflight(options, io).choice : chooseConfig(options, io);
   const format = logFormat(options.log);
-  const runtime = await Runtime.create({ configPath: choice.path, configBaseDir: choice.baseDir, vendors, env: io.env, logger: format === 'json', ...(format ? { serverLog: serverLog(format, (line) => io.out(`${line}\n`)) } : {}), ...worker, scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`) });
+  const runtime = await Runtime.create({
+    configPath: choice.path,
+    configBaseDir: choice.baseDir,
+    vendors,
+    env: io.env,
+    logger: format === 'json',
+    ...(format ? { serverLog: serverLog(format, (line) => io.out(`${line}\n`)) } : {}),
+    ...worker,
+    scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`),
+  });
   try {
     const urls = await runtime.listen(options.host, options.port);
     await runtime.listenAdmin();
@@ -58,19 +72,30 @@ export async function startServer(options: ServeOptions, io: CliIo, worker?: Pic
 
 function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): void {
   const s = runtime.config.inventory.config.server;
-  io.out(`ghostguard serving ${runtime.config.path}\n  phones: ${urls.join(' , ')}${workers > 1 ? ` (${workers} workers)` : ''}\n  data:   ${s.dataDir}\n  devices: ${runtime.config.inventory.devices.length}\n`);
+  io.out(
+    `ghostguard serving ${runtime.config.path}\n  phones: ${urls.join(' , ')}${workers > 1 ? ` (${workers} workers)` : ''}\n  data:   ${s.dataDir}\n  devices: ${runtime.config.inventory.devices.length}\n`,
+  );
   const adminUrl = runtime.adminApp?.server.listening ? adminUrlOf(runtime) : undefined;
   if (adminUrl) {
     const pw = adminPasswordInfo(runtime.adminApp!);
-    const how = pw?.source === 'env' ? 'password from $GHOSTGUARD_ADMIN_PASSWORD' : pw?.created ? `user admin, password ${pw.password} (shown once; kept in ${pw.path})` : `user admin, password in ${pw?.path}`;
+    const how =
+      pw?.source === 'env'
+        ? 'password from $GHOSTGUARD_ADMIN_PASSWORD'
+        : pw?.created
+          ? `user admin, password ${pw.password} (shown once; kept in ${pw.path})`
+          : `user admin, password in ${pw?.path}`;
     io.out(`  admin:  ${adminUrl} (${how})${s.adminAllow ? `; answers only ${s.adminAllow.join(' ')}` : ''}\n`);
   }
   const schedules = runtime.scheduler?.status() ?? [];
   if (schedules.length > 0) {
-    io.out(`  schedules: ${schedules.map((s) => `${s.name} every ${formatDuration(s.everySeconds)} on ${s.targets.join(' ')}, ${s.webhook ? `webhook ${s.webhook}${s.secretFile ? ` (secret in ${s.secretFile})` : ''}` : 'log only'}`).join('; ')}\n`);
+    io.out(
+      `  schedules: ${schedules.map((s) => `${s.name} every ${formatDuration(s.everySeconds)} on ${s.targets.join(' ')}, ${s.webhook ? `webhook ${s.webhook}${s.secretFile ? ` (secret in ${s.secretFile})` : ''}` : 'log only'}`).join('; ')}\n`,
+    );
   }
   if (adminUrl || schedules.length > 0) {
-    io.out(`  audits: ${s.auditAllow ? `limited to ${s.auditAllow.join(' ')}` : 'any range (set server.auditAllow to limit what the dashboard and schedules may scan)'}\n`);
+    io.out(
+      `  audits: ${s.auditAllow ? `limited to ${s.auditAllow.join(' ')}` : 'any range (set server.auditAllow to limit what the dashboard and schedules may scan)'}\n`,
+    );
   }
   if (runtime.tls) io.out(`  certificate: ${runtime.tls.certPath} (give this CA to phones that must verify the server)\n`);
 }
@@ -104,7 +129,12 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const stopSharing = inCluster ? shareWithCluster(runtime, claims!) : undefined;
   if (inCluster && process.connected) process.send!({ ready: urls }, undefined, {}, () => {});
   if (operator && !io.env[REPLACEMENT_ENV]) describe(runtime, urls, workers, io);
-  const reported = (r: ReloadResult) => io.err(r.ok ? 'configuration reloaded\n' : `configuration invalid, still serving the previous one:\n${r.issues.map(formatIssue).join('\n')}\n`);
+  const reported = (r: ReloadResult) =>
+    io.err(
+      r.ok
+        ? 'configuration reloaded\n'
+        : `configuration invalid, still serving the previous one:\n${r.issues.map(formatIssue).join('\n')}\n`,
+    );
   runtime.config.watch(reported);
   const onHup = () => void runtime.config.reloadInBackground().then(reported);
   process.on('SIGHUP', onHup);
@@ -135,7 +165,12 @@ async function servePrimary(workers: number, options: ServeOptions, io: CliIo): 
     await workersRun.stop();
     throw err;
   }
-  io.out(`  workers: ${workersRun.pids().map((pid, i) => (i === 0 ? `${pid} (dashboard, schedules)` : String(pid))).join(', ')}; a worker that dies is replaced\n`);
+  io.out(
+    `  workers: ${workersRun
+      .pids()
+      .map((pid, i) => (i === 0 ? `${pid} (dashboard, schedules)` : String(pid)))
+      .join(', ')}; a worker that dies is replaced\n`,
+  );
   const onHup = () => forwardSignal('SIGHUP');
   process.on('SIGHUP', onHup);
   const failure = await Promise.race([stopSignal(options.duration).then(() => undefined), workersRun.failed]);

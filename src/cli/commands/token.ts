@@ -11,8 +11,10 @@ function dataDir(options: ConfigOptions, io: CliIo): string {
 export function tokenCreateCommand(name: string, options: { config?: string }, io: CliIo): number {
   const { token, record } = createToken(dataDir(options, io), name);
   io.out(`${token}\n`);
-  io.err(`API token "${record.name}" (id ${record.id}) created. It is shown this once; only its hash is kept.\n`
-    + `Use it as: Authorization: Bearer <token>. Revoke it with: ghostguard token revoke ${record.id}\n`);
+  io.err(
+    `API token "${record.name}" (id ${record.id}) created. It is shown this once; only its hash is kept.\n` +
+      `Use it as: Authorization: Bearer <token>. Revoke it with: ghostguard token revoke ${record.id}\n`,
+  );
   return EXIT.ok;
 }
 

@@ -33,9 +33,13 @@ export async function traceCommand(file: string, options: TraceOptions, io: CliI
     if (!config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, issues.map(formatIssue));
     trusted.push(...trustFromConfig(config));
   }
-  const listed = (options.trusted ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const listed = (options.trusted ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const t of listed) {
-    if (!ipaddr.isValid(t) && !ipaddr.isValidCIDR(t)) throw new GhostguardError('GG_ERR_USAGE', `--trusted: "${t}" is not an IP address or CIDR range`);
+    if (!ipaddr.isValid(t) && !ipaddr.isValidCIDR(t))
+      throw new GhostguardError('GG_ERR_USAGE', `--trusted: "${t}" is not an IP address or CIDR range`);
     trusted.push({ address: t, source: 'option' });
   }
   const path = resolve(io.cwd, file);
@@ -46,12 +50,25 @@ export async function traceCommand(file: string, options: TraceOptions, io: CliI
   const sweepThreshold = options.sweepThreshold ?? DEFAULT_SWEEP_THRESHOLD;
   const sweepWindowSeconds = options.sweepWindow ?? DEFAULT_SWEEP_WINDOW;
   const result = await traceFile(path, { trusted, sweepThreshold, sweepWindowSeconds });
-  const reportOptions: { config?: string; trusted: string[]; sweepThreshold: number; sweepWindowSeconds: number } = { trusted: listed, sweepThreshold, sweepWindowSeconds };
+  const reportOptions: { config?: string; trusted: string[]; sweepThreshold: number; sweepWindowSeconds: number } = {
+    trusted: listed,
+    sweepThreshold,
+    sweepWindowSeconds,
+  };
   if (configFile) reportOptions.config = configFile;
   if (!result.malformed && result.stats.format === 'text' && result.stats.sipMessages === 0) {
-    throw new GhostguardError('GG_ERR_TRACE_NOT_SIP', `${file} is neither a pcap/pcapng capture nor a SIP log: a text file without a single SIP message`);
+    throw new GhostguardError(
+      'GG_ERR_TRACE_NOT_SIP',
+      `${file} is neither a pcap/pcapng capture nor a SIP log: a text file without a single SIP message`,
+    );
   }
-  const report = buildReport({ file, stats: result.stats, analysis: result.analysis, options: reportOptions, ...(result.malformed ? { malformed: result.malformed } : {}) });
+  const report = buildReport({
+    file,
+    stats: result.stats,
+    analysis: result.analysis,
+    options: reportOptions,
+    ...(result.malformed ? { malformed: result.malformed } : {}),
+  });
   io.out(options.json ? reportJson(report) : reportTable(report));
   if (result.malformed) {
     io.err(`error ${result.malformed.message}\n  the report above covers everything before that offset\n`);

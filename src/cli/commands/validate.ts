@@ -30,10 +30,21 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
     // `serve` refuses to start on these, so validate must not call the file valid
     for (const schedule of config.schedules) {
       const scope = scopeProblem(schedule, config.server.auditAllow);
-      if (scope) all.push({ file: path, line: lineOf(['schedules', schedule.index, 'targets']), field: `schedules[${schedule.index}] (${schedule.name})`, message: scope });
+      if (scope)
+        all.push({
+          file: path,
+          line: lineOf(['schedules', schedule.index, 'targets']),
+          field: `schedules[${schedule.index}] (${schedule.name})`,
+          message: scope,
+        });
       const name = schedule.webhook && unset(schedule.webhook.secret);
       if (name) {
-        all.push({ file: path, line: lineOf(['schedules', schedule.index, 'webhook', 'secret']), field: `schedules[${schedule.index}] (${schedule.name}) webhook.secret`, message: `missing secret: environment variable ${name} is not set` });
+        all.push({
+          file: path,
+          line: lineOf(['schedules', schedule.index, 'webhook', 'secret']),
+          field: `schedules[${schedule.index}] (${schedule.name}) webhook.secret`,
+          message: `missing secret: environment variable ${name} is not set`,
+        });
       }
     }
   }

@@ -25,13 +25,19 @@ export async function fakeGrandstream(host: string, adminPassword: string, value
       const form = new URLSearchParams(body);
       logins.push({ username: form.get('username') ?? '', password: form.get('password') ?? '' });
       const ok = form.get('username') === 'admin' && form.get('password') === adminPassword;
-      return res.end(JSON.stringify(ok ? { response: 'success', body: { sid: 'sid42', role: 'admin', defaultAuth: false } } : { response: 'error', body: 'failed' }));
+      return res.end(
+        JSON.stringify(
+          ok ? { response: 'success', body: { sid: 'sid42', role: 'admin', defaultAuth: false } } : { response: 'error', body: 'failed' },
+        ),
+      );
     }
     if (req.url === '/cgi-bin/api.values.get') {
       const form = new URLSearchParams(body);
       if (form.get('sid') !== 'sid42') return res.end(JSON.stringify({ response: 'error', body: 'session-expired' }));
       const keys = (form.get('request') ?? '').split(':');
-      return res.end(JSON.stringify({ response: 'success', body: Object.fromEntries(keys.filter((k) => k in values).map((k) => [k, values[k]])) }));
+      return res.end(
+        JSON.stringify({ response: 'success', body: Object.fromEntries(keys.filter((k) => k in values).map((k) => [k, values[k]])) }),
+      );
     }
     res.setHeader('content-type', 'text/html');
     res.end('<html><head><title>Grandstream Device Configuration</title></head></html>');
@@ -55,11 +61,21 @@ export async function fakePolycomRest(host: string, adminPassword: string, value
       return res.end();
     }
     if (req.url === '/api/v1/mgmt/device/info') {
-      return res.end(JSON.stringify({ Status: '2000', data: { MacAddress: mac, ModelNumber: 'VVX 150', FirmwareRelease: '6.4.1.2280', DeviceVendor: 'Polycom' } }));
+      return res.end(
+        JSON.stringify({
+          Status: '2000',
+          data: { MacAddress: mac, ModelNumber: 'VVX 150', FirmwareRelease: '6.4.1.2280', DeviceVendor: 'Polycom' },
+        }),
+      );
     }
     if (req.url === '/api/v1/mgmt/config/get') {
       const keys = (JSON.parse(body) as { data: string[] }).data;
-      return res.end(JSON.stringify({ Status: '2000', data: Object.fromEntries(keys.filter((k) => k in values).map((k) => [k, { Value: values[k], Source: 'config' }])) }));
+      return res.end(
+        JSON.stringify({
+          Status: '2000',
+          data: Object.fromEntries(keys.filter((k) => k in values).map((k) => [k, { Value: values[k], Source: 'config' }])),
+        }),
+      );
     }
     res.statusCode = 404;
     res.end('{}');

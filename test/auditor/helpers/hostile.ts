@@ -32,7 +32,12 @@ export async function silentHttp(host: string, port = 0): Promise<Peer> {
 }
 
 /** Answers 200 and streams `totalBytes` of body as fast as the reader takes it. */
-export async function streamingHttp(host: string, totalBytes: number, port = 0, server = 'hostile'): Promise<Peer & { sent: () => number }> {
+export async function streamingHttp(
+  host: string,
+  totalBytes: number,
+  port = 0,
+  server = 'hostile',
+): Promise<Peer & { sent: () => number }> {
   assertLoopback(host);
   const sockets = new Set<net.Socket>();
   let sent = 0;

@@ -26,7 +26,11 @@ export async function freeTcpPort(host: string): Promise<number> {
 }
 
 /** A UDP peer that answers every datagram with `reply(datagram)` (or nothing when it returns undefined). */
-export async function udpResponder(host: string, reply: (msg: Buffer) => Buffer | undefined, port = 0): Promise<{ port: number; hits: () => number; close: () => Promise<void> }> {
+export async function udpResponder(
+  host: string,
+  reply: (msg: Buffer) => Buffer | undefined,
+  port = 0,
+): Promise<{ port: number; hits: () => number; close: () => Promise<void> }> {
   assertLoopback(host);
   const s = dgram.createSocket('udp4');
   let hits = 0;

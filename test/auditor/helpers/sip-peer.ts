@@ -41,8 +41,17 @@ export async function startSipPeer(opts: SipPeerOptions): Promise<SipPeer> {
     const h = headers(req);
     const to = (h.get('to') ?? '') + (h.get('to')?.includes('tag=') ? '' : `;tag=${toTag}`);
     const lines = [
-      `SIP/2.0 ${status}`, `Via: ${h.get('via')}`, `From: ${h.get('from')}`, `To: ${to}`, `Call-ID: ${h.get('call-id')}`, `CSeq: ${h.get('cseq')}`,
-      ...(opts.userAgent ? [`User-Agent: ${opts.userAgent}`] : []), ...extra, 'Content-Length: 0', '', '',
+      `SIP/2.0 ${status}`,
+      `Via: ${h.get('via')}`,
+      `From: ${h.get('from')}`,
+      `To: ${to}`,
+      `Call-ID: ${h.get('call-id')}`,
+      `CSeq: ${h.get('cseq')}`,
+      ...(opts.userAgent ? [`User-Agent: ${opts.userAgent}`] : []),
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
     ];
     socket.send(Buffer.from(lines.join('\r\n')), rinfo.port, rinfo.address);
   };
@@ -65,7 +74,7 @@ export async function startSipPeer(opts: SipPeerOptions): Promise<SipPeer> {
       if (b === '420') reply(msg, '420 Bad Extension', rinfo, [`Unsupported: ${headers(msg).get('require')}`]);
       if (b === 'reject-403') reply(msg, '403 Forbidden', rinfo);
       if (b === 'ring') reply(msg, '180 Ringing', rinfo);
-      if (b === 'answer') reply(msg, '200 OK', rinfo, [`Contact: <sip:peer@${opts.host}:${(socket.address()).port}>`]);
+      if (b === 'answer') reply(msg, '200 OK', rinfo, [`Contact: <sip:peer@${opts.host}:${socket.address().port}>`]);
     } else if (method === 'CANCEL') {
       reply(msg, '200 OK', rinfo);
       reply(msg.replace(/CSeq: (\d+) CANCEL/, 'CSeq: $1 INVITE'), '487 Request Terminated', rinfo);

@@ -23,7 +23,10 @@ export async function startSipp(host: string, port: number, scenario = FACTORY_P
   assertLoopback(host);
   const cwd = mkdtempSync(join(tmpdir(), 'gg-sipp-'));
   // -timeout bounds sipp's own life even if a test forgets it
-  const child = spawn(SIPP, ['-sf', scenario, '-i', host, '-p', String(port), '-t', 'u1', '-nostdin', '-timeout', '180s'], { cwd, stdio: 'ignore' });
+  const child = spawn(SIPP, ['-sf', scenario, '-i', host, '-p', String(port), '-t', 'u1', '-nostdin', '-timeout', '180s'], {
+    cwd,
+    stdio: 'ignore',
+  });
   const stop = async () => {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -34,7 +37,13 @@ export async function startSipp(host: string, port: number, scenario = FACTORY_P
     rmSync(cwd, { recursive: true, force: true });
   };
   for (let i = 0; i < 40; i++) {
-    const r = await probeOptions(host, port, { timeoutMs: 150, retries: 0, gate: openGate, clock: systemClock, createSocket: createUdpSocket });
+    const r = await probeOptions(host, port, {
+      timeoutMs: 150,
+      retries: 0,
+      gate: openGate,
+      clock: systemClock,
+      createSocket: createUdpSocket,
+    });
     if (r.outcome === 'answered') return { host, port, stop };
     if (child.exitCode !== null) break;
     await new Promise((res) => setTimeout(res, 100));

@@ -16,17 +16,30 @@ export interface Snmpd {
 }
 
 /** `community`: read-only (default public); `readWrite`: communities with write access (rwcommunity). */
-export async function startSnmpd(host: string, sysDescr: string, options: { community?: string; readWrite?: readonly string[]; port?: number } = {}): Promise<Snmpd> {
+export async function startSnmpd(
+  host: string,
+  sysDescr: string,
+  options: { community?: string; readWrite?: readonly string[]; port?: number } = {},
+): Promise<Snmpd> {
   assertLoopback(host);
   const community = options.community ?? 'public';
   const port = options.port ?? (await freeUdpPort(host));
   const dir = mkdtempSync(join(tmpdir(), 'gg-snmpd-'));
   const conf = join(dir, 'snmpd.conf');
-  writeFileSync(conf, [
-    `agentAddress udp:${host}:${port}`, `sysDescr ${sysDescr}`, `rocommunity ${community} 127.0.0.1`,
-    ...(options.readWrite ?? []).map((c) => `rwcommunity ${c} 127.0.0.1`), '',
-  ].join('\n'));
-  const child: ChildProcess = spawn(SNMPD, ['-f', '-Lo', '-C', '-c', conf], { stdio: 'ignore', env: { ...process.env, MIBS: '', MIBDIRS: dir, SNMP_PERSISTENT_DIR: dir } });
+  writeFileSync(
+    conf,
+    [
+      `agentAddress udp:${host}:${port}`,
+      `sysDescr ${sysDescr}`,
+      `rocommunity ${community} 127.0.0.1`,
+      ...(options.readWrite ?? []).map((c) => `rwcommunity ${c} 127.0.0.1`),
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(SNMPD, ['-f', '-Lo', '-C', '-c', conf], {
+    stdio: 'ignore',
+    env: { ...process.env, MIBS: '', MIBDIRS: dir, SNMP_PERSISTENT_DIR: dir },
+  });
   const stop = async () => {
     if (child.pid !== undefined && child.exitCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

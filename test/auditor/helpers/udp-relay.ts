@@ -21,13 +21,14 @@ export interface UdpRelay {
   close(): Promise<void>;
 }
 
-const bind = (s: dgram.Socket, port: number, host: string) => new Promise<void>((resolve, reject) => {
-  s.once('error', reject);
-  s.bind(port, host, () => {
-    s.off('error', reject);
-    resolve();
+const bind = (s: dgram.Socket, port: number, host: string) =>
+  new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(port, host, () => {
+      s.off('error', reject);
+      resolve();
+    });
   });
-});
 
 export async function udpRelay(opts: UdpRelayOptions): Promise<UdpRelay> {
   assertLoopback(opts.host);
@@ -74,13 +75,18 @@ export async function udpRelay(opts: UdpRelayOptions): Promise<UdpRelay> {
       closed = true;
       for (const t of timers) clearTimeout(t);
       const sockets = [front, ...(answerer === front ? [] : [answerer]), ...backs.values()];
-      await Promise.all(sockets.map((s) => new Promise<void>((resolve) => {
-        try {
-          s.close(() => resolve());
-        } catch {
-          resolve();
-        }
-      })));
+      await Promise.all(
+        sockets.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              try {
+                s.close(() => resolve());
+              } catch {
+                resolve();
+              }
+            }),
+        ),
+      );
     },
   };
 }

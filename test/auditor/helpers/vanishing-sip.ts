@@ -22,11 +22,12 @@ export async function vanishingSip(host: string): Promise<VanishingSip> {
   const socket = dgram.createSocket('udp4');
   const received: VanishingSip['received'] = [];
   let open = true;
-  const close = () => new Promise<void>((resolve) => {
-    if (!open) return resolve();
-    open = false;
-    socket.close(() => resolve());
-  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (!open) return resolve();
+      open = false;
+      socket.close(() => resolve());
+    });
   socket.on('error', () => undefined);
   socket.on('message', (buf, rinfo) => {
     const msg = buf.toString('utf8');

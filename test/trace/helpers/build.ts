@@ -40,9 +40,16 @@ export function response(req: string, status: number, reason: string, o: { toTag
   const body = o.body ?? '';
   const to = get('To') + (status > 100 ? `;tag=${o.toTag ?? 't1'}` : '');
   return [
-    `SIP/2.0 ${status} ${reason}`, get('Via'), get('From'), to, get('Call-ID'), get('CSeq'),
+    `SIP/2.0 ${status} ${reason}`,
+    get('Via'),
+    get('From'),
+    to,
+    get('Call-ID'),
+    get('CSeq'),
     ...(o.server ? [`Server: ${o.server}`] : []),
-    `Content-Length: ${Buffer.byteLength(body)}`, '', body,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
   ].join('\r\n');
 }
 
@@ -248,14 +255,19 @@ export function pcapngFile(interfaces: PcapngInterface[], frames: FrameSpec[], o
     }
     const iface = interfaces[f.iface ?? 0] ?? interfaces[0]!;
     const res = iface.tsresol ?? 6;
-    const units = BigInt(Math.round(f.time * 1e6)) * 10n ** BigInt(res) / 1_000_000n;
+    const units = (BigInt(Math.round(f.time * 1e6)) * 10n ** BigInt(res)) / 1_000_000n;
     const b = Buffer.alloc(20);
     w32(b, f.iface ?? 0, 0);
     w32(b, Number(units >> 32n), 4);
     w32(b, Number(units & 0xffffffffn), 8);
     w32(b, f.data.length, 12);
     w32(b, f.data.length, 16);
-    parts.push(block(6, Buffer.concat([b, f.data, Buffer.alloc((4 - (f.data.length % 4)) % 4), option(1, Buffer.from('c')), option(0, Buffer.alloc(0))])));
+    parts.push(
+      block(
+        6,
+        Buffer.concat([b, f.data, Buffer.alloc((4 - (f.data.length % 4)) % 4), option(1, Buffer.from('c')), option(0, Buffer.alloc(0))]),
+      ),
+    );
   }
   if (o.extraBlocks) {
     const isb = Buffer.alloc(12);

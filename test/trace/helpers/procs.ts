@@ -28,8 +28,12 @@ export function start(name: string, cmd: string, args: string[], env: Record<str
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => { if (out.length < 65536) out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { if (err.length < 65536) err += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    if (out.length < 65536) out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    if (err.length < 65536) err += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null)));
     child.on('error', () => resolve(-2));

@@ -28,7 +28,12 @@ describe('grandstream alias mapping', () => {
 
   it('maps every alias setting of a rendered GRP2614 device file that has a P-value', () => {
     const device = testDevice('grandstream', 'GRP2614', '00:0b:82:12:34:56');
-    const compiled = grandstream.compile({ model: 'GRP2614', firmware: '1.0.9.103', policy: resolvePolicy([{ 'sip-tls-srtp': { enabled: true } }]), device });
+    const compiled = grandstream.compile({
+      model: 'GRP2614',
+      firmware: '1.0.9.103',
+      policy: resolvePolicy([{ 'sip-tls-srtp': { enabled: true } }]),
+      device,
+    });
     for (const c of compiled.rules.values()) {
       if (c.status !== 'applied') continue;
       for (const s of c.settings) expect(aliasToPvalue(s), s.key).toBeDefined();

@@ -43,30 +43,47 @@ describe('grandstream provisioning User-Agent', () => {
 
   it('names shared files', () => {
     const ua = 'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82123456';
-    expect(get('cfggxp2140.xml', ua)).toMatchObject({ level: IDENTIFY_LEVELS.exact, file: { kind: 'common', model: 'GXP2140', secret: false } });
+    expect(get('cfggxp2140.xml', ua)).toMatchObject({
+      level: IDENTIFY_LEVELS.exact,
+      file: { kind: 'common', model: 'GXP2140', secret: false },
+    });
     expect(get('cfg.xml', ua)).toMatchObject({ level: IDENTIFY_LEVELS.exact, file: { kind: 'common', secret: false } });
     expect(get('cfggrp2614.xml', ua).level).toBe(IDENTIFY_LEVELS.vendor);
   });
 
   it('gives vendor level to an unknown model and to paths without a User-Agent', () => {
-    expect(get('cfg000b822726c8.xml', FIXTURES.provisioning.at(-1)!.userAgent)).toMatchObject({ level: IDENTIFY_LEVELS.vendor, model: 'GXP2000', firmware: '1.2.5.3' });
+    expect(get('cfg000b822726c8.xml', FIXTURES.provisioning.at(-1)!.userAgent)).toMatchObject({
+      level: IDENTIFY_LEVELS.vendor,
+      model: 'GXP2000',
+      firmware: '1.2.5.3',
+    });
     expect(get('cfg000b82123456.xml', 'curl/8.0').level).toBe(IDENTIFY_LEVELS.vendor);
     expect(get('cfg001565123456.xml', 'curl/8.0').level).toBe(IDENTIFY_LEVELS.weak);
     expect(get('cfg.xml', 'curl/8.0').level).toBe(IDENTIFY_LEVELS.weak);
   });
 
-  it.each(['cfg000b82123456.bin', 'cfg000b8212345z.xml', 'cfgffffffffffff.xml', '../cfg000b82123456.xml', 'cfg000b82123456.xml.bak', 'y000000000028.cfg', '000b82123456.cfg'])(
-    'does not claim %s',
-    (fileName) => {
-      const id = get(fileName, 'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82123456');
-      expect(id.level).toBe(IDENTIFY_LEVELS.none);
-      expect(id.file).toEqual({ name: fileName, kind: 'common', secret: false, upload: false });
-    },
-  );
+  it.each([
+    'cfg000b82123456.bin',
+    'cfg000b8212345z.xml',
+    'cfgffffffffffff.xml',
+    '../cfg000b82123456.xml',
+    'cfg000b82123456.xml.bak',
+    'y000000000028.cfg',
+    '000b82123456.cfg',
+  ])('does not claim %s', (fileName) => {
+    const id = get(fileName, 'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82123456');
+    expect(id.level).toBe(IDENTIFY_LEVELS.none);
+    expect(id.file).toEqual({ name: fileName, kind: 'common', secret: false, upload: false });
+  });
 
   it('does not accept uploads', () => {
-    expect(grandstream.identifyRequest({ fileName: 'cfg000b82123456.xml', method: 'PUT', userAgent: 'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82123456' }).level)
-      .toBe(IDENTIFY_LEVELS.none);
+    expect(
+      grandstream.identifyRequest({
+        fileName: 'cfg000b82123456.xml',
+        method: 'PUT',
+        userAgent: 'Grandstream Model HW GXP2140 SW 1.0.9.14 DevId 000b82123456',
+      }).level,
+    ).toBe(IDENTIFY_LEVELS.none);
   });
 });
 
@@ -84,9 +101,18 @@ describe('grandstream observations', () => {
   });
 
   it('reads model and firmware from an api.values.get reply', () => {
-    const body = JSON.stringify({ response: 'success', body: { phone_model: 'GXP1625', '68': '1.0.7.79', vendor_fullname: 'Grandstream Networks, Inc.' } });
-    expect(grandstream.identifyObservation({ httpBody: body })).toEqual({ level: IDENTIFY_LEVELS.model, model: 'GXP1625', firmware: '1.0.7.79' });
-    expect(grandstream.identifyObservation({ httpBody: '{"response":"success","body":{"ModelNumber":"VVX 410"}}' }).level).toBe(IDENTIFY_LEVELS.none);
+    const body = JSON.stringify({
+      response: 'success',
+      body: { phone_model: 'GXP1625', '68': '1.0.7.79', vendor_fullname: 'Grandstream Networks, Inc.' },
+    });
+    expect(grandstream.identifyObservation({ httpBody: body })).toEqual({
+      level: IDENTIFY_LEVELS.model,
+      model: 'GXP1625',
+      firmware: '1.0.7.79',
+    });
+    expect(grandstream.identifyObservation({ httpBody: '{"response":"success","body":{"ModelNumber":"VVX 410"}}' }).level).toBe(
+      IDENTIFY_LEVELS.none,
+    );
     expect(grandstream.identifyObservation({ httpBody: '{not json' }).level).toBe(IDENTIFY_LEVELS.none);
   });
 

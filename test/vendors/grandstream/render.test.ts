@@ -9,14 +9,24 @@ import { SECRETS, testDevice } from '../../helpers/devices.js';
 
 const GOLDEN_DIR = join(import.meta.dirname, '../../golden/grandstream');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-const FULL: PolicyLayer = { 'sip-port-nonstandard': { enabled: true, port: 5072 }, 'sip-tls-srtp': { enabled: true }, 'invite-validation': { method: 'both' } };
+const FULL: PolicyLayer = {
+  'sip-port-nonstandard': { enabled: true, port: 5072 },
+  'sip-tls-srtp': { enabled: true },
+  'invite-validation': { method: 'both' },
+};
 const MAC = '00:0b:82:12:34:56';
 
 function renderAll(model: string, firmware: string, layer: PolicyLayer = FULL, lines = 2) {
   const device = testDevice('grandstream', model, MAC, lines);
   return grandstream.bootSequence(device.mac, model, firmware).map((step) => {
     const { file } = grandstream.identifyRequest(step);
-    const rendered = grandstream.render({ model, firmware, policy: resolvePolicy([layer]), file, device: file.secret ? device : undefined });
+    const rendered = grandstream.render({
+      model,
+      firmware,
+      policy: resolvePolicy([layer]),
+      file,
+      device: file.secret ? device : undefined,
+    });
     return { fileName: step.fileName, rendered, values: grandstream.read(rendered.body) };
   });
 }
@@ -24,7 +34,13 @@ function renderAll(model: string, firmware: string, layer: PolicyLayer = FULL, l
 const deviceFile = (model: string, firmware: string, layer?: PolicyLayer, lines?: number) => renderAll(model, firmware, layer, lines)[0]!;
 
 describe('grandstream golden files', () => {
-  const cases = [['GXP2140', '1.0.9.14'], ['GXP1625', '1.0.7.79'], ['GRP2614', '1.0.5.15'], ['GRP2614', '1.0.9.103'], ['GRP2616', '1.0.13.59']] as const;
+  const cases = [
+    ['GXP2140', '1.0.9.14'],
+    ['GXP1625', '1.0.7.79'],
+    ['GRP2614', '1.0.5.15'],
+    ['GRP2614', '1.0.9.103'],
+    ['GRP2616', '1.0.13.59'],
+  ] as const;
   it.each(cases)('%s firmware %s', (model, firmware) => {
     for (const { fileName, rendered } of renderAll(model, firmware)) {
       const path = join(GOLDEN_DIR, `${model}-${firmware}-${fileName}`);
@@ -54,7 +70,24 @@ describe('grandstream families', () => {
 describe('grandstream P-value families', () => {
   it('hardens every account of a GXP2140 and disables the unused ones', () => {
     const { values, rendered } = deviceFile('GXP2140', '1.0.9.14');
-    for (const p of ['P2347', 'P2447', 'P2547', 'P2647', 'P258', 'P449', 'P549', 'P649', 'P2346', 'P2446', 'P2546', 'P2646', 'P129', 'P446', 'P546', 'P646'])
+    for (const p of [
+      'P2347',
+      'P2447',
+      'P2547',
+      'P2647',
+      'P258',
+      'P449',
+      'P549',
+      'P649',
+      'P2346',
+      'P2446',
+      'P2546',
+      'P2646',
+      'P129',
+      'P446',
+      'P546',
+      'P646',
+    ])
       expect(values.get(p), p).toBe('1');
     for (const p of ['P90', 'P425', 'P525', 'P625', 'P298', 'P438', 'P538', 'P638']) expect(values.get(p), p).toBe('0');
     expect([values.get('P271'), values.get('P401'), values.get('P501'), values.get('P601')]).toEqual(['1', '1', '0', '0']);
@@ -69,10 +102,22 @@ describe('grandstream P-value families', () => {
   it('writes line registration and provisioning credentials', () => {
     const { values } = deviceFile('GXP2140', '1.0.9.14', {});
     expect(Object.fromEntries(['P270', 'P47', 'P48', 'P35', 'P36', 'P34', 'P3', 'P130'].map((k) => [k, values.get(k)]))).toEqual({
-      P270: 'Reception', P47: '127.0.0.2', P48: '127.0.0.3', P35: '1001', P36: '1001', P34: SECRETS.sip1, P3: 'Reception', P130: '0',
+      P270: 'Reception',
+      P47: '127.0.0.2',
+      P48: '127.0.0.3',
+      P35: '1001',
+      P36: '1001',
+      P34: SECRETS.sip1,
+      P3: 'Reception',
+      P130: '0',
     });
     expect(values.get('P406')).toBe(SECRETS.sip2);
-    expect([values.get('P237'), values.get('P212'), values.get('P1360'), values.get('P1361')]).toEqual(['127.0.0.1:8443', '2', 'gg-000b82123456', SECRETS.prov]);
+    expect([values.get('P237'), values.get('P212'), values.get('P1360'), values.get('P1361')]).toEqual([
+      '127.0.0.1:8443',
+      '2',
+      'gg-000b82123456',
+      SECRETS.prov,
+    ]);
     expect(values.has('P2346')).toBe(false);
   });
 
@@ -90,19 +135,29 @@ describe('grandstream P-value families', () => {
   });
 
   it('reports restricted SNMP as unsupported', () => {
-    const { rendered } = deviceFile('GRP2614', '1.0.5.15', { 'snmp-locked': { mode: 'restricted', managers: ['127.0.0.9'], community: 'x' } });
+    const { rendered } = deviceFile('GRP2614', '1.0.5.15', {
+      'snmp-locked': { mode: 'restricted', managers: ['127.0.0.9'], community: 'x' },
+    });
     expect(rendered.unsupported.map((u) => u.rule)).toEqual(['snmp-locked']);
     expect(rendered.body).not.toContain('P21896');
   });
 
   it('keeps shared files free of secrets and per-device data', () => {
-    for (const [model, firmware] of [['GXP2140', '1.0.9.14'], ['GRP2614', '1.0.5.15'], ['GRP2616', '1.0.13.59']] as const) {
+    for (const [model, firmware] of [
+      ['GXP2140', '1.0.9.14'],
+      ['GRP2614', '1.0.5.15'],
+      ['GRP2616', '1.0.13.59'],
+    ] as const) {
       for (const { rendered } of renderAll(model, firmware).slice(1)) {
         for (const s of [...Object.values(SECRETS), '000b82123456', '1001', 'Reception']) expect(rendered.body).not.toContain(s);
       }
     }
     const shared = renderAll('GRP2614', '1.0.5.15')[1]!;
-    expect([...shared.values.entries()]).toEqual([['P1310', '1'], ['P1650', '0'], ['P21896', '0']]);
+    expect([...shared.values.entries()]).toEqual([
+      ['P1310', '1'],
+      ['P1650', '0'],
+      ['P21896', '0'],
+    ]);
   });
 });
 
@@ -146,7 +201,9 @@ describe('grandstream limits', () => {
   });
 
   it('reads both formats and rejects foreign XML', () => {
-    expect(grandstream.read('<gs_provision version="1"><config version="1"><P1310>1</P1310></config></gs_provision>').get('P1310')).toBe('1');
+    expect(grandstream.read('<gs_provision version="1"><config version="1"><P1310>1</P1310></config></gs_provision>').get('P1310')).toBe(
+      '1',
+    );
     expect(() => grandstream.read('<polycomConfig/>')).toThrow();
   });
 });

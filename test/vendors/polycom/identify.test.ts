@@ -6,7 +6,13 @@ import { IDENTIFY_LEVELS } from '../../../src/model/vendor-contract.js';
 import { parseMac } from '../../../src/model/mac.js';
 import { polycom } from '../../../vendors/polycom/index.js';
 
-interface AgentFixture { ua: string; model: string; known: boolean; firmware: string | null; mac?: string }
+interface AgentFixture {
+  ua: string;
+  model: string;
+  known: boolean;
+  firmware: string | null;
+  mac?: string;
+}
 interface Fixtures {
   provisioning: AgentFixture[];
   sip: AgentFixture[];
@@ -18,7 +24,8 @@ interface Fixtures {
 const fixtures = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/polycom-user-agents.json'), 'utf8')) as Fixtures;
 const MAC = '0004f2123456';
 const VVX = 'FileTransport PolycomVVX-VVX_400-UA/4.1.4.7430 Type/Application';
-const get = (fileName: string, userAgent = VVX, method: 'GET' | 'PUT' | 'HEAD' = 'GET') => polycom.identifyRequest({ fileName, method, userAgent });
+const get = (fileName: string, userAgent = VVX, method: 'GET' | 'PUT' | 'HEAD' = 'GET') =>
+  polycom.identifyRequest({ fileName, method, userAgent });
 
 describe('polycom identifyRequest', () => {
   it.each(fixtures.provisioning)('reads model and firmware from $ua', (f) => {
@@ -53,9 +60,22 @@ describe('polycom identifyRequest', () => {
   });
 
   it.each([
-    `${MAC}-license.cfg`, `${MAC}-directory.xml`, `${MAC}-user.cfg`, `0004f212345-ghostguard.cfg`, `0004f21234567-ghostguard.cfg`,
-    `0004f2g23456-ghostguard.cfg`, `010000000000-ghostguard.cfg`, `000000000000-ghostguard.cfg`, `ffffffffffff.cfg`,
-    `../${MAC}-ghostguard.cfg`, `${MAC}-ghostguard.cfg/..`, `${MAC}.CFG`, 'y000000000000.cfg', `cfg${MAC}.xml`, 'sip.ld', '',
+    `${MAC}-license.cfg`,
+    `${MAC}-directory.xml`,
+    `${MAC}-user.cfg`,
+    `0004f212345-ghostguard.cfg`,
+    `0004f21234567-ghostguard.cfg`,
+    `0004f2g23456-ghostguard.cfg`,
+    `010000000000-ghostguard.cfg`,
+    `000000000000-ghostguard.cfg`,
+    `ffffffffffff.cfg`,
+    `../${MAC}-ghostguard.cfg`,
+    `${MAC}-ghostguard.cfg/..`,
+    `${MAC}.CFG`,
+    'y000000000000.cfg',
+    `cfg${MAC}.xml`,
+    'sip.ld',
+    '',
   ])('does not serve %s', (fileName) => {
     const id = get(fileName);
     expect(id.level).toBe(IDENTIFY_LEVELS.none);
@@ -80,12 +100,19 @@ describe('polycom identifyRequest', () => {
       for (const firmware of model.firmwares) {
         const steps = polycom.bootSequence(parseMac(MAC)!, model.id, firmware);
         expect(steps.map((s) => `${s.method} ${s.fileName}`)).toEqual([
-          `GET ${MAC}.cfg`, 'GET 000000000000.cfg', `GET ${MAC}-ghostguard.cfg`, `GET ${MAC}-phone.cfg`, `PUT ${MAC}-app.log`,
+          `GET ${MAC}.cfg`,
+          'GET 000000000000.cfg',
+          `GET ${MAC}-ghostguard.cfg`,
+          `GET ${MAC}-phone.cfg`,
+          `PUT ${MAC}-app.log`,
         ]);
-        for (const s of steps) expect(polycom.identifyRequest(s)).toMatchObject({ level: IDENTIFY_LEVELS.model, model: model.id, firmware });
+        for (const s of steps)
+          expect(polycom.identifyRequest(s)).toMatchObject({ level: IDENTIFY_LEVELS.model, model: model.id, firmware });
       }
     }
-    expect(polycom.bootSequence(parseMac(MAC)!, 'SPIP_335', '3.2.1.0078')[0]!.userAgent).toBe('FileTransport PolycomSoundPointIP-SPIP_335-UA/3.2.1.0078');
+    expect(polycom.bootSequence(parseMac(MAC)!, 'SPIP_335', '3.2.1.0078')[0]!.userAgent).toBe(
+      'FileTransport PolycomSoundPointIP-SPIP_335-UA/3.2.1.0078',
+    );
     expect(polycom.bootSequence(parseMac(MAC)!, 'VVX_400', '4.1.4.7430')[0]!.userAgent).toBe(VVX);
   });
 });
@@ -98,7 +125,8 @@ describe('polycom identifyObservation', () => {
   });
 
   it('recognises the SoundPoint web server as the vendor only', () => {
-    for (const server of fixtures.httpServer) expect(polycom.identifyObservation({ httpServer: server })).toEqual({ level: IDENTIFY_LEVELS.vendor });
+    for (const server of fixtures.httpServer)
+      expect(polycom.identifyObservation({ httpServer: server })).toEqual({ level: IDENTIFY_LEVELS.vendor });
   });
 
   it('reads model and firmware from the REST device info', () => {
@@ -118,8 +146,9 @@ describe('polycom identifyObservation', () => {
 
   it('prefers the most specific answer', () => {
     const sip = fixtures.sip[0]!;
-    expect(polycom.identifyObservation({ httpServer: fixtures.httpServer[0], sipUserAgent: sip.ua, mac: parseMac('48:25:67:16:48:87')! }))
-      .toMatchObject({ level: IDENTIFY_LEVELS.model, model: sip.model });
+    expect(
+      polycom.identifyObservation({ httpServer: fixtures.httpServer[0], sipUserAgent: sip.ua, mac: parseMac('48:25:67:16:48:87')! }),
+    ).toMatchObject({ level: IDENTIFY_LEVELS.model, model: sip.model });
   });
 
   it.each(fixtures.foreign)('does not claim %s', (ua) => {

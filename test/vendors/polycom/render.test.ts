@@ -128,7 +128,10 @@ describe('polycom device file', () => {
     const device = testDevice('polycom', 'VVX_400', MAC);
     const compiled = polycom.compile({ model: 'VVX_400', firmware: '4.1.4.7430', policy: resolvePolicy([FULL]), device });
     const all = [...compiled.base, ...[...compiled.rules.values()].flatMap((c) => (c.status === 'applied' ? c.settings : []))];
-    const secretKeys = all.filter((s) => s.secret).map((s) => s.key).sort();
+    const secretKeys = all
+      .filter((s) => s.secret)
+      .map((s) => s.key)
+      .sort();
     expect(secretKeys).toEqual(['device.auth.localAdminPassword', 'device.prov.password', 'reg.1.auth.password', 'reg.2.auth.password']);
   });
 
@@ -136,7 +139,9 @@ describe('polycom device file', () => {
     const device = testDevice('polycom', 'Trio_8800', MAC);
     device.lines.push({ ...device.lines[0]!, index: 3 });
     const file = fileFor('Trio_8800', '7.2.2.1094', 'device');
-    expect(() => polycom.render({ model: 'Trio_8800', firmware: '7.2.2.1094', policy: resolvePolicy([]), file, device })).toThrow(/accounts/);
+    expect(() => polycom.render({ model: 'Trio_8800', firmware: '7.2.2.1094', policy: resolvePolicy([]), file, device })).toThrow(
+      /accounts/,
+    );
   });
 
   it('guesses the newest family when the firmware is unknown', () => {
@@ -162,12 +167,23 @@ describe('polycom shared and override files', () => {
       return polycom.render({ model: 'VVX_400', firmware: '4.1.4.7430', policy, file }).body;
     });
     expect(new Set(bodies).size).toBe(1);
-    expect(polycom.read(bodies[0]!)).toEqual(new Map([['APP_FILE_PATH', 'sip.ld'], ['CONFIG_FILES', '[PHONE_MAC_ADDRESS]-ghostguard.cfg']]));
+    expect(polycom.read(bodies[0]!)).toEqual(
+      new Map([
+        ['APP_FILE_PATH', 'sip.ld'],
+        ['CONFIG_FILES', '[PHONE_MAC_ADDRESS]-ghostguard.cfg'],
+      ]),
+    );
   });
 
   it('answers an override GET with an empty, well-formed document', () => {
     const device = testDevice('polycom', 'VVX_400', MAC);
-    const r = polycom.render({ model: 'VVX_400', firmware: '4.1.4.7430', policy: resolvePolicy([FULL]), file: fileFor('VVX_400', '4.1.4.7430', 'override'), device });
+    const r = polycom.render({
+      model: 'VVX_400',
+      firmware: '4.1.4.7430',
+      policy: resolvePolicy([FULL]),
+      file: fileFor('VVX_400', '4.1.4.7430', 'override'),
+      device,
+    });
     expect(polycom.read(r.body).size).toBe(0);
     expect(r.applied).toEqual([]);
     expect(r.body).not.toContain(SECRETS.sip1);
@@ -179,7 +195,8 @@ describe('polycom shared and override files', () => {
   });
 
   it('rejects malformed XML on read', () => {
-    for (const bad of ['', 'garbage', '<unclosed', '<a b="1"><c></a>', '<!DOCTYPE x><polycomConfig/>']) expect(() => polycom.read(bad)).toThrow();
+    for (const bad of ['', 'garbage', '<unclosed', '<a b="1"><c></a>', '<!DOCTYPE x><polycomConfig/>'])
+      expect(() => polycom.read(bad)).toThrow();
   });
 });
 
@@ -187,7 +204,13 @@ describe('polycom outbound proxy', () => {
   it('a host:port outbound proxy goes out as reg.N.outboundProxy.address and .port (FusionPBX UCS 6 template form)', () => {
     const device = testDevice('polycom', 'VVX_411', MAC, 1);
     const withPort = { ...device, site: { ...device.site, outboundProxy: '127.0.0.3:5070' } };
-    const r = polycom.render({ model: 'VVX_411', firmware: '6.4.6', policy: resolvePolicy([]), file: fileFor('VVX_411', '6.4.6', 'device'), device: withPort });
+    const r = polycom.render({
+      model: 'VVX_411',
+      firmware: '6.4.6',
+      policy: resolvePolicy([]),
+      file: fileFor('VVX_411', '6.4.6', 'device'),
+      device: withPort,
+    });
     const s = polycom.read(r.body);
     expect(s.get('reg.1.outboundProxy.address')).toBe('127.0.0.3');
     expect(s.get('reg.1.outboundProxy.port')).toBe('5070');

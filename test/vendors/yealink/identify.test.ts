@@ -25,7 +25,11 @@ describe('yealink User-Agent parsing', () => {
 
   it.each(fixtures.sip.map((f) => [f.ua, f] as const))('SIP %s', (_ua, f) => {
     expect(parseUserAgent(f.ua)).toEqual({ model: f.model, firmware: f.firmware });
-    expect(yealink.identifyObservation({ sipUserAgent: f.ua })).toEqual({ level: IDENTIFY_LEVELS.model, model: f.model, firmware: f.firmware });
+    expect(yealink.identifyObservation({ sipUserAgent: f.ua })).toEqual({
+      level: IDENTIFY_LEVELS.model,
+      model: f.model,
+      firmware: f.firmware,
+    });
     expect(yealink.identifyObservation({ sipServer: f.ua }).level).toBe(IDENTIFY_LEVELS.model);
   });
 
@@ -53,9 +57,21 @@ describe('yealink request identification', () => {
 
   it('knows the file kinds', () => {
     const ua = 'Yealink SIP-T54W 96.86.0.45 00:15:65:12:34:56';
-    expect(get('001565123456.boot', ua).file).toEqual({ name: '001565123456.boot', kind: 'boot', mac: '001565123456', secret: false, upload: false });
+    expect(get('001565123456.boot', ua).file).toEqual({
+      name: '001565123456.boot',
+      kind: 'boot',
+      mac: '001565123456',
+      secret: false,
+      upload: false,
+    });
     expect(get('y000000000000.boot', ua).file).toEqual({ name: 'y000000000000.boot', kind: 'boot', secret: false, upload: false });
-    expect(get('y000000000096.cfg', ua).file).toEqual({ name: 'y000000000096.cfg', kind: 'common', model: 'T54W', secret: false, upload: false });
+    expect(get('y000000000096.cfg', ua).file).toEqual({
+      name: 'y000000000096.cfg',
+      kind: 'common',
+      model: 'T54W',
+      secret: false,
+      upload: false,
+    });
     expect(get('y000000000096.cfg', ua).level).toBe(IDENTIFY_LEVELS.exact);
     expect(get('y000000000038.cfg', ua).file.model).toBeUndefined();
   });
@@ -68,7 +84,11 @@ describe('yealink request identification', () => {
   });
 
   it('gives model level to <mac>.cfg fetched by the old MAC-less User-Agent', () => {
-    expect(get('001565123456.cfg', 'Yealink-T46G 28.71.0.81 28.1.0.128.0.0.0')).toMatchObject({ level: IDENTIFY_LEVELS.model, model: 'T46G', firmware: '28.71.0.81' });
+    expect(get('001565123456.cfg', 'Yealink-T46G 28.71.0.81 28.1.0.128.0.0.0')).toMatchObject({
+      level: IDENTIFY_LEVELS.model,
+      model: 'T46G',
+      firmware: '28.71.0.81',
+    });
   });
 
   it('without a Yealink User-Agent relies on the name and the OUI', () => {
@@ -79,9 +99,22 @@ describe('yealink request identification', () => {
   });
 
   it.each([
-    '001565123456-local.cfg', '../001565123456.cfg', 'a/001565123456.cfg', '00156512345g.cfg', '00156512345.cfg', '0015651234567.cfg',
-    '000000000000.cfg', 'ffffffffffff.cfg', '011565123456.cfg', 'y00000000028.cfg', 'Y000000000028.cfg', 'y000000000028.CFG',
-    'y000000000028.cfg.bak', '001565123456.xml', 'index.html', '',
+    '001565123456-local.cfg',
+    '../001565123456.cfg',
+    'a/001565123456.cfg',
+    '00156512345g.cfg',
+    '00156512345.cfg',
+    '0015651234567.cfg',
+    '000000000000.cfg',
+    'ffffffffffff.cfg',
+    '011565123456.cfg',
+    'y00000000028.cfg',
+    'Y000000000028.cfg',
+    'y000000000028.CFG',
+    'y000000000028.cfg.bak',
+    '001565123456.xml',
+    'index.html',
+    '',
   ])('does not serve %j', (fileName) => {
     const id = get(fileName, 'Yealink SIP-T46G 28.72.0.1 00:15:65:12:34:56');
     expect(id.level).toBe(IDENTIFY_LEVELS.none);
@@ -89,7 +122,11 @@ describe('yealink request identification', () => {
   });
 
   it('does not accept uploads', () => {
-    const id = yealink.identifyRequest({ fileName: '001565123456.cfg', method: 'PUT', userAgent: 'Yealink SIP-T46G 28.72.0.1 00:15:65:12:34:56' });
+    const id = yealink.identifyRequest({
+      fileName: '001565123456.cfg',
+      method: 'PUT',
+      userAgent: 'Yealink SIP-T46G 28.72.0.1 00:15:65:12:34:56',
+    });
     expect(id.level).toBe(IDENTIFY_LEVELS.none);
   });
 
@@ -97,7 +134,10 @@ describe('yealink request identification', () => {
     const seq = yealink.bootSequence(parseMac('0015654aa937')!, 'T46G', '28.81.0.110');
     expect(seq.map((s) => s.fileName)).toEqual(['0015654aa937.boot', 'y000000000028.cfg', '0015654aa937.cfg']);
     expect(seq[0]!.userAgent).toBe('Yealink SIP-T46G 28.81.0.110 00:15:65:4a:a9:37');
-    expect(yealink.bootSequence(parseMac('0015654aa937')!, 'T46G', '28.72.0.1').map((s) => s.fileName)).toEqual(['y000000000028.cfg', '0015654aa937.cfg']);
+    expect(yealink.bootSequence(parseMac('0015654aa937')!, 'T46G', '28.72.0.1').map((s) => s.fileName)).toEqual([
+      'y000000000028.cfg',
+      '0015654aa937.cfg',
+    ]);
   });
 });
 
@@ -111,7 +151,9 @@ describe('yealink observation identification', () => {
 
   it('treats the OUI alone as weak and other devices as none', () => {
     expect(yealink.identifyObservation({ mac: parseMac('805ec0123456')! }).level).toBe(IDENTIFY_LEVELS.weak);
-    expect(yealink.identifyObservation({ httpServer: 'lighttpd/1.4.59', httpTitle: 'Grandstream Device Configuration' }).level).toBe(IDENTIFY_LEVELS.none);
+    expect(yealink.identifyObservation({ httpServer: 'lighttpd/1.4.59', httpTitle: 'Grandstream Device Configuration' }).level).toBe(
+      IDENTIFY_LEVELS.none,
+    );
     expect(yealink.identifyObservation({ httpBody: '{"phoneName":"Kitchen","firmware":"1.2.3.4"}' }).level).toBe(IDENTIFY_LEVELS.none);
   });
 });

@@ -32,11 +32,14 @@ function fileFor(fileName: string, userAgent: string): FileRef {
 function renderAll(model: string, firmware: string, layer: PolicyLayer = FULL) {
   const device = testDevice('yealink', model, MAC, Math.min(2, yealink.models.find((m) => m.id === model)!.accounts));
   const policy = resolvePolicy([layer]);
-  return yealink.bootSequence(device.mac, model, firmware).filter((s) => s.method === 'GET').map((step) => {
-    const file = fileFor(step.fileName, step.userAgent);
-    const rendered = yealink.render({ model, firmware, policy, file, device: file.secret ? device : undefined });
-    return { step, file, rendered, values: file.kind === 'boot' ? undefined : yealink.read(rendered.body) };
-  });
+  return yealink
+    .bootSequence(device.mac, model, firmware)
+    .filter((s) => s.method === 'GET')
+    .map((step) => {
+      const file = fileFor(step.fileName, step.userAgent);
+      const rendered = yealink.render({ model, firmware, policy, file, device: file.secret ? device : undefined });
+      return { step, file, rendered, values: file.kind === 'boot' ? undefined : yealink.read(rendered.body) };
+    });
 }
 
 function compareGolden(name: string, body: string): void {
@@ -127,14 +130,21 @@ describe('yealink boot files', () => {
 
   it('MAC boot file depends only on the URL and the User-Agent', () => {
     const file = fileFor('001565123456.boot', ua);
-    const withDevice = yealink.render({ model: 'T54W', firmware: '96.86.0.45', policy: FULL_POLICY, file, device: testDevice('yealink', 'T54W', MAC) });
+    const withDevice = yealink.render({
+      model: 'T54W',
+      firmware: '96.86.0.45',
+      policy: FULL_POLICY,
+      file,
+      device: testDevice('yealink', 'T54W', MAC),
+    });
     expect(withDevice.body).toBe(render('001565123456.boot', 'T54W'));
     expect(withDevice.body).toBe('#!version:1.0.0.1\ninclude:config "y000000000096.cfg"\ninclude:config "001565123456.cfg"\n');
   });
 
   it('MAC boot file for an unknown model includes only the MAC CFG, lowercase', () => {
-    expect(render('001565ABCDEF.boot', 'T38G', 'Yealink SIP-T38G 38.81.0.10 00:15:65:ab:cd:ef'))
-      .toBe('#!version:1.0.0.1\ninclude:config "001565abcdef.cfg"\n');
+    expect(render('001565ABCDEF.boot', 'T38G', 'Yealink SIP-T38G 38.81.0.10 00:15:65:ab:cd:ef')).toBe(
+      '#!version:1.0.0.1\ninclude:config "001565abcdef.cfg"\n',
+    );
   });
 });
 
@@ -179,7 +189,9 @@ describe('yealink rule edge cases', () => {
 
   it('refuses to render a device file for another device', () => {
     const file = fileFor('0015654aa937.cfg', 'Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37');
-    expect(() => yealink.render({ model: 'T46G', firmware: '28.72.0.1', policy: FULL_POLICY, file, device: testDevice('yealink', 'T46G', MAC) })).toThrow();
+    expect(() =>
+      yealink.render({ model: 'T46G', firmware: '28.72.0.1', policy: FULL_POLICY, file, device: testDevice('yealink', 'T46G', MAC) }),
+    ).toThrow();
   });
 
   it('reads back what it renders and rejects boot syntax as config', () => {

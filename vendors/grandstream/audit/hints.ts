@@ -3,7 +3,11 @@ import type { AuditHints, VulnerableRange } from '../../../src/model/vendor-audi
 
 export const GRANDSTREAM_AUDIT: AuditHints = {
   adminUser: 'admin',
-  factoryLogin: { username: 'admin', password: 'admin', note: 'Grandstream factory login admin/admin (older GXP; GRP26xx ship a random sticker password)' },
+  factoryLogin: {
+    username: 'admin',
+    password: 'admin',
+    note: 'Grandstream factory login admin/admin (older GXP; GRP26xx ship a random sticker password)',
+  },
   trustedOnlyDropsOptions: true,
 };
 

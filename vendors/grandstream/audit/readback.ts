@@ -9,7 +9,9 @@ import { parseMac, type Mac } from '../../../src/model/mac.js';
 import type { Credentials, LoginState, ReadbackAttempt, ReadbackClient } from '../../../src/model/vendor-audit.js';
 import { clean } from '../../../src/model/wire-text.js';
 
-export type GrandstreamLogin = { login: 'accepted'; sid: string; defaultAuth?: boolean; detail: string } | { login: Exclude<LoginState, 'accepted'>; detail: string };
+export type GrandstreamLogin =
+  | { login: 'accepted'; sid: string; defaultAuth?: boolean; detail: string }
+  | { login: Exclude<LoginState, 'accepted'>; detail: string };
 
 export interface GrandstreamRead {
   values: Map<string, string>;
@@ -37,10 +39,16 @@ function parseJson(res: HttpResult): Record<string, unknown> | undefined {
 }
 
 async function loginGrandstream(client: HttpClient, origin: string, creds: Credentials, signal?: AbortSignal): Promise<GrandstreamLogin> {
-  const res = await client.request({
-    origin, path: '/cgi-bin/dologin', method: 'POST', headers: { 'content-type': FORM },
-    body: new URLSearchParams({ username: creds.username, password: creds.password }).toString(),
-  }, signal);
+  const res = await client.request(
+    {
+      origin,
+      path: '/cgi-bin/dologin',
+      method: 'POST',
+      headers: { 'content-type': FORM },
+      body: new URLSearchParams({ username: creds.username, password: creds.password }).toString(),
+    },
+    signal,
+  );
   if (!res.ok) return { login: 'error', detail: `dologin: ${res.detail}` };
   if (res.reply.status === 404) return { login: 'error', detail: 'dologin: no such endpoint (HTTP 404; older firmware?)' };
   const json = parseJson(res);
@@ -73,18 +81,31 @@ export function chunkKeys(keys: readonly string[]): string[][] {
   return out;
 }
 
-async function readGrandstreamValues(client: HttpClient, origin: string, sid: string, keys: readonly string[], signal?: AbortSignal): Promise<GrandstreamRead> {
+async function readGrandstreamValues(
+  client: HttpClient,
+  origin: string,
+  sid: string,
+  keys: readonly string[],
+  signal?: AbortSignal,
+): Promise<GrandstreamRead> {
   const values = new Map<string, string>();
   const wanted = [...new Set([...IDENTITY_KEYS, ...keys.filter((k) => /^[\w.]{1,64}$/.test(k))])];
   for (const chunk of chunkKeys(wanted)) {
-    const res = await client.request({
-      origin, path: '/cgi-bin/api.values.get', method: 'POST',
-      headers: { 'content-type': FORM, cookie: `session-identity=${sid}; session-role=admin` },
-      body: `request=${chunk.join(':')}&sid=${encodeURIComponent(sid)}`,
-    }, signal);
+    const res = await client.request(
+      {
+        origin,
+        path: '/cgi-bin/api.values.get',
+        method: 'POST',
+        headers: { 'content-type': FORM, cookie: `session-identity=${sid}; session-role=admin` },
+        body: `request=${chunk.join(':')}&sid=${encodeURIComponent(sid)}`,
+      },
+      signal,
+    );
     const json = parseJson(res);
     if (json?.response !== 'success' || !json.body || typeof json.body !== 'object') {
-      const why = !res.ok ? res.detail : `HTTP ${res.reply.status}${json ? `, response "${clean(String(json.response), 30)}"` : ', not JSON'}`;
+      const why = !res.ok
+        ? res.detail
+        : `HTTP ${res.reply.status}${json ? `, response "${clean(String(json.response), 30)}"` : ', not JSON'}`;
       return { values, ok: false, detail: `api.values.get: ${why}` };
     }
     for (const [k, v] of Object.entries(json.body as Record<string, unknown>)) {
@@ -104,7 +125,8 @@ async function readGrandstreamValues(client: HttpClient, origin: string, sid: st
 export const grandstreamReadback: ReadbackClient = {
   async attempt({ client, origin, keys, avoidRead, signal }, creds) {
     const login = await loginGrandstream(client, origin, creds, signal);
-    if (login.login !== 'accepted') return { login: login.login, detail: login.detail, ...(login.login === 'error' ? { reason: login.detail } : {}) };
+    if (login.login !== 'accepted')
+      return { login: login.login, detail: login.detail, ...(login.login === 'error' ? { reason: login.detail } : {}) };
     const evidence = login.defaultAuth !== undefined ? [`dologin reports defaultAuth=${login.defaultAuth} (meaning unverified)`] : [];
     if (avoidRead) return { login: 'accepted', detail: login.detail, evidence, reason: avoidRead };
     const read = await readGrandstreamValues(client, origin, login.sid, keys, signal);
@@ -112,8 +134,11 @@ export const grandstreamReadback: ReadbackClient = {
     const out: ReadbackAttempt = { login: 'accepted', detail: login.detail, evidence };
     if (!read.ok) return { ...out, reason: read.detail };
     return {
-      ...out, values: read.values,
-      ...(read.mac ? { mac: read.mac } : {}), ...(read.firmware ? { firmware: read.firmware } : {}), ...(read.model ? { model: read.model } : {}),
+      ...out,
+      values: read.values,
+      ...(read.mac ? { mac: read.mac } : {}),
+      ...(read.firmware ? { firmware: read.firmware } : {}),
+      ...(read.model ? { model: read.model } : {}),
     };
   },
 };

@@ -129,7 +129,8 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
     checkUserId: active.length > 0 && on('checkUserId', first1?.account ?? 1),
     inviteDigest: active.length > 0 && on('authInvite', first1?.account ?? 1),
     sipRealm: 'grandstream',
-    sipCredentials: active.map((n) => ({ username: first(s, [pv('authId', n), pv('userId', n)]) ?? '', password: s.get(pv('password', n)) ?? '' }))
+    sipCredentials: active
+      .map((n) => ({ username: first(s, [pv('authId', n), pv('userId', n)]) ?? '', password: s.get(pv('password', n)) ?? '' }))
       .filter((c) => c.username !== ''),
     accountUsers: active.map((n) => s.get(pv('userId', n)) ?? '').filter(Boolean),
     adminUser: 'admin',
@@ -163,7 +164,8 @@ export function supportsAliasFormat(model: string, firmware: string): boolean {
 /** The phone rejects a file whose `<mac>` is not its own, and alias files its firmware cannot read. */
 function checkFile(body: string, ctx: ProfileContext, mac: string): string | undefined {
   const named = /<mac>\s*([^<]*?)\s*<\/mac>/i.exec(body)?.[1];
-  if (named !== undefined && named !== '' && named.replace(/[:-]/g, '').toLowerCase() !== mac) return `<mac>${named}</mac> is not this phone`;
+  if (named !== undefined && named !== '' && named.replace(/[:-]/g, '').toLowerCase() !== mac)
+    return `<mac>${named}</mac> is not this phone`;
   if (/<config\s+version\s*=\s*["']2["']/i.test(body) && !supportsAliasFormat(ctx.model, ctx.firmware)) {
     return `alias-format file not supported by ${ctx.model} firmware ${ctx.firmware}`;
   }

@@ -44,15 +44,22 @@ export function grandstreamWeb(ctx: WebContext): VendorWeb {
     const b = ctx.behaviour();
     const user = form.get('username') ?? '';
     const password = form.get('password') ?? '';
-    const role = user === b.adminUser && password === b.adminPassword ? 'admin'
-      : user === 'user' && password === (ctx.settings().get('P196') ?? '') ? 'user' : undefined;
+    const role =
+      user === b.adminUser && password === b.adminPassword
+        ? 'admin'
+        : user === 'user' && password === (ctx.settings().get('P196') ?? '')
+          ? 'user'
+          : undefined;
     if (!role) return json(200, { response: 'error', body: 'failed' });
     for (const [sid, s] of sessions) if (s.expires < Date.now()) sessions.delete(sid);
     if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
     const sid = randomBytes(16).toString('hex');
     sessions.set(sid, { role, expires: Date.now() + SESSION_MS });
-    return json(200, { response: 'success', body: { sid, role, defaultAuth: role === 'admin' && b.defaultAdminPassword } },
-      { 'set-cookie': [`session-identity=${sid}; HttpOnly`, `session-role=${role}`] });
+    return json(
+      200,
+      { response: 'success', body: { sid, role, defaultAuth: role === 'admin' && b.defaultAdminPassword } },
+      { 'set-cookie': [`session-identity=${sid}; HttpOnly`, `session-role=${role}`] },
+    );
   };
 
   const valuesGet = (req: WebRequest): WebResponse => {
@@ -72,10 +79,17 @@ export function grandstreamWeb(ctx: WebContext): VendorWeb {
     return json(200, { response: 'success', body });
   };
 
-  const index = (): WebResponse => grp
-    ? html(200, '<!DOCTYPE html><html><head><title>Loading Web Application</title></head><body>'
-      + '<iframe src="javascript:\'\'" id="__gwt_historyFrame" style="display:none"></iframe></body></html>')
-    : html(200, `<!DOCTYPE html><html><head><title>Grandstream Device Configuration</title></head><body>${escapeHtml(identity.model)}</body></html>`);
+  const index = (): WebResponse =>
+    grp
+      ? html(
+          200,
+          '<!DOCTYPE html><html><head><title>Loading Web Application</title></head><body>' +
+            '<iframe src="javascript:\'\'" id="__gwt_historyFrame" style="display:none"></iframe></body></html>',
+        )
+      : html(
+          200,
+          `<!DOCTYPE html><html><head><title>Grandstream Device Configuration</title></head><body>${escapeHtml(identity.model)}</body></html>`,
+        );
 
   return {
     server: grp ? 'lighttpd' : `Grandstream ${identity.model} ${identity.firmware}`,

@@ -56,23 +56,39 @@ function settingValue(v: unknown): string | undefined {
 }
 
 /** Reads `keys` in chunks; the first chunk's answer decides whether the login worked. */
-async function readPolycomConfig(client: HttpClient, origin: string, creds: Credentials, keys: readonly string[], signal?: AbortSignal): Promise<PolycomRead> {
+async function readPolycomConfig(
+  client: HttpClient,
+  origin: string,
+  creds: Credentials,
+  keys: readonly string[],
+  signal?: AbortSignal,
+): Promise<PolycomRead> {
   const values = new Map<string, string>();
   const invalid: string[] = [];
   const list = keys.length > 0 ? keys : ['device.set'];
   for (let i = 0; i < list.length; i += CHUNK) {
     const chunk = list.slice(i, i + CHUNK);
-    const res = await client.request({
-      origin, path: CONFIG_GET, method: 'POST',
-      headers: { authorization: basic(creds), 'content-type': 'application/json' },
-      body: JSON.stringify({ data: chunk }),
-    }, signal);
+    const res = await client.request(
+      {
+        origin,
+        path: CONFIG_GET,
+        method: 'POST',
+        headers: { authorization: basic(creds), 'content-type': 'application/json' },
+        body: JSON.stringify({ data: chunk }),
+      },
+      signal,
+    );
     const bad = classify(res, 'REST config/get');
     if (bad) return { ...bad, login: i === 0 ? bad.login : 'accepted', values, invalid };
     const json = res.ok ? parseJson(res.reply.body) : undefined;
     const status = json ? String(json.Status ?? '') : '';
     if (!json || (status && status !== '2000')) {
-      return { login: 'accepted', values, invalid, detail: `REST config/get: unexpected reply${status ? ` (Status ${clean(status, 20)})` : ''}` };
+      return {
+        login: 'accepted',
+        values,
+        invalid,
+        detail: `REST config/get: unexpected reply${status ? ` (Status ${clean(status, 20)})` : ''}`,
+      };
     }
     const data = json.data && typeof json.data === 'object' ? (json.data as Record<string, unknown>) : {};
     for (const key of chunk) {
@@ -86,7 +102,12 @@ async function readPolycomConfig(client: HttpClient, origin: string, creds: Cred
 }
 
 /** Device info for identification and the MAC; undefined when not available with these credentials. */
-async function polycomDeviceInfo(client: HttpClient, origin: string, creds: Credentials, signal?: AbortSignal): Promise<PolycomDeviceInfo | undefined> {
+async function polycomDeviceInfo(
+  client: HttpClient,
+  origin: string,
+  creds: Credentials,
+  signal?: AbortSignal,
+): Promise<PolycomDeviceInfo | undefined> {
   const res = await client.request({ origin, path: DEVICE_INFO, method: 'GET', headers: { authorization: basic(creds) } }, signal);
   if (!res.ok || res.reply.status !== 200) return undefined;
   const json = parseJson(res.reply.body);
@@ -102,6 +123,12 @@ export const polycomReadback: ReadbackClient = {
     const detail = `${read.login}; ${read.detail}`;
     if (read.login !== 'accepted') return { login: read.login, detail, ...(read.login === 'error' ? { reason: read.detail } : {}) };
     const info = await polycomDeviceInfo(client, origin, creds, signal);
-    return { login: 'accepted', detail, values: read.values, ...(info ? { identityBody: info.body } : {}), ...(info?.mac ? { mac: info.mac } : {}) };
+    return {
+      login: 'accepted',
+      detail,
+      values: read.values,
+      ...(info ? { identityBody: info.body } : {}),
+      ...(info?.mac ? { mac: info.mac } : {}),
+    };
   },
 };

@@ -64,8 +64,8 @@ function validation(s: Settings): Record<string, RequestValidationMode> {
     const m = /^voIpProt\.SIP\.requestValidation\.(\d+)\.request$/.exec(key);
     if (!m || !request.trim()) continue;
     const raw = (s.get(`voIpProt.SIP.requestValidation.${m[1]}.method`) ?? '').trim().toLowerCase();
-    const mode: RequestValidationMode | undefined = raw === 'source' ? 'source' : raw === 'digest' ? 'digest'
-      : raw === 'both' || raw === 'all' ? 'both' : undefined;
+    const mode: RequestValidationMode | undefined =
+      raw === 'source' ? 'source' : raw === 'digest' ? 'digest' : raw === 'both' || raw === 'all' ? 'both' : undefined;
     if (!mode) continue;
     for (const method of request.split(/[\s,]+/)) if (method) out[method.toUpperCase()] = mode;
   }
@@ -85,7 +85,10 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
   const alertClasses = [...s].filter(([k, v]) => /^voIpProt\.SIP\.alertInfo\.\d+\.class$/.test(k) && /autoanswer/i.test(v));
   return {
     trustedOnly: false,
-    trustedSources: hostsMatching(s, /^(reg\.\d+\.server\.\d+\.address|reg\.\d+\.outboundProxy\.address|voIpProt\.server\.\d+\.address|voIpProt\.SIP\.outboundProxy\.address)$/),
+    trustedSources: hostsMatching(
+      s,
+      /^(reg\.\d+\.server\.\d+\.address|reg\.\d+\.outboundProxy\.address|voIpProt\.server\.\d+\.address|voIpProt\.SIP\.outboundProxy\.address)$/,
+    ),
     directIpCalls: true,
     ...(requestValidation.INVITE ? { inviteRequestValidation: requestValidation.INVITE } : {}),
     requestValidation,

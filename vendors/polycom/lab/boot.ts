@@ -19,7 +19,10 @@ export async function polycomBoot(ctx: BootContext): Promise<void> {
     try {
       const listed = ctx.read(body).get('CONFIG_FILES');
       if (listed === undefined) throw new GhostguardError('GG_ERR_LAB_CONFIG', 'no CONFIG_FILES in the master configuration');
-      configFiles = listed.split(',').map((f) => f.trim().replace(/\[PHONE_MAC_ADDRESS\]/g, mac)).filter(Boolean);
+      configFiles = listed
+        .split(',')
+        .map((f) => f.trim().replace(/\[PHONE_MAC_ADDRESS\]/g, mac))
+        .filter(Boolean);
     } catch (err) {
       ctx.reject(step.fileName, (err as Error).message);
       continue;

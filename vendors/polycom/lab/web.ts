@@ -20,17 +20,18 @@ export function polycomWeb(ctx: WebContext): VendorWeb {
     return creds?.user === b.adminUser && creds.password === b.adminPassword;
   };
 
-  const deviceInfo = (): WebResponse => json(200, {
-    Status: '2000',
-    data: {
-      ModelNumber: identity.model.replace(/_/g, ' '),
-      FirmwareRelease: identity.firmware,
-      MacAddress: macWithColons(identity.mac),
-      DeviceVendor: 'Polycom',
-      DeviceType: 'HardwareEndpoint',
-      IPV4Address: ctx.ip,
-    },
-  });
+  const deviceInfo = (): WebResponse =>
+    json(200, {
+      Status: '2000',
+      data: {
+        ModelNumber: identity.model.replace(/_/g, ' '),
+        FirmwareRelease: identity.firmware,
+        MacAddress: macWithColons(identity.mac),
+        DeviceVendor: 'Polycom',
+        DeviceType: 'HardwareEndpoint',
+        IPV4Address: ctx.ip,
+      },
+    });
 
   const configGet = (req: WebRequest): WebResponse => {
     let names: unknown;
@@ -57,10 +58,14 @@ export function polycomWeb(ctx: WebContext): VendorWeb {
     if (!authorized(req)) return json(401, { Status: '4001' }, { 'www-authenticate': 'Basic realm="Polycom"' });
     const route = `${req.method} ${req.path.replace(/\/+$/, '')}`;
     switch (route) {
-      case 'GET /api/v1/mgmt/device/info': return deviceInfo();
-      case 'GET /api/v1/mgmt/network/info': return json(200, { Status: '2000', data: { IPV4Address: ctx.ip, DHCPEnabled: 'true' } });
-      case 'POST /api/v1/mgmt/config/get': return configGet(req);
-      default: return json(404, { Status: '4004' });
+      case 'GET /api/v1/mgmt/device/info':
+        return deviceInfo();
+      case 'GET /api/v1/mgmt/network/info':
+        return json(200, { Status: '2000', data: { IPV4Address: ctx.ip, DHCPEnabled: 'true' } });
+      case 'POST /api/v1/mgmt/config/get':
+        return configGet(req);
+      default:
+        return json(404, { Status: '4004' });
     }
   };
 
@@ -69,8 +74,11 @@ export function polycomWeb(ctx: WebContext): VendorWeb {
     handle(req) {
       if (req.path.startsWith('/api/')) return rest(req);
       if (req.path === '/' && req.method === 'GET') {
-        return html(200, `<!DOCTYPE html><html><head><title>Polycom - ${escapeHtml(identity.model.replace(/_/g, ' '))} Web Configuration Utility</title></head>`
-          + '<body><form method="post" action="/form-submit/auth.htm"><input name="password" type="password"></form></body></html>');
+        return html(
+          200,
+          `<!DOCTYPE html><html><head><title>Polycom - ${escapeHtml(identity.model.replace(/_/g, ' '))} Web Configuration Utility</title></head>` +
+            '<body><form method="post" action="/form-submit/auth.htm"><input name="password" type="password"></form></body></html>',
+        );
       }
       return notFound();
     },

@@ -18,14 +18,17 @@ function classify(res: HttpResult): ReadbackAttempt {
   const { status } = res.reply;
   if (status === 200) return { login: 'accepted', detail: `accepted (${what}: HTTP 200)`, reason: NO_YEALINK_READBACK };
   if (status === 401) return { login: 'refused', detail: `refused (${what}: HTTP 401)` };
-  const why = status === 403
-    ? `${what}: HTTP 403 — the phone takes Action URI requests only from the addresses in features.action_uri_limit_ip, so the login could not be tested`
-    : `${what}: HTTP ${status}, so the login could not be tested`;
+  const why =
+    status === 403
+      ? `${what}: HTTP 403 — the phone takes Action URI requests only from the addresses in features.action_uri_limit_ip, so the login could not be tested`
+      : `${what}: HTTP ${status}, so the login could not be tested`;
   return { login: 'error', detail: why, reason: why };
 }
 
 export const yealinkWebLogin: ReadbackClient = {
   async attempt({ client, origin, signal }, creds) {
-    return classify(await client.request({ origin, path: ACTION_URI_INFO, method: 'GET', headers: { authorization: basic(creds) } }, signal));
+    return classify(
+      await client.request({ origin, path: ACTION_URI_INFO, method: 'GET', headers: { authorization: basic(creds) } }, signal),
+    );
   },
 };

@@ -73,10 +73,12 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
   const factoryAdmin = ctx.factoryAdminPassword ?? YEALINK_FACTORY_ADMIN;
   const adminPassword = first(s, names(ctx, 'security.user_password:admin')) ?? factoryAdmin;
   const directDial = flag(s, 'features.direct_ip_call_enable', true);
-  const credentials = enabled.map((n) => ({
-    username: first(s, [`account.${n}.auth_name`, `account.${n}.user_name`]) ?? '',
-    password: s.get(`account.${n}.password`) ?? '',
-  })).filter((c) => c.username !== '');
+  const credentials = enabled
+    .map((n) => ({
+      username: first(s, [`account.${n}.auth_name`, `account.${n}.user_name`]) ?? '',
+      password: s.get(`account.${n}.password`) ?? '',
+    }))
+    .filter((c) => c.username !== '');
   const provUser = first(s, names(ctx, 'auto_provision.server.username'));
   const provPass = first(s, names(ctx, 'auto_provision.server.password'));
   const snmpKey = (k: string) => [`static.network.snmp.${k}`, `network.snmp.${k}`];
@@ -84,11 +86,15 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
   const listeners: SipListener[] = [{ account: 1, port: sipPort, trustedOnly }];
   return {
     trustedOnly,
-    trustedSources: hostsMatching(s, /^account\.\d+\.(sip_server\.\d+\.address|sip_server_host|outbound_proxy\.\d+\.address|outbound_host)$/),
+    trustedSources: hostsMatching(
+      s,
+      /^account\.\d+\.(sip_server\.\d+\.address|sip_server_host|outbound_proxy\.\d+\.address|outbound_host)$/,
+    ),
     directIpCalls: true,
     requestValidation: {},
-    autoAnswer: enabled.some((n) => flag(s, `account.${n}.auto_answer`, false))
-      || (directDial && flag(s, 'features.ip_call.auto_answer.enable', false)),
+    autoAnswer:
+      enabled.some((n) => flag(s, `account.${n}.auto_answer`, false)) ||
+      (directDial && flag(s, 'features.ip_call.auto_answer.enable', false)),
     intercomAutoAnswer: flag(s, 'features.intercom.allow', true),
     rejectAnonymous: enabled.length > 0 && enabled.every((n) => flag(s, `account.${n}.reject_anonymous_call`, false)),
     checkUserId: false,

@@ -18,18 +18,22 @@ export function yealinkWeb(ctx: WebContext): VendorWeb {
   const { identity } = ctx;
   const sessions = new Set<string>();
 
-  const loginPage = (failed = false): WebResponse => html(200, [
-    '<!DOCTYPE html><html><head>',
-    `<title>Yealink ${escapeHtml(identity.model)} Phone</title>`,
-    '<script type="text/javascript">',
-    `var g_phonetype = "${escapeHtml(identity.model)}";`,
-    `var g_strFirmware = "${escapeHtml(identity.firmware)}";`,
-    `var g_loginFailed = ${failed ? 'true' : 'false'};`,
-    '</script></head><body>',
-    '<form method="post" action="/servlet?m=mod_listener&amp;p=login&amp;q=login">',
-    '<input name="username" type="text"><input name="pwd" type="password"><input type="submit" value="Login">',
-    '</form></body></html>',
-  ].join('\n'));
+  const loginPage = (failed = false): WebResponse =>
+    html(
+      200,
+      [
+        '<!DOCTYPE html><html><head>',
+        `<title>Yealink ${escapeHtml(identity.model)} Phone</title>`,
+        '<script type="text/javascript">',
+        `var g_phonetype = "${escapeHtml(identity.model)}";`,
+        `var g_strFirmware = "${escapeHtml(identity.firmware)}";`,
+        `var g_loginFailed = ${failed ? 'true' : 'false'};`,
+        '</script></head><body>',
+        '<form method="post" action="/servlet?m=mod_listener&amp;p=login&amp;q=login">',
+        '<input name="username" type="text"><input name="pwd" type="password"><input type="submit" value="Login">',
+        '</form></body></html>',
+      ].join('\n'),
+    );
 
   const credentialsOk = (user: string | undefined, password: string | undefined): boolean => {
     const b = ctx.behaviour();
@@ -40,7 +44,9 @@ export function yealinkWeb(ctx: WebContext): VendorWeb {
     const b = ctx.behaviour();
     if (b.actionUriAllow && !addressAllowed(req.source, b.actionUriAllow)) return { status: 403, body: 'Forbidden\n' };
     const basic = basicAuth(req.headers);
-    const ok = credentialsOk(basic?.user, basic?.password) || credentialsOk(req.query.get('username') ?? undefined, req.query.get('pwd') ?? undefined);
+    const ok =
+      credentialsOk(basic?.user, basic?.password) ||
+      credentialsOk(req.query.get('username') ?? undefined, req.query.get('pwd') ?? undefined);
     if (!ok) return { status: 401, headers: { 'www-authenticate': 'Basic realm="Yealink"' }, body: 'Unauthorized\n' };
     const lines = [`Model=${identity.model}`, `Firmware=${identity.firmware}`, `MAC=${macWithColons(identity.mac)}`, `IP=${ctx.ip}`];
     if (req.query.has('accounts')) lines.push(`Accounts=${b.accountsActive}`);

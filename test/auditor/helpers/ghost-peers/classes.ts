@@ -30,6 +30,13 @@ export const EXPECTED_VERDICT: Readonly<Record<BehaviourClass, GhostVerdict>> = 
 
 /** Every class has a sipp UAS scenario too (test/fixtures/sipp/<class>.xml); checks-request-uri-user's own extension is 2001. */
 export const SIPP_CLASSES: readonly BehaviourClass[] = [
-  'silent', 'refuse-403', 'drop-invite', 'trying-then-403', 'ring-until-cancel', 'require-420', 'challenge-401', 'checks-request-uri-user',
+  'silent',
+  'refuse-403',
+  'drop-invite',
+  'trying-then-403',
+  'ring-until-cancel',
+  'require-420',
+  'challenge-401',
+  'checks-request-uri-user',
 ];
 export const SIPP_OWN_EXTENSION = '2001';

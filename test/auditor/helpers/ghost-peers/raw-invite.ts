@@ -24,8 +24,13 @@ export async function rawInvite(host: string, port: number, user: string, waitMs
   const fromTag = randomBytes(4).toString('hex');
   const uri = `sip:${user}@${host}:${port}`;
   const common = (method: string, toTag = ''): string[] => [
-    `${method} ${uri} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`, 'Max-Forwards: 70',
-    `From: <sip:raw@127.0.0.1>;tag=${fromTag}`, `To: <${uri}>${toTag ? `;tag=${toTag}` : ''}`, `Call-ID: ${callId}`, `CSeq: 1 ${method}`,
+    `${method} ${uri} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
+    'Max-Forwards: 70',
+    `From: <sip:raw@127.0.0.1>;tag=${fromTag}`,
+    `To: <${uri}>${toTag ? `;tag=${toTag}` : ''}`,
+    `Call-ID: ${callId}`,
+    `CSeq: 1 ${method}`,
   ];
   const send = (lines: string[]) => socket.send([...lines, 'Content-Length: 0', '', ''].join('\r\n'), port, host);
   const out: RawInviteResult = { statuses: [] };

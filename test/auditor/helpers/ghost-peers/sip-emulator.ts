@@ -83,7 +83,9 @@ export async function startSipEmulator(options: EmulatorOptions): Promise<SipEmu
       `CSeq: ${cseq ?? get(req, 'cseq')}`,
       `User-Agent: ${options.userAgent}`,
       ...extra,
-      'Content-Length: 0', '', '',
+      'Content-Length: 0',
+      '',
+      '',
     ];
     socket.send(lines.join('\r\n'), to.port, to.address);
   };
@@ -122,7 +124,9 @@ export async function startSipEmulator(options: EmulatorOptions): Promise<SipEmu
         return;
       }
       case 'challenge-401':
-        return respond(req, from, '401 Unauthorized', tag, ['WWW-Authenticate: Digest realm="emulator.invalid", nonce="0f1e2d3c4b5a", algorithm=MD5, qop="auth"']);
+        return respond(req, from, '401 Unauthorized', tag, [
+          'WWW-Authenticate: Digest realm="emulator.invalid", nonce="0f1e2d3c4b5a", algorithm=MD5, qop="auth"',
+        ]);
       case 'require-420': {
         const required = get(req, 'require');
         if (required) return respond(req, from, '420 Bad Extension', tag, [`Unsupported: ${required}`]);
@@ -153,7 +157,8 @@ export async function startSipEmulator(options: EmulatorOptions): Promise<SipEmu
     requests.push(req.startLine);
     if (requests.length > 500) requests.shift();
     if (options.behaviour === 'silent') return;
-    if (req.method === 'OPTIONS') respond(req, from, '200 OK', `emu${++tags}`, ['Allow: INVITE, ACK, CANCEL, BYE, OPTIONS', 'Accept: application/sdp']);
+    if (req.method === 'OPTIONS')
+      respond(req, from, '200 OK', `emu${++tags}`, ['Allow: INVITE, ACK, CANCEL, BYE, OPTIONS', 'Accept: application/sdp']);
     else if (req.method === 'INVITE') invite(req, from);
     else if (req.method === 'CANCEL') cancel(req, from);
     else if (req.method === 'BYE') respond(req, from, '481 Call/Transaction Does Not Exist', `emu${++tags}`);

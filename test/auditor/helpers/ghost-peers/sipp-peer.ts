@@ -33,9 +33,16 @@ export async function answersOptions(host: string, port: number, ms = 300): Prom
     const local = socket.address().port;
     const branch = `z9hG4bK${randomBytes(6).toString('hex')}`;
     const text = [
-      `OPTIONS sip:${host}:${port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`, 'Max-Forwards: 70',
-      `From: <sip:ready@127.0.0.1>;tag=${randomBytes(4).toString('hex')}`, `To: <sip:${host}:${port}>`,
-      `Call-ID: ${randomBytes(8).toString('hex')}@ready`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
+      `OPTIONS sip:${host}:${port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:ready@127.0.0.1>;tag=${randomBytes(4).toString('hex')}`,
+      `To: <sip:${host}:${port}>`,
+      `Call-ID: ${randomBytes(8).toString('hex')}@ready`,
+      'CSeq: 1 OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
     ].join('\r\n');
     const answered = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), ms);
@@ -78,8 +85,28 @@ export async function startSippPeer(host: string, port: number, behaviour: Behav
   assertLoopback(host);
   const cwd = mkdtempSync(join(tmpdir(), 'gg-sipp-peer-'));
   // -timeout bounds sipp's own life even if a test forgets to stop it
-  const child = spawn(SIPP, ['-sf', scenarioPath(behaviour), '-i', host, '-p', String(port), '-t', 'u1', '-key', 'user_agent', userAgent,
-    '-nostdin', '-timeout', '300s', '-max_recv_loops', '100'], { cwd, stdio: 'ignore' });
+  const child = spawn(
+    SIPP,
+    [
+      '-sf',
+      scenarioPath(behaviour),
+      '-i',
+      host,
+      '-p',
+      String(port),
+      '-t',
+      'u1',
+      '-key',
+      'user_agent',
+      userAgent,
+      '-nostdin',
+      '-timeout',
+      '300s',
+      '-max_recv_loops',
+      '100',
+    ],
+    { cwd, stdio: 'ignore' },
+  );
   let exited = child.exitCode !== null;
   child.once('exit', () => (exited = true));
   const stop = async () => {
