@@ -159,20 +159,20 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
         continue;
       }
     }
-    const extra = { ...(like ? { like } : {}), ...(auditOnly ? { provision: false as const } : {}) };
+    const fresh = (): CsvDevice & { firstLine: number } => ({
+      mac,
+      vendor: vendor.id,
+      model,
+      ...(like ? { like } : {}),
+      ...(auditOnly ? { provision: false as const } : {}),
+      site: row.site!,
+      ...(adminPassword ? { adminPassword } : {}),
+      lines: [],
+      csvLines: [],
+      firstLine: line,
+    });
     if (!row.extension) {
-      if (!first)
-        devices.set(mac, {
-          mac,
-          vendor: vendor.id,
-          model,
-          ...extra,
-          site: row.site,
-          ...(adminPassword ? { adminPassword } : {}),
-          lines: [],
-          csvLines: [],
-          firstLine: line,
-        });
+      if (!first) devices.set(mac, fresh());
       continue;
     }
     const key = `${row.site}\0${row.extension}`;
@@ -182,17 +182,7 @@ export function readDeviceCsv(text: string, name: string, vendors: readonly Name
       continue;
     }
     extensionOwner.set(key, { mac, line });
-    const device: CsvDevice & { firstLine: number } = first ?? {
-      mac,
-      vendor: vendor.id,
-      model,
-      ...extra,
-      site: row.site,
-      ...(adminPassword ? { adminPassword } : {}),
-      lines: [],
-      csvLines: [],
-      firstLine: line,
-    };
+    const device = first ?? fresh();
     device.lines.push({
       extension: row.extension,
       password: row.password ?? '',
