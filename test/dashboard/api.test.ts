@@ -3,17 +3,16 @@
  * last served), events, audit runs with progress, the OpenAPI description. Audits use a fake auditor here.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditDeps, AuditOptions } from '../../src/auditor/audit.js';
 import { finding, type AuditReport } from '../../src/auditor/findings.js';
-import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { MASK } from '../../src/model/rule-check.js';
 import type { Runtime } from '../../src/app/runtime.js';
 import Database from 'better-sqlite3';
 import { ghostCallRow } from '../../src/store/audit-store.js';
 import type { GhostCall } from '../../src/model/ghost-call.js';
-import { VENDORS } from '../../vendors/index.js';
+import { dashboardFor } from './session.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 
 const PASSWORD = 'api-test-Pa55word';
@@ -88,20 +87,10 @@ beforeAll(async () => {
   });
   expect(res.statusCode).toBe(200);
   runtime.store.flush();
-  app = Fastify();
-  await app.register(dashboardPlugin, {
-    vendors: VENDORS,
-    inventory: () => runtime.config.inventory,
-    store: runtime.store,
-    dataDir: '/nonexistent',
-    env: {},
-    secure: false,
-    password: PASSWORD,
+  app = await dashboardFor(runtime, PASSWORD, {
     audit: fakeAudit,
     snapshotIntervalMs: 50,
-    renderer: runtime.renderer,
   });
-  await app.ready();
 });
 
 afterAll(async () => {

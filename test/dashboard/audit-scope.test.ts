@@ -3,14 +3,12 @@
  * may touch. Real auditor, real sockets; every target here is on loopback, the forbidden ones included, so a broken
  * scope check could not send a packet off this machine.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import type { Runtime } from '../../src/app/runtime.js';
-import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime, writeTempConfig } from '../helpers/runtime.js';
-import { InjectSession } from './session.js';
+import { dashboardFor, InjectSession } from './session.js';
 
 const PASSWORD = 'scope-test-Pa55word';
 const BASIC = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
@@ -25,16 +23,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   ({ runtime } = await startRuntime(withScope()));
-  app = Fastify();
-  await app.register(dashboardPlugin, {
-    vendors: VENDORS,
-    inventory: () => runtime.config.inventory,
-    store: runtime.store,
-    dataDir: '/nonexistent',
-    env: {},
-    secure: false,
-    password: PASSWORD,
-    renderer: runtime.renderer,
+  app = await dashboardFor(runtime, PASSWORD, {
     auditOptions: {
       sipPorts: [5060],
       httpPorts: [],
@@ -46,7 +35,6 @@ beforeAll(async () => {
       hostGapMs: 0,
     },
   });
-  await app.ready();
 });
 
 afterAll(async () => {

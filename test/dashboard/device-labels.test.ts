@@ -3,14 +3,11 @@
  * is shown as a fact ("first fetched from"), and an authenticated fetch from another address indeed succeeds; with
  * pinSource address it is "pinned to" that address. Addresses: 127.126.2.x.
  */
-import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { parseMac, type Mac } from '../../src/model/mac.js';
-import { VENDORS } from '../../vendors/index.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
-import { InjectSession } from './session.js';
+import { dashboardFor, InjectSession } from './session.js';
 
 const PASSWORD = 'labels-test-Pa55word';
 const MAC = parseMac('00:15:65:00:12:62') as Mac;
@@ -43,19 +40,9 @@ async function enrolledDevicePage(pinSource: 'none' | 'address') {
     ),
   );
   runtime.store.flush();
-  const app = Fastify();
-  await app.register(dashboardPlugin, {
-    vendors: VENDORS,
-    inventory: () => runtime.config.inventory,
-    store: runtime.store,
-    dataDir: '/nonexistent',
-    env: {},
-    secure: false,
-    password: PASSWORD,
+  const app = await dashboardFor(runtime, PASSWORD, {
     snapshotIntervalMs: 0,
-    renderer: runtime.renderer,
   });
-  await app.ready();
   const session = new InjectSession(app);
   await session.login(PASSWORD);
   const res = await session.get(`/devices/${MAC}`);

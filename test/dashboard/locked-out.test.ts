@@ -3,14 +3,12 @@
  * comes back without them — is "Locked out since …" on the fleet and device pages, not "Provisioned"; the device
  * page's Enrol action opens a window, and the phone then provisions again. Phone addresses: 127.126.6.x.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { parseMac, type Mac } from '../../src/model/mac.js';
 import type { Runtime } from '../../src/app/runtime.js';
-import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
-import { InjectSession } from './session.js';
+import { dashboardFor, InjectSession } from './session.js';
 
 const PASSWORD = 'locked-out-Pa55word';
 const MAC = parseMac('00:15:65:00:12:66') as Mac;
@@ -28,19 +26,9 @@ const phoneFetch = (file: string, from = PHONE) =>
 
 beforeAll(async () => {
   ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:12:66', vendor: 'yealink', model: 'T46U' }])));
-  app = Fastify();
-  await app.register(dashboardPlugin, {
-    vendors: VENDORS,
-    inventory: () => runtime.config.inventory,
-    store: runtime.store,
-    dataDir: '/nonexistent',
-    env: {},
-    secure: false,
-    password: PASSWORD,
+  app = await dashboardFor(runtime, PASSWORD, {
     snapshotIntervalMs: 0,
-    renderer: runtime.renderer,
   });
-  await app.ready();
   session = new InjectSession(app);
   await session.login(PASSWORD);
 });

@@ -1,5 +1,9 @@
 /** Logging in to a dashboard app through inject(), keeping cookies like a browser would. */
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import type { Runtime } from '../../src/app/runtime.js';
+import type { DashboardOptions } from '../../src/dashboard/context.js';
+import { dashboardPlugin } from '../../src/dashboard/plugin.js';
+import { VENDORS } from '../../vendors/index.js';
 
 export class InjectSession {
   readonly cookies: Record<string, string> = {};
@@ -65,4 +69,22 @@ export class InjectSession {
   async csrf(): Promise<string> {
     return InjectSession.token((await this.get('/check')).body);
   }
+}
+
+/** The dashboard plugin on a fresh fastify app over a test Runtime, with the options every dashboard test shares. */
+export async function dashboardFor(runtime: Runtime, password: string, extra: Partial<DashboardOptions> = {}): Promise<FastifyInstance> {
+  const app = Fastify();
+  await app.register(dashboardPlugin, {
+    vendors: VENDORS,
+    inventory: () => runtime.config.inventory,
+    store: runtime.store,
+    dataDir: '/nonexistent',
+    env: {},
+    secure: false,
+    password,
+    renderer: runtime.renderer,
+    ...extra,
+  });
+  await app.ready();
+  return app;
 }
