@@ -77,8 +77,8 @@ export function devicesSeq(doc: Document): YAMLSeq {
   return node;
 }
 
-/** `text` with one device appended to `devices:` (comments kept); refuses a MAC already listed. */
-export function appendDevice(text: string, path: string, d: NewDevice): string {
+/** The config file as an editable YAML document (comments kept); a syntax error is GG_ERR_CONFIG_INVALID with its line. */
+export function parseConfigDocument(text: string, path: string): Document {
   const doc = parseDocument(text);
   if (doc.errors.length)
     throw new GhostguardError(
@@ -86,6 +86,12 @@ export function appendDevice(text: string, path: string, d: NewDevice): string {
       undefined,
       doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`),
     );
+  return doc;
+}
+
+/** `text` with one device appended to `devices:` (comments kept); refuses a MAC already listed. */
+export function appendDevice(text: string, path: string, d: NewDevice): string {
+  const doc = parseConfigDocument(text, path);
   const seq = devicesSeq(doc);
   const there = existingDevices(seq, text).find((e) => e.mac === d.mac);
   if (there) throw new GhostguardError('GG_ERR_CONFIG_INVALID', `${d.mac} is already in ${path}:${there.line}`, []);

@@ -5,8 +5,8 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, parseDocument } from 'yaml';
-import { deviceNode, devicesSeq, existingDevices, type ExistingDevice } from '../../model/config-devices-edit.js';
+import { isMap } from 'yaml';
+import { deviceNode, devicesSeq, existingDevices, parseConfigDocument, type ExistingDevice } from '../../model/config-devices-edit.js';
 import { parseConfig } from '../../model/config-parse.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { GhostguardError } from '../../model/errors.js';
@@ -51,13 +51,7 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
     );
   }
   const text = readFileSync(path, 'utf8');
-  const doc = parseDocument(text);
-  if (doc.errors.length)
-    throw new GhostguardError(
-      'GG_ERR_CONFIG_INVALID',
-      undefined,
-      doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`),
-    );
+  const doc = parseConfigDocument(text, path);
   const sitesNode = doc.get('sites');
   const sites = isMap(sitesNode) ? sitesNode.items.map((p) => str((p.key as { value?: unknown })?.value ?? p.key)) : [];
   const csv = readDeviceCsv(readFileSync(resolve(io.cwd, csvPath), 'utf8'), csvPath, vendors, sites);
