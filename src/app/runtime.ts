@@ -166,6 +166,7 @@ export class Runtime {
         vendors: options.vendors,
         inventory: () => source!.inventory,
         store,
+        events,
         renderer: runtime.renderer,
         dataDir,
         env,

@@ -13,6 +13,7 @@ import type { AuditRunner } from './audit-runs.js';
 import type { LoginLimits, SessionLimits, Session } from './auth.js';
 import type { CheckResult } from './check-service.js';
 import type { FleetContext } from './device-row.js';
+import type { EventInput } from '../provisioning/event-log.js';
 import type { ServedSnapshots } from './served-snapshots.js';
 import type { TrendSeries } from '../schedule/trend.js';
 
@@ -39,6 +40,8 @@ export interface DashboardOptions {
   renderer?: RenderService;
   /** how often the fetch history is followed for served snapshots; 0 turns it off */
   snapshotIntervalMs?: number;
+  /** the server's security-event log (SQLite and events.jsonl); absent (tests): events go to the store alone */
+  events?: { emit(input: EventInput): unknown };
   /** adds a device to the configuration file and reloads it (absent: the dashboard cannot adopt phones) */
   adopt?: (device: NewDevice) => AdoptResult;
   now?: () => Date;

@@ -26,6 +26,8 @@ import { registerAuthRoutes, safeNext } from './routes-auth.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { ServedSnapshots, SNAPSHOT_INTERVAL_MS } from './served-snapshots.js';
 import { scheduleTrend } from '../schedule/trend.js';
+import { SECURITY_REASONS } from '../model/security-events.js';
+import type { EventInput } from '../provisioning/event-log.js';
 
 export const SESSION_COOKIE = 'gg_session';
 export const CSRF_COOKIE = 'gg_csrf';
@@ -83,27 +85,25 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const sessions = new SessionStore(opts.sessionLimits);
   const limiter = new LoginLimiter(opts.loginLimits);
   const tokens = new TokenCheck(opts.dataDir);
+  // through the server's event log, so the operator's events reach events.jsonl like every other security event
+  const securityEvent = (input: EventInput): void => {
+    if (opts.events) opts.events.emit(input);
+    else
+      opts.store.recordEvent({
+        ...input,
+        ts: new Date().toISOString(),
+        severity: input.severity ?? SECURITY_REASONS[input.reason].severity,
+      });
+  };
   const loginFailed = (source: string, via: string): void =>
-    opts.store.recordEvent({
-      ts: new Date().toISOString(),
-      reason: 'admin-login-failed',
-      severity: 'medium',
-      source,
-      detail: `dashboard ${via}`,
-    });
+    securityEvent({ reason: 'admin-login-failed', source, detail: `dashboard ${via}` });
   // a logged-in operator reaching outside server.auditAllow: a mistake, or a stolen session probing other networks
   const scoped = async <T>(source: string, what: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (err) {
       if (isGhostguardError(err) && err.code === 'GG_ERR_TARGET_FORBIDDEN') {
-        opts.store.recordEvent({
-          ts: new Date().toISOString(),
-          reason: 'audit-out-of-scope',
-          severity: 'high',
-          source,
-          detail: `${what}: ${err.message}`,
-        });
+        securityEvent({ reason: 'audit-out-of-scope', source, detail: `${what}: ${err.message}` });
       }
       throw err;
     }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, errors } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fleetYaml } from '../helpers/runtime.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
@@ -103,6 +103,17 @@ describe('the admin listener under a brute force', () => {
     expect((await request('127.124.2.3', { path: '/api/devices', headers: basic(password) })).status).toBe(200);
     // the attackers themselves were slowed down: past their first three failures they waited
     expect(results.flat()).toContain(429);
+    // each refused password is a security event in events.jsonl too, as every other security event is
+    const refused = results.flat().filter((s) => s === 401).length;
+    await vi.waitFor(() => {
+      const logged = readFileSync(join(serve.dir, 'data', 'events.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { reason: string; source?: string });
+      expect(logged.filter((e) => e.reason === 'admin-login-failed' && attackers.includes(e.source ?? '')).length).toBeGreaterThanOrEqual(
+        refused,
+      );
+    });
   }, 60_000);
 
   it('an address outside server.adminAllow is disconnected before any page, login form included', async () => {
