@@ -29,7 +29,8 @@ module.exports = {
     layer('schedule', ['provisioning', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
     layer('trace', ['provisioning', 'schedule', 'edge', 'lab', 'dashboard', 'app', 'cli']),
     layer('edge', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'lab', 'dashboard', 'app', 'cli']),
-    layer('lab', ['auditor', 'report', 'schedule', 'trace', 'edge', 'dashboard', 'app', 'cli']),
+    // the lab emulates the phones the server and the auditor are tested against: it shares no code with either
+    layer('lab', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'edge', 'dashboard', 'app', 'cli']),
     layer('dashboard', ['lab', 'edge', 'trace', 'app', 'cli']),
     layer('app', ['cli']),
     {

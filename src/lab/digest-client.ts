@@ -1,6 +1,6 @@
-/** The client side of HTTP Digest (RFC 7616, MD5, qop=auth) as a phone does it: answer a challenge, count nonce uses. */
+/** The client side of HTTP Digest (RFC 7616, MD5 or SHA-256, qop=auth) as a phone does it: answer a challenge, count nonce uses. */
 import { randomBytes } from 'node:crypto';
-import { digestResponse } from '../provisioning/digest.js';
+import { computeDigestResponse, parseDigestParams, supportsAlgorithm } from './digest.js';
 
 export interface DigestChallenge {
   realm: string;
@@ -19,11 +19,8 @@ export interface Credentials {
 /** `WWW-Authenticate: Digest realm="…", nonce="…", qop="auth"` → challenge; undefined for Basic or garbage. */
 export function parseChallenge(header: string | string[] | undefined): DigestChallenge | undefined {
   const text = Array.isArray(header) ? header.find((h) => /^Digest\s/i.test(h)) : header;
-  if (!text || text.length > 2048 || !/^Digest\s/i.test(text)) return undefined;
-  const fields: Record<string, string> = {};
-  const re = /([a-z0-9_-]+)\s*=\s*(?:"([^"]*)"|([^\s,]+))/gi;
-  const rest = text.slice(7);
-  for (let m = re.exec(rest); m; m = re.exec(rest)) fields[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  const params = text === undefined ? undefined : parseDigestParams(text);
+  const fields = Object.fromEntries(params ?? []);
   if (!fields.realm || !fields.nonce) return undefined;
   const qops = (fields.qop ?? '').split(',').map((q) => q.trim());
   return {
@@ -56,22 +53,22 @@ export class DigestSession {
   }
 
   /** Authorization header for one request; every call uses the next nonce count. */
-  authorization(creds: Credentials, method: string, uri: string): string | undefined {
+  authorization(creds: Credentials, method: string, uri: string, cnonce = randomBytes(8).toString('hex')): string | undefined {
     const c = this.challenge;
     if (!c) return undefined;
-    if (c.algorithm && !/^MD5$/i.test(c.algorithm)) return undefined;
+    if (!supportsAlgorithm(c.algorithm)) return undefined;
+    const algorithm = c.algorithm?.toUpperCase() ?? 'MD5';
     this.count = Math.min(this.count + 1, 0xffffffff);
     const nc = this.count.toString(16).padStart(8, '0');
-    const cnonce = randomBytes(8).toString('hex');
-    const base = { username: creds.username, realm: c.realm, nonce: c.nonce, uri, ...(c.qop ? { qop: c.qop, nc, cnonce } : {}) };
-    const response = digestResponse(base, creds.password, method);
+    const base = { username: creds.username, realm: c.realm, nonce: c.nonce, uri, algorithm, ...(c.qop ? { qop: c.qop, nc, cnonce } : {}) };
+    const response = computeDigestResponse(base, creds.password, method);
     const parts = [
       `username="${quote(creds.username)}"`,
       `realm="${quote(c.realm)}"`,
       `nonce="${quote(c.nonce)}"`,
       `uri="${quote(uri)}"`,
       `response="${response}"`,
-      'algorithm=MD5',
+      `algorithm=${algorithm}`,
       ...(c.qop ? [`qop=${c.qop}`, `nc=${nc}`, `cnonce="${cnonce}"`] : []),
       ...(c.opaque ? [`opaque="${quote(c.opaque)}"`] : []),
     ];

@@ -5,9 +5,9 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { parseDigestHeader, verifyDigest } from '../provisioning/digest.js';
 import type { PhoneBehaviour, RequestValidationMode, SipListener } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
+import { digestMatches, parseDigestAnswer } from './digest.js';
 import { CallTable, newTag, type Peer } from './sip-calls.js';
 import { TRYING_DELAY_MS, type SipClass } from './sip-classes.js';
 import { buildResponse, header, parseSipMessage, uriUser, type HeaderList, type SipRequest } from './sip-message.js';
@@ -212,10 +212,10 @@ export class SipEndpoint {
   }
 
   private authorized(req: SipRequest, b: PhoneBehaviour): boolean {
-    const creds = parseDigestHeader(header(req.headers, 'authorization'));
-    if (!creds || creds.realm !== b.sipRealm || !this.nonces.includes(creds.nonce)) return false;
-    const account = b.sipCredentials.find((c) => c.username === creds.username);
-    return account !== undefined && account.password !== '' && verifyDigest(creds, account.password, req.method);
+    const answer = parseDigestAnswer(header(req.headers, 'authorization') ?? '');
+    if (!answer || answer.fields.realm !== b.sipRealm || !this.nonces.includes(answer.fields.nonce)) return false;
+    const account = b.sipCredentials.find((c) => c.username === answer.fields.username);
+    return account !== undefined && account.password !== '' && digestMatches(answer.fields, answer.response, account.password, req.method);
   }
 
   private challenge(realm: string): string {
