@@ -2,17 +2,20 @@
  * Audit targets: CIDR, ranges (a-b, a-n), single addresses, hostnames and @file lists, minus --exclude.
  * Kept as merged address intervals and walked lazily, so memory stays flat from a /24 to a /16.
  */
-import ipaddr from 'ipaddr.js';
 import { GhostguardError } from '../model/errors.js';
+import {
+  familyOf,
+  fromBig,
+  type Interval,
+  invalidTarget,
+  merge,
+  outside,
+  parseAddress,
+  parseLiteral,
+  toBig,
+} from '../model/address-ranges.js';
 
 export const DEFAULT_MAX_HOSTS = 65_536;
-
-interface Interval {
-  family: 4 | 6;
-  start: bigint;
-  /** inclusive */
-  end: bigint;
-}
 
 export interface TargetOptions {
   exclude?: readonly string[];
@@ -31,11 +34,7 @@ export interface TargetSet extends Iterable<string> {
   readonly labels: ReadonlyMap<string, string>;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 const MAX_FILE_TOKENS = 100_000;
-
-const invalid = (token: string, why: string): GhostguardError =>
-  new GhostguardError('GG_ERR_TARGET_INVALID', `invalid audit target "${token.slice(0, 80)}": ${why}`);
 
 /** Splits arguments into tokens, expanding @file (one level, comments after #). */
 export function tokenize(specs: readonly string[], readFile?: (path: string) => string): string[] {
@@ -46,12 +45,12 @@ export function tokenize(specs: readonly string[], readFile?: (path: string) => 
         out.push(token);
         continue;
       }
-      if (!readFile) throw invalid(token, 'target files are not available here');
+      if (!readFile) throw invalidTarget(token, 'target files are not available here');
       let text: string;
       try {
         text = readFile(token.slice(1));
       } catch (err) {
-        throw invalid(token, `cannot read the file (${(err as Error).message})`);
+        throw invalidTarget(token, `cannot read the file (${(err as Error).message})`);
       }
       const inner = text
         .split(/\r?\n/)
@@ -59,89 +58,10 @@ export function tokenize(specs: readonly string[], readFile?: (path: string) => 
         .join(' ')
         .split(/[\s,]+/)
         .filter(Boolean);
-      if (inner.length > MAX_FILE_TOKENS) throw invalid(token, `more than ${MAX_FILE_TOKENS} entries`);
+      if (inner.length > MAX_FILE_TOKENS) throw invalidTarget(token, `more than ${MAX_FILE_TOKENS} entries`);
       const nested = inner.find((t) => t.startsWith('@'));
-      if (nested) throw invalid(nested, `target files cannot include other files (in ${token})`);
+      if (nested) throw invalidTarget(nested, `target files cannot include other files (in ${token})`);
       out.push(...inner);
-    }
-  }
-  return out;
-}
-
-function toBig(addr: ipaddr.IPv4 | ipaddr.IPv6): bigint {
-  return addr.toByteArray().reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
-}
-
-function fromBig(family: 4 | 6, value: bigint): string {
-  const size = family === 4 ? 4 : 16;
-  const bytes = new Array<number>(size);
-  let v = value;
-  for (let i = size - 1; i >= 0; i--) {
-    bytes[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return ipaddr.fromByteArray(bytes).toString();
-}
-
-function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
-  if (text.includes(':') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
-  return undefined;
-}
-
-const familyOf = (a: ipaddr.IPv4 | ipaddr.IPv6): 4 | 6 => (a.kind() === 'ipv4' ? 4 : 6);
-
-/** A literal token → intervals; undefined when the token is a hostname. Throws on anything else. */
-export function parseLiteral(token: string, wholeNetwork = false): Interval[] | undefined {
-  if (token.includes('/')) {
-    const [addrText, bitsText = ''] = token.split('/', 2) as [string, string];
-    const addr = parseAddress(addrText);
-    if (!addr) throw invalid(token, 'not an IP address before the "/"');
-    const family = familyOf(addr);
-    const width = family === 4 ? 32 : 128;
-    if (!/^\d{1,3}$/.test(bitsText) || Number(bitsText) > width) throw invalid(token, `prefix length must be 0-${width}`);
-    const hostBits = BigInt(width - Number(bitsText));
-    const start = (toBig(addr) >> hostBits) << hostBits;
-    const end = start + (1n << hostBits) - 1n;
-    // IPv4 networks of 4+ addresses: skip the network and broadcast addresses
-    if (family === 4 && hostBits >= 2n && !wholeNetwork) return [{ family, start: start + 1n, end: end - 1n }];
-    return [{ family, start, end }];
-  }
-  const single = parseAddress(token);
-  if (single) return [{ family: familyOf(single), start: toBig(single), end: toBig(single) }];
-  const dash = token.indexOf('-');
-  if (dash > 0) {
-    const first = parseAddress(token.slice(0, dash));
-    if (first) return [rangeInterval(token, first, token.slice(dash + 1))];
-  }
-  if (HOSTNAME.test(token) && !/^\d+$/.test(token.replace(/\.$/, '').split('.').pop() ?? '')) return undefined;
-  throw invalid(token, 'expected an IP address, CIDR (127.0.1.0/24), range (127.0.1.1-127.0.1.50 or 127.0.1.1-50), hostname or @file');
-}
-
-function rangeInterval(token: string, first: ipaddr.IPv4 | ipaddr.IPv6, rest: string): Interval {
-  const family = familyOf(first);
-  let last = parseAddress(rest);
-  if (!last && family === 4 && /^\d{1,3}$/.test(rest) && Number(rest) <= 255) {
-    const octets = (first as ipaddr.IPv4).octets.slice(0, 3);
-    last = new ipaddr.IPv4([...octets, Number(rest)]);
-  }
-  if (!last) throw invalid(token, 'the end of the range is not an address');
-  if (familyOf(last) !== family) throw invalid(token, 'the range mixes IPv4 and IPv6');
-  const start = toBig(first);
-  const end = toBig(last);
-  if (end < start) throw invalid(token, 'the range ends before it starts');
-  return { family, start, end };
-}
-
-function merge(intervals: Interval[]): Interval[] {
-  const sorted = [...intervals].sort((a, b) => a.family - b.family || (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  const out: Interval[] = [];
-  for (const iv of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.family === iv.family && iv.start <= last.end + 1n) {
-      if (iv.end > last.end) last.end = iv.end;
-    } else {
-      out.push({ ...iv });
     }
   }
   return out;
@@ -176,12 +96,12 @@ async function expand(
       out.push({ token, intervals: literal });
       continue;
     }
-    if (!options.resolveHost) throw invalid(token, 'hostnames cannot be resolved here');
+    if (!options.resolveHost) throw invalidTarget(token, 'hostnames cannot be resolved here');
     let addresses: string[];
     try {
       addresses = await options.resolveHost(token);
     } catch (err) {
-      throw invalid(token, `the hostname does not resolve (${(err as Error).message})`);
+      throw invalidTarget(token, `the hostname does not resolve (${(err as Error).message})`);
     }
     const intervals: Interval[] = [];
     for (const a of addresses.slice(0, 16)) {
@@ -190,7 +110,7 @@ async function expand(
       intervals.push({ family: familyOf(addr), start: toBig(addr), end: toBig(addr) });
       labels?.set(addr.toString(), token);
     }
-    if (intervals.length === 0) throw invalid(token, 'the hostname does not resolve to an address');
+    if (intervals.length === 0) throw invalidTarget(token, 'the hostname does not resolve to an address');
     out.push({ token, intervals });
   }
   return out;
@@ -223,12 +143,6 @@ export async function resolveTargets(specs: readonly string[], options: TargetOp
   };
 }
 
-function outside(included: { token: string; intervals: Interval[] }[], allowed: readonly string[]): string[] {
-  const allow = merge(allowed.flatMap((a) => parseLiteral(a, true) ?? []));
-  const within = (iv: Interval) => allow.some((a) => a.family === iv.family && a.start <= iv.start && iv.end <= a.end);
-  return included.filter(({ intervals }) => !intervals.every(within)).map((t) => t.token);
-}
-
 function checkAllowed(included: { token: string; intervals: Interval[] }[], allowed: readonly string[]): void {
   const [token] = outside(included, allowed);
   if (token !== undefined) {
@@ -248,11 +162,4 @@ export function literalsOutside(tokens: readonly string[], allowed: readonly str
     }),
     allowed,
   );
-}
-
-/** true when the address (IPv4-mapped IPv6 counts as IPv4) lies inside one of the `allowed` addresses, ranges or CIDRs */
-export function addressWithin(address: string, allowed: readonly string[]): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  const plain = ipaddr.process(address).toString();
-  return outside([{ token: plain, intervals: parseLiteral(plain) ?? [] }], allowed).length === 0;
 }

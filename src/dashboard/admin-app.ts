@@ -1,7 +1,7 @@
 /** The operator listener: a fastify app of its own (never the phones' app) carrying the dashboard plugin. Built without listening. */
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { addressWithin } from '../auditor/targets.js';
+import { addressWithin } from '../model/address-ranges.js';
 import { loadAdminPassword, type AdminPasswordInfo } from './auth.js';
 import type { DashboardOptions } from './context.js';
 import { dashboardPlugin } from './plugin.js';

@@ -184,7 +184,7 @@ function parseRateLimits(r: YamlReader, p: Path): ServerSettings['rateLimits'] {
 
 function parseSite(r: YamlReader, name: string): Site {
   const p: Path = ['sites', name];
-  r.unknownKeys(p, ['registrar', 'registrarPort', 'outboundProxy', 'trustedServers', 'transport', 'policy']);
+  r.unknownKeys(p, ['registrar', 'registrarPort', 'outboundProxy', 'trustedServers', 'transport', 'policy', 'networks']);
   const registrar = r.string([...p, 'registrar'], false) ?? '';
   const transport = (r.string([...p, 'transport'], false) ?? 'udp') as Transport;
   if (!['udp', 'tcp', 'tls'].includes(transport)) r.report([...p, 'transport'], 'must be udp, tcp or tls');
@@ -203,6 +203,7 @@ function parseSite(r: YamlReader, name: string): Site {
     transport,
     policy: parsePolicyLayer(r, [...p, 'policy']),
     params: parseParams(r, [...p, 'policy']),
+    ...(r.value([...p, 'networks']) === undefined ? {} : { networks: targetTokens(r, [...p, 'networks'], true, false) }),
   };
 }
 

@@ -40,6 +40,8 @@ export interface Site {
   transport: Transport;
   policy: PolicyLayer;
   params?: ParamLayer;
+  /** the site's phone networks (addresses, ranges, CIDRs): a device of this site enrols only from inside them (absent: any) */
+  networks?: string[];
 }
 
 /** A secret as written in the config: a literal, `generate` (derived per device), or a reference. */

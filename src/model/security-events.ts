@@ -44,6 +44,10 @@ export const SECURITY_REASONS = {
     severity: 'high',
     meaning: 'a device that enrolled from one address is refused from another: possible theft of its enrolment',
   },
+  'enrolment-off-site': {
+    severity: 'high',
+    meaning: "an enrolment claim from outside the device's site `networks:`: refused (401), never enrols",
+  },
   'connection-limit': {
     severity: 'low',
     meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)',

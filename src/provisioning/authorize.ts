@@ -1,4 +1,5 @@
 /** Decides whether a request may receive a device's secret file. The MAC in the URL is a claim, never a credential. */
+import { addressWithin } from '../model/address-ranges.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import type { Device } from '../model/config-types.js';
@@ -92,6 +93,8 @@ export function authorize(
   if (!device) return deny('unknown-mac', 'challenge');
   if (device.disabled || device.provision === false) return deny('device-disabled', 'challenge');
   if (!enrolment || !enrolmentOpen(enrolment, input.source, now)) return deny('not-enrolled', 'challenge');
+  const networks = inventory.config.sites[device.site]?.networks;
+  if (networks && !addressWithin(input.source, networks)) return deny('enrolment-off-site', 'challenge');
   if (input.identity.uaMac === undefined ? input.macInUserAgent : input.identity.uaMac !== mac) return deny('ua-url-mismatch', 'challenge');
   if (input.identity.model !== device.model) return deny('model-mismatch', 'challenge');
   if (!sourceAllowed(input, enrolment.pinnedSource)) return deny('source-pin-mismatch', 'challenge');
