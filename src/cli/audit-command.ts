@@ -17,7 +17,7 @@ import type { AuditReport } from '../auditor/findings.js';
 import { progressBar, type ProgressStream } from '../auditor/progress.js';
 
 export interface AuditCommandIo extends Omit<AuditDeps, 'readFile' | 'onProgress' | 'auditStore'> {
-  /** `columns`: the terminal's width when stdout is a terminal (text lines are cut to it); absent when piped */
+  /** `columns`: the terminal's width when stdout is a terminal (long text lines are wrapped to it); absent when piped */
   stdout: { write(text: string): unknown; columns?: number };
   stderr: ProgressStream;
   readFile(path: string): string;

@@ -1,17 +1,18 @@
 /**
  * The terminal report: a verdict table (one row per host, riskiest first), then one block per host with the ghost-call
- * evidence and the failing and unknown findings with their fix; passes counted. Lines are cut to the terminal's width
- * only when writing to a terminal: piped output keeps every word of the evidence.
+ * evidence and the failing and unknown findings with their fix; passes counted. On a terminal, long lines are wrapped
+ * (never cut) to its width with a hanging indent; piped output keeps each line whole.
  */
 import type { AuditReport, Finding, HostReport } from '../auditor/findings.js';
 import { clean } from '../auditor/sanitize.js';
 import { VERDICT_LABELS, verdictCountsLine, verdictRank } from '../model/ghost-call-words.js';
 import { SEVERITY_ORDER } from '../model/rules.js';
+import { wrapLine } from './wrap.js';
 
 export interface TextOptions {
   /** list passing and disabled findings too */
   verbose?: boolean;
-  /** terminal width; lines are cut to it (absent: output is piped, nothing is cut) */
+  /** terminal width; long lines are wrapped to it (absent: output is piped, lines stay whole) */
   width?: number;
 }
 
@@ -23,8 +24,11 @@ const STATE_LABEL: Record<Finding['state'], string> = {
   disabled: 'off',
 };
 
+/** where a finding's detail, evidence and fixes start */
+const DETAIL_COLUMN = 40;
+
 function pad(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}… ` : text.padEnd(width + 1);
+  return `${text.padEnd(width)} `;
 }
 
 function deviceName(h: HostReport): string {
@@ -64,32 +68,35 @@ function verdictTable(report: AuditReport): string[] {
 
 export function reportToText(report: AuditReport, options: TextOptions = {}): string {
   const width = options.width === undefined ? Infinity : Math.max(60, options.width);
-  const cut = (line: string) => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
   const lines: string[] = [];
+  /** one logical line, wrapped on a terminal; continuation lines start at `indent` */
+  const add = (line: string, indent: number) => lines.push(...(width === Infinity ? [line] : wrapLine(line, width, indent)));
   const s = report.summary;
-  lines.push(`ghostguard audit  ${report.startedAt}  targets: ${clean(report.targets.join(' '), 200)}`);
+  add(`ghostguard audit  ${report.startedAt}  targets: ${clean(report.targets.join(' '), 200)}`, 4);
   lines.push(`${s.hostsScanned}/${s.hostsPlanned} hosts scanned, ${s.hostsResponsive} answered, ${s.phones} phones identified`);
   if (report.incomplete) lines.push(`INCOMPLETE: ${report.incomplete}`);
   lines.push(...verdictTable(report));
   for (const h of report.hosts) {
-    lines.push('', deviceLine(h));
+    lines.push('');
+    add(deviceLine(h), 4);
     const g = h.ghostCall;
-    lines.push(cut(`  ghost call: ${VERDICT_LABELS[g.verdict]}`));
-    for (const e of g.evidence) lines.push(cut(`      ${clean(e, 600)}`));
-    if (g.howToTell) lines.push(cut(`      to tell: ${clean(g.howToTell, 600)}`));
+    lines.push(`  ghost call: ${VERDICT_LABELS[g.verdict]}`);
+    for (const e of g.evidence) add(`      ${clean(e, 600)}`, 8);
+    if (g.howToTell) add(`      to tell: ${clean(g.howToTell, 600)}`, 15);
     const shown = h.findings.filter((f) => options.verbose || (f.state !== 'pass' && f.state !== 'disabled'));
     const passed = h.findings.filter((f) => f.state === 'pass').length;
     for (const f of shown) {
       const detail = f.reason ?? f.evidence[0] ?? '';
-      lines.push(cut(`  ${pad(STATE_LABEL[f.state], 7)}${pad(f.severity, 8)}${pad(f.check, 21)}${clean(detail, 600)}`));
-      for (const e of f.reason ? f.evidence : f.evidence.slice(1)) lines.push(cut(`${' '.repeat(40)}${clean(e, 600)}`));
+      add(`  ${pad(STATE_LABEL[f.state], 7)}${pad(f.severity, 8)}${pad(f.check, 21)}${clean(detail, 600)}`, DETAIL_COLUMN);
+      for (const e of f.reason ? f.evidence : f.evidence.slice(1)) add(`${' '.repeat(DETAIL_COLUMN)}${clean(e, 600)}`, DETAIL_COLUMN + 2);
       if (f.state === 'fail' || f.state === 'unsupported')
-        for (const fix of f.fix) lines.push(cut(`${' '.repeat(40)}fix: ${clean(fix, 600)}`));
+        for (const fix of f.fix) add(`${' '.repeat(DETAIL_COLUMN)}fix: ${clean(fix, 600)}`, DETAIL_COLUMN + 5);
     }
     if (!options.verbose && passed > 0) lines.push(`  ${passed} checks pass`);
   }
   if (report.incompleteHosts?.length) {
-    lines.push('', `incomplete (${report.incompleteHosts.length}): ${report.incompleteHosts.map((x) => x.host).join(', ')}`);
+    lines.push('');
+    add(`incomplete (${report.incompleteHosts.length}): ${report.incompleteHosts.map((x) => x.host).join(', ')}`, 4);
   }
   lines.push('', verdictCountsLine(report.summary.ghostCalls), summaryLine(report));
   if (report.comparison) {

@@ -19,10 +19,31 @@ describe('text report', () => {
     expect(text).toContain('\\x1b[31mred');
   });
 
-  it('verbose shows passes; lines are cut to the width', () => {
-    const text = reportToText(sampleReport(), { verbose: true, width: 60 });
+  it('verbose shows passes; on a terminal long lines are wrapped to the width, never cut', () => {
+    const report = sampleReport();
+    const fix = report.hosts[0]!.findings[1]!.fix;
+    fix[0] = `${fix[0]} and then check-sync by NOTIFY from the registrar only`;
+    const text = reportToText(report, { verbose: true, width: 60 });
     expect(text).toMatch(/pass\s+low\s+device-identity/);
-    for (const line of text.split('\n')) if (line.startsWith('  ')) expect(line.length).toBeLessThanOrEqual(60);
+    expect(text).not.toContain('…');
+    const lines = text.split('\n');
+    for (const line of lines) if (line.startsWith('  ')) expect(line.length).toBeLessThanOrEqual(60);
+    // the fix is split over several lines, continuation lines hang under the detail column, and no word is lost
+    const start = lines.findIndex((l) => l.includes('fix: re-provision'));
+    const continued = lines.slice(start + 1).filter((_, i, all) => all.slice(0, i + 1).every((x) => /^ {40}\S/.test(x)));
+    expect(continued.length).toBeGreaterThan(0);
+    const rejoined = [lines[start]!, ...continued].map((l) => l.trim()).join(' ');
+    expect(rejoined).toBe(`fix: ${fix[0]}`);
+  });
+
+  it('a word longer than the terminal is split across lines, not dropped', () => {
+    const long = sampleReport();
+    long.hosts[0]!.ghostCall.evidence.push('z'.repeat(150));
+    const text = reportToText(long, { width: 70 });
+    const pieces = text.split('\n').filter((l) => /^ +z+$/.test(l));
+    expect(pieces.length).toBe(3);
+    expect(pieces.map((l) => l.trim()).join('')).toBe('z'.repeat(150));
+    for (const l of pieces) expect(l.length).toBeLessThanOrEqual(70);
   });
 
   it("a verdict table riskiest first, each host's ghost-call evidence in full when piped, and the counts line", () => {

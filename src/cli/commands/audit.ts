@@ -24,7 +24,7 @@ export async function auditCommand(
         store: offline.store,
         auditRuns: offline.store.auditRuns,
         signal: abort.signal,
-        // lines are cut to the terminal's width only when the report goes to a terminal; piped, every word stays
+        // long lines are wrapped to the terminal's width only when the report goes to a terminal; piped, each line stays whole
         stdout: { write: (t: string) => io.out(t), columns: io.isTty && process.stdout.isTTY ? process.stdout.columns : undefined },
         stderr: { write: (t: string) => io.err(t), isTTY: io.isTty, columns: process.stderr.columns },
         readFile: (path) => readFileSync(resolve(io.cwd, path), 'utf8'),
