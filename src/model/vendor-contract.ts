@@ -97,6 +97,22 @@ export interface CompileInput {
   params?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What an adapter's rule table (rule → its parameters) is compiled for: one model on one firmware family, for one
+ * device's file or for a file shared by all phones. Every adapter's `ruleTable(ctx)` takes this one shape, typed with
+ * its own catalogue row and family.
+ */
+export interface RuleTableContext<Model, Family> {
+  /** the catalogue row (an adapter may stand in a row of its own for an uncatalogued model) */
+  model: Model;
+  /** false for a model outside the catalogue: its account count is unknown */
+  catalogued: boolean;
+  family: Family;
+  policy: ResolvedPolicy;
+  /** absent for shared files: per-device and secret settings are left out */
+  device?: ResolvedDevice;
+}
+
 export interface Compiled {
   family: FirmwareFamily;
   /** settings that are not hardening rules: registration, provisioning URL and credentials */

@@ -1,5 +1,5 @@
 /** Non-rule settings: line registration per configured line and the phone's own provisioning server/credentials. */
-import type { ResolvedDevice, ResolvedPolicy, Transport } from '../../src/model/config-types.js';
+import type { ResolvedDevice, Transport } from '../../src/model/config-types.js';
 import type { Setting } from '../../src/model/vendor-contract.js';
 import type { RuleContext } from './keys.js';
 import { settingFor } from './naming.js';
@@ -23,8 +23,8 @@ export function configServer(url: string): { path: string; via: string } {
   return { path: parsed.host + parsed.pathname.replace(/\/+$/, ''), via };
 }
 
-export function baseSettings(ctx: RuleContext & { device: ResolvedDevice }, policy: ResolvedPolicy): Setting[] {
-  const { device, model, family } = ctx;
+export function baseSettings(ctx: RuleContext & { device: ResolvedDevice }): Setting[] {
+  const { device, model, family, policy } = ctx;
   const out: Setting[] = [];
   const put = (param: GsParam, value: string, account?: number) => {
     const s = settingFor(family, param, value, account);

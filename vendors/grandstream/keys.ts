@@ -3,22 +3,14 @@
  * Single source for rendering and for the auditor's comparison (via compile()).
  */
 import { applied, unsupported, type RuleTable } from '../_shared/compile.js';
-import type { ResolvedDevice } from '../../src/model/config-types.js';
-import type { RuleCompilation, Setting } from '../../src/model/vendor-contract.js';
+import type { RuleCompilation, RuleTableContext, Setting } from '../../src/model/vendor-contract.js';
 import type { GsFamily } from './families.js';
 import type { GsModel } from './models.js';
 import { settingFor } from './naming.js';
 import { PARAMS, type GsParam } from './params.js';
 import { GhostguardError } from '../../src/model/errors.js';
 
-export interface RuleContext {
-  model: GsModel;
-  family: GsFamily;
-  /** absent for shared files: per-account and secret settings are left out */
-  device?: ResolvedDevice;
-  /** false for a model outside the catalogue: its account count is unknown */
-  catalogued?: boolean;
-}
+export type RuleContext = RuleTableContext<GsModel, GsFamily>;
 
 type Pair = readonly [GsParam, string];
 
@@ -95,7 +87,7 @@ export function ruleTable(ctx: RuleContext): RuleTable {
           ? perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']])
           : undefined,
     'unused-accounts-off': deviceOnly(() =>
-      ctx.catalogued === false
+      !ctx.catalogued
         ? unsupported(`model ${model.id} is not in the Grandstream catalogue: its account count is unknown`)
         : perAccount(
             ctx,

@@ -12,9 +12,9 @@ export const CONTENT_TYPE = 'application/xml; charset=utf-8';
 export function compile(input: CompileInput): Compiled {
   const model = modelFor(input);
   const family = familyFor(model, input.firmware);
-  const ctx = { model, family, device: input.device, catalogued: findModel(input.model) !== undefined };
+  const ctx = { model, family, policy: input.policy, device: input.device, catalogued: findModel(input.model) !== undefined };
   const rules = compileRuleTable(input.policy, ruleTable(ctx), (rule) => `no verified Grandstream parameter for ${rule}`);
-  const base = input.device ? baseSettings({ ...ctx, device: input.device }, input.policy) : [];
+  const base = input.device ? baseSettings({ ...ctx, device: input.device }) : [];
   return { family: { id: family.id, guessed: family.guessed }, base, rules, params: paramSettings(input.params) };
 }
 

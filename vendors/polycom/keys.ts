@@ -3,9 +3,10 @@
  * write is a rule the auditor can check. Parameters and sources: firmware-notes/polycom.md.
  */
 import type { InviteValidationMethod, ResolvedDevice, ResolvedPolicy } from '../../src/model/config-types.js';
-import type { Setting } from '../../src/model/vendor-contract.js';
+import type { RuleTableContext, Setting } from '../../src/model/vendor-contract.js';
 import { applied, unsupported, type RuleTable } from '../_shared/compile.js';
 import type { FamilyId } from './families.js';
+import type { PolycomModel } from './models.js';
 
 const VALIDATION = 'voIpProt.SIP.requestValidation';
 
@@ -51,14 +52,7 @@ export const REASONS = {
 } as const;
 
 /** Per-device rules return undefined without a device: they have nothing to say about a file shared by all phones. */
-export interface RuleContext {
-  family: FamilyId;
-  policy: ResolvedPolicy;
-  /** absent for shared files: per-device and secret settings are left out */
-  device?: ResolvedDevice;
-}
-
-export function ruleTable({ family, policy, device }: RuleContext): RuleTable {
+export function ruleTable({ family, policy, device }: RuleTableContext<PolycomModel | undefined, FamilyId>): RuleTable {
   const method = validationMethod(policy);
   return {
     'sip-trusted-only': () => (method === 'digest' ? unsupported(REASONS.digestOnly) : applied(requestValidation(1, 'INVITE', method))),

@@ -28,7 +28,11 @@ export function compile(input: CompileInput | RenderInput): Compiled {
       `${device.mac}: ${device.lines.length} lines configured, ${model.displayName} has ${model.accounts} accounts`,
     );
   }
-  const rules = compileRuleTable(policy, ruleTable({ family: family.id, policy, device }), unsupportedReason);
+  const rules = compileRuleTable(
+    policy,
+    ruleTable({ model, catalogued: model !== undefined, family: family.id, policy, device }),
+    unsupportedReason,
+  );
   return { family, base: baseSettings(family.id, policy, device), rules, params: paramSettings(input.params) };
 }
 

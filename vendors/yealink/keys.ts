@@ -5,21 +5,19 @@
  */
 import type { ResolvedDevice, RuleSetting } from '../../src/model/config-types.js';
 import type { RuleId } from '../../src/model/rules.js';
-import type { RuleCompilation, Setting } from '../../src/model/vendor-contract.js';
+import type { RuleCompilation, RuleTableContext, Setting } from '../../src/model/vendor-contract.js';
 import { applied, unsupported, type RuleTable } from '../_shared/compile.js';
 import type { FamilyId } from './families.js';
+import type { YealinkModel } from './models.js';
 
-export interface KeyContext {
-  family: FamilyId;
-  /** accounts the model has; undefined when the model is not in the table */
-  modelAccounts?: number;
-  /** absent when compiling a shared file */
-  device?: ResolvedDevice;
-  /** the model's admin guide documents `sip.notify_reboot_enable = 2` (T5 series and CP9xx guide) */
-  notifyIgnoreDocumented?: boolean;
-  /** DECT bases: their templates have no intercom or auto-answer parameters, nor features.direct_ip_call_enable (W80) */
-  dect?: boolean;
-}
+/** model: undefined when the model is not in the table (its account count is unknown) */
+export type KeyContext = RuleTableContext<YealinkModel | undefined, FamilyId>;
+
+/** the model's admin guide documents `sip.notify_reboot_enable = 2` (T5 series and CP9xx guide) */
+const notifyIgnoreDocumented = (model: YealinkModel | undefined): boolean => model !== undefined && /^(T5\d|CP9)/.test(model.id);
+
+/** DECT bases: their templates have no intercom or auto-answer parameters, nor features.direct_ip_call_enable (W80) */
+const isDect = (model: YealinkModel | undefined): boolean => model?.kind === 'dect';
 
 export const setting = (key: string, value: string): Setting => ({ key, value });
 export const secretSetting = (key: string, value: string): Setting => ({ key, value, secret: true });
@@ -54,16 +52,21 @@ export function ruleTable(ctx: KeyContext): RuleTable {
     'sip-trusted-only': () => (trust ? applied(trust) : undefined),
     // direct_ip_call_enable stops dialling by IP; only trust control refuses IP calls coming in
     'no-direct-ip-calls': () =>
-      ctx.dect ? (trust ? applied(trust) : undefined) : applied([setting('features.direct_ip_call_enable', '0'), ...(trust ?? [])]),
+      isDect(ctx.model)
+        ? trust
+          ? applied(trust)
+          : undefined
+        : applied([setting('features.direct_ip_call_enable', '0'), ...(trust ?? [])]),
     'invite-validation': () => unsupported(unsupportedReason('invite-validation')),
     'no-auto-answer': () =>
-      ctx.dect
+      isDect(ctx.model)
         ? unsupported(REASONS['no-auto-answer']!)
         : applied([setting('features.intercom.allow', '0'), ...(perAccount((n) => setting(`account.${n}.auto_answer`, '0')) ?? [])]),
     'reject-anonymous': () => optionalApplied(perAccount((n) => setting(`account.${n}.reject_anonymous_call`, '1'))),
     // 2 = ignore check-sync NOTIFY, documented in the T5/CP969 admin guide (V8x) only; elsewhere 0 = reboot only when the
     // NOTIFY says reboot=true (the one value every template knows)
-    'no-remote-reboot': () => applied([setting('sip.notify_reboot_enable', family === 'v81+' && ctx.notifyIgnoreDocumented ? '2' : '0')]),
+    'no-remote-reboot': () =>
+      applied([setting('sip.notify_reboot_enable', family === 'v81+' && notifyIgnoreDocumented(ctx.model) ? '2' : '0')]),
     'unused-accounts-off': () => unusedAccounts(ctx),
     'sip-port-nonstandard': (s) => listenPort(ctx, s, accounts),
     'sip-tls-srtp': () =>
@@ -82,7 +85,7 @@ export function ruleTable(ctx: KeyContext): RuleTable {
 
 function allAccounts(ctx: KeyContext): number[] | undefined {
   if (!ctx.device) return undefined;
-  const count = ctx.modelAccounts ?? Math.max(0, ...ctx.device.lines.map((l) => l.index));
+  const count = ctx.model?.accounts ?? Math.max(0, ...ctx.device.lines.map((l) => l.index));
   return Array.from({ length: count }, (_, i) => i + 1);
 }
 
@@ -90,11 +93,10 @@ const optionalApplied = (settings: Setting[] | undefined): RuleCompilation | und
 
 function unusedAccounts(ctx: KeyContext): RuleCompilation | undefined {
   if (!ctx.device) return undefined;
-  if (ctx.modelAccounts === undefined)
-    return unsupported(`model ${ctx.device.model} is not in the Yealink table: its account count is unknown`);
+  if (ctx.model === undefined) return unsupported(`model ${ctx.device.model} is not in the Yealink table: its account count is unknown`);
   const used = new Set(ctx.device.lines.map((l) => l.index));
   const unused: Setting[] = [];
-  for (let n = 1; n <= ctx.modelAccounts; n++) if (!used.has(n)) unused.push(setting(`account.${n}.enable`, '0'));
+  for (let n = 1; n <= ctx.model.accounts; n++) if (!used.has(n)) unused.push(setting(`account.${n}.enable`, '0'));
   return applied(unused);
 }
 

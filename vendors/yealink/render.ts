@@ -21,13 +21,7 @@ export function compile(input: CompileInput): Compiled {
       'GG_ERR_RENDER_INVALID',
       `line ${tooHigh.index} does not exist on a Yealink ${model.id} (accounts 1-${model.accounts})`,
     );
-  const table = ruleTable({
-    family: family.id,
-    ...(model ? { modelAccounts: model.accounts } : {}),
-    ...(device ? { device } : {}),
-    dect: model?.kind === 'dect',
-    notifyIgnoreDocumented: model !== undefined && /^(T5\d|CP9)/.test(model.id),
-  });
+  const table = ruleTable({ model, catalogued: model !== undefined, family: family.id, policy, ...(device ? { device } : {}) });
   return {
     family,
     base: device ? baseSettings(family.id, device, { transportFromRule: policy['sip-tls-srtp'].enabled }) : [],
