@@ -92,6 +92,11 @@ export class Runtime {
       options.clock,
       `w${options.workerId ?? 0}`,
     );
+    guard.onSpread = (a) =>
+      events.emit({
+        reason: 'distributed-guessing',
+        detail: `${a.guesses} refused requests not paid back by an authenticated fetch from ${a.subnets} networks in ${a.windowMs / 60_000} min; the busiest, ${a.busiest.subnet}, sent ${a.busiest.guesses}`,
+      });
     const deps = {
       vendors: options.vendors,
       inventory: () => config.inventory,

@@ -161,7 +161,7 @@ function positiveCounts<K extends string>(r: YamlReader, p: Path, keys: readonly
 
 function parseRateLimits(r: YamlReader, p: Path): ServerSettings['rateLimits'] {
   if (r.value(p) === undefined) return undefined;
-  const counts = ['addressChallenges', 'subnetChallenges', 'addressFailures', 'subnetFailures'] as const;
+  const counts = ['addressChallenges', 'subnetChallenges', 'addressFailures', 'subnetFailures', 'spreadGuesses', 'spreadSubnets'] as const;
   r.unknownKeys(p, ['perAddress', 'perSubnet', ...counts]);
   const out: NonNullable<ServerSettings['rateLimits']> = {};
   for (const key of counts) {

@@ -110,6 +110,9 @@ export interface ServerSettings {
     /** wrong credentials tolerated per 10 minutes before a ban */
     addressFailures?: number;
     subnetFailures?: number;
+    /** the aggregate alert: unpaid denials per 10 minutes from all sources together, and how many /24s they span */
+    spreadGuesses?: number;
+    spreadSubnets?: number;
   };
 }
 

@@ -48,6 +48,11 @@ export const SECURITY_REASONS = {
     severity: 'high',
     meaning: "an enrolment claim from outside the device's site `networks:`: refused (401), never enrols",
   },
+  'distributed-guessing': {
+    severity: 'high',
+    meaning:
+      'requests refused without being paid back by an authenticated fetch, spread over many /24s, crossed `rateLimits.spreadGuesses` in 10 minutes though no /24 reached its own ban (once per window)',
+  },
   'connection-limit': {
     severity: 'low',
     meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)',

@@ -1,5 +1,6 @@
 /** Rate limits and temporary bans per source address and per /24 (or /64), sized for a whole office behind one NAT address. */
 import ipaddr from 'ipaddr.js';
+import { SpreadWatch, type SpreadAlert, type SpreadLimits } from './spread-watch.js';
 
 export interface AbuseLimits {
   perAddress: { burst: number; perSecond: number };
@@ -13,7 +14,11 @@ export interface AbuseLimits {
   failureWindowMs: number;
   banMs: number;
   canaryBanMs: number;
+  /** the aggregate alert for guessing spread over many /24s (absent: DEFAULT_SPREAD) */
+  spread?: SpreadLimits;
 }
+
+export const DEFAULT_SPREAD: SpreadLimits = { guesses: 1000, subnets: 16, windowMs: 10 * 60_000 };
 
 export const DEFAULT_LIMITS: AbuseLimits = {
   perAddress: { burst: 3000, perSecond: 600 },
@@ -70,11 +75,16 @@ export class AbuseGuard {
   private readonly bans = new Map<string, number>();
   /** set in cluster workers: every denial, refund and canary hit is reported, so bans count across processes */
   report?: (report: GuardReport) => void;
+  /** guessing spread over many /24s crossed the aggregate threshold (once per window) */
+  onSpread?: (alert: SpreadAlert) => void;
+  private readonly spread: SpreadWatch;
 
   constructor(
     private readonly limits: AbuseLimits = DEFAULT_LIMITS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.spread = new SpreadWatch(limits.spread ?? DEFAULT_SPREAD, now);
+  }
 
   /** A ban decided elsewhere (the cluster's coordinator), kept until it expires. */
   applyBan(ban: Ban): void {
@@ -126,13 +136,17 @@ export class AbuseGuard {
     const s = this.count(`${weight}:s:${subnet}`) >= perSubnet;
     if (a) this.ban(address, this.limits.banMs);
     if (s) this.ban(subnet, this.limits.banMs);
+    const spread = this.spread.deny(subnet);
+    if (spread) this.onSpread?.(spread);
     return a || s;
   }
 
   /** A request that authenticated pays back the challenge it drew, so phones with credentials never add up to a ban. */
   refund(address: string): void {
     this.report?.({ kind: 'refund', address, times: 1 });
-    for (const key of [`challenge:a:${address}`, `challenge:s:${subnetOf(address)}`]) {
+    const subnet = subnetOf(address);
+    this.spread.refund(subnet);
+    for (const key of [`challenge:a:${address}`, `challenge:s:${subnet}`]) {
       const f = this.failures.get(key);
       if (f && f.count > 0) f.count--;
     }

@@ -1,13 +1,22 @@
 /** The phone listeners' limits from the config: the defaults with the config's `server.rateLimits` / `server.connections` over them. */
 import type { ServerSettings } from '../model/config-types.js';
-import { DEFAULT_LIMITS, type AbuseLimits } from './abuse-guard.js';
+import { DEFAULT_LIMITS, DEFAULT_SPREAD, type AbuseLimits } from './abuse-guard.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-gate.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './phone-handler.js';
 import { DEFAULT_UPLOAD_BUDGET, type UploadBudget } from './upload-reader.js';
 
 /** The abuse guard's limits: the defaults with the config's `server.rateLimits` over them. */
 export function guardLimits(settings: Pick<ServerSettings, 'rateLimits'>): AbuseLimits {
-  return { ...DEFAULT_LIMITS, ...settings.rateLimits };
+  const { spreadGuesses, spreadSubnets, ...rest } = settings.rateLimits ?? {};
+  return {
+    ...DEFAULT_LIMITS,
+    ...rest,
+    spread: {
+      ...DEFAULT_SPREAD,
+      ...(spreadGuesses ? { guesses: spreadGuesses } : {}),
+      ...(spreadSubnets ? { subnets: spreadSubnets } : {}),
+    },
+  };
 }
 
 /** The phone listeners' connection limits: the defaults with the config's `server.connections` over them. */
