@@ -62,9 +62,17 @@ export function subnetOf(address: string): string {
 export type GuardReport =
   | { kind: 'deny'; address: string; weight: 'challenge' | 'failure' }
   | { kind: 'refund'; address: string; times: number }
-  | { kind: 'ban-now'; address: string };
+  | { kind: 'ban-now'; address: string }
+  /** requests this process admitted from an address: the coordinator counts them against the address's shared bucket */
+  | { kind: 'take'; address: string; times: number };
 
 export interface Ban {
+  key: string;
+  until: number;
+}
+
+/** A rate bucket (`a:<address>` or `s:<subnet>`) run dry across processes: refused as rate-limited until `until`. */
+export interface Throttle {
   key: string;
   until: number;
 }
@@ -73,6 +81,8 @@ export class AbuseGuard {
   private readonly buckets = new Map<string, Bucket>();
   private readonly failures = new Map<string, Failures>();
   private readonly bans = new Map<string, number>();
+  /** buckets the coordinator found empty across processes (keys as in `buckets`) */
+  private readonly throttles = new Map<string, number>();
   /** set in cluster workers: every denial, refund and canary hit is reported, so bans count across processes */
   report?: (report: GuardReport) => void;
   /** guessing spread over many /24s crossed the aggregate threshold (once per window) */
@@ -89,6 +99,31 @@ export class AbuseGuard {
   /** A ban decided elsewhere (the cluster's coordinator), kept until it expires. */
   applyBan(ban: Ban): void {
     if (ban.until > this.now() && (this.bans.get(ban.key) ?? 0) < ban.until) bounded(this.bans, ban.key, ban.until);
+  }
+
+  /** A bucket found empty across processes (the cluster's coordinator): its key refused as rate-limited until then. */
+  applyThrottle(throttle: Throttle): void {
+    if (throttle.until > this.now()) bounded(this.throttles, throttle.key, throttle.until);
+  }
+
+  /**
+   * The coordinator's side of shared rate buckets: `times` requests other processes already admitted from `address`
+   * are taken from this guard's buckets, which may go into debt; a bucket without a whole token left is throttled
+   * until one has refilled.
+   */
+  consume(address: string, times: number): Throttle[] {
+    const t = this.now();
+    const out: Throttle[] = [];
+    for (const [key, spec] of [
+      [`a:${address}`, this.limits.perAddress],
+      [`s:${subnetOf(address)}`, this.limits.perSubnet],
+    ] as const) {
+      const b = this.buckets.get(key) ?? { tokens: spec.burst, at: t };
+      const tokens = Math.min(spec.burst, b.tokens + ((t - b.at) / 1000) * spec.perSecond) - times;
+      bounded(this.buckets, key, { tokens, at: t });
+      if (tokens < 1) out.push({ key, until: t + Math.ceil(((1 - tokens) / spec.perSecond) * 1000) });
+    }
+    return out;
   }
 
   /** The bans now standing for an address and its subnet. */
@@ -113,6 +148,9 @@ export class AbuseGuard {
       case 'ban-now':
         this.banNow(report.address);
         return true;
+      case 'take':
+        this.consume(report.address, report.times);
+        return false;
     }
   }
 
@@ -120,7 +158,9 @@ export class AbuseGuard {
     const subnet = subnetOf(address);
     if (this.isBanned(address) || this.isBanned(subnet)) return 'banned';
     const t = this.now();
+    if (this.throttled(`a:${address}`, t) || this.throttled(`s:${subnet}`, t)) return 'rate-limited';
     if (!this.take(`a:${address}`, this.limits.perAddress, t) || !this.take(`s:${subnet}`, this.limits.perSubnet, t)) return 'rate-limited';
+    this.report?.({ kind: 'take', address, times: 1 });
     return 'ok';
   }
 
@@ -162,6 +202,14 @@ export class AbuseGuard {
     if (until === undefined) return false;
     if (until > this.now()) return true;
     this.bans.delete(key);
+    return false;
+  }
+
+  private throttled(key: string, t: number): boolean {
+    const until = this.throttles.get(key);
+    if (until === undefined) return false;
+    if (until > t) return true;
+    this.throttles.delete(key);
     return false;
   }
 

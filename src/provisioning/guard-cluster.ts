@@ -1,10 +1,11 @@
 /**
- * Ban arithmetic across `serve --workers` processes. Each worker keeps its own guard (rate buckets, local counts) and
- * reports every denial, refund and canary hit to the cluster primary, which counts them for all workers together and
- * hands each ban it decides to every worker. Without this, N workers would each tolerate the full budget: N × 1,000
- * guesses from one address before a ban instead of 1,000.
+ * Ban and rate arithmetic across `serve --workers` processes. Each worker keeps its own guard (rate buckets, local
+ * counts) and reports every denial, refund, canary hit and admitted request to the cluster primary, which counts them
+ * for all workers together, hands each ban it decides to every worker, and tells every worker which rate buckets ran
+ * dry across the cluster. Without this, N workers would each tolerate the full budget: N × 1,000 guesses from one
+ * address before a ban instead of 1,000, and N × the request rate.
  */
-import { AbuseGuard, type AbuseLimits, type Ban, type GuardReport } from './abuse-guard.js';
+import { AbuseGuard, type AbuseLimits, type Ban, type GuardReport, type Throttle } from './abuse-guard.js';
 
 /** worker → primary */
 export interface GuardReportMessage {
@@ -15,22 +16,35 @@ export interface GuardReportMessage {
 export interface GuardBanMessage {
   guardBans: Ban[];
   announce?: string;
+  /** rate buckets run dry across the cluster */
+  guardThrottles?: Throttle[];
 }
 
-/** Refunds (one per authenticated request) are summed and sent this often; denials and canary hits at once. */
-const REFUND_FLUSH_MS = 100;
+/**
+ * Refunds (one per authenticated request) and admitted requests are summed per address and sent this often; denials
+ * and canary hits at once. A cluster can therefore overshoot a rate bucket by what its workers admit in one interval.
+ */
+export const GUARD_FLUSH_MS = 50;
 
 export function reportToPrimary(guard: AbuseGuard, send: (message: GuardReportMessage) => void): () => void {
   const refunds = new Map<string, number>();
+  const takes = new Map<string, number>();
   guard.report = (report) => {
     if (report.kind === 'refund') refunds.set(report.address, (refunds.get(report.address) ?? 0) + report.times);
+    else if (report.kind === 'take') takes.set(report.address, (takes.get(report.address) ?? 0) + report.times);
     else send({ guard: [report] });
   };
   const timer = setInterval(() => {
-    if (refunds.size === 0) return;
-    send({ guard: [...refunds].map(([address, times]) => ({ kind: 'refund' as const, address, times })) });
+    if (refunds.size === 0 && takes.size === 0) return;
+    send({
+      guard: [
+        ...[...refunds].map(([address, times]) => ({ kind: 'refund' as const, address, times })),
+        ...[...takes].map(([address, times]) => ({ kind: 'take' as const, address, times })),
+      ],
+    });
     refunds.clear();
-  }, REFUND_FLUSH_MS);
+    takes.clear();
+  }, GUARD_FLUSH_MS);
   timer.unref();
   return () => {
     clearInterval(timer);
@@ -60,11 +74,17 @@ export class GuardCoordinator {
   /** Applies one worker's reports; returns the ban messages to send, per recipient (the reporter gets the announcement). */
   receive(message: GuardReportMessage): { toReporter: GuardBanMessage; toOthers: GuardBanMessage }[] {
     const out = [];
+    const guardThrottles: Throttle[] = [];
     for (const report of message.guard) {
+      if (report.kind === 'take') {
+        guardThrottles.push(...this.guard.consume(report.address, report.times));
+        continue;
+      }
       if (!this.guard.apply(report)) continue;
       const guardBans = this.guard.bansFor(report.address);
       out.push({ toReporter: { guardBans, announce: report.address }, toOthers: { guardBans } });
     }
+    if (guardThrottles.length > 0) out.push({ toReporter: { guardBans: [], guardThrottles }, toOthers: { guardBans: [], guardThrottles } });
     return out;
   }
 }

@@ -1,7 +1,7 @@
 /**
- * `serve --workers n`: the primary forks the workers, grants Digest nonce-counts and counts bans for all of them,
- * replaces a worker that dies (the operator worker — dashboard and schedules — by a new operator worker), and stops
- * them on SIGTERM/SIGINT. Every message on the IPC channels goes through a send that tolerates a channel closing
+ * `serve --workers n`: the primary forks the workers, grants Digest nonce-counts and counts bans and request rates
+ * for all of them, replaces a worker that dies (the operator worker — dashboard and schedules — by a new operator
+ * worker), and stops them on SIGTERM/SIGINT. Every message on the IPC channels goes through a send that tolerates a channel closing
  * under it: a worker or primary on its way out is normal during shutdown, never a crash.
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -46,6 +46,7 @@ export function shareWithCluster(runtime: Runtime, claims: NonceClaims): () => v
     if (isNonceClaimAnswer(message)) return claims.answer(message);
     if (!isGuardBanMessage(message)) return;
     for (const ban of message.guardBans) runtime.guard.applyBan(ban);
+    for (const throttle of message.guardThrottles ?? []) runtime.guard.applyThrottle(throttle);
     if (message.announce)
       runtime.events.emit({ reason: 'banned', source: message.announce, detail: 'counted across all worker processes' });
   };
