@@ -5,6 +5,7 @@
  */
 import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
+import type { LabVariant } from '../model/vendor-lab.js';
 import { allocateAddresses, checkServerUrl } from './loopback.js';
 import { EmulatedPhone, type PhoneManifest, type PhoneSpec } from './phone.js';
 import type { SipClass } from './sip-classes.js';
@@ -37,6 +38,8 @@ export interface FleetOptions {
   presets?: (spec: PhoneSpec, index: number) => PhoneSpec['presets'];
   /** a behaviour class per phone for strangers' INVITEs (e.g. showcaseSipClasses) */
   sipClasses?: (specs: readonly PhoneSpec[]) => ReadonlyMap<number, SipClass>;
+  /** hand-set phones, by the name their vendor's lab gives them (LabVariant), added after the others, never provisioned */
+  variants?: readonly string[];
 }
 
 const START_CONCURRENCY = 64;
@@ -51,32 +54,46 @@ export function planFleet(options: FleetOptions): PhoneSpec[] {
     throw new GhostguardError('GG_ERR_LAB_INVALID', 'factory must be between 0 and the number of phones');
   const seed = options.macSeed ?? 0xab;
   if (!Number.isInteger(seed) || seed < 0 || seed > 255) throw new GhostguardError('GG_ERR_LAB_INVALID', 'macSeed must be a byte');
-  const ips = allocateAddresses(options.baseIp ?? DEFAULT_BASE_IP, options.phones);
+  const variants = (options.variants ?? []).map((name) => findVariant(options.adapters, name));
+  const ips = allocateAddresses(options.baseIp ?? DEFAULT_BASE_IP, options.phones + variants.length);
   const perVendor = new Map<string, number>();
-  const specs = ips.map((ip, i) => {
+  const nextMac = (adapter: VendorAdapter): Mac => {
+    const k = perVendor.get(adapter.id) ?? 0;
+    perVendor.set(adapter.id, k + 1);
+    return `${adapter.ouis[0] ?? '020000'}${hex(seed)}${hex(k >> 8)}${hex(k & 0xff)}`.slice(0, 12) as Mac;
+  };
+  const ports = {
+    ...(options.httpPort ? { httpPort: options.httpPort } : {}),
+    ...(options.httpsPort ? { httpsPort: options.httpsPort } : {}),
+    ...(options.snmpPort ? { snmpPort: options.snmpPort } : {}),
+    ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
+  };
+  const planned = ips.slice(0, options.phones).map((ip, i) => {
     const vendor = vendors[i % vendors.length]!;
     const adapter = options.adapters.find((a) => a.id === vendor);
     if (!adapter || adapter.models.length === 0) throw new GhostguardError('GG_ERR_LAB_INVALID', `no adapter with models for ${vendor}`);
     const k = perVendor.get(vendor) ?? 0;
-    perVendor.set(vendor, k + 1);
     const model = adapter.models[k % adapter.models.length]!;
     const firmware = model.firmwares[Math.floor(k / adapter.models.length) % model.firmwares.length]!;
-    const mac = `${adapter.ouis[0] ?? '020000'}${hex(seed)}${hex(k >> 8)}${hex(k & 0xff)}`.slice(0, 12) as Mac;
-    const spec: PhoneSpec = {
-      vendor,
-      model: model.id,
-      firmware,
-      mac,
-      ip,
-      factory: i < factory,
-      ...(options.httpPort ? { httpPort: options.httpPort } : {}),
-      ...(options.httpsPort ? { httpsPort: options.httpsPort } : {}),
-      ...(options.snmpPort ? { snmpPort: options.snmpPort } : {}),
-      ...(options.ringTimeoutMs ? { ringTimeoutMs: options.ringTimeoutMs } : {}),
-    };
+    const spec: PhoneSpec = { vendor, model: model.id, firmware, mac: nextMac(adapter), ip, factory: i < factory, ...ports };
     const presets = options.presets?.(spec, i);
     return presets ? { ...spec, presets } : spec;
   });
+  const handSet = variants.map(({ adapter, variant }, i): PhoneSpec => {
+    const mac = nextMac(adapter);
+    const ip = ips[options.phones + i]!;
+    return {
+      vendor: adapter.id,
+      model: variant.model,
+      firmware: variant.firmware,
+      mac,
+      ip,
+      factory: true,
+      ...ports,
+      presets: variant.presets(mac),
+    };
+  });
+  const specs = [...planned, ...handSet];
   const classes = options.sipClasses?.(specs);
   return classes ? specs.map((spec, i) => (classes.has(i) ? { ...spec, sipClass: classes.get(i)! } : spec)) : specs;
 }
@@ -102,6 +119,15 @@ export function showcaseSipClasses(specs: readonly PhoneSpec[]): ReadonlyMap<num
 }
 
 const hex = (n: number): string => n.toString(16).padStart(2, '0');
+
+function findVariant(adapters: readonly VendorAdapter[], name: string): { adapter: VendorAdapter; variant: LabVariant } {
+  for (const adapter of adapters) {
+    const variant = adapter.lab?.variants?.find((v) => v.name === name);
+    if (variant) return { adapter, variant };
+  }
+  const known = adapters.flatMap((a) => a.lab?.variants?.map((v) => v.name) ?? []);
+  throw new GhostguardError('GG_ERR_LAB_INVALID', `no lab phone variant ${name} (known: ${known.join(', ') || 'none'})`);
+}
 
 export class LabFleet {
   private stopped = false;

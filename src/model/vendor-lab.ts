@@ -158,9 +158,24 @@ export interface SnmpIdentity {
   sysDescr(model: string, firmware: string): string;
 }
 
+/**
+ * A phone of this vendor as a site's administrator may have set it up by hand (web UI or keypad), the way real phones
+ * of the vendor can be set: a fleet adds it by name (FleetOptions.variants) as a phone the server never provisioned.
+ */
+export interface LabVariant {
+  /** stable name, unique across vendors, e.g. `snmp-public-community` */
+  name: string;
+  model: string;
+  firmware: string;
+  /** the settings in the vendor's own file format, for the phone with this MAC (applied at power-on) */
+  presets(mac: Mac): readonly { fileName: string; body: string }[];
+}
+
 export interface VendorLab {
   profile: LabProfile;
   snmp: SnmpIdentity;
+  /** hand-set phones the lab can add to a fleet */
+  variants?: readonly LabVariant[];
   web(ctx: WebContext): VendorWeb;
   /** the order in which the phone fetches its files at boot, with its fallbacks */
   boot(ctx: BootContext): Promise<void>;

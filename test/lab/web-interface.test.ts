@@ -233,14 +233,19 @@ describe('SNMP agent', () => {
       });
     });
 
-  it('runs only when the settings enable it, with the configured community', async () => {
+  it('runs only when the settings enable it as SNMPv1/v2c, with the configured community', async () => {
     expect(grp.manifest().snmpPort).toBeUndefined();
     const on = await phone({ vendor: 'grandstream', model: 'GRP2616', firmware: '1.0.13.59' }, [
       [
         'cfg.xml',
-        '<gs_provision version="1"><config version="2"><item name="network.snmp.enable">Yes</item><item name="network.snmp.community">lab-c0mm</item></config></gs_provision>',
+        '<gs_provision version="1"><config version="2"><item name="network.snmp.enable">Yes</item><item name="network.snmp.version">Version2</item><item name="network.snmp.community">lab-c0mm</item></config></gs_provision>',
       ],
     ]);
+    // the template's factory version is Version3: enabled alone, the agent answers no community
+    const v3 = await phone({ vendor: 'grandstream', model: 'GRP2616', firmware: '1.0.13.59' }, [
+      ['cfg.xml', '<gs_provision version="1"><config version="2"><item name="network.snmp.enable">Yes</item></config></gs_provision>'],
+    ]);
+    expect(v3.manifest().expect).toMatchObject({ snmpEnabled: false });
     expect(on.manifest()).toMatchObject({ snmpPort: SNMP_PORT, expect: { snmpEnabled: true, snmpDefaultCommunity: false } });
     expect(await get(on.ip, 'lab-c0mm')).toBe('Grandstream GRP2616 1.0.13.59');
     expect(await get(on.ip, 'public')).toBeInstanceOf(Error);

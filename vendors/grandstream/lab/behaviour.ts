@@ -52,6 +52,7 @@ const GLOBAL_ALIASES: Record<string, { p: string; words?: Record<string, string>
   'security.webAccessMode': { p: 'P1650', words: { https: '0', http: '1', disabled: '2', both: '3' } },
   'network.snmp.enable': { p: 'P21896', words: YES_NO },
   'network.snmp.community': { p: 'P21902' },
+  'network.snmp.version': { p: 'P21904', words: { version1: '1', version2: '2', version3: '3' } },
   'network.snmp.port': { p: 'P21903' },
   'provisioning.config.username': { p: 'P1360' },
   'provisioning.config.password': { p: 'P1361' },
@@ -71,6 +72,7 @@ function factoryDefaults(ctx: ProfileContext): Map<string, string> {
     ['P1650', '1'],
     ['P21896', '0'],
     ['P21902', 'public'],
+    ['P21904', '3'],
     ['P21903', '161'],
   ]);
   for (const n of accountsOf(ctx)) {
@@ -137,7 +139,8 @@ function behaviour(s: Settings, ctx: ProfileContext): PhoneBehaviour {
     adminPassword,
     defaultAdminPassword: adminPassword === factoryAdmin,
     web: webAccess(s.get('P1650')),
-    snmpEnabled: isGrp(ctx.model) && flag(s, 'P21896', false),
+    // the agent answers a community only as SNMPv1/v2c (P21904 1 or 2); the factory SNMPv3 answers none
+    snmpEnabled: isGrp(ctx.model) && flag(s, 'P21896', false) && ['1', '2'].includes(s.get('P21904') ?? '3'),
     snmpCommunity: s.get('P21902') || 'public',
     snmpManagers: [],
     snmpPort: port(s, ['P21903'], 161),
