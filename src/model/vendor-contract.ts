@@ -169,6 +169,12 @@ export interface VendorAdapter {
   readonly vulnerableFirmware?: readonly VulnerableRange[];
   /** edge rules: the phone listens on one local SIP port per account, spaced by two from its base port */
   readonly sipPortPerAccount?: boolean;
+  /**
+   * provisioning: device files place the device's own values (MAC, line users and names, secrets) verbatim, never
+   * branching on their content (only on whether one is empty), so one render with stand-ins is a template for every
+   * device of the same shape. Absent = every device file is rendered in full.
+   */
+  readonly templatedDeviceFiles?: boolean;
   /** provisioning: the firmware names the phone's MAC in its User-Agent, so an enrolment request without it is refused */
   readonly macInUserAgent?: boolean;
   /** emulated phones for tests, demos and `ghostguard lab` */

@@ -4,7 +4,8 @@ import type { ResolvedDevice, ResolvedPolicy } from '../model/config-types.js';
 import { GhostguardError } from '../model/errors.js';
 import { checkRules } from '../model/rule-check.js';
 import { weakeningParams } from '../model/params-guard.js';
-import type { FileRef, RenderedFile, VendorAdapter } from '../model/vendor-contract.js';
+import type { FileRef, RenderedFile, RenderInput, VendorAdapter } from '../model/vendor-contract.js';
+import { FileTemplates } from './file-templates.js';
 
 export interface ServedFile {
   body: Buffer;
@@ -64,6 +65,7 @@ export class RenderService {
   private readonly reports = new Map<string, Omit<RenderedFile, 'body'>>();
   private bytes = 0;
   private readonly maxBytes: number;
+  private readonly templates = new FileTemplates((meta) => this.shared(meta));
 
   constructor(
     maxBytes = DEFAULT_RENDER_CACHE_MB * 1024 * 1024,
@@ -74,6 +76,11 @@ export class RenderService {
 
   get stats(): { entries: number; bytes: number; maxBytes: number } {
     return { entries: this.cache.size, bytes: this.bytes, maxBytes: this.maxBytes };
+  }
+
+  /** device files filled from a template, sent down the full path instead, templates built and refused; shapes held */
+  get templateCounts(): { filled: number; fallbacks: number; built: number; refused: number; shapes: number } {
+    return { ...this.templates.counts, shapes: this.templates.size };
   }
 
   render(req: RenderRequest): ServedFile {
@@ -95,6 +102,7 @@ export class RenderService {
     this.cache.clear();
     this.keys.length = 0;
     this.reports.clear();
+    this.templates.clear();
     this.bytes = 0;
   }
 
@@ -114,7 +122,14 @@ export class RenderService {
     if (req.device && !device)
       throw new GhostguardError('GG_ERR_SECRET_MISSING', `device ${req.device.mac}: a secret it references is not available`);
     const params = req.params && Object.keys(req.params).length > 0 ? req.params : undefined;
-    const input = { model: req.model, firmware: req.firmware, policy: req.policy, device, file: req.file, ...(params ? { params } : {}) };
+    const input: RenderInput = {
+      model: req.model,
+      firmware: req.firmware,
+      policy: req.policy,
+      ...(device ? { device } : {}),
+      file: req.file,
+      ...(params ? { params } : {}),
+    };
     if (params) {
       const conflicts = weakeningParams(req.vendor.compile(input), params, req.vendor.apiSetting);
       if (conflicts.length > 0) {
@@ -124,22 +139,29 @@ export class RenderService {
         );
       }
     }
-    const rendered = req.vendor.render(input);
-    if (req.file.kind === 'device' || req.file.kind === 'common') {
-      const failures = checkRules(req.vendor.compile(input), req.vendor.read(rendered.body)).filter((c) => c.state === 'fail');
-      if (failures.length > 0) {
-        throw new GhostguardError(
-          'GG_ERR_RENDER_VIOLATION',
-          `rendered ${req.file.name} violates ${failures.map((f) => f.rule).join(', ')}`,
-        );
-      }
-    }
-    const { body: text, ...meta } = rendered;
+    const templated = this.templates.render(req.vendor, input, (shaped) => this.renderGuarded(req.vendor, shaped));
+    const { body: text, ...meta } = templated ? { body: templated.body, ...templated.meta } : this.renderGuarded(req.vendor, input);
     // its own exactly-sized memory: a slice of Buffer's shared pool would pin the whole 8 KB slab while cached
     const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
     body.write(text, 'utf8');
     const sha256 = createHash('sha256').update(body).digest('hex');
-    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered: this.shared(meta) };
+    const rendered = templated ? templated.meta : this.shared(meta);
+    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered };
+  }
+
+  /** The full path: render, read back and check against the policy. */
+  private renderGuarded(vendor: VendorAdapter, input: RenderInput): RenderedFile {
+    const rendered = vendor.render(input);
+    if (input.file.kind === 'device' || input.file.kind === 'common') {
+      const failures = checkRules(vendor.compile(input), vendor.read(rendered.body)).filter((c) => c.state === 'fail');
+      if (failures.length > 0) {
+        throw new GhostguardError(
+          'GG_ERR_RENDER_VIOLATION',
+          `rendered ${input.file.name} violates ${failures.map((f) => f.rule).join(', ')}`,
+        );
+      }
+    }
+    return rendered;
   }
 
   /** Thousands of phones of one model and policy get the same report: keep one copy. */

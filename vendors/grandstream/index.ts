@@ -21,6 +21,7 @@ export const grandstream: VendorAdapter = {
   bootSequence,
   compile,
   render,
+  templatedDeviceFiles: true,
   read,
   /** api.values.get speaks P-values whatever file format the firmware reads: alias settings are translated, key and value. */
   apiSetting: (s) => (/^P\d+$/.test(s.key) ? s : aliasToPvalue(s)),

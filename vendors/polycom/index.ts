@@ -18,6 +18,7 @@ export const polycom: VendorAdapter = {
   bootSequence,
   compile,
   render,
+  templatedDeviceFiles: true,
   read,
   audit: POLYCOM_AUDIT,
   readback: polycomReadback,

@@ -19,6 +19,7 @@ export const yealink: VendorAdapter = {
   bootSequence,
   compile,
   render,
+  templatedDeviceFiles: true,
   read: parseKeyValue,
   audit: YEALINK_AUDIT,
   readback: yealinkWebLogin,

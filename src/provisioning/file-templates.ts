@@ -1,0 +1,154 @@
+/**
+ * Compiled device-file templates. A device file is rendered and guarded once per shape — vendor, file, model,
+ * firmware, resolved policy, params, site and every other device field — with stand-ins (sentinels) for the device's
+ * own values; every further device of that shape gets the template with its values substituted, each first checked
+ * against its slot's character class (src/model/template-slot.ts). The shape is the very input the template was
+ * rendered from, so equal shapes render equal documents up to the slot values. A value outside its class, an input
+ * whose render fails, or a template the guard refuses sends the request down the full render path, which escapes,
+ * validates and guards as it always has.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ResolvedDevice } from '../model/config-types.js';
+import type { Mac } from '../model/mac.js';
+import { fitsSlot, type SlotClass } from '../model/template-slot.js';
+import type { RenderedFile, RenderInput, VendorAdapter } from '../model/vendor-contract.js';
+
+export type FileMeta = Omit<RenderedFile, 'body'>;
+/** the full path: render, read back, check against the policy (throws on a violation) */
+export type FullRender = (input: RenderInput) => RenderedFile;
+
+interface Template {
+  /** literal text around the slots: chunks.length === slots.length + 1 */
+  chunks: string[];
+  /** the value index each gap is filled with */
+  slots: number[];
+  meta: FileMeta;
+}
+
+export interface TemplatedFile {
+  body: string;
+  /** one object for every file of the template */
+  meta: FileMeta;
+}
+
+/** Distinct shapes kept: a fleet has a few per model, firmware and policy; past the bound the oldest is dropped. */
+export const DEFAULT_MAX_TEMPLATES = 2_000;
+
+export class FileTemplates {
+  private readonly templates = new Map<string, Template | null>();
+  private readonly mark = randomBytes(6).toString('hex');
+  private readonly sentinelPattern = new RegExp(`\uE000${this.mark}(\\d+)\uE001`, 'g');
+  readonly counts = { filled: 0, fallbacks: 0, built: 0, refused: 0 };
+
+  constructor(
+    private readonly shareMeta: (meta: FileMeta) => FileMeta,
+    private readonly maxTemplates = DEFAULT_MAX_TEMPLATES,
+  ) {}
+
+  get size(): number {
+    return this.templates.size;
+  }
+
+  /** The device file by substitution, or undefined when it takes the full render path. */
+  render(vendor: VendorAdapter, input: RenderInput, full: FullRender): TemplatedFile | undefined {
+    const { device, file } = input;
+    if (!vendor.templatedDeviceFiles || !device || file.kind !== 'device') return undefined;
+    // equal values share a stand-in, so a renderer comparing two of them sees what it would see with the real ones
+    const values: string[] = [];
+    const index = new Map<string, number>();
+    let fits = true;
+    const stand = (value: string, slot: SlotClass): string => {
+      if (value === '') return value;
+      fits &&= fitsSlot({ value, slot });
+      let i = index.get(value);
+      if (i === undefined) index.set(value, (i = values.push(value) - 1));
+      return `\uE000${this.mark}${i}\uE001`;
+    };
+    const shaped: RenderInput = { ...input, file: shapeFile(input, stand), device: shapeDevice(device, stand) };
+    if (!fits) {
+      this.counts.fallbacks++;
+      return undefined;
+    }
+    const key = `${vendor.id}\u0000${JSON.stringify(shaped)}`;
+    let template = this.templates.get(key);
+    if (template === undefined) {
+      template = this.build(full, shaped);
+      if (this.templates.size >= this.maxTemplates) this.templates.delete(this.templates.keys().next().value!);
+      this.templates.set(key, template);
+    }
+    if (template === null) {
+      this.counts.fallbacks++;
+      return undefined;
+    }
+    const { chunks, slots } = template;
+    let body = chunks[0]!;
+    for (let i = 0; i < slots.length; i++) body += values[slots[i]!]! + chunks[i + 1]!;
+    this.counts.filled++;
+    return { body, meta: template.meta };
+  }
+
+  clear(): void {
+    this.templates.clear();
+  }
+
+  /** Render and guard once, through the full path; cut the document at the sentinels. */
+  private build(full: FullRender, shaped: RenderInput): Template | null {
+    let rendered: RenderedFile;
+    try {
+      rendered = full(shaped);
+    } catch {
+      // the same input with real values gets the full path, which raises the error with its own code
+      return this.refuse();
+    }
+    const chunks: string[] = [];
+    const slots: number[] = [];
+    let at = 0;
+    for (const m of rendered.body.matchAll(this.sentinelPattern)) {
+      chunks.push(rendered.body.slice(at, m.index));
+      slots.push(Number(m[1]));
+      at = m.index + m[0].length;
+    }
+    chunks.push(rendered.body.slice(at));
+    // a sentinel the renderer changed (cut, case-folded, escaped) has no known place: no template
+    if (chunks.some((c) => c.includes('\uE000') || c.includes('\uE001'))) return this.refuse();
+    const { body: _body, ...meta } = rendered;
+    this.counts.built++;
+    return { chunks, slots, meta: this.shareMeta(meta) };
+  }
+
+  private refuse(): null {
+    this.counts.refused++;
+    return null;
+  }
+}
+
+type Stand = (value: string, slot: SlotClass) => string;
+
+/** The device with a stand-in for each of its own values; everything else stays as it is and shapes the template. */
+function shapeDevice(device: ResolvedDevice, stand: Stand): ResolvedDevice {
+  return {
+    ...device,
+    mac: stand(device.mac, 'mac') as Mac,
+    lines: device.lines.map((line) => ({
+      ...line,
+      extension: stand(line.extension, 'user'),
+      authUser: stand(line.authUser, 'user'),
+      password: stand(line.password, 'secret'),
+      displayName: stand(line.displayName, 'display'),
+    })),
+    adminPassword: stand(device.adminPassword, 'secret'),
+    provisioning: {
+      ...device.provisioning,
+      username: stand(device.provisioning.username, 'user'),
+      password: stand(device.provisioning.password, 'secret'),
+    },
+  };
+}
+
+/** The file with the MAC it names (and the MAC in its name, as spelled) standing in for the device's. */
+function shapeFile(input: RenderInput, stand: Stand): RenderInput['file'] {
+  const { file, device } = input;
+  const at = device ? file.name.toLowerCase().indexOf(device.mac) : -1;
+  const name = at < 0 ? file.name : file.name.slice(0, at) + stand(file.name.slice(at, at + 12), 'mac-text') + file.name.slice(at + 12);
+  return { ...file, name, ...(file.mac ? { mac: stand(file.mac, 'mac') as Mac } : {}) };
+}
