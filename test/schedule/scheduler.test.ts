@@ -2,7 +2,7 @@
  * The scheduler with a scripted auditor (runs stored like runAudit stores them): cadence, baseline, one webhook per
  * changed run, no overlapping runs, reconfiguration, restarts, and a clean stop.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditDeps, AuditOptions } from '../../src/auditor/audit.js';
 import type { AuditReport } from '../../src/auditor/findings.js';
 import type { AuditSchedule } from '../../src/model/config-types.js';
@@ -130,6 +130,30 @@ function scheduler(audit: SchedulerDeps['audit'], log: ScheduleLogEntry[], env: 
   });
 }
 
+/**
+ * Cadence tests run on fake timers (setTimeout and Date only): time passes in advanceTimersByTimeAsync, not in real
+ * waits. A real turn of the event loop between steps lets the store's I/O complete.
+ */
+const useFakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function advance(ms: number, step = 100): Promise<void> {
+  for (let left = ms; left > 0; left -= step) {
+    await vi.advanceTimersByTimeAsync(Math.min(step, left));
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** advances the fake clock until `promise` settles (at most `limitMs` of fake time) */
+async function advanceUntil<T>(promise: Promise<T>, limitMs = 10_000): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => (settled = true));
+  for (let t = 0; t < limitMs && !settled; t += 100) await advance(100);
+  return watched;
+}
+
 const nextRun = (s: AuditScheduler, count = 1): Promise<ScheduleRunResult[]> =>
   new Promise((done) => {
     const got: ScheduleRunResult[] = [];
@@ -211,6 +235,7 @@ describe('AuditScheduler', () => {
   });
 
   it('never overlaps runs: a tick during a long run is skipped; stop() aborts the run, clears the timers and waits', async () => {
+    useFakeClock();
     const log: ScheduleLogEntry[] = [];
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
@@ -223,7 +248,7 @@ describe('AuditScheduler', () => {
     const s = scheduler(audit, log);
     s.update([schedule('slow')]);
     s.start();
-    await new Promise((r) => setTimeout(r, 2600));
+    await advance(2600);
     expect(calls).toHaveLength(1);
     expect(log.filter((e) => e.event === 'run-skipped').length).toBeGreaterThanOrEqual(2);
     expect(s.status()).toMatchObject([{ name: 'slow', running: true }]);
@@ -232,12 +257,13 @@ describe('AuditScheduler', () => {
     release();
     // the aborted run is recorded as stopped early, and nothing runs any more
     expect(log.filter((e) => e.event === 'run')).toMatchObject([{ complete: false }]);
-    await new Promise((r) => setTimeout(r, 1300));
+    await advance(1300);
     expect(calls).toHaveLength(1);
     expect(s.status()).toEqual([]);
   });
 
   it('reconfigures: unchanged schedules keep running, changed ones restart, removed ones stop; an unset env secret is a problem', async () => {
+    useFakeClock();
     const log: ScheduleLogEntry[] = [];
     const { audit, calls } = scripted(() => phone('pass'));
     const s = scheduler(audit, log, { PRESENT: SECRET });
@@ -251,14 +277,14 @@ describe('AuditScheduler', () => {
       ]);
       expect(s.status().map((x) => x.name)).toEqual(['a', 'b']);
       s.start();
-      await nextRun(s, 2);
+      await advanceUntil(nextRun(s, 2));
       expect(s.update([schedule('a'), schedule('b', undefined, { everySeconds: 3600 })])).toEqual([]);
       const b = s.status().find((x) => x.name === 'b')!;
       // b changed: restarted on its new cadence, one interval after its last run
       expect(Date.parse(b.nextRunAt!) - Date.now()).toBeGreaterThan(3500_000);
       expect(s.update([schedule('b', undefined, { everySeconds: 3600 })])).toEqual([]);
       const before = calls.length;
-      await new Promise((r) => setTimeout(r, 1300));
+      await advance(1300);
       expect(calls.length).toBe(before);
       expect(log.filter((e) => e.event === 'schedule-error')).toEqual([]);
       // after start (a config reload), the problem goes to the log
@@ -273,11 +299,12 @@ describe('AuditScheduler', () => {
   });
 
   it('compares across restarts with the last complete run on record, and waits out the interval after it', async () => {
+    useFakeClock();
     const log: ScheduleLogEntry[] = [];
     const first = scheduler(scripted(() => phone('pass')).audit, log);
     first.update([schedule('restart', undefined, { everySeconds: 2 })]);
     first.start();
-    const [baseline] = await nextRun(first);
+    const [baseline] = await advanceUntil(nextRun(first));
     await first.stop();
     const second = scheduler(scripted(() => phone('fail')).audit, log);
     try {
@@ -285,7 +312,7 @@ describe('AuditScheduler', () => {
       second.start();
       const due = Date.parse(second.status()[0]!.nextRunAt!) - Date.parse(baseline!.record.startedAt);
       expect(due).toBe(2000);
-      const [after] = await nextRun(second);
+      const [after] = await advanceUntil(nextRun(second));
       expect(after).toMatchObject({ previousRunId: baseline!.runId, record: { delivery: 'log-only', changes: 1 } });
       expect(after!.changes.map((c) => c.kind)).toEqual(['newly-exposed']);
     } finally {
