@@ -57,7 +57,10 @@ export function openStateDatabase(file: string): Database.Database {
     retryWhileBusy(() => {
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     });
-    db.pragma('synchronous = NORMAL');
+    // this connection writes state that a served file depends on (an enrolment closed by it, the credentials it carries):
+    // each commit reaches the disk before the file leaves, power loss included. The fetch history and events are
+    // written behind on a thread of their own with synchronous = NORMAL (history-writer-thread.mjs).
+    db.pragma('synchronous = FULL');
     const schema = db.transaction(() => applyMigrations(db));
     retryWhileBusy(() => schema.immediate());
     return db;

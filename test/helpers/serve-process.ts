@@ -23,6 +23,15 @@ export interface ServeProcess {
 export async function startServe(yaml: string, port: number, args: string[] = [], launcher: string[] = []): Promise<ServeProcess> {
   const { dir, path } = writeTempConfig(yaml.replace('server:\n', `server:\n  dataDir: DATA_DIR\n  port: ${port}\n  adminPort: 0\n`));
   writeFileSync(path, readFileSync(path, 'utf8').replace('DATA_DIR', join(dir, 'data')));
+  return launch(dir, path, args, launcher);
+}
+
+/** serve again on the same config and data directory (after a stop or a crash) */
+export function restartServe(previous: Pick<ServeProcess, 'dir' | 'path'>, args: string[] = []): Promise<ServeProcess> {
+  return launch(previous.dir, previous.path, args, []);
+}
+
+async function launch(dir: string, path: string, args: string[], launcher: string[]): Promise<ServeProcess> {
   const command = [...launcher, process.execPath, join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '60', ...args];
   const child = spawn(command[0]!, command.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -43,7 +52,7 @@ export async function startServe(yaml: string, port: number, args: string[] = []
     path,
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       return new Promise((r) => child.once('exit', (code) => r(code)));
     },
