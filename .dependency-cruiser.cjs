@@ -1,8 +1,8 @@
 /**
  * The rules of the house about imports (README "Dependency direction"), checked by `npm run check:deps` in .ci/run.
- * Layers, bottom up: model; store; provisioning, auditor; report; schedule, trace, edge, lab; dashboard; app (the
- * composition root); cli. A layer imports only layers below it. vendors/* imports src/model only; only the composition
- * root (src/app/) imports the vendor list. The vendor-id check (no vendor id in src/) is scripts/check-vendor-ids.mjs.
+ * Layers, bottom up: model; store; provisioning, auditor; report; schedule, trace, edge, lab; dashboard; cluster (what
+ * processes and replicas share); app (the composition root); cli. A layer imports only layers below it. vendors/*
+ * imports src/model only; only the composition root (src/app/) imports the vendor list. The vendor-id check (no vendor id in src/) is scripts/check-vendor-ids.mjs.
  */
 const layer = (name, mayNotImport) => ({
   name: `layer-${name}`,
@@ -21,17 +21,18 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
-    layer('model', ['store', 'provisioning', 'auditor', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
-    layer('store', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
-    layer('provisioning', ['auditor', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
-    layer('auditor', ['provisioning', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
-    layer('report', ['provisioning', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
-    layer('schedule', ['provisioning', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
-    layer('trace', ['provisioning', 'schedule', 'edge', 'lab', 'dashboard', 'app', 'cli']),
-    layer('edge', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'lab', 'dashboard', 'app', 'cli']),
+    layer('model', ['store', 'provisioning', 'auditor', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('store', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('provisioning', ['auditor', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('auditor', ['provisioning', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('report', ['provisioning', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('schedule', ['provisioning', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('trace', ['provisioning', 'schedule', 'edge', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('edge', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'lab', 'dashboard', 'app', 'cli', 'cluster']),
     // the lab emulates the phones the server and the auditor are tested against: it shares no code with either
-    layer('lab', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'edge', 'dashboard', 'app', 'cli']),
-    layer('dashboard', ['lab', 'edge', 'trace', 'app', 'cli']),
+    layer('lab', ['provisioning', 'auditor', 'report', 'schedule', 'trace', 'edge', 'dashboard', 'app', 'cli', 'cluster']),
+    layer('dashboard', ['lab', 'edge', 'trace', 'app', 'cli', 'cluster']),
+    layer('cluster', ['auditor', 'report', 'schedule', 'trace', 'edge', 'lab', 'dashboard', 'app', 'cli']),
     layer('app', ['cli']),
     {
       name: 'vendors-import-model-only',

@@ -33,6 +33,11 @@ export const ERROR_CATALOGUE = {
   GG_ERR_ADMIN_PASSWORD: { message: 'the admin password is missing or shorter than 12 characters', status: 500, exit: 2 },
   GG_ERR_TOKEN_FILE: { message: 'the API token file is not one ghostguard wrote', status: 500, exit: 2 },
   GG_ERR_WORKER_EXIT: { message: 'a serve worker exited before it was ready', status: 500, exit: 2 },
+  GG_ERR_CLUSTER_KEY_MISMATCH: {
+    message: "this replica's master key differs from the one the other replicas recorded in the database",
+    status: 500,
+    exit: 2,
+  },
   GG_ERR_ABORTED: { message: 'the operation was stopped before it finished', status: 503, exit: 2 },
   GG_ERR_TRACE_MALFORMED: { message: 'the capture file is truncated or malformed', status: 400, exit: 2 },
   GG_ERR_TRACE_NOT_SIP: { message: 'the file is neither a pcap/pcapng capture nor a SIP log', status: 400, exit: 2 },

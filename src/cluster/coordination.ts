@@ -1,0 +1,30 @@
+/**
+ * What the processes serving one installation must share, whatever shares it: one process alone, the workers of one
+ * `serve --workers` (IPC to the primary), or any number of replicas on one PostgreSQL database. The composition root
+ * picks the implementation; provisioning, dashboard and schedules never name it — they get its functions.
+ */
+import type { AbuseGuard } from '../provisioning/abuse-guard.js';
+
+export type CoordinationScope = 'process' | 'workers' | 'postgres';
+
+export interface Coordination {
+  readonly scope: CoordinationScope;
+  /**
+   * A Digest nonce-count whose response this process verified: true the first time anywhere in the scope, false after
+   * (a replay). Asked before the file is served; no answer is a refusal.
+   */
+  claimNonce(nonce: string, count: number): Promise<boolean>;
+  /**
+   * This process's abuse guard joins the scope: its denials, refunds and canary hits count for all, and bans decided
+   * anywhere (standing ones included) reach it. `announce` is called in the process whose report tipped a ban, which
+   * writes the `banned` event. Returns a function that leaves.
+   */
+  shareGuard(guard: AbuseGuard, announce: (address: string) => void): () => void;
+  /** Tells every process of the scope that rendered files are stale (credentials rotated, inventory changed). */
+  invalidateRenders(): void;
+  /** `listener` runs in every process of the scope (this one included) when rendered files are stale. */
+  onRendersInvalidated(listener: () => void): void;
+  /** true while this process is the one of the scope that runs scheduled audits */
+  isLeader(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,152 @@
+/**
+ * Abuse budgets and bans shared by replicas through PostgreSQL. Each replica's guard reports denials, refunds and
+ * canary hits; they are summed per key and written every 100 ms in one statement (never on the phone's request path).
+ * A count that reaches its budget writes a ban to `gg_bans` and announces it with NOTIFY `gg_bans`, so every replica
+ * applies it within a second; a replica that starts (or reconnects) reads the bans standing in the table, so a ban
+ * survives restarts. The local guard keeps counting too: a replica never tolerates more than it would alone.
+ */
+import type pg from 'pg';
+import { type AbuseGuard, type AbuseLimits, type Ban, type GuardReport, subnetOf } from '../provisioning/abuse-guard.js';
+
+export const BAN_CHANNEL = 'gg_bans';
+const FLUSH_MS = 100;
+
+type Weight = 'challenge' | 'failure';
+
+/** a count's key in gg_guard_counts, the ban key it leads to, and its budget */
+interface CountKey {
+  key: string;
+  banKey: string;
+  budget: number;
+}
+
+function countKeys(address: string, weight: Weight, limits: AbuseLimits): CountKey[] {
+  const subnet = subnetOf(address);
+  const [perAddress, perSubnet] =
+    weight === 'failure' ? [limits.addressFailures, limits.subnetFailures] : [limits.addressChallenges, limits.subnetChallenges];
+  return [
+    { key: `${weight}:a:${address}`, banKey: address, budget: perAddress },
+    { key: `${weight}:s:${subnet}`, banKey: subnet, budget: perSubnet },
+  ];
+}
+
+export function parseBanNotice(payload: string | undefined): Ban | undefined {
+  try {
+    const b = JSON.parse(payload ?? '') as Ban;
+    return typeof b.key === 'string' && Number.isFinite(b.until) ? { key: b.key, until: b.until } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class PostgresGuardShare {
+  private readonly denials = new Map<string, { address: string; weight: Weight; times: number }>();
+  private readonly refunds = new Map<string, number>();
+  private readonly immediate: string[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing = Promise.resolve();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly limits: AbuseLimits,
+    private readonly guard: AbuseGuard,
+    private readonly announce: (address: string) => void,
+    private readonly onError: (message: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    guard.report = (report) => this.collect(report);
+    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** The bans standing in the table, applied to this replica's guard (at start and after a reconnect). */
+  async loadStandingBans(): Promise<void> {
+    const { rows } = await this.pool.query<{ key: string; until_ms: string }>('SELECT key, until_ms FROM gg_bans WHERE until_ms > $1', [
+      this.now(),
+    ]);
+    for (const r of rows) this.guard.applyBan({ key: r.key, until: Number(r.until_ms) });
+  }
+
+  applyNotice(payload: string | undefined): void {
+    const ban = parseBanNotice(payload);
+    if (ban) this.guard.applyBan(ban);
+  }
+
+  /** Writes what is pending now (tests, shutdown). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() =>
+      this.write().catch((err: Error) => this.onError(`shared abuse counts not written: ${err.message}`)),
+    );
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.guard.report = undefined;
+    await this.flush();
+  }
+
+  private collect(report: GuardReport): void {
+    if (report.kind === 'refund') this.refunds.set(report.address, (this.refunds.get(report.address) ?? 0) + report.times);
+    else if (report.kind === 'deny') {
+      const id = `${report.weight}|${report.address}`;
+      const d = this.denials.get(id) ?? { address: report.address, weight: report.weight, times: 0 };
+      d.times++;
+      this.denials.set(id, d);
+    } else if (report.kind === 'ban-now') this.immediate.push(report.address);
+  }
+
+  private async write(): Promise<void> {
+    const denials = [...this.denials.values()];
+    const refunds = [...this.refunds];
+    const immediate = this.immediate.splice(0);
+    this.denials.clear();
+    this.refunds.clear();
+    if (refunds.length > 0) {
+      const keys = refunds.flatMap(([a]) => [`challenge:a:${a}`, `challenge:s:${subnetOf(a)}`]);
+      const times = refunds.flatMap(([, n]) => [n, n]);
+      await this.pool.query(
+        `UPDATE gg_guard_counts c SET count = greatest(c.count - u.n, 0)
+           FROM (SELECT k, sum(n)::int AS n FROM unnest($1::text[], $2::int[]) AS x(k, n) GROUP BY k) u WHERE c.key = u.k`,
+        [keys, times],
+      );
+    }
+    const bans: { key: string; until: number; announce: string }[] = immediate.map((address) => ({
+      key: address,
+      until: this.now() + this.limits.canaryBanMs,
+      announce: address,
+    }));
+    if (denials.length > 0) {
+      const rows = denials.flatMap((d) =>
+        countKeys(d.address, d.weight, this.limits).map((k) => ({ ...k, times: d.times, address: d.address })),
+      );
+      const summed = new Map<string, number>();
+      for (const r of rows) summed.set(r.key, (summed.get(r.key) ?? 0) + r.times);
+      const { rows: counts } = await this.pool.query<{ key: string; count: number }>(
+        `INSERT INTO gg_guard_counts AS c (key, since, count)
+           SELECT k, now(), n FROM unnest($1::text[], $2::int[]) AS u(k, n)
+         ON CONFLICT (key) DO UPDATE SET
+           count = CASE WHEN c.since < now() - make_interval(secs => $3) THEN EXCLUDED.count ELSE c.count + EXCLUDED.count END,
+           since = CASE WHEN c.since < now() - make_interval(secs => $3) THEN now() ELSE c.since END
+         RETURNING key, count`,
+        [[...summed.keys()], [...summed.values()], this.limits.failureWindowMs / 1000],
+      );
+      const after = new Map(counts.map((c) => [c.key, c.count]));
+      for (const r of rows) {
+        const count = after.get(r.key) ?? 0;
+        // announced once: by the replica whose write crossed the budget
+        if (count >= r.budget && count - summed.get(r.key)! < r.budget && !bans.some((b) => b.key === r.banKey))
+          bans.push({ key: r.banKey, until: this.now() + this.limits.banMs, announce: r.address });
+      }
+    }
+    for (const ban of bans) {
+      this.guard.applyBan(ban);
+      await this.pool.query(
+        `INSERT INTO gg_bans (key, until_ms) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET until_ms = greatest(gg_bans.until_ms, EXCLUDED.until_ms)`,
+        [ban.key, ban.until],
+      );
+      await this.pool.query('SELECT pg_notify($1, $2)', [BAN_CHANNEL, JSON.stringify({ key: ban.key, until: ban.until })]);
+      this.announce(ban.announce);
+    }
+  }
+}
