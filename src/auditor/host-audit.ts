@@ -19,7 +19,9 @@ import {
 } from './observations.js';
 import { auditPhone } from './phone-audit.js';
 import { gated, probeHttp } from './probes/http-probe.js';
-import { probeInvite, probeOptions, type SipProbeOptions } from './probes/sip-probe.js';
+import { probeInvite } from './probes/sip-invite-probe.js';
+import { probeOptions } from './probes/sip-options-probe.js';
+import type { SipProbeOptions } from './probes/sip-transaction.js';
 import { probeSnmp } from './probes/snmp-probe.js';
 import { errorText } from './sanitize.js';
 import { hostGate, HostPacer, type PacketGate } from './scheduler.js';

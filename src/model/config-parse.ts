@@ -1,7 +1,8 @@
 /** The YAML configuration → FleetConfig, or every problem with file, line and field. Pure: no I/O, no environment. */
 import type { ConfigIssue } from './config-issues.js';
 import { parseParams, parsePolicyLayer } from './config-policy-parse.js';
-import type { Device, FleetConfig, ParamLayer, Line, PolicyLayer, ServerSettings, Site, Transport } from './config-types.js';
+import type { Device, FleetConfig, ParamLayer, Line, PolicyLayer, Site, Transport } from './config-types.js';
+import { parseServer } from './config-server-parse.js';
 import { parseSchedules, targetTokens } from './config-schedule-parse.js';
 import { isUnicastMac, parseMac, type Mac } from './mac.js';
 import { parseSecretSpec } from './secret-spec.js';
@@ -23,18 +24,6 @@ export interface ParseResult {
   /** also given when there are issues; the same list as config.warnings */
   warnings?: ConfigIssue[];
 }
-
-export const DEFAULT_SERVER: ServerSettings = {
-  host: '127.0.0.1',
-  port: 8080,
-  adminHost: '127.0.0.1',
-  adminPort: 8081,
-  publicUrl: 'http://127.0.0.1:8080/',
-  dataDir: '.ghostguard',
-  allowPlainHttp: true,
-  enrolmentWindowHours: 72,
-  pinSource: 'none',
-};
 
 export function parseConfig(text: string, file: string, catalogue: ModelCatalogue): ParseResult {
   const r = new YamlReader(text, file);
@@ -71,115 +60,6 @@ export function parseConfig(text: string, file: string, catalogue: ModelCatalogu
     issues: [],
     warnings,
   };
-}
-
-function parseServer(r: YamlReader): ServerSettings {
-  const p: Path = ['server'];
-  r.unknownKeys(p, [
-    'host',
-    'port',
-    'adminHost',
-    'adminPort',
-    'publicUrl',
-    'dataDir',
-    'allowPlainHttp',
-    'tls',
-    'plainPort',
-    'rateLimits',
-    'enrolmentWindowHours',
-    'renderCacheMb',
-    'pinSource',
-    'auditAllow',
-    'adminAllow',
-    'connections',
-    'uploads',
-  ]);
-  const s: ServerSettings = { ...DEFAULT_SERVER };
-  const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => {
-    const v = r.string([...p, k], false);
-    if (v !== undefined) s[k] = v;
-  };
-  str('host');
-  str('adminHost');
-  str('publicUrl');
-  str('dataDir');
-  for (const k of ['port', 'adminPort', 'plainPort', 'enrolmentWindowHours'] as const) {
-    const v = r.value([...p, k]);
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) r.report([...p, k], 'must be a whole number');
-    else s[k] = v;
-  }
-  const cacheMb = r.value([...p, 'renderCacheMb']);
-  if (cacheMb !== undefined) {
-    if (typeof cacheMb !== 'number' || !Number.isInteger(cacheMb) || cacheMb < 0 || cacheMb > 4096)
-      r.report([...p, 'renderCacheMb'], 'must be a whole number of megabytes, 0 to 4096');
-    else s.renderCacheMb = cacheMb;
-  }
-  const plain = r.value([...p, 'allowPlainHttp']);
-  if (plain !== undefined) {
-    if (typeof plain !== 'boolean') r.report([...p, 'allowPlainHttp'], 'must be true or false');
-    else s.allowPlainHttp = plain;
-  }
-  const pin = r.value([...p, 'pinSource']);
-  if (pin !== undefined) {
-    if (pin !== 'none' && pin !== 'address' && pin !== 'subnet') r.report([...p, 'pinSource'], 'must be none, address or subnet');
-    else s.pinSource = pin;
-  }
-  if (r.value([...p, 'tls']) === 'auto') s.tls = 'auto';
-  else if (r.value([...p, 'tls']) !== undefined) {
-    r.unknownKeys([...p, 'tls'], ['cert', 'key']);
-    const cert = r.string([...p, 'tls', 'cert'], true);
-    const key = r.string([...p, 'tls', 'key'], true);
-    if (cert && key) s.tls = { cert, key };
-  }
-  if (r.value([...p, 'auditAllow']) !== undefined) s.auditAllow = targetTokens(r, [...p, 'auditAllow'], true, false);
-  if (r.value([...p, 'adminAllow']) !== undefined) s.adminAllow = targetTokens(r, [...p, 'adminAllow'], true, false);
-  const limits = parseRateLimits(r, [...p, 'rateLimits']);
-  if (limits) s.rateLimits = limits;
-  const connections = positiveCounts(r, [...p, 'connections'], ['perAddress', 'total', 'idleSeconds']);
-  if (connections) s.connections = connections;
-  const uploads = positiveCounts(r, [...p, 'uploads'], ['overrideKb', 'logKb', 'inFlightMb']);
-  if (uploads) s.uploads = uploads;
-  if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');
-  else if (!s.publicUrl.endsWith('/')) s.publicUrl += '/';
-  return s;
-}
-
-/** A map of positive whole numbers under `p` (absent: undefined). */
-function positiveCounts<K extends string>(r: YamlReader, p: Path, keys: readonly K[]): Partial<Record<K, number>> | undefined {
-  if (r.value(p) === undefined) return undefined;
-  r.unknownKeys(p, [...keys]);
-  const out: Partial<Record<K, number>> = {};
-  for (const key of keys) {
-    const v = r.value([...p, key]);
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) r.report([...p, key], 'must be a positive whole number');
-    else out[key] = v;
-  }
-  return out;
-}
-
-function parseRateLimits(r: YamlReader, p: Path): ServerSettings['rateLimits'] {
-  if (r.value(p) === undefined) return undefined;
-  const counts = ['addressChallenges', 'subnetChallenges', 'addressFailures', 'subnetFailures', 'spreadGuesses', 'spreadSubnets'] as const;
-  r.unknownKeys(p, ['perAddress', 'perSubnet', ...counts]);
-  const out: NonNullable<ServerSettings['rateLimits']> = {};
-  for (const key of counts) {
-    const v = r.value([...p, key]);
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) r.report([...p, key], 'must be a positive whole number');
-    else out[key] = v;
-  }
-  for (const scope of ['perAddress', 'perSubnet'] as const) {
-    if (r.value([...p, scope]) === undefined) continue;
-    r.unknownKeys([...p, scope], ['burst', 'perSecond']);
-    const burst = r.value([...p, scope, 'burst']);
-    const perSecond = r.value([...p, scope, 'perSecond']);
-    if (typeof burst !== 'number' || burst < 1) r.report([...p, scope, 'burst'], 'must be a positive number');
-    else if (typeof perSecond !== 'number' || perSecond <= 0) r.report([...p, scope, 'perSecond'], 'must be a positive number');
-    else out[scope] = { burst, perSecond };
-  }
-  return out;
 }
 
 function parseSite(r: YamlReader, name: string): Site {
@@ -300,5 +180,3 @@ function parseCanaries(r: YamlReader, devices: Device[]): Mac[] {
   }
   return out;
 }
-
-// ---------- schedules: scheduled audits (run by `ghostguard serve`, src/schedule) ----------

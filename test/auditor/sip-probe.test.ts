@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUdpSocket } from '../../src/auditor/probes/udp-channel.js';
-import { probeInvite, probeOptions, PROBE_OPTION_TAG, type SipProbeOptions } from '../../src/auditor/probes/sip-probe.js';
+import { probeInvite, PROBE_OPTION_TAG } from '../../src/auditor/probes/sip-invite-probe.js';
+import { probeOptions } from '../../src/auditor/probes/sip-options-probe.js';
+import type { SipProbeOptions } from '../../src/auditor/probes/sip-transaction.js';
 import { openGate, systemClock } from '../../src/auditor/scheduler.js';
 import { freeUdpPort, udpResponder } from './helpers/net.js';
 import { startSipPeer } from './helpers/sip-peer.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { probeOptions } from '../../../src/auditor/probes/sip-probe.js';
+import { probeOptions } from '../../../src/auditor/probes/sip-options-probe.js';
 import { createUdpSocket } from '../../../src/auditor/probes/udp-channel.js';
 import { openGate, systemClock } from '../../../src/auditor/scheduler.js';
 import { findPeer } from '../../helpers/system-peers.js';
