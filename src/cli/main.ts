@@ -72,6 +72,15 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--site <site>', 'every device of a site')
     .option('--sip', 'also rotate generated SIP passwords')
     .action((mac, o) => run(async () => (await import('./commands/credentials.js')).rotateCommand(mac, o, io))());
+  cfg(program.command('resync [mac]').description("make phones fetch their configuration now, through each vendor's management interface"))
+    .option('--site <site>', 'every device of a site')
+    .option('--all', 'every device of the inventory')
+    .option('--reboot', 'restart the phones instead (they fetch their files as they start)')
+    .option('--dry-run', 'list what would be sent to each phone, send nothing')
+    .option('--yes', 'send to several phones (without it, more than one phone is a dry run)')
+    .option('--port <port>', "the phones' web port (default 443, or 80 with --plain-http)", int)
+    .option('--plain-http', 'use http:// (the admin password then crosses the network in clear)')
+    .action((mac, o) => run(async () => (await import('./commands/resync.js')).resyncCommand(mac, o, io))());
   const token = program.command('token').description('API tokens for scripts: the JSON API accepts one as "Authorization: Bearer <token>"');
   cfg(token.command('create <name>').description('make a token (printed once; only its hash is kept)')).action((name, o) =>
     run(async () => (await import('./commands/token.js')).tokenCreateCommand(name, o, io))(),

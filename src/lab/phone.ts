@@ -3,6 +3,7 @@
  * (one listener per listening account), the vendor's web interface, and SNMP when enabled.
  */
 import type { Mac } from '../model/mac.js';
+import type { PhoneAction } from '../model/vendor-manage.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { PhoneBehaviour, PhoneIdentity, ProfileContext, RequestValidationMode, VendorLab } from '../model/vendor-lab.js';
 import { labTls } from './lab-tls.js';
@@ -18,6 +19,8 @@ import { GhostguardError } from '../model/errors.js';
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HTTPS_PORT = 8443;
 export const DEFAULT_SNMP_PORT = 1161;
+/** a management request is answered before the phone restarts its services and fetches its files */
+const REMOTE_BOOT_DELAY_MS = 50;
 
 export interface PhoneSpec {
   /** adapter id */
@@ -109,6 +112,9 @@ export class EmulatedPhone {
   readonly identity: PhoneIdentity;
   private readonly lab: VendorLab;
   lastBoot: BootReport | undefined;
+  /** management requests (resync, reboot) the phone accepted over its web interface, oldest first */
+  readonly remoteActions: PhoneAction[] = [];
+  private bootFrom: { serverUrl: string; options: { ca?: string; timeoutMs?: number } } | undefined;
   private sip: SipEndpoint[] = [];
   private web: WebInterface[] = [];
   private started = false;
@@ -191,6 +197,7 @@ export class EmulatedPhone {
    */
   async boot(serverUrl?: string, options: { ca?: string; timeoutMs?: number } = {}): Promise<BootReport> {
     if (!serverUrl) return { server: '', files: [], errors: [], provisioned: false, durationMs: 0 };
+    this.bootFrom = { serverUrl, options };
     const report = await bootPhone(this.identity, this.adapter, this.state, { serverUrl, localAddress: this.ip, ...options });
     this.lastBoot = report;
     if (this.running) {
@@ -223,6 +230,7 @@ export class EmulatedPhone {
         profile: this.state.profile,
         behaviour: () => this.behaviour(),
         settings: () => this.state.effective,
+        requestBoot: (action: PhoneAction) => this.requestBoot(action),
       };
       if (b.web.http) this.web.push(new WebInterface(context, this.lab.web, this.httpPort));
       if (b.web.https) this.web.push(new WebInterface(context, this.lab.web, this.httpsPort, await labTls()));
@@ -254,6 +262,15 @@ export class EmulatedPhone {
     this.started = false;
     this.snmp = undefined;
     await Promise.all(closing);
+  }
+
+  /** After the web answer is on its way, boot again from the last server; a failed boot is in lastBoot's errors. */
+  private requestBoot(action: PhoneAction): boolean {
+    const from = this.bootFrom;
+    if (!from) return false;
+    this.remoteActions.push(action);
+    setTimeout(() => void this.boot(from.serverUrl, from.options).catch(() => undefined), REMOTE_BOOT_DELAY_MS);
+    return true;
   }
 
   /** the SIP endpoints, for tests and the auditor's ground truth (call counts, request log) */

@@ -53,6 +53,10 @@ export const SECURITY_REASONS = {
     meaning:
       'requests refused without being paid back by an authenticated fetch, spread over many /24s, crossed `rateLimits.spreadGuesses` in 10 minutes though no /24 reached its own ban (once per window)',
   },
+  'phone-resync': {
+    severity: 'info',
+    meaning: "an operator sent a resync or reboot to a phone's management interface (CLI or dashboard), with its outcome",
+  },
   'connection-limit': {
     severity: 'low',
     meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)',

@@ -3,6 +3,7 @@ import type { ResolvedDevice, ResolvedPolicy } from './config-types.js';
 import type { Mac } from './mac.js';
 import type { RuleId } from './rules.js';
 import type { AuditHints, ReadbackClient, VulnerableRange } from './vendor-audit.js';
+import type { PhoneManagement } from './vendor-manage.js';
 import type { VendorLab } from './vendor-lab.js';
 
 /** How sure an identification is; the best across vendors wins, ties are ambiguous. */
@@ -177,6 +178,8 @@ export interface VendorAdapter {
   readonly templatedDeviceFiles?: boolean;
   /** provisioning: the firmware names the phone's MAC in its User-Agent, so an enrolment request without it is refused */
   readonly macInUserAgent?: boolean;
+  /** operations: resync or reboot a phone through its management interface (`ghostguard resync`, the device page) */
+  readonly manage?: PhoneManagement;
   /** emulated phones for tests, demos and `ghostguard lab` */
   readonly lab?: VendorLab;
 }

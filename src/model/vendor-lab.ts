@@ -4,6 +4,7 @@
  * fleet, boot client) drives them.
  */
 import type { Mac } from './mac.js';
+import type { PhoneAction } from './vendor-manage.js';
 
 export interface PhoneIdentity {
   /** the adapter id */
@@ -122,6 +123,11 @@ export interface WebContext {
   behaviour: () => PhoneBehaviour;
   settings: () => ReadonlyMap<string, string>;
   profile: LabProfile;
+  /**
+   * A management request asked the phone to fetch its files again (resync) or restart (reboot): it does so just after
+   * this answer, from the server it last booted from. False when it never booted from a server (nothing to fetch).
+   */
+  requestBoot(action: PhoneAction): boolean;
 }
 
 export interface VendorWeb {

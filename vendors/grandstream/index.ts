@@ -8,6 +8,7 @@ import { grandstreamLab } from './lab/index.js';
 import { MODELS } from './models.js';
 import { compile, read, render } from './render.js';
 import { aliasToPvalue } from './aliases.js';
+import { grandstreamManage } from './manage.js';
 
 export { aliasForPvalue, aliasToPvalue, pvalueForAlias, pvalueToAlias } from './aliases.js';
 
@@ -31,5 +32,6 @@ export const grandstream: VendorAdapter = {
   sipPortPerAccount: true,
   // `… DevId <mac>` in every provisioning User-Agent (firmware-notes/grandstream.md)
   macInUserAgent: true,
+  manage: grandstreamManage,
   lab: grandstreamLab,
 };

@@ -7,6 +7,7 @@ import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { polycomLab } from './lab/index.js';
 import { MODELS } from './models.js';
 import { compile, read, render } from './render.js';
+import { polycomManage } from './manage.js';
 
 export const polycom: VendorAdapter = {
   id: 'polycom',
@@ -22,5 +23,6 @@ export const polycom: VendorAdapter = {
   read,
   audit: POLYCOM_AUDIT,
   readback: polycomReadback,
+  manage: polycomManage,
   lab: polycomLab,
 };

@@ -8,6 +8,7 @@ import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { yealinkLab } from './lab/index.js';
 import { MODELS } from './models.js';
 import { compile, render } from './render.js';
+import { yealinkManage } from './manage.js';
 
 export const yealink: VendorAdapter = {
   id: 'yealink',
@@ -25,5 +26,6 @@ export const yealink: VendorAdapter = {
   readback: yealinkWebLogin,
   // every provisioning User-Agent ends with the MAC (firmware-notes/yealink.md)
   macInUserAgent: true,
+  manage: yealinkManage,
   lab: yealinkLab,
 };

@@ -38,7 +38,12 @@ function parseJson(res: HttpResult): Record<string, unknown> | undefined {
   }
 }
 
-async function loginGrandstream(client: HttpClient, origin: string, creds: Credentials, signal?: AbortSignal): Promise<GrandstreamLogin> {
+export async function loginGrandstream(
+  client: HttpClient,
+  origin: string,
+  creds: Credentials,
+  signal?: AbortSignal,
+): Promise<GrandstreamLogin> {
   const res = await client.request(
     {
       origin,

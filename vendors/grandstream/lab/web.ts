@@ -2,6 +2,7 @@
  * Grandstream web interface (vendor-facts 3.5): POST /cgi-bin/dologin → sid, POST /cgi-bin/api.values.get with
  * `request=P2347:P1310:…` and the sid (form field or `session-identity` cookie). Without a session only
  * vendor_fullname, phone_model, 68 (firmware), P67 (MAC), Pipv4 are answered. Secrets are never returned.
+ * POST /cgi-bin/api-sys_operation with request=PROV or REBOOT (admin session) makes the phone fetch its files again.
  * GXP answers with `Server: Grandstream <model> <fw>` and the legacy title; GRP with the GWT page behind lighttpd.
  */
 import { randomBytes } from 'node:crypto';
@@ -79,6 +80,16 @@ export function grandstreamWeb(ctx: WebContext): VendorWeb {
     return json(200, { response: 'success', body });
   };
 
+  /** PROV (provision now) and REBOOT, for an admin session; the request in the form body or the query */
+  const sysOperation = (req: WebRequest): WebResponse => {
+    const form = new URLSearchParams(req.body);
+    if (session(req, form)?.role !== 'admin') return json(200, { response: 'error', body: 'session-expired' });
+    const op = form.get('request') ?? req.query.get('request');
+    const action = op === 'PROV' ? 'resync' : op === 'REBOOT' ? 'reboot' : undefined;
+    if (!action) return json(200, { response: 'error', body: 'unknown request' });
+    return json(200, ctx.requestBoot(action) ? { response: 'success' } : { response: 'error', body: 'no provisioning server' });
+  };
+
   const index = (): WebResponse =>
     grp
       ? html(
@@ -96,6 +107,7 @@ export function grandstreamWeb(ctx: WebContext): VendorWeb {
     handle(req) {
       if (req.path === '/cgi-bin/dologin' && req.method === 'POST') return login(req);
       if (req.path === '/cgi-bin/api.values.get') return valuesGet(req);
+      if (req.path === '/cgi-bin/api-sys_operation') return sysOperation(req);
       if (req.path === '/' && req.method === 'GET') return index();
       return notFound();
     },

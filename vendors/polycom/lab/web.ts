@@ -1,7 +1,8 @@
 /**
  * Poly web interface (vendor-facts 2.5): the REST API under /api/v1 with Basic auth (`Polycom` / admin password),
  * where the firmware has it (UCS ≥ 5.4); SoundPoint's `Server: Polycom SoundPoint IP Telephone HTTPd`.
- * mgmt/config/get answers from the applied settings and never returns a secret.
+ * mgmt/config/get answers from the applied settings and never returns a secret; mgmt/safeRestart and mgmt/safeReboot
+ * make the phone fetch its files again.
  */
 import { escapeHtml } from '../../../src/model/html.js';
 import { macWithColons } from '../../../src/model/mac.js';
@@ -64,6 +65,10 @@ export function polycomWeb(ctx: WebContext): VendorWeb {
         return json(200, { Status: '2000', data: { IPV4Address: ctx.ip, DHCPEnabled: 'true' } });
       case 'POST /api/v1/mgmt/config/get':
         return configGet(req);
+      case 'POST /api/v1/mgmt/safeRestart':
+        return json(200, { Status: ctx.requestBoot('resync') ? '2000' : '5000' });
+      case 'POST /api/v1/mgmt/safeReboot':
+        return json(200, { Status: ctx.requestBoot('reboot') ? '2000' : '5000' });
       default:
         return json(404, { Status: '4004' });
     }

@@ -1,7 +1,7 @@
 /**
  * Yealink web UI as scanners see it (vendor-facts 1.5): `Server: yealink embed httpd`, the login page at
  * /servlet?m=mod_listener&p=login&q=loginForm with `g_phonetype` / `g_strFirmware`, and the Action URI info query
- * /servlet?phonecfg=get, which needs the admin credentials (Basic auth, or the documented
+ * /servlet?phonecfg=get and the keys AutoP and Reboot (/servlet?key=…), which need the admin credentials (Basic auth, or the documented
  * `p=login&q=login&username=…&pwd=…` prefix) and, once `features.action_uri_limit_ip` is set, a listed source.
  * No configuration export is documented, so none is served. Login answer formats are lab inventions.
  */
@@ -40,7 +40,8 @@ export function yealinkWeb(ctx: WebContext): VendorWeb {
     return user === b.adminUser && password === b.adminPassword;
   };
 
-  const phonecfg = (req: WebRequest): WebResponse => {
+  /** an Action URI request's gate: a listed source (once the list is set), then the admin login; undefined = let in */
+  const actionUriGate = (req: WebRequest): WebResponse | undefined => {
     const b = ctx.behaviour();
     if (b.actionUriAllow && !addressAllowed(req.source, b.actionUriAllow)) return { status: 403, body: 'Forbidden\n' };
     const basic = basicAuth(req.headers);
@@ -48,6 +49,23 @@ export function yealinkWeb(ctx: WebContext): VendorWeb {
       credentialsOk(basic?.user, basic?.password) ||
       credentialsOk(req.query.get('username') ?? undefined, req.query.get('pwd') ?? undefined);
     if (!ok) return { status: 401, headers: { 'www-authenticate': 'Basic realm="Yealink"' }, body: 'Unauthorized\n' };
+    return undefined;
+  };
+
+  /** the two Action URI keys the lab acts on: AutoP (auto provisioning now) and Reboot */
+  const actionKey = (req: WebRequest): WebResponse => {
+    const refused = actionUriGate(req);
+    if (refused) return refused;
+    const key = req.query.get('key');
+    const action = key === 'AutoP' ? 'resync' : key === 'Reboot' ? 'reboot' : undefined;
+    if (!action) return notFound();
+    return ctx.requestBoot(action) ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'OK\n' } : { status: 500 };
+  };
+
+  const phonecfg = (req: WebRequest): WebResponse => {
+    const refused = actionUriGate(req);
+    if (refused) return refused;
+    const b = ctx.behaviour();
     const lines = [`Model=${identity.model}`, `Firmware=${identity.firmware}`, `MAC=${macWithColons(identity.mac)}`, `IP=${ctx.ip}`];
     if (req.query.has('accounts')) lines.push(`Accounts=${b.accountsActive}`);
     return { status: 200, headers: { 'content-type': 'text/plain' }, body: lines.join('\n') + '\n' };
@@ -68,6 +86,7 @@ export function yealinkWeb(ctx: WebContext): VendorWeb {
       if (req.path === '/' && req.method === 'GET') return { status: 302, headers: { location: YEALINK_LOGIN_PATH } };
       if (req.path !== '/servlet') return notFound();
       if (req.query.has('phonecfg')) return phonecfg(req);
+      if (req.query.has('key')) return actionKey(req);
       const p = req.query.get('p');
       const q = req.query.get('q');
       if (p === 'login' && q === 'loginForm') return loginPage();
