@@ -1,13 +1,14 @@
 /**
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
- * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 5000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 32]
+ * Fleet sizes run one after another in one invocation, each beside nginx and the node:https floor, then one summary table.
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8]
  * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,12 +19,13 @@ import { parseConfig } from '../src/model/config-parse.js';
 import { Inventory } from '../src/model/inventory.js';
 import { catalogueOf } from '../src/model/model-catalogue.js';
 import { digestResponse, REALM } from '../src/provisioning/digest.js';
+import { DEFAULT_RENDER_CACHE_MB } from '../src/provisioning/render-service.js';
 import { childPids, cpuSeconds, peakRssMb } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
 
 const { values: args } = parseArgs({
   options: {
-    devices: { type: 'string', default: '5000' },
+    devices: { type: 'string', default: '2000,20000,50000' },
     connections: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '10' },
     threads: { type: 'string', default: '2' },
@@ -31,16 +33,11 @@ const { values: args } = parseArgs({
     'cache-mb': { type: 'string' },
   },
 });
-const N = Number(args.devices);
+const SIZES = args.devices.split(',').map(Number);
 const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const THREADS = Number(args.threads);
 const ROOT = join(import.meta.dirname, '..');
-const dir = mkdtempSync(join(tmpdir(), 'gg-provbench-'));
-chmodSync(dir, 0o755); // nginx workers run as an unprivileged user
-const dataDir = join(dir, 'data');
-mkdirSync(dataDir);
-
 const freePort = () =>
   new Promise<number>((done) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -48,38 +45,6 @@ const freePort = () =>
       s.close(() => done(p));
     });
   });
-
-// Fleet: round-robin over every vendor model, two lines each.
-const models = VENDORS.flatMap((v) => v.models.map((m) => ({ vendor: v, model: m })));
-const fleet = Array.from({ length: N }, (_, i) => {
-  const { vendor, model } = models[i % models.length]!;
-  const mac = `${vendor.ouis[0]}${(i + 1).toString(16).padStart(6, '0')}`;
-  return { vendor, model, mac, firmware: model.firmwares[model.firmwares.length - 1]! };
-});
-const port = await freePort();
-const yaml =
-  [
-    'server:',
-    `  port: ${port}`,
-    '  adminPort: 0',
-    ...(args['cache-mb'] ? [`  renderCacheMb: ${Number(args['cache-mb'])}`] : []),
-    '  tls: auto',
-    `  dataDir: ${dataDir}`,
-    `  publicUrl: https://127.0.0.1:${port}/`,
-    '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
-    'sites:',
-    '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }',
-    'devices:',
-    ...fleet.map(
-      (d, i) =>
-        `  - { mac: "${d.mac}", vendor: ${d.vendor.id}, model: ${d.model.id}, site: hq, adminPassword: generate, lines: [{ extension: "${10000 + i}", password: generate }] }`,
-    ),
-  ].join('\n') + '\n';
-writeFileSync(join(dir, 'gg.yaml'), yaml);
-const masterKey = randomBytes(32);
-writeFileSync(join(dataDir, 'master.key'), masterKey.toString('hex') + '\n', { mode: 0o600 });
-const { config } = parseConfig(yaml, 'gg.yaml', catalogueOf(VENDORS));
-const inventory = new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
 
 const started: ChildProcess[] = [];
 function start(cmd: string, argv: string[]): Promise<ChildProcess> {
@@ -109,7 +74,54 @@ const stopAll = () => {
 };
 process.on('exit', stopAll);
 
-try {
+interface SizeResult {
+  devices: number;
+  header: string;
+  rows: string[];
+  gg: WrkResult;
+  ggCpuUs: number;
+  ggRss: number;
+  ng: WrkResult;
+  floor: WrkResult;
+}
+
+async function storm(N: number): Promise<SizeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-provbench-'));
+  chmodSync(dir, 0o755); // nginx workers run as an unprivileged user
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir);
+  // Fleet: round-robin over every vendor model, two lines each.
+  const models = VENDORS.flatMap((v) => v.models.map((m) => ({ vendor: v, model: m })));
+  const fleet = Array.from({ length: N }, (_, i) => {
+    const { vendor, model } = models[i % models.length]!;
+    const mac = `${vendor.ouis[0]}${(i + 1).toString(16).padStart(6, '0')}`;
+    return { vendor, model, mac, firmware: model.firmwares[model.firmwares.length - 1]! };
+  });
+  const port = await freePort();
+  const yaml =
+    [
+      'server:',
+      `  port: ${port}`,
+      '  adminPort: 0',
+      ...(args['cache-mb'] ? [`  renderCacheMb: ${Number(args['cache-mb'])}`] : []),
+      '  tls: auto',
+      `  dataDir: ${dataDir}`,
+      `  publicUrl: https://127.0.0.1:${port}/`,
+      '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
+      'sites:',
+      '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }',
+      'devices:',
+      ...fleet.map(
+        (d, i) =>
+          `  - { mac: "${d.mac}", vendor: ${d.vendor.id}, model: ${d.model.id}, site: hq, adminPassword: generate, lines: [{ extension: "${10000 + i}", password: generate }] }`,
+      ),
+    ].join('\n') + '\n';
+  writeFileSync(join(dir, 'gg.yaml'), yaml);
+  const masterKey = randomBytes(32);
+  writeFileSync(join(dataDir, 'master.key'), masterKey.toString('hex') + '\n', { mode: 0o600 });
+  const { config } = parseConfig(yaml, 'gg.yaml', catalogueOf(VENDORS));
+  const inventory = new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
+
   const t0 = Date.now();
   const nodeFlags = process.env.GG_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const server = await start(process.execPath, [
@@ -250,6 +262,7 @@ try {
   const ngCpu0 = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const ng = await runWrk(`https://127.0.0.1:${nginxPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
   const ngCpu = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0) - ngCpu0;
+  nginx.kill('SIGTERM');
 
   // The Node.js floor: node:https itself, as many processes as ghostguard runs, answering every path with a fixed
   // 1.5 KB body (about the average served file) and doing nothing else — what any Node.js server reaches on this machine.
@@ -269,29 +282,43 @@ try {
   const floorCpu = floorPids().reduce((a, p) => a + cpuSeconds(p), 0) - floorCpu0;
   floor.kill('SIGTERM');
 
-  const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-  const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
-  const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
-    `${name.padEnd(34)}${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${String(r.non2xx).padStart(8)} ${fmt(cpu).padStart(7)} ${fmt(perRequestUs(cpu, r)).padStart(9)} ${fmt(rss).padStart(10)}`;
+  rmSync(dir, { recursive: true, force: true });
+  const header = `${N} devices: ${lines.length / rounds} requests per round (${staticFiles.size} distinct files), ghostguard startup ${startupMs} ms`;
+  const rows = [
+    row('ghostguard (Digest, render)', gg, ggCpu, ggRss),
+    row('nginx (static, same bytes)', ng, ngCpu),
+    row(`node:https floor (${args.workers} proc, no work)`, nodeFloor, floorCpu),
+    ...[['ghostguard', gg] as const, ['nginx', ng] as const, ['floor', nodeFloor] as const]
+      .filter(([, r]) => r.errors)
+      .map(([name, r]) => `${name}: ${r.errors}`),
+  ];
+  return { devices: N, header, rows, gg, ggCpuUs: perRequestUs(ggCpu, gg), ggRss, ng, floor: nodeFloor };
+}
+
+const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
+const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
+  `${name.padEnd(34)}${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${String(r.non2xx).padStart(8)} ${fmt(cpu).padStart(7)} ${fmt(perRequestUs(cpu, r)).padStart(9)} ${fmt(rss).padStart(10)}`;
+const COLUMNS = `${'server'.padEnd(34)}${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'CPU s'.padStart(7)} ${'CPU µs/req'.padStart(9)} ${'peak RSS MB'.padStart(10)}`;
+
+try {
   console.log(
-    `boot storm: ${N} devices, ghostguard ${args.workers} worker(s), ${lines.length / rounds} requests per round (${[...staticFiles.keys()].length} distinct files), ${C} connections, ${SECONDS}s, wrk ${THREADS} threads, HTTPS, render cache ${args['cache-mb'] ?? 'default'} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}`,
+    `boot storm: ghostguard ${args.workers} worker(s), ${C} connections, ${SECONDS}s per server, wrk ${THREADS} threads, HTTPS keep-alive, per-device Digest, render cache ${args['cache-mb'] ?? `${DEFAULT_RENDER_CACHE_MB} (default)`} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}`,
   );
-  console.log(`ghostguard startup with ${N} devices: ${startupMs} ms`);
+  const results: SizeResult[] = [];
+  for (const n of SIZES) {
+    const r = await storm(n);
+    results.push(r);
+    console.log(`\n${r.header}\n${COLUMNS}\n${r.rows.join('\n')}`);
+  }
+  const smallest = results[0]!;
   console.log(
-    `${'server'.padEnd(34)}${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'CPU s'.padStart(7)} ${'CPU µs/req'.padStart(9)} ${'peak RSS MB'.padStart(10)}`,
+    `\n${'devices'.padStart(8)} ${'req/s'.padStart(8)} ${'% floor'.padStart(8)} ${'% nginx'.padStart(8)} ${'µs/req'.padStart(8)} ${`vs ${smallest.devices}`.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'RSS MB'.padStart(8)}`,
   );
-  console.log(row('ghostguard (Digest, render)', gg, ggCpu, ggRss));
-  console.log(row('nginx (static, same bytes)', ng, ngCpu));
-  console.log(row(`node:https floor (${args.workers} proc, no work)`, nodeFloor, floorCpu));
-  console.log(
-    `ghostguard / nginx: ${fmt((100 * gg.requestsPerSecond) / ng.requestsPerSecond)} %   node floor / nginx: ${fmt((100 * nodeFloor.requestsPerSecond) / ng.requestsPerSecond)} %   ghostguard / node floor: ${fmt((100 * gg.requestsPerSecond) / nodeFloor.requestsPerSecond)} %`,
-  );
-  for (const [name, r] of [
-    ['ghostguard', gg],
-    ['nginx', ng],
-    ['floor', nodeFloor],
-  ] as const)
-    if (r.errors) console.log(`${name}: ${r.errors}`);
+  for (const r of results)
+    console.log(
+      `${String(r.devices).padStart(8)} ${fmt(r.gg.requestsPerSecond, 0).padStart(8)} ${fmt((100 * r.gg.requestsPerSecond) / r.floor.requestsPerSecond).padStart(8)} ${fmt((100 * r.gg.requestsPerSecond) / r.ng.requestsPerSecond).padStart(8)} ${fmt(r.ggCpuUs).padStart(8)} ${`${r.ggCpuUs >= smallest.ggCpuUs ? '+' : ''}${fmt((100 * (r.ggCpuUs - smallest.ggCpuUs)) / smallest.ggCpuUs)} %`.padStart(9)} ${fmt(r.gg.p50Ms, 2).padStart(8)} ${fmt(r.gg.p99Ms, 2).padStart(8)} ${fmt(r.ggRss).padStart(8)}`,
+    );
 } finally {
   stopAll();
 }

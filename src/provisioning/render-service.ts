@@ -40,12 +40,14 @@ export function deviceRenderVersion(inventoryVersion: number, creds: { generatio
   return `${inventoryVersion}.${creds.generation}.${creds.sipGeneration}`;
 }
 
-export const DEFAULT_RENDER_CACHE_MB = 32;
+/**
+ * A cold device file is filled from a compiled template (file-templates.ts), so the cache is sized for a phone fetching
+ * the same file again soon (a retry, a second boot), not to hold the fleet: 8 MB holds a 2,000-phone site's files.
+ */
+export const DEFAULT_RENDER_CACHE_MB = 8;
 /** what an entry holds besides its body: key, hashes, the entry object (measured with heap snapshots, rounded up) */
 const ENTRY_OVERHEAD = 400;
 const MAX_REPORTS = 10_000;
-/** chance that a full cache makes room for a newly rendered file */
-const ADMIT_WHEN_FULL = 1 / 16;
 
 interface Entry {
   served: ServedFile;
@@ -54,10 +56,9 @@ interface Entry {
 }
 
 /**
- * Cache bounded by bytes (bodies plus per-entry overhead). A boot storm walks every device in turn — the pattern on
- * which least-recently-used keeps nothing once the fleet outgrows the cache, and random replacement about 20 % at half
- * size. So a full cache admits a newcomer only now and then (evicting a random entry): it settles on a subset and hits
- * close to the fraction that fits, yet still turns over. A hit costs one map lookup and no bookkeeping.
+ * Cache bounded by bytes (bodies plus per-entry overhead). Every newly rendered file is admitted; a full cache makes
+ * room by evicting random entries, so a file fetched a moment ago is very likely still there when its phone asks again.
+ * A hit costs one map lookup and no bookkeeping.
  */
 export class RenderService {
   private readonly cache = new Map<string, Entry>();
@@ -90,7 +91,6 @@ export class RenderService {
     const served = this.renderFresh(req);
     const size = served.body.length + ENTRY_OVERHEAD;
     if (size > this.maxBytes) return served;
-    if (this.bytes + size > this.maxBytes && this.random() >= ADMIT_WHEN_FULL) return served;
     while (this.bytes + size > this.maxBytes && this.keys.length > 0) this.evict(Math.floor(this.random() * this.keys.length));
     this.cache.set(key, { served, slot: this.keys.length });
     this.keys.push(key);
