@@ -19,6 +19,7 @@ function standIn(device: Device, config: FleetConfig): ResolvedDevice | undefine
     model: settingsModel(device),
     site,
     adminPassword: 'stand-in',
+    userPassword: 'stand-in',
     lines: device.lines.map((l, i) => ({
       index: i + 1,
       extension: l.extension,

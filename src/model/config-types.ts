@@ -201,6 +201,8 @@ export interface ResolvedDevice {
   site: Site;
   lines: ResolvedLine[];
   adminPassword: string;
+  /** the phone's end-user web/menu password: always derived per device from the master key (`user-password-set`) */
+  userPassword: string;
   /** per-device HTTP credentials the phone uses to fetch its own files */
   provisioning: { username: string; password: string; url: string };
 }

@@ -150,6 +150,7 @@ export class Inventory {
       site,
       lines,
       adminPassword,
+      userPassword: deriveSecret(masterKey, 'user', mac, 16),
       provisioning: {
         username: this.provisioningUsername(mac),
         password: this.provisioningPassword(mac),
@@ -170,7 +171,7 @@ export class Inventory {
     return this.masker;
   }
 
-  /** The secrets one device's files carry: admin, provisioning and SIP passwords. */
+  /** The secrets one device's files carry: admin, user, provisioning and SIP passwords. */
   secretsOf(mac: Mac): string[] {
     return secretsIn(this.resolve(mac));
   }
@@ -187,5 +188,5 @@ export function isProvisioned(device: Pick<Device, 'disabled' | 'provision'>): b
 }
 
 function secretsIn(r: ResolvedDevice | undefined): string[] {
-  return r ? [r.adminPassword, r.provisioning.password, ...r.lines.map((l) => l.password)] : [];
+  return r ? [r.adminPassword, r.userPassword, r.provisioning.password, ...r.lines.map((l) => l.password)] : [];
 }

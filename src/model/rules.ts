@@ -30,6 +30,11 @@ export const RULE_IDS = [
   'admin-password-set',
   'web-https-only',
   'snmp-locked',
+  'provisioning-pinned',
+  'user-password-set',
+  'tr069-off',
+  'ssh-off',
+  'refer-validation',
   'firmware-current',
 ] as const;
 
@@ -115,6 +120,31 @@ export const RULES: Readonly<Record<RuleId, RuleDefinition>> = {
     'SNMP off or locked down',
     'medium',
     "SNMP with a default community leaks the phone's identity and settings.",
+  ),
+  'provisioning-pinned': def(
+    'provisioning-pinned',
+    'Provisioning stays on ghostguard',
+    'high',
+    'A DHCP option 66/43 or plug-and-play answer from anyone on the LAN must not point the phone at another provisioning server.',
+  ),
+  'user-password-set': def(
+    'user-password-set',
+    'Per-device user password',
+    'high',
+    "The factory end-user login (Grandstream's user/123) opens the phone's web interface to anyone on the LAN.",
+  ),
+  'tr069-off': def(
+    'tr069-off',
+    'TR-069 off',
+    'medium',
+    "A TR-069 ACS (by default the vendor's cloud) can reconfigure the phone outside ghostguard.",
+  ),
+  'ssh-off': def('ssh-off', 'SSH off', 'medium', 'SSH is on by default on some phones and offers another login to guess.'),
+  'refer-validation': def(
+    'refer-validation',
+    'Refuse REFERs from strangers',
+    'medium',
+    'A REFER makes the phone place a call wherever the sender says: from a stranger it is toll fraud or a callback attack.',
   ),
   'firmware-current': def(
     'firmware-current',

@@ -14,6 +14,7 @@ export const SECRETS = {
   sip1: 'Sip1-s3cret-Q7',
   sip2: 'Sip2-s3cret-Z9',
   admin: 'Adm1n-s3cret-K4',
+  user: 'Us3r-s3cret-M8',
   prov: 'Pr0v-s3cret-W2',
 };
 
@@ -30,6 +31,7 @@ export function testDevice(vendor: string, model: string, mac: string, lines = 2
     site: TEST_SITE,
     lines: all.slice(0, lines),
     adminPassword: SECRETS.admin,
+    userPassword: SECRETS.user,
     provisioning: { username: `gg-${parsed}`, password: SECRETS.prov, url: 'https://127.0.0.1:8443/' },
   };
 }

@@ -18,7 +18,13 @@ export const UNSUPPORTED = {
   gxpRemoteReboot: 'GXP21xx/GXP16xx templates have no "Allow SIP Reset" switch, and P4428 (NOTIFY authentication) has unverified polarity',
   gxpSnmp: 'the GXP21xx/GXP16xx P-value template documents no SNMP parameter',
   snmpRestricted: 'no verified Grandstream parameter limits SNMP to manager addresses; only mode "off" is supported',
+  tr069Pvalue:
+    'the GXP16xx/GXP17xx and GRP26xx P-value templates list TR-069 ACS settings but no enable switch (P1409 is in the GXP21xx template and, as tr069.enable, in the alias templates)',
+  gxpRefer: 'the GXP P-value templates have no "Allow Unsolicited REFER" setting (it appears from GXP21xx 1.0.11.79 alias firmware on)',
 } as const;
+
+/** P1409 (TR-069 enable) is in the GXP21xx P-value template only, not in the GXP16xx/GXP17xx ones. */
+const TR069_PVALUE_MODELS = /^GXP21/;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -109,6 +115,18 @@ export function ruleTable(ctx: RuleContext): RuleTable {
       return global(ctx, 'admin password', [[P.adminPassword, device!.adminPassword]]);
     }),
     'web-https-only': () => global(ctx, 'web access mode', [[P.webAccessMode, '0']]),
+    'provisioning-pinned': () => global(ctx, 'DHCP option 43/66 server override', [[P.dhcpOverridesServer, '0']]),
+    'user-password-set': deviceOnly(() => global(ctx, 'end-user password', [[P.userPassword, device!.userPassword]])),
+    'tr069-off': () =>
+      family.format === 'pvalue' && !(family.series === 'gxp' && TR069_PVALUE_MODELS.test(model.id))
+        ? unsupported(UNSUPPORTED.tr069Pvalue)
+        : global(ctx, 'TR-069 enable', [[P.tr069Enable, '0']]),
+    'ssh-off': () => global(ctx, 'disable SSH', [[P.disableSsh, '1']]),
+    'refer-validation': deviceOnly(() =>
+      family.id === 'gxp-pvalue'
+        ? unsupported(UNSUPPORTED.gxpRefer)
+        : perAccount(ctx, all, 'allow unsolicited REFER', () => [[P.allowUnsolicitedRefer, '0']]),
+    ),
     'snmp-locked': (s) => {
       if (family.series === 'gxp') return unsupported(UNSUPPORTED.gxpSnmp);
       if (s.mode === 'restricted') return unsupported(UNSUPPORTED.snmpRestricted);

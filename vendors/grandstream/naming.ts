@@ -14,7 +14,8 @@ export interface Target {
 export function nameOf(target: Target, param: GsParam, account?: number): string | undefined {
   if (param.scope === 'global') {
     if (!param.series.includes(target.series)) return undefined;
-    return target.format === 'alias' ? param.alias : param.p;
+    if (target.format === 'alias') return param.alias;
+    return (param.pvalueSeries ?? param.series).includes(target.series) ? param.p : undefined;
   }
   if (account === undefined || account < 1) throw new GhostguardError('GG_ERR_INTERNAL', 'account parameter needs an account index');
   if (target.format === 'alias') return param.alias?.replace('.N.', `.${account}.`);

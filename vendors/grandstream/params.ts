@@ -28,6 +28,8 @@ export interface GlobalParam {
   p: string;
   /** series whose templates carry the parameter */
   series: readonly Series[];
+  /** series whose P-value templates carry it, when fewer than `series` (the rest know only the alias item) */
+  pvalueSeries?: readonly Series[];
   alias?: string;
   words?: Words;
   secret?: boolean;
@@ -67,6 +69,13 @@ export const PARAMS = {
   autoAnswer: acct('P90 P425 P525 P625 P1725 P1825', 'same', 'account.N.call.autoAnswer', YES_NO),
   callInfoAutoAnswer: acct('P298 P438 P538 P638 P1738 P1838', 'same', 'account.N.intercom.allowAutoAnswer', YES_NO),
   /** GXP21xx templates have no such setting */
+  /** "Allow Unsolicited REFER": GRP26xx 1.0.3.6 template only among the P-value ones */
+  allowUnsolicitedRefer: {
+    scope: 'account',
+    p: { gxp: [], grp: ['P26023', 'P26123', 'P26223', 'P26323'] },
+    alias: 'account.N.sip.allowUnsolicitedRefer',
+    words: { '0': 'Disabled', '1': 'Enabled', '2': 'EnabledOrForceAuth' },
+  },
   allowSipReset: {
     scope: 'account',
     p: { gxp: [], grp: ['P26015', 'P26115', 'P26215', 'P26315'] },
@@ -93,5 +102,17 @@ export const PARAMS = {
     alias: 'security.webAccessMode',
     words: { '0': 'HTTPS', '1': 'HTTP', '2': 'Disabled', '3': 'Both' },
   },
+  userPassword: { scope: 'global', p: 'P196', series: BOTH, alias: 'users.user.password', secret: true },
+  dhcpOverridesServer: {
+    scope: 'global',
+    p: 'P145',
+    series: BOTH,
+    alias: 'provisioning.override.dhcp.allowCommonOptions',
+    words: { '0': 'No', '1': 'Yes' },
+  },
+  /** P-value only in the GXP21xx 1.0.5.32 template (keys.ts limits it to GXP21xx); the alias item on both alias lines */
+  tr069Enable: { scope: 'global', p: 'P1409', series: BOTH, pvalueSeries: ['gxp'], alias: 'tr069.enable', words: YES_NO },
+  /** P276 "Disable SSH"; its alias `security.ssh` is the inverse */
+  disableSsh: { scope: 'global', p: 'P276', series: BOTH, alias: 'security.ssh', words: INVERTED_YES_NO },
   snmpEnable: { scope: 'global', p: 'P21896', series: ['grp'], alias: 'network.snmp.enable', words: YES_NO },
 } as const satisfies Record<string, GsParam>;

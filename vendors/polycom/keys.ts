@@ -11,7 +11,7 @@ import type { PolycomModel } from './models.js';
 const VALIDATION = 'voIpProt.SIP.requestValidation';
 
 /** One request-validation slot: which SIP method is checked and how (source address, digest challenge, or both). */
-function requestValidation(slot: number, request: 'INVITE' | 'NOTIFY', method: InviteValidationMethod): Setting[] {
+function requestValidation(slot: number, request: 'INVITE' | 'NOTIFY' | 'REFER', method: InviteValidationMethod): Setting[] {
   return [
     { key: `${VALIDATION}.${slot}.request`, value: request },
     { key: `${VALIDATION}.${slot}.method`, value: method },
@@ -41,6 +41,14 @@ function adminPassword(device: ResolvedDevice): Setting[] {
   ];
 }
 
+function userPassword(device: ResolvedDevice): Setting[] {
+  return [
+    { key: 'device.set', value: '1' },
+    { key: 'device.auth.localUserPassword.set', value: '1' },
+    { key: 'device.auth.localUserPassword', value: device.userPassword, secret: true },
+  ];
+}
+
 export const REASONS = {
   digestOnly: 'policy chose digest request validation; Poly has no separate source filter',
   anonymous: 'no verified Poly parameter rejects anonymous calls',
@@ -49,6 +57,8 @@ export const REASONS = {
   ucsPort: 'UCS spelling of the local SIP port parameter is unverified (voIpProt.SIP.local.port vs voIpProt.local.port)',
   https: 'no verified Poly parameter makes the web UI HTTPS-only',
   snmp: 'no verified Poly SNMP parameters',
+  bootServer: 'the UCS names of the DHCP boot-server settings (option 66 / custom option / static) are unverified',
+  sip3UserPassword: 'device.auth.localUserPassword is sourced for UC Software (4.0 and later) only',
 } as const;
 
 /** Per-device rules return undefined without a device: they have nothing to say about a file shared by all phones. */
@@ -69,5 +79,10 @@ export function ruleTable({ family, policy, device }: RuleTableContext<PolycomMo
     'admin-password-set': () => (device ? applied(adminPassword(device)) : undefined),
     'web-https-only': () => unsupported(REASONS.https),
     'snmp-locked': () => unsupported(REASONS.snmp),
+    'provisioning-pinned': () => unsupported(REASONS.bootServer),
+    'user-password-set': () =>
+      family === 'sip3' ? unsupported(REASONS.sip3UserPassword) : device ? applied(userPassword(device)) : undefined,
+    // REFER is in the documented request list; slot 3 validates it like INVITEs (an unsolicited REFER places a call)
+    'refer-validation': () => applied(requestValidation(3, 'REFER', method)),
   };
 }

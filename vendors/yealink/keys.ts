@@ -34,6 +34,11 @@ const REASONS: Partial<Record<RuleId, string>> = {
   'no-auto-answer': 'the W-series DECT templates have no intercom or auto-answer parameter',
   'invite-validation':
     'sip.request_validation.* exists in V8x templates but its value syntax is unverified; no verified Yealink INVITE validation',
+  'provisioning-pinned':
+    'the W-series DECT templates have the plug-and-play switch but no DHCP option switch, so DHCP could still redirect provisioning',
+  'user-password-set':
+    'Yealink writes each login as security.user_password = <user>:<password>, one key repeated per user; ghostguard writes a key once and uses it for the admin password',
+  'refer-validation': 'no verified Yealink parameter refuses REFERs from strangers (sip.request_validation.* syntax is unverified)',
 };
 
 export function unsupportedReason(rule: RuleId): string {
@@ -80,6 +85,16 @@ export function ruleTable(ctx: KeyContext): RuleTable {
     'admin-password-set': () => adminPassword(p, device),
     'web-https-only': () => applied([setting(`${p}wui.http_enable`, '0'), setting(`${p}wui.https_enable`, '1')]),
     'snmp-locked': (s) => snmp(family, s),
+    // PnP and DHCP options both outrank the server URL ghostguard wrote (custom option > 66 > 43 > phone flash); written
+    // in the MAC file beside that URL, so the shared common file carries no auto_provision key
+    'provisioning-pinned': () =>
+      ctx.dect
+        ? unsupported(REASONS['provisioning-pinned']!)
+        : device && applied([setting(`${p}auto_provision.pnp_enable`, '0'), setting(`${p}auto_provision.dhcp_option.enable`, '0')]),
+    'user-password-set': () => unsupported(REASONS['user-password-set']!),
+    // the factory default, re-asserted so a phone switched to an ACS is put back
+    'tr069-off': () => applied([setting(`${p}managementserver.enable`, '0')]),
+    'refer-validation': () => unsupported(REASONS['refer-validation']!),
   };
 }
 

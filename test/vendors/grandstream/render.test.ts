@@ -96,7 +96,17 @@ describe('grandstream P-value families', () => {
     expect(values.get('P1650')).toBe('0');
     expect(values.get('P2')).toBe(SECRETS.admin);
     expect(rendered.body).toContain('<mac>000b82123456</mac>');
-    expect(rendered.unsupported.map((u) => u.rule).sort()).toEqual(['no-remote-reboot', 'snmp-locked']);
+    // GXP21xx 1.0.5.32 template: P145 DHCP override (default 1), P1409 TR-069 (default 0), P276 "Disable SSH" (default 0),
+    // P196 end-user password; the GXP P-value templates have no "Allow Unsolicited REFER"
+    expect([values.get('P145'), values.get('P1409'), values.get('P276'), values.get('P196')]).toEqual(['0', '0', '1', SECRETS.user]);
+    expect(rendered.unsupported.map((u) => u.rule).sort()).toEqual(['no-remote-reboot', 'refer-validation', 'snmp-locked']);
+  });
+
+  it('has no TR-069 switch on GXP16xx P-value firmware, but SSH and the DHCP override', () => {
+    const { values, rendered } = deviceFile('GXP1625', '1.0.7.79');
+    expect(values.has('P1409')).toBe(false);
+    expect([values.get('P145'), values.get('P276'), values.get('P196')]).toEqual(['0', '1', SECRETS.user]);
+    expect(rendered.unsupported.map((u) => u.rule)).toContain('tr069-off');
   });
 
   it('writes line registration and provisioning credentials', () => {
@@ -131,14 +141,17 @@ describe('grandstream P-value families', () => {
     const { values, rendered } = deviceFile('GRP2614', '1.0.5.15');
     expect(values.get('P21896')).toBe('0');
     for (const p of ['P26015', 'P26115', 'P26215', 'P26315']) expect(values.get(p), p).toBe('0');
-    expect(rendered.unsupported).toEqual([]);
+    // GRP26xx 1.0.3.6: "Allow Unsolicited REFER" P26023/P26123/P26223/P26323, 0 = Disabled
+    for (const p of ['P26023', 'P26123', 'P26223', 'P26323']) expect(values.get(p), p).toBe('0');
+    // that template lists the TR-069 ACS settings but no enable switch
+    expect(rendered.unsupported.map((u) => u.rule)).toEqual(['tr069-off']);
   });
 
   it('reports restricted SNMP as unsupported', () => {
     const { rendered } = deviceFile('GRP2614', '1.0.5.15', {
       'snmp-locked': { mode: 'restricted', managers: ['127.0.0.9'], community: 'x' },
     });
-    expect(rendered.unsupported.map((u) => u.rule)).toEqual(['snmp-locked']);
+    expect(rendered.unsupported.map((u) => u.rule)).toEqual(['snmp-locked', 'tr069-off']);
     expect(rendered.body).not.toContain('P21896');
   });
 
@@ -157,6 +170,8 @@ describe('grandstream P-value families', () => {
       ['P1310', '1'],
       ['P1650', '0'],
       ['P21896', '0'],
+      ['P145', '0'],
+      ['P276', '1'],
     ]);
   });
 });
@@ -175,7 +190,14 @@ describe('grandstream alias family', () => {
       expect(values.get(`account.${n}.sip.allowSipReset`)).toBe('No');
       expect(values.get(`account.${n}.sip.localPort`)).toBe(String(5070 + 2 * n));
       expect(values.get(`account.${n}.enable`)).toBe(n <= 2 ? 'Yes' : 'No');
+      // GRP261x 1.0.9.103 alias template: "Allow Unsolicited REFER" Disabled, Enabled, EnabledOrForceAuth
+      expect(values.get(`account.${n}.sip.allowUnsolicitedRefer`)).toBe('Disabled');
     }
+    // same template: DHCP option 43/66 override No/Yes, TR-069 enable, security.ssh (inverse of P276 "Disable SSH")
+    expect(values.get('provisioning.override.dhcp.allowCommonOptions')).toBe('No');
+    expect(values.get('tr069.enable')).toBe('No');
+    expect(values.get('security.ssh')).toBe('No');
+    expect(values.get('users.user.password')).toBe(SECRETS.user);
     expect(values.get('call.ipcall.enable')).toBe('No');
     expect(values.get('security.webAccessMode')).toBe('HTTPS');
     expect(values.get('network.snmp.enable')).toBe('No');

@@ -132,7 +132,13 @@ describe('polycom device file', () => {
       .filter((s) => s.secret)
       .map((s) => s.key)
       .sort();
-    expect(secretKeys).toEqual(['device.auth.localAdminPassword', 'device.prov.password', 'reg.1.auth.password', 'reg.2.auth.password']);
+    expect(secretKeys).toEqual([
+      'device.auth.localAdminPassword',
+      'device.auth.localUserPassword',
+      'device.prov.password',
+      'reg.1.auth.password',
+      'reg.2.auth.password',
+    ]);
   });
 
   it('refuses more lines than the model has accounts', () => {
