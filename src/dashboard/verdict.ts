@@ -38,7 +38,7 @@ export const FAILURE_PHRASES: Readonly<Record<CheckId, string>> = {
   'snmp-locked': 'it answers SNMP with a default community',
   'provisioning-pinned': 'a DHCP or plug-and-play answer from the network can point it at another provisioning server',
   'user-password-set': 'its web user password is not the per-device one ghostguard set (it may be the factory default)',
-  'tr069-off': "TR-069 is on, so a management server outside ghostguard can reconfigure it",
+  'tr069-off': 'TR-069 is on, so a management server outside ghostguard can reconfigure it',
   'ssh-off': 'SSH is on, another login to guess',
   'refer-validation': 'a stranger can make it place calls with a SIP REFER',
   'firmware-current': 'its firmware is in a known-vulnerable range',

@@ -88,7 +88,7 @@ export function ruleTable(ctx: KeyContext): RuleTable {
     // PnP and DHCP options both outrank the server URL ghostguard wrote (custom option > 66 > 43 > phone flash); written
     // in the MAC file beside that URL, so the shared common file carries no auto_provision key
     'provisioning-pinned': () =>
-      ctx.dect
+      isDect(ctx.model)
         ? unsupported(REASONS['provisioning-pinned']!)
         : device && applied([setting(`${p}auto_provision.pnp_enable`, '0'), setting(`${p}auto_provision.dhcp_option.enable`, '0')]),
     'user-password-set': () => unsupported(REASONS['user-password-set']!),
