@@ -137,6 +137,7 @@ function shapeDevice(device: ResolvedDevice, stand: Stand): ResolvedDevice {
       displayName: stand(line.displayName, 'display'),
     })),
     adminPassword: stand(device.adminPassword, 'secret'),
+    userPassword: stand(device.userPassword, 'secret'),
     provisioning: {
       ...device.provisioning,
       username: stand(device.provisioning.username, 'user'),

@@ -146,6 +146,7 @@ describe('compiled device-file templates', () => {
           site,
           lines,
           adminPassword: value('secret'),
+          userPassword: value('secret'),
           provisioning: { username: rand() < 0.8 ? `gg${mac}` : value('user'), password: value('secret'), url: 'https://127.0.0.1:8443/' },
         };
         const file = deviceFileOf(vendor, mac, model.id, firmware, rand() < 0.2);
@@ -185,6 +186,7 @@ describe('compiled device-file templates', () => {
           displayName: `Desk ${i}`,
         }));
         other.adminPassword = 'Oth3r-admin';
+        other.userPassword = 'Oth3r-user';
         other.provisioning = { ...other.provisioning, username: `gg-${other.mac}`, password: 'Oth3r-prov' };
         const seen = new Set<string>();
         for (const firmware of model.firmwares) {
@@ -203,8 +205,10 @@ describe('compiled device-file templates', () => {
             });
           render(other);
           const before = renderer.templateCounts.filled;
+          const built = renderer.templateCounts.built;
           const body = render(device).body.toString('utf8');
           expect(renderer.templateCounts.filled, `${model.id} ${family}: filled from a template`).toBe(before + 1);
+          expect(renderer.templateCounts.built, `${model.id} ${family}: the other device's template`).toBe(built);
           const name = deviceFileOf(vendor, device.mac, model.id, firmware, false).name;
           expect(body).toBe(
             readFileSync(join(import.meta.dirname, '../golden/catalogue', vendor.id, `${model.id}-${family}-${name}`), 'utf8'),
