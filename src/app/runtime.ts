@@ -11,6 +11,7 @@ import { formatIssue } from '../model/config-issues.js';
 import { catalogueOf } from '../model/model-catalogue.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { stateDatabasePath } from '../store/sqlite-open.js';
+import { DEFAULT_RETENTION } from '../store/retention.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { AbuseGuard, type AbuseLimits } from '../provisioning/abuse-guard.js';
 import { buildProvisioningApp } from '../provisioning/app.js';
@@ -136,7 +137,11 @@ export class Runtime {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     chmodSync(dataDir, 0o700);
     // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
-    const store = new SqliteStore(stateDatabasePath(dataDir), (message) => process.stderr.write(`ghostguard: ${message}\n`));
+    const store = new SqliteStore(
+      stateDatabasePath(dataDir),
+      (message) => process.stderr.write(`ghostguard: ${message}\n`),
+      { ...DEFAULT_RETENTION, ...first.config.server.retention },
+    );
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));
     if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));
     const masterKey = loadMasterKey(dataDir);

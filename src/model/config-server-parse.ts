@@ -35,6 +35,7 @@ export function parseServer(r: YamlReader): ServerSettings {
     'adminAllow',
     'connections',
     'uploads',
+    'retention',
   ]);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => {
@@ -82,6 +83,16 @@ export function parseServer(r: YamlReader): ServerSettings {
   if (connections) s.connections = connections;
   const uploads = positiveCounts(r, [...p, 'uploads'], ['overrideKb', 'logKb', 'inFlightMb']);
   if (uploads) s.uploads = uploads;
+  const retention = positiveCounts(r, [...p, 'retention'], [
+    'fetchDays',
+    'fetchRows',
+    'eventDays',
+    'eventRows',
+    'overrideDays',
+    'overridesPerDevice',
+    'overrideMb',
+  ] as const);
+  if (retention) s.retention = retention;
   if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');
   else if (!s.publicUrl.endsWith('/')) s.publicUrl += '/';
   return s;

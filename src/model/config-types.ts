@@ -100,6 +100,16 @@ export interface ServerSettings {
   connections?: { perAddress?: number; total?: number; idleSeconds?: number };
   /** phone uploads (Poly overrides and logs): per-file body caps, and what all bodies being read may hold in memory */
   uploads?: { overrideKb?: number; logKb?: number; inFlightMb?: number };
+  /** how much the state database keeps: fetch history, security events, uploaded overrides (days and sizes) */
+  retention?: {
+    fetchDays?: number;
+    fetchRows?: number;
+    eventDays?: number;
+    eventRows?: number;
+    overrideDays?: number;
+    overridesPerDevice?: number;
+    overrideMb?: number;
+  };
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
   rateLimits?: {
     perAddress?: RateSpec;

@@ -5,7 +5,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { file, done } = workerData;
+const { file, done, retention } = workerData;
+const DAY_MS = 86_400_000;
+/** rows deleted per statement by the age caps: each delete is a short transaction between batches */
+const PRUNE_CHUNK = 5000;
 const committed = new Int32Array(done);
 const LIMIT = 100_000;
 const FETCH_FIELDS = 8;
@@ -51,7 +54,49 @@ function open() {
     for (let i = 0; i < events.length; i += EVENT_FIELDS)
       insertEvent.run(events[i], events[i + 1], events[i + 2], events[i + 3], events[i + 4], events[i + 5], events[i + 6]);
   });
-  return { db, write };
+  const capFetches = db.prepare('DELETE FROM fetches WHERE id <= (SELECT max(id) FROM fetches) - ?');
+  const capEvents = db.prepare('DELETE FROM events WHERE id <= (SELECT max(id) FROM events) - ?');
+  // the oldest rows by id, those among them older than the cutoff (ids follow time closely): stops at the first young chunk
+  const ageFetches = db.prepare('DELETE FROM fetches WHERE id IN (SELECT id FROM fetches ORDER BY id LIMIT ?) AND ts < ?');
+  const ageEvents = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?) AND ts < ?');
+  const ageOverrides = db.prepare('DELETE FROM overrides WHERE ts < ?');
+  const perDevice = db.prepare(
+    'DELETE FROM overrides WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY mac ORDER BY id DESC) AS n FROM overrides) WHERE n > ?)',
+  );
+  const overrideSizes = db.prepare('SELECT id, length(CAST(body AS BLOB)) AS bytes FROM overrides ORDER BY id DESC');
+  const dropOverridesUpTo = db.prepare('DELETE FROM overrides WHERE id <= ?');
+
+  /** the row caps: exact, after every batch (a rowid range, so cheap whatever the table's size) */
+  const capRows = () => {
+    capFetches.run(retention.fetchRows);
+    capEvents.run(retention.eventRows);
+  };
+
+  const byAge = (statement, days) => {
+    const cutoff = new Date(Date.now() - days * DAY_MS).toISOString();
+    while (statement.run(PRUNE_CHUNK, cutoff).changes > 0);
+  };
+
+  /** the age caps and the override caps */
+  const prune = () => {
+    byAge(ageFetches, retention.fetchDays);
+    byAge(ageEvents, retention.eventDays);
+    ageOverrides.run(new Date(Date.now() - retention.overrideDays * DAY_MS).toISOString());
+    perDevice.run(retention.overridesPerDevice);
+    const budget = retention.overrideMb * 1024 * 1024;
+    let total = 0;
+    let firstOver;
+    for (const row of overrideSizes.iterate()) {
+      total += row.bytes;
+      if (total > budget) {
+        firstOver = row.id;
+        break;
+      }
+    }
+    // the first body over the budget and every older one (the iterator is done before the delete runs)
+    if (firstOver !== undefined) dropOverridesUpTo.run(firstOver);
+  };
+  return { db, write, capRows, prune };
 }
 
 let writer;
@@ -70,11 +115,15 @@ parentPort.on('message', (batch) => {
   }
   try {
     if (!writer) throw startError;
-    writer.write(batch.fetches, batch.events);
+    if (batch.prune) writer.prune();
+    else {
+      writer.write(batch.fetches, batch.events);
+      writer.capRows();
+    }
   } catch (err) {
     parentPort.postMessage({
       error: String(err?.message ? err.message : err),
-      lost: batch.fetches.split('\x1e').length - 1 + batch.events.length / EVENT_FIELDS,
+      lost: batch.prune ? 0 : batch.fetches.split('\x1e').length - 1 + batch.events.length / EVENT_FIELDS,
     });
   }
   Atomics.store(committed, 0, batch.seq);

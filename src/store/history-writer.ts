@@ -4,12 +4,16 @@
  * never runs an INSERT or waits for SQLite's write lock (which several `serve --workers` processes share).
  */
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_RETENTION, type Retention } from './retention.js';
 import type { FetchRecord, SecurityEvent } from './store.js';
 
 const FLUSH_MS = 50;
 const FLUSH_AT = 1000;
 /** how long a reader waits for the writer to commit what this process queued */
 const WAIT_MS = 10_000;
+/** the age and override caps are enforced this often, and this soon after an upload */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_SOON_MS = 1000;
 
 export class HistoryWriter {
   private worker?: Worker;
@@ -20,12 +24,15 @@ export class HistoryWriter {
   private queued = 0;
   private seq = 0;
   private timer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
+  private pruneSoonTimer?: NodeJS.Timeout;
   /** the last write error the thread reported (disk full, database locked beyond the timeout) */
   lastError?: string;
 
   constructor(
     private readonly file: string,
     private readonly onError: (message: string) => void = () => {},
+    private readonly retention: Retention = DEFAULT_RETENTION,
   ) {}
 
   fetch(f: FetchRecord): void {
@@ -51,6 +58,20 @@ export class HistoryWriter {
     this.queued = 0;
   }
 
+  /** Enforces the age and override caps now, on the writer thread (after what is queued); `flush` waits for it. */
+  prune(): void {
+    this.send();
+    this.thread().postMessage({ seq: ++this.seq, prune: true });
+  }
+
+  /** An upload was stored: the override caps are enforced within a second, however many arrive meanwhile. */
+  pruneSoon(): void {
+    this.pruneSoonTimer ??= setTimeout(() => {
+      this.pruneSoonTimer = undefined;
+      this.prune();
+    }, PRUNE_SOON_MS).unref();
+  }
+
   /** Sends what is queued and blocks until the writer has committed it: reads after this see this process's writes. */
   flush(): void {
     this.send();
@@ -65,6 +86,8 @@ export class HistoryWriter {
   }
 
   close(): void {
+    clearInterval(this.pruneTimer);
+    clearTimeout(this.pruneSoonTimer);
     this.flush();
     this.worker?.postMessage({ close: true });
     this.worker?.unref();
@@ -79,7 +102,7 @@ export class HistoryWriter {
   private thread(): Worker {
     if (!this.worker) {
       this.worker = new Worker(new URL('./history-writer-thread.mjs', import.meta.url), {
-        workerData: { file: this.file, done: this.committed.buffer },
+        workerData: { file: this.file, done: this.committed.buffer, retention: this.retention },
         // it holds one batch (≤ 1,000 records) at a time
         resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
       });
@@ -94,6 +117,10 @@ export class HistoryWriter {
         this.report(`history writer stopped: ${err.message}`);
       });
       this.worker.unref();
+      if (!this.pruneTimer) {
+        this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
+        this.pruneTimer.unref();
+      }
     }
     return this.worker;
   }

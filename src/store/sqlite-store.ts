@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Mac } from '../model/mac.js';
 import { AuditStore } from './audit-store.js';
 import { HistoryWriter } from './history-writer.js';
+import type { Retention } from './retention.js';
 import { SqliteScheduleRuns } from './schedule-run-store.js';
 import { SqliteSnapshots } from './snapshot-store.js';
 import { openStateDatabase } from './sqlite-open.js';
@@ -28,6 +29,7 @@ export class SqliteStore implements Store {
   constructor(
     readonly file: string,
     onWriteError?: (message: string) => void,
+    retention?: Retention,
   ) {
     this.db = openStateDatabase(file);
     const p = (sql: string) => this.db.prepare(sql);
@@ -56,7 +58,7 @@ export class SqliteStore implements Store {
       insertOverride: p('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES (?, ?, ?, ?, ?)'),
       overrides: p('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = ? ORDER BY id DESC'),
     };
-    this.history = new HistoryWriter(file, onWriteError);
+    this.history = new HistoryWriter(file, onWriteError, retention);
     this.auditRuns = new AuditStore(this.db);
     this.scheduleRuns = new SqliteScheduleRuns(this.db);
     this.snapshots = new SqliteSnapshots(this.db);
@@ -91,6 +93,12 @@ export class SqliteStore implements Store {
 
   /** Waits until everything queued is committed; reads call it first so callers always see their own writes. */
   flush(): void {
+    this.history.flush();
+  }
+
+  /** Enforces the retention caps now (they also hold on their own: row caps per batch, the rest every minute). */
+  prune(): void {
+    this.history.prune();
     this.history.flush();
   }
 
@@ -189,6 +197,7 @@ export class SqliteStore implements Store {
 
   saveOverride(upload: OverrideUpload): void {
     this.stmts.insertOverride.run(upload.ts, upload.mac, upload.file, upload.body, JSON.stringify(upload.weakened));
+    this.history.pruneSoon();
   }
 
   overrides(mac: Mac): OverrideUpload[] {

@@ -1,0 +1,46 @@
+/** The age caps of `server.retention`: records older than their days go at the next prune, younger ones stay. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseMac } from '../../src/model/mac.js';
+import { DEFAULT_RETENTION } from '../../src/store/retention.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+
+const MAC = parseMac('00:15:65:00:36:a0')!;
+const DAY = 86_400_000;
+
+describe('retention by age', () => {
+  it('drops fetches, events and overrides older than their caps, oldest first, and keeps the rest', () => {
+    const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gg-retention-')), 'state.sqlite'), undefined, {
+      ...DEFAULT_RETENTION,
+      fetchDays: 30,
+      eventDays: 60,
+      overrideDays: 10,
+    });
+    try {
+      const now = Date.now();
+      const ago = (days: number) => new Date(now - days * DAY).toISOString();
+      for (const days of [90, 45, 20, 1]) {
+        store.recordFetch({
+          ts: ago(days),
+          mac: MAC,
+          source: '127.136.10.1',
+          userAgent: 'ua',
+          file: 'f',
+          sha256: '',
+          auth: 'digest',
+          status: 200,
+        });
+        store.recordEvent({ ts: ago(days), reason: 'not-enrolled', severity: 'medium', mac: MAC });
+        store.saveOverride({ ts: ago(days), mac: MAC, file: `${MAC}-phone.cfg`, body: `<o d="${days}"/>`, weakened: [] });
+      }
+      store.prune();
+      expect(store.fetchHistory(MAC).map((f) => f.ts)).toEqual([ago(1), ago(20)]);
+      expect(store.events({ mac: MAC }).map((e) => e.ts)).toEqual([ago(1), ago(20), ago(45)]);
+      expect(store.overrides(MAC).map((o) => o.body)).toEqual(['<o d="1"/>']);
+    } finally {
+      store.close();
+    }
+  });
+});
