@@ -7,7 +7,8 @@ import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { LabVariant } from '../model/vendor-lab.js';
 import { allocateAddresses, checkServerUrl } from './loopback.js';
-import { EmulatedPhone, type PhoneManifest, type PhoneSpec } from './phone.js';
+import { EmulatedPhone, type PhoneSpec } from './phone.js';
+import type { PhoneManifest } from './phone-manifest.js';
 import type { SipClass } from './sip-classes.js';
 import { GhostguardError } from '../model/errors.js';
 

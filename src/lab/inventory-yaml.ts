@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { macWithColons } from '../model/mac.js';
-import type { PhoneManifest } from './phone.js';
+import type { PhoneManifest } from './phone-manifest.js';
 
 /** a manifest entry, or a planned phone (planFleet) before the fleet starts */
 export type InventoryPhone = Pick<PhoneManifest, 'mac' | 'vendor' | 'model' | 'factory'>;

@@ -5,12 +5,13 @@
 import type { Mac } from '../model/mac.js';
 import type { PhoneAction } from '../model/vendor-manage.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import type { PhoneBehaviour, PhoneIdentity, ProfileContext, RequestValidationMode, VendorLab } from '../model/vendor-lab.js';
+import type { PhoneBehaviour, PhoneIdentity, ProfileContext, VendorLab } from '../model/vendor-lab.js';
 import { labTls } from './lab-tls.js';
 import { assertLoopback } from './loopback.js';
 import { bootPhone, type BootReport } from './phone-boot.js';
 import { PhoneState, type FileOutcome } from './phone-state.js';
-import { classGroundTruth, type ExpectedGhostCall, type SipClass } from './sip-classes.js';
+import { phoneExpectation, type PhoneManifest } from './phone-manifest.js';
+import type { SipClass } from './sip-classes.js';
 import { SipEndpoint } from './sip-endpoint.js';
 import { SnmpAgent } from './snmp-agent.js';
 import { WebInterface } from './web-interface.js';
@@ -42,69 +43,6 @@ export interface PhoneSpec {
   presets?: readonly { fileName: string; body: string }[];
   /** a vendor-neutral behaviour class for strangers' INVITEs (sip-classes.ts) */
   sipClass?: SipClass;
-}
-
-/** What the phone's settings make it do, without secrets: the auditor's ground truth. */
-export interface PhoneExpectation {
-  /** an INVITE from a non-trusted source — to a made-up user, or to the phone's own extension — rings on at least one listening port (a ghost call) */
-  ringsForStrangers: boolean;
-  /** the ghost-call verdict the auditor's INVITE probe should lead to, from this configuration */
-  ghostCall: ExpectedGhostCall;
-  trustedOnly: boolean;
-  trustedSources: string[];
-  directIpCalls: boolean;
-  requestValidation?: RequestValidationMode;
-  autoAnswer: boolean;
-  intercomAutoAnswer: boolean;
-  rejectAnonymous: boolean;
-  defaultAdminPassword: boolean;
-  /** the web UI answers over HTTPS and not over plain HTTP */
-  webHttps: boolean;
-  snmpEnabled: boolean;
-  snmpDefaultCommunity: boolean;
-  accountsActive: number;
-  restApi?: boolean;
-}
-
-/**
- * What a stranger's INVITE does, from the phone's own configuration: its behaviour class when it has one, else its
- * settings (trusted-only listeners drop it; INVITE validation refuses it with 403/401; otherwise the probe's
- * unsupported Require: draws 420 before the call is processed, and a plain INVITE rings when direct IP calls are on).
- */
-function strangerTruth(b: PhoneBehaviour, spec: PhoneSpec): Pick<PhoneExpectation, 'ringsForStrangers' | 'ghostCall'> {
-  if (b.sipListeners.length === 0) return { ringsForStrangers: false, ghostCall: 'ignores' };
-  if (spec.sipClass) {
-    const listed = !spec.factory && b.accountUsers.length > 0;
-    const ghostCall = classGroundTruth(spec.sipClass, listed);
-    return {
-      ringsForStrangers: spec.sipClass === 'rings' || (spec.sipClass === 'checks-request-uri-user' && b.accountUsers.length > 0),
-      ghostCall,
-    };
-  }
-  const open = b.sipListeners.some((l) => !l.trustedOnly);
-  if (!open) return { ringsForStrangers: false, ghostCall: 'ignores' };
-  const validated = b.requestValidation.INVITE !== undefined || b.inviteDigest;
-  return {
-    ringsForStrangers: b.directIpCalls && !b.checkUserId && !validated,
-    ghostCall: validated ? 'refuses' : 'likely-rings',
-  };
-}
-
-export interface PhoneManifest extends PhoneIdentity {
-  ip: string;
-  factory: boolean;
-  /** account 1's SIP port (undefined when no account listens) */
-  sipPort?: number;
-  sipPorts: number[];
-  /** where the web UI listens, per the settings (plain HTTP, HTTPS) */
-  httpPort?: number;
-  httpsPort?: number;
-  snmpPort?: number;
-  provisioned: boolean;
-  errors: string[];
-  /** the behaviour class the lab gave it, if any */
-  sipClass?: SipClass;
-  expect: PhoneExpectation;
 }
 
 export class EmulatedPhone {
@@ -292,22 +230,7 @@ export class EmulatedPhone {
       provisioned: this.lastBoot?.provisioned ?? false,
       errors: [...this.errors, ...(this.lastBoot?.errors ?? [])],
       ...(this.spec.sipClass ? { sipClass: this.spec.sipClass } : {}),
-      expect: {
-        ...strangerTruth(b, this.spec),
-        trustedOnly: b.trustedOnly,
-        trustedSources: b.trustedSources,
-        directIpCalls: b.directIpCalls,
-        ...(b.inviteRequestValidation ? { requestValidation: b.inviteRequestValidation } : {}),
-        autoAnswer: b.autoAnswer,
-        intercomAutoAnswer: b.intercomAutoAnswer,
-        rejectAnonymous: b.rejectAnonymous,
-        defaultAdminPassword: b.defaultAdminPassword,
-        webHttps: b.web.https && !b.web.http,
-        snmpEnabled: b.snmpEnabled,
-        snmpDefaultCommunity: b.snmpCommunity === 'public',
-        accountsActive: b.accountsActive,
-        ...(b.restApi !== undefined ? { restApi: b.restApi } : {}),
-      },
+      expect: phoneExpectation(b, this.spec.sipClass, this.spec.factory),
     };
   }
 }

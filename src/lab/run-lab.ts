@@ -1,6 +1,6 @@
 /** `ghostguard lab`: start a fleet, print what runs where, stop after the duration or on abort (Ctrl-C). */
 import { LabFleet, type FleetOptions } from './fleet.js';
-import type { PhoneManifest } from './phone.js';
+import type { PhoneManifest } from './phone-manifest.js';
 
 export const MAX_LAB_DURATION_MS = 24 * 3600_000;
 

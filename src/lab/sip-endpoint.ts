@@ -4,10 +4,9 @@
  * Require (420) → method. An INVITE from a non-trusted source is a direct IP call.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { randomBytes } from 'node:crypto';
 import type { PhoneBehaviour, RequestValidationMode, SipListener } from '../model/vendor-lab.js';
 import { assertLoopback, isLoopbackV4 } from './loopback.js';
-import { digestMatches, parseDigestAnswer } from './digest.js';
+import { SipDigestAuth } from './sip-digest-auth.js';
 import { CallTable, newTag, type Peer } from './sip-calls.js';
 import { TRYING_DELAY_MS, type SipClass } from './sip-classes.js';
 import { buildResponse, header, parseSipMessage, uriUser, type HeaderList, type SipRequest } from './sip-message.js';
@@ -18,7 +17,6 @@ export const SUPPORTED = ['replaces', 'timer', '100rel', 'path'];
 export const DEFAULT_RING_TIMEOUT_MS = 30_000;
 const MAX_RING_TIMEOUT_MS = 300_000;
 const MAX_LOG = 200;
-const MAX_NONCES = 64;
 
 export interface SipEndpointOptions {
   ip: string;
@@ -43,7 +41,7 @@ export class SipEndpoint {
   readonly log: SipLogEntry[] = [];
   private socket: Socket | undefined;
   private readonly calls: CallTable;
-  private readonly nonces: string[] = [];
+  private readonly digest = new SipDigestAuth();
   /** `trying-then-403` INVITEs between their 100 and their 403, by Call-ID */
   private readonly refusing = new Map<string, { timer: NodeJS.Timeout; req: SipRequest; peer: Peer; toTag: string }>();
 
@@ -116,8 +114,8 @@ export class SipEndpoint {
     const mode: RequestValidationMode | undefined =
       b.requestValidation[req.method] ?? (req.method === 'INVITE' && b.inviteDigest ? 'digest' : undefined);
     if (mode && mode !== 'digest' && !trusted) return this.reply(req, peer, 403, 'Forbidden');
-    if (mode && mode !== 'source' && !this.authorized(req, b)) {
-      return this.reply(req, peer, 401, 'Unauthorized', [['www-authenticate', this.challenge(b.sipRealm)]]);
+    if (mode && mode !== 'source' && !this.digest.authorized(req, b)) {
+      return this.reply(req, peer, 401, 'Unauthorized', [['www-authenticate', this.digest.challenge(b.sipRealm)]]);
     }
     const unsupported = (header(req.headers, 'require') ?? '')
       .split(',')
@@ -173,8 +171,8 @@ export class SipEndpoint {
       case 'refuse-403':
         return this.reply(req, peer, 403, 'Forbidden');
       case 'challenge-401':
-        if (this.authorized(req, b)) return this.calls.invite(req, peer, false);
-        return this.reply(req, peer, 401, 'Unauthorized', [['www-authenticate', this.challenge(b.sipRealm)]]);
+        if (this.digest.authorized(req, b)) return this.calls.invite(req, peer, false);
+        return this.reply(req, peer, 401, 'Unauthorized', [['www-authenticate', this.digest.challenge(b.sipRealm)]]);
       case 'trying-then-403':
         return this.tryingThenRefuse(req, peer);
       case 'checks-request-uri-user': {
@@ -209,20 +207,6 @@ export class SipEndpoint {
     this.send(buildResponse(req, 200, 'OK', { toTag: pending.toTag, headers: this.commonHeaders() }), peer);
     this.send(buildResponse(pending.req, 487, 'Request Terminated', { toTag: pending.toTag, headers: this.commonHeaders() }), pending.peer);
     return 200;
-  }
-
-  private authorized(req: SipRequest, b: PhoneBehaviour): boolean {
-    const answer = parseDigestAnswer(header(req.headers, 'authorization') ?? '');
-    if (!answer || answer.fields.realm !== b.sipRealm || !this.nonces.includes(answer.fields.nonce)) return false;
-    const account = b.sipCredentials.find((c) => c.username === answer.fields.username);
-    return account !== undefined && account.password !== '' && digestMatches(answer.fields, answer.response, account.password, req.method);
-  }
-
-  private challenge(realm: string): string {
-    const nonce = randomBytes(12).toString('hex');
-    this.nonces.push(nonce);
-    if (this.nonces.length > MAX_NONCES) this.nonces.shift();
-    return `Digest realm="${realm}", nonce="${nonce}", algorithm=MD5, qop="auth"`;
   }
 
   private reply(req: SipRequest, peer: Peer, status: number, reason: string, extra: HeaderList = []): number {

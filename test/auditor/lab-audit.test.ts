@@ -10,7 +10,7 @@ import { runAudit } from '../../src/auditor/audit.js';
 import type { AuditReport, HostReport } from '../../src/auditor/findings.js';
 import { LabFleet, planFleet, type FleetOptions } from '../../src/lab/fleet.js';
 import { inventoryYaml } from '../../src/lab/inventory-yaml.js';
-import type { PhoneManifest } from '../../src/lab/phone.js';
+import type { PhoneManifest } from '../../src/lab/phone-manifest.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { freeTcpPort, freeUdpPort } from './helpers/net.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabFleet, planFleet, type FleetOptions } from '../../src/lab/fleet.js';
 import { inventoryYaml } from '../../src/lab/inventory-yaml.js';
-import type { PhoneManifest } from '../../src/lab/phone.js';
+import type { PhoneManifest } from '../../src/lab/phone-manifest.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { freeTcpPort, freeUdpPort } from '../auditor/helpers/net.js';

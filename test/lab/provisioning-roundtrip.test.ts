@@ -7,7 +7,7 @@ import { VENDORS } from '../../vendors/index.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { inventoryYaml, LAB_REGISTRAR } from '../../src/lab/inventory-yaml.js';
 import { LabFleet, planFleet, type FleetOptions } from '../../src/lab/fleet.js';
-import type { PhoneManifest } from '../../src/lab/phone.js';
+import type { PhoneManifest } from '../../src/lab/phone-manifest.js';
 import { byStatus, SipProbe } from './sip-probe.js';
 
 // this file's own loopback range: 127.0.26.0/24 (and the lab registrar 127.0.0.10, bound on a random port)

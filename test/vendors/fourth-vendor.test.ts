@@ -13,7 +13,7 @@ import { runAudit } from '../../src/auditor/audit.js';
 import type { AuditReport } from '../../src/auditor/findings.js';
 import { LabFleet, planFleet, type FleetOptions } from '../../src/lab/fleet.js';
 import { inventoryYaml, LAB_REGISTRAR } from '../../src/lab/inventory-yaml.js';
-import type { PhoneManifest } from '../../src/lab/phone.js';
+import type { PhoneManifest } from '../../src/lab/phone-manifest.js';
 import { VENDORS } from '../../vendors/index.js';
 import { acme } from '../fixtures/vendors/acme/index.js';
 import type { SipResponse } from '../../src/lab/sip-message.js';
