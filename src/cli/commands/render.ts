@@ -6,6 +6,7 @@ import { openOffline, vendors } from '../context.js';
 import { settingsModel } from '../../model/inventory.js';
 import { paramValues } from '../../model/params-guard.js';
 import { EXIT, type CliIo } from '../io.js';
+import { policyLines } from '../explain-policy.js';
 import { SecretMasker } from '../../model/secret-mask.js';
 
 export interface RenderOptions {
@@ -79,6 +80,7 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
         `# applied: ${r.applied.join(', ') || '(none)'}`,
         ...r.unsupported.map((u) => `# unsupported: ${u.rule}: ${u.reason}`),
         ...(r.fromParams ?? []).map((key) => `# from params: ${key}`),
+        ...policyLines(policy, r),
         ...(options.reveal ? [] : ['# secrets masked; --reveal prints them']),
       ].join('\n') + '\n';
     if (options.explain) io.out(explanation);

@@ -1,0 +1,100 @@
+/**
+ * The #14 hardening rules through the CLI: `render --explain` shows every rule's policy knobs and what became of the rule
+ * for this phone; a rule turned off in the policy is left out. Expected parameters and values are the vendors' template
+ * ones (Grandstream GRP261x 1.0.9.103 alias template, GXP21xx 1.0.5.32 P-value template, Yealink V86 common template).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+function run(args: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd, isTty: false };
+  return main(args, io).then((code) => ({ code, out, err }));
+}
+
+const GRP_UA = 'Grandstream Model HW GRP2614 SW 1.0.9.103 DevId 000b82350002';
+const GXP_UA = 'Grandstream Model HW GXP2140 SW 1.0.5.32 DevId 000b82350003';
+const T46S_UA = 'Yealink SIP-T46S 66.86.0.15 00:15:65:35:00:01';
+
+function workspace(fleetRules: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-hardening-'));
+  const yaml = [
+    'server:',
+    `  dataDir: ${join(dir, 'data')}`,
+    '  publicUrl: https://127.135.1.1:20443/',
+    '  tls: auto',
+    'policy:',
+    '  rules:',
+    fleetRules,
+    'sites:',
+    '  hq: { registrar: 127.135.1.10 }',
+    'devices:',
+    '  - { mac: "00:15:65:35:00:01", vendor: yealink, model: T46S, site: hq, adminPassword: generate, lines: [{ extension: "301", password: generate }] }',
+    '  - { mac: "00:0b:82:35:00:02", vendor: grandstream, model: GRP2614, site: hq, adminPassword: generate, lines: [{ extension: "302", password: generate }] }',
+    '  - { mac: "00:0b:82:35:00:03", vendor: grandstream, model: GXP2140, site: hq, adminPassword: generate, lines: [{ extension: "303", password: generate }] }',
+  ].join('\n');
+  writeFileSync(join(dir, 'gg.yaml'), `${yaml}\n`);
+  return dir;
+}
+
+describe('hardening rules from #14', () => {
+  it('render --explain shows each rule with its knobs and outcome; the Grandstream alias phone gets the template values', async () => {
+    const dir = workspace('    sip-port-nonstandard: { enabled: true, port: 5072 }');
+    expect((await run(['validate', '-c', 'gg.yaml'], dir)).code).toBe(0);
+    const r = await run(['render', '00:0b:82:35:00:02', '-c', 'gg.yaml', '--ua', GRP_UA, '--explain'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('<item name="provisioning.override.dhcp.allowCommonOptions">No</item>');
+    expect(r.out).toContain('<item name="tr069.enable">No</item>');
+    expect(r.out).toContain('<item name="security.ssh">No</item>');
+    expect(r.out).toContain('<item name="account.4.sip.allowUnsolicitedRefer">Disabled</item>');
+    expect(r.out).toContain('<item name="users.user.password">********</item>');
+    for (const line of [
+      '# policy provisioning-pinned: on → applied',
+      '# policy user-password-set: on → applied',
+      '# policy tr069-off: on → applied',
+      '# policy ssh-off: on → applied',
+      '# policy refer-validation: on → applied',
+      '# policy sip-port-nonstandard: on (port=5072) → applied',
+      '# policy invite-validation: on (method=source) → applied',
+      '# policy snmp-locked: on (mode=off) → applied',
+    ])
+      expect(r.out).toContain(`\n${line}\n`);
+    // the end-user password is derived per device, different from the admin password, and shown only with --reveal
+    const revealed = await run(['render', '00:0b:82:35:00:02', '-c', 'gg.yaml', '--ua', GRP_UA, '--reveal'], dir);
+    const user = /<item name="users\.user\.password">([A-Za-z0-9]{16})<\/item>/.exec(revealed.out)?.[1];
+    const admin = /<item name="users\.admin\.password">([^<]+)<\/item>/.exec(revealed.out)?.[1];
+    expect(user).toBeDefined();
+    expect(user).not.toBe(admin);
+    expect(r.out).not.toContain(user!);
+  });
+
+  it('reports what a vendor or family cannot honour, and leaves out a rule the policy turns off', async () => {
+    const dir = workspace('    ssh-off: false');
+    const gxp = await run(['render', '00:0b:82:35:00:03', '-c', 'gg.yaml', '--ua', GXP_UA, '--explain'], dir);
+    expect(gxp.code).toBe(0);
+    // GXP21xx 1.0.5.32 P-values: P145 DHCP override 0, P1409 TR-069 0; no "Allow Unsolicited REFER" in that template
+    expect(gxp.out).toContain('<P145>0</P145>');
+    expect(gxp.out).toContain('<P1409>0</P1409>');
+    expect(gxp.out).not.toContain('<P276>');
+    expect(gxp.out).toContain('\n# policy ssh-off: off → turned off by policy\n');
+    expect(gxp.out).toMatch(/^# unsupported: refer-validation: the GXP P-value templates have no "Allow Unsolicited REFER"/m);
+
+    const yealink = await run(['render', '00:15:65:35:00:01', '-c', 'gg.yaml', '--ua', T46S_UA, '--explain'], dir);
+    expect(yealink.code).toBe(0);
+    for (const line of [
+      'static.auto_provision.pnp_enable = 0',
+      'static.auto_provision.dhcp_option.enable = 0',
+      'static.managementserver.enable = 0',
+    ])
+      expect(yealink.out).toContain(`\n${line}\n`);
+    expect(yealink.out).toContain('\n# policy user-password-set: on → unsupported\n');
+    expect(yealink.out).toMatch(/^# unsupported: user-password-set: Yealink writes each login as security\.user_password/m);
+    expect(yealink.out).toContain('\n# policy ssh-off: off → turned off by policy\n');
+    expect(yealink.out).not.toMatch(/^# unsupported: ssh-off/m);
+  });
+});
