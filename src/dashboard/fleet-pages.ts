@@ -11,6 +11,7 @@ import type { UnmanagedPhone } from './unmanaged.js';
 import { html, join, query, type Fragment, type Html } from './html.js';
 import { layout } from './layout.js';
 import { badge, displayMac, findingsTable, list, select, table, when } from './page-parts.js';
+import { resyncForm } from './resync-page.js';
 
 function stateCounts(caption: string, label: string, counts: FleetOverview['bySite'], param: 'site' | 'vendor'): Html {
   const keys = Object.keys(counts).sort();
@@ -193,6 +194,7 @@ export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): str
     <button type="submit">Open an enrolment window (${d.enrolmentWindowHours} h)</button>
     <span class="muted">the phone may then fetch once without credentials, e.g. after a factory reset</span>
   </form></dd>
+  <dt>Resync</dt><dd>${resyncForm(r.mac, p.csrf)}</dd>
   <dt>Credentials</dt><dd>generation ${d.credentials.generation}${d.credentials.previousGeneration !== undefined ? ` (generation ${d.credentials.previousGeneration} still accepted until the phone fetches)` : ''}</dd>
 </dl>
 <h2>Provisioning</h2>

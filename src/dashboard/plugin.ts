@@ -24,6 +24,7 @@ import { registerAdoptRoutes } from './routes-adopt.js';
 import { registerApiRoutes } from './routes-api.js';
 import { registerAuthRoutes, safeNext } from './routes-auth.js';
 import { registerPageRoutes } from './routes-pages.js';
+import { registerResyncRoutes } from './routes-resync.js';
 import { ServedSnapshots, SNAPSHOT_INTERVAL_MS } from './served-snapshots.js';
 import { scheduleTrend } from '../schedule/trend.js';
 import { SECURITY_REASONS } from '../model/security-events.js';
@@ -309,6 +310,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   registerAuthRoutes(app, dashboard, { check, sessions, limiter, names, secure, loginFailed });
   registerPageRoutes(app, dashboard);
   registerAdoptRoutes(app, dashboard);
+  registerResyncRoutes(app, dashboard, securityEvent);
   registerApiRoutes(app, dashboard);
 
   app.addHook('onReady', async () => {

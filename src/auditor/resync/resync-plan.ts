@@ -36,7 +36,7 @@ interface TargetBase {
 
 export type ResyncTarget =
   | (TargetBase & { ready: true; address: string; origin: string; interface: string; steps: ManageStep[]; caveat?: string })
-  | (TargetBase & { ready: false; reason: string });
+  | (TargetBase & { ready: false; reason: string; outOfScope?: true });
 
 export interface ResyncPlanInput {
   action: PhoneAction;
@@ -84,7 +84,7 @@ export function planResync(input: ResyncPlanInput): ResyncTarget[] {
     if (!last) return { ...base, ready: false, reason: 'has never fetched its files: its address is unknown' };
     const at = { ...base, address: last.source };
     if (input.allowed && !addressWithin(last.source, input.allowed))
-      return { ...at, ready: false, reason: `${last.source} is outside server.auditAllow (${input.allowed.join(', ')})` };
+      return { ...at, ready: false, outOfScope: true, reason: `${last.source} is outside server.auditAllow (${input.allowed.join(', ')})` };
     return {
       ...at,
       ready: true,
