@@ -74,6 +74,17 @@ const stopAll = () => {
 };
 process.on('exit', stopAll);
 
+/** Set-up requests retried when a keep-alive connection the server has just closed as idle is reused (busy machine). */
+async function retried(url: string, opts: NonNullable<Parameters<typeof request>[1]>): Promise<Awaited<ReturnType<typeof request>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request(url, opts);
+    } catch (e) {
+      if (attempt >= 5 || (e as { code?: string }).code !== 'UND_ERR_SOCKET') throw e;
+    }
+  }
+}
+
 interface SizeResult {
   devices: number;
   header: string;
@@ -148,7 +159,7 @@ async function storm(N: number): Promise<SizeResult> {
       const deviceFile = d.vendor
         .bootSequence(d.mac as never, d.model.id, d.firmware)
         .find((s) => d.vendor.identifyRequest(s).file.kind === 'device')!;
-      const res = await request(`${base}/${deviceFile.fileName}`, { dispatcher: agent, headers: { 'user-agent': 'bench' } });
+      const res = await retried(`${base}/${deviceFile.fileName}`, { dispatcher: agent, headers: { 'user-agent': 'bench' } });
       await res.body.dump();
       return /nonce="([^"]+)"/.exec(String(res.headers['www-authenticate']))?.[1] ?? '';
     }),
@@ -187,7 +198,7 @@ async function storm(N: number): Promise<SizeResult> {
       const { file } = d.vendor.identifyRequest(step);
       const headers: Record<string, string> = { 'user-agent': step.userAgent };
       if (file.secret) {
-        const challenge = await request(`${base}${uri}`, { dispatcher: agent, headers });
+        const challenge = await retried(`${base}${uri}`, { dispatcher: agent, headers });
         if (challenge.statusCode === 200) {
           // still inside its enrolment window: served without credentials
           staticFiles.set(uri, Buffer.from(await challenge.body.arrayBuffer()));
@@ -205,7 +216,7 @@ async function storm(N: number): Promise<SizeResult> {
         };
         headers.authorization = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
       }
-      const res = await request(`${base}${uri}`, { dispatcher: agent, headers });
+      const res = await retried(`${base}${uri}`, { dispatcher: agent, headers });
       if (res.statusCode !== 200) throw new Error(`prefetch ${uri}: ${res.statusCode}`);
       staticFiles.set(uri, Buffer.from(await res.body.arrayBuffer()));
     }

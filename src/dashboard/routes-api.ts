@@ -339,6 +339,12 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
               type: 'object',
               properties: { entries: { type: 'integer' }, bytes: { type: 'integer' }, maxBytes: { type: 'integer' } },
             },
+            templates: {
+              type: 'object',
+              description:
+                'device files filled from a compiled template, sent down the full render path instead, templates built and refused, shapes held',
+              properties: Object.fromEntries(['filled', 'fallbacks', 'built', 'refused', 'shapes'].map((k) => [k, { type: 'integer' }])),
+            },
             memoryMb: {
               type: 'object',
               properties: { rss: { type: 'number' }, heapUsed: { type: 'number' }, external: { type: 'number' } },
@@ -359,6 +365,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
         inventoryVersion: inventory.version,
         uptimeSeconds: Math.round(process.uptime()),
         renderCache: d.renderer.stats,
+        templates: d.renderer.templateCounts,
         memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external) },
         ...(writeError ? { historyWriteError: writeError } : {}),
       };

@@ -201,11 +201,15 @@ describe('JSON API', () => {
     expect((await get('/api/audits/999999')).statusCode).toBe(404);
   });
 
-  it('GET /api/status: inventory size, the render cache the phone server shares, memory', async () => {
+  it('GET /api/status: inventory size, the render cache and templates the phone server shares, memory', async () => {
     const status = (await get('/api/status')).json();
     expect(status).toMatchObject({ devices: runtime.config.inventory.devices.length, inventoryVersion: runtime.config.inventory.version });
-    expect(status.renderCache.maxBytes).toBe(32 * 1024 * 1024);
+    expect(status.renderCache.maxBytes).toBe(8 * 1024 * 1024);
     expect(status.renderCache.entries).toBeGreaterThan(0); // the device file served in beforeAll
+    // that device file came from a compiled template, built and guarded for its shape
+    expect(status.templates).toMatchObject({ fallbacks: 0, refused: 0 });
+    expect(status.templates.filled).toBeGreaterThan(0);
+    expect(status.templates.shapes).toBeGreaterThan(0);
     expect(status.memoryMb.rss).toBeGreaterThan(0);
     expect(status.historyWriteError).toBeUndefined();
   });
