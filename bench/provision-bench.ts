@@ -74,13 +74,13 @@ const stopAll = () => {
 };
 process.on('exit', stopAll);
 
-/** Set-up requests retried when a keep-alive connection the server has just closed as idle is reused (busy machine). */
+/** Set-up requests retried when a keep-alive connection the server has just closed as idle is reused, or a connect is reset (busy machine). */
 async function retried(url: string, opts: NonNullable<Parameters<typeof request>[1]>): Promise<Awaited<ReturnType<typeof request>>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await request(url, opts);
     } catch (e) {
-      if (attempt >= 5 || (e as { code?: string }).code !== 'UND_ERR_SOCKET') throw e;
+      if (attempt >= 5 || !['UND_ERR_SOCKET', 'ECONNRESET'].includes((e as { code?: string }).code ?? '')) throw e;
     }
   }
 }
