@@ -25,6 +25,8 @@ import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
 import { adoptDevice } from './adopt.js';
+import { chooseCoordination } from './coordination-choice.js';
+import type { Coordination } from '../cluster/coordination.js';
 import { AuditScheduler } from '../schedule/scheduler.js';
 import type { SchedulerDeps } from '../schedule/schedule-types.js';
 import { ScheduleLogFile, type ScheduleLog } from '../schedule/log.js';
@@ -47,8 +49,11 @@ export interface RuntimeOptions {
   workerId?: number;
   /** this process serves the admin listener and runs the schedules (default: a single process, or cluster worker 1) */
   operator?: boolean;
-  /** cluster workers: claims a verified Digest nonce-count at the primary before the file is served (nonce-cluster.ts) */
-  claimNonce?: (nonce: string, count: number) => Promise<boolean>;
+  /**
+   * what this process shares with the others serving the installation (a `serve --workers` worker's IPC); a
+   * postgres:// `server.store` overrides it with PostgreSQL, and a lone process needs none (src/cluster/)
+   */
+  coordination?: Coordination;
   /** dashboard settings for the admin listener: probe ports and timeouts for checks and audits, allowed ranges (tests, labs) */
   admin?: Pick<AdminAppOptions, 'auditOptions' | 'staleDays'>;
   /** scheduled audits' log entries (serve prints them); they also go to <dataDir>/schedules.jsonl */
@@ -71,6 +76,7 @@ export class Runtime {
   /** the config's `schedules:`; like adminApp, only in the cluster's operator worker. Runs once listen() is called. */
   scheduler?: AuditScheduler;
   private scheduleLogFile?: ScheduleLogFile;
+  private leaveGuard?: () => void;
   readonly renderer: RenderService;
   /** issues and checks the Digest nonces of every phone listener of this process */
   readonly nonces: NonceAuthority;
@@ -85,6 +91,7 @@ export class Runtime {
     readonly tls: TlsMaterial | undefined,
     options: RuntimeOptions,
     readonly guard: AbuseGuard,
+    readonly coordination: Coordination,
   ) {
     const settings = config.inventory.config.server;
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
@@ -107,7 +114,8 @@ export class Runtime {
       nonces: this.nonces,
       renderer: this.renderer,
       now: options.clock && (() => new Date(options.clock!())),
-      claimNonce: options.claimNonce,
+      // a lone process's NonceAuthority already counts; others claim each verified count before serving
+      claimNonce: coordination.scope === 'process' ? undefined : (nonce: string, count: number) => coordination.claimNonce(nonce, count),
       onFetch: options.serverLog?.fetch.bind(options.serverLog),
     };
     const connections = connectionLimits(settings);
@@ -137,11 +145,10 @@ export class Runtime {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     chmodSync(dataDir, 0o700);
     // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
-    const store = new SqliteStore(
-      stateDatabasePath(dataDir),
-      (message) => process.stderr.write(`ghostguard: ${message}\n`),
-      { ...DEFAULT_RETENTION, ...first.config.server.retention },
-    );
+    const store = new SqliteStore(stateDatabasePath(dataDir), (message) => process.stderr.write(`ghostguard: ${message}\n`), {
+      ...DEFAULT_RETENTION,
+      ...first.config.server.retention,
+    });
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));
     if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));
     const masterKey = loadMasterKey(dataDir);
@@ -169,7 +176,29 @@ export class Runtime {
     const settings = { ...source.inventory.config.server, dataDir };
     const tls = await loadTls(settings);
     const limits = options.limits ?? guardLimits(settings);
-    const runtime = new Runtime(masterKey, source, store, events, tls, options, new AbuseGuard(limits, options.clock));
+    const guard = new AbuseGuard(limits, options.clock);
+    const coordination = await chooseCoordination({
+      settings,
+      masterKey,
+      limits,
+      env,
+      given: options.coordination,
+      warn: (message) => process.stderr.write(`ghostguard: ${message}\n`),
+    }).catch(async (err: unknown) => {
+      source?.close();
+      await events.close();
+      store.close();
+      throw err;
+    });
+    const runtime = new Runtime(masterKey, source, store, events, tls, options, guard, coordination);
+    runtime.leaveGuard = coordination.shareGuard(guard, (address) =>
+      events.emit({
+        reason: 'banned',
+        source: address,
+        detail: coordination.scope === 'workers' ? 'counted across all worker processes' : 'counted across all replicas',
+      }),
+    );
+    coordination.onRendersInvalidated(() => runtime.renderer.clear());
     runtime.onInventoryChange();
     if (options.operator ?? (options.workerId ?? 0) <= 1) {
       runtime.adminApp = buildAdminApp({
@@ -193,6 +222,7 @@ export class Runtime {
         dataDir,
         env,
         ...options.scheduler,
+        leads: () => coordination.isLeader(),
         log: (entry) => {
           logFile.write(entry);
           options.scheduleLog?.(entry);
@@ -236,6 +266,7 @@ export class Runtime {
 
   async close(): Promise<void> {
     this.config.close();
+    this.leaveGuard?.();
     await this.scheduler?.stop();
     await this.scheduleLogFile?.close();
     // idle connections would otherwise hold server.close() until each one times out
@@ -244,6 +275,7 @@ export class Runtime {
     await this.plainApp?.close();
     await this.adminApp?.close();
     await this.events.close();
+    await this.coordination.close();
     this.store.close();
   }
 }

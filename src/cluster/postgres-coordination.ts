@@ -22,6 +22,8 @@ const PURGE_MS = 10 * 60_000;
 
 export interface PostgresCoordinationOptions {
   pool: pg.Pool;
+  /** close() also ends the pool */
+  ownsPool?: boolean;
   masterKey: Buffer;
   limits: AbuseLimits;
   /** warnings (a lost connection, a failed write); the replica keeps serving */
@@ -129,6 +131,7 @@ export class PostgresCoordination implements Coordination {
     await this.guardShare?.stop();
     await this.leaderLock.stop();
     await this.listener.stop();
+    if (this.options.ownsPool) await this.options.pool.end();
   }
 
   private async purgeNonces(): Promise<void> {

@@ -36,6 +36,7 @@ export function parseServer(r: YamlReader): ServerSettings {
     'connections',
     'uploads',
     'retention',
+    'store',
   ]);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => {
@@ -77,6 +78,8 @@ export function parseServer(r: YamlReader): ServerSettings {
   }
   if (r.value([...p, 'auditAllow']) !== undefined) s.auditAllow = targetTokens(r, [...p, 'auditAllow'], true, false);
   if (r.value([...p, 'adminAllow']) !== undefined) s.adminAllow = targetTokens(r, [...p, 'adminAllow'], true, false);
+  const store = parseStore(r, [...p, 'store']);
+  if (store) s.store = store;
   const limits = parseRateLimits(r, [...p, 'rateLimits']);
   if (limits) s.rateLimits = limits;
   const connections = positiveCounts(r, [...p, 'connections'], ['perAddress', 'total', 'idleSeconds']);
@@ -110,6 +113,30 @@ function positiveCounts<K extends string>(r: YamlReader, p: Path, keys: readonly
     else out[key] = v;
   }
   return out;
+}
+
+/** `sqlite`, or a postgres:// URL whose password, if any, is `env:NAME` (never written into the file in the clear). */
+function parseStore(r: YamlReader, p: Path): ServerSettings['store'] {
+  const v = r.value(p);
+  if (v === undefined) return undefined;
+  if (v === 'sqlite') return 'sqlite';
+  if (typeof v !== 'string' || !/^postgres(ql)?:\/\//.test(v)) {
+    r.report(p, 'must be sqlite or a postgres:// URL');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    r.report(p, 'is not a valid postgres:// URL');
+    return undefined;
+  }
+  const password = decodeURIComponent(url.password);
+  if (password && !/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(password)) {
+    r.report(p, 'the password must be env:NAME (the environment variable holding it), not written in the file');
+    return undefined;
+  }
+  return v as ServerSettings['store'];
 }
 
 function parseRateLimits(r: YamlReader, p: Path): ServerSettings['rateLimits'] {

@@ -110,6 +110,11 @@ export interface ServerSettings {
     overridesPerDevice?: number;
     overrideMb?: number;
   };
+  /**
+   * where state and what replicas share live: 'sqlite' (the default: one file in dataDir, one machine) or a
+   * postgres:// URL (password as env:NAME; TLS with ?sslmode=require) shared by every replica
+   */
+  store?: 'sqlite' | `postgres://${string}` | `postgresql://${string}`;
   /** request rate per source address and per /24 (token buckets); defaults tolerate an office behind one NAT address */
   rateLimits?: {
     perAddress?: RateSpec;

@@ -24,6 +24,8 @@ export interface SchedulerDeps {
   audit?: (options: AuditOptions, deps: AuditDeps) => Promise<AuditReport>;
   auditDeps?: Partial<Omit<AuditDeps, 'vendors' | 'inventory' | 'store' | 'auditStore' | 'signal'>>;
   webhook?: { dispatcher?: Dispatcher; baseDelayMs?: number; maxDelayMs?: number };
+  /** false while another process or replica runs the schedules (a tick then runs nothing); default: always leads */
+  leads?: () => boolean;
   /** wait before the first run of a schedule that has no recent run on record (default: the interval, at most 10 s) */
   firstRunDelayMs?: number;
   now?: () => Date;

@@ -154,6 +154,10 @@ export class AuditScheduler {
       this.log({ schedule: entry.schedule.name, event: 'run-skipped', reason: 'the previous run is still going' });
       return;
     }
+    if (this.deps.leads && !this.deps.leads()) {
+      this.log({ schedule: entry.schedule.name, event: 'run-skipped', reason: 'another replica runs the schedules' });
+      return;
+    }
     const run = runSchedule(entry, {
       deps: this.deps,
       auditStore: this.auditStore,

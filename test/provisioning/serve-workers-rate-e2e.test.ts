@@ -1,7 +1,7 @@
 /**
  * `serve --workers 2` as real processes: one address's request rate is counted across both workers. Two connections
  * from one address reach different workers (node:cluster's round robin); each worker alone would admit its own full
- * bucket. Limits from the config: a burst of 40 per address, refilled at 1 per second.
+ * bucket. Limits from the config: a burst of 40 per address, refilled at one every 5 seconds.
  */
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ let serve: ServeProcess;
 
 beforeAll(async () => {
   const limits =
-    'server:\n  rateLimits:\n    perAddress: { burst: 40, perSecond: 1 }\n    perSubnet: { burst: 100000, perSecond: 100000 }\n';
+    'server:\n  rateLimits:\n    perAddress: { burst: 40, perSecond: 0.2 }\n    perSubnet: { burst: 100000, perSecond: 100000 }\n';
   const yaml = fleetYaml([{ mac: MAC, vendor: 'yealink', model: 'T46U' }]).replace('server:\n', limits);
   serve = await startServe(yaml, PORT, ['--workers', '2']);
 });

@@ -5,9 +5,9 @@
  * under it: a worker or primary on its way out is normal during shutdown, never a crash.
  */
 import cluster, { type Worker } from 'node:cluster';
-import type { Runtime } from '../../app/runtime.js';
-import { GuardCoordinator, isGuardBanMessage, isGuardReportMessage, reportToPrimary } from '../../provisioning/guard-cluster.js';
-import { isNonceClaimAnswer, isNonceClaimMessage, NonceClaims, NonceRegistry } from '../../provisioning/nonce-cluster.js';
+import { RENDERS_INVALIDATED } from '../../cluster/worker-coordination.js';
+import { GuardCoordinator, isGuardReportMessage } from '../../provisioning/guard-cluster.js';
+import { isNonceClaimMessage, NonceRegistry } from '../../provisioning/nonce-cluster.js';
 import type { AbuseLimits } from '../../provisioning/abuse-guard.js';
 import type { CliIo } from '../io.js';
 import { GhostguardError } from '../../model/errors.js';
@@ -23,38 +23,8 @@ const STOP_GRACE_MS = 30_000;
 
 export type WorkerRole = 'operator' | 'phones';
 
-/** In a worker: sends to the primary; false when the channel is already closed (the callback absorbs a late close). */
-export function sendToPrimary(message: object): boolean {
-  if (!process.connected || !process.send) return false;
-  process.send(message, undefined, {}, () => {});
-  return true;
-}
-
 function sendToWorker(w: Worker, message: object): void {
   if (w.isConnected()) w.send(message as never, undefined, () => {});
-}
-
-/** In a worker: nonce claims to the primary, available before the runtime exists (its phone handler needs them). */
-export function workerNonceClaims(): NonceClaims {
-  return new NonceClaims(sendToPrimary);
-}
-
-/** In a worker: guard reports to the primary, bans and claim answers from it. Returns a stop function. */
-export function shareWithCluster(runtime: Runtime, claims: NonceClaims): () => void {
-  const stopBans = reportToPrimary(runtime.guard, sendToPrimary);
-  const onMessage = (message: unknown) => {
-    if (isNonceClaimAnswer(message)) return claims.answer(message);
-    if (!isGuardBanMessage(message)) return;
-    for (const ban of message.guardBans) runtime.guard.applyBan(ban);
-    for (const throttle of message.guardThrottles ?? []) runtime.guard.applyThrottle(throttle);
-    if (message.announce)
-      runtime.events.emit({ reason: 'banned', source: message.announce, detail: 'counted across all worker processes' });
-  };
-  process.on('message', onMessage);
-  return () => {
-    stopBans();
-    process.off('message', onMessage);
-  };
 }
 
 export interface Cluster {
@@ -83,6 +53,10 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
     live.set(w, role);
     w.on('message', (message: unknown) => {
       if (isNonceClaimMessage(message)) return sendToWorker(w, registry.answer(message));
+      if (typeof message === 'object' && message !== null && RENDERS_INVALIDATED in message) {
+        for (const other of live.keys()) sendToWorker(other, { [RENDERS_INVALIDATED]: true });
+        return;
+      }
       if (!isGuardReportMessage(message)) return;
       for (const { toReporter, toOthers } of coordinator.receive(message)) {
         for (const other of live.keys()) sendToWorker(other, other === w ? toReporter : toOthers);

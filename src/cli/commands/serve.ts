@@ -14,7 +14,8 @@ import { GhostguardError } from '../../model/errors.js';
 import { LOG_FORMATS, serverLog, type LogFormat } from '../server-log.js';
 import { loadConfig, masterKeyFor, vendors, type LoadedConfig } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
-import { forwardSignal, REPLACEMENT_ENV, ROLE_ENV, shareWithCluster, startCluster, workerNonceClaims } from './serve-cluster.js';
+import { WorkerCoordination } from '../../cluster/worker-coordination.js';
+import { forwardSignal, REPLACEMENT_ENV, ROLE_ENV, startCluster } from './serve-cluster.js';
 
 export interface ServeOptions extends ConfigOptions {
   host?: string;
@@ -45,7 +46,7 @@ function preflight(options: ConfigOptions, io: CliIo): LoadedConfig {
 export async function startServer(
   options: ServeOptions,
   io: CliIo,
-  worker?: Pick<RuntimeOptions, 'workerId' | 'operator' | 'claimNonce'>,
+  worker?: Pick<RuntimeOptions, 'workerId' | 'operator' | 'coordination'>,
 ): Promise<{ runtime: Runtime; urls: string[] }> {
   const choice = worker === undefined ? preflight(options, io).choice : chooseConfig(options, io);
   const format = logFormat(options.log);
@@ -119,14 +120,12 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   if (workers > 1 && cluster.isPrimary) return servePrimary(workers, options, io);
   const inCluster = cluster.isWorker;
   const operator = !inCluster || io.env[ROLE_ENV] === 'operator';
-  const claims = inCluster ? workerNonceClaims() : undefined;
-  const worker = inCluster ? { workerId: cluster.worker!.id, operator, claimNonce: claims!.claim.bind(claims) } : undefined;
+  const worker = inCluster ? { workerId: cluster.worker!.id, operator, coordination: new WorkerCoordination(operator) } : undefined;
   const { runtime, urls } = await startServer(options, io, worker).catch((err: unknown) => {
     // a worker stays alive while its channel to the primary is open; the primary learns of the failure from its exit
     if (inCluster) cluster.worker!.disconnect();
     throw err;
   });
-  const stopSharing = inCluster ? shareWithCluster(runtime, claims!) : undefined;
   if (inCluster && process.connected) process.send!({ ready: urls }, undefined, {}, () => {});
   if (operator && !io.env[REPLACEMENT_ENV]) describe(runtime, urls, workers, io);
   const reported = (r: ReloadResult) =>
@@ -141,8 +140,6 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   await stopSignal(inCluster ? undefined : options.duration);
   process.off('SIGHUP', onHup);
   await runtime.close();
-  stopSharing?.();
-  claims?.close();
   if (inCluster) {
     if (cluster.worker!.isConnected()) cluster.worker!.disconnect();
   } else {
