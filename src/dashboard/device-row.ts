@@ -179,7 +179,7 @@ export function rowOf(
     row.stateReason = status.lastFetch ? `requests refused (last: ${status.lastFetch.status})` : 'has never fetched its configuration';
   } else if (status.current === false) {
     row.state = 'stale';
-    row.stateReason = 'ghostguard would now serve a different configuration: a resync is due';
+    row.stateReason = `ghostguard would now serve a different configuration: a resync is due (Resync now on its page, or ghostguard resync ${d.mac})`;
   } else if (age > ctx.staleDays * DAY) {
     row.state = 'stale';
     row.stateReason = `last fetch ${Math.floor(age / DAY)} days ago`;

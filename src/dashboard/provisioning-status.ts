@@ -115,7 +115,7 @@ export function provisioningStatus(ctx: RenderContext, history: readonly FetchRe
   const lastText = `Last fetch: ${last.file} at ${last.ts} from ${last.source}${last.status === 200 ? '' : ` (refused with ${last.status})`}.`;
   if (out.files.length === 0) out.summary = `${lastText} Nothing was ever served to it.`;
   else if (stale.length > 0)
-    out.summary = `${lastText} Not current: ghostguard would now serve something different for ${stale.map((f) => f.file).join(', ')}; a resync is due.`;
+    out.summary = `${lastText} Not current: ghostguard would now serve something different for ${stale.map((f) => f.file).join(', ')}; a resync is due (ghostguard resync, or Resync now on the device page).`;
   else if (compared.length === 0) out.summary = `${lastText} Could not re-render its files to compare with today's config.`;
   else out.summary = `${lastText} It has the current configuration.`;
   return out;
