@@ -80,6 +80,8 @@ export interface Dashboard {
   csrf: (req: FastifyRequest, reply: FastifyReply) => string;
   maskEvents: <T extends { detail?: string; file?: string }>(events: T[]) => T[];
   mask: (mac: Mac, text: string) => string;
+  /** records an operator's security event through the server's event log (SQLite and events.jsonl) */
+  securityEvent: (input: EventInput) => void;
   /** scheduled audits' recent runs, per schedule (src/schedule) */
   trend: (options?: { schedule?: string; limit?: number }) => TrendSeries[];
 }

@@ -10,6 +10,8 @@ import type { FleetFilter, FleetOverview } from './fleet.js';
 import type { UnmanagedPhone } from './unmanaged.js';
 import { html, join, query, type Fragment, type Html } from './html.js';
 import { layout } from './layout.js';
+import { theftBanner } from './theft-banner.js';
+import type { TheftSignal } from './theft.js';
 import { badge, displayMac, findingsTable, list, select, table, when } from './page-parts.js';
 import { resyncForm } from './resync-page.js';
 
@@ -49,7 +51,14 @@ function deviceRow(d: DeviceRow, now: Date): Fragment[] {
   ];
 }
 
-export function fleetPage(p: { overview: FleetOverview; filter: FleetFilter; now: Date; csrf: string }): string {
+export function fleetPage(p: {
+  overview: FleetOverview;
+  filter: FleetFilter;
+  now: Date;
+  csrf: string;
+  theft: TheftSignal[];
+  windowHours: number;
+}): string {
   const o = p.overview;
   const f = p.filter;
   const filtered = Boolean(f.site || f.vendor || f.state || f.q);
@@ -58,6 +67,7 @@ export function fleetPage(p: { overview: FleetOverview; filter: FleetFilter; now
     section: 'fleet',
     csrf: p.csrf,
     body: html`<h1>Fleet overview</h1>
+${theftBanner(p.theft, p.csrf, p.now, p.windowHours)}
 <p class="muted">${o.total} device(s) in the inventory, ${o.sites.length} site(s). Exposed: the latest audit or check found that it rings, or likely rings, for a scanner's call (its ghost-call verdict). Stale: ghostguard would now serve something different, or the last fetch is old.</p>
 <div class="cards">${DEVICE_STATES.map((s) => html`<a class="card" href="/${query({ state: s })}"><strong>${o.byState[s]}</strong>${badge(s, STATE_LABELS[s])}</a>`)}</div>
 <h2>By site</h2>${stateCounts('Devices by site and state', 'Site', o.bySite, 'site')}
@@ -170,7 +180,7 @@ function ghostCallSection(g: GhostCall | undefined): Html | string {
   return html`<section class="verdict s-${g.verdict}" aria-label="Ghost-call verdict"><h3>${VERDICT_HEADLINES[g.verdict]}</h3>${list(g.evidence)}${g.howToTell ? html`<p>To tell: ${g.howToTell}</p>` : ''}</section>`;
 }
 
-export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): string {
+export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string; theft: TheftSignal[] }): string {
   const { d } = p;
   const r = d.row;
   const e = d.enrolment;
@@ -180,6 +190,7 @@ export function devicePage(p: { d: DeviceDetail; now: Date; csrf: string }): str
     csrf: p.csrf,
     body: html`<p><a href="/">← Fleet</a></p>
 <h1>${r.vendor} ${r.model} <span class="mono">${displayMac(r.mac)}</span></h1>
+${theftBanner(p.theft, p.csrf, p.now, d.enrolmentWindowHours)}
 <p>${badge(r.state, STATE_LABELS[r.state])} ${r.stateReason}</p>
 <form method="post" action="/check" data-busy="Checking the handset… this takes a few seconds.">
   <input type="hidden" name="_csrf" value="${p.csrf}"><input type="hidden" name="target" value="${displayMac(r.mac)}">

@@ -177,6 +177,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
         ...(e.file !== undefined ? { file: scrub(e.file) } : {}),
       })),
     trend: (options) => scheduleTrend(opts.store.scheduleRuns, opts.inventory().config.schedules ?? [], options),
+    securityEvent,
   };
 
   await app.register(cookie);

@@ -16,6 +16,7 @@ import { eventsPage } from './events-page.js';
 import { fleetOverview, type FleetFilter } from './fleet.js';
 import { devicePage, fleetPage } from './fleet-pages.js';
 import { messagePage } from './plain-pages.js';
+import { theftSignals } from './theft.js';
 
 type Query = Record<string, unknown>;
 
@@ -38,7 +39,19 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
       const v = str(q[k], 100);
       if (v) filter[k] = v;
     }
-    return page(reply, fleetPage({ overview: fleetOverview(d.fleet(), filter), filter, now: d.now(), csrf: d.csrf(req, reply) }));
+    const theft = d.maskEvents(theftSignals(d.options.store));
+    const csrf = d.csrf(req, reply);
+    return page(
+      reply,
+      fleetPage({
+        overview: fleetOverview(d.fleet(), filter),
+        filter,
+        now: d.now(),
+        csrf,
+        theft,
+        windowHours: d.options.inventory().config.server.enrolmentWindowHours,
+      }),
+    );
   });
 
   app.get('/devices/:mac', async (req, reply) => {
@@ -50,7 +63,8 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
         messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
       );
     detail.events = d.maskEvents(detail.events);
-    return page(reply, devicePage({ d: detail, now: d.now(), csrf: d.csrf(req, reply) }));
+    const theft = d.maskEvents(theftSignals(d.options.store, mac!));
+    return page(reply, devicePage({ d: detail, now: d.now(), csrf: d.csrf(req, reply), theft }));
   });
 
   // a phone locked out after a factory reset: let it fetch once without credentials (what `ghostguard enroll` does)
@@ -63,6 +77,30 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
         messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
       );
     d.options.store.openEnrolment(mac, new Date(d.now().getTime() + inventory.config.server.enrolmentWindowHours * 3600_000), d.now());
+    return reply.redirect(`/devices/${mac}`, 303);
+  });
+
+  // a possible theft answered in one action: what the thief holds stops working, and the real phone may fetch anew
+  app.post('/devices/:mac/rotate-reenrol', async (req, reply) => {
+    const mac = parseMac(String((req.params as { mac: string }).mac));
+    const inventory = d.options.inventory();
+    if (!mac || !inventory.device(mac))
+      return page(
+        reply.code(404),
+        messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
+      );
+    const now = d.now();
+    const hours = inventory.config.server.enrolmentWindowHours;
+    const state = d.options.store.rotateCredentials(mac, true);
+    // unlike a routine rotation, the previous generation is what the thief holds: it stops working now
+    d.options.store.confirmCredentials(mac);
+    d.options.store.openEnrolment(mac, new Date(now.getTime() + hours * 3600_000), now);
+    d.securityEvent({
+      reason: 'credentials-rotated',
+      mac,
+      source: req.ip,
+      detail: `generation ${state.generation}, SIP passwords too, from the dashboard after a possible theft; enrolment window open for ${hours} h`,
+    });
     return reply.redirect(`/devices/${mac}`, 303);
   });
 

@@ -28,7 +28,10 @@ export const SECURITY_REASONS = {
   'plain-http-refused': { severity: 'medium', meaning: 'a request over plain HTTP for something only HTTPS serves' },
   'config-reload-failed': { severity: 'high', meaning: 'a changed configuration did not validate; the previous one stays' },
   'enrolment-closed': { severity: 'info', meaning: "a device's enrolment window closed on its first successful fetch" },
-  'credentials-rotated': { severity: 'info', meaning: '`ghostguard rotate` issued new provisioning (and SIP) credentials' },
+  'credentials-rotated': {
+    severity: 'info',
+    meaning: "`ghostguard rotate`, or the dashboard's rotate-and-re-enrol, issued new provisioning (and SIP) credentials",
+  },
   'admin-login-failed': { severity: 'medium', meaning: 'a wrong dashboard password (form or Basic)' },
   'malformed-request': { severity: 'medium', meaning: 'the HTTP parser refused the request (control characters, broken framing)' },
   'audit-out-of-scope': { severity: 'high', meaning: "an operator's audit or check reached outside `server.auditAllow`" },
