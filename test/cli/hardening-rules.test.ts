@@ -92,8 +92,11 @@ describe('hardening rules from #14', () => {
       'static.managementserver.enable = 0',
     ])
       expect(yealink.out).toContain(`\n${line}\n`);
-    expect(yealink.out).toContain('\n# policy user-password-set: on → unsupported\n');
-    expect(yealink.out).toMatch(/^# unsupported: user-password-set: Yealink writes each login as security\.user_password/m);
+    // two lines of the one login key, admin's and user's (V86 template; the user login's factory password is "user")
+    expect(yealink.out).toContain('\nstatic.security.user_password = admin:********\n');
+    expect(yealink.out).toContain('\nstatic.security.user_password = user:********\n');
+    expect(yealink.out).toContain('\n# policy user-password-set: on → applied\n');
+    expect(yealink.out).toMatch(/^# unsupported: refer-validation: no verified Yealink parameter/m);
     expect(yealink.out).toContain('\n# policy ssh-off: off → turned off by policy\n');
     expect(yealink.out).not.toMatch(/^# unsupported: ssh-off/m);
   });

@@ -16,18 +16,22 @@ export class ConfigSyntaxError extends Error {
 
 const KEY = /^[A-Za-z0-9_.-]+$/;
 
-export function serializeKeyValue(settings: readonly Setting[], comment?: string): string {
+/** `fileKey` maps a setting's key to the name the file writes (a vendor whose keys repeat in the file qualifies them inside). */
+export function serializeKeyValue(settings: readonly Setting[], comment?: string, fileKey: (key: string) => string = (k) => k): string {
   const lines = [KV_HEADER];
   if (comment) lines.push(`## ${comment}`);
   for (const s of dedupeSettings(settings)) {
     if (/[\r\n]/.test(s.value)) throw new GhostguardError('GG_ERR_RENDER_INVALID', `value of ${s.key} contains a line break`);
-    lines.push(`${s.key} = ${s.value}`);
+    lines.push(`${fileKey(s.key)} = ${s.value}`);
   }
   return lines.join('\n') + '\n';
 }
 
-/** Parses like the phone does: header first, `#` comments, `key = value`; anything else is malformed. */
-export function parseKeyValue(body: string): Map<string, string> {
+/**
+ * Parses like the phone does: header first, `#` comments, `key = value`; anything else is malformed. `settingKey` names
+ * a line's setting from its key and value (for keys a file repeats); a later line with the same name wins.
+ */
+export function parseKeyValue(body: string, settingKey: (key: string, value: string) => string = (k) => k): Map<string, string> {
   const lines = body.split(/\r?\n/);
   if (lines[0]?.trim() !== KV_HEADER) throw new ConfigSyntaxError(`missing "${KV_HEADER}" header`, 1);
   const out = new Map<string, string>();
@@ -38,7 +42,8 @@ export function parseKeyValue(body: string): Map<string, string> {
     if (eq <= 0) throw new ConfigSyntaxError('expected "key = value"', i + 1);
     const key = line.slice(0, eq).trim();
     if (!KEY.test(key)) throw new ConfigSyntaxError(`bad key "${key.slice(0, 40)}"`, i + 1);
-    out.set(key, line.slice(eq + 1).trim());
+    const value = line.slice(eq + 1).trim();
+    out.set(settingKey(key, value), value);
   });
   return out;
 }

@@ -1,13 +1,12 @@
 /** The Yealink adapter: SIP-T19P E2 … T5x desk phones, firmware V7x to V8x. */
 import type { VendorAdapter } from '../../src/model/vendor-contract.js';
-import { parseKeyValue } from '../_shared/key-value-cfg.js';
 import { YEALINK_AUDIT } from './audit/hints.js';
 import { yealinkWebLogin } from './audit/web-login.js';
 import { bootSequence } from './files.js';
 import { identifyObservation, identifyRequest, OUIS } from './identify.js';
 import { yealinkLab } from './lab/index.js';
 import { MODELS } from './models.js';
-import { compile, render } from './render.js';
+import { compile, read, render } from './render.js';
 import { yealinkManage } from './manage.js';
 
 export const yealink: VendorAdapter = {
@@ -21,7 +20,7 @@ export const yealink: VendorAdapter = {
   compile,
   render,
   templatedDeviceFiles: true,
-  read: parseKeyValue,
+  read,
   audit: YEALINK_AUDIT,
   readback: yealinkWebLogin,
   // every provisioning User-Agent ends with the MAC (firmware-notes/yealink.md)

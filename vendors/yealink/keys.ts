@@ -9,6 +9,7 @@ import type { RuleCompilation, RuleTableContext, Setting } from '../../src/model
 import { applied, unsupported, type RuleTable } from '../_shared/compile.js';
 import type { FamilyId } from './families.js';
 import type { YealinkModel } from './models.js';
+import { loginKey } from './logins.js';
 
 /** model: undefined when the model is not in the table (its account count is unknown) */
 export type KeyContext = RuleTableContext<YealinkModel | undefined, FamilyId>;
@@ -36,8 +37,6 @@ const REASONS: Partial<Record<RuleId, string>> = {
     'sip.request_validation.* exists in V8x templates but its value syntax is unverified; no verified Yealink INVITE validation',
   'provisioning-pinned':
     'the W-series DECT templates have the plug-and-play switch but no DHCP option switch, so DHCP could still redirect provisioning',
-  'user-password-set':
-    'Yealink writes each login as security.user_password = <user>:<password>, one key repeated per user; ghostguard writes a key once and uses it for the admin password',
   'refer-validation': 'no verified Yealink parameter refuses REFERs from strangers (sip.request_validation.* syntax is unverified)',
 };
 
@@ -91,7 +90,8 @@ export function ruleTable(ctx: KeyContext): RuleTable {
       isDect(ctx.model)
         ? unsupported(REASONS['provisioning-pinned']!)
         : device && applied([setting(`${p}auto_provision.pnp_enable`, '0'), setting(`${p}auto_provision.dhcp_option.enable`, '0')]),
-    'user-password-set': () => unsupported(REASONS['user-password-set']!),
+    // the `user` login: a second security.user_password line (logins.ts)
+    'user-password-set': () => device && applied([secretSetting(loginKey(p, 'user'), `user:${device.userPassword}`)]),
     // the factory default, re-asserted so a phone switched to an ACS is put back
     'tr069-off': () => applied([setting(`${p}managementserver.enable`, '0')]),
     'refer-validation': () => unsupported(REASONS['refer-validation']!),

@@ -1,11 +1,12 @@
 /** Compile the rule table for a model/firmware/device and render Yealink boot and CFG files. Pure. */
 import type { Compiled, CompileInput, FileRef, FirmwareFamily, RenderedFile, RenderInput } from '../../src/model/vendor-contract.js';
 import { compileRuleTable, deviceFileOwner, paramSettings, renderCompiled } from '../_shared/compile.js';
-import { KV_HEADER, serializeKeyValue } from '../_shared/key-value-cfg.js';
+import { KV_HEADER, parseKeyValue, serializeKeyValue } from '../_shared/key-value-cfg.js';
 import { baseSettings } from './base.js';
 import { familyOf } from './families.js';
 import { COMMON_BOOT, commonCfgName, macCfgName } from './files.js';
 import { ruleTable, unsupportedReason } from './keys.js';
+import { fileKey, settingKey } from './logins.js';
 import { findModel, MODELS } from './models.js';
 import { GhostguardError } from '../../src/model/errors.js';
 
@@ -30,6 +31,11 @@ export function compile(input: CompileInput): Compiled {
   };
 }
 
+/** A Yealink file read back: a login other than admin's under its qualified key (see logins.ts). */
+export function read(body: string): Map<string, string> {
+  return parseKeyValue(body, settingKey);
+}
+
 export function render(input: RenderInput): RenderedFile {
   const { file } = input;
   const family = familyOf(input.firmware);
@@ -44,11 +50,11 @@ export function render(input: RenderInput): RenderedFile {
         policy: input.policy,
         ...(input.params ? { params: input.params } : {}),
       });
-      return renderCompiled(compiled, file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
+      return renderCompiled(compiled, file, (s) => serializeKeyValue(s, header(file, input.model, family), fileKey), CONTENT_TYPE);
     }
     case 'device': {
       deviceFileOwner(file, input.device);
-      return renderCompiled(compile(input), file, (s) => serializeKeyValue(s, header(file, input.model, family)), CONTENT_TYPE);
+      return renderCompiled(compile(input), file, (s) => serializeKeyValue(s, header(file, input.model, family), fileKey), CONTENT_TYPE);
     }
     default:
       throw new GhostguardError('GG_ERR_INTERNAL', `Yealink phones are not served ${file.kind} files (${file.name})`);
