@@ -50,7 +50,12 @@ const started: ChildProcess[] = [];
 function start(cmd: string, argv: string[]): Promise<ChildProcess> {
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
-  if (process.env.GG_SERVER_LOG) child.stdout!.pipe(createWriteStream(process.env.GG_SERVER_LOG, { flags: 'a' })); // e.g. with --trace-gc
+  if (process.env.GG_SERVER_LOG) {
+    // e.g. with --trace-gc; stderr too, so a server that dies says why
+    const log = createWriteStream(process.env.GG_SERVER_LOG, { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   return new Promise((done, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`${cmd} did not start: ${out}`)), 60_000);
@@ -322,7 +327,7 @@ try {
     results.push(r);
     console.log(`\n${r.header}\n${COLUMNS}\n${r.rows.join('\n')}`);
   }
-  const smallest = results[0]!;
+  const smallest = results.reduce((a, b) => (b.devices < a.devices ? b : a));
   console.log(
     `\n${'devices'.padStart(8)} ${'req/s'.padStart(8)} ${'% floor'.padStart(8)} ${'% nginx'.padStart(8)} ${'µs/req'.padStart(8)} ${`vs ${smallest.devices}`.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'RSS MB'.padStart(8)}`,
   );
