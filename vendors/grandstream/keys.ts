@@ -115,7 +115,9 @@ export function ruleTable(ctx: RuleContext): RuleTable {
       return global(ctx, 'admin password', [[P.adminPassword, device!.adminPassword]]);
     }),
     'web-https-only': () => global(ctx, 'web access mode', [[P.webAccessMode, '0']]),
-    'provisioning-pinned': () => global(ctx, 'DHCP option 43/66 server override', [[P.dhcpOverridesServer, '0']]),
+    // only beside P237 (the device file): a phone that found ghostguard through DHCP and read P145 = 0 from a shared file
+    // without ghostguard's server path would be stranded on its old one
+    'provisioning-pinned': deviceOnly(() => global(ctx, 'DHCP option 43/66 server override', [[P.dhcpOverridesServer, '0']])),
     'user-password-set': deviceOnly(() => global(ctx, 'end-user password', [[P.userPassword, device!.userPassword]])),
     'tr069-off': () =>
       family.format === 'pvalue' && !(family.series === 'gxp' && TR069_PVALUE_MODELS.test(model.id))
