@@ -113,7 +113,9 @@ describe.skipIf(peers.missing)(`theft banner in chromium${peers.note}`, () => {
     const facts = (await page.locator('dl.facts').first().textContent()) ?? '';
     expect(facts).toMatch(/Enrolment\s*open until/);
     expect(facts).toContain('generation 1');
-    expect(runtime.store.events({ reason: 'credentials-rotated', mac: MAC })[0]!.detail).toMatch(/^generation 1, SIP passwords too, from the dashboard/);
+    expect(runtime.store.events({ reason: 'credentials-rotated', mac: MAC })[0]!.detail).toMatch(
+      /^generation 1, SIP passwords too, from the dashboard/,
+    );
     await page.goto('/');
     expect(await page.getByRole('alert', { name: 'Possible credential theft' }).count()).toBe(0);
 
