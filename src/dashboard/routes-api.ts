@@ -342,8 +342,10 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
             templates: {
               type: 'object',
               description:
-                'device files filled from a compiled template, sent down the full render path instead, templates built and refused, shapes held',
-              properties: Object.fromEntries(['filled', 'fallbacks', 'built', 'refused', 'shapes'].map((k) => [k, { type: 'integer' }])),
+                'device files filled from a compiled template, sent down the full render path instead, templates built and refused, shapes and bytes held',
+              properties: Object.fromEntries(
+                ['filled', 'fallbacks', 'built', 'refused', 'shapes', 'bytes'].map((k) => [k, { type: 'integer' }]),
+              ),
             },
             memoryMb: {
               type: 'object',

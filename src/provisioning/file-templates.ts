@@ -31,11 +31,16 @@ export interface TemplatedFile {
   meta: FileMeta;
 }
 
-/** Distinct shapes kept: a fleet has a few per model, firmware and policy; past the bound the oldest is dropped. */
+/**
+ * Shapes kept, by count and by memory (keys and texts, two bytes a character): a fleet has a few per model, firmware
+ * and policy; past either bound the oldest is dropped.
+ */
 export const DEFAULT_MAX_TEMPLATES = 2_000;
+const DEFAULT_MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
 
 export class FileTemplates {
   private readonly templates = new Map<string, Template | null>();
+  private bytes = 0;
   private readonly mark = randomBytes(6).toString('hex');
   private readonly sentinelPattern = new RegExp(`\uE000${this.mark}(\\d+)\uE001`, 'g');
   readonly counts = { filled: 0, fallbacks: 0, built: 0, refused: 0 };
@@ -43,10 +48,15 @@ export class FileTemplates {
   constructor(
     private readonly shareMeta: (meta: FileMeta) => FileMeta,
     private readonly maxTemplates = DEFAULT_MAX_TEMPLATES,
+    private readonly maxBytes = DEFAULT_MAX_TEMPLATE_BYTES,
   ) {}
 
   get size(): number {
     return this.templates.size;
+  }
+
+  get memory(): number {
+    return this.bytes;
   }
 
   /** The device file by substitution, or undefined when it takes the full render path. */
@@ -73,8 +83,7 @@ export class FileTemplates {
     let template = this.templates.get(key);
     if (template === undefined) {
       template = this.build(full, shaped);
-      if (this.templates.size >= this.maxTemplates) this.templates.delete(this.templates.keys().next().value!);
-      this.templates.set(key, template);
+      this.keep(key, template);
     }
     if (template === null) {
       this.counts.fallbacks++;
@@ -89,6 +98,18 @@ export class FileTemplates {
 
   clear(): void {
     this.templates.clear();
+    this.bytes = 0;
+  }
+
+  private keep(key: string, template: Template | null): void {
+    const size = bytesOf(key, template);
+    while (this.templates.size > 0 && (this.templates.size >= this.maxTemplates || this.bytes + size > this.maxBytes)) {
+      const [oldKey, old] = this.templates.entries().next().value!;
+      this.bytes -= bytesOf(oldKey, old);
+      this.templates.delete(oldKey);
+    }
+    this.templates.set(key, template);
+    this.bytes += size;
   }
 
   /** Render and guard once, through the full path; cut the document at the sentinels. */
@@ -121,6 +142,9 @@ export class FileTemplates {
     return null;
   }
 }
+
+const bytesOf = (key: string, template: Template | null): number =>
+  2 * (key.length + (template ? template.chunks.reduce((n, c) => n + c.length, 0) : 0));
 
 type Stand = (value: string, slot: SlotClass) => string;
 

@@ -79,9 +79,9 @@ export class RenderService {
     return { entries: this.cache.size, bytes: this.bytes, maxBytes: this.maxBytes };
   }
 
-  /** device files filled from a template, sent down the full path instead, templates built and refused; shapes held */
-  get templateCounts(): { filled: number; fallbacks: number; built: number; refused: number; shapes: number } {
-    return { ...this.templates.counts, shapes: this.templates.size };
+  /** device files filled from a template, sent down the full path instead, templates built and refused; shapes and bytes held */
+  get templateCounts(): { filled: number; fallbacks: number; built: number; refused: number; shapes: number; bytes: number } {
+    return { ...this.templates.counts, shapes: this.templates.size, bytes: this.templates.memory };
   }
 
   render(req: RenderRequest): ServedFile {

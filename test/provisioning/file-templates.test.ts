@@ -14,6 +14,7 @@ import type { Mac } from '../../src/model/mac.js';
 import { resolvePolicy } from '../../src/model/policy.js';
 import { RULE_IDS } from '../../src/model/rules.js';
 import type { FileRef, VendorAdapter } from '../../src/model/vendor-contract.js';
+import { FileTemplates } from '../../src/provisioning/file-templates.js';
 import { RenderService, type RenderRequest, type ServedFile } from '../../src/provisioning/render-service.js';
 import { VENDORS } from '../../vendors/index.js';
 import { testDevice } from '../helpers/devices.js';
@@ -218,5 +219,25 @@ describe('compiled device-file templates', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('hold at most their count and byte bounds, and fill correctly again after dropping the oldest', () => {
+    const templates = new FileTemplates((meta) => meta, 3, 40_000);
+    const full = new RenderService(0);
+    const vendor = VENDORS[0]!;
+    const policy = resolvePolicy([]);
+    for (let i = 0; i < 40; i++) {
+      const model = vendor.models[i % 8]!;
+      const firmware = model.firmwares[0]!;
+      const device = testDevice(vendor.id, model.id, `00:15:65:00:00:${(i + 16).toString(16)}`, 1);
+      const file = deviceFileOf(vendor, device.mac, model.id, firmware, false);
+      const input = { model: model.id, firmware, policy, file, device };
+      const filled = templates.render(vendor, input, (shaped) => vendor.render(shaped));
+      const want = full.render({ vendor: withoutTemplates(vendor), file, model: model.id, firmware, policy, device, version: String(i) });
+      expect(filled?.body).toBe(want.body.toString('utf8'));
+      expect(templates.size).toBeLessThanOrEqual(3);
+      expect(templates.memory).toBeLessThanOrEqual(40_000);
+    }
+    expect(templates.counts.built).toBeGreaterThan(8); // dropped shapes were built again
   });
 });
