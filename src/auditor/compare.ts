@@ -36,6 +36,11 @@ const NETWORK_FIX: Partial<Record<RuleId, (site?: Site) => string>> = {
   'invite-validation': (site) => `allow SIP to this phone only from ${trustedList(site)} at the firewall or VLAN ACL`,
   'web-https-only': () => 'block plain HTTP (tcp/80) to the phone at the firewall; manage it over HTTPS only',
   'snmp-locked': () => 'block SNMP (udp/161) to the phone except from your management hosts',
+  'provisioning-pinned': () =>
+    'let only your DHCP server answer on the phone VLAN (DHCP snooping), so no other host can hand out a provisioning server',
+  'ssh-off': () => 'block SSH (tcp/22) to the phone except from your management hosts',
+  'tr069-off': () => "block the phone's outbound TR-069 (HTTP/HTTPS to the vendor's ACS) at the firewall",
+  'refer-validation': (site) => `allow SIP to this phone only from ${trustedList(site)} at the firewall or VLAN ACL`,
 };
 
 function trustedList(site?: Site): string {

@@ -114,5 +114,8 @@ describe('auditor coverage of the #14 hardening rules', () => {
     expect(check(h, 'user-password-set').state).toBe('unknown');
     // Poly has no verified parameter for these: reported unsupported, with the reason
     for (const rule of ['provisioning-pinned', 'tr069-off', 'ssh-off']) expect(check(h, rule).state, rule).toBe('unsupported');
+    // with the network-side step that covers what the phone cannot be told
+    expect(check(h, 'ssh-off').fix).toEqual(['block SSH (tcp/22) to the phone except from your management hosts']);
+    expect(check(h, 'provisioning-pinned').fix[0]).toMatch(/DHCP snooping/);
   });
 });
