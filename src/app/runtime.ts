@@ -3,8 +3,8 @@
  * renderer, the phone-facing fastify app(s), the operator app and the audit scheduler. Only the CLI imports it.
  */
 import type { FetchRecord, SecurityEvent } from '../store/store.js';
-import { createHmac } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { formatIssue } from '../model/config-issues.js';
@@ -60,6 +60,15 @@ export interface RuntimeOptions {
   scheduleLog?: ScheduleLog;
   /** scheduler settings beside the config's `schedules:` (tests: first-run delay, webhook backoff) */
   scheduler?: Pick<SchedulerDeps, 'firstRunDelayMs' | 'webhook' | 'auditDeps'>;
+}
+
+/** What replicas compare: the configuration file's sha256, first 16 hex digits ('' when unreadable). */
+function configFileVersion(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
+  } catch {
+    return '';
+  }
 }
 
 export interface ServerLogSink {
@@ -199,6 +208,12 @@ export class Runtime {
       }),
     );
     coordination.onRendersInvalidated(() => runtime.renderer.clear());
+    coordination.onInventoryMismatch((replicas) =>
+      events.emit({
+        reason: 'inventory-mismatch',
+        detail: replicas.map((r) => `${r.id} serves ${r.inventoryVersion}`).join('; '),
+      }),
+    );
     runtime.onInventoryChange();
     if (options.operator ?? (options.workerId ?? 0) <= 1) {
       runtime.adminApp = buildAdminApp({
@@ -207,6 +222,7 @@ export class Runtime {
         store,
         events,
         renderer: runtime.renderer,
+        replicas: () => coordination.replicas(),
         dataDir,
         env,
         logger: options.logger,
@@ -247,6 +263,7 @@ export class Runtime {
     );
     this.events.setMasker(inventory.secretMasker());
     this.renderer.clear();
+    this.coordination.publishInventory(configFileVersion(this.config.path));
     this.scheduler?.update(inventory.config.schedules, inventory.config.server.auditAllow);
   }
 

@@ -7,6 +7,15 @@ import type { AbuseGuard } from '../provisioning/abuse-guard.js';
 
 export type CoordinationScope = 'process' | 'workers' | 'postgres';
 
+/** One replica (or this lone process) as the others see it. */
+export interface ReplicaInfo {
+  id: string;
+  /** sha256 of the configuration file it serves, first 16 hex digits */
+  inventoryVersion: string;
+  seenAt: string;
+  self: boolean;
+}
+
 export interface Coordination {
   readonly scope: CoordinationScope;
   /**
@@ -24,6 +33,12 @@ export interface Coordination {
   invalidateRenders(): void;
   /** `listener` runs in every process of the scope (this one included) when rendered files are stale. */
   onRendersInvalidated(listener: () => void): void;
+  /** This process now serves this inventory version (at start and after every reload). */
+  publishInventory(version: string): void;
+  /** The replicas alive now, this one included. */
+  replicas(): Promise<ReplicaInfo[]>;
+  /** `listener` runs when the replicas alive serve different inventory versions (once per different set). */
+  onInventoryMismatch(listener: (replicas: ReplicaInfo[]) => void): void;
   /** true while this process is the one of the scope that runs scheduled audits */
   isLeader(): boolean;
   close(): Promise<void>;

@@ -6,13 +6,15 @@
  * - render-cache invalidation: NOTIFY `gg_renders`, heard by every replica (the sender included).
  * - schedule leader: postgres-leader.ts (advisory lock).
  * - one master key: postgres-schema.ts (fingerprint check before anything is served).
+ * - inventory version per replica: postgres-replicas.ts (heartbeat rows, one report per mismatch).
  */
 import type pg from 'pg';
 import type { AbuseGuard, AbuseLimits } from '../provisioning/abuse-guard.js';
-import type { Coordination } from './coordination.js';
+import type { Coordination, ReplicaInfo } from './coordination.js';
 import { BAN_CHANNEL, PostgresGuardShare } from './postgres-guard.js';
 import { PostgresLeader } from './postgres-leader.js';
 import { PostgresListener } from './postgres-listener.js';
+import { PostgresReplicas } from './postgres-replicas.js';
 import { checkMasterKey, createCoordinationTables } from './postgres-schema.js';
 
 const RENDER_CHANNEL = 'gg_renders';
@@ -31,6 +33,8 @@ export interface PostgresCoordinationOptions {
   /** leadership changes (logged by serve) */
   onLeaderChange?: (leader: boolean) => void;
   leaderIntervalMs?: number;
+  /** how often a replica refreshes its row in gg_replicas (default 5 s) */
+  heartbeatMs?: number;
   now?: () => number;
 }
 
@@ -38,6 +42,7 @@ export class PostgresCoordination implements Coordination {
   readonly scope = 'postgres' as const;
   private readonly listener: PostgresListener;
   private readonly leaderLock: PostgresLeader;
+  private readonly replicaRows: PostgresReplicas;
   private readonly renderListeners: (() => void)[] = [];
   private guardShare?: PostgresGuardShare;
   private readonly purge: NodeJS.Timeout;
@@ -62,6 +67,7 @@ export class PostgresCoordination implements Coordination {
       this.onError,
     );
     this.leaderLock = new PostgresLeader(options.pool, (leader) => options.onLeaderChange?.(leader), options.leaderIntervalMs);
+    this.replicaRows = new PostgresReplicas(options.pool, this.onError, options.heartbeatMs);
     this.purge = setInterval(() => void this.purgeNonces(), PURGE_MS);
     this.purge.unref();
   }
@@ -126,10 +132,23 @@ export class PostgresCoordination implements Coordination {
     return this.leaderLock.leader;
   }
 
+  publishInventory(version: string): void {
+    this.replicaRows.publish(version);
+  }
+
+  replicas(): Promise<ReplicaInfo[]> {
+    return this.replicaRows.list();
+  }
+
+  onInventoryMismatch(listener: (replicas: ReplicaInfo[]) => void): void {
+    this.replicaRows.onMismatch(listener);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.purge);
     await this.guardShare?.stop();
     await this.leaderLock.stop();
+    await this.replicaRows.stop();
     await this.listener.stop();
     if (this.options.ownsPool) await this.options.pool.end();
   }

@@ -14,6 +14,7 @@ const TABLES = [
   'CREATE TABLE IF NOT EXISTS gg_cluster_key (id smallint PRIMARY KEY CHECK (id = 1), fingerprint text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
   'CREATE TABLE IF NOT EXISTS gg_bans (key text PRIMARY KEY, until_ms bigint NOT NULL)',
   'CREATE TABLE IF NOT EXISTS gg_guard_counts (key text PRIMARY KEY, since timestamptz NOT NULL, count integer NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS gg_replicas (id text PRIMARY KEY, inventory_version text NOT NULL, seen_at timestamptz NOT NULL)',
   'CREATE TABLE IF NOT EXISTS gg_nonce_counts (nonce text PRIMARY KEY, last_count bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
 ];
 

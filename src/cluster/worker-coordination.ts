@@ -6,7 +6,8 @@
 import type { AbuseGuard } from '../provisioning/abuse-guard.js';
 import { isGuardBanMessage, reportToPrimary } from '../provisioning/guard-cluster.js';
 import { isNonceClaimAnswer, NonceClaims } from '../provisioning/nonce-cluster.js';
-import type { Coordination } from './coordination.js';
+import type { Coordination, ReplicaInfo } from './coordination.js';
+import { LocalReplica } from './local-replica.js';
 
 /** worker → primary → every worker */
 export const RENDERS_INVALIDATED = 'rendersInvalidated';
@@ -22,6 +23,7 @@ export class WorkerCoordination implements Coordination {
   readonly scope = 'workers' as const;
   private readonly claims = new NonceClaims(sendToPrimary);
   private readonly renderListeners: (() => void)[] = [];
+  private readonly local = new LocalReplica();
   private guard?: { guard: AbuseGuard; announce: (address: string) => void };
   private readonly onMessage = (message: unknown) => this.receive(message);
 
@@ -49,6 +51,17 @@ export class WorkerCoordination implements Coordination {
   onRendersInvalidated(listener: () => void): void {
     this.renderListeners.push(listener);
   }
+
+  publishInventory(version: string): void {
+    this.local.publish(version);
+  }
+
+  replicas(): Promise<ReplicaInfo[]> {
+    return this.local.list();
+  }
+
+  /** one machine reads one file: its processes never differ */
+  onInventoryMismatch(_listener: (replicas: ReplicaInfo[]) => void): void {}
 
   isLeader(): boolean {
     return this.operator;

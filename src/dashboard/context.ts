@@ -45,6 +45,15 @@ export interface DashboardOptions {
   /** adds a device to the configuration file and reloads it (absent: the dashboard cannot adopt phones) */
   adopt?: (device: NewDevice) => AdoptResult;
   now?: () => Date;
+  /** the replicas serving this installation and the inventory version (config file hash) each serves */
+  replicas?: () => Promise<ReplicaStatus[]>;
+}
+
+export interface ReplicaStatus {
+  id: string;
+  inventoryVersion: string;
+  seenAt: string;
+  self: boolean;
 }
 
 export interface AuthState {

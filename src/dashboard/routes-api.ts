@@ -352,6 +352,20 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
               properties: { rss: { type: 'number' }, heapUsed: { type: 'number' }, external: { type: 'number' } },
             },
             historyWriteError: { type: 'string' },
+            replicas: {
+              type: 'array',
+              description:
+                'the replicas serving this installation (one on SQLite) and the configuration version (sha256 prefix) each serves',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  inventoryVersion: { type: 'string' },
+                  seenAt: { type: 'string' },
+                  self: { type: 'boolean' },
+                },
+              },
+            },
           }),
           401: error,
         },
@@ -370,6 +384,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
         templates: d.renderer.templateCounts,
         memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external) },
         ...(writeError ? { historyWriteError: writeError } : {}),
+        ...(d.options.replicas ? { replicas: await d.options.replicas().catch(() => []) } : {}),
       };
     },
   );

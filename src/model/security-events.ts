@@ -60,6 +60,10 @@ export const SECURITY_REASONS = {
     severity: 'info',
     meaning: "an operator sent a resync or reboot to a phone's management interface (CLI or dashboard), with its outcome",
   },
+  'inventory-mismatch': {
+    severity: 'high',
+    meaning: 'the replicas alive serve different versions of the configuration file (once per different set)',
+  },
   'connection-limit': {
     severity: 'low',
     meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)',

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'undici';
@@ -26,6 +26,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const MAC = '00:15:65:00:32:10';
 const KEY = randomBytes(32).toString('hex');
 const UA = `Yealink SIP-T46U 108.86.0.45 ${MAC}`;
+const ADMIN_PASSWORD = 'replica-admin-password-132';
 
 interface Replica {
   child: ChildProcess;
@@ -47,18 +48,21 @@ const until = async (what: () => boolean | Promise<boolean>, ms: number, label: 
 describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note}`, () => {
   let cluster: PostgresCluster;
   let root: string;
-  let yamlFor: (port: number) => string;
+  let configText: string;
   const replicas: Replica[] = [];
 
-  const startReplica = async (name: string, port: number, masterKey = KEY, waitReady = true): Promise<Replica> => {
+  const startReplica = async (name: string, port: number, masterKey = KEY, waitReady = true, extra = ''): Promise<Replica> => {
     const dir = join(root, name);
     mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o700 });
     writeFileSync(join(dir, 'data', 'master.key'), `${masterKey}\n`, { mode: 0o600 });
     const path = join(dir, 'ghostguard.yaml');
-    writeFileSync(path, yamlFor(port).replace('DATA_DIR', join(dir, 'data')));
-    const child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '--config', path, '--duration', '120'], {
+    // the same file on every replica (as from one git checkout): relative data directory, port on the command line
+    writeFileSync(path, configText + extra);
+    const args = ['serve', '--config', path, '--port', String(port), '--duration', '120'];
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ghostguard.mjs'), ...args], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GHOSTGUARD_ADMIN_PASSWORD: ADMIN_PASSWORD },
     });
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
@@ -76,8 +80,7 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
     root = mkdtempSync(join(tmpdir(), 'gg-replicas-'));
     const server = [
       'server:',
-      '  dataDir: DATA_DIR',
-      '  port: PORT',
+      '  dataDir: data',
       '  adminPort: 0',
       `  store: "${cluster.url('gg_replicas')}"`,
       '  enrolmentWindowHours: 0',
@@ -92,7 +95,7 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
       '    options: { sipPorts: [20097], httpPorts: [20098], httpsPorts: [20099], snmpPort: 20096, timeoutMs: 200, retries: 0 }',
     ].join('\n');
     const yaml = fleetYaml([{ mac: MAC, vendor: 'yealink', model: 'T46U' }], schedule).replace('server:\n', server);
-    yamlFor = (port) => yaml.replace('PORT', String(port));
+    configText = yaml;
     await startReplica('a', 20031);
     await startReplica('b', 20032);
     for (const r of replicas) expect(r.output(), r.output()).toContain('phones:');
@@ -127,7 +130,7 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
     const [a, b] = replicas;
     const m = parseMac(MAC)!;
     const uri = `/${m}.cfg`;
-    const { config } = parseConfig(yamlFor(a!.port).replace('DATA_DIR', join(root, 'a', 'data')), 'replica.yaml', catalogueOf(VENDORS));
+    const { config } = parseConfig(configText, join(root, 'a', 'ghostguard.yaml'), catalogueOf(VENDORS));
     const inventory = new Inventory(
       config!,
       { masterKey: Buffer.from(KEY, 'hex'), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
@@ -182,6 +185,45 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
     const phone = client(b!.port, '127.132.6.2');
     expect((await get(phone, '/y000000000000.boot')).statusCode).toBe(200);
     await phone.close();
+  });
+
+  it('GET /api/status lists both replicas with one inventory version; a replica serving another raises inventory-mismatch', async () => {
+    const status = async (r: Replica) => {
+      const url = /admin: {2}(https:\/\/[^ ]+\/)/.exec(r.output())![1]!;
+      const c = new Client(new URL(url).origin, { connect: { rejectUnauthorized: false } });
+      const res = await c.request({
+        method: 'GET',
+        path: '/api/status',
+        headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` },
+      });
+      const body = (await res.body.json()) as { replicas: { id: string; inventoryVersion: string; self: boolean }[] };
+      await c.close();
+      return body.replicas;
+    };
+    const [a, b] = replicas;
+    const seen = await status(b!);
+    expect(seen).toHaveLength(2);
+    expect(seen.filter((r) => r.self)).toHaveLength(1);
+    expect(new Set(seen.map((r) => r.inventoryVersion)).size).toBe(1);
+    const events = (name: string) => {
+      try {
+        return readFileSync(join(root, name, 'data', 'events.jsonl'), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    expect(events('a')).not.toContain('inventory-mismatch');
+    // a third replica whose file has one more line (not yet updated from git, say)
+    const late = await startReplica('late', 20034, KEY, true, '# edited on this replica only\n');
+    await until(
+      () => events('a').includes('inventory-mismatch') && events('late').includes('inventory-mismatch'),
+      15_000,
+      'mismatch events',
+    );
+    expect(new Set((await status(a!)).map((r) => r.inventoryVersion)).size).toBe(2);
+    late.child.kill('SIGTERM');
+    await late.exited;
+    replicas.splice(replicas.indexOf(late), 1);
   });
 
   it('the schedule runs on one replica; SIGKILL of that replica moves it to the survivor', async () => {
