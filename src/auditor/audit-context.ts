@@ -26,6 +26,8 @@ export interface AuditSettings {
   credentials: CredentialEntry[];
   /** send real admin passwords over plain HTTP (default: HTTPS only) */
   plainHttpLogin: boolean;
+  /** TCP ports to read an SSH banner from on an identified phone (ssh-off evidence) */
+  sshPorts?: number[];
   /** when `intrusive` is off: why the INVITE probe is not sent, in the caller's words (e.g. "check --safe") */
   inviteNotSent?: string;
 }

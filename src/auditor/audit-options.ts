@@ -27,6 +27,7 @@ export interface AuditCommandOptions {
   intrusive?: boolean;
   defaultLogin?: boolean;
   plainHttpLogin?: boolean;
+  sshPorts?: string;
   credentials?: string;
   json?: boolean;
   csv?: boolean;
@@ -86,6 +87,7 @@ export function toAuditOptions(o: AuditCommandOptions, readFile: (path: string) 
     intrusive: o.intrusive === true,
     defaultLogin: o.defaultLogin !== false,
     plainHttpLogin: o.plainHttpLogin === true,
+    sshPorts: ports('ssh-ports', o.sshPorts),
   };
   const seconds = int('max-duration', o.maxDuration, 1, 86_400);
   if (seconds !== undefined) out.maxDurationMs = seconds * 1000;

@@ -53,6 +53,8 @@ export interface AuditOptions {
   credentials?: CredentialEntry[];
   /** also send provisioned / credentials-file admin passwords over plain HTTP (default: HTTPS only) */
   plainHttpLogin?: boolean;
+  /** TCP ports where an identified phone is checked for an SSH banner (ssh-off); default none */
+  sshPorts?: number[];
 }
 
 export interface AuditDeps {
@@ -134,6 +136,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     staleDays: options.staleDays ?? AUDIT_DEFAULTS.staleDays,
     credentials: options.credentials ?? [],
     plainHttpLogin: options.plainHttpLogin ?? false,
+    sshPorts: options.sshPorts ?? [],
   };
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
   const ownDispatcher = !deps.http && !deps.dispatcher ? createAuditDispatcher(limits) : undefined;

@@ -16,6 +16,7 @@ import type { HostObservations } from './observations.js';
 import { driftCheck, identityFinding, inventoryFinding } from './phone-checks.js';
 import type { HttpClient } from './probes/http-client.js';
 import { deriveProofs } from './proofs.js';
+import { probeSshBanner } from './probes/ssh-probe.js';
 import { readBack, type ReadbackOutcome } from './readback/readback.js';
 import { errorText } from './sanitize.js';
 import { auditProfileOf } from './vendor-profiles.js';
@@ -109,6 +110,9 @@ export async function auditPhone(
       ? `not reading settings: ${risky.avoidPath} is the endpoint of ${risky.id} and this firmware may be affected`
       : undefined,
   };
+  const ssh = Promise.all(
+    (ctx.settings.sshPorts ?? []).map((port) => probeSshBanner(obs.host, port, ctx.settings.timeoutMs, undefined, signal)),
+  );
   let readback: ReadbackOutcome = await readBack({
     ...base,
     keys: readKeys(compiled, map),
@@ -147,6 +151,7 @@ export async function auditPhone(
     policy,
     logins: readback.logins,
     factoryNote: profile.factoryLogin?.note,
+    ssh: await ssh,
   });
   const compareInput: CompareInput = {
     vendorName: vendor.displayName,

@@ -8,6 +8,7 @@ import type { CheckId } from './findings.js';
 import type { HostObservations, SipProbeResult, SnmpAccess } from './observations.js';
 import { DEFAULT_COMMUNITIES } from './probes/snmp-probe.js';
 import type { CredentialKind, LoginResult } from './readback/readback.js';
+import type { SshProbeResult } from './probes/ssh-probe.js';
 import type { VendorAuditProfile } from './vendor-profiles.js';
 
 export interface Proof {
@@ -24,6 +25,8 @@ export interface ProofInput {
   policy: ResolvedPolicy;
   logins: Record<CredentialKind, LoginResult>;
   factoryNote?: string;
+  /** SSH banner probes (audit --ssh-ports) */
+  ssh?: readonly SshProbeResult[];
 }
 
 const ok2xx = (r: SipProbeResult): boolean => r.outcome === 'answered' && (r.status ?? 0) >= 200 && (r.status ?? 0) < 300;
@@ -40,6 +43,7 @@ export function deriveProofs(input: ProofInput): Proofs {
   snmp(input, add);
   logins(input, add);
   web(input, add);
+  ssh(input.ssh ?? [], add);
   return proofs;
 }
 
@@ -187,5 +191,15 @@ function web({ host }: ProofInput, add: Add): void {
       'pass',
       `the web interface answers over HTTPS on ${ports(secure)}; plain HTTP on ${ports(plain)} refuses connections`,
     );
+  }
+}
+
+/** An SSH banner proves SSH is on; a refused port only says nothing listens there (SSH may use another port). */
+function ssh(results: readonly SshProbeResult[], add: Add): void {
+  for (const r of results) {
+    if (r.outcome === 'banner') add('ssh-off', 'fail', `tcp/${r.port} answers with an SSH banner ("${r.banner}"): SSH is on`);
+    else if (r.outcome === 'closed')
+      add('ssh-off', 'note', `tcp/${r.port} refuses connections: no SSH there (another port is not ruled out)`);
+    else if (r.outcome === 'open') add('ssh-off', 'note', `tcp/${r.port} accepts connections but sends no SSH banner`);
   }
 }

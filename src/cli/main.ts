@@ -124,6 +124,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--intrusive', 'send the non-ringing INVITE probe (unsupported Require:; CANCELled if the phone alerts anyway)')
     .option('--no-default-login', 'skip the factory-password login attempt')
     .option('--plain-http-login', 'allow sending provisioned admin passwords over plain HTTP')
+    .option('--ssh-ports <list>', 'TCP ports where an identified phone is checked for an SSH banner (ssh-off; default none)')
     .option('--json', 'canonical JSON report')
     .option('--csv', 'CSV report')
     .option('--html <file>', 'also write an HTML report')

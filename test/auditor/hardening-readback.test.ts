@@ -4,7 +4,10 @@
  * phone on its factory values fails. Factory values are the templates' documented defaults (GRP26xx: P145 = 1, P276 = 0,
  * P1409 = 0, Allow Unsolicited REFER = 0). Loopback only, 127.135.0.0/16.
  */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toAuditOptions } from '../../src/auditor/audit-options.js';
 import { runAudit, type AuditOptions } from '../../src/auditor/audit.js';
 import type { HostReport } from '../../src/auditor/findings.js';
 import { parseMac } from '../../src/model/mac.js';
@@ -34,6 +37,7 @@ let grpSip: SipPeer;
 let grpWeb: FakeMgmt;
 let polySip: SipPeer;
 let polyWeb: FakeMgmt;
+let polySsh: net.Server;
 const check = (h: HostReport, id: string) => h.findings.find((f) => f.check === id)!;
 
 beforeAll(async () => {
@@ -67,7 +71,10 @@ beforeAll(async () => {
     },
     '48:25:67:35:14:11',
   );
-  peers.push(grpSip, grpWeb, polySip, polyWeb);
+  // an SSH server speaks first (RFC 4253 §4.2): the identification line is all the probe reads
+  polySsh = net.createServer((socket) => socket.end('SSH-2.0-dropbear_2019.78\r\n'));
+  await new Promise<void>((resolve) => polySsh.listen(0, POLY, resolve));
+  peers.push(grpSip, grpWeb, polySip, polyWeb, { close: () => new Promise<void>((resolve) => polySsh.close(() => resolve())) });
 });
 
 afterAll(async () => {
@@ -117,5 +124,27 @@ describe('auditor coverage of the #14 hardening rules', () => {
     // with the network-side step that covers what the phone cannot be told
     expect(check(h, 'ssh-off').fix).toEqual(['block SSH (tcp/22) to the phone except from your management hosts']);
     expect(check(h, 'provisioning-pinned').fix[0]).toMatch(/DHCP snooping/);
+  });
+
+  it('audit --ssh-ports: an SSH banner fails ssh-off even where the vendor has no switch; a refused port is only a note', async () => {
+    expect(toAuditOptions({ targets: [POLY], sshPorts: '22,2222' }, () => '').sshPorts).toEqual([22, 2222]);
+    expect(() => toAuditOptions({ targets: [POLY], sshPorts: '0' }, () => '')).toThrow(/--ssh-ports/);
+    const sshPort = (polySsh.address() as AddressInfo).port;
+    const closed = await new Promise<number>((resolve) => {
+      const probe = net.createServer();
+      probe.listen(0, POLY, () => {
+        const port = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(port));
+      });
+    });
+    const report = await runAudit(
+      { ...options(POLY, polySip, polyWeb), sshPorts: [sshPort, closed] },
+      { vendors: VENDORS, inventory, neighbours: async () => undefined },
+    );
+    const f = check(report.hosts.find((x) => x.host === POLY)!, 'ssh-off');
+    expect(f.state).toBe('fail');
+    expect(f.evidence).toContain(`tcp/${sshPort} answers with an SSH banner ("SSH-2.0-dropbear_2019.78"): SSH is on`);
+    expect(f.evidence).toContain(`tcp/${closed} refuses connections: no SSH there (another port is not ruled out)`);
+    expect(f.fix.join(' ')).toMatch(/cannot enforce this rule.*tcp\/22/);
   });
 });
