@@ -30,7 +30,7 @@ const port = () => String(lab.probe.httpsPorts[0]);
 const phone = (vendor: string, model?: RegExp) => lab.fleet.phones.find((p) => p.vendor === vendor && (!model || model.test(p.model)))!;
 
 async function fetchCount(mac: Parameters<DashboardLab['runtime']['store']['fetchHistory']>[0]): Promise<number> {
-  lab.runtime.store.flush();
+  await lab.runtime.store.flush();
   return (await lab.runtime.store.fetchHistory(mac, 1000)).length;
 }
 
@@ -80,7 +80,7 @@ describe('ghostguard resync', () => {
     expect(r.code).toBe(0);
     expect(vvx.remoteActions).toEqual(['resync']);
     await refetched(vvx.mac, before);
-    const events = lab.runtime.store.events({ reason: 'phone-resync', mac: vvx.mac });
+    const events = await lab.runtime.store.events({ reason: 'phone-resync', mac: vvx.mac });
     expect(events[0]?.detail).toContain(`resync of ${vvx.ip} via Poly REST API, requested by cli: sent`);
   });
 

@@ -73,7 +73,7 @@ describe.skipIf(peers.missing)(`resync in chromium${peers.note}`, () => {
     await expect
       .poll(
         async () => {
-          lab.runtime.store.flush();
+          await lab.runtime.store.flush();
           await page.reload();
           return historyRows();
         },

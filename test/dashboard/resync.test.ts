@@ -29,7 +29,7 @@ afterAll(async () => {
 const phone = (vendor: string) => lab.fleet.phones.find((p) => p.vendor === vendor)!;
 
 async function fetches(mac: Parameters<typeof lab.runtime.store.fetchHistory>[0]): Promise<number> {
-  lab.runtime.store.flush();
+  await lab.runtime.store.flush();
   return (await lab.runtime.store.fetchHistory(mac, 1000)).length;
 }
 
@@ -53,7 +53,7 @@ describe('resync from the device page', () => {
     expect(res.body).toContain(`${yl.ip} (its last fetch)`);
     expect(yl.remoteActions).toEqual(['resync']);
     await expect.poll(() => fetches(yl.mac), { timeout: 10_000, interval: 100 }).toBeGreaterThan(before);
-    const [event] = lab.runtime.store.events({ reason: 'phone-resync', mac: yl.mac });
+    const [event] = await lab.runtime.store.events({ reason: 'phone-resync', mac: yl.mac });
     expect(event?.source).toBe('127.0.0.1');
     expect(event?.detail).toContain('resync of');
     expect(event?.detail).toContain('requested by 127.0.0.1: sent');

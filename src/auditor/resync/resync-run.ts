@@ -21,7 +21,7 @@ export interface ResyncRunDeps {
   fetchHistory: (mac: Mac, limit: number) => FetchRecord[] | Promise<FetchRecord[]>;
   client: HttpClient;
   /** records the event of each phone contacted */
-  event: (input: Omit<SecurityEvent, 'ts' | 'severity'> & { reason: SecurityReason }) => void;
+  event: (input: Omit<SecurityEvent, 'ts' | 'severity'> & { reason: SecurityReason }) => void | Promise<void>;
   /** who asked, for the event: "cli" or the operator's address */
   requestedBy: string;
   signal?: AbortSignal;
@@ -62,8 +62,8 @@ export async function sendResyncRun(action: PhoneAction, targets: readonly Resyn
     inventory: deps.inventory,
     client: deps.client,
     ...(deps.signal ? { signal: deps.signal } : {}),
-    onResult: (r) => {
-      deps.event({
+    onResult: async (r) => {
+      await deps.event({
         reason: 'phone-resync',
         source: deps.requestedBy,
         mac: r.target.mac,

@@ -23,7 +23,7 @@ export interface ResyncSendDeps {
   /** phones contacted at once */
   concurrency?: number;
   /** each result as it comes (the CLI prints it, the caller records the event) */
-  onResult?: (result: ResyncResult) => void;
+  onResult?: (result: ResyncResult) => void | Promise<void>;
 }
 
 async function sendOne(action: PhoneAction, target: ReadyTarget, deps: ResyncSendDeps): Promise<ManageOutcome> {
@@ -51,7 +51,7 @@ export async function sendResync(action: PhoneAction, targets: readonly ReadyTar
         ? { result: 'failed' as const, detail: 'stopped before sending' }
         : await sendOne(action, target, deps).catch((err: Error) => ({ result: 'failed' as const, detail: err.message }));
       results[i] = { target, outcome };
-      deps.onResult?.(results[i]!);
+      await deps.onResult?.(results[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, targets.length) }, worker));

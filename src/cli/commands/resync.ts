@@ -93,6 +93,6 @@ export async function resyncCommand(macText: string | undefined, options: Resync
     return sent === targets.length ? EXIT.ok : EXIT.findings;
   } finally {
     await dispatcher.close();
-    offline.close();
+    await offline.close();
   }
 }
