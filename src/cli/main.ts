@@ -179,6 +179,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--allow <cidrs>', 'refuse addresses outside these ranges')
     .option('--no-default-login', 'do not try factory web logins')
     .option('--plain-http-login', 'allow sending the provisioned admin password over plain HTTP')
+    .option('--ssh-ports <list>', 'TCP ports to check for an SSH banner (ssh-off; default none)')
     .option('--no-store', 'do not record the check as an audit run')
     .option('--safe', 'skip the non-ringing INVITE probe (OPTIONS, web and SNMP only)')
     .action((target, o) => run(async () => (await import('./commands/check.js')).checkCommand(target, o, io))());

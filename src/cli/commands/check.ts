@@ -25,6 +25,8 @@ export interface CheckOptions {
   retries?: string;
   defaultLogin?: boolean;
   plainHttpLogin?: boolean;
+  /** TCP ports to check for an SSH banner */
+  sshPorts?: string;
   credentials?: string;
   allow?: string | string[];
   /** commander's --no-store */
@@ -47,6 +49,7 @@ export async function checkCommand(target: string, options: CheckOptions, io: Cl
       retries: options.retries,
       defaultLogin: options.defaultLogin,
       plainHttpLogin: options.plainHttpLogin,
+      sshPorts: options.sshPorts,
       credentials: options.credentials,
       allow: options.allow,
     },
