@@ -169,9 +169,12 @@ export class PhoneHandler {
     );
     if (!('sha256' in served)) return served;
     // A MAC in the User-Agent of an unauthenticated request is a claim anyone can make: an event, never the device's
-    // history (which says where the phone is and what it runs). Known and unknown MACs alike, so both cost the same.
+    // history (which says where the phone is and what it runs). Known and unknown MACs alike, recorded after the answer.
     const mac = identity.uaMac;
-    if (mac) this.deps.events.emit({ reason: 'unauthenticated-claim', source, mac, file: identity.file.name, detail: userAgent });
+    if (mac)
+      setImmediate(() =>
+        this.deps.events.emit({ reason: 'unauthenticated-claim', source, mac, file: identity.file.name, detail: userAgent }),
+      );
     return this.send(req, served, false);
   }
 
@@ -207,9 +210,14 @@ export class PhoneHandler {
     const refuse = (d: Extract<AuthDecision, { ok: false }>): PhoneHttpResponse => {
       if (d.ban) deps.guard.banNow(source);
       const banned = d.weight !== 'none' && deps.guard.deny(source, d.weight);
-      if (d.reason !== 'not-enrolled') deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
-      else this.unansweredChallenge(mac, source, file.name, userAgent, now);
-      if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${d.reason}` });
+      // the event work waits until the answer is out: it depends on the MAC (an unknown MAC's event; a known device's
+      // challenge ledger and, when it repeats, a look at its history) and the answer's timing must not (no existence
+      // oracle). Events of a refusal are therefore recorded a moment after the 401.
+      setImmediate(() => {
+        if (d.reason !== 'not-enrolled') deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
+        else this.unansweredChallenge(mac, source, file.name, userAgent, now);
+        if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${d.reason}` });
+      });
       return this.deny(undefined, d.stale);
     };
     if (!decision.ok) return refuse(decision);

@@ -21,8 +21,12 @@ let runtime: Runtime;
 let app: FastifyInstance;
 let session: InjectSession;
 
-const phoneFetch = (file: string, from = PHONE) =>
-  runtime.app.inject({ method: 'GET', url: `/${file}`, remoteAddress: from, headers: { 'user-agent': UA } });
+const phoneFetch = async (file: string, from = PHONE) => {
+  const res = await runtime.app.inject({ method: 'GET', url: `/${file}`, remoteAddress: from, headers: { 'user-agent': UA } });
+  // a refusal's events are recorded just after its answer
+  await new Promise((done) => setImmediate(done));
+  return res;
+};
 
 beforeAll(async () => {
   ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:12:66', vendor: 'yealink', model: 'T46U' }])));

@@ -37,6 +37,8 @@ export const routerTransport: Transport = {
       headers: req.headers,
       remoteAddress: address,
     });
+    // a refusal's events are recorded just after its answer (phone-handler.ts): let that run, as a socket's round trip does
+    await new Promise((done) => setImmediate(done));
     return { statusCode: res.statusCode, headers: res.headers as PhoneReply['headers'], body: res.body };
   },
   close: async () => {},
