@@ -43,7 +43,7 @@ export class SqliteStore implements Store {
       events: p(`SELECT ts, reason, severity, source, mac, file, detail FROM events
                  WHERE (@reason IS NULL OR reason = @reason) AND (@mac IS NULL OR mac = @mac) ORDER BY id DESC LIMIT @limit`),
       openEnrol: p(`INSERT INTO enrolments (mac, opened_at, expires_at) VALUES (?, ?, ?)
-                    ON CONFLICT(mac) DO UPDATE SET opened_at = excluded.opened_at, expires_at = excluded.expires_at, closed_at = NULL`),
+                    ON CONFLICT(mac) DO UPDATE SET opened_at = excluded.opened_at, expires_at = excluded.expires_at, closed_at = NULL, pinned_source = NULL`),
       enrol: p(
         'SELECT mac, opened_at AS openedAt, expires_at AS expiresAt, closed_at AS closedAt, pinned_source AS pinnedSource FROM enrolments WHERE mac = ?',
       ),

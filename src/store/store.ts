@@ -57,6 +57,7 @@ export interface Store {
   lastFetchBySource(source: string): FetchRecord | undefined;
   recordEvent(event: SecurityEvent): void;
   events(filter?: { reason?: SecurityReason; mac?: string; limit?: number }): SecurityEvent[];
+  /** opens (or reopens) the window; a reopened one forgets the source the last enrolment pinned: the next first fetch pins anew */
   openEnrolment(mac: Mac, expiresAt: Date, now?: Date): void;
   /** opens a window for every MAC that never had one, in one transaction; returns how many were opened */
   openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now?: Date): number;

@@ -39,10 +39,11 @@ const fetchAs = (source: string, authorization?: string) =>
 beforeAll(async () => {
   if (peers.missing) return;
   const { dir, path } = writeTempConfig(
+    // pinned to the enrolling address: the re-enrolment must let the real phone in from its own
     fleetYaml([
       { mac: macWithColons(MAC), vendor: 'yealink', model: 'T46U' },
       { mac: macWithColons(OTHER), vendor: 'yealink', model: 'T46U' },
-    ]),
+    ]).replace('  tls: auto\n', '  tls: auto\n  pinSource: address\n'),
   );
   runtime = await Runtime.create({
     configPath: path,

@@ -118,6 +118,7 @@ export function storeConformance(backend: string, open: () => OpenedStore): void
       expect(store.enrolment(B)).toMatchObject({ openedAt: at(10).toISOString() });
       store.openEnrolment(A, at(300), at(20));
       expect(store.enrolment(A)?.closedAt).toBeUndefined();
+      expect(store.enrolment(A)?.pinnedSource).toBeUndefined();
     });
 
     it('credentials: generations rotate, the previous stays valid until confirmed, SIP only on request', () => {
