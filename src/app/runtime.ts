@@ -223,6 +223,7 @@ export class Runtime {
         events,
         renderer: runtime.renderer,
         replicas: () => coordination.replicas(),
+        coordination: () => coordination.status(),
         dataDir,
         env,
         logger: options.logger,

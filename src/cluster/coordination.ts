@@ -7,6 +7,15 @@ import type { AbuseGuard } from '../provisioning/abuse-guard.js';
 
 export type CoordinationScope = 'process' | 'workers' | 'postgres';
 
+/** What GET /api/status shows of the coordination. */
+export interface CoordinationStatus {
+  scope: CoordinationScope;
+  /** false while the shared database cannot be reached (Digest claims are then refused: device files fail closed) */
+  connected: boolean;
+  /** this process runs the scheduled audits */
+  leader: boolean;
+}
+
 /** One replica (or this lone process) as the others see it. */
 export interface ReplicaInfo {
   id: string;
@@ -20,7 +29,8 @@ export interface Coordination {
   readonly scope: CoordinationScope;
   /**
    * A Digest nonce-count whose response this process verified: true the first time anywhere in the scope, false after
-   * (a replay). Asked before the file is served; no answer is a refusal.
+   * (a replay). Asked before the file is served; rejects when it cannot tell (the shared database unreachable),
+   * which the caller treats as a refusal that is not the phone's fault.
    */
   claimNonce(nonce: string, count: number): Promise<boolean>;
   /**
@@ -39,6 +49,7 @@ export interface Coordination {
   replicas(): Promise<ReplicaInfo[]>;
   /** `listener` runs when the replicas alive serve different inventory versions (once per different set). */
   onInventoryMismatch(listener: (replicas: ReplicaInfo[]) => void): void;
+  status(): CoordinationStatus;
   /** true while this process is the one of the scope that runs scheduled audits */
   isLeader(): boolean;
   close(): Promise<void>;

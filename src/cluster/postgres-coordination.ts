@@ -10,7 +10,7 @@
  */
 import type pg from 'pg';
 import type { AbuseGuard, AbuseLimits } from '../provisioning/abuse-guard.js';
-import type { Coordination, ReplicaInfo } from './coordination.js';
+import type { Coordination, CoordinationStatus, ReplicaInfo } from './coordination.js';
 import { BAN_CHANNEL, PostgresGuardShare } from './postgres-guard.js';
 import { PostgresLeader } from './postgres-leader.js';
 import { PostgresListener } from './postgres-listener.js';
@@ -97,9 +97,9 @@ export class PostgresCoordination implements Coordination {
       );
       return rowCount === 1;
     } catch (err) {
-      // no database, no proof the header is fresh: refused (the phone retries with a new challenge)
+      // no database, no proof the header is fresh: the caller refuses without counting it against the phone
       this.onError(`Digest nonce claim failed: ${(err as Error).message}`);
-      return false;
+      throw err;
     }
   }
 
@@ -130,6 +130,10 @@ export class PostgresCoordination implements Coordination {
 
   isLeader(): boolean {
     return this.leaderLock.leader;
+  }
+
+  status(): CoordinationStatus {
+    return { scope: this.scope, connected: this.listener.connected, leader: this.isLeader() };
   }
 
   publishInventory(version: string): void {

@@ -1,7 +1,7 @@
 /** The Coordination of a server that is one process: nothing to share, so every answer is local. */
 import { NonceCounts } from '../provisioning/digest.js';
 import type { AbuseGuard } from '../provisioning/abuse-guard.js';
-import type { Coordination, ReplicaInfo } from './coordination.js';
+import type { Coordination, CoordinationStatus, ReplicaInfo } from './coordination.js';
 import { LocalReplica } from './local-replica.js';
 
 export class ProcessCoordination implements Coordination {
@@ -37,6 +37,10 @@ export class ProcessCoordination implements Coordination {
 
   /** one machine reads one file: its processes never differ */
   onInventoryMismatch(_listener: (replicas: ReplicaInfo[]) => void): void {}
+
+  status(): CoordinationStatus {
+    return { scope: this.scope, connected: true, leader: this.isLeader() };
+  }
 
   isLeader(): boolean {
     return true;

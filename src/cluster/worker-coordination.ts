@@ -6,7 +6,7 @@
 import type { AbuseGuard } from '../provisioning/abuse-guard.js';
 import { isGuardBanMessage, reportToPrimary } from '../provisioning/guard-cluster.js';
 import { isNonceClaimAnswer, NonceClaims } from '../provisioning/nonce-cluster.js';
-import type { Coordination, ReplicaInfo } from './coordination.js';
+import type { Coordination, CoordinationStatus, ReplicaInfo } from './coordination.js';
 import { LocalReplica } from './local-replica.js';
 
 /** worker → primary → every worker */
@@ -62,6 +62,10 @@ export class WorkerCoordination implements Coordination {
 
   /** one machine reads one file: its processes never differ */
   onInventoryMismatch(_listener: (replicas: ReplicaInfo[]) => void): void {}
+
+  status(): CoordinationStatus {
+    return { scope: this.scope, connected: process.connected === true, leader: this.isLeader() };
+  }
 
   isLeader(): boolean {
     return this.operator;

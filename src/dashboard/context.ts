@@ -47,6 +47,8 @@ export interface DashboardOptions {
   now?: () => Date;
   /** the replicas serving this installation and the inventory version (config file hash) each serves */
   replicas?: () => Promise<ReplicaStatus[]>;
+  /** what processes and replicas share through (process, workers, postgres), whether it is reachable, who leads */
+  coordination?: () => { scope: string; connected: boolean; leader: boolean };
 }
 
 export interface ReplicaStatus {

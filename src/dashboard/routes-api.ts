@@ -352,6 +352,12 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
               properties: { rss: { type: 'number' }, heapUsed: { type: 'number' }, external: { type: 'number' } },
             },
             historyWriteError: { type: 'string' },
+            coordination: {
+              type: 'object',
+              description:
+                'what this process shares through (process, workers, postgres), whether that is reachable now, and whether it runs the schedules',
+              properties: { scope: { type: 'string' }, connected: { type: 'boolean' }, leader: { type: 'boolean' } },
+            },
             replicas: {
               type: 'array',
               description:
@@ -384,6 +390,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
         templates: d.renderer.templateCounts,
         memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external) },
         ...(writeError ? { historyWriteError: writeError } : {}),
+        ...(d.options.coordination ? { coordination: d.options.coordination() } : {}),
         ...(d.options.replicas ? { replicas: await d.options.replicas().catch(() => []) } : {}),
       };
     },

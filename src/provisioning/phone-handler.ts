@@ -224,13 +224,14 @@ export class PhoneHandler {
     // in a cluster the count is the primary's to grant: the file leaves only once this use of the nonce is the first
     const use = decision.nonceUse;
     if (use && deps.claimNonce) {
-      return deps
-        .claimNonce(use.nonce, use.count)
-        .then((granted) =>
+      return deps.claimNonce(use.nonce, use.count).then(
+        (granted) =>
           granted
             ? this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now)
             : refuse({ ok: false, reason: 'replayed-nonce', weight: 'failure' }),
-        );
+        // no answer (the shared database unreachable): fail closed with a plain challenge, not counted against the phone
+        () => this.deny(undefined, false),
+      );
     }
     return this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now);
   }

@@ -84,7 +84,7 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
       '  adminPort: 0',
       `  store: "${cluster.url('gg_replicas')}"`,
       '  enrolmentWindowHours: 0',
-      '  rateLimits: { addressChallenges: 20, addressFailures: 20 }',
+      '  rateLimits: { addressChallenges: 20, addressFailures: 5 }',
       '',
     ].join('\n');
     const schedule = [
@@ -240,5 +240,49 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
     await leader.exited;
     await until(() => runs(follower) > before, 15_000, 'the survivor runs the schedule');
     expect(follower.output()).toContain('this replica now runs the schedules');
+  });
+
+  it('losing the database: device files fail closed (not counted against the phone), shared files still served, /api/status says so', async () => {
+    const survivor = replicas.find((r) => r.child.exitCode === null && !r.child.signalCode)!;
+    await cluster.stop();
+    const url = /admin: {2}(https:\/\/[^ ]+\/)/.exec(survivor.output())![1]!;
+    const status = async () => {
+      const c = new Client(new URL(url).origin, { connect: { rejectUnauthorized: false } });
+      const res = await c.request({
+        method: 'GET',
+        path: '/api/status',
+        headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` },
+      });
+      const body = (await res.body.json()) as { coordination: { scope: string; connected: boolean } };
+      await c.close();
+      return body.coordination;
+    };
+    await until(async () => (await status()).connected === false, 5000, 'status shows the database lost');
+    expect((await status()).scope).toBe('postgres');
+    const m = parseMac(MAC)!;
+    const uri = `/${m}.cfg`;
+    const { config } = parseConfig(configText, join(root, 'a', 'ghostguard.yaml'), catalogueOf(VENDORS));
+    const inventory = new Inventory(
+      config!,
+      { masterKey: Buffer.from(KEY, 'hex'), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
+      1,
+    );
+    const phone = client(survivor.port, '127.132.9.1');
+    expect((await get(phone, '/y000000000000.boot')).statusCode).toBe(200);
+    // more tries than the failure budget (5), fewer than the challenge budget (20): never banned for the database being away
+    for (let i = 0; i < 10; i++) {
+      const challenge = await get(phone, uri);
+      expect(challenge.statusCode).toBe(401);
+      const authorization = digestHeader(
+        inventory.provisioningUsername(m),
+        inventory.provisioningPassword(m),
+        'GET',
+        uri,
+        nonceFrom(challenge.headers['www-authenticate']),
+      );
+      expect((await get(phone, uri, { authorization })).statusCode).toBe(401);
+    }
+    expect((await get(phone, '/y000000000000.boot')).statusCode).toBe(200);
+    await phone.close();
   });
 });
