@@ -155,9 +155,45 @@ async function storm(N: number): Promise<SizeResult> {
   const base = `https://127.0.0.1:${port}`;
   const agent = new Agent({ connect: { rejectUnauthorized: false }, connections: 32 });
 
-  // One server nonce per device; nonce-counts then increase with every request, as a phone's do.
   const lines: string[] = [];
   const staticFiles = new Map<string, Buffer>();
+  for (const d of fleet)
+    for (const step of d.vendor.bootSequence(d.mac as never, d.model.id, d.firmware))
+      if (step.method === 'GET' && d.vendor.identifyRequest(step).file.kind !== 'override')
+        staticFiles.set(`/${step.fileName}`, Buffer.alloc(0));
+  // Fetch each distinct file once, with a nonce of its own, to get the exact bytes nginx will serve.
+  for (const [i, d] of fleet.entries()) {
+    for (const step of d.vendor.bootSequence(d.mac as never, d.model.id, d.firmware)) {
+      const uri = `/${step.fileName}`;
+      if (step.method !== 'GET' || !staticFiles.has(uri) || staticFiles.get(uri)!.length > 0) continue;
+      const { file } = d.vendor.identifyRequest(step);
+      const headers: Record<string, string> = { 'user-agent': step.userAgent };
+      if (file.secret) {
+        const challenge = await retried(`${base}${uri}`, { dispatcher: agent, headers });
+        if (challenge.statusCode === 200) {
+          // still inside its enrolment window: served without credentials
+          staticFiles.set(uri, Buffer.from(await challenge.body.arrayBuffer()));
+          continue;
+        }
+        await challenge.body.dump();
+        const c = {
+          username: inventory.provisioningUsername(d.mac as never),
+          realm: REALM,
+          nonce: /nonce="([^"]+)"/.exec(String(challenge.headers['www-authenticate']))![1]!,
+          uri,
+          qop: 'auth',
+          nc: '00000001',
+          cnonce: `p${i}`,
+        };
+        headers.authorization = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
+      }
+      const res = await retried(`${base}${uri}`, { dispatcher: agent, headers });
+      if (res.statusCode !== 200) throw new Error(`prefetch ${uri}: ${res.statusCode}`);
+      staticFiles.set(uri, Buffer.from(await res.body.arrayBuffer()));
+    }
+  }
+  // One server nonce per device, fetched last: a nonce is stale after 5 minutes, and set-up on a busy machine takes
+  // minutes. Nonce-counts then increase with every request, as a phone's do.
   const rounds = Math.max(2, Math.ceil((40_000 * SECONDS) / (N * 3)));
   const nonces = await Promise.all(
     fleet.map(async (d) => {
@@ -191,39 +227,7 @@ async function storm(N: number): Promise<SizeResult> {
           auth = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=${c.nc}, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
         }
         lines.push(`${uri}\t${step.userAgent}\t${auth}`);
-        if (r === 1 && !staticFiles.has(uri)) staticFiles.set(uri, Buffer.alloc(0));
       }
-    }
-  }
-  // Fetch each distinct file once, with a nonce of its own, to get the exact bytes nginx will serve.
-  for (const [i, d] of fleet.entries()) {
-    for (const step of d.vendor.bootSequence(d.mac as never, d.model.id, d.firmware)) {
-      const uri = `/${step.fileName}`;
-      if (step.method !== 'GET' || !staticFiles.has(uri) || staticFiles.get(uri)!.length > 0) continue;
-      const { file } = d.vendor.identifyRequest(step);
-      const headers: Record<string, string> = { 'user-agent': step.userAgent };
-      if (file.secret) {
-        const challenge = await retried(`${base}${uri}`, { dispatcher: agent, headers });
-        if (challenge.statusCode === 200) {
-          // still inside its enrolment window: served without credentials
-          staticFiles.set(uri, Buffer.from(await challenge.body.arrayBuffer()));
-          continue;
-        }
-        await challenge.body.dump();
-        const c = {
-          username: inventory.provisioningUsername(d.mac as never),
-          realm: REALM,
-          nonce: /nonce="([^"]+)"/.exec(String(challenge.headers['www-authenticate']))![1]!,
-          uri,
-          qop: 'auth',
-          nc: '00000001',
-          cnonce: `p${i}`,
-        };
-        headers.authorization = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
-      }
-      const res = await retried(`${base}${uri}`, { dispatcher: agent, headers });
-      if (res.statusCode !== 200) throw new Error(`prefetch ${uri}: ${res.statusCode}`);
-      staticFiles.set(uri, Buffer.from(await res.body.arrayBuffer()));
     }
   }
   await agent.close();
