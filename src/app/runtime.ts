@@ -292,8 +292,9 @@ export class Runtime {
     await this.app.close();
     await this.plainApp?.close();
     await this.adminApp?.close();
-    await this.events.close();
+    // before the event log: a ban announced by the others after it closed would write to an ended stream
     await this.coordination.close();
+    await this.events.close();
     this.store.close();
   }
 }
