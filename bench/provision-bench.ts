@@ -136,7 +136,7 @@ async function storm(N: number): Promise<SizeResult> {
   const masterKey = randomBytes(32);
   writeFileSync(join(dataDir, 'master.key'), masterKey.toString('hex') + '\n', { mode: 0o600 });
   const { config } = parseConfig(yaml, 'gg.yaml', catalogueOf(VENDORS));
-  const inventory = new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
+  const inventory = new Inventory(config!, { masterKey, env: {} }, 1);
 
   const t0 = Date.now();
   const nodeFlags = process.env.GG_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
@@ -185,7 +185,7 @@ async function storm(N: number): Promise<SizeResult> {
           nc: '00000001',
           cnonce: `p${i}`,
         };
-        headers.authorization = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
+        headers.authorization = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never, 0), 'GET')}"`;
       }
       const res = await retried(`${base}${uri}`, { dispatcher: agent, headers });
       if (res.statusCode !== 200) throw new Error(`prefetch ${uri}: ${res.statusCode}`);
@@ -224,7 +224,7 @@ async function storm(N: number): Promise<SizeResult> {
             nc: r.toString(16).padStart(8, '0'),
             cnonce: (++nc).toString(36),
           };
-          auth = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=${c.nc}, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never), 'GET')}"`;
+          auth = `Digest username="${c.username}", realm="${REALM}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=${c.nc}, cnonce="${c.cnonce}", response="${digestResponse(c, inventory.provisioningPassword(d.mac as never, 0), 'GET')}"`;
         }
         lines.push(`${uri}\t${step.userAgent}\t${auth}`);
       }

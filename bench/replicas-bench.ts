@@ -125,7 +125,7 @@ async function storm(label: string, ports: number[], inventory: Inventory): Prom
         const m = parseMac(mac)!;
         const authorization = digestHeader(
           inventory.provisioningUsername(m),
-          inventory.provisioningPassword(m),
+          inventory.provisioningPassword(m, 0),
           'GET',
           `/${mac}.cfg`,
           nonceFrom(challenge.headers['www-authenticate']),
@@ -170,11 +170,7 @@ async function main(): Promise<void> {
           .map((i) => i.message)
           .join('; '),
       );
-    const inventory = new Inventory(
-      config!,
-      { masterKey: Buffer.from(KEY, 'hex'), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
-      1,
-    );
+    const inventory = new Inventory(config!, { masterKey: Buffer.from(KEY, 'hex'), env: {} }, 1);
     const results: Result[] = [];
 
     servers.push(await startServer(root, 'sqlite', sqliteText, 20051));

@@ -169,7 +169,6 @@ export class Runtime {
         ...(options.configBaseDir ? { baseDir: options.configBaseDir } : {}),
         masterKey,
         env,
-        generations: { credential: (mac) => store.credentials(mac).generation, sip: (mac) => store.credentials(mac).sipGeneration },
       },
       (result) => {
         options.serverLog?.reload({
@@ -178,7 +177,10 @@ export class Runtime {
           issues: result.issues.map(formatIssue),
         });
         if (!result.ok) events.emit({ reason: 'config-reload-failed', detail: result.issues.map(formatIssue).join('; ') });
-        else if (source) runtime.onInventoryChange();
+        else if (source)
+          runtime
+            .onInventoryChange()
+            .catch((err: unknown) => process.stderr.write(`ghostguard: after a reload: ${(err as Error).message}\n`));
       },
       first.config,
     );
@@ -196,7 +198,7 @@ export class Runtime {
     }).catch(async (err: unknown) => {
       source?.close();
       await events.close();
-      store.close();
+      await store.close();
       throw err;
     });
     const runtime = new Runtime(masterKey, source, store, events, tls, options, guard, coordination);
@@ -214,7 +216,7 @@ export class Runtime {
         detail: replicas.map((r) => `${r.id} serves ${r.inventoryVersion}`).join('; '),
       }),
     );
-    runtime.onInventoryChange();
+    await runtime.onInventoryChange();
     if (options.operator ?? (options.workerId ?? 0) <= 1) {
       runtime.adminApp = buildAdminApp({
         vendors: options.vendors,
@@ -255,17 +257,20 @@ export class Runtime {
   }
 
   /** New devices get their enrolment window; the event log learns the secrets it must scrub. */
-  onInventoryChange(): void {
+  async onInventoryChange(): Promise<void> {
     const inventory = this.config.inventory;
     const hours = inventory.config.server.enrolmentWindowHours;
-    this.store.openMissingEnrolments(
+    this.renderer.clear();
+    this.scheduler?.update(inventory.config.schedules, inventory.config.server.auditAllow);
+    await this.store.openMissingEnrolments(
       inventory.devices.map((d) => d.mac),
       new Date(Date.now() + hours * 3600_000),
     );
-    this.events.setMasker(inventory.secretMasker());
-    this.renderer.clear();
+    const generations = new Map(
+      await Promise.all(inventory.devices.map(async (d) => [d.mac, await this.store.credentials(d.mac)] as const)),
+    );
+    this.events.setMasker(inventory.secretMasker(generations));
     this.coordination.publishInventory(configFileVersion(this.config.path));
-    this.scheduler?.update(inventory.config.schedules, inventory.config.server.auditAllow);
   }
 
   async listen(host?: string, port?: number): Promise<string[]> {
@@ -295,6 +300,6 @@ export class Runtime {
     // before the event log: a ban announced by the others after it closed would write to an ended stream
     await this.coordination.close();
     await this.events.close();
-    this.store.close();
+    await this.store.close();
   }
 }

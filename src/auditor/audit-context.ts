@@ -35,7 +35,8 @@ export interface AuditSettings {
 export interface HostAuditContext {
   vendors: readonly VendorAdapter[];
   inventory?: Inventory;
-  history?: Pick<Store, 'fetchHistory' | 'lastFetchBySource'>;
+  /** fetch history, and the credential generations the inventory's secrets are derived at */
+  history?: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'credentials'>;
   http: HttpClient;
   udp: UdpSocketFactory;
   snmp: SnmpSessionFactory;

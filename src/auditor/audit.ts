@@ -60,8 +60,8 @@ export interface AuditOptions {
 export interface AuditDeps {
   vendors: readonly VendorAdapter[];
   inventory?: Inventory;
-  /** fetch history, for drift and MAC-by-source */
-  store?: Pick<Store, 'fetchHistory' | 'lastFetchBySource'>;
+  /** fetch history, for drift and MAC-by-source; credential generations for the inventory's secrets */
+  store?: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'credentials'>;
   auditStore?: AuditRunStore;
   dispatcher?: Dispatcher;
   /** replaces the undici client entirely (tests) */
@@ -154,7 +154,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     bucket: new TokenBucket(options.rate ?? AUDIT_DEFAULTS.rate, Math.max(1, Math.min(50, options.rate ?? AUDIT_DEFAULTS.rate)), clock),
   };
   const startedAt = clock.date();
-  const runId = deps.auditStore?.startRun(startedAt, options.targets);
+  const runId = await deps.auditStore?.startRun(startedAt, options.targets);
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), options.maxDurationMs ?? AUDIT_DEFAULTS.maxDurationMs);
   const signal = deps.signal ? AbortSignal.any([deps.signal, deadline.signal]) : deadline.signal;
@@ -206,15 +206,15 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
   }
   if (runId !== undefined && deps.auditStore) {
     report.runId = runId;
-    deps.auditStore.finishRun(runId, new Date(report.finishedAt), report.summary, storedFindings(hosts));
-    const previous = deps.auditStore.previousRun(runId);
+    await deps.auditStore.finishRun(runId, new Date(report.finishedAt), report.summary, storedFindings(hosts));
+    const previous = await deps.auditStore.previousRun(runId);
     if (previous !== undefined) {
-      const diff = deps.auditStore.diff(previous, runId);
+      const diff = await deps.auditStore.diff(previous, runId);
       report.comparison = {
         previousRunId: previous,
         newFailures: diff.newFailures.length,
         resolved: diff.resolved.length,
-        ghostCallChanges: ghostCallChanges(deps.auditStore.findings(previous), hosts),
+        ghostCallChanges: ghostCallChanges(await deps.auditStore.findings(previous), hosts),
       };
     }
   }

@@ -87,7 +87,7 @@ async function identify(obs: HostObservations, ctx: HostAuditContext): Promise<I
   if (mac) obs.mac = { mac, source: 'neighbour-table' };
   const uaMac = obs.sip.map((r) => macFromUserAgent(r.userAgent)).find(Boolean);
   if (!obs.mac && uaMac) obs.mac = { mac: uaMac, source: 'sip-user-agent' };
-  const lastFetch = ctx.history?.lastFetchBySource(obs.host);
+  const lastFetch = await ctx.history?.lastFetchBySource(obs.host);
   if (!obs.mac && lastFetch) obs.mac = { mac: lastFetch.mac as Mac, source: 'fetch-history' };
   const identity = fingerprint(ctx.vendors, observationsOf(obs));
   return lastFetch ? withFetchHistory(ctx.vendors, identity, lastFetch) : identity;
@@ -115,8 +115,8 @@ function earlyInvitePort(ports: readonly number[], settled: readonly (SipProbeRe
 }
 
 /** The phone's own extensions when the inventory knows its MAC (at most 4 are probed). */
-function ownExtensions(ctx: HostAuditContext, obs: HostObservations): string[] {
-  const mac = obs.mac?.mac ?? (ctx.history?.lastFetchBySource(obs.host)?.mac as Mac | undefined);
+async function ownExtensions(ctx: HostAuditContext, obs: HostObservations): Promise<string[]> {
+  const mac = obs.mac?.mac ?? ((await ctx.history?.lastFetchBySource(obs.host))?.mac as Mac | undefined);
   const device = mac ? ctx.inventory?.device(mac) : undefined;
   return [...new Set(device?.lines.map((l) => l.extension) ?? [])].slice(0, 4);
 }
@@ -138,7 +138,7 @@ async function inviteAll(
   if (!r) return [];
   const out = [r];
   if (r.outcome === 'closed' || r.outcome === 'error') return out;
-  for (const user of ownExtensions(ctx, obs)) {
+  for (const user of await ownExtensions(ctx, obs)) {
     if (out.some(rang) || sipOptions.signal?.aborted) break;
     if (user === r.user) continue;
     out.push(await probeInvite(host, r.port, sipOptions, user));

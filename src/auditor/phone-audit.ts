@@ -3,6 +3,7 @@
  * findings. The probes that led here are host-audit.ts's; nothing here throws for anything a device sends.
  */
 import type { ResolvedDevice, ResolvedPolicy } from '../model/config-types.js';
+import { FIRST_GENERATIONS } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { resolvePolicy } from '../model/policy.js';
 import type { Compiled, Setting, VendorAdapter } from '../model/vendor-contract.js';
@@ -22,17 +23,18 @@ import { errorText } from './sanitize.js';
 import { auditProfileOf } from './vendor-profiles.js';
 import { firmwareVerdict } from './vulnerable-firmware.js';
 
-function matchInventory(ctx: HostAuditContext, obs: HostObservations): Matched {
+async function matchInventory(ctx: HostAuditContext, obs: HostObservations): Promise<Matched> {
   let mac = obs.mac?.mac;
   if (!mac && ctx.history) {
-    const last = ctx.history.lastFetchBySource(obs.host);
+    const last = await ctx.history.lastFetchBySource(obs.host);
     if (last) {
       mac = last.mac as Mac;
       obs.mac = { mac, source: 'fetch-history' };
     }
   }
   const device = mac ? ctx.inventory?.device(mac) : undefined;
-  const resolved = device && !device.disabled ? ctx.inventory?.resolve(device.mac) : undefined;
+  const generations = device && ctx.history ? await ctx.history.credentials(device.mac) : FIRST_GENERATIONS;
+  const resolved = device && !device.disabled ? ctx.inventory?.resolve(device.mac, generations) : undefined;
   return { mac, device, resolved };
 }
 
@@ -92,7 +94,7 @@ export async function auditPhone(
   const vendor = identity.vendor!;
   const profile = auditProfileOf(vendor);
   const vulnerable = vendor.vulnerableFirmware ?? [];
-  let m = matchInventory(ctx, obs);
+  let m = await matchInventory(ctx, obs);
   const model = () => m.device?.model ?? identity.model;
   const map = toApi(vendor);
   let compiled = compile(vendor, model(), identity.firmware, policyFor(ctx, m, model()), m.resolved);
@@ -130,7 +132,7 @@ export async function auditPhone(
   }
   if (!m.mac && readback.mac) {
     obs.mac = { mac: readback.mac, source: 'management-api' };
-    m = matchInventory(ctx, obs);
+    m = await matchInventory(ctx, obs);
     compiled = compile(vendor, model(), identity.firmware, policyFor(ctx, m, model()), m.resolved);
     // now that the device is known, read its per-device settings too, with the password ghostguard gave it
     if (m.resolved && readback.values) {
@@ -178,7 +180,7 @@ export async function auditPhone(
   const setting = refuseStrangersReadBack(compareRules({ ...compareInput, proofs: new Map() }));
   if (setting) facts.refuseStrangers = setting;
   if (ctx.inventory) findings.push(inventoryFinding(ctx.inventory, m, vendor, identity));
-  const drift = driftCheck(ctx, obs, vendor, m, ruleFindings, typeof compiled !== 'string' && !!readback.values);
+  const drift = await driftCheck(ctx, obs, vendor, m, ruleFindings, typeof compiled !== 'string' && !!readback.values);
   if (drift) findings.push(drift);
   return hostReport(obs, identity, [...findings, ...ruleFindings], facts);
 }

@@ -58,14 +58,14 @@ export function inventoryFinding(inventory: Inventory, m: Matched, vendor: Vendo
   return finding('device-inventory', 'pass', evidence);
 }
 
-export function driftCheck(
+export async function driftCheck(
   ctx: HostAuditContext,
   obs: HostObservations,
   vendor: VendorAdapter,
   m: Matched,
   rules: Finding[],
   readBack: boolean,
-): Finding | undefined {
+): Promise<Finding | undefined> {
   if (!ctx.history || !m.device || !m.resolved || !ctx.inventory) return undefined;
   const inventory = ctx.inventory;
   const device = m.device;
@@ -88,7 +88,7 @@ export function driftCheck(
     : [];
   return driftFinding({
     host: obs.host,
-    history: ctx.history.fetchHistory(device.mac, 50),
+    history: await ctx.history.fetchHistory(device.mac, 50),
     now: ctx.clock.date(),
     staleDays: ctx.settings.staleDays,
     currentSha,

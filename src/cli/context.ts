@@ -35,7 +35,7 @@ export interface Offline {
   inventory: Inventory;
   store: SqliteStore;
   config: LoadedConfig;
-  close: () => void;
+  close: () => Promise<void>;
 }
 
 /** Opens the config and state the way the server would, for commands that run beside (or instead of) it. */
@@ -44,15 +44,6 @@ export function openOffline(options: ConfigOptions, io: CliIo): Offline {
   const dataDir = loaded.config.server.dataDir;
   const masterKey = masterKeyFor(loaded, io);
   const store = new SqliteStore(stateDatabasePath(dataDir));
-  const inventory = new Inventory(
-    loaded.config,
-    {
-      masterKey,
-      env: io.env,
-      credentialGeneration: (mac) => store.credentials(mac).generation,
-      sipGeneration: (mac) => store.credentials(mac).sipGeneration,
-    },
-    1,
-  );
+  const inventory = new Inventory(loaded.config, { masterKey, env: io.env }, 1);
   return { inventory, store, config: loaded, close: () => store.close() };
 }

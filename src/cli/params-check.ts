@@ -32,11 +32,7 @@ function standIn(device: Device, config: FleetConfig): ResolvedDevice | undefine
 }
 
 export function paramProblems(config: FleetConfig, vendors: readonly VendorAdapter[], file: string): ConfigIssue[] {
-  const inventory = new Inventory(
-    config,
-    { masterKey: Buffer.alloc(32), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
-    0,
-  );
+  const inventory = new Inventory(config, { masterKey: Buffer.alloc(32), env: {} }, 0);
   const seen = new Set<string>();
   const out: ConfigIssue[] = [];
   const check = (

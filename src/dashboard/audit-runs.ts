@@ -14,8 +14,8 @@ import { BusyError } from './busy.js';
 /** The store's audit runs, learning the run id the moment runAudit stores the run. */
 function trackingAuditStore(inner: AuditRunStore, onStart: (id: number) => void): AuditRunStore {
   return {
-    startRun: (startedAt, targets) => {
-      const id = inner.startRun(startedAt, targets);
+    startRun: async (startedAt, targets) => {
+      const id = await inner.startRun(startedAt, targets);
       onStart(id);
       return id;
     },
@@ -60,7 +60,7 @@ interface Live {
 export interface AuditRunnerDeps {
   vendors: readonly VendorAdapter[];
   inventory: () => Inventory;
-  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'auditRuns'>;
+  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'credentials' | 'auditRuns'>;
   /** probe settings and the allowed ranges */
   auditOptions?: Partial<Omit<AuditOptions, 'targets'>>;
   audit?: (options: AuditOptions, deps: AuditDeps) => Promise<AuditReport>;
@@ -158,17 +158,17 @@ export class AuditRunner {
     ]);
   }
 
-  view(id: number): AuditRunView | undefined {
-    const record = this.auditStore.run(id);
+  async view(id: number): Promise<AuditRunView | undefined> {
+    const record = await this.auditStore.run(id);
     if (!record) return undefined;
     return this.viewOf(record);
   }
 
-  list(limit = 50): AuditRunView[] {
-    return this.auditStore.runs(limit).map((r) => this.viewOf(r));
+  async list(limit = 50): Promise<AuditRunView[]> {
+    return (await this.auditStore.runs(limit)).map((r) => this.viewOf(r));
   }
 
-  findings(id: number): StoredFinding[] {
+  findings(id: number): Promise<StoredFinding[]> {
     return this.auditStore.findings(id);
   }
 

@@ -109,7 +109,7 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
   let mac: Mac | undefined;
   if (target.kind === 'mac') {
     mac = target.mac;
-    const last = deps.store.fetchHistory(mac, 1)[0];
+    const last = (await deps.store.fetchHistory(mac, 1))[0];
     if (last) {
       host = last.source;
       addressFrom = 'fetch-history';
@@ -119,11 +119,11 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
     host = target.ip;
     addressFrom = 'given';
   }
-  const base = (verdict: Verdict, report?: HostReport): CheckResult => {
+  const base = async (verdict: Verdict, report?: HostReport): Promise<CheckResult> => {
     const m = (report?.mac as Mac | undefined) ?? mac;
     const device = m ? inventory.device(m) : undefined;
-    const history = m ? deps.store.fetchHistory(m, 50) : [];
-    const provisioning = provisioningStatus({ vendors: deps.vendors, inventory, store: deps.store, renderer }, history);
+    const history = m ? await deps.store.fetchHistory(m, 50) : [];
+    const provisioning = await provisioningStatus({ vendors: deps.vendors, inventory, store: deps.store, renderer }, history);
     const firmwareFromUa = provisioning.files.find((f) => f.firmware)?.firmware;
     const phone: CheckResult['phone'] = {
       extensions: device?.lines.map((l) => l.extension) ?? [],
@@ -166,7 +166,7 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
     return result;
   };
   if (!host) {
-    const result = base(noAddressVerdict(target.text, !!(mac && inventory.device(mac))));
+    const result = await base(noAddressVerdict(target.text, !!(mac && inventory.device(mac))));
     result.durationMs = Date.now() - started;
     return result;
   }
@@ -194,13 +194,13 @@ export async function checkHandset(input: string, deps: CheckDeps): Promise<Chec
     );
   }
   if (target.kind === 'ip' && !hostReport?.mac) {
-    const fetched = deps.store.lastFetchBySource(host);
+    const fetched = await deps.store.lastFetchBySource(host);
     if (fetched) {
       mac = fetched.mac as Mac;
       notes.push(`MAC ${macWithColons(mac)} from the last fetch made from ${host} (${fetched.ts})`);
     }
   }
-  const result = base(verdictFor(host, hostReport), hostReport);
+  const result = await base(verdictFor(host, hostReport), hostReport);
   if (report.runId !== undefined) result.runId = report.runId;
   if (report.incomplete) notes.push(`audit incomplete: ${report.incomplete}`);
   result.durationMs = Date.now() - started;

@@ -4,7 +4,6 @@ import type { AuditDeps, AuditOptions } from '../auditor/audit.js';
 import type { AuditReport } from '../auditor/findings.js';
 import type { AdoptResult, NewDevice } from '../model/config-devices-edit.js';
 import type { Inventory } from '../model/inventory.js';
-import type { Mac } from '../model/mac.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { RenderService } from '../provisioning/render-service.js';
 import type { Store } from '../store/store.js';
@@ -90,11 +89,10 @@ export interface Dashboard {
   /** a CSRF token bound to the request's session */
   csrf: (req: FastifyRequest, reply: FastifyReply) => string;
   maskEvents: <T extends { detail?: string; file?: string }>(events: T[]) => T[];
-  mask: (mac: Mac, text: string) => string;
   /** records an operator's security event through the server's event log (SQLite and events.jsonl) */
   securityEvent: (input: EventInput) => void;
   /** scheduled audits' recent runs, per schedule (src/schedule) */
-  trend: (options?: { schedule?: string; limit?: number }) => TrendSeries[];
+  trend: (options?: { schedule?: string; limit?: number }) => Promise<TrendSeries[]>;
 }
 
 export function isApi(url: string): boolean {

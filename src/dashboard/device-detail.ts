@@ -3,7 +3,7 @@
  * served now compared with what it last fetched (secrets masked).
  */
 import type { Device } from '../model/config-types.js';
-import type { Inventory } from '../model/inventory.js';
+import type { CredentialGenerations, Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import type { StoredFinding } from '../store/store.js';
 import type { CredentialState, Enrolment, FetchRecord, SecurityEvent } from '../store/store.js';
@@ -44,36 +44,43 @@ export interface DeviceDetail {
 }
 
 /** Every secret of one device replaced by MASK. */
-export function maskDeviceSecrets(inventory: Inventory, mac: Mac, text: string): string {
-  return new SecretMasker(inventory.secretsOf(mac)).mask(text);
+export function maskDeviceSecrets(inventory: Inventory, mac: Mac, generations: CredentialGenerations, text: string): string {
+  return new SecretMasker(inventory.secretsOf(mac, generations)).mask(text);
 }
 
-export function deviceDetail(ctx: FleetContext, mac: Mac): DeviceDetail | undefined {
+export async function deviceDetail(ctx: FleetContext, mac: Mac): Promise<DeviceDetail | undefined> {
   const d = ctx.inventory.device(mac);
   if (!d) return undefined;
-  const history = ctx.store.fetchHistory(mac, 50);
-  const audits = latestAudits(ctx.auditStore);
-  const { row, status } = rowOf(ctx, d, audits, history);
-  const resolved = ctx.inventory.resolve(mac);
+  const history = await ctx.store.fetchHistory(mac, 50);
+  const audits = await latestAudits(ctx.auditStore);
+  const { row, status } = await rowOf(ctx, d, audits, history);
+  const credentials = await ctx.store.credentials(mac);
+  const resolved = ctx.inventory.resolve(mac, credentials);
   const detail: DeviceDetail = {
     row,
     lines: resolved?.lines.map((l) => ({ index: l.index, extension: l.extension, authUser: l.authUser, displayName: l.displayName })) ?? [],
-    credentials: ctx.store.credentials(mac),
+    credentials,
     pinSource: ctx.inventory.config.server.pinSource,
     enrolmentWindowHours: ctx.inventory.config.server.enrolmentWindowHours,
     history,
     provisioning: status,
-    configs: deviceConfigs(ctx, d, history, status),
-    events: ctx.store.events({ mac, limit: 20 }),
+    configs: await deviceConfigs(ctx, d, history, status, credentials),
+    events: await ctx.store.events({ mac, limit: 20 }),
   };
-  const enrolment = ctx.store.enrolment(mac);
+  const enrolment = await ctx.store.enrolment(mac);
   if (enrolment) detail.enrolment = enrolment;
   const audit = audits.get(mac);
   if (audit) detail.lastAudit = audit;
   return detail;
 }
 
-function deviceConfigs(ctx: FleetContext, d: Device, history: FetchRecord[], status: ProvisioningStatus): RenderedConfig[] {
+async function deviceConfigs(
+  ctx: FleetContext,
+  d: Device,
+  history: FetchRecord[],
+  status: ProvisioningStatus,
+  generations: CredentialGenerations,
+): Promise<RenderedConfig[]> {
   const vendor = ctx.vendors.find((v) => v.id === d.vendor);
   const model = vendor?.models.find((m) => m.id === d.model);
   if (!vendor || !model) return [{ file: '(none)', error: `no ${d.vendor} adapter for model ${d.model}` }];
@@ -91,7 +98,7 @@ function deviceConfigs(ctx: FleetContext, d: Device, history: FetchRecord[], sta
     }
     if (kind !== 'device') continue;
     const lastFetch = history.find((h) => h.file === step.fileName && h.status === 200 && h.sha256);
-    const now = renderLike(renderCtx(ctx), d.mac, step.fileName, lastFetch?.userAgent ?? step.userAgent);
+    const now = await renderLike(renderCtx(ctx), d.mac, step.fileName, lastFetch?.userAgent ?? step.userAgent);
     const cfg: RenderedConfig = { file: step.fileName, firmware: now?.firmware ?? firmware };
     if (!now) {
       cfg.error = d.disabled
@@ -102,14 +109,14 @@ function deviceConfigs(ctx: FleetContext, d: Device, history: FetchRecord[], sta
     }
     cfg.family = now.served.rendered.family.id;
     cfg.sha256 = now.served.sha256;
-    cfg.body = maskDeviceSecrets(ctx.inventory, d.mac, now.served.body.toString('utf8'));
+    cfg.body = maskDeviceSecrets(ctx.inventory, d.mac, generations, now.served.body.toString('utf8'));
     if (lastFetch) {
       cfg.lastServed = { sha256: lastFetch.sha256, ts: lastFetch.ts };
       cfg.current = lastFetch.sha256 === now.served.sha256;
       if (cfg.current) {
         cfg.diffNote = 'Identical to what the phone last fetched.';
       } else {
-        const before = ctx.snapshots?.get(lastFetch.sha256);
+        const before = await ctx.snapshots?.get(lastFetch.sha256);
         if (before) {
           cfg.diff = diffLines(before.body, cfg.body);
           cfg.diffNote =

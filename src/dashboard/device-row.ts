@@ -74,30 +74,29 @@ function lastAuthenticated(history: readonly FetchRecord[]): string | undefined 
 }
 
 /** The refusal since which a phone that did fetch before has been locked out, if its last success is older. */
-function lockedOutSince(
+async function lockedOutSince(
   ctx: FleetContext,
   mac: string,
   lastServed: string | undefined,
-): { ts: string; reason: string; source?: string } | undefined {
+): Promise<{ ts: string; reason: string; source?: string } | undefined> {
   if (!lastServed) return undefined;
-  const refusals = ctx.store.events({ mac, limit: 20 }).filter((e) => LOCKOUT_REASONS.has(e.reason) && e.ts > lastServed);
+  const refusals = (await ctx.store.events({ mac, limit: 20 })).filter((e) => LOCKOUT_REASONS.has(e.reason) && e.ts > lastServed);
   const first = refusals[refusals.length - 1];
   return first ? { ts: first.ts, reason: first.reason, ...(first.source ? { source: first.source } : {}) } : undefined;
 }
 
+/** per MAC: the run, when it finished, and that run's findings for the MAC */
+export type LatestAudits = Map<string, { runId: number; at: string; findings: StoredFinding[] }>;
+
 /** The latest finished audit findings per MAC over the last `runs` runs (checks included); stops once every MAC of `want` is found. */
-export function latestAudits(
-  auditStore: AuditRunStore,
-  runs = 200,
-  want?: ReadonlySet<string>,
-): Map<string, { runId: number; at: string; findings: StoredFinding[] }> {
+export async function latestAudits(auditStore: AuditRunStore, runs = 200, want?: ReadonlySet<string>): Promise<LatestAudits> {
   const out = new Map<string, { runId: number; at: string; findings: StoredFinding[] }>();
   let found = 0;
-  for (const run of auditStore.runs(runs)) {
+  for (const run of await auditStore.runs(runs)) {
     if (want && found >= want.size) break;
     if (!run.finishedAt) continue;
     const byMac = new Map<string, StoredFinding[]>();
-    for (const f of auditStore.findings(run.id)) {
+    for (const f of await auditStore.findings(run.id)) {
       if (!f.mac || out.has(f.mac)) continue;
       const list = byMac.get(f.mac) ?? [];
       list.push(f);
@@ -123,14 +122,14 @@ export function renderCtx(ctx: FleetContext): RenderContext {
   return { vendors: ctx.vendors, inventory: ctx.inventory, store: ctx.store, renderer: ctx.renderer };
 }
 
-export function rowOf(
+export async function rowOf(
   ctx: FleetContext,
   d: Device,
-  audits: ReturnType<typeof latestAudits>,
+  audits: LatestAudits,
   history?: FetchRecord[],
-): { row: DeviceRow; status: ProvisioningStatus } {
-  const h = history ?? ctx.store.fetchHistory(d.mac, 50);
-  const status = provisioningStatus(renderCtx(ctx), h);
+): Promise<{ row: DeviceRow; status: ProvisioningStatus }> {
+  const h = history ?? (await ctx.store.fetchHistory(d.mac, 50));
+  const status = await provisioningStatus(renderCtx(ctx), h);
   const row: DeviceRow = {
     mac: d.mac,
     vendor: d.vendor,
@@ -153,7 +152,7 @@ export function rowOf(
   if (audit) row.audit = auditSummary(audit);
   const newestServed = status.files[0];
   const age = newestServed ? ctx.now.getTime() - Date.parse(newestServed.ts) : 0;
-  let locked: ReturnType<typeof lockedOutSince>;
+  let locked: Awaited<ReturnType<typeof lockedOutSince>>;
   if (d.disabled) {
     row.state = 'disabled';
     row.stateReason = 'disabled in the inventory: ghostguard serves it nothing';
@@ -165,8 +164,8 @@ export function rowOf(
     row.stateReason = row.audit
       ? `provisioned by another system; audit #${row.audit.runId} found nothing exposed`
       : 'provisioned by another system: ghostguard audits it, serves it nothing';
-  } else if ((locked = lockedOutSince(ctx, d.mac, lastAuthenticated(h)))) {
-    const enrolment = ctx.store.enrolment(d.mac);
+  } else if ((locked = await lockedOutSince(ctx, d.mac, lastAuthenticated(h)))) {
+    const enrolment = await ctx.store.enrolment(d.mac);
     const open = enrolment && !enrolment.closedAt && Date.parse(enrolment.expiresAt) > ctx.now.getTime();
     row.state = 'locked-out';
     row.stateReason =

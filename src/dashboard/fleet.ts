@@ -25,16 +25,17 @@ export interface FleetFilter {
 
 const emptyCounts = (): Record<DeviceState, number> => Object.fromEntries(DEVICE_STATES.map((s) => [s, 0])) as Record<DeviceState, number>;
 
-export function fleetOverview(ctx: FleetContext, filter: FleetFilter = {}, limit = 500): FleetOverview {
-  const audits = latestAudits(ctx.auditStore, 200, new Set(ctx.inventory.devices.map((d) => d.mac)));
+export async function fleetOverview(ctx: FleetContext, filter: FleetFilter = {}, limit = 500): Promise<FleetOverview> {
+  const audits = await latestAudits(ctx.auditStore, 200, new Set(ctx.inventory.devices.map((d) => d.mac)));
   const byState = emptyCounts();
   const bySite: Counts = {};
   const byVendor: Counts = {};
   const devices: DeviceRow[] = [];
   const q = filter.q?.trim().toLowerCase().replace(/[:.-]/g, '');
   let total = 0;
-  for (const d of ctx.inventory.devices) {
-    const { row } = rowOf(ctx, d, audits);
+  const rows = await Promise.all(ctx.inventory.devices.map(async (d) => (await rowOf(ctx, d, audits)).row));
+  for (const [i, d] of ctx.inventory.devices.entries()) {
+    const row = rows[i]!;
     total++;
     byState[row.state]++;
     (bySite[d.site] ??= emptyCounts())[row.state]++;
@@ -53,6 +54,6 @@ export function fleetOverview(ctx: FleetContext, filter: FleetFilter = {}, limit
     devices,
     sites: Object.keys(ctx.inventory.config.sites).sort(),
     vendors: [...new Set(ctx.inventory.devices.map((d) => d.vendor))].sort(),
-    unmanaged: unmanagedPhones(ctx),
+    unmanaged: await unmanagedPhones(ctx),
   };
 }

@@ -11,6 +11,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isGhostguardError } from '../model/errors.js';
 import type { Mac } from '../model/mac.js';
+import type { CredentialGenerations } from '../model/inventory.js';
 import { RenderService } from '../provisioning/render-service.js';
 import { TokenCheck } from './api-tokens.js';
 import { AuditRunner } from './audit-runs.js';
@@ -90,11 +91,13 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const securityEvent = (input: EventInput): void => {
     if (opts.events) opts.events.emit(input);
     else
-      opts.store.recordEvent({
-        ...input,
-        ts: new Date().toISOString(),
-        severity: input.severity ?? SECURITY_REASONS[input.reason].severity,
-      });
+      opts.store
+        .recordEvent({
+          ...input,
+          ts: new Date().toISOString(),
+          severity: input.severity ?? SECURITY_REASONS[input.reason].severity,
+        })
+        .catch(() => {});
   };
   const loginFailed = (source: string, via: string): void =>
     securityEvent({ reason: 'admin-login-failed', source, detail: `dashboard ${via}` });
@@ -111,7 +114,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   };
   const now = opts.now ?? (() => new Date());
   const renderer = opts.renderer ?? new RenderService(16 * 1024 * 1024);
-  const mask = (mac: Mac, text: string) => maskDeviceSecrets(opts.inventory(), mac, text);
+  const mask = (mac: Mac, generations: CredentialGenerations, text: string) => maskDeviceSecrets(opts.inventory(), mac, generations, text);
   const snapshots = new ServedSnapshots(
     opts.store.snapshots,
     () => ({ vendors: opts.vendors, inventory: opts.inventory(), store: opts.store, renderer }),
@@ -134,7 +137,6 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     renderer,
     snapshots,
     now,
-    mask,
     fleet: () => ({
       vendors: opts.vendors,
       inventory: opts.inventory(),

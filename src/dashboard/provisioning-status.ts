@@ -2,7 +2,7 @@
  * A device's provisioning history read against today's config: what was served last (file, time, sha256), and whether
  * ghostguard would serve the same bytes now — rendered exactly as the phone-facing app renders (RenderService, guard).
  */
-import type { Inventory } from '../model/inventory.js';
+import type { CredentialGenerations, Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { IDENTIFY_LEVELS, type FileRef, type VendorAdapter } from '../model/vendor-contract.js';
 import { deviceRenderVersion, type RenderService, type ServedFile } from '../provisioning/render-service.js';
@@ -39,12 +39,12 @@ export interface RenderContext {
 }
 
 /** The same request rendered today: the phone-facing app's cache version, policy and device choice. */
-export function renderLike(
+export async function renderLike(
   ctx: RenderContext,
   mac: Mac,
   fileName: string,
   userAgent: string,
-): { served: ServedFile; file: FileRef; firmware?: string } | undefined {
+): Promise<{ served: ServedFile; file: FileRef; firmware?: string; generations?: CredentialGenerations } | undefined> {
   const { inventory } = ctx;
   const entry = inventory.device(mac);
   if (!entry) return undefined;
@@ -67,9 +67,9 @@ export function renderLike(
       });
       return { served, file, firmware: identity.firmware };
     }
-    const device = inventory.resolve(mac);
+    const creds = await ctx.store.credentials(mac);
+    const device = inventory.resolve(mac, creds);
     if (!device || entry.disabled) return undefined;
-    const creds = ctx.store.credentials(mac);
     const version = deviceRenderVersion(inventory.version, creds);
     const served = ctx.renderer.render({
       vendor,
@@ -80,13 +80,13 @@ export function renderLike(
       device,
       version,
     });
-    return { served, file, firmware: identity.firmware };
+    return { served, file, firmware: identity.firmware, generations: creds };
   } catch {
     return undefined;
   }
 }
 
-export function provisioningStatus(ctx: RenderContext, history: readonly FetchRecord[]): ProvisioningStatus {
+export async function provisioningStatus(ctx: RenderContext, history: readonly FetchRecord[]): Promise<ProvisioningStatus> {
   // uploads (Polycom logs and overrides) are answered 204 and are not fetches
   const last = history.find((r) => r.status !== 204) ?? history[0];
   const out: ProvisioningStatus = { fetches: history.length, files: [], summary: '' };
@@ -99,7 +99,7 @@ export function provisioningStatus(ctx: RenderContext, history: readonly FetchRe
   for (const r of history) {
     if (r.status !== 200 || !r.sha256 || seen.has(r.file)) continue;
     seen.add(r.file);
-    const now = renderLike(ctx, r.mac as Mac, r.file, r.userAgent);
+    const now = await renderLike(ctx, r.mac as Mac, r.file, r.userAgent);
     const status: ServedFileStatus = { file: r.file, ts: r.ts, source: r.source, auth: r.auth, sha256: r.sha256 };
     if (now) {
       status.kind = now.file.kind;

@@ -16,9 +16,9 @@ const str = (v: unknown, max = 100): string | undefined => (typeof v === 'string
 
 export function registerAdoptRoutes(app: FastifyInstance, d: Dashboard): void {
   const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
-  const view = (mac: Mac, form: AdoptForm, csrf: string, error?: string, problems?: string[]) => {
+  const view = async (mac: Mac, form: AdoptForm, csrf: string, error?: string, problems?: string[]) => {
     const inventory = d.options.inventory();
-    const found = unmanagedPhones({ inventory, auditStore: d.runner.store }).find((u) => u.mac === mac);
+    const found = (await unmanagedPhones({ inventory, auditStore: d.runner.store })).find((u) => u.mac === mac);
     return adoptPage({
       csrf,
       form,
@@ -37,14 +37,14 @@ export function registerAdoptRoutes(app: FastifyInstance, d: Dashboard): void {
     if (!mac)
       return html(reply.code(400), messagePage({ title: 'Not a MAC address', message: "Adopt needs the phone's MAC address.", csrf }));
     if (d.options.inventory().device(mac)) return reply.redirect(`/devices/${mac}`, 303);
-    const found = unmanagedPhones({ inventory: d.options.inventory(), auditStore: d.runner.store }).find((u) => u.mac === mac);
+    const found = (await unmanagedPhones({ inventory: d.options.inventory(), auditStore: d.runner.store })).find((u) => u.mac === mac);
     const form: AdoptForm = {
       mac: macWithColons(mac),
       ...(found?.vendor ? { vendor: found.vendor } : {}),
       ...(found?.model ? { model: found.model } : {}),
       ...(found?.site ? { site: found.site } : {}),
     };
-    return html(reply, view(mac, form, csrf));
+    return html(reply, await view(mac, form, csrf));
   });
 
   app.post('/adopt', async (req, reply) => {
@@ -54,11 +54,11 @@ export function registerAdoptRoutes(app: FastifyInstance, d: Dashboard): void {
     if (!mac)
       return html(reply.code(400), messagePage({ title: 'Not a MAC address', message: "Adopt needs the phone's MAC address.", csrf }));
     const form: AdoptForm = { mac: macWithColons(mac), vendor: str(body.vendor), model: str(body.model), site: str(body.site) };
-    if (!d.options.adopt) return html(reply.code(409), view(mac, form, csrf, 'this dashboard does not edit the configuration file'));
+    if (!d.options.adopt) return html(reply.code(409), await view(mac, form, csrf, 'this dashboard does not edit the configuration file'));
     if (!form.vendor || !form.model || !form.site)
-      return html(reply.code(400), view(mac, form, csrf, 'vendor, model and site are all needed'));
+      return html(reply.code(400), await view(mac, form, csrf, 'vendor, model and site are all needed'));
     const result = d.options.adopt({ mac, vendor: form.vendor, model: form.model, site: form.site, lines: [] });
-    if (!result.ok) return html(reply.code(400), view(mac, form, csrf, 'not adopted: nothing was written', result.problems));
+    if (!result.ok) return html(reply.code(400), await view(mac, form, csrf, 'not adopted: nothing was written', result.problems));
     return reply.redirect(`/devices/${mac}`, 303);
   });
 }

@@ -101,7 +101,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
     },
     async (req, reply) => {
       const mac = parseMac((req.params as { mac: string }).mac);
-      const detail = mac ? deviceDetail(d.fleet(), mac) : undefined;
+      const detail = mac ? await deviceDetail(d.fleet(), mac) : undefined;
       if (!detail) return reply.code(404).send({ error: 'not-found', message: 'no device with that MAC address in the inventory' });
       detail.events = d.maskEvents(detail.events);
       return detail;
@@ -140,7 +140,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
       if (q.mac && !mac) throw new GhostguardError('GG_ERR_MAC_INVALID', `not a MAC address: ${q.mac}`);
       return {
         events: d.maskEvents(
-          d.options.store.events({ ...(q.reason ? { reason: q.reason } : {}), ...(mac ? { mac } : {}), limit: q.limit }),
+          await d.options.store.events({ ...(q.reason ? { reason: q.reason } : {}), ...(mac ? { mac } : {}), limit: q.limit }),
         ),
       };
     },
@@ -156,7 +156,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
         response: { 200: open('Runs', { runs: { type: 'array', items: runView } }), 401: error },
       },
     },
-    async (req) => ({ runs: d.runner.list((req.query as { limit: number }).limit) }),
+    async (req) => ({ runs: await d.runner.list((req.query as { limit: number }).limit) }),
   );
 
   app.post(
@@ -250,7 +250,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
     },
     async (req) => {
       const q = req.query as { schedule?: string; limit: number };
-      return { series: d.trend({ ...(q.schedule ? { schedule: q.schedule } : {}), limit: q.limit }) };
+      return { series: await d.trend({ ...(q.schedule ? { schedule: q.schedule } : {}), limit: q.limit }) };
     },
   );
 
@@ -266,9 +266,9 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
     },
     async (req, reply) => {
       const id = (req.params as { id: number }).id;
-      const run = d.runner.view(id);
+      const run = await d.runner.view(id);
       if (!run) return reply.code(404).send({ error: 'not-found', message: 'no audit run with that number' });
-      return { ...run, findings: run.status === 'running' ? [] : d.runner.findings(id) };
+      return { ...run, findings: run.status === 'running' ? [] : await d.runner.findings(id) };
     },
   );
 

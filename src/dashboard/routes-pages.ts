@@ -39,12 +39,12 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
       const v = str(q[k], 100);
       if (v) filter[k] = v;
     }
-    const theft = d.maskEvents(theftSignals(d.options.store));
+    const theft = d.maskEvents(await theftSignals(d.options.store));
     const csrf = d.csrf(req, reply);
     return page(
       reply,
       fleetPage({
-        overview: fleetOverview(d.fleet(), filter),
+        overview: await fleetOverview(d.fleet(), filter),
         filter,
         now: d.now(),
         csrf,
@@ -56,14 +56,14 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.get('/devices/:mac', async (req, reply) => {
     const mac = parseMac(String((req.params as { mac: string }).mac));
-    const detail = mac ? deviceDetail(d.fleet(), mac) : undefined;
+    const detail = mac ? await deviceDetail(d.fleet(), mac) : undefined;
     if (!detail)
       return page(
         reply.code(404),
         messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
       );
     detail.events = d.maskEvents(detail.events);
-    const theft = d.maskEvents(theftSignals(d.options.store, mac!));
+    const theft = d.maskEvents(await theftSignals(d.options.store, mac!));
     return page(reply, devicePage({ d: detail, now: d.now(), csrf: d.csrf(req, reply), theft }));
   });
 
@@ -76,7 +76,11 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
         reply.code(404),
         messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
       );
-    d.options.store.openEnrolment(mac, new Date(d.now().getTime() + inventory.config.server.enrolmentWindowHours * 3600_000), d.now());
+    await d.options.store.openEnrolment(
+      mac,
+      new Date(d.now().getTime() + inventory.config.server.enrolmentWindowHours * 3600_000),
+      d.now(),
+    );
     return reply.redirect(`/devices/${mac}`, 303);
   });
 
@@ -91,10 +95,10 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
       );
     const now = d.now();
     const hours = inventory.config.server.enrolmentWindowHours;
-    const state = d.options.store.rotateCredentials(mac, true);
+    const state = await d.options.store.rotateCredentials(mac, true);
     // unlike a routine rotation, the previous generation is what the thief holds: it stops working now
-    d.options.store.confirmCredentials(mac);
-    d.options.store.openEnrolment(mac, new Date(now.getTime() + hours * 3600_000), now);
+    await d.options.store.confirmCredentials(mac);
+    await d.options.store.openEnrolment(mac, new Date(now.getTime() + hours * 3600_000), now);
     d.securityEvent({
       reason: 'credentials-rotated',
       mac,
@@ -127,12 +131,12 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     }
   });
 
-  const auditsView = (req: FastifyRequest, reply: FastifyReply, form: { error?: string; targets?: string; exclude?: string } = {}) =>
+  const auditsView = async (req: FastifyRequest, reply: FastifyReply, form: { error?: string; targets?: string; exclude?: string } = {}) =>
     page(
       reply,
       auditsPage({
-        runs: d.runner.list(50),
-        trend: d.trend(),
+        runs: await d.runner.list(50),
+        trend: await d.trend(),
         csrf: d.csrf(req, reply),
         now: d.now(),
         allowed: d.options.inventory().config.server.auditAllow,
@@ -160,13 +164,13 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.get('/audits/:id', async (req: FastifyRequest, reply) => {
     const id = Number((req.params as { id: string }).id);
-    const run = Number.isSafeInteger(id) && id > 0 ? d.runner.view(id) : undefined;
+    const run = Number.isSafeInteger(id) && id > 0 ? await d.runner.view(id) : undefined;
     if (!run)
       return page(
         reply.code(404),
         messagePage({ title: 'Unknown audit run', message: 'There is no audit run with that number.', csrf: d.csrf(req, reply) }),
       );
-    const findings = run.status === 'running' ? [] : d.runner.findings(id);
+    const findings = run.status === 'running' ? [] : await d.runner.findings(id);
     return page(reply, auditPage({ run, findings, all: (req.query as Query).all === '1', csrf: d.csrf(req, reply), now: d.now() }));
   });
 
@@ -178,7 +182,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
     const macText = str(q.mac, 40);
     const mac = macText ? parseMac(macText) : undefined;
     const error = macText && !mac ? `"${macText}" is not a MAC address` : undefined;
-    const events = d.maskEvents(d.options.store.events({ ...(reason ? { reason } : {}), ...(mac ? { mac } : {}), limit: 200 }));
+    const events = d.maskEvents(await d.options.store.events({ ...(reason ? { reason } : {}), ...(mac ? { mac } : {}), limit: 200 }));
     const inventory = d.options.inventory();
     const known = (m: string) => {
       const parsed = parseMac(m);

@@ -5,6 +5,7 @@
  * re-render hashes to exactly the served sha256 is the body kept — with the device's secrets masked —
  * so a stored snapshot is always the served file, never a guess. Table: dashboard_served, a few versions per file.
  */
+import type { CredentialGenerations } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import type { Snapshot, SnapshotStore } from '../store/store.js';
 import { renderLike, type RenderContext } from './provisioning-status.js';
@@ -21,17 +22,19 @@ const KEEP = 10;
 export class ServedSnapshots {
   private cursor: number | undefined;
   private timer?: NodeJS.Timeout;
+  /** a tick still waiting on the store: the next one is skipped rather than run beside it */
+  private ticking?: Promise<number>;
 
   constructor(
     private readonly store: SnapshotStore,
     private readonly context: () => RenderContext,
-    private readonly mask: (mac: Mac, body: string) => string,
+    private readonly mask: (mac: Mac, generations: CredentialGenerations, body: string) => string,
   ) {}
 
   start(intervalMs = SNAPSHOT_INTERVAL_MS): void {
     if (this.timer) return;
-    this.tick();
-    this.timer = setInterval(() => this.tick(), intervalMs);
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), intervalMs);
     this.timer.unref();
   }
 
@@ -44,24 +47,27 @@ export class ServedSnapshots {
    * Processes new file versions for at most `budgetMs` (it runs on the thread that answers phones: a boot storm's
    * first minutes bring thousands of new versions, and no phone may wait behind them); returns how many were stored.
    */
-  tick(budgetMs = TICK_BUDGET_MS): number {
+  tick(budgetMs = TICK_BUDGET_MS): Promise<number> {
+    this.ticking ??= this.process(budgetMs).finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async process(budgetMs: number): Promise<number> {
     let stored = 0;
     const deadline = performance.now() + budgetMs;
     try {
-      if (this.cursor === undefined) this.cursor = Math.max(0, this.store.latestVersion() - BACKLOG);
-      const rows = this.store.versionsAfter(this.cursor, BATCH);
+      if (this.cursor === undefined) this.cursor = Math.max(0, (await this.store.latestVersion()) - BACKLOG);
+      const rows = await this.store.versionsAfter(this.cursor, BATCH);
       const ctx = rows.length ? this.context() : undefined;
       for (const r of rows) {
         if (performance.now() > deadline) break;
         this.cursor = r.id;
-        if (this.store.has(r.sha256)) continue;
-        const now = renderLike(ctx!, r.mac as Mac, r.file, r.userAgent);
+        if (await this.store.has(r.sha256)) continue;
+        const now = await renderLike(ctx!, r.mac as Mac, r.file, r.userAgent);
         // shared files carry no device secrets and are not diffed per device
-        if (!now?.file.secret || now.served.sha256 !== r.sha256) continue;
-        this.store.put(
-          { sha256: r.sha256, mac: r.mac, file: r.file, ts: r.ts, body: this.mask(r.mac as Mac, now.served.body.toString('utf8')) },
-          KEEP,
-        );
+        if (!now?.file.secret || !now.generations || now.served.sha256 !== r.sha256) continue;
+        const body = this.mask(r.mac as Mac, now.generations, now.served.body.toString('utf8'));
+        await this.store.put({ sha256: r.sha256, mac: r.mac, file: r.file, ts: r.ts, body }, KEEP);
         stored++;
       }
     } catch {
@@ -70,7 +76,7 @@ export class ServedSnapshots {
     return stored;
   }
 
-  get(sha256: string): Snapshot | undefined {
+  get(sha256: string): Promise<Snapshot | undefined> {
     return this.store.get(sha256);
   }
 }

@@ -20,13 +20,13 @@ export interface TheftSignal {
 }
 
 /** The newest unanswered theft signal per device (of one device when `mac` is given), newest device first. */
-export function theftSignals(store: Pick<Store, 'events'>, mac?: Mac): TheftSignal[] {
+export async function theftSignals(store: Pick<Store, 'events'>, mac?: Mac): Promise<TheftSignal[]> {
   const filter = (reason: SecurityReason, limit: number) => store.events({ reason, limit, ...(mac ? { mac } : {}) });
   const rotated = new Map<string, string>();
-  for (const e of filter('credentials-rotated', LOOK_BACK * 4)) if (e.mac && !rotated.has(e.mac)) rotated.set(e.mac, e.ts);
+  for (const e of await filter('credentials-rotated', LOOK_BACK * 4)) if (e.mac && !rotated.has(e.mac)) rotated.set(e.mac, e.ts);
   const newest = new Map<string, SecurityEvent>();
   for (const reason of THEFT_REASONS) {
-    for (const e of filter(reason, LOOK_BACK)) {
+    for (const e of await filter(reason, LOOK_BACK)) {
       if (!e.mac || (rotated.get(e.mac) ?? '') >= e.ts) continue;
       const seen = newest.get(e.mac);
       if (!seen || seen.ts < e.ts) newest.set(e.mac, e);

@@ -24,13 +24,17 @@ export interface UnmanagedPhone {
 const subnet24 = (host: string): string | undefined => /^(\d+\.\d+\.\d+)\.\d+$/.exec(host)?.[1];
 
 /** Newest first; at most `limit`. */
-export function unmanagedPhones(ctx: Pick<FleetContext, 'inventory' | 'auditStore'>, runs = 50, limit = 200): UnmanagedPhone[] {
+export async function unmanagedPhones(
+  ctx: Pick<FleetContext, 'inventory' | 'auditStore'>,
+  runs = 50,
+  limit = 200,
+): Promise<UnmanagedPhone[]> {
   const seen = new Set<string>();
   const siteBySubnet = new Map<string, string>();
   const found: UnmanagedPhone[] = [];
-  for (const run of ctx.auditStore.runs(runs)) {
+  for (const run of await ctx.auditStore.runs(runs)) {
     if (!run.finishedAt) continue;
-    for (const f of ctx.auditStore.findings(run.id)) {
+    for (const f of await ctx.auditStore.findings(run.id)) {
       const device = f.mac ? ctx.inventory.device(f.mac as Mac) : undefined;
       const net = subnet24(f.host);
       if (device && net && !siteBySubnet.has(net)) siteBySubnet.set(net, device.site);

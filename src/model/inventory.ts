@@ -9,11 +9,18 @@ import { deriveSecret, resolveSecret } from './secret-spec.js';
 export interface InventoryOptions {
   masterKey: Buffer;
   env: Readonly<Record<string, string | undefined>>;
-  /** provisioning-credential generation per device (bumped by `ghostguard rotate`) */
-  credentialGeneration: (mac: Mac) => number;
-  /** SIP-password generation per device, for generated SIP passwords */
-  sipGeneration: (mac: Mac) => number;
 }
+
+/** A device's credential generations, as the state store keeps them (the caller reads them there first). */
+export interface CredentialGenerations {
+  /** provisioning-credential generation (bumped by `ghostguard rotate`) */
+  generation: number;
+  /** SIP-password generation, for generated SIP passwords */
+  sipGeneration: number;
+}
+
+/** the generations of a device whose credentials were never rotated */
+export const FIRST_GENERATIONS: CredentialGenerations = { generation: 0, sipGeneration: 0 };
 
 const MEMO_LIMIT = 50_000;
 /**
@@ -97,7 +104,7 @@ export class Inventory {
     );
   }
 
-  provisioningPassword(mac: Mac, generation = this.options.credentialGeneration(mac)): string {
+  provisioningPassword(mac: Mac, generation: number): string {
     return memo(this.derived, `${generation}|${mac}`, () => deriveSecret(this.options.masterKey, `prov:${generation}`, mac));
   }
 
@@ -117,18 +124,18 @@ export class Inventory {
   }
 
   /** Returns undefined when a referenced secret (env:NAME) is missing. */
-  resolve(mac: Mac): ResolvedDevice | undefined {
+  resolve(mac: Mac, generations: CredentialGenerations): ResolvedDevice | undefined {
     if (!this.byMac.has(mac)) return undefined;
-    const key = `${mac}|${this.options.credentialGeneration(mac)}|${this.options.sipGeneration(mac)}`;
-    return memo(this.resolved, key, () => this.resolveFresh(mac), RESOLVED_LIMIT);
+    const key = `${mac}|${generations.generation}|${generations.sipGeneration}`;
+    return memo(this.resolved, key, () => this.resolveFresh(mac, generations), RESOLVED_LIMIT);
   }
 
-  private resolveFresh(mac: Mac): ResolvedDevice | undefined {
+  private resolveFresh(mac: Mac, generations: CredentialGenerations): ResolvedDevice | undefined {
     const device = this.byMac.get(mac);
     const site = device && this.config.sites[device.site];
     if (!device || !site) return undefined;
     const { masterKey, env } = this.options;
-    const sipGen = this.options.sipGeneration(mac);
+    const sipGen = generations.sipGeneration;
     const adminPassword = resolveSecret(device.adminPassword, () => deriveSecret(masterKey, 'admin', mac, 16), env);
     if (adminPassword === undefined) return undefined;
     const lines = [];
@@ -153,27 +160,27 @@ export class Inventory {
       userPassword: deriveSecret(masterKey, 'user', mac, 16),
       provisioning: {
         username: this.provisioningUsername(mac),
-        password: this.provisioningPassword(mac),
+        password: this.provisioningPassword(mac, generations.generation),
         url: this.config.server.publicUrl,
       },
     };
   }
 
-  /** Every secret the inventory can produce, for leak scans in tests and for log redaction. */
-  allSecrets(): string[] {
+  /** Every secret the inventory can produce at the given generations (a device not named: its first), for leak scans and log redaction. */
+  allSecrets(generations: ReadonlyMap<Mac, CredentialGenerations> = new Map()): string[] {
     // not through resolve(): filling its memo with the whole fleet at start-up is what its limit exists to prevent
-    return this.config.devices.flatMap((d) => secretsIn(this.resolveFresh(d.mac)));
+    return this.config.devices.flatMap((d) => secretsIn(this.resolveFresh(d.mac, generations.get(d.mac) ?? FIRST_GENERATIONS)));
   }
 
   /** One masker for every secret of this inventory (event log, dashboard, webhooks), built on first use. */
-  secretMasker(): SecretMasker {
-    this.masker ??= new SecretMasker(this.allSecrets());
+  secretMasker(generations?: ReadonlyMap<Mac, CredentialGenerations>): SecretMasker {
+    this.masker ??= new SecretMasker(this.allSecrets(generations));
     return this.masker;
   }
 
   /** The secrets one device's files carry: admin, user, provisioning and SIP passwords. */
-  secretsOf(mac: Mac): string[] {
-    return secretsIn(this.resolve(mac));
+  secretsOf(mac: Mac, generations: CredentialGenerations): string[] {
+    return secretsIn(this.resolve(mac, generations));
   }
 }
 

@@ -92,7 +92,7 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
         } catch (err) {
           decided = failed(err);
         }
-        // a promise only in a cluster worker, while the primary grants a Digest nonce-count
+        // a promise for device files (the store answers first) and, in a cluster worker, while the primary grants a nonce-count
         if (decided instanceof Promise) decided.then(answer, (err: unknown) => answer(failed(err)));
         else answer(decided);
       }),

@@ -4,7 +4,7 @@ import type { Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import type { Device } from '../model/config-types.js';
 import type { RequestIdentity } from '../model/vendor-contract.js';
-import type { AuthMethod, SecurityReason, Store } from '../store/store.js';
+import type { AuthMethod, CredentialState, SecurityReason, Store } from '../store/store.js';
 import { subnetOf } from './abuse-guard.js';
 import { nonceCount, parseDigestHeader, REALM, verifyDigest, type NonceAuthority } from './digest.js';
 
@@ -32,6 +32,8 @@ export type AuthDecision =
       ok: true;
       method: Exclude<AuthMethod, 'none'>;
       device: Device;
+      /** the generations read for this decision: the files are rendered at these */
+      credentials: CredentialState;
       newCredentialsUsed: boolean;
       nonceUse?: { nonce: string; count: number };
     }
@@ -50,19 +52,18 @@ const deny = (reason: SecurityReason, weight: DenialWeight, extra: { stale?: boo
   ...extra,
 });
 
-export function authorize(
+export async function authorize(
   input: AuthorizeInput,
   inventory: Inventory,
   store: Store,
   nonces: NonceAuthority,
   now = new Date(),
-): AuthDecision {
+): Promise<AuthDecision> {
   const { mac } = input;
   if (inventory.isCanary(mac)) return deny('canary', 'failure', { ban: true });
   // Looked up for every MAC, known or not, so both paths cost the same.
   const device = inventory.device(mac);
-  const enrolment = store.enrolment(mac);
-  const creds = store.credentials(mac);
+  const [enrolment, creds] = await Promise.all([store.enrolment(mac), store.credentials(mac)]);
   const digest = parseDigestHeader(input.authorization);
 
   if (digest) {
@@ -85,6 +86,7 @@ export function authorize(
       ok: true,
       method: 'digest',
       device,
+      credentials: creds,
       newCredentialsUsed: matchesCurrent && creds.previousGeneration !== undefined,
       nonceUse: { nonce: digest.nonce, count: nonceCount(digest.nc) },
     };
@@ -99,7 +101,7 @@ export function authorize(
   if (input.identity.model !== device.model) return deny('model-mismatch', 'challenge');
   if (!sourceAllowed(input, enrolment.pinnedSource)) return deny('source-pin-mismatch', 'challenge');
   if (!inventory.resolvable(mac)) return deny('unknown-mac', 'challenge');
-  return { ok: true, method: 'enrolment', device, newCredentialsUsed: false };
+  return { ok: true, method: 'enrolment', device, credentials: creds, newCredentialsUsed: false };
 }
 
 function enrolmentOpen(e: { expiresAt: string; closedAt?: string; pinnedSource?: string }, source: string, now: Date): boolean {

@@ -10,7 +10,6 @@ import type { ConfigIssue } from '../model/config-issues.js';
 import { GhostguardError } from '../model/errors.js';
 import { formatIssue } from '../model/config-issues.js';
 import { Inventory } from '../model/inventory.js';
-import type { Mac } from '../model/mac.js';
 import type { FleetConfig } from '../model/config-types.js';
 
 export const BUNDLED_EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/ghostguard.yaml');
@@ -37,7 +36,6 @@ export interface InventoryDeps {
   catalogue: ModelCatalogue;
   masterKey: Buffer;
   env: Readonly<Record<string, string | undefined>>;
-  generations: { credential: (mac: Mac) => number; sip: (mac: Mac) => number };
   /** what relative paths in the file are resolved against (default: the file's directory) */
   baseDir?: string;
 }
@@ -173,11 +171,7 @@ export class ConfigSource {
   }
 
   private build(config: FleetConfig): Inventory {
-    const { masterKey, env, generations } = this.deps;
-    return new Inventory(
-      config,
-      { masterKey, env, credentialGeneration: generations.credential, sipGeneration: generations.sip },
-      this.version++,
-    );
+    const { masterKey, env } = this.deps;
+    return new Inventory(config, { masterKey, env }, this.version++);
   }
 }

@@ -47,7 +47,8 @@ export class EventLog {
       ...(input.file ? { file: this.masker.mask(input.file.slice(0, 200)) } : {}),
       ...(input.detail ? { detail: this.masker.mask(input.detail.slice(0, 500)) } : {}),
     };
-    this.store.recordEvent(event);
+    // queued behind the phone path (recordEvent takes the record before it returns); a failed write is the store's to report
+    this.store.recordEvent(event).catch(() => {});
     this.file?.write(JSON.stringify(event) + '\n');
     for (const listener of this.listeners) listener(event);
     return event;

@@ -71,7 +71,7 @@ export interface PendingUpload {
   maxBytes: number;
   /** false: the body is counted and dropped (logs), never held in memory */
   keepBody: boolean;
-  complete(body: string): PhoneHttpResponse;
+  complete(body: string): Promise<PhoneHttpResponse>;
 }
 
 export interface UploadLimits {
@@ -103,10 +103,10 @@ export class PhoneHandler {
 
   /**
    * The answer to a request whose body, if any, is already in `req.body` (GET and HEAD; PUT through fastify's router);
-   * a promise only when a Digest nonce-count must first be claimed across the cluster.
+   * a promise when the store must answer first (device files) or a Digest nonce-count must be claimed across the cluster.
    */
   handle(req: PhoneHttpRequest): PhoneHttpResponse | Promise<PhoneHttpResponse> {
-    const finish = (answer: Decided): PhoneHttpResponse => {
+    const finish = (answer: Decided): PhoneHttpResponse | Promise<PhoneHttpResponse> => {
       if (!('complete' in answer)) return answer;
       const body = req.body ?? '';
       return Buffer.byteLength(body) > answer.maxBytes ? tooLarge() : answer.complete(body);
@@ -178,20 +178,20 @@ export class PhoneHandler {
     return this.send(req, served, false);
   }
 
-  private serveSecret(
+  private async serveSecret(
     req: PhoneHttpRequest,
     vendor: VendorAdapter,
     identity: RequestIdentity,
     source: string,
     userAgent: string,
-  ): Decided | Promise<Decided> {
+  ): Promise<Decided> {
     const { deps } = this;
     const file = identity.file;
     const mac = file.mac;
     if (!mac) return this.deny({ reason: 'bad-path', source, file: file.name });
     const inventory = deps.inventory();
     const now = deps.now?.() ?? new Date();
-    const decision = authorize(
+    const decision = await authorize(
       {
         mac,
         method: req.method,
@@ -213,9 +213,13 @@ export class PhoneHandler {
       // the event work waits until the answer is out: it depends on the MAC (an unknown MAC's event; a known device's
       // challenge ledger and, when it repeats, a look at its history) and the answer's timing must not (no existence
       // oracle). Events of a refusal are therefore recorded a moment after the 401.
-      setImmediate(() => {
-        if (d.reason !== 'not-enrolled') deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
-        else this.unansweredChallenge(mac, source, file.name, userAgent, now);
+      setImmediate(async () => {
+        try {
+          if (d.reason !== 'not-enrolled') deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
+          else await this.unansweredChallenge(mac, source, file.name, userAgent, now);
+        } catch {
+          // the store could not answer the history look-up: the refusal stands, only its event is missing
+        }
         if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${d.reason}` });
       });
       return this.deny(undefined, d.stale);
@@ -224,19 +228,19 @@ export class PhoneHandler {
     // in a cluster the count is the primary's to grant: the file leaves only once this use of the nonce is the first
     const use = decision.nonceUse;
     if (use && deps.claimNonce) {
-      return deps.claimNonce(use.nonce, use.count).then(
-        (granted) =>
-          granted
-            ? this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now)
-            : refuse({ ok: false, reason: 'replayed-nonce', weight: 'failure' }),
+      let granted: boolean;
+      try {
+        granted = await deps.claimNonce(use.nonce, use.count);
+      } catch {
         // no answer (the shared database unreachable): fail closed with a plain challenge, not counted against the phone
-        () => this.deny(undefined, false),
-      );
+        return this.deny(undefined, false);
+      }
+      if (!granted) return refuse({ ok: false, reason: 'replayed-nonce', weight: 'failure' });
     }
     return this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now);
   }
 
-  private serveAuthorized(
+  private async serveAuthorized(
     req: PhoneHttpRequest,
     vendor: VendorAdapter,
     identity: RequestIdentity,
@@ -244,7 +248,7 @@ export class PhoneHandler {
     userAgent: string,
     decision: Extract<AuthDecision, { ok: true }>,
     now: Date,
-  ): Decided {
+  ): Promise<Decided> {
     const { deps } = this;
     const file = identity.file;
     const mac = file.mac!;
@@ -254,11 +258,11 @@ export class PhoneHandler {
       return this.deny({ reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
     const policy = inventory.policyFor(device);
     if (req.method === 'PUT') {
-      const resolved = inventory.resolve(mac);
+      const resolved = inventory.resolve(mac, decision.credentials);
       if (!resolved) return this.deny({ reason: 'unknown-mac', source, mac, file: file.name });
       return this.acceptUpload(vendor, identity, resolved, policy, source, userAgent, decision.method);
     }
-    if (decision.method === 'enrolment' && !this.graceLeft(mac)) {
+    if (decision.method === 'enrolment' && !(await this.graceLeft(mac))) {
       if (deps.guard.deny(source, 'challenge'))
         deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: 'after not-enrolled' });
       return this.deny({
@@ -269,14 +273,14 @@ export class PhoneHandler {
         detail: `enrolment grace used up (${ENROLMENT_GRACE_FETCHES} fetches); ${userAgent}`,
       });
     }
-    const version = deviceRenderVersion(inventory.version, deps.store.credentials(mac));
+    const version = deviceRenderVersion(inventory.version, decision.credentials);
     const served = this.render(
       vendor,
       file,
       settingsModel(device),
       identity.firmware,
       policy,
-      { mac, resolve: () => inventory.resolve(mac) },
+      { mac, resolve: () => inventory.resolve(mac, decision.credentials) },
       version,
       mac,
       undefined,
@@ -284,9 +288,10 @@ export class PhoneHandler {
     );
     if (!('sha256' in served)) return served;
     if (decision.method === 'enrolment') {
-      const enrolment = deps.store.enrolment(mac);
+      const enrolment = await deps.store.enrolment(mac);
       if (!enrolment?.closedAt) {
-        deps.store.closeEnrolment(mac, source, now);
+        // committed before the file leaves: the next request, to any process, finds the window closed
+        await deps.store.closeEnrolment(mac, source, now);
         this.graceUses.set(mac, 0);
         // the enrolling address and User-Agent: what a later enrolment-conflict names
         deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name, detail: userAgent });
@@ -294,7 +299,7 @@ export class PhoneHandler {
     }
     if (decision.method === 'digest') deps.guard.refund(source);
     this.challenges.answered(mac, source);
-    if (decision.newCredentialsUsed) deps.store.confirmCredentials(mac);
+    if (decision.newCredentialsUsed) await deps.store.confirmCredentials(mac);
     this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
     return this.send(req, served, true);
   }
@@ -313,7 +318,7 @@ export class PhoneHandler {
     return { maxBytes, keepBody, complete: (body) => this.completeUpload(body, vendor, identity, device, policy, source, userAgent, auth) };
   }
 
-  private completeUpload(
+  private async completeUpload(
     body: string,
     vendor: VendorAdapter,
     identity: RequestIdentity,
@@ -322,7 +327,7 @@ export class PhoneHandler {
     source: string,
     userAgent: string,
     auth: 'digest' | 'enrolment',
-  ): PhoneHttpResponse {
+  ): Promise<PhoneHttpResponse> {
     const file = identity.file;
     if (file.kind === 'override') {
       let weakened: string[];
@@ -331,7 +336,7 @@ export class PhoneHandler {
       } catch (err) {
         return this.reject(400, { reason: 'bad-upload', source, mac: device.mac, file: file.name, detail: (err as Error).message });
       }
-      this.deps.store.saveOverride({
+      await this.deps.store.saveOverride({
         ts: new Date().toISOString(),
         mac: device.mac,
         file: file.name,
@@ -374,8 +379,8 @@ export class PhoneHandler {
   }
 
   /** Counts a fetch by enrolment; false once the window closed and its grace fetches are used up. */
-  private graceLeft(mac: Mac): boolean {
-    if (!this.deps.store.enrolment(mac)?.closedAt) return true;
+  private async graceLeft(mac: Mac): Promise<boolean> {
+    if (!(await this.deps.store.enrolment(mac))?.closedAt) return true;
     const used = this.graceUses.get(mac) ?? ENROLMENT_GRACE_FETCHES;
     if (used >= ENROLMENT_GRACE_FETCHES) return false;
     this.graceUses.set(mac, used + 1);
@@ -383,21 +388,18 @@ export class PhoneHandler {
   }
 
   /** A credential-less request outside the enrolment window: the Digest challenge, an event only when it repeats unanswered. */
-  private unansweredChallenge(mac: Mac, source: string, file: string, userAgent: string, now: Date): void {
+  private async unansweredChallenge(mac: Mac, source: string, file: string, userAgent: string, now: Date): Promise<void> {
     const since = this.challenges.challenged(mac, source, now.getTime());
     if (since === undefined) return;
     // another worker may have served the authenticated fetch that answered the first challenge
-    const answered = this.deps.store
-      .fetchHistory(mac, 5)
-      .some((f) => f.source === source && f.auth !== 'none' && Date.parse(f.ts) >= since);
+    const answered = (await this.deps.store.fetchHistory(mac, 5)).some(
+      (f) => f.source === source && f.auth !== 'none' && Date.parse(f.ts) >= since,
+    );
     if (answered) return void this.challenges.answered(mac, source);
-    const enrolment = this.deps.store.enrolment(mac);
+    const enrolment = await this.deps.store.enrolment(mac);
     if (enrolment?.closedAt && enrolment.pinnedSource !== undefined && enrolment.pinnedSource !== source) {
       // this device enrolled from elsewhere and is now asking, without credentials, from here: one of the two is not it
-      const enrolled = this.deps.store
-        .fetchHistory(mac, 50)
-        .filter((f) => f.auth === 'enrolment')
-        .at(-1);
+      const enrolled = (await this.deps.store.fetchHistory(mac, 50)).filter((f) => f.auth === 'enrolment').at(-1);
       const by = enrolled
         ? `${enrolled.source} (${enrolled.userAgent}) at ${enrolled.ts}`
         : `${enrolment.pinnedSource} at ${enrolment.closedAt}`;
@@ -462,7 +464,8 @@ export class PhoneHandler {
       auth,
       status,
     };
-    this.deps.store.recordFetch(record);
+    // queued behind the phone path (recordFetch takes the record before it returns); a failed write is the store's to report
+    this.deps.store.recordFetch(record).catch(() => {});
     this.deps.onFetch?.(record);
   }
 

@@ -87,7 +87,10 @@ export class UploadReader {
     req.once('end', () => {
       if (released) return;
       release();
-      this.write(res, pending.complete(pending.keepBody ? Buffer.concat(chunks).toString('utf8') : ''));
+      pending.complete(pending.keepBody ? Buffer.concat(chunks).toString('utf8') : '').then(
+        (answer) => this.write(res, answer),
+        () => this.write(res, { status: 500, headers: { 'content-type': TEXT }, body: 'Internal Server Error\n' }),
+      );
     });
     req.once('close', release);
     if (expectsContinue) res.writeContinue();

@@ -67,15 +67,15 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
     ctx.log({ schedule: s.name, event: 'run-failed', error: 'the audit finished without being stored' });
     return;
   }
-  const findings = auditStore.findings(runId);
+  const findings = await auditStore.findings(runId);
   // stopped by the scheduler (config reload, server stop): incomplete even when the report looks whole — the abort may
   // have landed as the last host finished, and a run that was told to stop is no baseline for the next one
   const aborted = controller.signal.aborted;
   const complete = !report.incomplete && !aborted;
-  const baseline = complete ? history.baseline(s.name, entry.signature, runId) : undefined;
+  const baseline = complete ? await history.baseline(s.name, entry.signature, runId) : undefined;
   const diff =
     baseline !== undefined
-      ? auditChanges(auditStore.findings(baseline), findings, { complete, previousRunId: baseline })
+      ? auditChanges(await auditStore.findings(baseline), findings, { complete, previousRunId: baseline })
       : { changes: [], truncated: 0 };
   const changes = scrubChanges(diff.changes, inventory);
   const delivery: DeliveryState = !complete ? 'skipped' : changes.length === 0 ? 'none' : s.webhook && entry.secret ? 'failed' : 'log-only';
@@ -96,7 +96,7 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
     delivery,
     attempts: 0,
   };
-  history.record(record);
+  await history.record(record);
   const note = !complete
     ? `${report.incomplete ?? 'stopped by a config reload or the server stopping'}; not compared`
     : baseline === undefined
@@ -159,7 +159,7 @@ export async function runSchedule(entry: ScheduleEntry, ctx: RunContext): Promis
       ...(deps.webhook?.maxDelayMs !== undefined ? { maxDelayMs: deps.webhook.maxDelayMs } : {}),
     });
     const state: DeliveryState = outcome.ok ? 'delivered' : 'failed';
-    history.setDelivery(runId, state, outcome.attempts);
+    await history.setDelivery(runId, state, outcome.attempts);
     record.delivery = state;
     record.attempts = outcome.attempts;
     result.delivery = outcome;

@@ -15,7 +15,7 @@ export interface SchedulerDeps {
   vendors: readonly VendorAdapter[];
   inventory: () => Inventory;
   /** fetch history for the auditor, audit runs and the schedules' runs */
-  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'auditRuns' | 'scheduleRuns'>;
+  store: Pick<Store, 'fetchHistory' | 'lastFetchBySource' | 'credentials' | 'auditRuns' | 'scheduleRuns'>;
   /** where generated webhook secrets are kept */
   dataDir: string;
   env: Readonly<Record<string, string | undefined>>;

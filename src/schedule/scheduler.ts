@@ -5,7 +5,7 @@
  *
  * stop() clears every timer, aborts the runs and deliveries in flight and waits for them to settle.
  */
-import type { AuditRunStore, ScheduleRunStore } from '../store/store.js';
+import type { AuditRunStore, ScheduleRunRecord, ScheduleRunStore } from '../store/store.js';
 import { Agent, type Dispatcher } from 'undici';
 import type { AuditSchedule } from '../model/config-types.js';
 import type { ScheduleLogEntry, ScheduleLogInput } from './log.js';
@@ -97,20 +97,22 @@ export class AuditScheduler {
     await this.ownDispatcher?.close().catch(() => undefined);
   }
 
-  status(): ScheduleStatus[] {
-    return [...this.entries.values()].map((e) => {
-      const last = this.history.last(e.schedule.name);
-      return {
-        name: e.schedule.name,
-        everySeconds: e.schedule.everySeconds,
-        targets: [...e.schedule.targets],
-        running: e.running !== undefined,
-        ...(e.schedule.webhook ? { webhook: redactUrl(e.schedule.webhook.url) } : {}),
-        ...(e.secretFile ? { secretFile: e.secretFile } : {}),
-        ...(e.nextAt !== undefined ? { nextRunAt: new Date(e.nextAt).toISOString() } : {}),
-        ...(last ? { lastRunId: last.runId } : {}),
-      };
-    });
+  status(): Promise<ScheduleStatus[]> {
+    return Promise.all(
+      [...this.entries.values()].map(async (e) => {
+        const last = await this.history.last(e.schedule.name);
+        return {
+          name: e.schedule.name,
+          everySeconds: e.schedule.everySeconds,
+          targets: [...e.schedule.targets],
+          running: e.running !== undefined,
+          ...(e.schedule.webhook ? { webhook: redactUrl(e.schedule.webhook.url) } : {}),
+          ...(e.secretFile ? { secretFile: e.secretFile } : {}),
+          ...(e.nextAt !== undefined ? { nextRunAt: new Date(e.nextAt).toISOString() } : {}),
+          ...(last ? { lastRunId: last.runId } : {}),
+        };
+      }),
+    );
   }
 
   private retire(entry: ScheduleEntry): void {
@@ -123,10 +125,19 @@ export class AuditScheduler {
 
   /** First tick: one interval after the schedule's last run on record, or soon when there is none (or it is overdue). */
   private arm(entry: ScheduleEntry): void {
+    this.history.last(entry.schedule.name).then(
+      (last) => this.armAfter(entry, last),
+      (err: unknown) => {
+        this.log({ schedule: entry.schedule.name, event: 'run-failed', error: `its last run could not be read: ${errorLine(err)}` });
+        this.armAfter(entry, undefined);
+      },
+    );
+  }
+
+  private armAfter(entry: ScheduleEntry, last: ScheduleRunRecord | undefined): void {
     const every = entry.schedule.everySeconds * 1000;
     const now = this.now();
     const soon = now + (this.deps.firstRunDelayMs ?? Math.min(every, FIRST_RUN_DELAY_MS));
-    const last = this.history.last(entry.schedule.name);
     const due = last && last.signature === entry.signature ? Date.parse(last.startedAt) + every : soon;
     entry.anchor = Number.isFinite(due) && due > now ? Math.min(due, now + every) : soon;
     this.setTimer(entry, entry.anchor);

@@ -16,35 +16,37 @@ export interface TrendSeries {
 
 export const TREND_DEFAULT_LIMIT = 30;
 
-export function scheduleTrend(
+export async function scheduleTrend(
   history: ScheduleRunStore,
   configured: readonly AuditSchedule[],
   options: { schedule?: string; limit?: number } = {},
-): TrendSeries[] {
+): Promise<TrendSeries[]> {
   const limit = Math.max(1, Math.min(500, options.limit ?? TREND_DEFAULT_LIMIT));
   const byName = new Map(configured.map((s) => [s.name, s]));
-  const names = [...new Set([...configured.map((s) => s.name), ...history.schedules()])].filter(
+  const names = [...new Set([...configured.map((s) => s.name), ...(await history.schedules())])].filter(
     (n) => options.schedule === undefined || n === options.schedule,
   );
-  return names.map((name) => {
-    const s = byName.get(name);
-    return {
-      schedule: name,
-      configured: s !== undefined,
-      ...(s ? { everySeconds: s.everySeconds, targets: [...s.targets] } : {}),
-      points: history.recent(name, limit).map((r) => ({
-        runId: r.runId,
-        startedAt: r.startedAt,
-        finishedAt: r.finishedAt,
-        complete: r.complete,
-        hosts: r.hosts,
-        phones: r.phones,
-        exposed: r.exposed,
-        failing: r.failing,
-        unknownDevices: r.unknownDevices,
-        changes: r.changes,
-        delivery: r.delivery,
-      })),
-    };
-  });
+  return Promise.all(
+    names.map(async (name) => {
+      const s = byName.get(name);
+      return {
+        schedule: name,
+        configured: s !== undefined,
+        ...(s ? { everySeconds: s.everySeconds, targets: [...s.targets] } : {}),
+        points: (await history.recent(name, limit)).map((r) => ({
+          runId: r.runId,
+          startedAt: r.startedAt,
+          finishedAt: r.finishedAt,
+          complete: r.complete,
+          hosts: r.hosts,
+          phones: r.phones,
+          exposed: r.exposed,
+          failing: r.failing,
+          unknownDevices: r.unknownDevices,
+          changes: r.changes,
+          delivery: r.delivery,
+        })),
+      };
+    }),
+  );
 }

@@ -60,12 +60,12 @@ export class AuditStore implements AuditRunStore {
     };
   }
 
-  startRun(startedAt: Date, targets: readonly string[]): number {
+  async startRun(startedAt: Date, targets: readonly string[]): Promise<number> {
     return Number(this.stmts.start.run(startedAt.toISOString(), JSON.stringify(targets)).lastInsertRowid);
   }
 
   /** Stores every finding and the summary in one transaction. */
-  finishRun(runId: number, finishedAt: Date, summary: unknown, findings: readonly StoredFinding[]): void {
+  async finishRun(runId: number, finishedAt: Date, summary: unknown, findings: readonly StoredFinding[]): Promise<void> {
     this.db.transaction(() => {
       for (const f of findings) {
         this.stmts.insert.run({
@@ -85,16 +85,16 @@ export class AuditStore implements AuditRunStore {
     })();
   }
 
-  runs(limit = 20): AuditRunRecord[] {
+  async runs(limit = 20): Promise<AuditRunRecord[]> {
     return (this.stmts.runs.all(limit) as RunRow[]).map(toRun);
   }
 
-  run(runId: number): AuditRunRecord | undefined {
+  async run(runId: number): Promise<AuditRunRecord | undefined> {
     const row = this.stmts.run.get(runId) as RunRow | undefined;
     return row ? toRun(row) : undefined;
   }
 
-  findings(runId: number): StoredFinding[] {
+  async findings(runId: number): Promise<StoredFinding[]> {
     return (this.stmts.findings.all(runId) as FindingRow[]).map((r) => {
       const f: StoredFinding = {
         host: r.host,
@@ -112,15 +112,15 @@ export class AuditStore implements AuditRunStore {
   }
 
   /** The latest finished run before `runId` over the same targets. */
-  previousRun(runId: number): number | undefined {
+  async previousRun(runId: number): Promise<number | undefined> {
     const current = this.stmts.run.get(runId) as RunRow | undefined;
     if (!current) return undefined;
     const row = this.stmts.previous.get(runId, current.targets) as { id: number } | undefined;
     return row?.id;
   }
 
-  diff(beforeId: number, afterId: number): RunDiff {
-    return diffFindings(this.findings(beforeId), this.findings(afterId));
+  async diff(beforeId: number, afterId: number): Promise<RunDiff> {
+    return diffFindings(await this.findings(beforeId), await this.findings(afterId));
   }
 }
 

@@ -15,6 +15,10 @@ const WAIT_MS = 10_000;
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_SOON_MS = 1000;
 
+type WaitResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+/** Atomics.waitAsync (Node >= 16; its type is in a newer lib than this project targets) */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): WaitResult }).waitAsync;
+
 export class HistoryWriter {
   private worker?: Worker;
   private readonly committed = new Int32Array(new SharedArrayBuffer(4));
@@ -72,23 +76,33 @@ export class HistoryWriter {
     }, PRUNE_SOON_MS).unref();
   }
 
-  /** Sends what is queued and blocks until the writer has committed it: reads after this see this process's writes. */
-  flush(): void {
+  /** Sends what is queued and waits (without blocking the event loop) until the writer has committed it: reads after this see this process's writes. */
+  async flush(): Promise<void> {
     this.send();
-    const deadline = Date.now() + WAIT_MS;
-    for (let seen = Atomics.load(this.committed, 0); seen < this.seq; seen = Atomics.load(this.committed, 0)) {
-      const left = deadline - Date.now();
-      if (left <= 0 || Atomics.wait(this.committed, 0, seen, left) === 'timed-out') {
-        this.report(`history writer did not commit within ${WAIT_MS} ms`);
-        return;
+    const target = this.seq;
+    if (Atomics.load(this.committed, 0) >= target) return;
+    // an asynchronous wait does not keep the process alive by itself: without this a CLI closing its store would exit
+    // (code 13, a top-level await never settled) before the writer thread committed
+    const alive = setTimeout(() => {}, WAIT_MS);
+    try {
+      const deadline = Date.now() + WAIT_MS;
+      for (let seen = Atomics.load(this.committed, 0); seen < target; seen = Atomics.load(this.committed, 0)) {
+        const left = deadline - Date.now();
+        const wait = left > 0 ? waitAsync(this.committed, 0, seen, left) : undefined;
+        if (!wait || (wait.async ? await wait.value : wait.value) === 'timed-out') {
+          this.report(`history writer did not commit within ${WAIT_MS} ms`);
+          return;
+        }
       }
+    } finally {
+      clearTimeout(alive);
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.pruneTimer);
     clearTimeout(this.pruneSoonTimer);
-    this.flush();
+    await this.flush();
     this.worker?.postMessage({ close: true });
     this.worker?.unref();
     this.worker = undefined;
@@ -114,6 +128,7 @@ export class HistoryWriter {
         // what it had not committed is lost; the next batch starts a new writer, and nobody waits for the old one
         this.worker = undefined;
         Atomics.store(this.committed, 0, this.seq);
+        Atomics.notify(this.committed, 0);
         this.report(`history writer stopped: ${err.message}`);
       });
       this.worker.unref();

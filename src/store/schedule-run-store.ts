@@ -57,7 +57,7 @@ export class SqliteScheduleRuns implements ScheduleRunStore {
     };
   }
 
-  record(r: ScheduleRunRecord): void {
+  async record(r: ScheduleRunRecord): Promise<void> {
     this.stmts.insert.run({
       runId: r.runId,
       schedule: r.schedule,
@@ -77,24 +77,24 @@ export class SqliteScheduleRuns implements ScheduleRunStore {
     });
   }
 
-  setDelivery(runId: number, delivery: DeliveryState, attempts: number): void {
+  async setDelivery(runId: number, delivery: DeliveryState, attempts: number): Promise<void> {
     this.stmts.delivery.run(delivery, attempts, runId);
   }
 
-  baseline(schedule: string, signature: string, beforeRunId: number): number | undefined {
+  async baseline(schedule: string, signature: string, beforeRunId: number): Promise<number | undefined> {
     return (this.stmts.baseline.get(schedule, signature, beforeRunId) as { run_id: number } | undefined)?.run_id;
   }
 
-  last(schedule: string): ScheduleRunRecord | undefined {
+  async last(schedule: string): Promise<ScheduleRunRecord | undefined> {
     const row = this.stmts.last.get(schedule) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
-  recent(schedule: string, limit: number): ScheduleRunRecord[] {
+  async recent(schedule: string, limit: number): Promise<ScheduleRunRecord[]> {
     return (this.stmts.recent.all(schedule, limit) as Row[]).map(toRecord);
   }
 
-  schedules(): string[] {
+  async schedules(): Promise<string[]> {
     return (this.stmts.names.all() as { schedule: string }[]).map((r) => r.schedule);
   }
 }

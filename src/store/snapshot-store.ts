@@ -22,24 +22,24 @@ export class SqliteSnapshots implements SnapshotStore {
     };
   }
 
-  latestVersion(): number {
+  async latestVersion(): Promise<number> {
     return this.stmts.max.get() as number;
   }
 
-  versionsAfter(cursor: number, limit: number): ServedVersion[] {
+  async versionsAfter(cursor: number, limit: number): Promise<ServedVersion[]> {
     return this.stmts.rows.all(cursor, limit) as ServedVersion[];
   }
 
-  has(sha256: string): boolean {
+  async has(sha256: string): Promise<boolean> {
     return this.stmts.has.get(sha256) !== undefined;
   }
 
-  put(s: Snapshot, keep: number): void {
+  async put(s: Snapshot, keep: number): Promise<void> {
     this.stmts.put.run(s.sha256, s.mac, s.file, s.ts, s.body);
     this.stmts.prune.run(s.mac, s.file, s.mac, s.file, keep);
   }
 
-  get(sha256: string): Snapshot | undefined {
+  async get(sha256: string): Promise<Snapshot | undefined> {
     return this.stmts.get.get(sha256) as Snapshot | undefined;
   }
 }

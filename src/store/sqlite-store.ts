@@ -92,14 +92,14 @@ export class SqliteStore implements Store {
   }
 
   /** Waits until everything queued is committed; reads call it first so callers always see their own writes. */
-  flush(): void {
-    this.history.flush();
+  async flush(): Promise<void> {
+    await this.history.flush();
   }
 
   /** Enforces the retention caps now (they also hold on their own: row caps per batch, the rest every minute). */
-  prune(): void {
+  async prune(): Promise<void> {
     this.history.prune();
-    this.history.flush();
+    await this.history.flush();
   }
 
   /** the last error the history writer reported, if any (disk full, a lock held past the timeout) */
@@ -107,26 +107,26 @@ export class SqliteStore implements Store {
     return this.history.lastError;
   }
 
-  recordFetch(fetch: FetchRecord): void {
+  async recordFetch(fetch: FetchRecord): Promise<void> {
     this.history.fetch(fetch);
   }
 
-  fetchHistory(mac: Mac, limit = 50): FetchRecord[] {
-    this.flush();
+  async fetchHistory(mac: Mac, limit = 50): Promise<FetchRecord[]> {
+    await this.flush();
     return this.stmts.history.all(mac, limit) as FetchRecord[];
   }
 
-  lastFetchBySource(source: string): FetchRecord | undefined {
-    this.flush();
+  async lastFetchBySource(source: string): Promise<FetchRecord | undefined> {
+    await this.flush();
     return this.stmts.bySource.get(source) as FetchRecord | undefined;
   }
 
-  recordEvent(event: SecurityEvent): void {
+  async recordEvent(event: SecurityEvent): Promise<void> {
     this.history.event(event);
   }
 
-  events(filter: { reason?: SecurityReason; mac?: string; limit?: number } = {}): SecurityEvent[] {
-    this.flush();
+  async events(filter: { reason?: SecurityReason; mac?: string; limit?: number } = {}): Promise<SecurityEvent[]> {
+    await this.flush();
     const rows = this.stmts.events.all({ reason: filter.reason ?? null, mac: filter.mac ?? null, limit: filter.limit ?? 1000 }) as Record<
       string,
       unknown
@@ -134,12 +134,12 @@ export class SqliteStore implements Store {
     return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null))) as unknown as SecurityEvent[];
   }
 
-  openEnrolment(mac: Mac, expiresAt: Date, now = new Date()): void {
+  async openEnrolment(mac: Mac, expiresAt: Date, now = new Date()): Promise<void> {
     this.ownChange(this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes);
     this.enrolCache.delete(mac);
   }
 
-  openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now = new Date()): number {
+  async openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now = new Date()): Promise<number> {
     const known = new Set(this.db.prepare('SELECT mac FROM enrolments').pluck().all() as string[]);
     const missing = macs.filter((m) => !known.has(m));
     const changes = this.db.transaction(() =>
@@ -150,7 +150,7 @@ export class SqliteStore implements Store {
     return missing.length;
   }
 
-  enrolment(mac: Mac): Enrolment | undefined {
+  async enrolment(mac: Mac): Promise<Enrolment | undefined> {
     return (
       this.cached(this.enrolCache, mac, () => {
         const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
@@ -159,12 +159,12 @@ export class SqliteStore implements Store {
     );
   }
 
-  closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): void {
+  async closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): Promise<void> {
     this.ownChange(this.stmts.closeEnrol.run(now.toISOString(), pinnedSource ?? null, mac).changes);
     this.enrolCache.delete(mac);
   }
 
-  credentials(mac: Mac): CredentialState {
+  async credentials(mac: Mac): Promise<CredentialState> {
     return this.cached(this.credCache, mac, () => this.readCredentials(mac));
   }
 
@@ -178,8 +178,8 @@ export class SqliteStore implements Store {
     };
   }
 
-  rotateCredentials(mac: Mac, alsoSip: boolean): CredentialState {
-    const current = this.credentials(mac);
+  async rotateCredentials(mac: Mac, alsoSip: boolean): Promise<CredentialState> {
+    const current = await this.credentials(mac);
     const next = {
       generation: current.generation + 1,
       previousGeneration: current.generation,
@@ -190,23 +190,23 @@ export class SqliteStore implements Store {
     return next;
   }
 
-  confirmCredentials(mac: Mac): void {
+  async confirmCredentials(mac: Mac): Promise<void> {
     this.ownChange(this.stmts.confirm.run(mac).changes);
     this.credCache.delete(mac);
   }
 
-  saveOverride(upload: OverrideUpload): void {
+  async saveOverride(upload: OverrideUpload): Promise<void> {
     this.stmts.insertOverride.run(upload.ts, upload.mac, upload.file, upload.body, JSON.stringify(upload.weakened));
     this.history.pruneSoon();
   }
 
-  overrides(mac: Mac): OverrideUpload[] {
+  async overrides(mac: Mac): Promise<OverrideUpload[]> {
     const rows = this.stmts.overrides.all(mac) as (Omit<OverrideUpload, 'weakened'> & { weakened: string })[];
     return rows.map((r) => ({ ...r, weakened: JSON.parse(r.weakened) as string[] }));
   }
 
-  close(): void {
-    this.history.close();
+  async close(): Promise<void> {
+    await this.history.close();
     this.db.close();
   }
 }

@@ -1,4 +1,7 @@
-/** Runtime state behind one interface, so a shared database can replace SQLite without touching the callers. */
+/**
+ * Runtime state behind one interface, so a shared database can replace SQLite without touching the callers. Every method
+ * answers with a Promise: a database across the network cannot answer synchronously.
+ */
 import type { Mac } from '../model/mac.js';
 
 import type { EventSeverity, SecurityReason } from '../model/security-events.js';
@@ -52,28 +55,28 @@ export interface OverrideUpload {
 }
 
 export interface Store {
-  recordFetch(fetch: FetchRecord): void;
-  fetchHistory(mac: Mac, limit?: number): FetchRecord[];
-  lastFetchBySource(source: string): FetchRecord | undefined;
-  recordEvent(event: SecurityEvent): void;
-  events(filter?: { reason?: SecurityReason; mac?: string; limit?: number }): SecurityEvent[];
+  recordFetch(fetch: FetchRecord): Promise<void>;
+  fetchHistory(mac: Mac, limit?: number): Promise<FetchRecord[]>;
+  lastFetchBySource(source: string): Promise<FetchRecord | undefined>;
+  recordEvent(event: SecurityEvent): Promise<void>;
+  events(filter?: { reason?: SecurityReason; mac?: string; limit?: number }): Promise<SecurityEvent[]>;
   /** opens (or reopens) the window; a reopened one forgets the source the last enrolment pinned: the next first fetch pins anew */
-  openEnrolment(mac: Mac, expiresAt: Date, now?: Date): void;
+  openEnrolment(mac: Mac, expiresAt: Date, now?: Date): Promise<void>;
   /** opens a window for every MAC that never had one, in one transaction; returns how many were opened */
-  openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now?: Date): number;
-  enrolment(mac: Mac): Enrolment | undefined;
-  closeEnrolment(mac: Mac, pinnedSource: string | undefined, now?: Date): void;
-  credentials(mac: Mac): CredentialState;
-  rotateCredentials(mac: Mac, alsoSip: boolean): CredentialState;
-  confirmCredentials(mac: Mac): void;
-  saveOverride(upload: OverrideUpload): void;
-  overrides(mac: Mac): OverrideUpload[];
+  openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now?: Date): Promise<number>;
+  enrolment(mac: Mac): Promise<Enrolment | undefined>;
+  closeEnrolment(mac: Mac, pinnedSource: string | undefined, now?: Date): Promise<void>;
+  credentials(mac: Mac): Promise<CredentialState>;
+  rotateCredentials(mac: Mac, alsoSip: boolean): Promise<CredentialState>;
+  confirmCredentials(mac: Mac): Promise<void>;
+  saveOverride(upload: OverrideUpload): Promise<void>;
+  overrides(mac: Mac): Promise<OverrideUpload[]>;
   readonly auditRuns: AuditRunStore;
   readonly scheduleRuns: ScheduleRunStore;
   readonly snapshots: SnapshotStore;
   /** the last error the background history writer reported, if any */
   readonly historyWriteError?: string;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface StoredFinding {
@@ -108,16 +111,16 @@ export interface RunDiff {
 
 /** Audit runs and their findings, so runs can be listed and compared run to run. */
 export interface AuditRunStore {
-  startRun(startedAt: Date, targets: readonly string[]): number;
+  startRun(startedAt: Date, targets: readonly string[]): Promise<number>;
   /** stores every finding and the summary at once */
-  finishRun(runId: number, finishedAt: Date, summary: unknown, findings: readonly StoredFinding[]): void;
+  finishRun(runId: number, finishedAt: Date, summary: unknown, findings: readonly StoredFinding[]): Promise<void>;
   /** newest first */
-  runs(limit?: number): AuditRunRecord[];
-  run(runId: number): AuditRunRecord | undefined;
-  findings(runId: number): StoredFinding[];
+  runs(limit?: number): Promise<AuditRunRecord[]>;
+  run(runId: number): Promise<AuditRunRecord | undefined>;
+  findings(runId: number): Promise<StoredFinding[]>;
   /** the latest finished run before `runId` over the same targets */
-  previousRun(runId: number): number | undefined;
-  diff(beforeId: number, afterId: number): RunDiff;
+  previousRun(runId: number): Promise<number | undefined>;
+  diff(beforeId: number, afterId: number): Promise<RunDiff>;
 }
 
 /** none: nothing changed (or a baseline); log-only: changes, no webhook configured; skipped: run stopped early or aborted */
@@ -147,15 +150,15 @@ export interface ScheduleRunRecord {
 
 /** Which audit runs belong to which schedule, with the counts the trend shows and what became of the notification. */
 export interface ScheduleRunStore {
-  record(run: ScheduleRunRecord): void;
-  setDelivery(runId: number, delivery: DeliveryState, attempts: number): void;
+  record(run: ScheduleRunRecord): Promise<void>;
+  setDelivery(runId: number, delivery: DeliveryState, attempts: number): Promise<void>;
   /** the latest complete run of this schedule over these targets before `beforeRunId` */
-  baseline(schedule: string, signature: string, beforeRunId: number): number | undefined;
-  last(schedule: string): ScheduleRunRecord | undefined;
+  baseline(schedule: string, signature: string, beforeRunId: number): Promise<number | undefined>;
+  last(schedule: string): Promise<ScheduleRunRecord | undefined>;
   /** the newest `limit` runs of a schedule, oldest first */
-  recent(schedule: string, limit: number): ScheduleRunRecord[];
+  recent(schedule: string, limit: number): Promise<ScheduleRunRecord[]>;
   /** every schedule that has runs on record */
-  schedules(): string[];
+  schedules(): Promise<string[]>;
 }
 
 /** One distinct file body served (by sha256), as the fetch history notes it. */
@@ -180,11 +183,11 @@ export interface Snapshot {
 /** Served file versions, and the text of the device files among them (masked) for the dashboard's diff. */
 export interface SnapshotStore {
   /** the cursor of the newest version served (0 when none) */
-  latestVersion(): number;
+  latestVersion(): Promise<number>;
   /** versions after `cursor`, oldest first (a version recorded a moment ago may show only once the history is committed) */
-  versionsAfter(cursor: number, limit: number): ServedVersion[];
-  has(sha256: string): boolean;
+  versionsAfter(cursor: number, limit: number): Promise<ServedVersion[]>;
+  has(sha256: string): Promise<boolean>;
   /** stores a snapshot and keeps only the newest `keep` per device file */
-  put(snapshot: Snapshot, keep: number): void;
-  get(sha256: string): Snapshot | undefined;
+  put(snapshot: Snapshot, keep: number): Promise<void>;
+  get(sha256: string): Promise<Snapshot | undefined>;
 }

@@ -15,6 +15,7 @@ import { freeTcpPort, freeUdpPort } from './helpers/net.js';
 import { startSipp, type Sipp } from './helpers/sipp.js';
 import { startSnmpd, type Snmpd } from './helpers/snmpd.js';
 import { systemPeers } from '../helpers/system-peers.js';
+import { FIRST_GENERATIONS } from '../../src/model/inventory.js';
 
 const sippPeer = systemPeers('sipp');
 const snmpdPeer = systemPeers('snmpd');
@@ -188,7 +189,11 @@ devices:
       auth: 'digest',
       status: 200,
     }));
-    const store = { fetchHistory: () => history, lastFetchBySource: () => undefined };
+    const store = {
+      fetchHistory: async () => history,
+      lastFetchBySource: async () => undefined,
+      credentials: async () => FIRST_GENERATIONS,
+    };
     const report = await runAudit(
       { ...baseOptions(), targets: [H.phone], intrusive: true },
       { vendors: VENDORS, neighbours, inventory, store },
@@ -206,7 +211,7 @@ devices:
     expect(drift.state).toBe('fail');
     expect(drift.evidence.join(' ')).toMatch(/ghostguard now serves sha256/);
     // the per-device admin password ghostguard generated never leaks into the report
-    const secret = inventory.resolve(PHONE_MAC)!.adminPassword;
+    const secret = inventory.resolve(PHONE_MAC, FIRST_GENERATIONS)!.adminPassword;
     expect(JSON.stringify(report)).not.toContain(secret);
   });
 

@@ -15,6 +15,7 @@ import { VENDORS } from '../../vendors/index.js';
 import { fakeGrandstream, fakePolycomRest, type FakeMgmt } from './helpers/fake-mgmt.js';
 import { inventoryFrom } from './helpers/inventory.js';
 import { startSipPeer, type SipPeer } from './helpers/sip-peer.js';
+import { FIRST_GENERATIONS } from '../../src/model/inventory.js';
 
 const GRP = '127.135.14.10';
 const POLY = '127.135.14.11';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   grpSip = await startSipPeer({ host: GRP, userAgent: 'Grandstream GRP2614 1.0.9.103', options: 'silent' });
   // GRP alias firmware (the API still speaks P-values): the DHCP override and SSH at their factory values, TR-069 and REFER
   // as provisioned
-  grpWeb = await fakeGrandstream(GRP, inventory.resolve(GRP_MAC)!.adminPassword, {
+  grpWeb = await fakeGrandstream(GRP, inventory.resolve(GRP_MAC, FIRST_GENERATIONS)!.adminPassword, {
     P145: '1',
     P276: '0',
     P1409: '0',
@@ -52,7 +53,7 @@ beforeAll(async () => {
     P26123: '0',
     P26223: '0',
     P26323: '0',
-    P196: inventory.resolve(GRP_MAC)!.userPassword,
+    P196: inventory.resolve(GRP_MAC, FIRST_GENERATIONS)!.userPassword,
     P67: '000B82351410',
     68: '1.0.9.103',
     phone_model: 'GRP2614',
@@ -60,7 +61,7 @@ beforeAll(async () => {
   polySip = await startSipPeer({ host: POLY, userAgent: `PolycomVVX-VVX_150-UA/6.4.1.2280_${POLY_MAC}` });
   polyWeb = await fakePolycomRest(
     POLY,
-    inventory.resolve(POLY_MAC)!.adminPassword,
+    inventory.resolve(POLY_MAC, FIRST_GENERATIONS)!.adminPassword,
     {
       'voIpProt.SIP.requestValidation.1.request': 'INVITE',
       'voIpProt.SIP.requestValidation.1.method': 'source',
@@ -109,7 +110,7 @@ describe('auditor coverage of the #14 hardening rules', () => {
     const user = check(h, 'user-password-set');
     expect(user.state).toBe('unknown');
     expect(user.reason).toMatch(/secret/);
-    expect(JSON.stringify(report)).not.toContain(inventory.resolve(GRP_MAC)!.userPassword);
+    expect(JSON.stringify(report)).not.toContain(inventory.resolve(GRP_MAC, FIRST_GENERATIONS)!.userPassword);
   });
 
   it('Poly: REFER validation read back through REST config/get; the user password is a secret, never claimed', async () => {

@@ -9,6 +9,7 @@ import type { VendorAdapter } from '../../src/model/vendor-contract.js';
 import { fakeGrandstream, fakePolycomRest, type FakeMgmt } from './helpers/fake-mgmt.js';
 import { inventoryFrom } from './helpers/inventory.js';
 import { startSipPeer, type SipPeer } from './helpers/sip-peer.js';
+import { FIRST_GENERATIONS } from '../../src/model/inventory.js';
 
 const GS = '127.77.16.10';
 const POLY = '127.77.16.11';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   gsSip = await startSipPeer({ host: GS, userAgent: 'Grandstream GXP2140 1.0.9.14', options: 'silent' });
   polySip = await startSipPeer({ host: POLY, userAgent: `PolycomVVX-VVX_150-UA/6.4.1.2280_${POLY_MAC}` });
   // the phone runs most of the policy, but "accept SIP from proxy only" is off on account 1
-  gsWeb = await fakeGrandstream(GS, inventory.resolve(GS_MAC)!.adminPassword, {
+  gsWeb = await fakeGrandstream(GS, inventory.resolve(GS_MAC, FIRST_GENERATIONS)!.adminPassword, {
     P2347: '0',
     P2447: '1',
     P2547: '1',
@@ -54,7 +55,7 @@ beforeAll(async () => {
   });
   polyWeb = await fakePolycomRest(
     POLY,
-    inventory.resolve(POLY_MAC)!.adminPassword,
+    inventory.resolve(POLY_MAC, FIRST_GENERATIONS)!.adminPassword,
     {
       'voIpProt.SIP.requestValidation.1.request': 'INVITE',
       'voIpProt.SIP.requestValidation.1.method': 'source',
@@ -63,7 +64,7 @@ beforeAll(async () => {
     '48:25:67:16:48:87',
   );
   grpSip = await startSipPeer({ host: GRP, userAgent: 'Grandstream GRP2614 1.0.9.103', options: 'silent' });
-  grpWeb = await fakeGrandstream(GRP, inventory.resolve(GRP_MAC)!.adminPassword, {
+  grpWeb = await fakeGrandstream(GRP, inventory.resolve(GRP_MAC, FIRST_GENERATIONS)!.adminPassword, {
     P2347: '0',
     P2447: '1',
     P2547: '1',
@@ -93,7 +94,7 @@ describe('read-back through the pipeline', () => {
         retries: 0,
         hostGapMs: 0,
         plainHttpLogin: true,
-        credentials: [{ host: GS, password: inventory.resolve(GS_MAC)!.adminPassword }],
+        credentials: [{ host: GS, password: inventory.resolve(GS_MAC, FIRST_GENERATIONS)!.adminPassword }],
       },
       { vendors: VENDORS, inventory, neighbours: async () => undefined },
     );
@@ -108,7 +109,7 @@ describe('read-back through the pipeline', () => {
     // the credentials-file login, then the provisioned one for the device's settings; never the factory default
     expect(gsWeb.logins).toHaveLength(2);
     expect(gsWeb.logins.every((l) => l.password !== 'admin')).toBe(true);
-    expect(JSON.stringify(report)).not.toContain(inventory.resolve(GS_MAC)!.adminPassword);
+    expect(JSON.stringify(report)).not.toContain(inventory.resolve(GS_MAC, FIRST_GENERATIONS)!.adminPassword);
   });
 
   it('Poly: REST config/get read and compared; OPTIONS answering is not held against it', async () => {

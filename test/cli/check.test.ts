@@ -93,16 +93,16 @@ describe('ghostguard check', () => {
     expect(result.verdict.status).toBe('ignores');
     expect(r.code).toBe(0);
     expect(result.runId).toBeGreaterThan(0);
-    expect(lab.runtime.store.auditRuns.run(result.runId)?.targets).toEqual([phone.ip]);
+    expect((await lab.runtime.store.auditRuns.run(result.runId))?.targets).toEqual([phone.ip]);
     for (const secret of lab.runtime.config.inventory.allSecrets()) expect(r.out).not.toContain(secret);
   });
 
   it('--no-store leaves no run behind', async () => {
     const phone = lab.manifest.find((p) => !p.factory && p.vendor === 'grandstream')!;
-    const before = lab.runtime.store.auditRuns.runs(100).length;
+    const before = (await lab.runtime.store.auditRuns.runs(100)).length;
     const r = await run(['check', phone.ip, ...probeArgs(), '--json', '--no-store']);
     expect(JSON.parse(r.out).runId).toBeUndefined();
-    expect(lab.runtime.store.auditRuns.runs(100).length).toBe(before);
+    expect((await lab.runtime.store.auditRuns.runs(100)).length).toBe(before);
   });
 
   it('an address outside --allow, or something that is not one handset, is a usage error (exit 2)', async () => {

@@ -92,8 +92,8 @@ describe('params:', () => {
     });
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('trust_ctrl');
-    expect(runtime.store.events({ reason: 'weakening-override' })[0]).toMatchObject({ mac: '001565250001', severity: 'high' });
-    expect(runtime.store.fetchHistory('001565250001' as never, 10).filter((f) => f.status === 200)).toHaveLength(0);
+    expect((await runtime.store.events({ reason: 'weakening-override' }))[0]).toMatchObject({ mac: '001565250001', severity: 'high' });
+    expect((await runtime.store.fetchHistory('001565250001' as never, 10)).filter((f) => f.status === 200)).toHaveLength(0);
   });
 
   it('Grandstream: P2347 = 0 (accept SIP from proxy only off) is caught on the GRP2614 it reaches', async () => {

@@ -131,17 +131,13 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
     const m = parseMac(MAC)!;
     const uri = `/${m}.cfg`;
     const { config } = parseConfig(configText, join(root, 'a', 'ghostguard.yaml'), catalogueOf(VENDORS));
-    const inventory = new Inventory(
-      config!,
-      { masterKey: Buffer.from(KEY, 'hex'), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
-      1,
-    );
+    const inventory = new Inventory(config!, { masterKey: Buffer.from(KEY, 'hex'), env: {} }, 1);
     const toA = client(a!.port, '127.132.8.1');
     const challenge = await get(toA, uri);
     expect(challenge.statusCode).toBe(401);
     const authorization = digestHeader(
       inventory.provisioningUsername(m),
-      inventory.provisioningPassword(m),
+      inventory.provisioningPassword(m, 0),
       'GET',
       uri,
       nonceFrom(challenge.headers['www-authenticate']),
@@ -154,7 +150,7 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
     const fresh = await get(toB, uri);
     const own = digestHeader(
       inventory.provisioningUsername(m),
-      inventory.provisioningPassword(m),
+      inventory.provisioningPassword(m, 0),
       'GET',
       uri,
       nonceFrom(fresh.headers['www-authenticate']),
@@ -262,11 +258,7 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
     const m = parseMac(MAC)!;
     const uri = `/${m}.cfg`;
     const { config } = parseConfig(configText, join(root, 'a', 'ghostguard.yaml'), catalogueOf(VENDORS));
-    const inventory = new Inventory(
-      config!,
-      { masterKey: Buffer.from(KEY, 'hex'), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
-      1,
-    );
+    const inventory = new Inventory(config!, { masterKey: Buffer.from(KEY, 'hex'), env: {} }, 1);
     const phone = client(survivor.port, '127.132.9.1');
     expect((await get(phone, '/y000000000000.boot')).statusCode).toBe(200);
     // more tries than the failure budget (5), fewer than the challenge budget (20): never banned for the database being away
@@ -275,7 +267,7 @@ describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note
       expect(challenge.statusCode).toBe(401);
       const authorization = digestHeader(
         inventory.provisioningUsername(m),
-        inventory.provisioningPassword(m),
+        inventory.provisioningPassword(m, 0),
         'GET',
         uri,
         nonceFrom(challenge.headers['www-authenticate']),

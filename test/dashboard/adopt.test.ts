@@ -103,7 +103,7 @@ describe('unmanaged phones and adopt', () => {
     expect(written).toContain('# the reception desk phones');
     expect(written).toMatch(/mac: 48:25:67:16:48:87|mac: "?482567164887"?/);
     expect(runtime.config.inventory.device(MAC as Mac)).toMatchObject({ vendor: 'polycom', model: 'VVX_150', site: 'hq' });
-    const enrolment = runtime.store.enrolment(MAC as Mac);
+    const enrolment = await runtime.store.enrolment(MAC as Mac);
     expect(enrolment && !enrolment.closedAt && Date.parse(enrolment.expiresAt) > Date.now()).toBe(true);
     const device = await session.get(`/devices/${MAC}`);
     expect(device.statusCode).toBe(200);

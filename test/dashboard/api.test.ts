@@ -32,7 +32,7 @@ async function fakeAudit(options: AuditOptions, deps: AuditDeps): Promise<AuditR
     throw new GhostguardError('GG_ERR_TARGET_FORBIDDEN', `audit target "${options.targets[0]}" is outside the allowed ranges`);
   }
   const startedAt = new Date();
-  const runId = deps.auditStore!.startRun(startedAt, options.targets);
+  const runId = await deps.auditStore!.startRun(startedAt, options.targets);
   deps.onProgress?.({ done: 1, total: 4, phones: 1 });
   await new Promise<void>((r) => waiting.push(r));
   const findings = [
@@ -53,7 +53,7 @@ async function fakeAudit(options: AuditOptions, deps: AuditDeps): Promise<AuditR
     evidence: ['INVITE to 100 on udp/5060 drew 100 Trying → 180 Ringing → 487 Request Terminated'],
   };
   const who = { host: '127.0.8.161', mac: '0015650000a1', vendor: 'yealink', model: 'T46U' };
-  deps.auditStore!.finishRun(runId, new Date(), summary, [
+  await deps.auditStore!.finishRun(runId, new Date(), summary, [
     { ...who, ...ghostCallRow('127.0.8.161', ghostCall) },
     ...findings.map((f) => ({ ...who, rule: f.check, state: f.state, severity: f.severity, evidence: f.evidence, fix: f.fix })),
   ]);
@@ -86,7 +86,7 @@ beforeAll(async () => {
     remoteAddress: '127.0.8.161',
   });
   expect(res.statusCode).toBe(200);
-  runtime.store.flush();
+  await runtime.store.flush();
   app = await dashboardFor(runtime, PASSWORD, {
     audit: fakeAudit,
     snapshotIntervalMs: 50,
@@ -126,7 +126,7 @@ describe('JSON API', () => {
     // the follower has kept the served text (masked) by its sha256
     const deadline = Date.now() + 5000;
     const sha = first.configs[0].lastServed.sha256 as string;
-    while (!runtime.store.snapshots.has(sha) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!(await runtime.store.snapshots.has(sha)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const path = runtime.config.path;
     const original = readFileSync(path, 'utf8');
     try {
@@ -197,7 +197,7 @@ describe('JSON API', () => {
     const row = (await get('/api/devices?q=0015650000a1')).json().devices[0];
     expect(row).toMatchObject({ state: 'exposed', audit: { ghostCall: { verdict: 'rings' } } });
     expect(row.audit.runId).toBeGreaterThanOrEqual(id);
-    expect(runtime.store.auditRuns.run(id)?.finishedAt).toBeDefined();
+    expect((await runtime.store.auditRuns.run(id))?.finishedAt).toBeDefined();
     expect((await get('/api/audits/999999')).statusCode).toBe(404);
   });
 

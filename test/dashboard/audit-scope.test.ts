@@ -55,7 +55,7 @@ describe('server.auditAllow', () => {
       expect(refused.json().message).toContain(`is outside the allowed ranges (${ALLOWED}, 127.0.97.10-127.0.97.20)`);
     }
     // each refusal is a security event naming who asked: a stolen session probing other networks shows up
-    const events = runtime.store.events({ reason: 'audit-out-of-scope' });
+    const events = await runtime.store.events({ reason: 'audit-out-of-scope' });
     expect(events).toHaveLength(3);
     expect(events[0]).toMatchObject({ severity: 'high', source: '127.0.0.1' });
     expect(events.map((e) => e.detail)).toContain(
@@ -76,7 +76,7 @@ describe('server.auditAllow', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ error: 'GG_ERR_TARGET_FORBIDDEN' });
     expect(refused.json().message).toContain('is outside the allowed ranges');
-    expect(runtime.store.events({ reason: 'audit-out-of-scope' })[0]!.detail).toMatch(
+    expect((await runtime.store.events({ reason: 'audit-out-of-scope' }))[0]!.detail).toMatch(
       /^handset check: audit target "127\.0\.96\.7" is outside/,
     );
     expect((await post('/api/check', { target: '127.0.95.7' })).statusCode).toBe(200);

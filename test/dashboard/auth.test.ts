@@ -239,7 +239,7 @@ describe('the dashboard over HTTP', () => {
       headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` },
     });
     expect(basic.statusCode).toBe(429);
-    const failed = runtime.store.events({ reason: 'admin-login-failed' });
+    const failed = await runtime.store.events({ reason: 'admin-login-failed' });
     expect(failed).toHaveLength(3);
     expect(failed[0]).toMatchObject({ severity: 'medium', detail: 'dashboard login form' });
     expect(JSON.stringify(failed)).not.toContain('wrong-');

@@ -187,7 +187,7 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
       });
       expect(res.statusCode).toBe(401);
     }
-    lab.runtime.store.flush();
+    await lab.runtime.store.flush();
     await page.goto(`/?state=locked-out`);
     await page.getByRole('link', { name: macWithColons(mac) }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(macWithColons(mac));

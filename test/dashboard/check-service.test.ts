@@ -23,7 +23,7 @@ beforeAll(async () => {
     const res = await runtime.app.inject({ method: 'GET', url: `/${file}`, headers: { 'user-agent': UA }, remoteAddress: '127.0.8.81' });
     expect(res.statusCode, file).toBe(200);
   }
-  runtime.store.flush();
+  await runtime.store.flush();
 });
 
 afterAll(async () => {

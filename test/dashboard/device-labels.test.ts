@@ -33,13 +33,13 @@ async function enrolledDevicePage(pinSource: 'none' | 'address') {
     '127.126.2.6',
     digestHeader(
       inventory.provisioningUsername(MAC),
-      inventory.provisioningPassword(MAC),
+      inventory.provisioningPassword(MAC, 0),
       'GET',
       `/${MAC}.cfg`,
       nonceFrom(challenge.headers['www-authenticate']),
     ),
   );
-  runtime.store.flush();
+  await runtime.store.flush();
   const app = await dashboardFor(runtime, PASSWORD, {
     snapshotIntervalMs: 0,
   });

@@ -60,7 +60,7 @@ export async function startDashboardLab(base: string, phones = 6, factory = 2, m
     await runtime.close();
     throw err;
   }
-  runtime.store.flush();
+  await runtime.store.flush();
   return {
     runtime,
     fleet,

@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 async function devicePage(): Promise<string> {
-  runtime.store.flush();
+  await runtime.store.flush();
   const res = await session.get(`/devices/${MAC}`);
   expect(res.statusCode).toBe(200);
   return res.body;

@@ -83,7 +83,7 @@ describe.skipIf(peers.missing)(`theft banner in chromium${peers.note}`, () => {
     expect((await fetchAs(THIEF)).statusCode).toBe(200);
     const stolenNonce = nonceFrom((await fetchAs(PHONE)).headers['www-authenticate']);
     expect((await fetchAs(PHONE)).statusCode).toBe(401);
-    expect(runtime.store.events({ reason: 'enrolment-conflict', mac: MAC })).toHaveLength(1);
+    expect(await runtime.store.events({ reason: 'enrolment-conflict', mac: MAC })).toHaveLength(1);
 
     await page.goto('/login');
     await page.getByLabel('Password').fill(PASSWORD);
@@ -100,7 +100,7 @@ describe.skipIf(peers.missing)(`theft banner in chromium${peers.note}`, () => {
     // a forged POST without the session's CSRF token changes nothing
     const forged = await page.request.post(`/devices/${MAC}/rotate-reenrol`, { form: {}, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
-    expect(runtime.store.credentials(MAC).generation).toBe(0);
+    expect((await runtime.store.credentials(MAC)).generation).toBe(0);
 
     await page
       .getByRole('link', { name: macWithColons(MAC) })
@@ -114,7 +114,7 @@ describe.skipIf(peers.missing)(`theft banner in chromium${peers.note}`, () => {
     const facts = (await page.locator('dl.facts').first().textContent()) ?? '';
     expect(facts).toMatch(/Enrolment\s*open until/);
     expect(facts).toContain('generation 1');
-    expect(runtime.store.events({ reason: 'credentials-rotated', mac: MAC })[0]!.detail).toMatch(
+    expect((await runtime.store.events({ reason: 'credentials-rotated', mac: MAC }))[0]!.detail).toMatch(
       /^generation 1, SIP passwords too, from the dashboard/,
     );
     await page.goto('/');

@@ -58,7 +58,7 @@ const provisioned = () => manifest.filter((p) => !p.factory);
 const sipTarget = (p: PhoneManifest) => ({ ip: p.ip, port: p.sipPort! });
 
 describe('lab fleet against the real provisioning server', () => {
-  it('every enrolled phone fetched and applied its own files over TLS; factory phones fetched nothing', () => {
+  it('every enrolled phone fetched and applied its own files over TLS; factory phones fetched nothing', async () => {
     for (const p of provisioned()) {
       expect(p.provisioned, `${p.vendor} ${p.model} ${p.firmware}: ${p.errors.join('; ')}`).toBe(true);
       expect(p.errors).toEqual([]);
@@ -67,7 +67,7 @@ describe('lab fleet against the real provisioning server', () => {
     for (const p of provisioned()) expect(p.expect.ringsForStrangers).toBe(false);
     // the server saw each provisioned phone from its own address with its own User-Agent
     for (const p of provisioned()) {
-      const history = runtime.store.fetchHistory(p.mac);
+      const history = await runtime.store.fetchHistory(p.mac);
       expect(history.length).toBeGreaterThan(0);
       expect(history.every((f) => f.source === p.ip)).toBe(true);
       expect(history.every((f) => f.userAgent.includes(p.model))).toBe(true);
@@ -93,7 +93,7 @@ describe('lab fleet against the real provisioning server', () => {
       else expect(await probe.expect((r) => r.headers.some(([n, v]) => n === 'call-id' && v === ids.callId), 300)).toBeUndefined();
       if (!p.factory) {
         // addressed to the phone's own line: Grandstream checks the Request-URI user (invite-validation)
-        const user = runtime.config.inventory.resolve(p.mac)!.lines[0]!.extension;
+        const user = runtime.config.inventory.resolve(p.mac, await runtime.store.credentials(p.mac))!.lines[0]!.extension;
         const call = registrar.send(sipTarget(p), { method: 'INVITE', user });
         expect(await registrar.expect(byStatus(180, call.callId)), `${p.vendor} ${p.model} from registrar`).toBeDefined();
         registrar.send(sipTarget(p), { method: 'CANCEL', callId: call.callId, branch: call.branch });
@@ -108,7 +108,7 @@ describe('lab fleet against the real provisioning server', () => {
     const dispatcher = new Agent({ localAddress: '127.0.26.251', keepAliveTimeout: 10, connect: { rejectUnauthorized: false } });
     try {
       const gs = provisioned().find((p) => p.vendor === 'grandstream')!;
-      const admin = runtime.config.inventory.resolve(gs.mac)!.adminPassword;
+      const admin = runtime.config.inventory.resolve(gs.mac, await runtime.store.credentials(gs.mac))!.adminPassword;
       const login = async (pw: string) => {
         const res = await request(`https://${gs.ip}:${HTTPS_PORT}/cgi-bin/dologin`, {
           dispatcher,
@@ -128,13 +128,13 @@ describe('lab fleet against the real provisioning server', () => {
 
   it('after enrolment closes, a reboot fetches the device files with Digest and the delivered credentials', async () => {
     for (const p of fleet.phones.filter((ph) => !ph.spec.factory)) {
-      runtime.store.closeEnrolment(p.identity.mac, p.ip, new Date(Date.now() - 3600_000));
+      await runtime.store.closeEnrolment(p.identity.mac, p.ip, new Date(Date.now() - 3600_000));
       const report = await p.boot(url, { ca: runtime.tls!.cert });
       const device = report.files.filter((f) => f.outcome === 'applied' && f.file.includes(p.identity.mac));
       expect(device.length, `${p.identity.vendor}: ${JSON.stringify(report.files)}`).toBeGreaterThan(0);
       expect(device.every((f) => f.auth === 'digest')).toBe(true);
       expect(report.errors).toEqual([]);
     }
-    expect(runtime.store.events({ reason: 'bad-credentials' })).toEqual([]);
+    expect(await runtime.store.events({ reason: 'bad-credentials' })).toEqual([]);
   });
 });

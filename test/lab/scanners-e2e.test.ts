@@ -44,11 +44,11 @@ afterAll(async () => {
 });
 
 describe('lab fleet against real scanners', () => {
-  it('boots 10 phones per vendor; every non-factory phone is provisioned by ghostguard', () => {
+  it('boots 10 phones per vendor; every non-factory phone is provisioned by ghostguard', async () => {
     for (const vendor of ['yealink', 'polycom', 'grandstream']) expect(manifest.filter((p) => p.vendor === vendor)).toHaveLength(10);
     expect(manifest.filter((p) => p.factory)).toHaveLength(9);
     for (const p of manifest.filter((m) => !m.factory)) expect(p.provisioned, `${p.ip} ${p.vendor} ${p.errors.join('; ')}`).toBe(true);
-    expect(runtime.store.fetchHistory(manifest.find((p) => !p.factory)!.mac as never).length).toBeGreaterThan(0);
+    expect((await runtime.store.fetchHistory(manifest.find((p) => !p.factory)!.mac as never)).length).toBeGreaterThan(0);
   });
 
   it.skipIf(peers.missing)(

@@ -53,12 +53,12 @@ describe.each(DEVICES.map((d) => [`${d.vendor} ${d.model}`, d] as const))('%s bo
         if (again.statusCode !== 401) expect(again.statusCode).toBe(304);
       }
       expect(sawDevice).toBe(true);
-      runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
+      await runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
     },
   );
 
   it('after enrolment, the device file needs the per-device Digest credentials it was given', async () => {
-    runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
+    await runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
     const step = vendor.bootSequence(mac, model.id, model.firmwares[0]!).find((s) => vendor.identifyRequest(s).file.kind === 'device')!;
     const url = `/${step.fileName}`;
     const challenge = await get(url, step.userAgent);
@@ -66,7 +66,7 @@ describe.each(DEVICES.map((d) => [`${d.vendor} ${d.model}`, d] as const))('%s bo
     const inv = runtime.config.inventory;
     const auth = digestHeader(
       inv.provisioningUsername(mac),
-      inv.provisioningPassword(mac),
+      inv.provisioningPassword(mac, 0),
       'GET',
       url,
       nonceFrom(challenge.headers['www-authenticate']),
@@ -75,7 +75,7 @@ describe.each(DEVICES.map((d) => [`${d.vendor} ${d.model}`, d] as const))('%s bo
     expect(ok.statusCode).toBe(200);
     const head = await get(url, step.userAgent, { authorization: auth }, 'HEAD');
     expect(head.statusCode).toBe(401); // same nonce-count again is a replay
-    const history = runtime.store.fetchHistory(mac);
+    const history = await runtime.store.fetchHistory(mac);
     expect(history[0]).toMatchObject({ file: step.fileName, auth: 'digest', status: 200, source: '127.0.3.1' });
     expect(history[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -84,7 +84,7 @@ describe.each(DEVICES.map((d) => [`${d.vendor} ${d.model}`, d] as const))('%s bo
 describe('captured User-Agents', () => {
   it('Yealink T46G 28.72.0.1 (legacy family) gets per-account trust control', async () => {
     const mac = parseMac('00:15:65:4a:a9:37')!;
-    runtime.store.openEnrolment(mac, new Date(Date.now() + 3600_000));
+    await runtime.store.openEnrolment(mac, new Date(Date.now() + 3600_000));
     const res = await get('/0015654aa937.cfg', 'Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37');
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/^#!version:1\.0\.0\.1/);
@@ -94,10 +94,10 @@ describe('captured User-Agents', () => {
 
   it('unknown firmware gets the newest family and a warning event', async () => {
     const mac = parseMac('00:0b:82:00:00:11')!;
-    runtime.store.openEnrolment(mac, new Date(Date.now() + 3600_000));
+    await runtime.store.openEnrolment(mac, new Date(Date.now() + 3600_000));
     const res = await get('/cfg000b82000011.xml', 'Grandstream Model HW GRP2614 SW 1.0.x DevId 000b82000011');
     expect(res.statusCode).toBe(200);
-    expect(runtime.store.events({ reason: 'firmware-unknown' }).length).toBeGreaterThan(0);
+    expect((await runtime.store.events({ reason: 'firmware-unknown' })).length).toBeGreaterThan(0);
   });
 });
 

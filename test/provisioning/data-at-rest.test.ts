@@ -26,7 +26,7 @@ describe('data directory at rest', () => {
         headers: { 'user-agent': `Yealink SIP-T46U 108.86.0.45 ${MAC}` },
       });
       expect(res.statusCode).toBe(200);
-      runtime.store.flush();
+      await runtime.store.flush();
       const mode = (f: string) => (statSync(join(data, f)).mode & 0o777).toString(8);
       expect(mode('.')).toBe('700');
       for (const f of ['state.sqlite', 'state.sqlite-wal', 'state.sqlite-shm', 'events.jsonl', 'master.key'])

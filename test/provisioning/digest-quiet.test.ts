@@ -24,7 +24,7 @@ let base: string;
 
 beforeAll(async () => {
   ({ runtime } = await startRuntime(fleetYaml([{ mac: '00:15:65:00:12:61', vendor: 'yealink', model: 'T46U' }])));
-  runtime.store.closeEnrolment(MAC, undefined, new Date(Date.now() - 3600_000));
+  await runtime.store.closeEnrolment(MAC, undefined, new Date(Date.now() - 3600_000));
   const [url] = await runtime.listen('127.126.0.1', 0);
   base = url!.replace('localhost', '127.126.0.1');
 });
@@ -46,21 +46,21 @@ async function curl(from: string, args: string[]): Promise<string> {
 describe.skipIf(peers.missing)(`Digest without noise${peers.note}`, () => {
   it('three curl --digest fetches: 200 each, no security event', async () => {
     const inventory = runtime.config.inventory;
-    const user = `${inventory.provisioningUsername(MAC)}:${inventory.provisioningPassword(MAC)}`;
+    const user = `${inventory.provisioningUsername(MAC)}:${inventory.provisioningPassword(MAC, 0)}`;
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push(await curl(PHONE, ['--digest', '-u', user]));
     expect(statuses).toEqual(['200', '200', '200']);
-    expect(runtime.store.fetchHistory(MAC).filter((f) => f.source === PHONE && f.auth === 'digest')).toHaveLength(3);
-    expect(runtime.store.events({ mac: MAC })).toEqual([]);
+    expect((await runtime.store.fetchHistory(MAC)).filter((f) => f.source === PHONE && f.auth === 'digest')).toHaveLength(3);
+    expect(await runtime.store.events({ mac: MAC })).toEqual([]);
   });
 
   it('a phone that never answers the challenge: one not-enrolled event, however often it retries', async () => {
     expect(await curl(RESET_PHONE, [])).toBe('401');
-    expect(runtime.store.events({ reason: 'not-enrolled' })).toEqual([]);
+    expect(await runtime.store.events({ reason: 'not-enrolled' })).toEqual([]);
     for (let i = 0; i < 3; i++) expect(await curl(RESET_PHONE, [])).toBe('401');
-    const events = runtime.store.events({ reason: 'not-enrolled' });
+    const events = await runtime.store.events({ reason: 'not-enrolled' });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ source: RESET_PHONE, mac: MAC, severity: 'medium' });
-    expect(runtime.store.events({ mac: MAC }).map((e) => e.source)).toEqual([RESET_PHONE]);
+    expect((await runtime.store.events({ mac: MAC })).map((e) => e.source)).toEqual([RESET_PHONE]);
   });
 });

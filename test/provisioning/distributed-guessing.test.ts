@@ -43,7 +43,7 @@ const get = (from: string, mac: string, authorization?: string) =>
 describe('guessing spread over many /24s', () => {
   it('normal Digest boots raise nothing; the spread harvest raises one high distributed-guessing event and bans nobody', async () => {
     const mac = parseMac(PHONE)!;
-    runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
+    await runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
     const inventory = runtime.config.inventory;
     for (let round = 0; round < 4; round++) {
       for (let n = 0; n < NETWORKS; n++) {
@@ -51,7 +51,7 @@ describe('guessing spread over many /24s', () => {
         expect(challenge.statusCode).toBe(401);
         const auth = digestHeader(
           inventory.provisioningUsername(mac),
-          inventory.provisioningPassword(mac),
+          inventory.provisioningPassword(mac, 0),
           'GET',
           `/${mac}.cfg`,
           nonceFrom(challenge.headers['www-authenticate']),
@@ -59,7 +59,7 @@ describe('guessing spread over many /24s', () => {
         expect((await get(address(n), PHONE, auth)).statusCode).toBe(200);
       }
     }
-    expect(runtime.store.events({ reason: 'distributed-guessing' })).toEqual([]);
+    expect(await runtime.store.events({ reason: 'distributed-guessing' })).toEqual([]);
 
     const statuses = new Set<number>();
     for (let guess = 0; guess < 5; guess++) {
@@ -69,10 +69,10 @@ describe('guessing spread over many /24s', () => {
       }
     }
     expect([...statuses]).toEqual([401]);
-    const alerts = runtime.store.events({ reason: 'distributed-guessing' });
+    const alerts = await runtime.store.events({ reason: 'distributed-guessing' });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ severity: 'high' });
     expect(alerts[0]!.detail).toMatch(new RegExp(`^${SPREAD_GUESSES} refused requests .* from (1[6-9]|[2-4]\\d) networks in 10 min`));
-    expect(runtime.store.events({ reason: 'banned' })).toEqual([]);
+    expect(await runtime.store.events({ reason: 'banned' })).toEqual([]);
   });
 });

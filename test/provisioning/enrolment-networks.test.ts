@@ -47,15 +47,15 @@ describe('enrolment limited to the site networks', () => {
     expect(refused.statusCode).toBe(401);
     expect(refused.body).toBe('Unauthorized\n');
     expect(refused.body).not.toContain('auth_name');
-    expect(runtime.store.events({ reason: 'enrolment-off-site', mac })).toEqual([
+    expect(await runtime.store.events({ reason: 'enrolment-off-site', mac })).toEqual([
       expect.objectContaining({ severity: 'high', source: OUTSIDE, detail: UA }),
     ]);
-    expect(runtime.store.enrolment(mac)?.closedAt).toBeUndefined();
-    expect(runtime.store.fetchHistory(mac)).toEqual([]);
+    expect((await runtime.store.enrolment(mac))?.closedAt).toBeUndefined();
+    expect(await runtime.store.fetchHistory(mac)).toEqual([]);
 
     const enrolled = await get(INSIDE);
     expect(enrolled.statusCode).toBe(200);
-    expect(runtime.store.enrolment(mac)).toMatchObject({ pinnedSource: INSIDE });
+    expect(await runtime.store.enrolment(mac)).toMatchObject({ pinnedSource: INSIDE });
   });
 });
 

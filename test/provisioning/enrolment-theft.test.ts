@@ -33,11 +33,11 @@ describe('enrolment theft', () => {
   it('a Yealink User-Agent without the MAC cannot enrol; the thief is bounded after close; the real phone raises enrolment-conflict', async () => {
     const mac = parseMac(MAC)!;
     expect((await get(THIEF, 'Yealink SIP-T46U 108.86.0.45')).statusCode).toBe(401);
-    expect(runtime.store.events({ reason: 'ua-url-mismatch', mac })[0]).toMatchObject({ source: THIEF });
+    expect((await runtime.store.events({ reason: 'ua-url-mismatch', mac }))[0]).toMatchObject({ source: THIEF });
 
     const thiefUa = `Yealink SIP-T46U 108.86.0.45 ${MAC}`;
     expect((await get(THIEF, thiefUa)).statusCode).toBe(200);
-    expect(runtime.store.events({ reason: 'enrolment-closed', mac })[0]).toMatchObject({ source: THIEF, detail: thiefUa });
+    expect((await runtime.store.events({ reason: 'enrolment-closed', mac }))[0]).toMatchObject({ source: THIEF, detail: thiefUa });
     const regrabs = [];
     for (let i = 0; i < 5; i++) regrabs.push((await get(THIEF, thiefUa)).statusCode);
     expect(regrabs).toEqual([200, 200, 200, 401, 401]);
@@ -45,7 +45,7 @@ describe('enrolment theft', () => {
     const first = await get(PHONE, `Yealink SIP-T46U 108.86.0.45 ${MAC}`);
     const second = await get(PHONE, `Yealink SIP-T46U 108.86.0.45 ${MAC}`);
     expect([first.statusCode, second.statusCode]).toEqual([401, 401]);
-    const conflict = runtime.store.events({ reason: 'enrolment-conflict', mac });
+    const conflict = await runtime.store.events({ reason: 'enrolment-conflict', mac });
     expect(conflict).toHaveLength(1);
     expect(conflict[0]).toMatchObject({ severity: 'high', source: PHONE });
     expect(conflict[0]!.detail).toContain(`enrolled by ${THIEF} (${thiefUa})`);

@@ -47,7 +47,7 @@ describe('fetch history integrity', () => {
   it('an unauthenticated fetch naming a known MAC is an event, never the device history; check <mac> audits the authenticated address', async () => {
     const mac = parseMac(MAC)!;
     expect((await get(PHONE, `/${mac}.cfg`, UA)).statusCode).toBe(200);
-    const before = runtime.store.fetchHistory(mac);
+    const before = await runtime.store.fetchHistory(mac);
     expect(before[0]).toMatchObject({ source: PHONE, auth: 'enrolment' });
 
     // the attacker claims the phone's MAC on a shared file (served: it holds no secret) and on its device file (refused)
@@ -55,10 +55,10 @@ describe('fetch history integrity', () => {
     expect((await get(ATTACKER, '/y000000000000.cfg', `Yealink SIP-T46U 66.86.0.1 ${MAC}`)).statusCode).toBe(200);
     expect((await get(ATTACKER, `/${mac}.cfg`, `Yealink SIP-T46U 66.86.0.1 ${MAC}`)).statusCode).toBe(401);
 
-    expect(runtime.store.fetchHistory(mac)).toEqual(before);
-    expect(runtime.store.lastFetchBySource(ATTACKER)).toBeUndefined();
-    expect(runtime.store.lastFetchBySource(PHONE)).toMatchObject({ mac, source: PHONE });
-    const claims = runtime.store.events({ reason: 'unauthenticated-claim', mac });
+    expect(await runtime.store.fetchHistory(mac)).toEqual(before);
+    expect(await runtime.store.lastFetchBySource(ATTACKER)).toBeUndefined();
+    expect(await runtime.store.lastFetchBySource(PHONE)).toMatchObject({ mac, source: PHONE });
+    const claims = await runtime.store.events({ reason: 'unauthenticated-claim', mac });
     expect(claims.length).toBe(2);
     expect(claims[0]).toMatchObject({ source: ATTACKER, severity: 'info' });
 

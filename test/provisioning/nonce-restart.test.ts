@@ -27,7 +27,7 @@ describe('nonces across a restart', () => {
     const url = `/${mac}.cfg`;
     const first = await start();
     open.push(first);
-    first.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
+    await first.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
     const t1 = socketTransport();
     await t1.started(first);
     const inv = first.config.inventory;
@@ -36,7 +36,7 @@ describe('nonces across a restart', () => {
     const challenge = await send(t1, first);
     const captured = digestHeader(
       inv.provisioningUsername(mac),
-      inv.provisioningPassword(mac),
+      inv.provisioningPassword(mac, 0),
       'GET',
       url,
       nonceFrom(challenge.headers['www-authenticate']),
@@ -58,7 +58,7 @@ describe('nonces across a restart', () => {
     const inv2 = second.config.inventory;
     const auth = digestHeader(
       inv2.provisioningUsername(mac),
-      inv2.provisioningPassword(mac),
+      inv2.provisioningPassword(mac, 0),
       'GET',
       url,
       nonceFrom(fresh.headers['www-authenticate']),

@@ -24,7 +24,7 @@ describe('stored overrides', () => {
         headers: { 'user-agent': 'FileTransport PolycomVVX-VVX_400-UA/6.4.1.2280 Type/Application', 'content-type': 'text/xml' },
       });
       expect(res.statusCode).toBe(204);
-      const stored = runtime.store.overrides(mac)[0]!;
+      const stored = (await runtime.store.overrides(mac))[0]!;
       expect(stored.body).toContain('reg.1.auth.password="***"');
       expect(stored.body).toContain("device.auth.localAdminPassword='***'");
       expect(stored.body).toContain('up.backlight.idleIntensity="1"');

@@ -39,13 +39,13 @@ describe('Poly SIP 3.x credentials', () => {
     expect(served.get('device.auth.localAdminPassword')).toBeTruthy();
     expect(served.get('device.auth.localAdminPassword')).not.toBe('456');
 
-    runtime.store.closeEnrolment(MAC, undefined, new Date(Date.now() - 3600_000));
+    await runtime.store.closeEnrolment(MAC, undefined, new Date(Date.now() - 3600_000));
     const challenge = await get();
     expect(challenge.statusCode).toBe(401);
     const again = await get({
       authorization: digestHeader(user!, password!, 'GET', URL, nonceFrom(challenge.headers['www-authenticate'])),
     });
     expect(again.statusCode).toBe(200);
-    expect(runtime.store.fetchHistory(MAC)[0]).toMatchObject({ file: `${MAC}-ghostguard.cfg`, auth: 'digest', status: 200 });
+    expect((await runtime.store.fetchHistory(MAC))[0]).toMatchObject({ file: `${MAC}-ghostguard.cfg`, auth: 'digest', status: 200 });
   });
 });

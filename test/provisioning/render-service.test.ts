@@ -5,6 +5,7 @@ import { RenderService, type ServedFile } from '../../src/provisioning/render-se
 import { VENDORS } from '../../vendors/index.js';
 import { inventoryFrom } from '../auditor/helpers/inventory.js';
 import { fleetYaml } from '../helpers/runtime.js';
+import { FIRST_GENERATIONS } from '../../src/model/inventory.js';
 
 const yealink = VENDORS.find((v) => v.id === 'yealink')!;
 const FLEET = 200;
@@ -20,7 +21,7 @@ const inventory = inventoryFrom(
 );
 
 function deviceFile(renderer: RenderService, mac: Mac): ServedFile {
-  const device = inventory.resolve(mac)!;
+  const device = inventory.resolve(mac, FIRST_GENERATIONS)!;
   const file = yealink.identifyRequest({
     fileName: `${mac}.cfg`,
     method: 'GET',

@@ -68,23 +68,30 @@ describe('retention caps hold under a flood', () => {
     expect([...statuses]).toEqual([401]);
 
     const mac = parseMac(YEALINK)!;
-    runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
+    await runtime.store.closeEnrolment(mac, undefined, new Date(Date.now() - 3600_000));
     const url = `/${mac}.cfg`;
     const ua = `Yealink SIP-T46U 108.86.0.45 ${YEALINK}`;
     const challenge = await transport.send(runtime, '127.136.9.10', { method: 'GET', url, headers: { 'user-agent': ua } });
     const nonce = nonceFrom(challenge.headers['www-authenticate']);
     const inventory = runtime.config.inventory;
     for (let nc = 1; nc <= 300; nc++) {
-      const authorization = digestHeader(inventory.provisioningUsername(mac), inventory.provisioningPassword(mac), 'GET', url, nonce, nc);
+      const authorization = digestHeader(
+        inventory.provisioningUsername(mac),
+        inventory.provisioningPassword(mac, 0),
+        'GET',
+        url,
+        nonce,
+        nc,
+      );
       const res = await transport.send(runtime, '127.136.9.10', { method: 'GET', url, headers: { 'user-agent': ua, authorization } });
       expect(res.statusCode).toBe(200);
     }
     // what this process queued is committed (the caps are applied in the same pass)
-    expect(runtime.store.fetchHistory(mac, 1)).toHaveLength(1);
+    expect(await runtime.store.fetchHistory(mac, 1)).toHaveLength(1);
     expect(count('events')).toBeLessThanOrEqual(CAPS.eventRows);
     expect(count('events')).toBeGreaterThan(CAPS.eventRows / 2);
     expect(count('fetches')).toBe(CAPS.fetchRows);
-    expect(runtime.store.events({ limit: 1 })[0]?.mac).toBe('001565e00257');
+    expect((await runtime.store.events({ limit: 1 }))[0]?.mac).toBe('001565e00257');
   });
 
   it('overrides keep the newest per device and stay within the total size cap', async () => {
@@ -101,8 +108,8 @@ describe('retention caps hold under a flood', () => {
     const bytes = () => onDisk<{ b: number | null }>('SELECT sum(length(CAST(body AS BLOB))) AS b FROM overrides').b ?? 0;
     while (Date.now() < deadline && bytes() > CAPS.overrideMb * 1024 * 1024) await new Promise((r) => setTimeout(r, 200));
     expect(bytes()).toBeLessThanOrEqual(CAPS.overrideMb * 1024 * 1024);
-    const a = runtime.store.overrides(parseMac(POLY_A)!);
-    const b = runtime.store.overrides(parseMac(POLY_B)!);
+    const a = await runtime.store.overrides(parseMac(POLY_A)!);
+    const b = await runtime.store.overrides(parseMac(POLY_B)!);
     expect(a.length + b.length).toBeLessThanOrEqual(3);
     expect(b.length).toBeGreaterThan(0);
     expect(b[0]!.body).toContain('up.backlight.idleIntensity="5"');

@@ -15,8 +15,8 @@ import Database from 'better-sqlite3';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
 
 /** every fetch row, read through a connection of the test's own */
-function allFetches(store: SqliteStore): unknown[] {
-  store.flush();
+async function allFetches(store: SqliteStore): Promise<unknown[]> {
+  await store.flush();
   const reader = new Database(store.file, { readonly: true });
   try {
     return reader.prepare('SELECT * FROM fetches').all();
@@ -51,13 +51,13 @@ export function securitySuite(transport: Transport): void {
       () => clock,
     ));
     await transport.started(runtime);
-    runtime.store.closeEnrolment(parseMac(CLOSED)!, undefined, new Date(clock - 3600_000));
+    await runtime.store.closeEnrolment(parseMac(CLOSED)!, undefined, new Date(clock - 3600_000));
     secrets = runtime.config.inventory.allSecrets();
     expect(secrets.length).toBeGreaterThan(8);
   });
   afterAll(async () => {
     // Every byte the server wrote about this whole suite: events (SQLite + JSON lines) and fetch history.
-    const fromDb = [JSON.stringify(runtime.store.events({ limit: 1_000_000 })), JSON.stringify(allFetches(runtime.store))];
+    const fromDb = [JSON.stringify(await runtime.store.events({ limit: 1_000_000 })), JSON.stringify(await allFetches(runtime.store))];
     await transport.close(runtime);
     await runtime.close();
     const jsonl = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8');
@@ -92,7 +92,7 @@ export function securitySuite(transport: Transport): void {
       expect(served).toBe(0);
       expect(bannedAt).toBeGreaterThan(0);
       expect(bannedAt).toBeLessThanOrEqual(1000);
-      expect(runtime.store.events({ reason: 'banned' }).some((e) => e.source === '127.0.50.1')).toBe(true);
+      expect((await runtime.store.events({ reason: 'banned' })).some((e) => e.source === '127.0.50.1')).toBe(true);
     });
 
     it('10,000 guesses spread over 64 addresses of one /24 are banned as a subnet', async () => {
@@ -133,7 +133,7 @@ export function securitySuite(transport: Transport): void {
       const res = await fetchAs('127.0.53.1', '/001565dead01.cfg', YEALINK_UA('00:15:65:de:ad:01'));
       expect(res.statusCode).toBe(401);
       expect((await fetchAs('127.0.53.1', `/${parseMac(KNOWN)}.cfg`, YEALINK_UA(KNOWN))).statusCode).toBe(403);
-      expect(runtime.store.events({ reason: 'canary' })[0]).toMatchObject({ severity: 'critical', source: '127.0.53.1' });
+      expect((await runtime.store.events({ reason: 'canary' }))[0]).toMatchObject({ severity: 'critical', source: '127.0.53.1' });
     });
   });
 
@@ -158,33 +158,33 @@ export function securitySuite(transport: Transport): void {
       }
       for (const s of shapes) expect({ ...s, name: '' }).toEqual({ ...shapes[0]!, name: '' });
       expect(shapes[0]!.status).toBe(401);
-      expect(runtime.store.events({ reason: 'ua-url-mismatch' }).length).toBeGreaterThan(0);
+      expect((await runtime.store.events({ reason: 'ua-url-mismatch' })).length).toBeGreaterThan(0);
       // the first credential-less request is a Digest challenge like any phone's; coming back without credentials is the event
       await fetchAs('127.0.54.1', `/${parseMac(CLOSED)!}.cfg`, YEALINK_UA(CLOSED));
-      expect(runtime.store.events({ reason: 'not-enrolled' }).length).toBeGreaterThan(0);
+      expect((await runtime.store.events({ reason: 'not-enrolled' })).length).toBeGreaterThan(0);
     });
   });
 
   describe('digest credentials', () => {
     it('a replayed Authorization header is refused, a stale nonce is refused with stale=true', async () => {
       const mac = parseMac(KNOWN)!;
-      runtime.store.closeEnrolment(mac, undefined, new Date(clock - 3600_000));
+      await runtime.store.closeEnrolment(mac, undefined, new Date(clock - 3600_000));
       const url = `/${mac}.cfg`;
       const challenge = await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN));
       const inv = runtime.config.inventory;
       const auth = digestHeader(
         inv.provisioningUsername(mac),
-        inv.provisioningPassword(mac),
+        inv.provisioningPassword(mac, 0),
         'GET',
         url,
         nonceFrom(challenge.headers['www-authenticate']),
       );
       expect((await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN), { authorization: auth })).statusCode).toBe(200);
       expect((await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN), { authorization: auth })).statusCode).toBe(401);
-      expect(runtime.store.events({ reason: 'replayed-nonce' }).length).toBe(1);
+      expect((await runtime.store.events({ reason: 'replayed-nonce' })).length).toBe(1);
       const later = digestHeader(
         inv.provisioningUsername(mac),
-        inv.provisioningPassword(mac),
+        inv.provisioningPassword(mac, 0),
         'GET',
         url,
         nonceFrom(challenge.headers['www-authenticate']),
@@ -194,16 +194,16 @@ export function securitySuite(transport: Transport): void {
       const stale = await fetchAs('127.0.55.1', url, YEALINK_UA(KNOWN), { authorization: later });
       expect(stale.statusCode).toBe(401);
       expect(String(stale.headers['www-authenticate'])).toContain('stale=true');
-      expect(runtime.store.events({ reason: 'stale-nonce' }).length).toBe(1);
+      expect((await runtime.store.events({ reason: 'stale-nonce' })).length).toBe(1);
     });
 
     it('after a rotation both old and new credentials work until the phone uses the new ones', async () => {
       const mac = parseMac(KNOWN)!;
       const url = `/${mac}.cfg`;
       const inv = runtime.config.inventory;
-      const oldPassword = inv.provisioningPassword(mac);
-      runtime.store.rotateCredentials(mac, false);
-      const newPassword = inv.provisioningPassword(mac);
+      const oldPassword = inv.provisioningPassword(mac, (await runtime.store.credentials(mac)).generation);
+      await runtime.store.rotateCredentials(mac, false);
+      const newPassword = inv.provisioningPassword(mac, (await runtime.store.credentials(mac)).generation);
       expect(newPassword).not.toBe(oldPassword);
       const attempt = async (password: string) => {
         const challenge = await fetchAs('127.0.56.1', url, YEALINK_UA(KNOWN));
@@ -228,15 +228,15 @@ export function securitySuite(transport: Transport): void {
       ['unknown vendor file', '/SEP001122334455.cnf.xml', 'Cisco/1.0', 404],
     ];
     it.each(cases)('%s → clear 4xx and an event', async (_name, url, ua, status) => {
-      const before = runtime.store.events({ limit: 1_000_000 }).length;
+      const before = (await runtime.store.events({ limit: 1_000_000 })).length;
       const res = await fetchAs('127.0.57.1', url, ua);
       expect(res.statusCode).toBe(status);
-      expect(runtime.store.events({ limit: 1_000_000 }).length).toBeGreaterThan(before);
+      expect((await runtime.store.events({ limit: 1_000_000 })).length).toBeGreaterThan(before);
     });
 
     it('garbage PUT bodies are refused; a weakening Polycom override is stored and raised', async () => {
       const mac = parseMac(POLY)!;
-      runtime.store.openEnrolment(mac, new Date(clock + 3600_000));
+      await runtime.store.openEnrolment(mac, new Date(clock + 3600_000));
       const ua = 'FileTransport PolycomVVX-VVX_400-UA/6.4.1.2280 Type/Application';
       const garbage = await fetchAs(
         '127.0.58.1',
@@ -247,12 +247,12 @@ export function securitySuite(transport: Transport): void {
         '\u0000\u0001<<<not xml',
       );
       expect(garbage.statusCode).toBe(400);
-      expect(runtime.store.events({ reason: 'bad-upload' }).length).toBe(1);
+      expect((await runtime.store.events({ reason: 'bad-upload' })).length).toBe(1);
       const weakening = '<?xml version="1.0"?><PHONE_CONFIG><OVERRIDES voIpProt.SIP.requestValidation.1.method="" /></PHONE_CONFIG>';
       const res = await fetchAs('127.0.58.1', `/${mac}-phone.cfg`, ua, { 'content-type': 'text/xml' }, 'PUT', weakening);
       expect(res.statusCode).toBe(204);
-      expect(runtime.store.overrides(mac)[0]!.weakened.join(' ')).toContain('requestValidation');
-      expect(runtime.store.events({ reason: 'weakening-override' })[0]).toMatchObject({ mac, severity: 'high' });
+      expect((await runtime.store.overrides(mac))[0]!.weakened.join(' ')).toContain('requestValidation');
+      expect((await runtime.store.events({ reason: 'weakening-override' }))[0]).toMatchObject({ mac, severity: 'high' });
     });
   });
 
@@ -272,15 +272,15 @@ export function securitySuite(transport: Transport): void {
       ],
     ];
     it.each(unrenderable)('%s → 404 and a low event, never a 500 or a critical event', async (_name, url, ua) => {
-      const critical = runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 }).length;
+      const critical = (await runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 })).length;
       const res = await fetchAs('127.123.5.1', url, ua);
       expect(res.statusCode).toBe(404);
-      expect(runtime.store.events({ limit: 1 })[0]).toMatchObject({
+      expect((await runtime.store.events({ limit: 1 }))[0]).toMatchObject({
         reason: 'unrenderable-request',
         severity: 'low',
         source: '127.123.5.1',
       });
-      expect(runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 }).length).toBe(critical);
+      expect((await runtime.store.events({ reason: 'policy-violating-render', limit: 1_000_000 })).length).toBe(critical);
     });
 
     it('they count toward the ban: 1,100 of them from one address end in 403', async () => {
@@ -291,7 +291,7 @@ export function securitySuite(transport: Transport): void {
         else expect(res.statusCode).toBe(404);
       }
       expect(bannedAt).toBeGreaterThan(900);
-      expect(runtime.store.events({ reason: 'banned' }).some((e) => e.source === '127.123.5.2')).toBe(true);
+      expect((await runtime.store.events({ reason: 'banned' })).some((e) => e.source === '127.123.5.2')).toBe(true);
     });
   });
 
@@ -321,7 +321,7 @@ export function securitySuite(transport: Transport): void {
           }),
         );
         expect(results.flat().every((c) => c === 200)).toBe(true);
-        expect(storm.store.events({ reason: 'banned' })).toEqual([]);
+        expect(await storm.store.events({ reason: 'banned' })).toEqual([]);
       } finally {
         await transport.close(storm);
         await storm.close();

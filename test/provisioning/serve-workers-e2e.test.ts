@@ -79,7 +79,7 @@ describe('ghostguard serve --workers 2', () => {
     // afterwards credentials: a nonce fetched on one connection is answered on a fresh one (round-robin: the other worker)
     const { config } = parseConfig(readFileSync(serve.path, 'utf8'), serve.path, catalogueOf(VENDORS));
     const masterKey = Buffer.from(readFileSync(join(serve.dir, 'data', 'master.key'), 'utf8').trim(), 'hex');
-    const inventory = new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
+    const inventory = new Inventory(config!, { masterKey, env: {} }, 1);
     const statuses: number[] = [];
     const issuers = new Set<string>();
     for (const [i, mac] of MACS.entries()) {
@@ -104,7 +104,7 @@ describe('ghostguard serve --workers 2', () => {
       const other = client(`127.0.9.${i + 1}`);
       const headers = {
         'user-agent': UA(mac),
-        authorization: digestHeader(inventory.provisioningUsername(m), inventory.provisioningPassword(m), 'GET', uri, nonce),
+        authorization: digestHeader(inventory.provisioningUsername(m), inventory.provisioningPassword(m, 0), 'GET', uri, nonce),
       };
       const res = await other.request({ method: 'GET', path: uri, headers });
       await res.body.text();

@@ -92,7 +92,7 @@ async function get(
 function credentials(serve: Serve): Inventory {
   const { config } = parseConfig(readFileSync(serve.path, 'utf8'), serve.path, catalogueOf(VENDORS));
   const masterKey = Buffer.from(readFileSync(join(serve.dir, 'data', 'master.key'), 'utf8').trim(), 'hex');
-  return new Inventory(config!, { masterKey, env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
+  return new Inventory(config!, { masterKey, env: {} }, 1);
 }
 
 describe('serve --workers 2: replay, worker death', () => {
@@ -109,7 +109,7 @@ describe('serve --workers 2: replay, worker death', () => {
         'user-agent': UA(MACS[0]!),
         authorization: digestHeader(
           inventory.provisioningUsername(mac),
-          inventory.provisioningPassword(mac),
+          inventory.provisioningPassword(mac, 0),
           'GET',
           uri,
           nonceFrom(challenge.headers['www-authenticate'] as string),

@@ -71,7 +71,7 @@ describe('a scheduled run cut short', () => {
     const audit = async (options: AuditOptions, deps: AuditDeps): Promise<AuditReport> => {
       const n = ++calls;
       const startedAt = new Date();
-      const runId = deps.auditStore!.startRun(startedAt, options.targets);
+      const runId = await deps.auditStore!.startRun(startedAt, options.targets);
       if (n === 2) {
         // the run in progress when the config is reloaded: it sees the exposure, then the abort lands as it finishes
         await new Promise<void>((r) => deps.signal!.addEventListener('abort', () => r()));
@@ -87,7 +87,7 @@ describe('a scheduled run cut short', () => {
         failures: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
         ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 },
       };
-      deps.auditStore!.finishRun(runId, new Date(), summary, findings);
+      await deps.auditStore!.finishRun(runId, new Date(), summary, findings);
       // no `incomplete`: the report looks whole — only the scheduler knows it stopped this run
       return {
         format: 'ghostguard-audit',
@@ -128,7 +128,7 @@ describe('a scheduled run cut short', () => {
       expect(baseline).toMatchObject({ complete: true, changes: [] });
       const runs = log.filter((e) => e.event === 'run');
       expect(runs[1]).toMatchObject({ complete: false });
-      expect(s.history.recent('nightly', 10).map((r) => r.complete)).toEqual([true, false, true]);
+      expect((await s.history.recent('nightly', 10)).map((r) => r.complete)).toEqual([true, false, true]);
       expect(next).toMatchObject({ complete: true, previousRunId: baseline!.runId });
       expect(next!.changes.map((c) => [c.kind, c.mac])).toEqual([['newly-exposed', MAC]]);
     } finally {

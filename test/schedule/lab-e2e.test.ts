@@ -64,7 +64,7 @@ beforeAll(async () => {
   });
   const url = (await runtime.listen('127.0.0.1', 0))[0]!.replace('localhost', '127.0.0.1');
   fleet = await LabFleet.start({ ...options, server: url, serverCa: runtime.tls!.cert });
-  runtime.store.flush();
+  await runtime.store.flush();
 }, 60_000);
 
 afterAll(async () => {

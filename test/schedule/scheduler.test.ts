@@ -71,7 +71,7 @@ function scripted(script: (n: number) => StoredFinding[], gate?: (n: number, sig
   const audit = async (options: AuditOptions, deps: AuditDeps): Promise<AuditReport> => {
     const n = calls.push(options);
     const startedAt = new Date();
-    const runId = deps.auditStore!.startRun(startedAt, options.targets);
+    const runId = await deps.auditStore!.startRun(startedAt, options.targets);
     await gate?.(n, deps.signal!);
     const findings = script(n);
     const fail = findings.filter((f) => f.state === 'fail').length;
@@ -84,7 +84,7 @@ function scripted(script: (n: number) => StoredFinding[], gate?: (n: number, sig
       failures: { info: 0, low: 0, medium: 0, high: 0, critical: fail },
       ghostCalls: { rings: 0, 'likely-rings': 0, refuses: 0, ignores: 0, unknown: 0 },
     };
-    deps.auditStore!.finishRun(runId, new Date(), summary, findings);
+    await deps.auditStore!.finishRun(runId, new Date(), summary, findings);
     return {
       format: 'ghostguard-audit',
       version: 1,
@@ -251,7 +251,7 @@ describe('AuditScheduler', () => {
     await advance(2600);
     expect(calls).toHaveLength(1);
     expect(log.filter((e) => e.event === 'run-skipped').length).toBeGreaterThanOrEqual(2);
-    expect(s.status()).toMatchObject([{ name: 'slow', running: true }]);
+    expect(await s.status()).toMatchObject([{ name: 'slow', running: true }]);
     const stopping = s.stop();
     await stopping;
     release();
@@ -259,7 +259,7 @@ describe('AuditScheduler', () => {
     expect(log.filter((e) => e.event === 'run')).toMatchObject([{ complete: false }]);
     await advance(1300);
     expect(calls).toHaveLength(1);
-    expect(s.status()).toEqual([]);
+    expect(await s.status()).toEqual([]);
   });
 
   it('reconfigures: unchanged schedules keep running, changed ones restart, removed ones stop; an unset env secret is a problem', async () => {
@@ -275,11 +275,11 @@ describe('AuditScheduler', () => {
       expect(s.update([schedule('a'), schedule('b'), withEnv])).toEqual([
         'schedules[0] (hooked): webhook.secret: environment variable MISSING is not set',
       ]);
-      expect(s.status().map((x) => x.name)).toEqual(['a', 'b']);
+      expect((await s.status()).map((x) => x.name)).toEqual(['a', 'b']);
       s.start();
       await advanceUntil(nextRun(s, 2));
       expect(s.update([schedule('a'), schedule('b', undefined, { everySeconds: 3600 })])).toEqual([]);
-      const b = s.status().find((x) => x.name === 'b')!;
+      const b = (await s.status()).find((x) => x.name === 'b')!;
       // b changed: restarted on its new cadence, one interval after its last run
       expect(Date.parse(b.nextRunAt!) - Date.now()).toBeGreaterThan(3500_000);
       expect(s.update([schedule('b', undefined, { everySeconds: 3600 })])).toEqual([]);
@@ -292,7 +292,7 @@ describe('AuditScheduler', () => {
       expect(log.filter((e) => e.event === 'schedule-error')).toMatchObject([
         { schedule: 'hooked', error: 'webhook.secret: environment variable MISSING is not set; not started' },
       ]);
-      expect(s.status().map((x) => x.name)).toEqual(['b']);
+      expect((await s.status()).map((x) => x.name)).toEqual(['b']);
     } finally {
       await s.stop();
     }
@@ -310,7 +310,7 @@ describe('AuditScheduler', () => {
     try {
       second.update([schedule('restart', undefined, { everySeconds: 2 })]);
       second.start();
-      const due = Date.parse(second.status()[0]!.nextRunAt!) - Date.parse(baseline!.record.startedAt);
+      const due = Date.parse((await second.status())[0]!.nextRunAt!) - Date.parse(baseline!.record.startedAt);
       expect(due).toBe(2000);
       const [after] = await advanceUntil(nextRun(second));
       expect(after).toMatchObject({ previousRunId: baseline!.runId, record: { delivery: 'log-only', changes: 1 } });

@@ -52,7 +52,7 @@ describe('migrations', () => {
     expect(versions(file)).toHaveLength(MIGRATIONS.length);
   });
 
-  it('adopts a database created before versioning: same schema as a new one, its data kept', () => {
+  it('adopts a database created before versioning: same schema as a new one, its data kept', async () => {
     const file = tempFile();
     const old = new Database(file);
     old.exec(BEFORE_VERSIONING);
@@ -61,9 +61,9 @@ describe('migrations', () => {
     const before = schemaOf(old);
     old.close();
     const store = new SqliteStore(file);
-    expect(store.credentials(A)).toEqual({ generation: 3, previousGeneration: 2, sipGeneration: 1 });
-    expect(store.auditRuns.runs().map((r) => r.targets)).toEqual([['127.128.9.1']]);
-    store.close();
+    expect(await store.credentials(A)).toEqual({ generation: 3, previousGeneration: 2, sipGeneration: 1 });
+    expect((await store.auditRuns.runs()).map((r) => r.targets)).toEqual([['127.128.9.1']]);
+    await store.close();
     expect(versions(file).map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const fresh = tempFile();
     openStateDatabase(fresh).close();

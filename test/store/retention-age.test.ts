@@ -11,7 +11,7 @@ const MAC = parseMac('00:15:65:00:36:a0')!;
 const DAY = 86_400_000;
 
 describe('retention by age', () => {
-  it('drops fetches, events and overrides older than their caps, oldest first, and keeps the rest', () => {
+  it('drops fetches, events and overrides older than their caps, oldest first, and keeps the rest', async () => {
     const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gg-retention-')), 'state.sqlite'), undefined, {
       ...DEFAULT_RETENTION,
       fetchDays: 30,
@@ -22,7 +22,7 @@ describe('retention by age', () => {
       const now = Date.now();
       const ago = (days: number) => new Date(now - days * DAY).toISOString();
       for (const days of [90, 45, 20, 1]) {
-        store.recordFetch({
+        await store.recordFetch({
           ts: ago(days),
           mac: MAC,
           source: '127.136.10.1',
@@ -32,15 +32,15 @@ describe('retention by age', () => {
           auth: 'digest',
           status: 200,
         });
-        store.recordEvent({ ts: ago(days), reason: 'not-enrolled', severity: 'medium', mac: MAC });
-        store.saveOverride({ ts: ago(days), mac: MAC, file: `${MAC}-phone.cfg`, body: `<o d="${days}"/>`, weakened: [] });
+        await store.recordEvent({ ts: ago(days), reason: 'not-enrolled', severity: 'medium', mac: MAC });
+        await store.saveOverride({ ts: ago(days), mac: MAC, file: `${MAC}-phone.cfg`, body: `<o d="${days}"/>`, weakened: [] });
       }
-      store.prune();
-      expect(store.fetchHistory(MAC).map((f) => f.ts)).toEqual([ago(1), ago(20)]);
-      expect(store.events({ mac: MAC }).map((e) => e.ts)).toEqual([ago(1), ago(20), ago(45)]);
-      expect(store.overrides(MAC).map((o) => o.body)).toEqual(['<o d="1"/>']);
+      await store.prune();
+      expect((await store.fetchHistory(MAC)).map((f) => f.ts)).toEqual([ago(1), ago(20)]);
+      expect((await store.events({ mac: MAC })).map((e) => e.ts)).toEqual([ago(1), ago(20), ago(45)]);
+      expect((await store.overrides(MAC)).map((o) => o.body)).toEqual(['<o d="1"/>']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

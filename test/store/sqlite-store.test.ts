@@ -16,8 +16,8 @@ const newStore = (file = join(mkdtempSync(join(tmpdir(), 'gg-store-')), 'state.s
   open.push(store);
   return { store, file };
 };
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
 });
 
 const fetch = (mac: string, source: string, file: string, n: number): FetchRecord => ({
@@ -32,30 +32,30 @@ const fetch = (mac: string, source: string, file: string, n: number): FetchRecor
 });
 
 describe('fetch history', () => {
-  it('reads its own queued writes, newest first', () => {
+  it('reads its own queued writes, newest first', async () => {
     const { store } = newStore();
-    for (let n = 1; n <= 5; n++) store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, n));
-    expect(store.fetchHistory(A).map((f) => f.sha256)).toEqual(['sha5', 'sha4', 'sha3', 'sha2', 'sha1']);
-    expect(store.fetchHistory(A, 2)).toHaveLength(2);
-    expect(store.fetchHistory(B)).toEqual([]);
+    for (let n = 1; n <= 5; n++) await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, n));
+    expect((await store.fetchHistory(A)).map((f) => f.sha256)).toEqual(['sha5', 'sha4', 'sha3', 'sha2', 'sha1']);
+    expect(await store.fetchHistory(A, 2)).toHaveLength(2);
+    expect(await store.fetchHistory(B)).toEqual([]);
   });
 
-  it('answers the last fetch from an address, following it when another phone takes the address over', () => {
+  it('answers the last fetch from an address, following it when another phone takes the address over', async () => {
     const { store } = newStore();
-    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
-    store.recordFetch(fetch(A, '127.0.70.1', 'y000000000108.cfg', 2));
-    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A, sha256: 'sha2' });
-    store.recordFetch(fetch(B, '127.0.70.1', `${B}.cfg`, 3));
-    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: B, sha256: 'sha3' });
-    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 4));
-    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A, sha256: 'sha4' });
-    expect(store.lastFetchBySource('127.0.70.2')).toBeUndefined();
+    await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    await store.recordFetch(fetch(A, '127.0.70.1', 'y000000000108.cfg', 2));
+    expect(await store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A, sha256: 'sha2' });
+    await store.recordFetch(fetch(B, '127.0.70.1', `${B}.cfg`, 3));
+    expect(await store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: B, sha256: 'sha3' });
+    await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 4));
+    expect(await store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A, sha256: 'sha4' });
+    expect(await store.lastFetchBySource('127.0.70.2')).toBeUndefined();
   });
 
-  it('is visible to another process once written behind', () => {
+  it('is visible to another process once written behind', async () => {
     const { store, file } = newStore();
-    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
-    store.flush();
+    await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    await store.flush();
     const other = new Database(file, { readonly: true });
     expect(other.prepare('SELECT COUNT(*) AS n FROM fetches').get()).toEqual({ n: 1 });
     other.close();
@@ -65,31 +65,31 @@ describe('fetch history', () => {
 describe('cached credential reads', () => {
   it('notice a rotation committed by another process', async () => {
     const { store, file } = newStore();
-    expect(store.credentials(A).generation).toBe(0);
+    expect((await store.credentials(A)).generation).toBe(0);
     const cli = new SqliteStore(file);
-    cli.rotateCredentials(A, true);
-    cli.close();
+    await cli.rotateCredentials(A, true);
+    await cli.close();
     await new Promise((r) => setTimeout(r, 250));
-    expect(store.credentials(A)).toMatchObject({ generation: 1, previousGeneration: 0, sipGeneration: 1 });
+    expect(await store.credentials(A)).toMatchObject({ generation: 1, previousGeneration: 0, sipGeneration: 1 });
   });
 });
 
 describe('the history writer', () => {
   it('commits on its own thread without dropping cached credential reads', async () => {
     const { store, file } = newStore();
-    store.rotateCredentials(A, false);
-    expect(store.credentials(A).generation).toBe(1);
+    await store.rotateCredentials(A, false);
+    expect((await store.credentials(A)).generation).toBe(1);
     await new Promise((r) => setTimeout(r, 250));
-    expect(store.credentials(A).generation).toBe(1);
+    expect((await store.credentials(A)).generation).toBe(1);
     // change the row behind the store's back, without the version bump: only a cache drop could reveal it
     const raw = new Database(file);
     raw.exec('DROP TRIGGER credentials_update_bumps; UPDATE credentials SET generation = 7');
     raw.close();
-    for (let n = 0; n < 3000; n++) store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, n));
-    store.flush();
+    for (let n = 0; n < 3000; n++) await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, n));
+    await store.flush();
     await new Promise((r) => setTimeout(r, 250));
-    expect(store.credentials(A).generation).toBe(1);
-    expect(store.fetchHistory(A, 5000)).toHaveLength(3000);
+    expect((await store.credentials(A)).generation).toBe(1);
+    expect(await store.fetchHistory(A, 5000)).toHaveLength(3000);
     const reader = new Database(store.file, { readonly: true });
     expect(reader.prepare('SELECT COUNT(*) FROM fetch_versions').pluck().get()).toBe(3000);
     reader.close();
@@ -105,31 +105,31 @@ describe('the history writer, when it cannot write', () => {
     const raw = new Database(file);
     raw.exec('DROP TABLE fetches');
     raw.close();
-    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
     const started = performance.now();
-    store.flush();
+    await store.flush();
     expect(performance.now() - started).toBeLessThan(5000);
     await new Promise((r) => setTimeout(r, 50)); // the report arrives as a message
     expect(messages.join(' ')).toMatch(/1 history records not written: .*fetches/);
-    expect(store.events()).toEqual([]);
+    expect(await store.events()).toEqual([]);
   });
 });
 
 describe('events', () => {
-  it('round-trip without empty fields and filter by reason and MAC', () => {
+  it('round-trip without empty fields and filter by reason and MAC', async () => {
     const { store } = newStore();
-    store.recordEvent({ ts: '2026-01-01T00:00:00.000Z', reason: 'unknown-mac', severity: 'medium', source: '127.0.70.9' });
-    store.recordEvent({ ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' });
-    expect(store.events({ reason: 'canary' })).toEqual([
+    await store.recordEvent({ ts: '2026-01-01T00:00:00.000Z', reason: 'unknown-mac', severity: 'medium', source: '127.0.70.9' });
+    await store.recordEvent({ ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' });
+    expect(await store.events({ reason: 'canary' })).toEqual([
       { ts: '2026-01-01T00:00:01.000Z', reason: 'canary', severity: 'critical', mac: A, detail: 'x' },
     ]);
-    expect(store.events({ mac: A })).toHaveLength(1);
-    expect(store.events()).toHaveLength(2);
+    expect(await store.events({ mac: A })).toHaveLength(1);
+    expect(await store.events()).toHaveLength(2);
   });
 });
 
 describe('schema', () => {
-  it('upgrades a database from before the source table (the per-row source index is dropped)', () => {
+  it('upgrades a database from before the source table (the per-row source index is dropped)', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'gg-store-')), 'state.sqlite');
     const old = new Database(file);
     old.exec(`CREATE TABLE fetches (id INTEGER PRIMARY KEY, ts TEXT NOT NULL, mac TEXT NOT NULL, source TEXT NOT NULL, user_agent TEXT NOT NULL,
@@ -141,7 +141,7 @@ describe('schema', () => {
     const indexes = reader.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fetches'").pluck().all();
     reader.close();
     expect(indexes).not.toContain('fetches_source');
-    store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
-    expect(store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A });
+    await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, 1));
+    expect(await store.lastFetchBySource('127.0.70.1')).toMatchObject({ mac: A });
   });
 });

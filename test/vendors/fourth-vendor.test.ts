@@ -83,11 +83,11 @@ describe('a fourth vendor written only as its folder', () => {
     expect(factory()).toHaveLength(1);
   });
 
-  it('is provisioned by the real server: each phone fetched its shared and its own file over HTTPS and applied them', () => {
+  it('is provisioned by the real server: each phone fetched its shared and its own file over HTTPS and applied them', async () => {
     expect(provisioned()).toHaveLength(3);
     for (const p of provisioned()) {
       expect(p.provisioned, p.errors.join('; ')).toBe(true);
-      const files = runtime.store.fetchHistory(p.mac).map((f) => f.file);
+      const files = (await runtime.store.fetchHistory(p.mac)).map((f) => f.file);
       // the shared acme.cfg is fetched without credentials: not the device's history (only authenticated deliveries are)
       expect(files).toEqual(expect.arrayContaining([`acme-${p.mac}.cfg`]));
       expect(p.expect).toMatchObject({ trustedOnly: true, autoAnswer: false, defaultAdminPassword: false, ringsForStrangers: false });

@@ -3,7 +3,7 @@
  * a time, with the admin login ghostguard provisioned. Every outcome is a result (sent, refused, failed), never a throw.
  */
 import type { HttpClient } from '../../model/http-exchange.js';
-import type { Inventory } from '../../model/inventory.js';
+import { FIRST_GENERATIONS, type Inventory } from '../../model/inventory.js';
 import type { VendorAdapter } from '../../model/vendor-contract.js';
 import type { ManageOutcome, PhoneAction } from '../../model/vendor-manage.js';
 import type { ResyncTarget } from './resync-plan.js';
@@ -29,7 +29,8 @@ export interface ResyncSendDeps {
 async function sendOne(action: PhoneAction, target: ReadyTarget, deps: ResyncSendDeps): Promise<ManageOutcome> {
   const device = deps.inventory.device(target.mac);
   const vendor = deps.vendors.find((v) => v.id === device?.vendor);
-  const password = deps.inventory.resolve(target.mac)?.adminPassword;
+  // the admin password is derived without the credential generations (they move the provisioning and SIP passwords only)
+  const password = deps.inventory.resolve(target.mac, FIRST_GENERATIONS)?.adminPassword;
   if (!vendor?.manage || !password) return { result: 'failed', detail: 'no management method or admin password for this device' };
   const username = vendor.audit?.adminUser ?? 'admin';
   return vendor.manage.send(action, {

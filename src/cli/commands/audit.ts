@@ -33,6 +33,6 @@ export async function auditCommand(
     );
   } finally {
     process.off('SIGINT', stop);
-    offline.close();
+    await offline.close();
   }
 }

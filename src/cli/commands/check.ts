@@ -68,6 +68,6 @@ export async function checkCommand(target: string, options: CheckOptions, io: Cl
     io.out(options.json ? canonicalJson(result) : checkToText(result));
     return verdictExit(result.verdict);
   } finally {
-    offline.close();
+    await offline.close();
   }
 }

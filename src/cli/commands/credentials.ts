@@ -7,7 +7,11 @@ import { openOffline } from '../context.js';
 import { SIP_EXPORT_FORMATS, sipAccountsText, type SipAccount, type SipExportFormat } from '../sip-export.js';
 import { EXIT, type CliIo } from '../io.js';
 
-export function enrollCommand(macText: string | undefined, options: { config?: string; hours?: number; site?: string }, io: CliIo): number {
+export async function enrollCommand(
+  macText: string | undefined,
+  options: { config?: string; hours?: number; site?: string },
+  io: CliIo,
+): Promise<number> {
   if (!macText === !options.site) throw new GhostguardError('GG_ERR_USAGE', 'give a MAC address or --site <site> (one of them)');
   const offline = openOffline(options, io);
   try {
@@ -28,18 +32,22 @@ export function enrollCommand(macText: string | undefined, options: { config?: s
     const hours = options.hours ?? inventory.config.server.enrolmentWindowHours;
     const until = new Date(Date.now() + hours * 3600_000);
     for (const mac of macs) {
-      offline.store.openEnrolment(mac, until);
+      await offline.store.openEnrolment(mac, until);
       io.out(`enrolment window for ${mac} open until ${until.toISOString()}\n`);
     }
     if (options.site)
       io.err(`${macs.length} device(s) of site ${options.site} may fetch once without credentials until ${until.toISOString()}\n`);
     return EXIT.ok;
   } finally {
-    offline.close();
+    await offline.close();
   }
 }
 
-export function rotateCommand(macText: string | undefined, options: { config?: string; site?: string; sip?: boolean }, io: CliIo): number {
+export async function rotateCommand(
+  macText: string | undefined,
+  options: { config?: string; site?: string; sip?: boolean },
+  io: CliIo,
+): Promise<number> {
   const offline = openOffline(options, io);
   try {
     const { inventory, store } = offline;
@@ -55,8 +63,8 @@ export function rotateCommand(macText: string | undefined, options: { config?: s
       throw new GhostguardError('GG_ERR_USAGE', 'give a MAC or --site <site>');
     }
     for (const mac of macs) {
-      const state = store.rotateCredentials(mac, Boolean(options.sip));
-      store.recordEvent({
+      const state = await store.rotateCredentials(mac, Boolean(options.sip));
+      await store.recordEvent({
         ts: new Date().toISOString(),
         reason: 'credentials-rotated',
         severity: 'info',
@@ -73,7 +81,7 @@ export function rotateCommand(macText: string | undefined, options: { config?: s
       );
     return EXIT.ok;
   } finally {
-    offline.close();
+    await offline.close();
   }
 }
 
@@ -86,20 +94,20 @@ export interface SipCredentialsOptions {
 }
 
 /** `ghostguard sip-credentials [mac] [--site s] [--format csv|pjsip|freeswitch] [--output f]`: the accounts as a PBX takes them. */
-export function sipCredentialsCommand(macText: string | undefined, options: SipCredentialsOptions, io: CliIo): number {
+export async function sipCredentialsCommand(macText: string | undefined, options: SipCredentialsOptions, io: CliIo): Promise<number> {
   const format = (options.format ?? 'csv') as SipExportFormat;
   if (!SIP_EXPORT_FORMATS.includes(format))
     throw new GhostguardError('GG_ERR_USAGE', `--format must be one of ${SIP_EXPORT_FORMATS.join(', ')}`);
   const offline = openOffline(options, io);
   try {
-    const { inventory } = offline;
+    const { inventory, store } = offline;
     if (options.site && !inventory.config.sites[options.site]) throw new GhostguardError('GG_ERR_USAGE', `unknown site "${options.site}"`);
     const mac = macText ? requireMac(macText) : undefined;
     if (mac && !inventory.device(mac)) throw new GhostguardError('GG_ERR_DEVICE_UNKNOWN', `no device ${macText} in the inventory`);
     const devices = inventory.devices.filter((d) => !d.disabled && (mac ? d.mac === mac : !options.site || d.site === options.site));
     const accounts: SipAccount[] = [];
     for (const d of devices) {
-      const resolved = inventory.resolve(d.mac);
+      const resolved = inventory.resolve(d.mac, await store.credentials(d.mac));
       if (!resolved)
         throw new GhostguardError('GG_ERR_SECRET_MISSING', `${d.mac}: a secret it references is not available (env:NAME unset?)`);
       for (const l of resolved.lines)
@@ -123,7 +131,7 @@ export function sipCredentialsCommand(macText: string | undefined, options: SipC
     }
     return EXIT.ok;
   } finally {
-    offline.close();
+    await offline.close();
   }
 }
 

@@ -62,7 +62,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo): Promise<numb
   // the lab's phones come up factory-fresh on every run: like an admin after a factory reset, re-open their enrolment
   // (a second run in the same directory would otherwise find every window closed by the first)
   const until = new Date(Date.now() + 3600_000);
-  for (const phone of planned.filter((p) => !p.factory)) runtime.store.openEnrolment(phone.mac, until);
+  for (const phone of planned.filter((p) => !p.factory)) await runtime.store.openEnrolment(phone.mac, until);
   let fleet: LabFleet | undefined;
   try {
     const [url] = await runtime.listen('127.0.0.1', port);

@@ -45,11 +45,7 @@ export function edgeCommand(options: EdgeOptions, io: CliIo): number {
   if (!site) throw usage(`unknown site "${options.site}" (sites: ${known.join(', ') || 'none'})`);
 
   // Only policyFor is used; the key is a throwaway so no secret this command could derive means anything.
-  const inventory = new Inventory(
-    config,
-    { masterKey: randomBytes(32), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 },
-    0,
-  );
+  const inventory = new Inventory(config, { masterKey: randomBytes(32), env: {} }, 0);
   const devices = inventory.devices
     .filter((d) => d.site === site.name)
     .map((d) => ({

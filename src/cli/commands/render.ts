@@ -17,14 +17,15 @@ export interface RenderOptions {
   reveal?: boolean;
 }
 
-export function renderCommand(macText: string, options: RenderOptions, io: CliIo): number {
+export async function renderCommand(macText: string, options: RenderOptions, io: CliIo): Promise<number> {
   const mac = parseMac(macText);
   if (!mac) throw new GhostguardError('GG_ERR_MAC_INVALID', `not a MAC address: ${macText}`);
   const offline = openOffline(options, io);
   try {
     const { inventory } = offline;
     const entry = inventory.device(mac);
-    const device = inventory.resolve(mac);
+    const generations = await offline.store.credentials(mac);
+    const device = inventory.resolve(mac, generations);
     if (!entry || !device)
       throw new GhostguardError('GG_ERR_DEVICE_UNKNOWN', `no device ${macText} in the inventory (or one of its secrets is missing)`);
     const vendor = vendors.find((v) => v.id === entry.vendor)!;
@@ -32,7 +33,7 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
     const known = vendor.models.find((m) => m.id === modelId);
     const model = { id: modelId, firmwares: known?.firmwares ?? [] };
     // the firmware the phone announces: --ua, else its last recorded fetch, else (said so) the newest the adapter knows
-    const lastUa = options.ua ? undefined : offline.store.fetchHistory(mac, 20).find((f) => f.userAgent)?.userAgent;
+    const lastUa = options.ua ? undefined : (await offline.store.fetchHistory(mac, 20)).find((f) => f.userAgent)?.userAgent;
     const userAgent = options.ua ?? lastUa;
     const announced = userAgent
       ? vendor.identifyRequest({ fileName: vendor.bootSequence(mac, model.id, '')[0]!.fileName, method: 'GET', userAgent }).firmware
@@ -62,7 +63,7 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
       params,
     });
     let body = served.body.toString('utf8');
-    if (!options.reveal) body = new SecretMasker(inventory.secretsOf(mac)).mask(body);
+    if (!options.reveal) body = new SecretMasker(inventory.secretsOf(mac, generations)).mask(body);
     io.out(body);
     const r = served.rendered;
     if (!firmwareSource) {
@@ -87,6 +88,6 @@ export function renderCommand(macText: string, options: RenderOptions, io: CliIo
     else io.err(explanation);
     return EXIT.ok;
   } finally {
-    offline.close();
+    await offline.close();
   }
 }

@@ -63,7 +63,8 @@ export async function resyncCommand(macText: string | undefined, options: Resync
       inventory,
       fetchHistory: (mac, limit) => store.fetchHistory(mac, limit),
       client: undiciHttpClient(dispatcher),
-      event: (e) => store.recordEvent({ ...e, ts: new Date().toISOString(), severity: 'info' }),
+      // queued like every event; close() below commits it
+      event: (e) => void store.recordEvent({ ...e, ts: new Date().toISOString(), severity: 'info' }).catch(() => {}),
       requestedBy: 'cli',
       onResult: (r) => io.out(resultLine(r)),
     };

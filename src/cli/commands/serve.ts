@@ -71,7 +71,7 @@ export async function startServer(
   }
 }
 
-function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): void {
+async function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): Promise<void> {
   const s = runtime.config.inventory.config.server;
   io.out(
     `ghostguard serving ${runtime.config.path}\n  phones: ${urls.join(' , ')}${workers > 1 ? ` (${workers} workers)` : ''}\n  data:   ${s.dataDir}\n  devices: ${runtime.config.inventory.devices.length}\n`,
@@ -87,7 +87,7 @@ function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo):
           : `user admin, password in ${pw?.path}`;
     io.out(`  admin:  ${adminUrl} (${how})${s.adminAllow ? `; answers only ${s.adminAllow.join(' ')}` : ''}\n`);
   }
-  const schedules = runtime.scheduler?.status() ?? [];
+  const schedules = (await runtime.scheduler?.status()) ?? [];
   if (schedules.length > 0) {
     io.out(
       `  schedules: ${schedules.map((s) => `${s.name} every ${formatDuration(s.everySeconds)} on ${s.targets.join(' ')}, ${s.webhook ? `webhook ${s.webhook}${s.secretFile ? ` (secret in ${s.secretFile})` : ''}` : 'log only'}`).join('; ')}\n`,
@@ -127,7 +127,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     throw err;
   });
   if (inCluster && process.connected) process.send!({ ready: urls }, undefined, {}, () => {});
-  if (operator && !io.env[REPLACEMENT_ENV]) describe(runtime, urls, workers, io);
+  if (operator && !io.env[REPLACEMENT_ENV]) await describe(runtime, urls, workers, io);
   const reported = (r: ReloadResult) =>
     io.err(
       r.ok

@@ -7,5 +7,5 @@ export function inventoryFrom(yaml: string, vendors: readonly VendorAdapter[]): 
   const catalogue = Object.fromEntries(vendors.map((v) => [v.id, v.models.map((m) => m.id)]));
   const { config, issues } = parseConfig(yaml, 'test.yaml', catalogue);
   if (!config) throw new Error(issues.map((i) => `${i.line}: ${i.field}: ${i.message}`).join('\n'));
-  return new Inventory(config, { masterKey: Buffer.alloc(32, 7), env: {}, credentialGeneration: () => 0, sipGeneration: () => 0 }, 1);
+  return new Inventory(config, { masterKey: Buffer.alloc(32, 7), env: {} }, 1);
 }
