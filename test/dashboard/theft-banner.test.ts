@@ -83,7 +83,8 @@ describe.skipIf(peers.missing)(`theft banner in chromium${peers.note}`, () => {
     expect((await fetchAs(THIEF)).statusCode).toBe(200);
     const stolenNonce = nonceFrom((await fetchAs(PHONE)).headers['www-authenticate']);
     expect((await fetchAs(PHONE)).statusCode).toBe(401);
-    expect(await runtime.store.events({ reason: 'enrolment-conflict', mac: MAC })).toHaveLength(1);
+    // a refusal's events are recorded a moment after its 401 (the history look-up waits for the writer thread)
+    await expect.poll(async () => (await runtime.store.events({ reason: 'enrolment-conflict', mac: MAC })).length).toBe(1);
 
     await page.goto('/login');
     await page.getByLabel('Password').fill(PASSWORD);

@@ -45,8 +45,9 @@ describe('enrolment theft', () => {
     const first = await get(PHONE, `Yealink SIP-T46U 108.86.0.45 ${MAC}`);
     const second = await get(PHONE, `Yealink SIP-T46U 108.86.0.45 ${MAC}`);
     expect([first.statusCode, second.statusCode]).toEqual([401, 401]);
+    // a refusal's events are recorded a moment after its 401 (the history look-up waits for the writer thread)
+    await expect.poll(async () => (await runtime.store.events({ reason: 'enrolment-conflict', mac })).length).toBe(1);
     const conflict = await runtime.store.events({ reason: 'enrolment-conflict', mac });
-    expect(conflict).toHaveLength(1);
     expect(conflict[0]).toMatchObject({ severity: 'high', source: PHONE });
     expect(conflict[0]!.detail).toContain(`enrolled by ${THIEF} (${thiefUa})`);
   });
