@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { isGhostguardError } from '../model/errors.js';
 import type { Mac } from '../model/mac.js';
 import type { CredentialGenerations } from '../model/inventory.js';
@@ -18,12 +18,13 @@ import { AuditRunner } from './audit-runs.js';
 import { loadAdminPassword, LoginLimiter, PasswordCheck, SessionStore } from './auth.js';
 import { checkHandset } from './check-service.js';
 import { BusyError } from './busy.js';
-import { isApi, type Dashboard, type DashboardOptions } from './context.js';
+import type { Dashboard, DashboardOptions } from './context.js';
 import { maskDeviceSecrets } from './device-detail.js';
-import { messagePage } from './plain-pages.js';
+import { registerErrorPages } from './error-pages.js';
 import { registerAdoptRoutes } from './routes-adopt.js';
 import { registerApiRoutes } from './routes-api.js';
-import { registerAuthRoutes, safeNext } from './routes-auth.js';
+import { registerAuthRoutes } from './routes-auth.js';
+import { authenticate } from './request-auth.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { registerResyncRoutes } from './routes-resync.js';
 import { ServedSnapshots, SNAPSHOT_INTERVAL_MS } from './served-snapshots.js';
@@ -37,43 +38,6 @@ export const CSRF_COOKIE = 'gg_csrf';
 /** __Host- cookies must be Secure, Path=/ and host-only: a sibling subdomain cannot plant or read them. */
 export function cookieNames(secure: boolean): { session: string; csrf: string } {
   return secure ? { session: `__Host-${SESSION_COOKIE}`, csrf: `__Host-${CSRF_COOKIE}` } : { session: SESSION_COOKIE, csrf: CSRF_COOKIE };
-}
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
-
-function setSecurityHeaders(reply: FastifyReply, secure: boolean): void {
-  reply.header('content-security-policy', CSP);
-  reply.header('x-frame-options', 'DENY');
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'no-referrer');
-  reply.header('cross-origin-opener-policy', 'same-origin');
-  reply.header('cross-origin-resource-policy', 'same-origin');
-  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-  reply.header('cache-control', 'no-store');
-  if (secure) reply.header('strict-transport-security', 'max-age=31536000');
-}
-
-function parseBearer(header: string | undefined): string | undefined {
-  return /^Bearer ([\x21-\x7e]{1,200})$/.exec(header ?? '')?.[1];
-}
-
-function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
-  const m = /^Basic ([A-Za-z0-9+/=]{1,2048})$/.exec(header ?? '');
-  if (!m) return undefined;
-  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  return colon < 0 ? undefined : { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
 /** Handset checks running at once across all operators: each one sends probes. */
@@ -219,46 +183,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   });
 
   app.decorateRequest('ggAuth', null);
-
-  app.addHook('onRequest', async (req, reply) => {
-    setSecurityHeaders(reply, secure);
-    const session = sessions.get(req.cookies[names.session]);
-    if (session) {
-      req.ggAuth = { via: 'session', session };
-      return;
-    }
-    if (req.routeOptions.config?.public) return;
-    if (isApi(req.url)) {
-      const bearer = parseBearer(req.headers.authorization);
-      const basic = bearer === undefined ? parseBasic(req.headers.authorization) : undefined;
-      if (bearer !== undefined || basic) {
-        const wait = limiter.retryAfter(req.ip);
-        if (wait > 0)
-          return reply
-            .code(429)
-            .header('retry-after', String(wait))
-            .send({ error: 'too-many-attempts', message: `too many failed logins from this address; try again in ${wait} s` });
-        const token = bearer !== undefined ? tokens.verify(bearer) : undefined;
-        if (token) {
-          req.ggAuth = { via: 'token', tokenId: token.id };
-          return;
-        }
-        if (basic && (await check.verify(basic.user, basic.password))) {
-          limiter.succeed(req.ip);
-          req.ggAuth = { via: 'basic' };
-          return;
-        }
-        limiter.fail(req.ip);
-        loginFailed(req.ip, bearer !== undefined ? 'API token' : 'API Basic auth');
-      }
-      return reply.code(401).send({
-        error: 'unauthorized',
-        message: 'use an API token (Authorization: Bearer), log in to the dashboard, or use HTTP Basic with the admin password',
-      });
-    }
-    const next = req.method === 'GET' ? `?next=${encodeURIComponent(safeNext(req.url))}` : '';
-    return reply.redirect(`/login${next}`, 303);
-  });
+  app.addHook('onRequest', authenticate({ secure, names, sessions, limiter, tokens, check, loginFailed }));
 
   // state-changing requests from a browser session need a CSRF token bound to that session
   app.addHook('preHandler', (req, reply, done) => {
@@ -273,43 +198,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
     app.csrfProtection(req, reply, done);
   });
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const api = isApi(req.url);
-    let status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    let message = status < 500 ? err.message : 'internal error';
-    if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
-      status = 403;
-      message = 'the form has expired or did not come from this dashboard; reload the page and try again';
-    } else if (isGhostguardError(err)) {
-      // the catalogue's status for the code (src/model/errors.ts): a bad target is 400, one outside the allowed ranges 403 …
-      status = err.status;
-      message = err.message;
-    }
-    if (status >= 500) req.log.error({ err }, 'dashboard error');
-    reply.code(status);
-    if (api) return reply.send({ error: isGhostguardError(err) ? err.code : (err.code ?? 'error'), message });
-    return reply.type('text/html; charset=utf-8').send(
-      messagePage({
-        title: status === 403 ? 'Refused' : 'Something went wrong',
-        message,
-        ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}),
-      }),
-    );
-  });
-
-  // only reached with a session (the onRequest hook answers everyone else): no route-existence oracle
-  app.setNotFoundHandler((req: FastifyRequest, reply: FastifyReply) => {
-    reply.code(404);
-    if (isApi(req.url)) return reply.send({ error: 'not-found', message: 'no such API route' });
-    return reply.type('text/html; charset=utf-8').send(
-      messagePage({
-        title: 'Not found',
-        message: 'There is no such page.',
-        ...(req.ggAuth?.session ? { csrf: dashboard.csrf(req, reply) } : {}),
-      }),
-    );
-  });
-
+  registerErrorPages(app, dashboard);
   registerAuthRoutes(app, dashboard, { check, sessions, limiter, names, secure, loginFailed });
   registerPageRoutes(app, dashboard);
   registerAdoptRoutes(app, dashboard);
