@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditDeps, AuditOptions } from '../../src/auditor/audit.js';
 import { finding, type AuditReport, type HostReport } from '../../src/auditor/findings.js';
-import { checkHandset, checkToText, parseCheckTarget, type CheckDeps } from '../../src/dashboard/check-service.js';
+import { checkHandset, parseCheckTarget, type CheckDeps } from '../../src/dashboard/check-service.js';
+import { checkToText } from '../../src/dashboard/check-text.js';
 import type { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
