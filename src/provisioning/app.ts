@@ -15,15 +15,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ConnectionGate } from './connection-gate.js';
+import { PhoneHandler, type ProvisioningDeps } from './phone-handler.js';
 import {
   DEFAULT_UPLOAD_LIMITS,
-  PhoneHandler,
   type PendingUpload,
   type PhoneHttpRequest,
   type PhoneHttpResponse,
-  type ProvisioningDeps,
   type UploadLimits,
-} from './phone-handler.js';
+} from './phone-http.js';
 import { DEFAULT_UPLOAD_BUDGET, UploadReader, type UploadBudget } from './upload-reader.js';
 
 export type { ProvisioningDeps } from './phone-handler.js';

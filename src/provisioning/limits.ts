@@ -2,7 +2,7 @@
 import type { ServerSettings } from '../model/config-types.js';
 import { DEFAULT_LIMITS, DEFAULT_SPREAD, type AbuseLimits } from './abuse-guard.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-gate.js';
-import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './phone-handler.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './phone-http.js';
 import { DEFAULT_UPLOAD_BUDGET, type UploadBudget } from './upload-reader.js';
 
 /** The abuse guard's limits: the defaults with the config's `server.rateLimits` over them. */

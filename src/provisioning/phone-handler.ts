@@ -7,8 +7,7 @@ import type { ResolvedDevice } from '../model/config-types.js';
 import { settingsModel, type Inventory } from '../model/inventory.js';
 import { paramValues } from '../model/params-guard.js';
 import type { Mac } from '../model/mac.js';
-import { isGhostguardError } from '../model/errors.js';
-import type { FileRef, RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
+import type { RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
 import type { FetchRecord, Store } from '../store/store.js';
 import type { AbuseGuard } from './abuse-guard.js';
 import { ENROLMENT_GRACE_FETCHES, authorize, type AuthDecision } from './authorize.js';
@@ -17,9 +16,21 @@ import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
 import { identifyRequest } from './identify.js';
 import { analyseOverride, maskStoredSecrets } from './override-upload.js';
-import { deviceRenderVersion, type LazyDevice, type RenderService, type ServedFile } from './render-service.js';
+import { deviceRenderVersion, type RenderService } from './render-service.js';
 import { fileNameFromUrl, userAgentProblem } from './request-checks.js';
+import { followUpChallenge } from './challenge-follow-up.js';
+import {
+  fileResponse,
+  REJECT_TEXT,
+  textResponse,
+  tooLarge,
+  type PendingUpload,
+  type PhoneHttpRequest,
+  type PhoneHttpResponse,
+  type UploadLimits,
+} from './phone-http.js';
 
+import { PhoneFileRenderer } from './phone-render.js';
 export interface ProvisioningDeps {
   vendors: readonly VendorAdapter[];
   inventory: () => Inventory;
@@ -35,51 +46,8 @@ export interface ProvisioningDeps {
   claimNonce?: (nonce: string, count: number) => Promise<boolean>;
 }
 
-export interface PhoneHttpRequest {
-  method: string;
-  /** the raw request target, as sent */
-  url: string;
-  /** the peer's address */
-  ip: string;
-  userAgent: string | undefined;
-  authorization: string | undefined;
-  ifNoneMatch: string | undefined;
-  /** PUT bodies only */
-  body?: string;
-}
-
-export interface PhoneHttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  body?: Buffer | string;
-}
-
 type Policy = ReturnType<Inventory['policyFor']>;
 type EventInput = Parameters<EventLog['emit']>[0];
-
-const TEXT = 'text/plain; charset=utf-8';
-const text = (status: number, body: string, headers: Record<string, string> = {}): PhoneHttpResponse => ({
-  status,
-  headers: { 'content-type': TEXT, ...headers },
-  body,
-});
-const REJECT_TEXT: Record<number, string> = { 400: 'Bad Request\n', 403: 'Forbidden\n', 404: 'Not Found\n', 405: 'Method Not Allowed\n' };
-export const tooLarge = (): PhoneHttpResponse => text(413, 'Payload Too Large\n', { connection: 'close' });
-
-/** A PUT that passed every check its headers allow: its body may now be read, up to `maxBytes`. */
-export interface PendingUpload {
-  maxBytes: number;
-  /** false: the body is counted and dropped (logs), never held in memory */
-  keepBody: boolean;
-  complete(body: string): Promise<PhoneHttpResponse>;
-}
-
-export interface UploadLimits {
-  overrideBytes: number;
-  logBytes: number;
-}
-
-export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { overrideBytes: 256 * 1024, logBytes: 1024 * 1024 };
 
 export interface PhoneHandlerOptions {
   allowPlainHttp: boolean;
@@ -90,7 +58,7 @@ export interface PhoneHandlerOptions {
 type Decided = PhoneHttpResponse | PendingUpload;
 
 export class PhoneHandler {
-  private readonly firmwareWarned = new Set<string>();
+  private readonly files: PhoneFileRenderer;
   private readonly challenges = new ChallengeLedger();
   /** device files served inside the post-enrolment grace, per MAC (bounded: ENROLMENT_GRACE_FETCHES) */
   private readonly graceUses = new Map<string, number>();
@@ -99,7 +67,9 @@ export class PhoneHandler {
     private readonly deps: ProvisioningDeps,
     private readonly options: PhoneHandlerOptions,
     private readonly tls: boolean,
-  ) {}
+  ) {
+    this.files = new PhoneFileRenderer(deps);
+  }
 
   /**
    * The answer to a request whose body, if any, is already in `req.body` (GET and HEAD; PUT through fastify's router);
@@ -123,8 +93,8 @@ export class PhoneHandler {
     const { deps } = this;
     const source = req.ip;
     const verdict = deps.guard.admit(source);
-    if (verdict === 'rate-limited') return text(429, 'Too Many Requests\n', { 'retry-after': '5' });
-    if (verdict !== 'ok') return text(403, 'Forbidden\n');
+    if (verdict === 'rate-limited') return textResponse(429, 'Too Many Requests\n', { 'retry-after': '5' });
+    if (verdict !== 'ok') return textResponse(403, 'Forbidden\n');
     const fileName = fileNameFromUrl(req.url);
     if (!fileName) return this.reject(400, { reason: 'bad-path', source, file: req.url });
     const uaProblem = userAgentProblem(req.userAgent);
@@ -154,8 +124,8 @@ export class PhoneHandler {
     // a model neither the vendor nor the inventory knows is the request's doing, not a policy violation: refused before
     // any rendering (a model outside the catalogue that the inventory lists gets its family's shared files)
     if (model !== '' && !vendor.models.some((m) => m.id === model) && !inventory.listsModel(vendor.id, model))
-      return this.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
-    const served = this.render(
+      return this.files.unrenderable(source, identity.file.name, `${vendor.id} model ${model}`);
+    const served = this.files.render(
       vendor,
       identity.file,
       model,
@@ -175,7 +145,7 @@ export class PhoneHandler {
       setImmediate(() =>
         this.deps.events.emit({ reason: 'unauthenticated-claim', source, mac, file: identity.file.name, detail: userAgent }),
       );
-    return this.send(req, served, false);
+    return fileResponse(req, served, false);
   }
 
   private async serveSecret(
@@ -216,7 +186,15 @@ export class PhoneHandler {
       setImmediate(async () => {
         try {
           if (d.reason !== 'not-enrolled') deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
-          else await this.unansweredChallenge(mac, source, file.name, userAgent, now);
+          else
+            await followUpChallenge(
+              { store: deps.store, events: deps.events, challenges: this.challenges },
+              mac,
+              source,
+              file.name,
+              userAgent,
+              now,
+            );
         } catch {
           // the store could not answer the history look-up: the refusal stands, only its event is missing
         }
@@ -274,7 +252,7 @@ export class PhoneHandler {
       });
     }
     const version = deviceRenderVersion(inventory.version, decision.credentials);
-    const served = this.render(
+    const served = this.files.render(
       vendor,
       file,
       settingsModel(device),
@@ -301,7 +279,7 @@ export class PhoneHandler {
     this.challenges.answered(mac, source);
     if (decision.newCredentialsUsed) await deps.store.confirmCredentials(mac);
     this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
-    return this.send(req, served, true);
+    return fileResponse(req, served, true);
   }
 
   private acceptUpload(
@@ -350,34 +328,6 @@ export class PhoneHandler {
     return { status: 204, headers: {} };
   }
 
-  private render(
-    vendor: VendorAdapter,
-    file: FileRef,
-    model: string,
-    firmware: string | undefined,
-    policy: Policy,
-    device: LazyDevice | undefined,
-    version: string,
-    mac?: string,
-    modelless?: string,
-    params?: Record<string, string>,
-  ): ServedFile | PhoneHttpResponse {
-    try {
-      const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version, ...(params ? { params } : {}) });
-      if (served.rendered.family.guessed) this.warnFirmware(vendor, model, firmware, mac);
-      return served;
-    } catch (err) {
-      const detail = isGhostguardError(err) ? `${err.code}: ${err.message}` : (err as Error).message;
-      // a shared file asked for without any model (`/cfg.xml` from a foreign User-Agent): the request names nothing renderable
-      if (modelless !== undefined) return this.unrenderable(modelless, file.name, `${vendor.id} file without a model: ${detail}`);
-      // a params: entry that would undo a rule: the config's doing, refused like a weakening Poly override, never served
-      if (isGhostguardError(err) && err.code === 'GG_ERR_PARAMS_WEAKENING')
-        this.deps.events.emit({ reason: 'weakening-override', mac, file: file.name, detail });
-      else this.deps.events.emit({ reason: 'policy-violating-render', mac, file: file.name, detail });
-      return text(500, 'Internal Server Error\n');
-    }
-  }
-
   /** Counts a fetch by enrolment; false once the window closed and its grace fetches are used up. */
   private async graceLeft(mac: Mac): Promise<boolean> {
     if (!(await this.deps.store.enrolment(mac))?.closedAt) return true;
@@ -385,63 +335,6 @@ export class PhoneHandler {
     if (used >= ENROLMENT_GRACE_FETCHES) return false;
     this.graceUses.set(mac, used + 1);
     return true;
-  }
-
-  /** A credential-less request outside the enrolment window: the Digest challenge, an event only when it repeats unanswered. */
-  private async unansweredChallenge(mac: Mac, source: string, file: string, userAgent: string, now: Date): Promise<void> {
-    const since = this.challenges.challenged(mac, source, now.getTime());
-    if (since === undefined) return;
-    // another worker may have served the authenticated fetch that answered the first challenge
-    const answered = (await this.deps.store.fetchHistory(mac, 5)).some(
-      (f) => f.source === source && f.auth !== 'none' && Date.parse(f.ts) >= since,
-    );
-    if (answered) return void this.challenges.answered(mac, source);
-    const enrolment = await this.deps.store.enrolment(mac);
-    if (enrolment?.closedAt && enrolment.pinnedSource !== undefined && enrolment.pinnedSource !== source) {
-      // this device enrolled from elsewhere and is now asking, without credentials, from here: one of the two is not it
-      const enrolled = (await this.deps.store.fetchHistory(mac, 50)).filter((f) => f.auth === 'enrolment').at(-1);
-      const by = enrolled
-        ? `${enrolled.source} (${enrolled.userAgent}) at ${enrolled.ts}`
-        : `${enrolment.pinnedSource} at ${enrolment.closedAt}`;
-      this.deps.events.emit({
-        reason: 'enrolment-conflict',
-        source,
-        mac,
-        file,
-        detail: `enrolled by ${by}; now refused here: ${userAgent}. Possible theft: rotate its credentials and re-enrol it`,
-      });
-      return;
-    }
-    this.deps.events.emit({
-      reason: 'not-enrolled',
-      source,
-      mac,
-      file,
-      detail: `no credentials again after a challenge at ${new Date(since).toISOString()}; ${userAgent}`,
-    });
-  }
-
-  private warnFirmware(vendor: VendorAdapter, model: string, firmware: string | undefined, mac?: string): void {
-    const key = `${vendor.id}|${model}|${firmware}`;
-    if (this.firmwareWarned.has(key) || this.firmwareWarned.size > 10_000) return;
-    this.firmwareWarned.add(key);
-    this.deps.events.emit({
-      reason: 'firmware-unknown',
-      mac,
-      detail: `${vendor.id} ${model} firmware ${firmware ?? '(none)'}: newest known family assumed`,
-    });
-  }
-
-  private send(req: PhoneHttpRequest, served: ServedFile, secret: boolean): PhoneHttpResponse {
-    const headers: Record<string, string> = secret
-      ? { etag: served.etag, 'content-type': served.contentType, 'cache-control': 'no-store' }
-      : { etag: served.etag, 'content-type': served.contentType };
-    if (req.ifNoneMatch === served.etag) return { status: 304, headers };
-    if (req.method === 'HEAD') {
-      headers['content-length'] = String(served.body.length);
-      return { status: 200, headers };
-    }
-    return { status: 200, headers, body: served.body };
   }
 
   /** Fetch history: authenticated deliveries only. */
@@ -472,19 +365,11 @@ export class PhoneHandler {
   /** The one answer for unknown, disabled, denied and not-enrolled alike: no existence oracle. */
   private deny(event?: EventInput, stale = false): PhoneHttpResponse {
     if (event) this.deps.events.emit(event);
-    return text(401, 'Unauthorized\n', { 'www-authenticate': this.deps.nonces.challenge(stale), 'cache-control': 'no-store' });
-  }
-
-  /** A request naming no device or model that can be rendered: a quiet 404, counted toward the source's ban. */
-  private unrenderable(source: string, file: string, detail: string): PhoneHttpResponse {
-    this.deps.events.emit({ reason: 'unrenderable-request', source, file, detail });
-    if (this.deps.guard.deny(source, 'challenge'))
-      this.deps.events.emit({ reason: 'banned', source, file, detail: 'after unrenderable-request' });
-    return text(404, REJECT_TEXT[404]!);
+    return textResponse(401, 'Unauthorized\n', { 'www-authenticate': this.deps.nonces.challenge(stale), 'cache-control': 'no-store' });
   }
 
   private reject(status: 400 | 403 | 404 | 405, event: EventInput): PhoneHttpResponse {
     this.deps.events.emit(event);
-    return text(status, REJECT_TEXT[status]!);
+    return textResponse(status, REJECT_TEXT[status]!);
   }
 }

@@ -5,7 +5,7 @@
  * server does not keep (logs) are counted and dropped as they arrive.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tooLarge, type PendingUpload, type PhoneHttpResponse } from './phone-handler.js';
+import { tooLarge, type PendingUpload, type PhoneHttpResponse } from './phone-http.js';
 
 export interface UploadBudget {
   /** bytes of upload bodies all connections together may hold in memory at once */
