@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseMac } from '../../src/model/mac.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { FetchRecord } from '../../src/store/store.js';
@@ -62,24 +62,37 @@ describe('fetch history', () => {
   });
 });
 
+/** the store re-reads the shared state version at most every 200 ms (Date.now): the clock is moved, not waited for */
+const pastExternalCheck = () => vi.advanceTimersByTime(250);
+
 describe('cached credential reads', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('notice a rotation committed by another process', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     const { store, file } = newStore();
     expect((await store.credentials(A)).generation).toBe(0);
     const cli = new SqliteStore(file);
     await cli.rotateCredentials(A, true);
     await cli.close();
-    await new Promise((r) => setTimeout(r, 250));
+    pastExternalCheck();
     expect(await store.credentials(A)).toMatchObject({ generation: 1, previousGeneration: 0, sipGeneration: 1 });
   });
 });
 
 describe('the history writer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('commits on its own thread without dropping cached credential reads', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     const { store, file } = newStore();
     await store.rotateCredentials(A, false);
     expect((await store.credentials(A)).generation).toBe(1);
-    await new Promise((r) => setTimeout(r, 250));
+    pastExternalCheck();
     expect((await store.credentials(A)).generation).toBe(1);
     // change the row behind the store's back, without the version bump: only a cache drop could reveal it
     const raw = new Database(file);
@@ -87,7 +100,7 @@ describe('the history writer', () => {
     raw.close();
     for (let n = 0; n < 3000; n++) await store.recordFetch(fetch(A, '127.0.70.1', `${A}.cfg`, n));
     await store.flush();
-    await new Promise((r) => setTimeout(r, 250));
+    pastExternalCheck();
     expect((await store.credentials(A)).generation).toBe(1);
     expect(await store.fetchHistory(A, 5000)).toHaveLength(3000);
     const reader = new Database(store.file, { readonly: true });
