@@ -15,7 +15,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ConnectionGate } from './connection-gate.js';
-import { PhoneHandler, type ProvisioningDeps } from './phone-handler.js';
+import { PhoneHandler } from './phone-handler.js';
+import type { ProvisioningDeps } from './provisioning-deps.js';
 import {
   DEFAULT_UPLOAD_LIMITS,
   type PendingUpload,
@@ -25,7 +26,7 @@ import {
 } from './phone-http.js';
 import { DEFAULT_UPLOAD_BUDGET, UploadReader, type UploadBudget } from './upload-reader.js';
 
-export type { ProvisioningDeps } from './phone-handler.js';
+export type { ProvisioningDeps } from './provisioning-deps.js';
 
 export interface ProvisioningOptions {
   https?: { cert: string | Buffer; key: string | Buffer };

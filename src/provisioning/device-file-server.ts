@@ -1,0 +1,267 @@
+/**
+ * The files only one phone may have — its device file, and its uploads (override, logs): Digest or enrolment first
+ * (a nonce-count claimed across the cluster when there is one), then render or accept, then the fetch history.
+ * Every refusal is the same 401, so nothing tells an unknown MAC from a known one.
+ */
+import type { ResolvedDevice } from '../model/config-types.js';
+import { settingsModel, type Inventory } from '../model/inventory.js';
+import { paramValues } from '../model/params-guard.js';
+import type { Mac } from '../model/mac.js';
+import type { RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
+import type { FetchRecord } from '../store/store.js';
+import { ENROLMENT_GRACE_FETCHES, authorize, type AuthDecision } from './authorize.js';
+import { ChallengeLedger } from './challenge-ledger.js';
+import { analyseOverride, maskStoredSecrets } from './override-upload.js';
+import { deviceRenderVersion } from './render-service.js';
+import { followUpChallenge } from './challenge-follow-up.js';
+import {
+  fileResponse,
+  REJECT_TEXT,
+  textResponse,
+  type PendingUpload,
+  type PhoneHttpRequest,
+  type PhoneHttpResponse,
+} from './phone-http.js';
+import { PhoneFileRenderer } from './phone-render.js';
+import type { PhoneHandlerOptions, ProvisioningDeps } from './provisioning-deps.js';
+import type { EventInput } from './event-log.js';
+
+type Decided = PhoneHttpResponse | PendingUpload;
+type Policy = ReturnType<Inventory['policyFor']>;
+
+export class DeviceFileServer {
+  private readonly challenges = new ChallengeLedger();
+  /** device files served inside the post-enrolment grace, per MAC (bounded: ENROLMENT_GRACE_FETCHES) */
+  private readonly graceUses = new Map<string, number>();
+
+  constructor(
+    private readonly deps: ProvisioningDeps,
+    private readonly options: PhoneHandlerOptions,
+    private readonly files: PhoneFileRenderer,
+  ) {}
+
+  async serve(
+    req: PhoneHttpRequest,
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    source: string,
+    userAgent: string,
+  ): Promise<Decided> {
+    const { deps } = this;
+    const file = identity.file;
+    const mac = file.mac;
+    if (!mac) return this.deny({ reason: 'bad-path', source, file: file.name });
+    const inventory = deps.inventory();
+    const now = deps.now?.() ?? new Date();
+    const decision = await authorize(
+      {
+        mac,
+        method: req.method,
+        uri: req.url,
+        authorization: req.authorization,
+        source,
+        identity,
+        pinSource: this.options.pinSource,
+        macInUserAgent: vendor.macInUserAgent === true,
+      },
+      inventory,
+      deps.store,
+      deps.nonces,
+      now,
+    );
+    const refuse = (d: Extract<AuthDecision, { ok: false }>): PhoneHttpResponse => {
+      if (d.ban) deps.guard.banNow(source);
+      const banned = d.weight !== 'none' && deps.guard.deny(source, d.weight);
+      // the event work waits until the answer is out: it depends on the MAC (an unknown MAC's event; a known device's
+      // challenge ledger and, when it repeats, a look at its history) and the answer's timing must not (no existence
+      // oracle). Events of a refusal are therefore recorded a moment after the 401.
+      setImmediate(async () => {
+        try {
+          if (d.reason !== 'not-enrolled') deps.events.emit({ reason: d.reason, source, mac, file: file.name, detail: userAgent });
+          else
+            await followUpChallenge(
+              { store: deps.store, events: deps.events, challenges: this.challenges },
+              mac,
+              source,
+              file.name,
+              userAgent,
+              now,
+            );
+        } catch {
+          // the store could not answer the history look-up: the refusal stands, only its event is missing
+        }
+        if (banned) deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: `after ${d.reason}` });
+      });
+      return this.deny(undefined, d.stale);
+    };
+    if (!decision.ok) return refuse(decision);
+    // in a cluster the count is the primary's to grant: the file leaves only once this use of the nonce is the first
+    const use = decision.nonceUse;
+    if (use && deps.claimNonce) {
+      let granted: boolean;
+      try {
+        granted = await deps.claimNonce(use.nonce, use.count);
+      } catch {
+        // no answer (the shared database unreachable): fail closed with a plain challenge, not counted against the phone
+        return this.deny(undefined, false);
+      }
+      if (!granted) return refuse({ ok: false, reason: 'replayed-nonce', weight: 'failure' });
+    }
+    return this.serveAuthorized(req, vendor, identity, source, userAgent, decision, now);
+  }
+
+  private async serveAuthorized(
+    req: PhoneHttpRequest,
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    source: string,
+    userAgent: string,
+    decision: Extract<AuthDecision, { ok: true }>,
+    now: Date,
+  ): Promise<Decided> {
+    const { deps } = this;
+    const file = identity.file;
+    const mac = file.mac!;
+    const inventory = deps.inventory();
+    const device = decision.device;
+    if (device.vendor !== vendor.id)
+      return this.deny({ reason: 'model-mismatch', source, mac, file: file.name, detail: `inventory vendor ${device.vendor}` });
+    const policy = inventory.policyFor(device);
+    if (req.method === 'PUT') {
+      const resolved = inventory.resolve(mac, decision.credentials);
+      if (!resolved) return this.deny({ reason: 'unknown-mac', source, mac, file: file.name });
+      return this.acceptUpload(vendor, identity, resolved, policy, source, userAgent, decision.method);
+    }
+    if (decision.method === 'enrolment' && !(await this.graceLeft(mac))) {
+      if (deps.guard.deny(source, 'challenge'))
+        deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: 'after not-enrolled' });
+      return this.deny({
+        reason: 'not-enrolled',
+        source,
+        mac,
+        file: file.name,
+        detail: `enrolment grace used up (${ENROLMENT_GRACE_FETCHES} fetches); ${userAgent}`,
+      });
+    }
+    const version = deviceRenderVersion(inventory.version, decision.credentials);
+    const served = this.files.render(
+      vendor,
+      file,
+      settingsModel(device),
+      identity.firmware,
+      policy,
+      { mac, resolve: () => inventory.resolve(mac, decision.credentials) },
+      version,
+      mac,
+      undefined,
+      paramValues(inventory.paramsFor(device)),
+    );
+    if (!('sha256' in served)) return served;
+    if (decision.method === 'enrolment') {
+      const enrolment = await deps.store.enrolment(mac);
+      if (!enrolment?.closedAt) {
+        // committed before the file leaves: the next request, to any process, finds the window closed
+        await deps.store.closeEnrolment(mac, source, now);
+        this.graceUses.set(mac, 0);
+        // the enrolling address and User-Agent: what a later enrolment-conflict names
+        deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name, detail: userAgent });
+      }
+    }
+    if (decision.method === 'digest') deps.guard.refund(source);
+    this.challenges.answered(mac, source);
+    if (decision.newCredentialsUsed) await deps.store.confirmCredentials(mac);
+    this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
+    return fileResponse(req, served, true);
+  }
+
+  private acceptUpload(
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    device: ResolvedDevice,
+    policy: Policy,
+    source: string,
+    userAgent: string,
+    auth: 'digest' | 'enrolment',
+  ): PendingUpload {
+    const keepBody = identity.file.kind === 'override';
+    const maxBytes = keepBody ? this.options.uploadLimits.overrideBytes : this.options.uploadLimits.logBytes;
+    return { maxBytes, keepBody, complete: (body) => this.completeUpload(body, vendor, identity, device, policy, source, userAgent, auth) };
+  }
+
+  private async completeUpload(
+    body: string,
+    vendor: VendorAdapter,
+    identity: RequestIdentity,
+    device: ResolvedDevice,
+    policy: Policy,
+    source: string,
+    userAgent: string,
+    auth: 'digest' | 'enrolment',
+  ): Promise<PhoneHttpResponse> {
+    const file = identity.file;
+    if (file.kind === 'override') {
+      let weakened: string[];
+      try {
+        weakened = analyseOverride(vendor, device, policy, identity.firmware, body).weakened;
+      } catch (err) {
+        return this.reject(400, { reason: 'bad-upload', source, mac: device.mac, file: file.name, detail: (err as Error).message });
+      }
+      await this.deps.store.saveOverride({
+        ts: new Date().toISOString(),
+        mac: device.mac,
+        file: file.name,
+        body: maskStoredSecrets(body),
+        weakened,
+      });
+      if (weakened.length > 0)
+        this.deps.events.emit({ reason: 'weakening-override', source, mac: device.mac, file: file.name, detail: weakened.join('; ') });
+    }
+    this.record(device.mac, source, userAgent, file.name, '', auth, 204);
+    return { status: 204, headers: {} };
+  }
+
+  /** Counts a fetch by enrolment; false once the window closed and its grace fetches are used up. */
+  private async graceLeft(mac: Mac): Promise<boolean> {
+    if (!(await this.deps.store.enrolment(mac))?.closedAt) return true;
+    const used = this.graceUses.get(mac) ?? ENROLMENT_GRACE_FETCHES;
+    if (used >= ENROLMENT_GRACE_FETCHES) return false;
+    this.graceUses.set(mac, used + 1);
+    return true;
+  }
+
+  /** Fetch history: authenticated deliveries only. */
+  private record(
+    mac: string,
+    source: string,
+    userAgent: string,
+    file: string,
+    sha256: string,
+    auth: 'digest' | 'enrolment',
+    status: number,
+  ): void {
+    const record: FetchRecord = {
+      ts: new Date().toISOString(),
+      mac,
+      source,
+      userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent,
+      file,
+      sha256,
+      auth,
+      status,
+    };
+    // queued behind the phone path (recordFetch takes the record before it returns); a failed write is the store's to report
+    this.deps.store.recordFetch(record).catch(() => {});
+    this.deps.onFetch?.(record);
+  }
+
+  /** The one answer for unknown, disabled, denied and not-enrolled alike: no existence oracle. */
+  private deny(event?: EventInput, stale = false): PhoneHttpResponse {
+    if (event) this.deps.events.emit(event);
+    return textResponse(401, 'Unauthorized\n', { 'www-authenticate': this.deps.nonces.challenge(stale), 'cache-control': 'no-store' });
+  }
+
+  private reject(status: 400 | 403 | 404 | 405, event: EventInput): PhoneHttpResponse {
+    this.deps.events.emit(event);
+    return textResponse(status, REJECT_TEXT[status]!);
+  }
+}
