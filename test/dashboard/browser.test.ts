@@ -189,7 +189,9 @@ describe.skipIf(peers.missing)(`dashboard in chromium${peers.note}`, () => {
     }
     await lab.runtime.store.flush();
     await page.goto(`/?state=locked-out`);
-    await page.getByRole('link', { name: macWithColons(mac) }).click();
+    // an enrolment-conflict also lists the device in the possible-theft banner: follow the devices table's link
+    const devices = page.getByRole('table', { name: /device\(s\) matching the filter/ });
+    await devices.getByRole('link', { name: macWithColons(mac) }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(macWithColons(mac));
     expect(await page.locator('.badge.s-locked-out').first().textContent()).toBe('Locked out');
     expect(await page.content()).toMatch(/locked out since \S+ \((not-enrolled|enrolment-conflict) from 127\.0\.90\.200\)/);
