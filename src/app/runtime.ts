@@ -2,7 +2,7 @@
  * The composition root of the server: from a config file and the vendor list, assembles state, event log, guards,
  * renderer, the phone-facing fastify app(s), the operator app and the audit scheduler. Only the CLI imports it.
  */
-import type { FetchRecord, SecurityEvent } from '../store/store.js';
+import type { FetchRecord, SecurityEvent, Store } from '../store/store.js';
 import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { formatIssue } from '../model/config-issues.js';
 import { catalogueOf } from '../model/model-catalogue.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import { stateDatabasePath } from '../store/sqlite-open.js';
 import { DEFAULT_RETENTION } from '../store/retention.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
 import { AbuseGuard, type AbuseLimits } from '../provisioning/abuse-guard.js';
 import { buildProvisioningApp } from '../provisioning/app.js';
 import { ConnectionGate, shedEvents } from '../provisioning/connection-gate.js';
@@ -95,7 +94,7 @@ export class Runtime {
   private constructor(
     masterKey: Buffer,
     readonly config: ConfigSource,
-    readonly store: SqliteStore,
+    readonly store: Store,
     readonly events: EventLog,
     readonly tls: TlsMaterial | undefined,
     options: RuntimeOptions,
@@ -154,9 +153,12 @@ export class Runtime {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     chmodSync(dataDir, 0o700);
     // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
-    const store = new SqliteStore(stateDatabasePath(dataDir), (message) => process.stderr.write(`ghostguard: ${message}\n`), {
-      ...DEFAULT_RETENTION,
-      ...first.config.server.retention,
+    const store = await openStore({
+      store: first.config.server.store,
+      dataDir,
+      env,
+      onWriteError: (message) => process.stderr.write(`ghostguard: ${message}\n`),
+      retention: { ...DEFAULT_RETENTION, ...first.config.server.retention },
     });
     const events = new EventLog(store, join(dataDir, 'events.jsonl'));
     if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));

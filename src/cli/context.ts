@@ -5,8 +5,8 @@ import { GhostguardError } from '../model/errors.js';
 import { Inventory } from '../model/inventory.js';
 import { loadMasterKey, readConfig } from '../provisioning/config-source.js';
 import { catalogue } from '../app/vendors.js';
-import { stateDatabasePath } from '../store/sqlite-open.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { chooseConfig, warnNewMasterKey, type ConfigChoice, type ConfigOptions } from './config-choice.js';
 import type { CliIo } from './io.js';
 
@@ -33,17 +33,17 @@ export function masterKeyFor(loaded: LoadedConfig, io: CliIo): Buffer {
 
 export interface Offline {
   inventory: Inventory;
-  store: SqliteStore;
+  store: Store;
   config: LoadedConfig;
   close: () => Promise<void>;
 }
 
 /** Opens the config and state the way the server would, for commands that run beside (or instead of) it. */
-export function openOffline(options: ConfigOptions, io: CliIo): Offline {
+export async function openOffline(options: ConfigOptions, io: CliIo): Promise<Offline> {
   const loaded = loadConfig(options, io);
   const dataDir = loaded.config.server.dataDir;
   const masterKey = masterKeyFor(loaded, io);
-  const store = new SqliteStore(stateDatabasePath(dataDir));
+  const store = await openStore({ store: loaded.config.server.store, dataDir, env: io.env });
   const inventory = new Inventory(loaded.config, { masterKey, env: io.env }, 1);
   return { inventory, store, config: loaded, close: () => store.close() };
 }

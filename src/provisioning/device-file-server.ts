@@ -40,7 +40,12 @@ export class DeviceFileServer {
     private readonly files: PhoneFileRenderer,
   ) {}
 
-  async serve(
+  serve(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): Promise<Decided> {
+    // the state store unreachable (a shared database away): fail closed with a plain challenge, not counted against the phone
+    return this.decide(req, vendor, identity, source, userAgent).catch(() => this.deny(undefined, false));
+  }
+
+  private async decide(
     req: PhoneHttpRequest,
     vendor: VendorAdapter,
     identity: RequestIdentity,

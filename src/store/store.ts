@@ -76,6 +76,8 @@ export interface Store {
   readonly snapshots: SnapshotStore;
   /** the last error the background history writer reported, if any */
   readonly historyWriteError?: string;
+  /** resolves once the fetch and event records this process queued are written (reads already wait for them) */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 

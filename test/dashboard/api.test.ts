@@ -14,6 +14,7 @@ import { ghostCallRow } from '../../src/store/audit-store.js';
 import type { GhostCall } from '../../src/model/ghost-call.js';
 import { dashboardFor } from './session.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const PASSWORD = 'api-test-Pa55word';
 const BASIC = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
@@ -142,7 +143,7 @@ describe('JSON API', () => {
       expect(lines.some((l) => l.op === '+' && l.text.includes('127.0.0.12'))).toBe(true);
       const all = JSON.stringify(after);
       for (const secret of runtime.config.inventory.allSecrets()) expect(all).not.toContain(secret);
-      const reader = new Database(runtime.store.file, { readonly: true });
+      const reader = new Database((runtime.store as SqliteStore).file, { readonly: true });
       const stored = reader.prepare('SELECT body FROM dashboard_served').all() as { body: string }[];
       reader.close();
       for (const secret of runtime.config.inventory.allSecrets()) for (const s of stored) expect(s.body).not.toContain(secret);

@@ -57,7 +57,10 @@ export function securitySuite(transport: Transport): void {
   });
   afterAll(async () => {
     // Every byte the server wrote about this whole suite: events (SQLite + JSON lines) and fetch history.
-    const fromDb = [JSON.stringify(await runtime.store.events({ limit: 1_000_000 })), JSON.stringify(await allFetches(runtime.store))];
+    const fromDb = [
+      JSON.stringify(await runtime.store.events({ limit: 1_000_000 })),
+      JSON.stringify(await allFetches(runtime.store as SqliteStore)),
+    ];
     await transport.close(runtime);
     await runtime.close();
     const jsonl = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8');

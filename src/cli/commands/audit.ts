@@ -11,7 +11,7 @@ export async function auditCommand(
   options: Omit<AuditCommandOptions, 'targets'> & { config?: string },
   io: CliIo,
 ): Promise<number> {
-  const offline = openOffline(options, io);
+  const offline = await openOffline(options, io);
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);

@@ -56,7 +56,7 @@ export async function checkCommand(target: string, options: CheckOptions, io: Cl
     },
     readFile,
   );
-  const offline = openOffline(options, io);
+  const offline = await openOffline(options, io);
   try {
     const result = await checkHandset(target, {
       vendors,

@@ -13,7 +13,7 @@ export async function enrollCommand(
   io: CliIo,
 ): Promise<number> {
   if (!macText === !options.site) throw new GhostguardError('GG_ERR_USAGE', 'give a MAC address or --site <site> (one of them)');
-  const offline = openOffline(options, io);
+  const offline = await openOffline(options, io);
   try {
     const { inventory } = offline;
     let macs: Mac[];
@@ -48,7 +48,7 @@ export async function rotateCommand(
   options: { config?: string; site?: string; sip?: boolean },
   io: CliIo,
 ): Promise<number> {
-  const offline = openOffline(options, io);
+  const offline = await openOffline(options, io);
   try {
     const { inventory, store } = offline;
     let macs: Mac[];
@@ -98,7 +98,7 @@ export async function sipCredentialsCommand(macText: string | undefined, options
   const format = (options.format ?? 'csv') as SipExportFormat;
   if (!SIP_EXPORT_FORMATS.includes(format))
     throw new GhostguardError('GG_ERR_USAGE', `--format must be one of ${SIP_EXPORT_FORMATS.join(', ')}`);
-  const offline = openOffline(options, io);
+  const offline = await openOffline(options, io);
   try {
     const { inventory, store } = offline;
     if (options.site && !inventory.config.sites[options.site]) throw new GhostguardError('GG_ERR_USAGE', `unknown site "${options.site}"`);

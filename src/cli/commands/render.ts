@@ -20,7 +20,7 @@ export interface RenderOptions {
 export async function renderCommand(macText: string, options: RenderOptions, io: CliIo): Promise<number> {
   const mac = parseMac(macText);
   if (!mac) throw new GhostguardError('GG_ERR_MAC_INVALID', `not a MAC address: ${macText}`);
-  const offline = openOffline(options, io);
+  const offline = await openOffline(options, io);
   try {
     const { inventory } = offline;
     const entry = inventory.device(mac);

@@ -49,7 +49,7 @@ const resultLine = (r: ResyncResult): string =>
 export async function resyncCommand(macText: string | undefined, options: ResyncOptions, io: CliIo): Promise<number> {
   const scope = scopeOf(macText, options);
   const action: PhoneAction = options.reboot ? 'reboot' : 'resync';
-  const offline = openOffline(options, io);
+  const offline = await openOffline(options, io);
   const dispatcher = createAuditDispatcher();
   try {
     const { inventory, store } = offline;

@@ -1,0 +1,227 @@
+/**
+ * The Store on PostgreSQL, for replicas that share one state: every read and change goes to the database (an enrolment
+ * one replica closes is closed for all); fetch history and events queue in memory and are written in batches (one
+ * multi-row INSERT each), never on the phone's request path; a read first waits for this replica's queued records.
+ */
+import type pg from 'pg';
+import type { Mac } from '../model/mac.js';
+import { PostgresAuditRuns, PostgresScheduleRuns } from './postgres-runs.js';
+import { PostgresSnapshots } from './postgres-snapshots.js';
+import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
+
+const FLUSH_MS = 50;
+const FLUSH_AT = 1000;
+
+const defined = <T>(row: Record<string, unknown>): T => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as T;
+
+export class PostgresStore implements Store {
+  private fetchQueue: FetchRecord[] = [];
+  private eventQueue: SecurityEvent[] = [];
+  private timer?: NodeJS.Timeout;
+  /** the batch being written now: the next waits for it, so records are committed in the order they were queued */
+  private writing: Promise<void> = Promise.resolve();
+  historyWriteError?: string;
+  readonly auditRuns: PostgresAuditRuns;
+  readonly scheduleRuns: PostgresScheduleRuns;
+  readonly snapshots: PostgresSnapshots;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly onWriteError: (message: string) => void = () => {},
+    /** close() ends the pool too (the server's own pool; a test's or a shared one stays open) */
+    private readonly ownsPool = false,
+  ) {
+    this.auditRuns = new PostgresAuditRuns(pool);
+    this.scheduleRuns = new PostgresScheduleRuns(pool);
+    this.snapshots = new PostgresSnapshots(pool);
+  }
+
+  async recordFetch(fetch: FetchRecord): Promise<void> {
+    this.fetchQueue.push(fetch);
+    this.queued();
+  }
+
+  async recordEvent(event: SecurityEvent): Promise<void> {
+    this.eventQueue.push(event);
+    this.queued();
+  }
+
+  private queued(): void {
+    if (this.fetchQueue.length + this.eventQueue.length >= FLUSH_AT) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes what is queued (after any batch still being written); reads call it first to see this replica's records. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const fetches = this.fetchQueue.splice(0);
+    const events = this.eventQueue.splice(0);
+    if (fetches.length === 0 && events.length === 0) return this.writing;
+    this.writing = this.writing.then(() =>
+      this.writeBatch(fetches, events).catch((err: unknown) => {
+        this.historyWriteError = `${fetches.length + events.length} history records not written: ${(err as Error).message}`;
+        this.onWriteError(this.historyWriteError);
+      }),
+    );
+    return this.writing;
+  }
+
+  private async writeBatch(fetches: readonly FetchRecord[], events: readonly SecurityEvent[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (fetches.length > 0) {
+        const cols = (f: FetchRecord) => [f.ts, f.mac, f.source, f.userAgent, f.file, f.sha256, f.auth, f.status];
+        await client.query(
+          `INSERT INTO fetches (ts, mac, source, user_agent, file, sha256, auth, status) VALUES ${placeholders(fetches.length, 8)}`,
+          fetches.flatMap(cols),
+        );
+        const versions = [
+          ...new Map(fetches.filter((f) => f.auth !== 'none' && f.status === 200 && f.sha256 !== '').map((f) => [f.sha256, f])).values(),
+        ];
+        if (versions.length > 0)
+          await client.query(
+            `INSERT INTO fetch_versions (sha256, mac, file, ts, user_agent) VALUES ${placeholders(versions.length, 5)} ON CONFLICT (sha256) DO NOTHING`,
+            versions.flatMap((f) => [f.sha256, f.mac, f.file, f.ts, f.userAgent]),
+          );
+      }
+      if (events.length > 0)
+        await client.query(
+          `INSERT INTO events (ts, reason, severity, source, mac, file, detail) VALUES ${placeholders(events.length, 7)}`,
+          events.flatMap((e) => [e.ts, e.reason, e.severity, e.source ?? null, e.mac ?? null, e.file ?? null, e.detail ?? null]),
+        );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async fetchHistory(mac: Mac, limit = 50): Promise<FetchRecord[]> {
+    await this.flush();
+    const r = await this.pool.query(
+      `SELECT ts, mac, source, user_agent AS "userAgent", file, sha256, auth, status FROM fetches
+       WHERE mac = $1 AND auth <> 'none' ORDER BY id DESC LIMIT $2`,
+      [mac, limit],
+    );
+    return r.rows as FetchRecord[];
+  }
+
+  async lastFetchBySource(source: string): Promise<FetchRecord | undefined> {
+    await this.flush();
+    const r = await this.pool.query(
+      `SELECT ts, mac, source, user_agent AS "userAgent", file, sha256, auth, status FROM fetches
+       WHERE source = $1 AND auth <> 'none' ORDER BY id DESC LIMIT 1`,
+      [source],
+    );
+    return r.rows[0] as FetchRecord | undefined;
+  }
+
+  async events(filter: { reason?: SecurityReason; mac?: string; limit?: number } = {}): Promise<SecurityEvent[]> {
+    await this.flush();
+    const r = await this.pool.query(
+      `SELECT ts, reason, severity, source, mac, file, detail FROM events
+       WHERE ($1::text IS NULL OR reason = $1) AND ($2::text IS NULL OR mac = $2) ORDER BY id DESC LIMIT $3`,
+      [filter.reason ?? null, filter.mac ?? null, filter.limit ?? 1000],
+    );
+    return r.rows.map((row: Record<string, unknown>) => defined<SecurityEvent>(row));
+  }
+
+  async openEnrolment(mac: Mac, expiresAt: Date, now = new Date()): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO enrolments (mac, opened_at, expires_at) VALUES ($1, $2, $3) ON CONFLICT (mac) DO UPDATE
+       SET opened_at = excluded.opened_at, expires_at = excluded.expires_at, closed_at = NULL, pinned_source = NULL`,
+      [mac, now.toISOString(), expiresAt.toISOString()],
+    );
+  }
+
+  async openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now = new Date()): Promise<number> {
+    if (macs.length === 0) return 0;
+    const r = await this.pool.query(
+      `INSERT INTO enrolments (mac, opened_at, expires_at) SELECT m, $2, $3 FROM unnest($1::text[]) AS m ON CONFLICT (mac) DO NOTHING`,
+      [macs, now.toISOString(), expiresAt.toISOString()],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async enrolment(mac: Mac): Promise<Enrolment | undefined> {
+    const r = await this.pool.query(
+      `SELECT mac, opened_at AS "openedAt", expires_at AS "expiresAt", closed_at AS "closedAt", pinned_source AS "pinnedSource"
+       FROM enrolments WHERE mac = $1`,
+      [mac],
+    );
+    return r.rows[0] ? defined<Enrolment>(r.rows[0]) : undefined;
+  }
+
+  async closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): Promise<void> {
+    await this.pool.query('UPDATE enrolments SET closed_at = $1, pinned_source = COALESCE($2, pinned_source) WHERE mac = $3', [
+      now.toISOString(),
+      pinnedSource ?? null,
+      mac,
+    ]);
+  }
+
+  async credentials(mac: Mac): Promise<CredentialState> {
+    const r = await this.pool.query('SELECT generation, previous_generation, sip_generation FROM credentials WHERE mac = $1', [mac]);
+    return stateOf(r.rows[0]);
+  }
+
+  async rotateCredentials(mac: Mac, alsoSip: boolean): Promise<CredentialState> {
+    // one statement: two replicas rotating at once each move the generation on, never to the same number
+    const r = await this.pool.query(
+      `INSERT INTO credentials (mac, generation, previous_generation, sip_generation) VALUES ($1, 1, 0, $2)
+       ON CONFLICT (mac) DO UPDATE SET previous_generation = credentials.generation, generation = credentials.generation + 1,
+         sip_generation = credentials.sip_generation + $2
+       RETURNING generation, previous_generation, sip_generation`,
+      [mac, alsoSip ? 1 : 0],
+    );
+    return stateOf(r.rows[0]);
+  }
+
+  async confirmCredentials(mac: Mac): Promise<void> {
+    await this.pool.query('UPDATE credentials SET previous_generation = NULL WHERE mac = $1', [mac]);
+  }
+
+  async saveOverride(u: OverrideUpload): Promise<void> {
+    await this.pool.query('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES ($1, $2, $3, $4, $5)', [
+      u.ts,
+      u.mac,
+      u.file,
+      u.body,
+      JSON.stringify(u.weakened),
+    ]);
+  }
+
+  async overrides(mac: Mac): Promise<OverrideUpload[]> {
+    const r = await this.pool.query('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = $1 ORDER BY id DESC', [mac]);
+    return r.rows.map((row: Omit<OverrideUpload, 'weakened'> & { weakened: string }) => ({
+      ...row,
+      weakened: JSON.parse(row.weakened) as string[],
+    }));
+  }
+
+  /** Writes what is queued; ends the pool when it is this store's own. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.ownsPool) await this.pool.end();
+  }
+}
+
+function placeholders(rows: number, columns: number): string {
+  return Array.from(
+    { length: rows },
+    (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`,
+  ).join(', ');
+}
+
+function stateOf(row: { generation: number; previous_generation: number | null; sip_generation: number } | undefined): CredentialState {
+  if (!row) return { generation: 0, sipGeneration: 0 };
+  return {
+    generation: row.generation,
+    sipGeneration: row.sip_generation,
+    ...(row.previous_generation === null ? {} : { previousGeneration: row.previous_generation }),
+  };
+}

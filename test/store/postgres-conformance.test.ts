@@ -1,0 +1,56 @@
+/** The PostgreSQL backend against the Store conformance suite (test/store/conformance.ts), on a throwaway cluster. */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GhostguardError } from '../../src/model/errors.js';
+import { migratePostgres, POSTGRES_MIGRATIONS } from '../../src/store/postgres-migrations.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import { type PostgresCluster, startPostgresCluster } from '../helpers/postgres-cluster.js';
+import { systemPeers } from '../helpers/system-peers.js';
+import { storeConformance } from './conformance.js';
+
+const peers = systemPeers('postgres', 'initdb');
+
+describe.skipIf(peers.missing)(`PostgreSQL store${peers.note}`, () => {
+  let cluster: PostgresCluster;
+  const pools: pg.Pool[] = [];
+  let databases = 0;
+  const pool = (database: string) => {
+    const p = new pg.Pool({ ...cluster.clientConfig(database), max: 4 });
+    p.on('error', () => {});
+    pools.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of pools) await p.end();
+    await cluster?.stop();
+  });
+
+  storeConformance('PostgreSQL', async () => {
+    const database = `gg_conformance_${++databases}`;
+    await cluster.createDatabase(database);
+    const first = pool(database);
+    await migratePostgres(first);
+    return { store: new PostgresStore(first), reopen: () => new PostgresStore(pool(database)) };
+  });
+
+  describe('migrations', () => {
+    it('replicas starting together migrate once; again applies nothing; a newer schema is refused untouched', async () => {
+      await cluster.createDatabase('gg_migrate');
+      const [a, b, c] = [pool('gg_migrate'), pool('gg_migrate'), pool('gg_migrate')];
+      const applied = await Promise.all([migratePostgres(a), migratePostgres(b), migratePostgres(c)]);
+      expect(applied.flat()).toEqual([1]);
+      expect(await migratePostgres(a)).toEqual([]);
+      await a.query("INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'from the future', '2030-01-01')");
+      const refused = await migratePostgres(b).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(GhostguardError);
+      expect((refused as GhostguardError).code).toBe('GG_ERR_STORE_SCHEMA');
+      const versions = await a.query('SELECT version FROM schema_version ORDER BY version');
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 99]);
+      expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual([1]);
+    });
+  });
+});
