@@ -81,6 +81,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--port <port>', "the phones' web port (default 443, or 80 with --plain-http)", int)
     .option('--plain-http', 'use http:// (the admin password then crosses the network in clear)')
     .action((mac, o) => run(async () => (await import('./commands/resync.js')).resyncCommand(mac, o, io))());
+  const store = program.command('store').description('the state store (server.store: SQLite or PostgreSQL)');
+  cfg(store.command('migrate').description("apply the state store's schema migrations (serve also applies them at start)")).action((o) =>
+    run(async () => (await import('./commands/store.js')).storeMigrateCommand(o, io))(),
+  );
   const token = program.command('token').description('API tokens for scripts: the JSON API accepts one as "Authorization: Bearer <token>"');
   cfg(token.command('create <name>').description('make a token (printed once; only its hash is kept)')).action((name, o) =>
     run(async () => (await import('./commands/token.js')).tokenCreateCommand(name, o, io))(),
