@@ -1,14 +1,12 @@
 /** The Coordination of a server that is one process: nothing to share, so every answer is local. */
 import { NonceCounts } from '../provisioning/digest.js';
 import type { AbuseGuard } from '../provisioning/abuse-guard.js';
-import type { Coordination, CoordinationStatus, ReplicaInfo } from './coordination.js';
-import { LocalReplica } from './local-replica.js';
+import type { Coordination, CoordinationStatus } from './coordination.js';
+import { OneMachineCoordination } from './one-machine.js';
 
-export class ProcessCoordination implements Coordination {
+export class ProcessCoordination extends OneMachineCoordination implements Coordination {
   readonly scope = 'process' as const;
   private readonly counts = new NonceCounts();
-  private readonly renderListeners: (() => void)[] = [];
-  private readonly local = new LocalReplica();
 
   async claimNonce(nonce: string, count: number): Promise<boolean> {
     return this.counts.accept(nonce, count);
@@ -20,23 +18,8 @@ export class ProcessCoordination implements Coordination {
   }
 
   invalidateRenders(): void {
-    for (const l of this.renderListeners) l();
+    this.rendersInvalidated();
   }
-
-  onRendersInvalidated(listener: () => void): void {
-    this.renderListeners.push(listener);
-  }
-
-  publishInventory(version: string): void {
-    this.local.publish(version);
-  }
-
-  replicas(): Promise<ReplicaInfo[]> {
-    return this.local.list();
-  }
-
-  /** one machine reads one file: its processes never differ */
-  onInventoryMismatch(_listener: (replicas: ReplicaInfo[]) => void): void {}
 
   status(): CoordinationStatus {
     return { scope: this.scope, connected: true, leader: this.isLeader() };

@@ -6,8 +6,8 @@
 import type { AbuseGuard } from '../provisioning/abuse-guard.js';
 import { isGuardBanMessage, reportToPrimary } from '../provisioning/guard-cluster.js';
 import { isNonceClaimAnswer, NonceClaims } from '../provisioning/nonce-cluster.js';
-import type { Coordination, CoordinationStatus, ReplicaInfo } from './coordination.js';
-import { LocalReplica } from './local-replica.js';
+import type { Coordination, CoordinationStatus } from './coordination.js';
+import { OneMachineCoordination } from './one-machine.js';
 
 /** worker → primary → every worker */
 export const RENDERS_INVALIDATED = 'rendersInvalidated';
@@ -19,15 +19,14 @@ export function sendToPrimary(message: object): boolean {
   return true;
 }
 
-export class WorkerCoordination implements Coordination {
+export class WorkerCoordination extends OneMachineCoordination implements Coordination {
   readonly scope = 'workers' as const;
   private readonly claims = new NonceClaims(sendToPrimary);
-  private readonly renderListeners: (() => void)[] = [];
-  private readonly local = new LocalReplica();
   private guard?: { guard: AbuseGuard; announce: (address: string) => void };
   private readonly onMessage = (message: unknown) => this.receive(message);
 
   constructor(private readonly operator: boolean) {
+    super();
     process.on('message', this.onMessage);
   }
 
@@ -45,23 +44,8 @@ export class WorkerCoordination implements Coordination {
   }
 
   invalidateRenders(): void {
-    if (!sendToPrimary({ [RENDERS_INVALIDATED]: true })) for (const l of this.renderListeners) l();
+    if (!sendToPrimary({ [RENDERS_INVALIDATED]: true })) this.rendersInvalidated();
   }
-
-  onRendersInvalidated(listener: () => void): void {
-    this.renderListeners.push(listener);
-  }
-
-  publishInventory(version: string): void {
-    this.local.publish(version);
-  }
-
-  replicas(): Promise<ReplicaInfo[]> {
-    return this.local.list();
-  }
-
-  /** one machine reads one file: its processes never differ */
-  onInventoryMismatch(_listener: (replicas: ReplicaInfo[]) => void): void {}
 
   status(): CoordinationStatus {
     return { scope: this.scope, connected: process.connected === true, leader: this.isLeader() };
@@ -82,7 +66,7 @@ export class WorkerCoordination implements Coordination {
       return;
     }
     if (typeof message === 'object' && message !== null && RENDERS_INVALIDATED in message) {
-      for (const l of this.renderListeners) l();
+      this.rendersInvalidated();
       return;
     }
     if (!isGuardBanMessage(message) || !this.guard) return;

@@ -30,3 +30,7 @@ export function messagePage(p: { title: string; message: string; csrf?: string }
     body: html`<h1>${p.title}</h1><p>${p.message}</p><p><a href="/">Back to the fleet</a></p>`,
   });
 }
+
+/** the 404 page of every device route whose MAC is not in the inventory */
+export const unknownDevicePage = (csrf: string): string =>
+  messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf });

@@ -15,7 +15,7 @@ import { deviceDetail } from './device-detail.js';
 import { eventsPage } from './events-page.js';
 import { fleetOverview, type FleetFilter } from './fleet.js';
 import { devicePage, fleetPage } from './fleet-pages.js';
-import { messagePage } from './plain-pages.js';
+import { messagePage, unknownDevicePage } from './plain-pages.js';
 import { theftSignals } from './theft.js';
 
 type Query = Record<string, unknown>;
@@ -57,11 +57,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.get('/devices/:mac', async (req, reply) => {
     const mac = parseMac(String((req.params as { mac: string }).mac));
     const detail = mac ? await deviceDetail(d.fleet(), mac) : undefined;
-    if (!detail)
-      return page(
-        reply.code(404),
-        messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
-      );
+    if (!detail) return page(reply.code(404), unknownDevicePage(d.csrf(req, reply)));
     detail.events = d.maskEvents(detail.events);
     const theft = d.maskEvents(await theftSignals(d.options.store, mac!));
     return page(reply, devicePage({ d: detail, now: d.now(), csrf: d.csrf(req, reply), theft }));
@@ -71,11 +67,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.post('/devices/:mac/enrol', async (req, reply) => {
     const mac = parseMac(String((req.params as { mac: string }).mac));
     const inventory = d.options.inventory();
-    if (!mac || !inventory.device(mac))
-      return page(
-        reply.code(404),
-        messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
-      );
+    if (!mac || !inventory.device(mac)) return page(reply.code(404), unknownDevicePage(d.csrf(req, reply)));
     await d.options.store.openEnrolment(
       mac,
       new Date(d.now().getTime() + inventory.config.server.enrolmentWindowHours * 3600_000),
@@ -88,11 +80,7 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
   app.post('/devices/:mac/rotate-reenrol', async (req, reply) => {
     const mac = parseMac(String((req.params as { mac: string }).mac));
     const inventory = d.options.inventory();
-    if (!mac || !inventory.device(mac))
-      return page(
-        reply.code(404),
-        messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf: d.csrf(req, reply) }),
-      );
+    if (!mac || !inventory.device(mac)) return page(reply.code(404), unknownDevicePage(d.csrf(req, reply)));
     const now = d.now();
     const hours = inventory.config.server.enrolmentWindowHours;
     const state = await d.options.store.rotateCredentials(mac, true);

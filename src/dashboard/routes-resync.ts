@@ -11,7 +11,7 @@ import { parseMac } from '../model/mac.js';
 import { PHONE_ACTIONS, type PhoneAction } from '../model/vendor-manage.js';
 import type { SecurityEvent, SecurityReason } from '../store/store.js';
 import type { Dashboard } from './context.js';
-import { messagePage } from './plain-pages.js';
+import { unknownDevicePage } from './plain-pages.js';
 import { resyncResultPage } from './resync-page.js';
 
 type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { reason: SecurityReason };
@@ -25,8 +25,7 @@ export function registerResyncRoutes(app: FastifyInstance, d: Dashboard, securit
     const csrf = d.csrf(req, reply);
     const mac = parseMac(String((req.params as { mac: string }).mac));
     const inventory = d.options.inventory();
-    if (!mac || !inventory.device(mac))
-      return page(404, messagePage({ title: 'Unknown device', message: 'No device with that MAC address in the inventory.', csrf }));
+    if (!mac || !inventory.device(mac)) return page(404, unknownDevicePage(csrf));
     const raw = (req.body as Record<string, unknown> | undefined)?.action;
     const action = (PHONE_ACTIONS as readonly unknown[]).includes(raw) ? (raw as PhoneAction) : 'resync';
     const deps: ResyncRunDeps = {

@@ -5,9 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { macWithColons, type Mac } from '../../src/model/mac.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { systemPeers } from '../helpers/system-peers.js';
 import { ADMIN_PASSWORD, startDashboardLab, type DashboardLab } from './lab.js';
 
@@ -45,19 +46,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   lab = await startDashboardLab('127.0.90.1', 6, 2, 0x90);
   adminUrl = (await lab.runtime.listenAdmin('127.0.0.1', 0))!.replace('localhost', '127.0.0.1');
-  browser = await chromium.launch({
-    executablePath: peers.path('chromium'),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(peers.path('chromium'));
   context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: LAPTOP, baseURL: adminUrl });
   page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));

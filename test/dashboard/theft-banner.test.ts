@@ -6,7 +6,7 @@
  * credentials no longer work. The action needs the session's CSRF token like every dashboard form.
  */
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENDORS } from '../../vendors/index.js';
 import { Runtime } from '../../src/app/runtime.js';
@@ -14,6 +14,7 @@ import { macWithColons, parseMac } from '../../src/model/mac.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { socketTransport } from '../helpers/phone-transport.js';
 import { fleetYaml, writeTempConfig } from '../helpers/runtime.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { systemPeers } from '../helpers/system-peers.js';
 
 const peers = systemPeers('chromium');
@@ -53,18 +54,7 @@ beforeAll(async () => {
   });
   await transport.started(runtime);
   adminUrl = (await runtime.listenAdmin('127.136.0.3', 0))!.replace('localhost', '127.136.0.3');
-  browser = await chromium.launch({
-    executablePath: peers.path('chromium'),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(peers.path('chromium'));
   const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: adminUrl });
   page = await context.newPage();
 }, 90_000);
