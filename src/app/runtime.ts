@@ -2,17 +2,16 @@
  * The composition root of the server: from a config file and the vendor list, assembles state, event log, guards,
  * renderer, the phone-facing fastify app(s), the operator app and the audit scheduler. Only the CLI imports it.
  */
-import type { FetchRecord, SecurityEvent, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { formatIssue } from '../model/config-issues.js';
 import { catalogueOf } from '../model/model-catalogue.js';
-import type { VendorAdapter } from '../model/vendor-contract.js';
 import { DEFAULT_RETENTION } from '../store/retention.js';
 import { openStore } from '../store/open-store.js';
-import { AbuseGuard, type AbuseLimits } from '../provisioning/abuse-guard.js';
+import { AbuseGuard } from '../provisioning/abuse-guard.js';
 import { buildProvisioningApp } from '../provisioning/app.js';
 import { ConnectionGate, shedEvents } from '../provisioning/connection-gate.js';
 import { ConfigSource, loadMasterKey, readConfig } from '../provisioning/config-source.js';
@@ -22,44 +21,12 @@ import { connectionLimits, guardLimits, uploadLimits } from '../provisioning/lim
 import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-service.js';
 import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { GhostguardError } from '../model/errors.js';
-import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
-import { adoptDevice } from './adopt.js';
+import { buildOperator } from './operator.js';
+import type { RuntimeOptions } from './runtime-options.js';
 import { chooseCoordination } from './coordination-choice.js';
 import type { Coordination } from '../cluster/coordination.js';
-import { AuditScheduler } from '../schedule/scheduler.js';
-import type { SchedulerDeps } from '../schedule/schedule-types.js';
-import { ScheduleLogFile, type ScheduleLog } from '../schedule/log.js';
-
-export interface RuntimeOptions {
-  configPath: string;
-  /** what relative paths in the config resolve against (default: the config file's directory) */
-  configBaseDir?: string;
-  vendors: readonly VendorAdapter[];
-  env?: Readonly<Record<string, string | undefined>>;
-  limits?: AbuseLimits;
-  logger?: boolean;
-  /** the server's own log: every fetch, every security event (refusals, bans, enrolments), every reload */
-  serverLog?: ServerLogSink;
-  /** override the config's data directory (tests) */
-  dataDir?: string;
-  /** milliseconds since the epoch; injected by tests that need nonces to expire */
-  clock?: () => number;
-  /** this process's id among several serving the same data directory (cluster workers) */
-  workerId?: number;
-  /** this process serves the admin listener and runs the schedules (default: a single process, or cluster worker 1) */
-  operator?: boolean;
-  /**
-   * what this process shares with the others serving the installation (a `serve --workers` worker's IPC); a
-   * postgres:// `server.store` overrides it with PostgreSQL, and a lone process needs none (src/cluster/)
-   */
-  coordination?: Coordination;
-  /** dashboard settings for the admin listener: probe ports and timeouts for checks and audits, allowed ranges (tests, labs) */
-  admin?: Pick<AdminAppOptions, 'auditOptions' | 'staleDays'>;
-  /** scheduled audits' log entries (serve prints them); they also go to <dataDir>/schedules.jsonl */
-  scheduleLog?: ScheduleLog;
-  /** scheduler settings beside the config's `schedules:` (tests: first-run delay, webhook backoff) */
-  scheduler?: Pick<SchedulerDeps, 'firstRunDelayMs' | 'webhook' | 'auditDeps'>;
-}
+import type { AuditScheduler } from '../schedule/scheduler.js';
+import type { ScheduleLogFile } from '../schedule/log.js';
 
 /** What replicas compare: the configuration file's sha256, first 16 hex digits ('' when unreadable). */
 function configFileVersion(path: string): string {
@@ -68,12 +35,6 @@ function configFileVersion(path: string): string {
   } catch {
     return '';
   }
-}
-
-export interface ServerLogSink {
-  fetch(record: FetchRecord): void;
-  event(event: SecurityEvent): void;
-  reload(result: { ok: boolean; devices: number; issues: string[] }): void;
 }
 
 export class Runtime {
@@ -220,35 +181,25 @@ export class Runtime {
     );
     await runtime.onInventoryChange();
     if (options.operator ?? (options.workerId ?? 0) <= 1) {
-      runtime.adminApp = buildAdminApp({
+      const operator = buildOperator({
         vendors: options.vendors,
-        inventory: () => source!.inventory,
+        catalogue,
+        source,
         store,
         events,
         renderer: runtime.renderer,
-        replicas: () => coordination.replicas(),
-        coordination: () => coordination.status(),
+        coordination,
+        tls,
         dataDir,
         env,
         logger: options.logger,
-        ...options.admin,
-        adopt: (device) => adoptDevice(source!, catalogue, device),
-        ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
+        admin: options.admin,
+        scheduleLog: options.scheduleLog,
+        scheduler: options.scheduler,
       });
-      const logFile = (runtime.scheduleLogFile = new ScheduleLogFile(join(dataDir, 'schedules.jsonl')));
-      runtime.scheduler = new AuditScheduler({
-        vendors: options.vendors,
-        inventory: () => source!.inventory,
-        store,
-        dataDir,
-        env,
-        ...options.scheduler,
-        leads: () => coordination.isLeader(),
-        log: (entry) => {
-          logFile.write(entry);
-          options.scheduleLog?.(entry);
-        },
-      });
+      runtime.adminApp = operator.adminApp;
+      runtime.scheduler = operator.scheduler;
+      runtime.scheduleLogFile = operator.scheduleLogFile;
       const problems = runtime.scheduler.update(source.inventory.config.schedules, source.inventory.config.server.auditAllow);
       if (problems.length > 0) {
         await runtime.close();

@@ -2,7 +2,7 @@
  * `serve --log`: one line per fetch, security event (refusals, bans, enrolments) and configuration reload — readable
  * text by default, JSON lines (`--log json`) for machines. Pure formatting; serve writes the lines to stdout.
  */
-import type { ServerLogSink } from '../app/runtime.js';
+import type { ServerLogSink } from '../app/runtime-options.js';
 import type { FetchRecord, SecurityEvent } from '../store/store.js';
 
 export type LogFormat = 'pretty' | 'json';

@@ -4,7 +4,7 @@
  */
 import type { Mac } from '../model/mac.js';
 import type { Store } from '../store/store.js';
-import { ChallengeLedger } from './challenge-ledger.js';
+import type { ChallengeLedger } from './challenge-ledger.js';
 import type { EventLog } from './event-log.js';
 
 export interface ChallengeFollowUpContext {

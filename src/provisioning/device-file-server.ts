@@ -22,7 +22,7 @@ import {
   type PhoneHttpRequest,
   type PhoneHttpResponse,
 } from './phone-http.js';
-import { PhoneFileRenderer } from './phone-render.js';
+import type { PhoneFileRenderer } from './phone-render.js';
 import type { PhoneHandlerOptions, ProvisioningDeps } from './provisioning-deps.js';
 import type { EventInput } from './event-log.js';
 

@@ -1,0 +1,74 @@
+/**
+ * The operator's side of one server process: the admin listener (dashboard and JSON API) and the audit scheduler,
+ * assembled from the pieces the composition root already built. Only the cluster's operator process has them.
+ */
+import { join } from 'node:path';
+import type { Coordination } from '../cluster/coordination.js';
+import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
+import type { ModelCatalogue } from '../model/config-parse.js';
+import type { VendorAdapter } from '../model/vendor-contract.js';
+import type { ConfigSource } from '../provisioning/config-source.js';
+import type { EventLog } from '../provisioning/event-log.js';
+import type { RenderService } from '../provisioning/render-service.js';
+import type { TlsMaterial } from '../provisioning/tls.js';
+import { ScheduleLogFile, type ScheduleLog } from '../schedule/log.js';
+import type { SchedulerDeps } from '../schedule/schedule-types.js';
+import { AuditScheduler } from '../schedule/scheduler.js';
+import type { Store } from '../store/store.js';
+import { adoptDevice } from './adopt.js';
+
+export interface OperatorParts {
+  vendors: readonly VendorAdapter[];
+  catalogue: ModelCatalogue;
+  source: ConfigSource;
+  store: Store;
+  events: EventLog;
+  renderer: RenderService;
+  coordination: Coordination;
+  tls: TlsMaterial | undefined;
+  dataDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  logger?: boolean;
+  admin?: Pick<AdminAppOptions, 'auditOptions' | 'staleDays'>;
+  scheduleLog?: ScheduleLog;
+  scheduler?: Pick<SchedulerDeps, 'firstRunDelayMs' | 'webhook' | 'auditDeps'>;
+}
+
+export interface Operator {
+  adminApp: ReturnType<typeof buildAdminApp>;
+  scheduler: AuditScheduler;
+  scheduleLogFile: ScheduleLogFile;
+}
+
+export function buildOperator(p: OperatorParts): Operator {
+  const adminApp = buildAdminApp({
+    vendors: p.vendors,
+    inventory: () => p.source.inventory,
+    store: p.store,
+    events: p.events,
+    renderer: p.renderer,
+    replicas: () => p.coordination.replicas(),
+    coordination: () => p.coordination.status(),
+    dataDir: p.dataDir,
+    env: p.env,
+    logger: p.logger,
+    ...p.admin,
+    adopt: (device) => adoptDevice(p.source, p.catalogue, device),
+    ...(p.tls ? { https: { cert: p.tls.cert, key: p.tls.key } } : {}),
+  });
+  const scheduleLogFile = new ScheduleLogFile(join(p.dataDir, 'schedules.jsonl'));
+  const scheduler = new AuditScheduler({
+    vendors: p.vendors,
+    inventory: () => p.source.inventory,
+    store: p.store,
+    dataDir: p.dataDir,
+    env: p.env,
+    ...p.scheduler,
+    leads: () => p.coordination.isLeader(),
+    log: (entry) => {
+      scheduleLogFile.write(entry);
+      p.scheduleLog?.(entry);
+    },
+  });
+  return { adminApp, scheduler, scheduleLogFile };
+}
