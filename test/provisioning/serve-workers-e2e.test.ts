@@ -59,9 +59,10 @@ describe('ghostguard serve --workers 2', () => {
     }
     await Promise.all([a.close(), b.close()]);
     expect(served).toBe(0);
-    // 1,000 challenges per address per 10 minutes; a few requests may pass while the ban travels to the workers
+    // 1,000 challenges per address per 10 minutes; some requests pass while the ban travels to the workers (up to 32
+    // seen on a loaded 2-core CI). Counted per worker, the ban would come near 2,000.
     expect(bannedAt).toBeGreaterThan(900);
-    expect(bannedAt).toBeLessThanOrEqual(1020);
+    expect(bannedAt).toBeLessThanOrEqual(1100);
   });
 
   it('serves every phone, across workers: a nonce one worker issued is answered on the other', async () => {
