@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type pg from 'pg';
 import { GhostguardError } from '../model/errors.js';
+import { inTransaction } from '../store/postgres-pool.js';
 
 /** pg_advisory_xact_lock key for creating the coordination tables ("gg-coord" in ASCII) */
 const SCHEMA_LOCK = 0x67672d636f6f7264n;
@@ -19,18 +20,10 @@ const TABLES = [
 ];
 
 export async function createCoordinationTables(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK.toString()]);
     for (const sql of TABLES) await client.query(sql);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** What the database keeps of a master key: HMAC-SHA256 of a fixed label, hex. */

@@ -37,3 +37,19 @@ export function openPostgresPool(store: string, env: Readonly<Record<string, str
     keepAlive: true,
   });
 }
+
+/** Runs `work` on one connection inside BEGIN … COMMIT; rolls back and rethrows when it fails; always releases. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,6 +1,7 @@
 /** Audit runs with their findings, and scheduled runs, in PostgreSQL (same tables and meaning as the SQLite ones). */
 import type pg from 'pg';
 import { diffFindings } from './audit-store.js';
+import { inTransaction } from './postgres-pool.js';
 import type { AuditRunRecord, AuditRunStore, DeliveryState, RunDiff, ScheduleRunRecord, ScheduleRunStore, StoredFinding } from './store.js';
 
 const list = (text: string | null): string[] => {
@@ -40,9 +41,7 @@ export class PostgresAuditRuns implements AuditRunStore {
   }
 
   async finishRun(runId: number, finishedAt: Date, summary: unknown, findings: readonly StoredFinding[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       for (const f of findings)
         await client.query(
           `INSERT INTO audit_findings (run_id, host, mac, vendor, model, rule, state, severity, evidence, fix)
@@ -65,13 +64,7 @@ export class PostgresAuditRuns implements AuditRunStore {
         JSON.stringify(summary),
         runId,
       ]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async runs(limit = 20): Promise<AuditRunRecord[]> {

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { Mac } from '../model/mac.js';
+import { inTransaction } from './postgres-pool.js';
 import { PostgresAuditRuns, PostgresScheduleRuns } from './postgres-runs.js';
 import { PostgresSnapshots } from './postgres-snapshots.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
@@ -68,9 +69,7 @@ export class PostgresStore implements Store {
   }
 
   private async writeBatch(fetches: readonly FetchRecord[], events: readonly SecurityEvent[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       if (fetches.length > 0) {
         const cols = (f: FetchRecord) => [f.ts, f.mac, f.source, f.userAgent, f.file, f.sha256, f.auth, f.status];
         await client.query(
@@ -91,13 +90,7 @@ export class PostgresStore implements Store {
           `INSERT INTO events (ts, reason, severity, source, mac, file, detail) VALUES ${placeholders(events.length, 7)}`,
           events.flatMap((e) => [e.ts, e.reason, e.severity, e.source ?? null, e.mac ?? null, e.file ?? null, e.detail ?? null]),
         );
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async fetchHistory(mac: Mac, limit = 50): Promise<FetchRecord[]> {
