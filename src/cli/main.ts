@@ -85,6 +85,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   cfg(store.command('migrate').description("apply the state store's schema migrations (serve also applies them at start)")).action((o) =>
     run(async () => (await import('./commands/store.js')).storeMigrateCommand(o, io))(),
   );
+  store
+    .command('copy')
+    .description("move an installation's state from its SQLite file into PostgreSQL, in one transaction")
+    .requiredOption('--from <file>', 'the SQLite state file (or the data directory holding state.sqlite)')
+    .requiredOption('--to <url>', 'the PostgreSQL URL as server.store takes it (password as env:NAME)')
+    .option('--replace', "empty the target's ghostguard state first (without it, a target holding state is refused)")
+    .action((o) => run(async () => (await import('./commands/store.js')).storeCopyCommand(o, io))());
   const token = program.command('token').description('API tokens for scripts: the JSON API accepts one as "Authorization: Bearer <token>"');
   cfg(token.command('create <name>').description('make a token (printed once; only its hash is kept)')).action((name, o) =>
     run(async () => (await import('./commands/token.js')).tokenCreateCommand(name, o, io))(),

@@ -29,6 +29,12 @@ export const ERROR_CATALOGUE = {
   GG_ERR_TARGET_FORBIDDEN: { message: 'the audit target is outside the allowed ranges', status: 403, exit: 2 },
   GG_ERR_STORE: { message: 'the state database failed', status: 503, exit: 2 },
   GG_ERR_STORE_SCHEMA: { message: 'the state database was written by a newer ghostguard', status: 500, exit: 2 },
+  GG_ERR_STORE_NOT_EMPTY: {
+    message: 'the target database already holds ghostguard state (store copy --replace empties it first)',
+    status: 409,
+    exit: 2,
+  },
+  GG_ERR_STORE_SOURCE: { message: 'the source is not a ghostguard SQLite state file', status: 400, exit: 2 },
   GG_ERR_TLS: { message: 'the TLS certificate or key could not be read', status: 500, exit: 2 },
   GG_ERR_ADMIN_PASSWORD: { message: 'the admin password is missing or shorter than 12 characters', status: 500, exit: 2 },
   GG_ERR_TOKEN_FILE: { message: 'the API token file is not one ghostguard wrote', status: 500, exit: 2 },

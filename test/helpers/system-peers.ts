@@ -47,6 +47,8 @@ export const PEERS = {
   postgres: { bin: 'postgres', pkg: 'postgresql', extraDirs: postgresBinDirs },
   initdb: { bin: 'initdb', pkg: 'postgresql', extraDirs: postgresBinDirs },
   pg_ctl: { bin: 'pg_ctl', pkg: 'postgresql', extraDirs: postgresBinDirs },
+  psql: { bin: 'psql', pkg: 'postgresql-client' },
+  sqlite3: { bin: 'sqlite3', pkg: 'sqlite3' },
 } as const satisfies Record<string, PeerSpec>;
 
 export type PeerName = keyof typeof PEERS;

@@ -1,7 +1,12 @@
-/** `ghostguard store migrate`: applies the state store's schema migrations alone (serve also applies them at start). */
+/**
+ * `ghostguard store migrate`: applies the state store's schema migrations alone (serve also applies them at start).
+ * `ghostguard store copy`: moves an installation's SQLite state into PostgreSQL (src/store/store-copy.ts).
+ */
+import { GhostguardError } from '../../model/errors.js';
 import { migratePostgres } from '../../store/postgres-migrations.js';
 import { isPostgresUrl, openPostgresPool } from '../../store/postgres-pool.js';
 import { openStateDatabase, stateDatabasePath } from '../../store/sqlite-open.js';
+import { copyStore } from '../../store/store-copy.js';
 import { loadConfig } from '../context.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -22,4 +27,27 @@ export async function storeMigrateCommand(options: { config?: string }, io: CliI
   } finally {
     await pool.end();
   }
+}
+
+/** `ghostguard store copy --from <state file> --to <postgres url> [--replace]`: one transaction, counts per table. */
+export async function storeCopyCommand(options: { from: string; to: string; replace?: boolean }, io: CliIo): Promise<number> {
+  if (!isPostgresUrl(options.to)) throw new GhostguardError('GG_ERR_USAGE', '--to must be a postgres:// URL (as server.store takes it)');
+  const password = decodeURIComponent(new URL(options.to).password);
+  if (password && !password.startsWith('env:'))
+    throw new GhostguardError('GG_ERR_USAGE', '--to: write the password as env:NAME (the variable holding it), never on the command line');
+  const started = Date.now();
+  const report = await copyStore({ from: options.from, to: options.to, env: io.env, replace: options.replace });
+  if (report.migrated.length) io.out(`PostgreSQL: applied migration(s) ${report.migrated.join(', ')}\n`);
+  io.out(`copied ${report.source} into ${withoutPassword(options.to)} in one transaction:\n`);
+  const width = Math.max(...report.tables.map((t) => t.table.length));
+  for (const t of report.tables) io.out(`  ${t.table.padEnd(width)}  ${String(t.rows).padStart(9)}\n`);
+  const total = report.tables.reduce((n, t) => n + t.rows, 0);
+  io.out(`  ${'total'.padEnd(width)}  ${String(total).padStart(9)} rows, committed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return EXIT.ok;
+}
+
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
 }
