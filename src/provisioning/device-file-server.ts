@@ -165,9 +165,11 @@ export class DeviceFileServer {
     if (decision.method === 'enrolment') {
       const enrolment = await deps.store.enrolment(mac);
       if (!enrolment?.closedAt) {
-        // committed before the file leaves: the next request, to any process, finds the window closed
-        await deps.store.closeEnrolment(mac, source, now);
+        // committed before the file leaves: the next request, to any process, finds the window closed. The phone's own
+        // next fetches, which may arrive while the commit runs, count against the grace from now.
+        const closed = deps.store.closeEnrolment(mac, source, now);
         this.graceUses.set(mac, 0);
+        await closed;
         // the enrolling address and User-Agent: what a later enrolment-conflict names
         deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name, detail: userAgent });
       }

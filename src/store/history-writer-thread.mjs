@@ -2,6 +2,8 @@
 // loader). Receives batches from history-writer.ts, writes each in one transaction, and publishes the last handled
 // batch number in shared memory so the main thread can wait for its own writes before it reads. Every batch is
 // acknowledged, written or not — a writer that cannot write reports it and never leaves a reader waiting.
+// It also commits the enrolment closes a served file depends on, on a second connection with synchronous = FULL: the
+// ~1 ms fsync happens here, off the thread that answers phones, and every close waiting meanwhile shares one commit.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -96,7 +98,21 @@ function open() {
     // the first body over the budget and every older one (the iterator is done before the delete runs)
     if (firstOver !== undefined) dropOverridesUpTo.run(firstOver);
   };
-  return { db, write, capRows, prune };
+  return { db, write, capRows, prune, closes: openStateCommits() };
+}
+
+/** Enrolment closes, durable (power loss included) before the main thread is told; one transaction per batch. */
+function openStateCommits() {
+  const db = new Database(file);
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 10000');
+  const close = db.prepare('UPDATE enrolments SET closed_at = ?, pinned_source = COALESCE(?, pinned_source) WHERE mac = ?');
+  const commit = db.transaction((values) => {
+    let changes = 0;
+    for (let i = 0; i < values.length; i += 3) changes += close.run(values[i], values[i + 1], values[i + 2]).changes;
+    return changes;
+  });
+  return { db, commit };
 }
 
 let writer;
@@ -109,8 +125,18 @@ try {
 
 parentPort.on('message', (batch) => {
   if (batch.close) {
+    writer?.closes.db.close();
     writer?.db.close();
     parentPort.close();
+    return;
+  }
+  if (batch.stateSeq !== undefined) {
+    try {
+      if (!writer) throw startError;
+      parentPort.postMessage({ stateSeq: batch.stateSeq, changes: writer.closes.commit(batch.closes) });
+    } catch (err) {
+      parentPort.postMessage({ stateSeq: batch.stateSeq, stateError: String(err?.message ? err.message : err) });
+    }
     return;
   }
   try {

@@ -2,6 +2,8 @@
  * Writes the fetch history and security events behind the phone path: records queue here as flat value lists, go to a
  * writer thread in batches, and are committed there in one transaction per batch. The thread that answers phones
  * never runs an INSERT or waits for SQLite's write lock (which several `serve --workers` processes share).
+ * Enrolment closes go to the same thread but are awaited: each is on disk (synchronous = FULL) before its promise
+ * resolves, and closes arriving while one commit runs share the next (a group commit).
  */
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
@@ -14,6 +16,11 @@ const WAIT_MS = 10_000;
 /** the age and override caps are enforced this often, and this soon after an upload */
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_SOON_MS = 1000;
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
 
 type WaitResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 /** Atomics.waitAsync (Node >= 16; its type is in a newer lib than this project targets) */
@@ -30,6 +37,13 @@ export class HistoryWriter {
   private timer?: NodeJS.Timeout;
   private pruneTimer?: NodeJS.Timeout;
   private pruneSoonTimer?: NodeJS.Timeout;
+  /** enrolment closes not yet sent (closed_at, pinned source, MAC triples) and who waits for them */
+  private closes: (string | null)[] = [];
+  private closeWaiters: Waiter[] = [];
+  /** the batch of closes being committed now: the next is sent when it is acknowledged */
+  private committing?: { seq: number; waiters: Waiter[] };
+  private stateSeq = 0;
+  private readonly pendingCloses = new Set<Promise<void>>();
   /** the last write error the thread reported (disk full, database locked beyond the timeout) */
   lastError?: string;
 
@@ -37,7 +51,63 @@ export class HistoryWriter {
     private readonly file: string,
     private readonly onError: (message: string) => void = () => {},
     private readonly retention: Retention = DEFAULT_RETENTION,
+    /** told, once per committed batch of closes and before any of its callers resume, how many rows it changed */
+    private readonly onStateCommitted: (changes: number) => void = () => {},
   ) {}
+
+  /** Closes an enrolment durably, off this thread; resolves once it is on disk, rejects when it could not be written. */
+  closeEnrolment(mac: string, closedAt: string, pinnedSource: string | null): Promise<void> {
+    const closed = new Promise<void>((resolve, reject) => {
+      this.closes.push(closedAt, pinnedSource, mac);
+      this.closeWaiters.push({ resolve, reject });
+      if (!this.committing) this.sendCloses();
+    });
+    this.pendingCloses.add(closed);
+    const settled = () => this.pendingCloses.delete(closed);
+    closed.then(settled, settled);
+    return closed;
+  }
+
+  /** resolves once every close asked for so far is committed or failed */
+  async closesSettled(): Promise<void> {
+    await Promise.allSettled([...this.pendingCloses]);
+  }
+
+  private sendCloses(): void {
+    if (this.closeWaiters.length === 0) return;
+    this.committing = { seq: ++this.stateSeq, waiters: this.closeWaiters };
+    const closes = this.closes;
+    this.closes = [];
+    this.closeWaiters = [];
+    const thread = this.thread();
+    // an awaited commit keeps the process alive (the thread is otherwise unref'd), as flush's timer does
+    thread.ref();
+    thread.postMessage({ stateSeq: this.committing.seq, closes });
+  }
+
+  private closesCommitted(m: { stateSeq: number; changes?: number; stateError?: string }): void {
+    const batch = this.committing;
+    if (!batch || batch.seq !== m.stateSeq) return;
+    this.committing = undefined;
+    this.worker?.unref();
+    if (m.stateError === undefined) {
+      this.onStateCommitted(m.changes ?? 0);
+      for (const w of batch.waiters) w.resolve();
+    } else {
+      this.report(`enrolment closes not written: ${m.stateError}`);
+      for (const w of batch.waiters) w.reject(new Error(m.stateError));
+    }
+    this.sendCloses();
+  }
+
+  /** the thread stopped: closes it had, or that wait, were never confirmed on disk */
+  private closesLost(err: Error): void {
+    const waiters = [...(this.committing?.waiters ?? []), ...this.closeWaiters];
+    this.committing = undefined;
+    this.closes = [];
+    this.closeWaiters = [];
+    for (const w of waiters) w.reject(err);
+  }
 
   fetch(f: FetchRecord): void {
     // the phone path refuses User-Agents and file names with control characters; other callers get them blanked
@@ -102,6 +172,7 @@ export class HistoryWriter {
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
     clearTimeout(this.pruneSoonTimer);
+    await this.closesSettled();
     await this.flush();
     this.worker?.postMessage({ close: true });
     this.worker?.unref();
@@ -120,13 +191,14 @@ export class HistoryWriter {
         // it holds one batch (≤ 1,000 records) at a time
         resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
       });
-      this.worker.on(
-        'message',
-        (m: { error?: string; lost?: number }) => m.error && this.report(`${m.lost} history records not written: ${m.error}`),
-      );
+      this.worker.on('message', (m: { error?: string; lost?: number; stateSeq?: number; changes?: number; stateError?: string }) => {
+        if (m.stateSeq !== undefined) this.closesCommitted(m as { stateSeq: number });
+        else if (m.error) this.report(`${m.lost} history records not written: ${m.error}`);
+      });
       this.worker.on('error', (err) => {
         // what it had not committed is lost; the next batch starts a new writer, and nobody waits for the old one
         this.worker = undefined;
+        this.closesLost(err);
         Atomics.store(this.committed, 0, this.seq);
         Atomics.notify(this.committed, 0);
         this.report(`history writer stopped: ${err.message}`);

@@ -20,6 +20,8 @@ export class SqliteStore implements Store {
   private readonly history: HistoryWriter;
   private readonly credCache = new Map<string, CredentialState>();
   private readonly enrolCache = new Map<string, Enrolment | null>();
+  /** enrolments closed by this process whose commit is still under way: they read as closed meanwhile */
+  private readonly closing = new Map<string, Enrolment>();
   private stateVersion = -1;
   private checkedAt = 0;
   readonly auditRuns: AuditStore;
@@ -47,7 +49,6 @@ export class SqliteStore implements Store {
       enrol: p(
         'SELECT mac, opened_at AS openedAt, expires_at AS expiresAt, closed_at AS closedAt, pinned_source AS pinnedSource FROM enrolments WHERE mac = ?',
       ),
-      closeEnrol: p('UPDATE enrolments SET closed_at = ?, pinned_source = COALESCE(?, pinned_source) WHERE mac = ?'),
       creds: p(
         'SELECT generation, previous_generation AS previousGeneration, sip_generation AS sipGeneration FROM credentials WHERE mac = ?',
       ),
@@ -58,7 +59,7 @@ export class SqliteStore implements Store {
       insertOverride: p('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES (?, ?, ?, ?, ?)'),
       overrides: p('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = ? ORDER BY id DESC'),
     };
-    this.history = new HistoryWriter(file, onWriteError, retention);
+    this.history = new HistoryWriter(file, onWriteError, retention, (changes) => this.ownChange(changes));
     this.auditRuns = new AuditStore(this.db);
     this.scheduleRuns = new SqliteScheduleRuns(this.db);
     this.snapshots = new SqliteSnapshots(this.db);
@@ -135,6 +136,8 @@ export class SqliteStore implements Store {
   }
 
   async openEnrolment(mac: Mac, expiresAt: Date, now = new Date()): Promise<void> {
+    // a close still being committed would land after this and shut the new window
+    await this.history.closesSettled();
     this.ownChange(this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes);
     this.enrolCache.delete(mac);
   }
@@ -151,6 +154,10 @@ export class SqliteStore implements Store {
   }
 
   async enrolment(mac: Mac): Promise<Enrolment | undefined> {
+    return this.closing.get(mac) ?? this.cachedEnrolment(mac);
+  }
+
+  private cachedEnrolment(mac: Mac): Enrolment | undefined {
     return (
       this.cached(this.enrolCache, mac, () => {
         const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
@@ -159,9 +166,23 @@ export class SqliteStore implements Store {
     );
   }
 
+  /**
+   * Committed on the writer thread (synchronous = FULL, shared with closes arriving meanwhile); resolves once on disk.
+   * This process sees the window closed at once, so a second claimant cannot slip in while the commit runs; if the
+   * commit fails, that view is dropped and the promise rejects (the caller serves nothing).
+   */
   async closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): Promise<void> {
-    this.ownChange(this.stmts.closeEnrol.run(now.toISOString(), pinnedSource ?? null, mac).changes);
-    this.enrolCache.delete(mac);
+    const closedAt = now.toISOString();
+    const open = this.cachedEnrolment(mac);
+    const view = open && { ...open, closedAt, ...(pinnedSource === undefined ? {} : { pinnedSource }) };
+    if (view) this.closing.set(mac, view);
+    try {
+      await this.history.closeEnrolment(mac, closedAt, pinnedSource ?? null);
+    } finally {
+      // the committed row is read back when next asked (or, after a failure, the row as it still is)
+      if (this.closing.get(mac) === view) this.closing.delete(mac);
+      this.enrolCache.delete(mac);
+    }
   }
 
   async credentials(mac: Mac): Promise<CredentialState> {

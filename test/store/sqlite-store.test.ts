@@ -128,6 +128,53 @@ describe('the history writer, when it cannot write', () => {
   });
 });
 
+describe('enrolment closes, committed on the writer thread', () => {
+  const inFile = (file: string, mac: string) => {
+    const reader = new Database(file, { readonly: true });
+    try {
+      return reader.prepare('SELECT closed_at AS closedAt, pinned_source AS pinnedSource FROM enrolments WHERE mac = ?').get(mac);
+    } finally {
+      reader.close();
+    }
+  };
+
+  it('read as closed at once, and are in the file when the promise resolves', async () => {
+    const { store, file } = newStore();
+    await store.openEnrolment(A, new Date(Date.now() + 3600_000));
+    const closing = store.closeEnrolment(A, '127.145.0.10', new Date('2026-01-01T00:00:00.000Z'));
+    // the commit is another thread's: not answered yet, but a second claimant already finds the window closed
+    expect(await store.enrolment(A)).toMatchObject({ closedAt: '2026-01-01T00:00:00.000Z', pinnedSource: '127.145.0.10' });
+    await closing;
+    expect(inFile(file, A)).toEqual({ closedAt: '2026-01-01T00:00:00.000Z', pinnedSource: '127.145.0.10' });
+    expect(await store.enrolment(A)).toMatchObject({ closedAt: '2026-01-01T00:00:00.000Z', pinnedSource: '127.145.0.10' });
+  });
+
+  it('many at once all reach the file, and a reopened window is not shut by a close still under way', async () => {
+    const { store, file } = newStore();
+    const macs = Array.from(
+      { length: 300 },
+      (_, i) => parseMac(`00:15:65:45:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`)!,
+    );
+    await store.openMissingEnrolments(macs, new Date(Date.now() + 3600_000));
+    const closes = macs.map((m, i) => store.closeEnrolment(m, `127.145.1.${i % 250}`));
+    await store.openEnrolment(macs[0]!, new Date(Date.now() + 3600_000));
+    await Promise.all(closes);
+    expect(inFile(file, macs[0]!)).toEqual({ closedAt: null, pinnedSource: null });
+    for (const [i, m] of macs.entries()) if (i > 0) expect(inFile(file, m)).toMatchObject({ pinnedSource: `127.145.1.${i % 250}` });
+  });
+
+  it('reject when the commit fails, and the window reads open again', async () => {
+    const { store, file } = newStore();
+    await store.openEnrolment(A, new Date(Date.now() + 3600_000));
+    const raw = new Database(file);
+    raw.exec("CREATE TRIGGER no_close BEFORE UPDATE ON enrolments BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+    raw.close();
+    await expect(store.closeEnrolment(A, '127.145.0.11')).rejects.toThrow(/refused by test/);
+    expect((await store.enrolment(A))?.closedAt).toBeUndefined();
+    expect(store.historyWriteError).toMatch(/enrolment closes not written: refused by test/);
+  });
+});
+
 describe('events', () => {
   it('round-trip without empty fields and filter by reason and MAC', async () => {
     const { store } = newStore();
