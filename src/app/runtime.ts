@@ -16,8 +16,9 @@ import { buildProvisioningApp } from '../provisioning/app.js';
 import { ConnectionGate, shedEvents } from '../provisioning/connection-gate.js';
 import { ConfigSource, loadMasterKey, readConfig } from '../provisioning/config-source.js';
 import { NonceAuthority } from '../provisioning/digest.js';
+import { EventFile } from '../provisioning/event-file.js';
 import { EventLog } from '../provisioning/event-log.js';
-import { connectionLimits, guardLimits, uploadLimits } from '../provisioning/limits.js';
+import { connectionLimits, eventFileLimits, guardLimits, uploadLimits } from '../provisioning/limits.js';
 import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-service.js';
 import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { GhostguardError } from '../model/errors.js';
@@ -113,15 +114,16 @@ export class Runtime {
     // secrets at rest (master key, state, events): the directory is the owner's alone, whatever the umask
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     chmodSync(dataDir, 0o700);
-    // a history write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
+    // a history or event write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
+    const onWriteError = (message: string) => process.stderr.write(`ghostguard: ${message}\n`);
     const store = await openStore({
       store: first.config.server.store,
       dataDir,
       env,
-      onWriteError: (message) => process.stderr.write(`ghostguard: ${message}\n`),
+      onWriteError,
       retention: { ...DEFAULT_RETENTION, ...first.config.server.retention },
     });
-    const events = new EventLog(store, join(dataDir, 'events.jsonl'));
+    const events = new EventLog(store, new EventFile(join(dataDir, 'events.jsonl'), eventFileLimits(first.config.server), onWriteError));
     if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));
     const masterKey = loadMasterKey(dataDir);
     let source: ConfigSource | undefined;

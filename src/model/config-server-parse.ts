@@ -94,6 +94,8 @@ export function parseServer(r: YamlReader): ServerSettings {
     'overrideDays',
     'overridesPerDevice',
     'overrideMb',
+    'eventsFileMb',
+    'eventsFiles',
   ] as const);
   if (retention) s.retention = retention;
   if (!/^https?:\/\//.test(s.publicUrl)) r.report([...p, 'publicUrl'], 'must start with http:// or https://');

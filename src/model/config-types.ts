@@ -109,6 +109,10 @@ export interface ServerSettings {
     overrideDays?: number;
     overridesPerDevice?: number;
     overrideMb?: number;
+    /** events.jsonl is rotated before it would pass this size (MB) */
+    eventsFileMb?: number;
+    /** rotated copies of events.jsonl kept (events.jsonl.1 … .n) */
+    eventsFiles?: number;
   };
   /**
    * where state and what replicas share live: 'sqlite' (the default: one file in dataDir, one machine) or a

@@ -1,30 +1,26 @@
 /** Security events: one structured record per decision, to SQLite and a JSON-lines file, never carrying a secret. */
-import { chmodSync, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { SecretMasker } from '../model/secret-mask.js';
 import { SECURITY_REASONS } from '../model/security-events.js';
 import type { EventSeverity, SecurityEvent, Store } from '../store/store.js';
+import type { EventFile } from './event-file.js';
 
 export type EventInput = Omit<SecurityEvent, 'ts' | 'severity'> & { severity?: EventSeverity };
 
 export class EventLog {
   private masker = new SecretMasker([]);
-  private readonly file?: WriteStream;
+  private readonly file?: EventFile;
   private readonly listeners: ((event: SecurityEvent) => void)[] = [];
 
   constructor(
     private readonly store: Store,
-    jsonlPath?: string,
+    file?: EventFile,
     private readonly now: () => Date = () => new Date(),
   ) {
-    if (jsonlPath) {
-      this.file = createWriteStream(jsonlPath, { flags: 'a', mode: 0o600 });
-      // a file made before events were owner-only keeps its mode otherwise
-      if (existsSync(jsonlPath)) chmodSync(jsonlPath, 0o600);
-    }
+    this.file = file;
   }
 
   close(): Promise<void> {
-    return new Promise((done) => (this.file ? this.file.end(done) : done()));
+    return this.file ? this.file.close() : Promise.resolve();
   }
 
   /** Also hands every event to `listener` (serve's log lines), after it is stored. */
@@ -47,9 +43,9 @@ export class EventLog {
       ...(input.file ? { file: this.masker.mask(input.file.slice(0, 200)) } : {}),
       ...(input.detail ? { detail: this.masker.mask(input.detail.slice(0, 500)) } : {}),
     };
-    // queued behind the phone path (recordEvent takes the record before it returns); a failed write is the store's to report
+    // both sinks queue it behind the phone path, in batches; a failed write is theirs to report
     this.store.recordEvent(event).catch(() => {});
-    this.file?.write(JSON.stringify(event) + '\n');
+    this.file?.append(event);
     for (const listener of this.listeners) listener(event);
     return event;
   }

@@ -2,6 +2,7 @@
 import type { ServerSettings } from '../model/config-types.js';
 import { DEFAULT_LIMITS, DEFAULT_SPREAD, type AbuseLimits } from './abuse-guard.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-gate.js';
+import { DEFAULT_EVENT_FILE, type EventFileLimits } from './event-file.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './phone-http.js';
 import { DEFAULT_UPLOAD_BUDGET, type UploadBudget } from './upload-reader.js';
 
@@ -38,5 +39,15 @@ export function uploadLimits(settings: Pick<ServerSettings, 'uploads'>): { uploa
       logBytes: u.logKb !== undefined ? u.logKb * 1024 : DEFAULT_UPLOAD_LIMITS.logBytes,
     },
     uploadBudget: { ...DEFAULT_UPLOAD_BUDGET, ...(u.inFlightMb !== undefined ? { inFlightBytes: u.inFlightMb * 1024 * 1024 } : {}) },
+  };
+}
+
+/** events.jsonl's size cap and rotated copies: the defaults with the config's `server.retention` over them. */
+export function eventFileLimits(settings: Pick<ServerSettings, 'retention'>): EventFileLimits {
+  const r = settings.retention ?? {};
+  return {
+    ...DEFAULT_EVENT_FILE,
+    ...(r.eventsFileMb !== undefined ? { maxBytes: r.eventsFileMb * 1024 * 1024 } : {}),
+    ...(r.eventsFiles !== undefined ? { keep: r.eventsFiles } : {}),
   };
 }
