@@ -4,11 +4,15 @@ import type { FleetConfig } from '../model/config-types.js';
 import { GhostguardError } from '../model/errors.js';
 import { Inventory } from '../model/inventory.js';
 import { loadMasterKey, readConfig } from '../provisioning/config-source.js';
+import { EventFile } from '../provisioning/event-file.js';
+import { EventLog, type EventInput } from '../provisioning/event-log.js';
+import { eventFileLimits } from '../provisioning/limits.js';
 import { catalogue } from '../app/vendors.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { chooseConfig, warnNewMasterKey, type ConfigChoice, type ConfigOptions } from './config-choice.js';
 import type { CliIo } from './io.js';
+import { join } from 'node:path';
 
 export { catalogue, vendors } from '../app/vendors.js';
 
@@ -35,6 +39,8 @@ export interface Offline {
   inventory: Inventory;
   store: Store;
   config: LoadedConfig;
+  /** records a security event as the server does: the state store and <dataDir>/events.jsonl */
+  event: (input: EventInput) => void;
   close: () => Promise<void>;
 }
 
@@ -45,5 +51,15 @@ export async function openOffline(options: ConfigOptions, io: CliIo): Promise<Of
   const masterKey = masterKeyFor(loaded, io);
   const store = await openStore({ store: loaded.config.server.store, dataDir, env: io.env });
   const inventory = new Inventory(loaded.config, { masterKey, env: io.env }, 1);
-  return { inventory, store, config: loaded, close: () => store.close() };
+  // opened on the first event, so commands that record none leave no events.jsonl behind
+  let events: EventLog | undefined;
+  const event = (input: EventInput): void => {
+    events ??= new EventLog(store, new EventFile(join(dataDir, 'events.jsonl'), eventFileLimits(loaded.config.server)));
+    events.emit(input);
+  };
+  const close = async (): Promise<void> => {
+    await events?.close();
+    await store.close();
+  };
+  return { inventory, store, config: loaded, event, close };
 }

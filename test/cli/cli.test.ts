@@ -207,6 +207,24 @@ describe('ghostguard import, init, enroll, rotate', () => {
     const rotate = await run(['rotate', '--site', 'hq', '-c', 'my.yaml'], dir);
     expect(rotate.code).toBe(0);
     expect(rotate.out.trim().split('\n')).toHaveLength(3);
+    // each rotation is a security event in both sinks, as the server's are: the state store and events.jsonl
+    const logged = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { reason: string; mac?: string });
+    expect(logged.filter((e) => e.reason === 'credentials-rotated')).toHaveLength(3);
+    const runtime = await Runtime.create({ configPath: join(dir, 'my.yaml'), vendors: VENDORS, env: {} });
+    try {
+      const stored = await runtime.store.events({ reason: 'credentials-rotated' });
+      expect(stored.map((e) => e.mac).sort()).toEqual(
+        logged
+          .filter((e) => e.reason === 'credentials-rotated')
+          .map((e) => e.mac)
+          .sort(),
+      );
+    } finally {
+      await runtime.close();
+    }
     expect((await run(['rotate', '-c', 'my.yaml'], dir)).err).toMatch(/GG_ERR_USAGE/);
   });
 });

@@ -13,6 +13,7 @@ import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 import type { Transport } from '../helpers/phone-transport.js';
 import Database from 'better-sqlite3';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { SecurityEvent } from '../../src/store/store.js';
 
 /** every fetch row, read through a connection of the test's own */
 async function allFetches(store: SqliteStore): Promise<unknown[]> {
@@ -57,14 +58,22 @@ export function securitySuite(transport: Transport): void {
   });
   afterAll(async () => {
     // Every byte the server wrote about this whole suite: events (SQLite + JSON lines) and fetch history.
-    const fromDb = [
-      JSON.stringify(await runtime.store.events({ limit: 1_000_000 })),
-      JSON.stringify(await allFetches(runtime.store as SqliteStore)),
-    ];
+    const stored = await runtime.store.events({ limit: 1_000_000 });
+    const fromDb = [JSON.stringify(stored), JSON.stringify(await allFetches(runtime.store as SqliteStore))];
     await transport.close(runtime);
     await runtime.close();
     const jsonl = readFileSync(join(dir, 'data', 'events.jsonl'), 'utf8');
     expect(jsonl.split('\n').length).toBeGreaterThan(2_000);
+    // every security event of the suite, of every reason, reached both sinks
+    const key = (e: SecurityEvent) => [e.ts, e.reason, e.severity, e.source, e.mac, e.file, e.detail].join('\x1f');
+    const inFile = new Set(
+      jsonl
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => key(JSON.parse(l) as SecurityEvent)),
+    );
+    expect(stored.filter((e) => !inFile.has(key(e)))).toEqual([]);
+    expect(new Set(stored.map((e) => e.reason)).size).toBeGreaterThan(10);
     const written = [...fromDb, jsonl].join('\n');
     for (const secret of secrets) expect(written.includes(secret), 'a secret reached the logs').toBe(false);
   });

@@ -64,10 +64,8 @@ export async function rotateCommand(
     }
     for (const mac of macs) {
       const state = await store.rotateCredentials(mac, Boolean(options.sip));
-      await store.recordEvent({
-        ts: new Date().toISOString(),
+      offline.event({
         reason: 'credentials-rotated',
-        severity: 'info',
         mac,
         detail: `generation ${state.generation}${options.sip ? ', SIP passwords too' : ''}`,
       });

@@ -63,8 +63,8 @@ export async function resyncCommand(macText: string | undefined, options: Resync
       inventory,
       fetchHistory: (mac, limit) => store.fetchHistory(mac, limit),
       client: undiciHttpClient(dispatcher),
-      // queued like every event; close() below commits it
-      event: (e) => void store.recordEvent({ ...e, ts: new Date().toISOString(), severity: 'info' }).catch(() => {}),
+      // queued like every event, to both sinks; close() below writes them
+      event: (e) => offline.event({ ...e, severity: 'info' }),
       requestedBy: 'cli',
       onResult: (r) => io.out(resultLine(r)),
     };
