@@ -2,18 +2,19 @@
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
  * Fleet sizes run one after another in one invocation, each beside nginx and the node:https floor, then one summary table.
- * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8]
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR]
  * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
+ * --profile DIR: a CPU profile of the server over the measured storm alone (not its start or the set-up), one per fleet size.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Agent, request } from 'undici';
+import { Agent, request, WebSocket } from 'undici';
 import { VENDORS } from '../vendors/index.js';
 import { parseConfig } from '../src/model/config-parse.js';
 import { Inventory } from '../src/model/inventory.js';
@@ -31,12 +32,14 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     workers: { type: 'string', default: '1' },
     'cache-mb': { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const SIZES = args.devices.split(',').map(Number);
 const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const THREADS = Number(args.threads);
+if (args.profile && Number(args.workers) > 1) throw new Error('--profile profiles one server process: use it with --workers 1');
 const ROOT = join(import.meta.dirname, '..');
 const freePort = () =>
   new Promise<number>((done) => {
@@ -47,6 +50,8 @@ const freePort = () =>
   });
 
 const started: ChildProcess[] = [];
+/** the server's inspector (ws://…), when started with --inspect for --profile */
+const inspectorUrls = new Map<ChildProcess, string>();
 function start(cmd: string, argv: string[]): Promise<ChildProcess> {
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
@@ -61,6 +66,8 @@ function start(cmd: string, argv: string[]): Promise<ChildProcess> {
     const timer = setTimeout(() => fail(new Error(`${cmd} did not start: ${out}`)), 60_000);
     const onData = (d: Buffer) => {
       out += d;
+      const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(out);
+      if (inspector) inspectorUrls.set(child, inspector[1]!);
       if (/phones:|nginx-ready/.test(out)) {
         clearTimeout(timer);
         done(child);
@@ -123,6 +130,9 @@ async function storm(N: number): Promise<SizeResult> {
       '  tls: auto',
       `  dataDir: ${dataDir}`,
       `  publicUrl: https://127.0.0.1:${port}/`,
+      // wrk's connections all come from 127.0.0.1, where phones each have their own address: under the default per-address
+      // cap (256) the server would shed idle connections and wrk reconnect, paying TLS handshakes nginx and the floor never do
+      `  connections: { perAddress: ${C + 100} }`,
       '  rateLimits: { perAddress: { burst: 100000000, perSecond: 100000000 }, perSubnet: { burst: 100000000, perSecond: 100000000 }, addressChallenges: 100000000, subnetChallenges: 100000000 }',
       'sites:',
       '  hq: { registrar: 127.0.0.10, outboundProxy: 127.0.0.11 }',
@@ -142,6 +152,7 @@ async function storm(N: number): Promise<SizeResult> {
   const nodeFlags = process.env.GG_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const server = await start(process.execPath, [
     ...nodeFlags,
+    ...(args.profile ? ['--inspect=127.0.0.1:0'] : []),
     join(ROOT, 'bin/ghostguard.mjs'),
     'serve',
     '--config',
@@ -234,9 +245,14 @@ async function storm(N: number): Promise<SizeResult> {
   const ggBase = writeRequestFiles(dir, 'gg-requests', lines, THREADS);
 
   const serverPids = () => [server.pid!, ...childPids(server.pid!)];
+  const profiler = args.profile ? await startProfiler(inspectorUrls.get(server)) : undefined;
   const cpu0 = serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS });
   const ggCpu = serverPids().reduce((a, p) => a + cpuSeconds(p), 0) - cpu0;
+  if (profiler) {
+    mkdirSync(args.profile!, { recursive: true });
+    writeFileSync(join(args.profile!, `ghostguard-${N}.cpuprofile`), JSON.stringify(await profiler.stop()));
+  }
   const ggRss = serverPids().reduce((a, p) => a + peakRssMb(p), 0);
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
@@ -315,15 +331,51 @@ async function storm(N: number): Promise<SizeResult> {
   return { devices: N, header, rows, gg, ggCpuUs: perRequestUs(ggCpu, gg), ggRss, ng, floor: nodeFloor };
 }
 
+/** Starts V8's sampling profiler in the server through its inspector; stop() returns the profile (.cpuprofile JSON). */
+async function startProfiler(url: string | undefined): Promise<{ stop(): Promise<unknown> }> {
+  if (!url) throw new Error('--profile: the server printed no inspector address');
+  const ws = new WebSocket(url);
+  await new Promise((done, fail) => {
+    ws.onopen = done;
+    ws.onerror = fail;
+  });
+  let next = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.onmessage = (m) => {
+    const reply = JSON.parse(String(m.data)) as { id?: number; result?: unknown };
+    if (reply.id !== undefined) waiting.get(reply.id)?.(reply.result);
+  };
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((done) => {
+      waiting.set(++next, done);
+      ws.send(JSON.stringify({ id: next, method, params }));
+    });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 500 });
+  await send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await send('Profiler.stop')) as { profile: unknown };
+      ws.close();
+      return profile;
+    },
+  };
+}
+
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
 const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
   `${name.padEnd(34)}${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${String(r.non2xx).padStart(8)} ${fmt(cpu).padStart(7)} ${fmt(perRequestUs(cpu, r)).padStart(9)} ${fmt(rss).padStart(10)}`;
 const COLUMNS = `${'server'.padEnd(34)}${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'CPU s'.padStart(7)} ${'CPU µs/req'.padStart(9)} ${'peak RSS MB'.padStart(10)}`;
 
+// The server runs what `npm ci` installs, the bundle: bin/ghostguard.mjs would otherwise fall back to the sources through
+// tsx (a source newer than the bundle), whose transformed code costs more per request. GHOSTGUARD_FROM_SOURCE=1 keeps the sources.
+const fromSource = process.env.GHOSTGUARD_FROM_SOURCE === '1';
+if (!fromSource) execFileSync(process.execPath, [join(ROOT, 'bin/build.mjs')], { stdio: 'inherit' });
+
 try {
   console.log(
-    `boot storm: ghostguard ${args.workers} worker(s), ${C} connections, ${SECONDS}s per server, wrk ${THREADS} threads, HTTPS keep-alive, per-device Digest, render cache ${args['cache-mb'] ?? `${DEFAULT_RENDER_CACHE_MB} (default)`} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}`,
+    `boot storm: ghostguard ${args.workers} worker(s), ${C} connections, ${SECONDS}s per server, wrk ${THREADS} threads, HTTPS keep-alive, per-device Digest, render cache ${args['cache-mb'] ?? `${DEFAULT_RENDER_CACHE_MB} (default)`} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}, ${fromSource ? 'sources (tsx)' : 'bundle'}`,
   );
   const results: SizeResult[] = [];
   for (const n of SIZES) {
