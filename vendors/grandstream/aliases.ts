@@ -20,7 +20,7 @@ function buildPairs(): Pair[] {
       if (param.series.includes('grp')) pairs.push({ pvalue: param.p, alias: param.alias, param });
       continue;
     }
-    param.p.grp.forEach((pvalue, i) => {
+    (param.p.grp ?? []).forEach((pvalue, i) => {
       pairs.push({ pvalue, alias: param.alias!.replace('.N.', `.${i + 1}.`), param });
     });
   }

@@ -9,11 +9,16 @@
  *   alias     true when the model's firmware line has an alias-format (`<config version="2">`) template:
  *             GRP261x from 1.0.9.103, GXP21xx from 1.0.11.79 (FusionPBX provision/grandstream/gxp21xx..gxp2170 headers)
  *   source    W = Wazo plugins/wazo_grandstream/v<fw>/entry.py MODELS; FP = FusionPBX provision/grandstream/<dir>; UA = capture
- * GXV33xx/34xx (Android), WP8xx and DP7xx are not listed: their templates number parameters differently (DP750 puts
- * "accept SIP from proxy only" at P277), so the GXP/GRP tables would be wrong for them.
+ * The Android and Wi-Fi lines are each their own series, with only what their own template shows: gxv = GXV33xx/34xx alias
+ * templates (FusionPBX gxv3370 1.0.1.33, gxv3380 1.0.3.21, gxv3480 1.0.1.09, each provisioning accounts 1–16: "can support up
+ * to 16 SIP accounts"), wp810 / wp820 = the WP810 1.0.9.17 and WP820 1.0.1.16 P-value templates (accounts 1–2), wp8x6 = the
+ * WP8x6 1.0.1.44 alias template (FusionPBX provisions accounts 1–3). DP7xx DECT bases are not listed: their templates put
+ * SIP servers on profiles and credentials on handset accounts (DP750 P4060/P4090/P4120 for accounts 1–10) and number the
+ * hardening differently ("Allow Incoming SIP Messages from SIP Proxy Only" P243, "Disable Direct IP Call" P277), which
+ * ghostguard's line model does not express yet; firmware-notes/grandstream.md lists what the sources show.
  */
 /** GXP = GXP21xx/GXP16xx P-value numbering; GRP = GRP26xx (P-value on early firmware, alias XML from 1.0.9.103). */
-export type Series = 'gxp' | 'grp';
+export type Series = 'gxp' | 'grp' | 'gxv' | 'wp810' | 'wp820' | 'wp8x6';
 
 export type CatalogueRow = readonly [
   id: string,
@@ -46,4 +51,11 @@ export const CATALOGUE: readonly CatalogueRow[] = [
   ['GRP2612', 'grp', 2, ['1.0.3.6', '1.0.5.48', '1.0.9.103'], true, 'W v1_0_5_48; FP grp2612'],
   ['GRP2613', 'grp', 3, ['1.0.3.6', '1.0.5.48', '1.0.9.103'], true, 'W v1_0_5_48; FP grp2613'],
   ['GRP2615', 'grp', 5, ['1.0.5.48', '1.0.9.103'], true, 'W v1_0_5_48; FP grp2615'],
+  ['GXV3350', 'gxv', 16, ['1.0.1.8', '1.0.3.2'], false, 'W v1_0_3_2x_android (GXV3370/3380 include its template); UA 1.0.1.8 (common.py)'],
+  ['GXV3370', 'gxv', 16, ['1.0.1.33'], false, 'W v1_0_3_2x_android; FP gxv3370 (alias template 1.0.1.33, accounts 1-16)'],
+  ['GXV3380', 'gxv', 16, ['1.0.3.21'], false, 'W v1_0_3_2x_android; FP gxv3380 (alias template 1.0.3.21, accounts 1-16)'],
+  ['GXV3480', 'gxv', 16, ['1.0.1.09'], false, 'FP gxv3480 (alias template 1.0.1.09, accounts 1-16)'],
+  ['WP810', 'wp810', 2, ['1.0.9.17'], false, 'FP wp810 (P-value template 1.0.9.17, accounts 1-2)'],
+  ['WP820', 'wp820', 2, ['1.0.1.16'], false, 'FP wp820 (P-value template 1.0.1.16, accounts 1-2)'],
+  ['WP826', 'wp8x6', 3, ['1.0.1.44'], false, 'FP wp826 and wp8x6 (alias template 1.0.1.44; both provision accounts 1-3)'],
 ];

@@ -21,6 +21,11 @@ export const UNSUPPORTED = {
   tr069Pvalue:
     'the GXP16xx/GXP17xx and GRP26xx P-value templates list TR-069 ACS settings but no enable switch (P1409 is in the GXP21xx template and, as tr069.enable, in the alias templates)',
   gxpRefer: 'the GXP P-value templates have no "Allow Unsolicited REFER" setting (it appears from GXP21xx 1.0.11.79 alias firmware on)',
+  gxvSsh:
+    'the GXV alias templates label security.ssh "Disable SSH" with words "No, Yes" and no inversion note, where the GRP261x template marks the same item Invert_Yes_No: the polarity is unverified',
+  wp820Srtp:
+    'the WP820 1.0.1.16 template lists SRTP mode P183 under account 2 and P443 under account 1, the reverse of every other line, so the account a value reaches is unverified',
+  noSnmp: 'the template of this line documents no SNMP parameter',
 } as const;
 
 /** P1409 (TR-069 enable) is in the GXP21xx P-value template only, not in the GXP16xx/GXP17xx ones. */
@@ -43,6 +48,11 @@ function perAccount(ctx: RuleContext, accounts: readonly number[], what: string,
     }
   }
   return applied(settings);
+}
+
+/** the family writes this parameter (for account 1 when per account) */
+function has(ctx: RuleContext, param: GsParam): boolean {
+  return settingFor(ctx.family, param, '0', param.scope === 'account' ? 1 : undefined) !== undefined;
 }
 
 function global(ctx: RuleContext, what: string, pairs: Pair[]): RuleCompilation {
@@ -79,10 +89,11 @@ export function ruleTable(ctx: RuleContext): RuleTable {
             ...(s.method === 'digest' || s.method === 'both' ? [[P.authIncomingInvite, '1'] as const] : []),
           ])
         : undefined,
+    // GXV and WP820 have no Call-Info switch: their auto-answer drop-down holds "Enable Intercom/Paging" as a value
     'no-auto-answer': deviceOnly(() =>
       perAccount(ctx, all, 'auto answer', () => [
         [P.autoAnswer, '0'],
-        [P.callInfoAutoAnswer, '0'],
+        ...(has(ctx, P.callInfoAutoAnswer) ? [[P.callInfoAutoAnswer, '0'] as const] : []),
       ]),
     ),
     'reject-anonymous': deviceOnly(() => perAccount(ctx, all, 'anonymous call rejection', () => [[P.rejectAnonymous, '1']])),
@@ -105,25 +116,30 @@ export function ruleTable(ctx: RuleContext): RuleTable {
     'sip-port-nonstandard': (s) =>
       device ? perAccount(ctx, all, 'local SIP port', (a) => [[P.localSipPort, String(accountPort(s.port ?? 5062, a))]]) : undefined,
     'sip-tls-srtp': deviceOnly(() =>
-      perAccount(ctx, used, 'TLS transport and SRTP', () => [
-        [P.sipTransport, '2'],
-        [P.srtpMode, '2'],
-      ]),
+      family.id === 'wp820-pvalue'
+        ? unsupported(UNSUPPORTED.wp820Srtp)
+        : perAccount(ctx, used, 'TLS transport and SRTP', () => [
+            [P.sipTransport, '2'],
+            [P.srtpMode, '2'],
+          ]),
     ),
     'admin-password-set': deviceOnly(() => {
       if (!device!.adminPassword) throw new GhostguardError('GG_ERR_RENDER_INVALID', `device ${device!.mac} has no admin password`);
       return global(ctx, 'admin password', [[P.adminPassword, device!.adminPassword]]);
     }),
-    'web-https-only': () => global(ctx, 'web access mode', [[P.webAccessMode, '0']]),
+    'web-https-only': () =>
+      has(ctx, P.webAccessMode)
+        ? global(ctx, 'web access mode', [[P.webAccessMode, '0']])
+        : global(ctx, 'web access mode', [[P.webAccessModeHttpFirst, '1']]),
     // only beside P237 (the device file): a phone that found ghostguard through DHCP and read P145 = 0 from a shared file
     // without ghostguard's server path would be stranded on its old one
     'provisioning-pinned': deviceOnly(() => global(ctx, 'DHCP option 43/66 server override', [[P.dhcpOverridesServer, '0']])),
     'user-password-set': deviceOnly(() => global(ctx, 'end-user password', [[P.userPassword, device!.userPassword]])),
     'tr069-off': () =>
-      family.format === 'pvalue' && !(family.series === 'gxp' && TR069_PVALUE_MODELS.test(model.id))
+      family.id === 'grp-pvalue' || (family.id === 'gxp-pvalue' && !TR069_PVALUE_MODELS.test(model.id))
         ? unsupported(UNSUPPORTED.tr069Pvalue)
         : global(ctx, 'TR-069 enable', [[P.tr069Enable, '0']]),
-    'ssh-off': () => global(ctx, 'disable SSH', [[P.disableSsh, '1']]),
+    'ssh-off': () => (family.series === 'gxv' ? unsupported(UNSUPPORTED.gxvSsh) : global(ctx, 'disable SSH', [[P.disableSsh, '1']])),
     'refer-validation': deviceOnly(() =>
       family.id === 'gxp-pvalue'
         ? unsupported(UNSUPPORTED.gxpRefer)
@@ -131,6 +147,7 @@ export function ruleTable(ctx: RuleContext): RuleTable {
     ),
     'snmp-locked': (s) => {
       if (family.series === 'gxp') return unsupported(UNSUPPORTED.gxpSnmp);
+      if (!has(ctx, P.snmpEnable)) return unsupported(UNSUPPORTED.noSnmp);
       if (s.mode === 'restricted') return unsupported(UNSUPPORTED.snmpRestricted);
       return global(ctx, 'SNMP enable', [[P.snmpEnable, '0']]);
     },

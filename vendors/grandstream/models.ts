@@ -26,9 +26,18 @@ export function findModel(id: string | undefined): GsModel | undefined {
   return MODELS.find((m) => m.id === upper);
 }
 
+/** Lines outside the catalogue whose numbering is known, by model-name prefix; first match wins. */
+const LINES: readonly (readonly [RegExp, Series])[] = [
+  [/^GRP/, 'grp'],
+  [/^GXP/, 'gxp'],
+  [/^GXV3[34]\d\d/, 'gxv'],
+  [/^WP8\d6/, 'wp8x6'],
+];
+
 /**
- * The catalogue model, or for a model outside it the settings of its line: the series from the name (GRP → grp, else gxp),
- * the account count unknown (bounded by the lines configured), no alias family unless the line is GRP26xx/GXP21xx.
+ * The catalogue model, or for a model outside it the settings of its line: the series from the name prefix, the account
+ * count unknown (bounded by the lines configured), no alias family unless the line is GRP26xx/GXP21xx. A Grandstream name
+ * of another line (DP7xx bases, HT adapters, older GXV) is refused: those templates number the same settings differently.
  */
 export function modelOrLine(id: string): GsModel {
   const model = findModel(id);
@@ -36,6 +45,11 @@ export function modelOrLine(id: string): GsModel {
   const upper = id.toUpperCase();
   if (!/^[A-Z]{2,4}\d{3,4}[A-Z]{0,2}$/.test(upper))
     throw new GhostguardError('GG_ERR_MODEL_UNKNOWN', `not a Grandstream model name: "${id}"`);
-  const series: Series = upper.startsWith('GRP') ? 'grp' : 'gxp';
+  const series = LINES.find(([prefix]) => prefix.test(upper))?.[1];
+  if (!series)
+    throw new GhostguardError(
+      'GG_ERR_MODEL_UNKNOWN',
+      `Grandstream ${upper} belongs to no line ghostguard has a parameter table for (its template numbers settings differently; ${MODELS.map((m) => m.id).join(', ')})`,
+    );
   return { id: upper, displayName: `Grandstream ${upper}`, accounts: 0, firmwares: [], series, alias: /^(GRP26|GXP21)/.test(upper) };
 }
