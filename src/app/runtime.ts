@@ -19,6 +19,7 @@ import { NonceAuthority } from '../provisioning/digest.js';
 import { EventFile } from '../provisioning/event-file.js';
 import { EventLog } from '../provisioning/event-log.js';
 import { connectionLimits, eventFileLimits, guardLimits, uploadLimits } from '../provisioning/limits.js';
+import { refusedHeaderEvents } from '../provisioning/proxy-listener.js';
 import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-service.js';
 import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { GhostguardError } from '../model/errors.js';
@@ -100,6 +101,12 @@ export class Runtime {
       gate: this.gate,
       idleMs: connections.idleMs,
       ...uploadLimits(settings),
+      ...(settings.proxyProtocol && {
+        proxyProtocol: {
+          from: settings.proxyProtocol.from,
+          onRefused: refusedHeaderEvents((source, detail) => events.emit({ reason: 'proxy-header-refused', source, detail })),
+        },
+      }),
     };
     this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
     if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });

@@ -37,6 +37,7 @@ export function parseServer(r: YamlReader): ServerSettings {
     'uploads',
     'retention',
     'store',
+    'proxyProtocol',
   ]);
   const s: ServerSettings = { ...DEFAULT_SERVER };
   const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => {
@@ -78,6 +79,10 @@ export function parseServer(r: YamlReader): ServerSettings {
   }
   if (r.value([...p, 'auditAllow']) !== undefined) s.auditAllow = targetTokens(r, [...p, 'auditAllow'], true, false);
   if (r.value([...p, 'adminAllow']) !== undefined) s.adminAllow = targetTokens(r, [...p, 'adminAllow'], true, false);
+  if (r.value([...p, 'proxyProtocol']) !== undefined) {
+    r.unknownKeys([...p, 'proxyProtocol'], ['from']);
+    s.proxyProtocol = { from: targetTokens(r, [...p, 'proxyProtocol', 'from'], true, false) };
+  }
   const store = parseStore(r, [...p, 'store']);
   if (store) s.store = store;
   const limits = parseRateLimits(r, [...p, 'rateLimits']);

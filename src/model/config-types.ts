@@ -96,6 +96,9 @@ export interface ServerSettings {
   /** addresses, ranges and CIDRs the admin listener (dashboard, JSON API) answers; others are disconnected before any
    * page. Absent: any address that reaches adminHost */
   adminAllow?: string[];
+  /** the load balancers in front of the phone listeners: a connection from them starts with a PROXY header (v1 or
+   * v2) naming the phone, whose address then counts everywhere; absent: no PROXY header is read */
+  proxyProtocol?: { from: string[] };
   /** TCP connections the phone listeners hold: per source address, per process, and how long an idle one is kept */
   connections?: { perAddress?: number; total?: number; idleSeconds?: number };
   /** phone uploads (Poly overrides and logs): per-file body caps, and what all bodies being read may hold in memory */

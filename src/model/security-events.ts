@@ -33,6 +33,11 @@ export const SECURITY_REASONS = {
     meaning: "`ghostguard rotate`, or the dashboard's rotate-and-re-enrol, issued new provisioning (and SIP) credentials",
   },
   'admin-login-failed': { severity: 'medium', meaning: 'a wrong dashboard password (form or Basic)' },
+  'proxy-header-refused': {
+    severity: 'medium',
+    meaning:
+      'a connection from a `server.proxyProtocol.from` load balancer did not start with a valid PROXY header (missing, malformed, oversized or too slow): closed before TLS or HTTP (once per address and minute)',
+  },
   'malformed-request': { severity: 'medium', meaning: 'the HTTP parser refused the request (control characters, broken framing)' },
   'audit-out-of-scope': { severity: 'high', meaning: "an operator's audit or check reached outside `server.auditAllow`" },
   'unrenderable-request': {

@@ -16,6 +16,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ConnectionGate } from './connection-gate.js';
 import { PhoneHandler } from './phone-handler.js';
+import { acceptProxyProtocol, type ProxyProtocolOptions } from './proxy-listener.js';
 import type { ProvisioningDeps } from './provisioning-deps.js';
 import {
   DEFAULT_UPLOAD_LIMITS,
@@ -42,6 +43,8 @@ export interface ProvisioningOptions {
   uploadLimits?: UploadLimits;
   /** PUT bodies held in memory by all connections together, and how long one may take */
   uploadBudget?: UploadBudget;
+  /** the load balancers whose connections start with a PROXY header naming the phone */
+  proxyProtocol?: Omit<ProxyProtocolOptions, 'timeoutMs'>;
 }
 
 const UPLOAD_LIMIT = 1024 * 1024;
@@ -143,6 +146,8 @@ function phoneServer(options: ProvisioningOptions, listener: PhoneListener): Ser
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => listener(req, res, true));
   server.keepAliveTimeout = idleMs;
   options.gate?.watch(server);
+  // after the gate, so that the gate counts each connection under the phone's address the header names
+  if (options.proxyProtocol) acceptProxyProtocol(server, { ...options.proxyProtocol, timeoutMs: idleMs });
   return server;
 }
 
