@@ -25,6 +25,8 @@ export interface OperatorParts {
   events: EventLog;
   renderer: RenderService;
   coordination: Coordination;
+  /** signs the dashboard's CSRF tokens: derived from the master key, so every replica and worker accepts the others' */
+  csrfKey: Buffer;
   tls: TlsMaterial | undefined;
   dataDir: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -51,6 +53,7 @@ export function buildOperator(p: OperatorParts): Operator {
     coordination: () => p.coordination.status(),
     dataDir: p.dataDir,
     env: p.env,
+    csrfKey: p.csrfKey,
     logger: p.logger,
     ...p.admin,
     adopt: (device) => adoptDevice(p.source, p.catalogue, device),

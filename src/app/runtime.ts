@@ -198,6 +198,7 @@ export class Runtime {
         events,
         renderer: runtime.renderer,
         coordination,
+        csrfKey: createHmac('sha256', masterKey).update('dashboard-csrf').digest(),
         tls,
         dataDir,
         env,

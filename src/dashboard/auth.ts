@@ -1,12 +1,14 @@
 /**
  * Operator authentication for the admin listener: one admin password (env or a generated file), scrypt-checked in
- * constant time; random 32-byte session ids held in memory with idle and absolute expiry; a login rate limit per source.
+ * constant time; random 32-byte session tokens whose hashes the state store keeps, with idle and absolute expiry; a login
+ * rate limit per source.
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { GhostguardError } from '../model/errors.js';
+import type { SessionLimits, SessionRecords } from '../store/store.js';
 
 export const ADMIN_USER = 'admin';
 export const PASSWORD_ENV = 'GHOSTGUARD_ADMIN_PASSWORD';
@@ -80,67 +82,47 @@ export class PasswordCheck {
 }
 
 export interface Session {
+  /** the token the cookie carries; held in this request only, never stored (the store keeps its sha256) */
   id: string;
   user: string;
   createdAt: number;
   lastSeen: number;
 }
 
-export interface SessionLimits {
-  /** idle timeout */
-  idleMs: number;
-  /** absolute lifetime */
-  maxAgeMs: number;
-  /** sessions held at once (oldest dropped) */
-  max: number;
-}
+export type { SessionLimits };
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { idleMs: 30 * 60_000, maxAgeMs: 12 * 3600_000, max: 1000 };
 
-export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/**
+ * Dashboard sessions: a random 32-byte token in the cookie, its sha256 in the state store (shared by every worker and
+ * replica on it), so a login made on one replica is valid on all and a logout or expiry ends it everywhere. A plain hash
+ * suffices: the token is 256 random bits, not a password a dictionary could find.
+ */
+export class SessionStore {
   constructor(
+    private readonly records: SessionRecords,
     private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(user: string): Session {
+  async create(user: string): Promise<Session> {
     const t = this.now();
-    const session: Session = { id: randomBytes(32).toString('base64url'), user, createdAt: t, lastSeen: t };
-    this.sweep();
-    while (this.sessions.size >= this.limits.max) this.sessions.delete(this.sessions.keys().next().value!);
-    this.sessions.set(session.id, session);
-    return session;
+    const id = randomBytes(32).toString('base64url');
+    await this.records.create(tokenHash(id), user, t, this.limits);
+    return { id, user, createdAt: t, lastSeen: t };
   }
 
   /** The live session for a cookie value, touched; undefined when unknown or expired. */
-  get(id: string | undefined): Session | undefined {
+  async get(id: string | undefined): Promise<Session | undefined> {
     if (id?.length !== 43) return undefined;
-    const session = this.sessions.get(id);
-    if (!session) return undefined;
-    const t = this.now();
-    if (t - session.lastSeen > this.limits.idleMs || t - session.createdAt > this.limits.maxAgeMs) {
-      this.sessions.delete(id);
-      return undefined;
-    }
-    session.lastSeen = t;
-    return session;
+    const stored = await this.records.touch(tokenHash(id), this.now(), this.limits);
+    return stored && { id, ...stored };
   }
 
-  destroy(id: string | undefined): void {
-    if (id) this.sessions.delete(id);
-  }
-
-  get size(): number {
-    return this.sessions.size;
-  }
-
-  private sweep(): void {
-    const t = this.now();
-    for (const [id, s] of this.sessions) {
-      if (t - s.lastSeen > this.limits.idleMs || t - s.createdAt > this.limits.maxAgeMs) this.sessions.delete(id);
-    }
+  async destroy(id: string | undefined): Promise<void> {
+    if (id) await this.records.destroy(tokenHash(id));
   }
 }
 

@@ -34,6 +34,8 @@ export interface DashboardOptions {
   auditDeps?: Partial<Omit<AuditDeps, 'vendors' | 'inventory' | 'store' | 'auditStore' | 'onProgress' | 'signal'>>;
   staleDays?: number;
   sessionLimits?: SessionLimits;
+  /** signs CSRF tokens; the same on every replica (derived from the master key) so a form from one posts to another. Absent: random */
+  csrfKey?: Buffer;
   loginLimits?: LoginLimits;
   /** the phone app's renderer: sharing its cache makes re-rendering a just-served file (snapshots, fleet page) a lookup */
   renderer?: RenderService;

@@ -48,7 +48,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
   const names = cookieNames(secure);
   const password = opts.password ?? loadAdminPassword(opts.dataDir, opts.env).password;
   const check = await PasswordCheck.of(password);
-  const sessions = new SessionStore(opts.sessionLimits);
+  const sessions = new SessionStore(opts.store.sessions, opts.sessionLimits);
   const limiter = new LoginLimiter(opts.loginLimits);
   const tokens = new TokenCheck(opts.dataDir);
   // through the server's event log, so the operator's events reach events.jsonl like every other security event
@@ -159,7 +159,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardOptions> = async (app,
       const header = req.headers['x-csrf-token'];
       return fromBody ?? (typeof header === 'string' ? header : undefined);
     },
-    csrfOpts: { userInfo: true, hmacKey: randomBytes(32) },
+    csrfOpts: { userInfo: true, hmacKey: opts.csrfKey ?? randomBytes(32) },
   });
   await app.register(swagger, {
     hideUntagged: true,

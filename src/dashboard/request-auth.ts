@@ -36,7 +36,7 @@ export function authenticate(d: RequestAuthDeps) {
   const { secure, names, sessions, limiter, tokens, check, loginFailed } = d;
   return async (req: FastifyRequest, reply: FastifyReply) => {
     setSecurityHeaders(reply, secure);
-    const session = sessions.get(req.cookies[names.session]);
+    const session = await sessions.get(req.cookies[names.session]);
     if (session) {
       req.ggAuth = { via: 'session', session };
       return;

@@ -52,14 +52,14 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard, a: AuthRo
     }
     a.limiter.succeed(req.ip);
     // a fresh id on every login: a session id planted before login is worthless
-    a.sessions.destroy(req.cookies[a.names.session]);
-    const session = a.sessions.create(user);
+    await a.sessions.destroy(req.cookies[a.names.session]);
+    const session = await a.sessions.create(user);
     reply.setCookie(a.names.session, session.id, { path: '/', httpOnly: true, sameSite: 'strict', secure: a.secure });
     return reply.redirect(next, 303);
   });
 
   app.post('/logout', async (req, reply) => {
-    a.sessions.destroy(req.ggAuth?.session?.id);
+    await a.sessions.destroy(req.ggAuth?.session?.id);
     reply.clearCookie(a.names.session, { path: '/', httpOnly: true, sameSite: 'strict', secure: a.secure });
     return reply.redirect('/login', 303);
   });

@@ -51,6 +51,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         body TEXT NOT NULL);
       CREATE INDEX dashboard_served_file ON dashboard_served (mac, file, ts);`,
   },
+  {
+    version: 2,
+    name: 'dashboard sessions shared by replicas (sha256 of the token); history batches written (a retried batch is never written twice)',
+    sql: `
+      CREATE TABLE dashboard_sessions (id BIGSERIAL, token_sha256 TEXT PRIMARY KEY, "user" TEXT NOT NULL,
+        created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL);
+      CREATE TABLE history_batches (id TEXT PRIMARY KEY, written_at TIMESTAMPTZ NOT NULL DEFAULT now());`,
+  },
 ];
 
 /** Applies every migration above the database's version, each in its own transaction, under the migration lock. */

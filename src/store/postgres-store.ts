@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Mac } from '../model/mac.js';
 import { inTransaction } from './postgres-pool.js';
 import { PostgresAuditRuns, PostgresScheduleRuns } from './postgres-runs.js';
+import { PostgresSessions } from './postgres-sessions.js';
 import { PostgresSnapshots } from './postgres-snapshots.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
 
@@ -25,6 +26,7 @@ export class PostgresStore implements Store {
   readonly auditRuns: PostgresAuditRuns;
   readonly scheduleRuns: PostgresScheduleRuns;
   readonly snapshots: PostgresSnapshots;
+  readonly sessions: PostgresSessions;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -35,6 +37,7 @@ export class PostgresStore implements Store {
     this.auditRuns = new PostgresAuditRuns(pool);
     this.scheduleRuns = new PostgresScheduleRuns(pool);
     this.snapshots = new PostgresSnapshots(pool);
+    this.sessions = new PostgresSessions(pool);
   }
 
   async recordFetch(fetch: FetchRecord): Promise<void> {

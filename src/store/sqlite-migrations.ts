@@ -77,6 +77,14 @@ CREATE TABLE IF NOT EXISTS dashboard_served (
 CREATE INDEX IF NOT EXISTS dashboard_served_file ON dashboard_served (mac, file, ts);
 `,
   },
+  {
+    version: 4,
+    name: 'dashboard sessions shared by the processes on this state (sha256 of the token, never the token)',
+    sql: `
+CREATE TABLE IF NOT EXISTS dashboard_sessions (
+  token_sha256 TEXT PRIMARY KEY, user TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+`,
+  },
 ];
 
 const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_version (

@@ -5,6 +5,7 @@ import { AuditStore } from './audit-store.js';
 import { HistoryWriter } from './history-writer.js';
 import type { Retention } from './retention.js';
 import { SqliteScheduleRuns } from './schedule-run-store.js';
+import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteSnapshots } from './snapshot-store.js';
 import { openStateDatabase } from './sqlite-open.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   readonly auditRuns: AuditStore;
   readonly scheduleRuns: SqliteScheduleRuns;
   readonly snapshots: SqliteSnapshots;
+  readonly sessions: SqliteSessions;
 
   constructor(
     readonly file: string,
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
     this.auditRuns = new AuditStore(this.db);
     this.scheduleRuns = new SqliteScheduleRuns(this.db);
     this.snapshots = new SqliteSnapshots(this.db);
+    this.sessions = new SqliteSessions(this.db);
   }
 
   /** Drops cached reads when credentials or enrolments changed elsewhere since the last look. */

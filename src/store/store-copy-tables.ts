@@ -70,4 +70,5 @@ export const TABLES_LEFT_BEHIND: Readonly<Record<string, string>> = {
   fetch_sources: 'the latest MAC per source address, an index of fetches (PostgreSQL indexes fetches by source itself)',
   state_version: "a change counter for SQLite's read caches",
   schema_version: "each database's own migrations (the target's are applied before the copy)",
+  dashboard_sessions: 'dashboard logins of the old machine: operators log in again on the replicas',
 };

@@ -74,6 +74,7 @@ export interface Store {
   readonly auditRuns: AuditRunStore;
   readonly scheduleRuns: ScheduleRunStore;
   readonly snapshots: SnapshotStore;
+  readonly sessions: SessionRecords;
   /** the last error the background history writer reported, if any */
   readonly historyWriteError?: string;
   /** resolves once the fetch and event records this process queued are written (reads already wait for them) */
@@ -192,4 +193,31 @@ export interface SnapshotStore {
   /** stores a snapshot and keeps only the newest `keep` per device file */
   put(snapshot: Snapshot, keep: number): Promise<void>;
   get(sha256: string): Promise<Snapshot | undefined>;
+}
+
+/** Idle and absolute expiry of dashboard sessions, and how many are kept at once (the oldest dropped). */
+export interface SessionLimits {
+  idleMs: number;
+  maxAgeMs: number;
+  max: number;
+}
+
+export interface StoredSession {
+  user: string;
+  /** epoch milliseconds */
+  createdAt: number;
+  lastSeen: number;
+}
+
+/**
+ * Dashboard sessions, shared by every process and replica on the same state, so a login made on one is valid on all and
+ * a logout or expiry ends it everywhere. Keyed by the sha256 of the session token: the token itself (the cookie) is
+ * never stored, so whoever reads the database cannot log in with what they read.
+ */
+export interface SessionRecords {
+  /** stores a new session; drops expired ones and the oldest beyond `limits.max` */
+  create(tokenSha256: string, user: string, at: number, limits: SessionLimits): Promise<void>;
+  /** the live session with this hash, its lastSeen moved to `at`; undefined (and the row gone) when unknown or expired */
+  touch(tokenSha256: string, at: number, limits: SessionLimits): Promise<StoredSession | undefined>;
+  destroy(tokenSha256: string): Promise<void>;
 }

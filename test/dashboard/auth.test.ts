@@ -8,6 +8,7 @@ import { adminPasswordInfo, buildAdminApp } from '../../src/dashboard/admin-app.
 import { LoginLimiter, loadAdminPassword, PasswordCheck, SessionStore } from '../../src/dashboard/auth.js';
 import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 import { safeNext } from '../../src/dashboard/routes-auth.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Runtime } from '../../src/app/runtime.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
@@ -68,24 +69,32 @@ describe('admin password', () => {
 });
 
 describe('sessions and login limits', () => {
-  it('sessions are 32 random bytes, expire when idle or old, and are bounded', () => {
+  it('sessions are 32 random bytes kept only as a hash in the state store, expire when idle or old, and are bounded', async () => {
     let t = 0;
-    const store = new SessionStore({ idleMs: 1000, maxAgeMs: 5000, max: 3 }, () => t);
-    const s = store.create('admin');
+    const state = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gg-sessions-')), 'state.sqlite'));
+    const store = new SessionStore(state.sessions, { idleMs: 1000, maxAgeMs: 5000, max: 3 }, () => t);
+    const s = await store.create('admin');
     expect(Buffer.from(s.id, 'base64url')).toHaveLength(32);
+    // another process on the same state (a worker, a replica) knows the session by its cookie alone
+    const other = new SessionStore(state.sessions, { idleMs: 1000, maxAgeMs: 5000, max: 3 }, () => t);
     t = 900;
-    expect(store.get(s.id)).toBeDefined();
+    expect((await other.get(s.id))?.user).toBe('admin');
     t = 1800;
-    expect(store.get(s.id)).toBeDefined();
+    expect(await store.get(s.id)).toBeDefined();
     t = 2900;
-    expect(store.get(s.id)).toBeUndefined();
-    const old = store.create('admin');
-    for (t = 3000; t < 8500; t += 500) store.get(old.id);
-    expect(store.get(old.id)).toBeUndefined();
-    const ids = [1, 2, 3, 4].map(() => store.create('admin').id);
-    expect(store.size).toBe(3);
-    expect(store.get(ids[0])).toBeUndefined();
-    expect(store.get('x')).toBeUndefined();
+    expect(await store.get(s.id)).toBeUndefined();
+    const old = await store.create('admin');
+    for (t = 3000; t < 8500; t += 500) await store.get(old.id);
+    expect(await store.get(old.id)).toBeUndefined();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await store.create('admin')).id);
+    expect(await store.get(ids[0])).toBeUndefined();
+    for (const id of ids.slice(1)) expect(await store.get(id)).toBeDefined();
+    expect(await store.get('x')).toBeUndefined();
+    const loggedOut = ids[3]!;
+    await other.destroy(loggedOut);
+    expect(await store.get(loggedOut)).toBeUndefined();
+    await state.close();
   });
 
   it('failed logins slow one address down, then lock it out for its window; other addresses are never locked', () => {

@@ -238,6 +238,32 @@ export function storeConformance(backend: string, open: () => OpenedStore | Prom
       expect(await snapshots.get('nothing')).toBeUndefined();
     });
 
+    it('dashboard sessions: shared by every handle, touched, expired when idle or old, bounded, destroyed everywhere', async () => {
+      const { store, reopen } = await fresh();
+      const limits = { idleMs: 1000, maxAgeMs: 5000, max: 2 };
+      await store.sessions.create('hash-1', 'admin', 0, limits);
+      const again = await reopen();
+      expect(await again.sessions.touch('hash-1', 900, limits)).toEqual({ user: 'admin', createdAt: 0, lastSeen: 900 });
+      // touched at 900 by the other handle: still alive at 1800, idle past 1000 ms at 2900
+      expect(await store.sessions.touch('hash-1', 1800, limits)).toMatchObject({ lastSeen: 1800 });
+      expect(await store.sessions.touch('hash-1', 2900, limits)).toBeUndefined();
+      expect(await again.sessions.touch('hash-1', 2901, limits)).toBeUndefined();
+      await store.sessions.create('hash-2', 'admin', 3000, limits);
+      for (let t = 3500; t <= 8000; t += 500) await store.sessions.touch('hash-2', t, limits);
+      expect(await store.sessions.touch('hash-2', 8500, limits)).toBeUndefined();
+      for (const [n, t] of [
+        [3, 9000],
+        [4, 9001],
+        [5, 9002],
+      ] as const)
+        await store.sessions.create(`hash-${n}`, 'admin', t, limits);
+      expect(await again.sessions.touch('hash-3', 9003, limits)).toBeUndefined();
+      expect(await again.sessions.touch('hash-4', 9003, limits)).toBeDefined();
+      await again.sessions.destroy('hash-5');
+      expect(await store.sessions.touch('hash-5', 9004, limits)).toBeUndefined();
+      expect(await store.sessions.touch('unknown', 9004, limits)).toBeUndefined();
+    });
+
     it('state is shared by every handle on the same backing state', async () => {
       const { store, reopen } = await fresh();
       await store.rotateCredentials(A, true);

@@ -42,15 +42,15 @@ describe.skipIf(peers.missing)(`PostgreSQL store${peers.note}`, () => {
       await cluster.createDatabase('gg_migrate');
       const [a, b, c] = [pool('gg_migrate'), pool('gg_migrate'), pool('gg_migrate')];
       const applied = await Promise.all([migratePostgres(a), migratePostgres(b), migratePostgres(c)]);
-      expect(applied.flat()).toEqual([1]);
+      expect(applied.flat()).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
       expect(await migratePostgres(a)).toEqual([]);
       await a.query("INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'from the future', '2030-01-01')");
       const refused = await migratePostgres(b).catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(GhostguardError);
       expect((refused as GhostguardError).code).toBe('GG_ERR_STORE_SCHEMA');
       const versions = await a.query('SELECT version FROM schema_version ORDER BY version');
-      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 99]);
-      expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual([1]);
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([...POSTGRES_MIGRATIONS.map((m) => m.version), 99]);
+      expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
     });
   });
 });
