@@ -28,7 +28,7 @@ describe.skipIf(peers.missing)(`ghostguard store migrate${peers.note}`, () => {
       `server:\n  dataDir: data\n  store: "${cluster.url('gg_store_migrate')}"\nsites:\n  hq: { registrar: 127.0.0.2 }\ndevices: []\n`,
     );
     const first = await cli(['store', 'migrate', '-c', path], dir);
-    expect(first).toMatchObject({ code: 0, out: 'PostgreSQL: applied migration(s) 1\n' });
+    expect(first).toMatchObject({ code: 0, out: 'PostgreSQL: applied migration(s) 1, 2\n' });
     expect(await cli(['store', 'migrate', '-c', path], dir)).toMatchObject({ code: 0, out: 'PostgreSQL: schema up to date\n' });
     const client = new pg.Client(cluster.clientConfig('gg_store_migrate'));
     await client.connect();
