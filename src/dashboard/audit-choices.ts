@@ -1,5 +1,5 @@
 /**
- * The dashboard audit's probe choices — the CLI's ports, login options and the INVITE probe — from the audit form or
+ * The dashboard audit's probe choices — the CLI's ports (SIP, web, SNMP, SSH), login options and the INVITE probe — from the audit form or
  * the JSON API, validated by the CLI's own option parser so both accept and refuse the same values.
  */
 import type { AuditOptions } from '../auditor/audit.js';
@@ -7,7 +7,7 @@ import { toAuditOptions } from '../auditor/audit-options.js';
 
 export type AuditChoices = Pick<
   AuditOptions,
-  'sipPorts' | 'httpPorts' | 'httpsPorts' | 'snmpPort' | 'intrusive' | 'defaultLogin' | 'plainHttpLogin'
+  'sipPorts' | 'httpPorts' | 'httpsPorts' | 'snmpPort' | 'sshPorts' | 'intrusive' | 'defaultLogin' | 'plainHttpLogin'
 >;
 
 export interface AuditChoiceFields {
@@ -15,6 +15,8 @@ export interface AuditChoiceFields {
   httpPorts?: string;
   httpsPorts?: string;
   snmpPort?: string | number;
+  /** where an identified phone is checked for an SSH banner (ssh-off); none by default, as in the CLI */
+  sshPorts?: string;
   intrusive?: boolean;
   defaultLogin?: boolean;
   plainHttpLogin?: boolean;
@@ -39,6 +41,7 @@ export function choicesFromForm(body: Record<string, unknown>): AuditChoiceField
     httpPorts: text(body.httpPorts),
     httpsPorts: text(body.httpsPorts),
     snmpPort: text(body.snmpPort),
+    sshPorts: text(body.sshPorts),
   };
   if (form)
     Object.assign(out, { intrusive: ticked('intrusive'), defaultLogin: ticked('defaultLogin'), plainHttpLogin: ticked('plainHttpLogin') });
@@ -54,6 +57,7 @@ export function auditChoices(f: AuditChoiceFields): Partial<AuditChoices> {
       httpPorts: text(f.httpPorts),
       httpsPorts: text(f.httpsPorts),
       snmpPort: text(f.snmpPort),
+      sshPorts: text(f.sshPorts),
       intrusive: f.intrusive,
       defaultLogin: f.defaultLogin,
       plainHttpLogin: f.plainHttpLogin,
@@ -65,6 +69,7 @@ export function auditChoices(f: AuditChoiceFields): Partial<AuditChoices> {
   if (o.httpPorts) out.httpPorts = o.httpPorts;
   if (o.httpsPorts) out.httpsPorts = o.httpsPorts;
   if (o.snmpPort !== undefined) out.snmpPort = o.snmpPort;
+  if (o.sshPorts?.length) out.sshPorts = o.sshPorts;
   if (f.intrusive !== undefined) out.intrusive = f.intrusive;
   if (f.defaultLogin !== undefined) out.defaultLogin = f.defaultLogin;
   if (f.plainHttpLogin !== undefined) out.plainHttpLogin = f.plainHttpLogin;

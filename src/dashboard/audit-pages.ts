@@ -53,11 +53,12 @@ export function auditsPage(p: {
   <label for="exclude">Exclude <span class="hint">optional, same format</span></label>
   <input type="text" id="exclude" name="exclude" value="${p.exclude ?? ''}" autocomplete="off" spellcheck="false">
   <input type="hidden" name="form" value="audit">
-  <details><summary>Ports and logins <span class="hint">as the CLI's --sip-ports, --http-ports, --https-ports, --snmp-port; empty: the defaults</span></summary>
+  <details><summary>Ports and logins <span class="hint">as the CLI's --sip-ports, --http-ports, --https-ports, --snmp-port, --ssh-ports; empty: the defaults</span></summary>
   <label for="sipPorts">SIP ports <span class="hint">default 5060 and the policy's</span></label><input type="text" id="sipPorts" name="sipPorts" inputmode="numeric" autocomplete="off">
   <label for="httpPorts">Web ports (HTTP) <span class="hint">default 80</span></label><input type="text" id="httpPorts" name="httpPorts" inputmode="numeric" autocomplete="off">
   <label for="httpsPorts">Web ports (HTTPS) <span class="hint">default 443</span></label><input type="text" id="httpsPorts" name="httpsPorts" inputmode="numeric" autocomplete="off">
   <label for="snmpPort">SNMP port <span class="hint">default 161</span></label><input type="text" id="snmpPort" name="snmpPort" inputmode="numeric" autocomplete="off">
+  <label for="sshPorts">SSH ports <span class="hint">default none; an SSH banner on one fails ssh-off, e.g. 22</span></label><input type="text" id="sshPorts" name="sshPorts" inputmode="numeric" autocomplete="off">
   <div><label><input type="checkbox" name="defaultLogin" value="on" checked> Try the factory web login once per phone</label></div>
   <div><label><input type="checkbox" name="plainHttpLogin" value="on"> Allow provisioned admin passwords over plain HTTP</label></div>
   </details>

@@ -37,6 +37,7 @@ export function registerAuditApiRoutes(app: FastifyInstance, d: Dashboard): void
             httpPorts: { type: 'string', maxLength: 200, description: 'default 80' },
             httpsPorts: { type: 'string', maxLength: 200, description: 'default 443' },
             snmpPort: { type: 'integer', minimum: 1, maximum: 65535, description: 'default 161' },
+            sshPorts: { type: 'string', maxLength: 200, description: 'comma-separated; an SSH banner on one fails ssh-off (default none)' },
             intrusive: { type: 'boolean', description: 'send the non-ringing INVITE probe (default false)' },
             defaultLogin: { type: 'boolean', description: 'try the factory web login once per phone (default true)' },
             plainHttpLogin: { type: 'boolean', description: 'allow provisioned admin passwords over plain HTTP (default false)' },
