@@ -1,12 +1,12 @@
 /**
  * The issue's idle-connection flood at full size against `ghostguard serve` with its default connection caps and the
- * machine's open-file limit: 20,000 silent connections from one address (two processes of 10,000: one process cannot
- * hold more than its own open-file limit) and 10,000 from 64 addresses, reopened when the server closes them, while
- * 300 phones boot from their own addresses. Prints how many phones booted, the server's RSS, and how long SIGTERM took.
+ * machine's open-file limit: 20,000 silent connections from one address and 10,000 from 64 addresses (in processes of at
+ * most 10,000 each: one process cannot hold more than its own open-file limit), reopened when the server closes them,
+ * while 300 phones boot from their own addresses. Prints how many phones booted, the server's RSS, and how long SIGTERM took.
  * Usage: node bin/run-ts.mjs bench/connection-flood.ts [seconds-of-flood-before-the-phones]
  */
 import { peakRssMb } from './lib/proc-stats.js';
-import { bootPhones, floodPhoneMac, floodUnderWay, startFlood } from '../test/helpers/flood-scenario.js';
+import { bootPhones, floodPhoneMac, floodUnderWay, startFloods } from '../test/helpers/flood-scenario.js';
 import { fleetYaml } from '../test/helpers/runtime.js';
 import { startServe } from '../test/helpers/serve-process.js';
 
@@ -23,9 +23,8 @@ const rssBefore = peakRssMb(serve.child.pid!);
 const one = ['127.123.1.1'];
 const many = Array.from({ length: 64 }, (_, i) => `127.123.${2 + (i >> 4)}.${1 + (i & 15)}`);
 const floods = [
-  startFlood({ host: HOST, port: PORT, sources: one, count: 10_000, seconds: 300, reopenMs: 1000 }),
-  startFlood({ host: HOST, port: PORT, sources: one, count: 10_000, seconds: 300, reopenMs: 1000 }),
-  startFlood({ host: HOST, port: PORT, sources: many, count: 10_000, seconds: 300, reopenMs: 1000 }),
+  ...startFloods({ host: HOST, port: PORT, sources: one, count: 20_000, seconds: 300, reopenMs: 1000 }),
+  ...startFloods({ host: HOST, port: PORT, sources: many, count: 10_000, seconds: 300, reopenMs: 1000 }),
 ];
 await floodUnderWay(floods, 30_000, 120_000);
 await new Promise((r) => setTimeout(r, settle * 1000));

@@ -1,8 +1,9 @@
 /**
  * Idle-connection floods against a real `ghostguard serve` while phones boot from their own addresses. Shared by the
- * hostile test (proportionate numbers) and bench/connection-flood.ts (the full 20,000 + 10,000).
+ * hostile test and bench/connection-flood.ts (both the issue's full 20,000 + 10,000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'undici';
 
@@ -28,8 +29,29 @@ export interface Flood {
   stop: () => Promise<void>;
 }
 
-/** Starts one flooding process (at most ~19,000 connections each: a process's open-file limit). */
-export function startFlood(spec: FloodSpec): Flood {
+/** The open-file hard limit of this process (/proc/self/limits), the ceiling a child's soft limit is raised to. */
+function hardOpenFileLimit(): number {
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max open files'));
+  const hard = Number(line?.split(/\s+/)[4]);
+  return Number.isFinite(hard) && hard > 0 ? hard : 1024;
+}
+
+/**
+ * Starts as many flooding processes as `spec.count` needs, each holding at most 10,000 connections and always fewer
+ * than its open-file limit (Node raises a process's soft limit to the hard one at start), so the floods are bounded by
+ * the server's caps, never by the attacker's own descriptors.
+ */
+export function startFloods(spec: FloodSpec): Flood[] {
+  const perProcess = Math.min(10_000, hardOpenFileLimit() - 256);
+  return Array.from({ length: Math.ceil(spec.count / perProcess) }, (_, i) =>
+    startFlood({ ...spec, count: Math.min(perProcess, spec.count - i * perProcess) }),
+  );
+}
+
+/** Starts one flooding process (at most its open-file limit of connections). */
+function startFlood(spec: FloodSpec): Flood {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'idle-flood.mjs'), JSON.stringify(spec)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
