@@ -6,6 +6,7 @@
  * resolves, and closes arriving while one commit runs share the next (a group commit).
  */
 import { Worker } from 'node:worker_threads';
+import { GhostguardError } from '../model/errors.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
 import type { FetchRecord, SecurityEvent } from './store.js';
 
@@ -95,7 +96,7 @@ export class HistoryWriter {
       for (const w of batch.waiters) w.resolve();
     } else {
       this.report(`enrolment closes not written: ${m.stateError}`);
-      for (const w of batch.waiters) w.reject(new Error(m.stateError));
+      for (const w of batch.waiters) w.reject(new GhostguardError('GG_ERR_STORE', m.stateError));
     }
     this.sendCloses();
   }
