@@ -5,7 +5,7 @@
  * - bans and abuse budgets: postgres-guard.ts (NOTIFY `gg_bans`, table `gg_bans`).
  * - render-cache invalidation: NOTIFY `gg_renders`, heard by every replica (the sender included).
  * - schedule leader: postgres-leader.ts (advisory lock).
- * - one master key: postgres-schema.ts (fingerprint check before anything is served).
+ * - one master key: src/store/postgres-key.ts (fingerprint check before anything is served).
  * - inventory version per replica: postgres-replicas.ts (heartbeat rows, one report per mismatch).
  */
 import type pg from 'pg';
@@ -15,7 +15,8 @@ import { BAN_CHANNEL, PostgresGuardShare } from './postgres-guard.js';
 import { PostgresLeader } from './postgres-leader.js';
 import { PostgresListener } from './postgres-listener.js';
 import { PostgresReplicas } from './postgres-replicas.js';
-import { checkMasterKey, createCoordinationTables } from './postgres-schema.js';
+import { migratePostgres } from '../store/postgres-migrations.js';
+import { checkMasterKey } from '../store/postgres-key.js';
 
 const RENDER_CHANNEL = 'gg_renders';
 /** claimed counts older than a nonce can live are deleted (nonces expire within minutes; a day is ample) */
@@ -72,9 +73,9 @@ export class PostgresCoordination implements Coordination {
     this.purge.unref();
   }
 
-  /** Creates the tables (once, under a lock), refuses a different master key, then listens and tries to lead. */
+  /** Brings the schema up to date (once, under the migration lock), refuses a different master key, then listens and tries to lead. */
   static async open(options: PostgresCoordinationOptions): Promise<PostgresCoordination> {
-    await createCoordinationTables(options.pool);
+    await migratePostgres(options.pool);
     await checkMasterKey(options.pool, options.masterKey);
     const c = new PostgresCoordination(options);
     try {

@@ -1,6 +1,8 @@
 /**
- * The PostgreSQL schema as numbered migrations, applied under an advisory lock so replicas starting together migrate
- * once; a database a newer ghostguard wrote (a version this list does not know) is refused, not touched.
+ * The PostgreSQL schema as numbered migrations — the state tables and the coordination tables replicas share
+ * (src/cluster/) — applied under an advisory lock so replicas starting together migrate once; a database a newer
+ * ghostguard wrote (a version this list does not know) is refused, not touched. A new table or column is a new entry
+ * at the end, never an edit to an applied one.
  */
 import type pg from 'pg';
 import { GhostguardError } from '../model/errors.js';
@@ -58,6 +60,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE TABLE dashboard_sessions (id BIGSERIAL, token_sha256 TEXT PRIMARY KEY, "user" TEXT NOT NULL,
         created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL);
       CREATE TABLE history_batches (id TEXT PRIMARY KEY, written_at TIMESTAMPTZ NOT NULL DEFAULT now());`,
+  },
+  {
+    version: 3,
+    name: 'coordination: master-key fingerprint, bans, abuse counts, replicas, Digest nonce-counts',
+    // the previous release created these same tables outside the numbered migrations (IF NOT EXISTS adopts them as they are)
+    sql: `
+      CREATE TABLE IF NOT EXISTS gg_cluster_key (id smallint PRIMARY KEY CHECK (id = 1), fingerprint text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE IF NOT EXISTS gg_bans (key text PRIMARY KEY, until_ms bigint NOT NULL);
+      CREATE TABLE IF NOT EXISTS gg_guard_counts (key text PRIMARY KEY, since timestamptz NOT NULL, count integer NOT NULL);
+      CREATE TABLE IF NOT EXISTS gg_replicas (id text PRIMARY KEY, inventory_version text NOT NULL, seen_at timestamptz NOT NULL);
+      CREATE TABLE IF NOT EXISTS gg_nonce_counts (nonce text PRIMARY KEY, last_count bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());`,
   },
 ];
 

@@ -38,6 +38,9 @@ export function openPostgresPool(store: string, env: Readonly<Record<string, str
   });
 }
 
+/** a pool or one of its connections (inside a transaction) */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
 /** Runs `work` on one connection inside BEGIN … COMMIT; rolls back and rethrows when it fails; always releases. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

@@ -6,9 +6,11 @@
  * state. Any failure rolls the whole copy back: the target is left as it was.
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { GhostguardError } from '../model/errors.js';
+import { keyFingerprint, recordKeyFingerprint } from './postgres-key.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { inTransaction, openPostgresPool } from './postgres-pool.js';
 import { type CopiedTable, COPIED_TABLES, type CopyType } from './store-copy-tables.js';
@@ -37,10 +39,13 @@ export interface CopyReport {
   migrated: number[];
   /** rows copied per table, in copy order */
   tables: { table: string; rows: number }[];
+  /** the fingerprint of the master key beside the source, now the one every replica must hold (none: no master.key there) */
+  keyFingerprint?: string;
 }
 
 export async function copyStore(request: CopyRequest): Promise<CopyReport> {
   const { file, db } = openSource(request.from);
+  const fingerprint = fingerprintBeside(file);
   const pool = openPostgresPool(request.to, request.env, 1);
   pool.on('error', () => {});
   try {
@@ -59,6 +64,7 @@ export async function copyStore(request: CopyRequest): Promise<CopyReport> {
       await client.query(`LOCK TABLE ${names} IN EXCLUSIVE MODE`);
       await refuseHeldState(client, request.replace === true);
       if (request.replace) await client.query(`TRUNCATE ${names} RESTART IDENTITY`);
+      if (fingerprint) await recordKeyFingerprint(client, fingerprint, request.replace === true);
       // one read transaction: every table is read from the same snapshot of the source
       db.exec('BEGIN');
       const copied: CopyReport['tables'] = [];
@@ -70,11 +76,17 @@ export async function copyStore(request: CopyRequest): Promise<CopyReport> {
         );
       return copied;
     });
-    return { source: file, migrated, tables };
+    return { source: file, migrated, tables, ...(fingerprint ? { keyFingerprint: fingerprint } : {}) };
   } finally {
     db.close();
     await pool.end();
   }
+}
+
+/** The fingerprint of the data directory's master key (the one its phones' passwords derive from), if it is there. */
+function fingerprintBeside(stateFile: string): string | undefined {
+  const keyFile = join(dirname(stateFile), 'master.key');
+  return existsSync(keyFile) ? keyFingerprint(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex')) : undefined;
 }
 
 /** The state file, opened read-only (the copy never changes its source), after checking it is ghostguard's. */

@@ -7,7 +7,8 @@
  * copy stays within a 32 MB heap while moving more text than that.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,7 +166,7 @@ describe.skipIf(peers.missing)(`ghostguard store copy${peers.note}`, () => {
     const copied = await cli(['store', 'copy', '--from', stateFile(), '--to', url('gg_moved')], installation.dir);
     expect(copied.err).toBe('');
     expect(copied.code).toBe(0);
-    expect(copied.out).toContain('PostgreSQL: applied migration(s) 1, 2');
+    expect(copied.out).toContain('PostgreSQL: applied migration(s) 1, 2, 3');
     const counts = printedCounts(copied.out);
     expect(Object.keys(counts).sort()).toEqual(Object.keys(DUMPS).sort());
     for (const [table, [fromSqlite, fromPostgres]] of Object.entries(DUMPS)) {
@@ -176,12 +177,22 @@ describe.skipIf(peers.missing)(`ghostguard store copy${peers.note}`, () => {
     // what the short serve run and the seed left: every table holds something to move
     for (const table of Object.keys(DUMPS)) expect(counts[table], table).toBeGreaterThan(0);
     expect(counts.events).toBeGreaterThan(2500);
+    // the installation's master key is now the one replicas must hold (its fingerprint: HMAC-SHA256 of a fixed label)
+    const fingerprint = createHmac('sha256', Buffer.from(sqliteMasterKey(), 'hex'))
+      .update('ghostguard master-key fingerprint')
+      .digest('hex');
+    expect(psql('gg_moved', 'SELECT fingerprint FROM gg_cluster_key')).toBe(`${fingerprint}\n`);
+    expect(copied.out).toContain(`master key fingerprint ${fingerprint.slice(0, 16)} recorded`);
     // new rows continue after the copied ids
     psql('gg_moved', "INSERT INTO audit_runs (started_at, targets) VALUES ('2026-12-03T00:00:00Z', '[]')");
     expect(psql('gg_moved', 'SELECT max(id) FROM audit_runs')).toBe('9\n');
 
     // the installation, now on PostgreSQL: the same master key in a new data directory
     const moved = writeTempConfig(configText.replace('server:\n', `server:\n  port: 21412\n  store: "${cluster.url('gg_moved')}"\n`));
+    // a replica started without the installation's master.key would make a new one: it refuses to start instead
+    const keyless = await restartServe(moved).catch((err: Error) => err.message);
+    expect(keyless).toContain('GG_ERR_CLUSTER_KEY_MISMATCH');
+    rmSync(join(moved.dir, 'data'), { recursive: true });
     mkdirSync(join(moved.dir, 'data'), { mode: 0o700 });
     copyFileSync(join(installation.dir, 'data', 'master.key'), join(moved.dir, 'data', 'master.key'));
     const serve = await restartServe(moved);
@@ -196,8 +207,8 @@ describe.skipIf(peers.missing)(`ghostguard store copy${peers.note}`, () => {
     }
   });
 
-  // the target's own: schema_version, dashboard logins (operators log in again), the ids of history batches written
-  it("writes every column of PostgreSQL's state tables: only schema_version, sessions and batch ids are the target's own", async () => {
+  // the target's own: schema_version, the coordination tables gg_*, dashboard logins (operators log in again), the ids of history batches written
+  it("writes every column of PostgreSQL's state tables: only schema_version, gg_*, sessions and batch ids are the target's own", async () => {
     await cluster.createDatabase('gg_columns');
     writeFileSync(join(installation.dir, 'pg.yaml'), configText.replace('server:\n', `server:\n  store: "${url('gg_columns')}"\n`));
     expect((await cli(['store', 'migrate', '-c', join(installation.dir, 'pg.yaml')], installation.dir)).code).toBe(0);
@@ -226,6 +237,17 @@ describe.skipIf(peers.missing)(`ghostguard store copy${peers.note}`, () => {
     expect(replaced.code).toBe(0);
     expect(psql('gg_twice', 'SELECT count(*) FROM events')).toBe(before);
     expect(psql('gg_twice', 'SELECT max(id) FROM events')).toBe(sqlite(stateFile(), 'SELECT max(id) FROM events'));
+  });
+
+  it('refuses a target whose replicas recorded another master key (GG_ERR_CLUSTER_KEY_MISMATCH), nothing copied', async () => {
+    await cluster.createDatabase('gg_other_key');
+    const migrated = writeTempConfig(configText.replace('server:\n', `server:\n  store: "${url('gg_other_key')}"\n`));
+    expect((await cli(['store', 'migrate', '-c', migrated.path], migrated.dir)).code).toBe(0);
+    psql('gg_other_key', "INSERT INTO gg_cluster_key (id, fingerprint) VALUES (1, 'another-key')");
+    const refused = await cli(['store', 'copy', '--from', stateFile(), '--to', url('gg_other_key')], installation.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('GG_ERR_CLUSTER_KEY_MISMATCH');
+    expect(psql('gg_other_key', 'SELECT count(*) FROM credentials')).toBe('0\n');
   });
 
   it('all or nothing: a row PostgreSQL refuses in the last table rolls back every table', async () => {

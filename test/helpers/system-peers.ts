@@ -48,6 +48,7 @@ export const PEERS = {
   initdb: { bin: 'initdb', pkg: 'postgresql', extraDirs: postgresBinDirs },
   pg_ctl: { bin: 'pg_ctl', pkg: 'postgresql', extraDirs: postgresBinDirs },
   psql: { bin: 'psql', pkg: 'postgresql-client' },
+  pg_dump: { bin: 'pg_dump', pkg: 'postgresql-client' },
   sqlite3: { bin: 'sqlite3', pkg: 'sqlite3' },
 } as const satisfies Record<string, PeerSpec>;
 

@@ -2,6 +2,7 @@
  * `ghostguard store migrate`: applies the state store's schema migrations alone (serve also applies them at start).
  * `ghostguard store copy`: moves an installation's SQLite state into PostgreSQL (src/store/store-copy.ts).
  */
+import { dirname } from 'node:path';
 import { GhostguardError } from '../../model/errors.js';
 import { migratePostgres } from '../../store/postgres-migrations.js';
 import { isPostgresUrl, openPostgresPool } from '../../store/postgres-pool.js';
@@ -43,6 +44,11 @@ export async function storeCopyCommand(options: { from: string; to: string; repl
   for (const t of report.tables) io.out(`  ${t.table.padEnd(width)}  ${String(t.rows).padStart(9)}\n`);
   const total = report.tables.reduce((n, t) => n + t.rows, 0);
   io.out(`  ${'total'.padEnd(width)}  ${String(total).padStart(9)} rows, committed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  io.out(
+    report.keyFingerprint
+      ? `master key fingerprint ${report.keyFingerprint.slice(0, 16)} recorded: every replica needs the master.key of ${dirname(report.source)}\n`
+      : `no master.key beside ${report.source}: copy the installation's master.key to every replica before starting one\n`,
+  );
   return EXIT.ok;
 }
 
