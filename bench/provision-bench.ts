@@ -4,7 +4,8 @@
  * Fleet sizes run one after another in one invocation, each beside nginx and the node:https floor, then one summary table.
  * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR]
  * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
- * --profile DIR: a CPU profile of the server over the measured storm alone (not its start or the set-up), one per fleet size.
+ * --profile DIR: CPU profiles of the server and of the node:https floor over their measured storms alone (not start-up or
+ * set-up), one each per fleet size.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -311,11 +312,13 @@ async function storm(N: number): Promise<SizeResult> {
         (req, res) => { res.writeHead(200, { etag: '"x"', 'content-type': 'text/plain', 'content-length': body.length }); res.end(body); })
         .listen(${floorPort}, '127.0.0.1', () => { if (workers <= 1) console.log('phones: ready'); }); }`;
   writeFileSync(join(dir, 'floor.mjs'), floorScript); // a file, not -e: cluster workers re-run it
-  const floor = await start(process.execPath, [join(dir, 'floor.mjs')]);
+  const floor = await start(process.execPath, [...(args.profile ? ['--inspect=127.0.0.1:0'] : []), join(dir, 'floor.mjs')]);
+  const floorProfiler = args.profile ? await startProfiler(inspectorUrls.get(floor)) : undefined;
   const floorPids = () => [floor.pid!, ...childPids(floor.pid!)];
   const floorCpu0 = floorPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const nodeFloor = await runWrk(`https://127.0.0.1:${floorPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
   const floorCpu = floorPids().reduce((a, p) => a + cpuSeconds(p), 0) - floorCpu0;
+  if (floorProfiler) writeFileSync(join(args.profile!, `floor-${N}.cpuprofile`), JSON.stringify(await floorProfiler.stop()));
   floor.kill('SIGTERM');
 
   rmSync(dir, { recursive: true, force: true });

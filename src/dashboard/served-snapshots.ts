@@ -10,8 +10,11 @@ import type { Mac } from '../model/mac.js';
 import type { Snapshot, SnapshotStore } from '../store/store.js';
 import { renderLike, type RenderContext } from './provisioning-status.js';
 
-/** new file versions read per tick; what the time budget leaves waits for the next */
-const BATCH = 500;
+/**
+ * new file versions read at a time, more while the tick's budget lasts; what it leaves waits for the next. Small: a storm's
+ * backlog is re-read from where the budget stopped every tick, and a tick gets through only a few re-renders.
+ */
+const BATCH = 16;
 const TICK_BUDGET_MS = 8;
 export const SNAPSHOT_INTERVAL_MS = 250;
 /** on start, look this far back in the history */
@@ -57,18 +60,22 @@ export class ServedSnapshots {
     const deadline = performance.now() + budgetMs;
     try {
       if (this.cursor === undefined) this.cursor = Math.max(0, (await this.store.latestVersion()) - BACKLOG);
-      const rows = await this.store.versionsAfter(this.cursor, BATCH);
-      const ctx = rows.length ? this.context() : undefined;
-      for (const r of rows) {
-        if (performance.now() > deadline) break;
-        this.cursor = r.id;
-        if (await this.store.has(r.sha256)) continue;
-        const now = await renderLike(ctx!, r.mac as Mac, r.file, r.userAgent);
-        // shared files carry no device secrets and are not diffed per device
-        if (!now?.file.secret || !now.generations || now.served.sha256 !== r.sha256) continue;
-        const body = this.mask(r.mac as Mac, now.generations, now.served.body.toString('utf8'));
-        await this.store.put({ sha256: r.sha256, mac: r.mac, file: r.file, ts: r.ts, body }, KEEP);
-        stored++;
+      let ctx: RenderContext | undefined;
+      for (let full = true; full && performance.now() <= deadline; ) {
+        const rows = await this.store.versionsAfter(this.cursor, BATCH);
+        full = rows.length === BATCH;
+        for (const r of rows) {
+          if (performance.now() > deadline) break;
+          this.cursor = r.id;
+          if (await this.store.has(r.sha256)) continue;
+          ctx ??= this.context();
+          const now = await renderLike(ctx, r.mac as Mac, r.file, r.userAgent);
+          // shared files carry no device secrets and are not diffed per device
+          if (!now?.file.secret || !now.generations || now.served.sha256 !== r.sha256) continue;
+          const body = this.mask(r.mac as Mac, now.generations, now.served.body.toString('utf8'));
+          await this.store.put({ sha256: r.sha256, mac: r.mac, file: r.file, ts: r.ts, body }, KEEP);
+          stored++;
+        }
       }
     } catch {
       // the state database is busy or closing: try again next tick

@@ -27,7 +27,8 @@ export function parseDigestHeader(header: string | undefined): DigestCredentials
   if (!header || header.length > 2048 || !/^Digest\s/i.test(header)) return undefined;
   const fields: Record<string, string> = {};
   const re = /([a-z0-9_-]+)\s*=\s*(?:"([^"]*)"|([^\s,]+))/gi;
-  for (let m = re.exec(header.slice(7)); m; m = re.exec(header.slice(7))) fields[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  re.lastIndex = 7; // after "Digest "
+  for (let m = re.exec(header); m; m = re.exec(header)) fields[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
   const { username, realm, nonce, uri, response } = fields;
   if (!username || !realm || !nonce || !uri || !response) return undefined;
   return { username, realm, nonce, uri, response, qop: fields.qop, nc: fields.nc, cnonce: fields.cnonce, algorithm: fields.algorithm };

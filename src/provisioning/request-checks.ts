@@ -1,9 +1,12 @@
 /** Input hygiene for phone requests: file names and User-Agents are hostile until proven otherwise. */
 export const MAX_USER_AGENT = 512;
 export const MAX_FILE_NAME = 128;
+const PLAIN_FILE_PATH = new RegExp(`^/[A-Za-z0-9._-]{1,${MAX_FILE_NAME}}$`);
 
 /** Returns the requested file name (last path segment, decoded) or undefined when the path is malformed or hostile. */
 export function fileNameFromUrl(rawUrl: string): string | undefined {
+  // what phones send: one plain segment, nothing to decode, split or refuse; the full checks below give the same answer for it
+  if (PLAIN_FILE_PATH.test(rawUrl)) return rawUrl === '/.' || rawUrl === '/..' ? undefined : rawUrl.slice(1);
   const path = rawUrl.split('?')[0] ?? '';
   if (path.length > 512) return undefined;
   let decoded: string;
