@@ -8,6 +8,8 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   status: number | 'hang';
+  /** when it arrived (Date.now()) */
+  at: number;
 }
 
 export type Answer = number | 'hang' | { status: number; headers: Record<string, string> };
@@ -36,6 +38,7 @@ export class Receiver {
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           status,
+          at: Date.now(),
         });
         if (status === 'hang') return; // never answers; the client must time out
         res

@@ -98,6 +98,18 @@ describe('deliverWebhook', () => {
     expect(r.deliveryId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('on a real clock with the documented defaults, the retries come 1 s and then 2 s after the failures', async () => {
+    receiver = await Receiver.start([503, 503], 200);
+    const r = await deliverWebhook(webhookBody(PAYLOAD), { url: receiver.url, secret: SECRET, retries: 3, timeoutMs: 5000 });
+    expect(r).toMatchObject({ ok: true, attempts: 3, status: 200 });
+    const at = receiver.received.map((g) => g.at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(1000);
+    expect(gaps[0]).toBeLessThan(1400);
+    expect(gaps[1]).toBeGreaterThanOrEqual(2000);
+    expect(gaps[1]).toBeLessThan(2400);
+  });
+
   it('does not retry other 4xx answers', async () => {
     receiver = await Receiver.start([400], 200);
     const r = await deliverWebhook(webhookBody(PAYLOAD), { url: receiver.url, secret: SECRET, retries: 4, ...fast });
