@@ -3,6 +3,7 @@ import type { Device, FleetConfig, ParamValue, ResolvedDevice, ResolvedPolicy } 
 import { mergeParams } from './params-guard.js';
 import type { Mac } from './mac.js';
 import { resolvePolicy } from './policy.js';
+import { DeviceSecrets } from './device-secrets.js';
 import { SecretMasker } from './secret-mask.js';
 import { deriveSecret, resolveSecret } from './secret-spec.js';
 
@@ -23,11 +24,11 @@ export interface CredentialGenerations {
 export const FIRST_GENERATIONS: CredentialGenerations = { generation: 0, sipGeneration: 0 };
 
 const MEMO_LIMIT = 50_000;
-/**
- * Resolved devices are the largest per-device objects; re-deriving one costs a few HMACs (microseconds), so only the
- * recently used are kept: an inventory of 20,000 must not hold 20,000 of them for the life of the server.
- */
-const RESOLVED_LIMIT = 4096;
+/** MACs outside the inventory (attackers choose them) whose provisioning passwords are remembered */
+const STRANGER_LIMIT = 4096;
+const UNKNOWN = 0;
+const RESOLVABLE = 1;
+const UNRESOLVABLE = 2;
 
 /** Bounded memo: derived secrets and policies are pure functions of their key, but attackers choose MACs. */
 function memo<V>(map: Map<string, V>, key: string, make: () => V, limit = MEMO_LIMIT): V {
@@ -40,13 +41,17 @@ function memo<V>(map: Map<string, V>, key: string, make: () => V, limit = MEMO_L
 }
 
 export class Inventory {
-  private readonly byMac = new Map<Mac, Device>();
+  /** each device's position in config.devices: the slot of its derived secrets */
+  private readonly slotOf = new Map<Mac, number>();
   private readonly canaries: ReadonlySet<Mac>;
   private readonly policies = new Map<string, ResolvedPolicy>();
-  private readonly derived = new Map<string, string>();
-  private readonly resolved = new Map<string, ResolvedDevice | undefined>();
+  /** every device's derived secrets, each derived once (resolving a device builds a small object from them) */
+  private readonly secrets: DeviceSecrets;
+  /** provisioning passwords of MACs the inventory does not list, so an unknown MAC's repeat costs what a known one's does */
+  private readonly strangers = new Map<string, string>();
   private masker?: SecretMasker;
-  private readonly available = new Map<string, boolean>();
+  /** per slot: whether every env:NAME secret the device references is set (UNKNOWN until asked) */
+  private readonly available: Uint8Array;
   private models?: Set<string>;
 
   constructor(
@@ -54,8 +59,19 @@ export class Inventory {
     private readonly options: InventoryOptions,
     readonly version: number,
   ) {
-    for (const d of config.devices) this.byMac.set(d.mac, d);
+    for (const [i, d] of config.devices.entries()) this.slotOf.set(d.mac, i);
     this.canaries = new Set(config.canaries);
+    this.secrets = new DeviceSecrets(
+      options.masterKey,
+      config.devices.map((d) => d.mac),
+      config.devices.map((d) => d.lines.map((l) => l.authUser)),
+    );
+    this.available = new Uint8Array(config.devices.length);
+  }
+
+  /** bytes the derived secrets take, for the memory breakdown */
+  get secretBytes(): number {
+    return this.secrets.size;
   }
 
   get devices(): readonly Device[] {
@@ -69,7 +85,8 @@ export class Inventory {
   }
 
   device(mac: Mac): Device | undefined {
-    return this.byMac.get(mac);
+    const slot = this.slotOf.get(mac);
+    return slot === undefined ? undefined : this.config.devices[slot];
   }
 
   isCanary(mac: Mac): boolean {
@@ -79,7 +96,7 @@ export class Inventory {
   policyFor(device: Pick<Device, 'model' | 'site' | 'policy' | 'like'> & { mac?: Mac }): ResolvedPolicy {
     const modelLayer = this.config.modelPolicy[device.model] ?? (device.like ? this.config.modelPolicy[device.like] : undefined);
     const compute = () => resolvePolicy([this.config.fleetPolicy, this.config.sites[device.site]?.policy, modelLayer, device.policy]);
-    if (!device.mac || this.byMac.get(device.mac) !== device) return compute();
+    if (!device.mac || this.device(device.mac) !== device) return compute();
     // Devices without a policy layer of their own share one object per site and model.
     const key = Object.keys(device.policy).length === 0 ? `${device.site}\u0000${device.model}` : device.mac;
     return memo(this.policies, key, compute);
@@ -105,7 +122,14 @@ export class Inventory {
   }
 
   provisioningPassword(mac: Mac, generation: number): string {
-    return memo(this.derived, `${generation}|${mac}`, () => deriveSecret(this.options.masterKey, `prov:${generation}`, mac));
+    const slot = this.slotOf.get(mac);
+    if (slot !== undefined) return this.secrets.provisioningPassword(slot, generation);
+    return memo(
+      this.strangers,
+      `${generation}|${mac}`,
+      () => deriveSecret(this.options.masterKey, `prov:${generation}`, mac),
+      STRANGER_LIMIT,
+    );
   }
 
   provisioningUsername(mac: Mac): string {
@@ -114,33 +138,31 @@ export class Inventory {
 
   /** Whether resolve() would succeed: every env:NAME secret the device references is set. Cheaper than resolve(). */
   resolvable(mac: Mac): boolean {
-    const device = this.byMac.get(mac);
+    const slot = this.slotOf.get(mac);
+    const device = slot === undefined ? undefined : this.config.devices[slot]!;
     if (!device || !this.config.sites[device.site]) return false;
-    return memo(this.available, mac, () =>
-      [device.adminPassword, ...device.lines.map((l) => l.password)].every(
+    if (this.available[slot!] === UNKNOWN) {
+      const usable = [device.adminPassword, ...device.lines.map((l) => l.password)].every(
         (spec) => resolveSecret(spec, () => '', this.options.env) !== undefined,
-      ),
-    );
+      );
+      this.available[slot!] = usable ? RESOLVABLE : UNRESOLVABLE;
+    }
+    return this.available[slot!] === RESOLVABLE;
   }
 
   /** Returns undefined when a referenced secret (env:NAME) is missing. */
   resolve(mac: Mac, generations: CredentialGenerations): ResolvedDevice | undefined {
-    if (!this.byMac.has(mac)) return undefined;
-    const key = `${mac}|${generations.generation}|${generations.sipGeneration}`;
-    return memo(this.resolved, key, () => this.resolveFresh(mac, generations), RESOLVED_LIMIT);
-  }
-
-  private resolveFresh(mac: Mac, generations: CredentialGenerations): ResolvedDevice | undefined {
-    const device = this.byMac.get(mac);
+    const slot = this.slotOf.get(mac);
+    const device = slot === undefined ? undefined : this.config.devices[slot]!;
     const site = device && this.config.sites[device.site];
     if (!device || !site) return undefined;
-    const { masterKey, env } = this.options;
-    const sipGen = generations.sipGeneration;
-    const adminPassword = resolveSecret(device.adminPassword, () => deriveSecret(masterKey, 'admin', mac, 16), env);
+    const { env } = this.options;
+    const secrets = this.secrets;
+    const adminPassword = resolveSecret(device.adminPassword, () => secrets.adminPassword(slot!), env);
     if (adminPassword === undefined) return undefined;
     const lines = [];
     for (const [i, line] of device.lines.entries()) {
-      const password = resolveSecret(line.password, () => deriveSecret(masterKey, `sip:${sipGen}:${line.authUser}`, mac), env);
+      const password = resolveSecret(line.password, () => secrets.sipPassword(slot!, i, generations.sipGeneration), env);
       if (password === undefined) return undefined;
       lines.push({
         index: i + 1,
@@ -157,10 +179,10 @@ export class Inventory {
       site,
       lines,
       adminPassword,
-      userPassword: deriveSecret(masterKey, 'user', mac, 16),
+      userPassword: secrets.userPassword(slot!),
       provisioning: {
         username: this.provisioningUsername(mac),
-        password: this.provisioningPassword(mac, generations.generation),
+        password: secrets.provisioningPassword(slot!, generations.generation),
         url: this.config.server.publicUrl,
       },
     };
@@ -168,8 +190,7 @@ export class Inventory {
 
   /** Every secret the inventory can produce at the given generations (a device not named: its first), for leak scans and log redaction. */
   allSecrets(generations: ReadonlyMap<Mac, CredentialGenerations> = new Map()): string[] {
-    // not through resolve(): filling its memo with the whole fleet at start-up is what its limit exists to prevent
-    return this.config.devices.flatMap((d) => secretsIn(this.resolveFresh(d.mac, generations.get(d.mac) ?? FIRST_GENERATIONS)));
+    return this.config.devices.flatMap((d) => secretsIn(this.resolve(d.mac, generations.get(d.mac) ?? FIRST_GENERATIONS)));
   }
 
   /** One masker for every secret of this inventory (event log, dashboard, webhooks), built on first use. */

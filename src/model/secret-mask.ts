@@ -1,44 +1,107 @@
 /**
  * Replaces every occurrence of known secrets in free text with MASK — the one mechanism behind event logs, dashboard
- * pages, `render`, and webhook payloads. Secrets are indexed by their first characters, so masking a line costs one
- * map lookup per character instead of one search per secret: an inventory of 20,000 devices holds 60,000 secrets.
+ * pages, `render`, and webhook payloads. An inventory of 20,000 devices holds 80,000 secrets, so the masker keeps no
+ * secret itself: only a 53-bit fingerprint of each (8 bytes, sorted per length). Text is fingerprinted at every
+ * position for every secret length present (a rolling hash, one step per character and length), and a window whose
+ * fingerprint is known is masked. The same string always has the same fingerprint, so no secret is ever missed; a
+ * different string sharing one (about 1 in 2^53 per window) would only be masked as well.
  */
 import { MASK } from './rule-check.js';
 
 /** Shorter "secrets" would mask ordinary words. */
 const MIN_SECRET = 4;
+const BASE_A = 0x01000193;
+const BASE_B = 0x5bd1e995;
+const LOW_BITS = 2 ** 21;
+
+/** two 32-bit polynomial hashes of text[from, from + length) joined into one exact double */
+function fingerprintOf(text: string, from: number, length: number): number {
+  let a = 0;
+  let b = 0;
+  for (let i = from; i < from + length; i++) {
+    const c = text.charCodeAt(i);
+    a = (Math.imul(a, BASE_A) + c) | 0;
+    b = (Math.imul(b, BASE_B) + c) | 0;
+  }
+  return join(a, b);
+}
+
+const join = (a: number, b: number): number => (a >>> 0) * LOW_BITS + ((b >>> 0) >>> 11);
+
+function power(base: number, exponent: number): number {
+  let p = 1;
+  for (let i = 0; i < exponent; i++) p = Math.imul(p, base);
+  return p;
+}
+
+function contains(sorted: Float64Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
 
 export class SecretMasker {
-  /** one secret per prefix for almost every prefix, so a bare string; a list, longest first, when several share it */
-  private readonly byPrefix = new Map<string, string | string[]>();
+  /** per secret length, longest first: the sorted fingerprints of the secrets of that length */
+  private readonly byLength: { length: number; prints: Float64Array }[];
 
   constructor(secrets: Iterable<string>) {
+    const prints = new Map<number, Set<number>>();
     for (const s of secrets) {
       if (s.length < MIN_SECRET) continue;
-      const key = s.slice(0, MIN_SECRET);
-      const known = this.byPrefix.get(key);
-      if (known === undefined) this.byPrefix.set(key, s);
-      else if (typeof known === 'string') {
-        if (known !== s) this.byPrefix.set(key, [known, s]);
-      } else if (!known.includes(s)) known.push(s);
+      let set = prints.get(s.length);
+      if (!set) prints.set(s.length, (set = new Set()));
+      set.add(fingerprintOf(s, 0, s.length));
     }
-    // the longest candidate first, so a secret that extends another is masked whole
-    for (const known of this.byPrefix.values()) if (typeof known !== 'string') known.sort((a, b) => b.length - a.length);
+    this.byLength = [...prints].sort(([a], [b]) => b - a).map(([length, set]) => ({ length, prints: Float64Array.from(set).sort() }));
   }
 
-  private hitAt(text: string, i: number): string | undefined {
-    const known = this.byPrefix.get(text.slice(i, i + MIN_SECRET));
-    if (known === undefined) return undefined;
-    if (typeof known === 'string') return text.startsWith(known, i) ? known : undefined;
-    return known.find((s) => text.startsWith(s, i));
+  /** for each secret length, the positions whose window has a known fingerprint */
+  private hits(text: string): { length: number; at: Uint8Array }[] {
+    const found = [];
+    for (const { length, prints } of this.byLength) {
+      if (text.length < length) continue;
+      const at = new Uint8Array(text.length);
+      const dropA = power(BASE_A, length - 1);
+      const dropB = power(BASE_B, length - 1);
+      let a = 0;
+      let b = 0;
+      let any = false;
+      for (let i = 0; i < text.length; i++) {
+        const start = i - length + 1;
+        if (start > 0) {
+          const out = text.charCodeAt(start - 1);
+          a = (a - Math.imul(out, dropA)) | 0;
+          b = (b - Math.imul(out, dropB)) | 0;
+        }
+        const c = text.charCodeAt(i);
+        a = (Math.imul(a, BASE_A) + c) | 0;
+        b = (Math.imul(b, BASE_B) + c) | 0;
+        if (start >= 0 && contains(prints, join(a, b))) {
+          at[start] = 1;
+          any = true;
+        }
+      }
+      if (any) found.push({ length, at });
+    }
+    return found;
   }
 
   mask(text: string): string {
-    if (this.byPrefix.size === 0 || text.length < MIN_SECRET) return text;
+    if (this.byLength.length === 0 || text.length < MIN_SECRET) return text;
+    const hits = this.hits(text);
+    if (hits.length === 0) return text;
     let out = '';
     let copied = 0;
-    for (let i = 0; i <= text.length - MIN_SECRET; ) {
-      const hit = this.hitAt(text, i);
+    for (let i = 0; i < text.length; ) {
+      // the longest secret starting here, so a secret that extends another is masked whole
+      const hit = hits.find((h) => h.at[i] === 1);
       if (!hit) {
         i++;
         continue;
