@@ -22,6 +22,8 @@ import { connectionLimits, eventFileLimits, guardLimits, uploadLimits } from '..
 import { refusedHeaderEvents } from '../provisioning/proxy-listener.js';
 import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-service.js';
 import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
+import { loadStockFiles, type StockFiles } from '../provisioning/stock-files.js';
+import type { VendorAdapter } from '../model/vendor-contract.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildOperator } from './operator.js';
 import type { RuntimeOptions } from './runtime-options.js';
@@ -53,6 +55,9 @@ export class Runtime {
   readonly nonces: NonceAuthority;
   /** connection caps and idle timeouts over every phone listener of this process */
   readonly gate: ConnectionGate;
+  /** server.stockFiles, read again with every inventory */
+  private stock: StockFiles;
+  private readonly vendors: readonly VendorAdapter[];
 
   private constructor(
     masterKey: Buffer,
@@ -65,6 +70,8 @@ export class Runtime {
     readonly coordination: Coordination,
   ) {
     const settings = config.inventory.config.server;
+    this.stock = loadStockFiles(settings.stockFiles, options.vendors);
+    this.vendors = options.vendors;
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
     this.nonces = new NonceAuthority(
       createHmac('sha256', masterKey).update('digest-nonce').digest(),
@@ -84,6 +91,7 @@ export class Runtime {
       guard,
       nonces: this.nonces,
       renderer: this.renderer,
+      stockFiles: () => this.stock,
       now: options.clock && (() => new Date(options.clock!())),
       // a lone process's NonceAuthority already counts; others claim each verified count before serving
       claimNonce: coordination.scope === 'process' ? undefined : (nonce: string, count: number) => coordination.claimNonce(nonce, count),
@@ -223,6 +231,7 @@ export class Runtime {
   async onInventoryChange(): Promise<void> {
     const inventory = this.config.inventory;
     const hours = inventory.config.server.enrolmentWindowHours;
+    this.stock = loadStockFiles(inventory.config.server.stockFiles, this.vendors);
     this.renderer.clear();
     this.scheduler?.update(inventory.config.schedules, inventory.config.server.auditAllow);
     await this.store.openMissingEnrolments(

@@ -38,9 +38,10 @@ export function parseServer(r: YamlReader): ServerSettings {
     'retention',
     'store',
     'proxyProtocol',
+    'stockFiles',
   ]);
   const s: ServerSettings = { ...DEFAULT_SERVER };
-  const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir') => {
+  const str = (k: 'host' | 'adminHost' | 'publicUrl' | 'dataDir' | 'stockFiles') => {
     const v = r.string([...p, k], false);
     if (v !== undefined) s[k] = v;
   };
@@ -48,6 +49,7 @@ export function parseServer(r: YamlReader): ServerSettings {
   str('adminHost');
   str('publicUrl');
   str('dataDir');
+  str('stockFiles');
   for (const k of ['port', 'adminPort', 'plainPort', 'enrolmentWindowHours'] as const) {
     const v = r.value([...p, k]);
     if (v === undefined) continue;

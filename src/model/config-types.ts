@@ -84,6 +84,12 @@ export interface ServerSettings {
   allowPlainHttp: boolean;
   /** 'auto' makes a self-signed certificate in the data directory */
   tls?: { cert: string; key: string } | 'auto';
+  /**
+   * a directory of the vendors' own stock files (e.g. Poly SIP 3.x `sip.cfg`, `phone1.cfg`) that ghostguard serves as they
+   * are to any phone, without authentication, and that a vendor's boot file lists when present; only names a vendor
+   * declares (`VendorAdapter.stockFiles`) are served. Absent: none
+   */
+  stockFiles?: string;
   /** optional second, plain-HTTP listener for files without secrets */
   plainPort?: number;
   enrolmentWindowHours: number;

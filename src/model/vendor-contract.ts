@@ -96,6 +96,8 @@ export interface CompileInput {
   device?: ResolvedDevice;
   /** raw vendor parameters from the policy layers' `params:`, passed through after the rules (never over a rule's key) */
   params?: Readonly<Record<string, string>>;
+  /** the vendor's stock files present in `server.stockFiles` (names from `VendorAdapter.stockFiles`), for a boot file to list */
+  stockFiles?: readonly string[];
 }
 
 /**
@@ -176,6 +178,11 @@ export interface VendorAdapter {
    * device of the same shape. Absent = every device file is rendered in full.
    */
   readonly templatedDeviceFiles?: boolean;
+  /**
+   * provisioning: the vendor's own stock files an admin may put in `server.stockFiles` (no secrets, served to any phone
+   * as they are), in the order the vendor's boot file lists them. Absent: none
+   */
+  readonly stockFiles?: readonly string[];
   /** provisioning: the firmware names the phone's MAC in its User-Agent, so an enrolment request without it is refused */
   readonly macInUserAgent?: boolean;
   /** operations: resync or reboot a phone through its management interface (`ghostguard resync`, the device page) */

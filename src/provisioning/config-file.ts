@@ -20,7 +20,7 @@ export interface ConfigRead {
 }
 
 /**
- * Reads and parses a config file. Relative file paths inside it (server.dataDir, server.tls cert/key) are resolved
+ * Reads and parses a config file. Relative file paths inside it (server.dataDir, server.tls cert/key, server.stockFiles) are resolved
  * against `baseDir` — the config file's own directory unless the caller says otherwise — so the same file means the
  * same state (and the same derived passwords) from whichever directory a command runs.
  */
@@ -50,7 +50,11 @@ export function readConfig(path: string, catalogue: ModelCatalogue, baseDir = di
 function withPathsFrom(config: FleetConfig, baseDir: string): FleetConfig {
   const s = config.server;
   const tls = s.tls && s.tls !== 'auto' ? { cert: resolve(baseDir, s.tls.cert), key: resolve(baseDir, s.tls.key) } : s.tls;
-  return { ...config, server: { ...s, dataDir: resolve(baseDir, s.dataDir), ...(tls ? { tls } : {}) } };
+  const stockFiles = s.stockFiles === undefined ? undefined : resolve(baseDir, s.stockFiles);
+  return {
+    ...config,
+    server: { ...s, dataDir: resolve(baseDir, s.dataDir), ...(tls ? { tls } : {}), ...(stockFiles ? { stockFiles } : {}) },
+  };
 }
 
 /** issues a reload reports: enough to fix the file, few enough that reporting them costs the phones nothing */

@@ -1,6 +1,6 @@
 /**
  * What the provisioning server answers a phone: admit the source, check the path and User-Agent, identify the file,
- * then serve a file shared by all phones here, or hand a device's own file or upload to DeviceFileServer (authorize →
+ * then serve a file shared by all phones here (a vendor's stock file from server.stockFiles among them), or hand a device's own file or upload to DeviceFileServer (authorize →
  * render → reply → record). Framework-neutral (a request in, a response out) so the same decisions run behind fastify's
  * router and behind the lean GET/HEAD path that serves boot storms (app.ts).
  */
@@ -21,6 +21,7 @@ import { PhoneFileRenderer } from './phone-render.js';
 import type { PhoneHandlerOptions, ProvisioningDeps } from './provisioning-deps.js';
 import type { EventInput } from './event-log.js';
 import { DeviceFileServer } from './device-file-server.js';
+import { servedStock } from './stock-files.js';
 
 type Decided = PhoneHttpResponse | PendingUpload;
 
@@ -68,6 +69,13 @@ export class PhoneHandler {
     const userAgent = req.userAgent!;
     const method = req.method as 'GET' | 'HEAD' | 'PUT';
     const found = identifyRequest(deps.vendors, { fileName, method, userAgent });
+    if (!found && method !== 'PUT') {
+      const stock = deps.stockFiles?.().get(fileName);
+      if (stock) {
+        if (!this.tls && !this.options.allowPlainHttp) return this.reject(403, { reason: 'plain-http-refused', source, file: fileName });
+        return fileResponse(req, servedStock(stock), false);
+      }
+    }
     if (!found || found.identity.file.upload !== (method === 'PUT')) {
       return this.reject(method === 'PUT' ? 405 : 404, { reason: 'unknown-file', source, file: fileName, detail: userAgent });
     }
@@ -102,6 +110,7 @@ export class PhoneHandler {
       undefined,
       model === '' ? source : undefined,
       paramValues(inventory.sharedParams(model)),
+      identity.file.kind === 'boot' ? this.deps.stockFiles?.().presentFor(vendor) : undefined,
     );
     if (!('sha256' in served)) return served;
     // A MAC in the User-Agent of an unauthenticated request is a claim anyone can make: an event, never the device's

@@ -33,9 +33,20 @@ export class PhoneFileRenderer {
     mac?: string,
     modelless?: string,
     params?: Record<string, string>,
+    stockFiles?: readonly string[],
   ): ServedFile | PhoneHttpResponse {
     try {
-      const served = this.deps.renderer.render({ vendor, file, model, firmware, policy, device, version, ...(params ? { params } : {}) });
+      const served = this.deps.renderer.render({
+        vendor,
+        file,
+        model,
+        firmware,
+        policy,
+        device,
+        version,
+        ...(params ? { params } : {}),
+        ...(stockFiles?.length ? { stockFiles } : {}),
+      });
       if (served.rendered.family.guessed) this.warnFirmware(vendor, model, firmware, mac);
       return served;
     } catch (err) {

@@ -6,6 +6,7 @@ import type { AbuseGuard } from './abuse-guard.js';
 import type { NonceAuthority } from './digest.js';
 import type { EventLog } from './event-log.js';
 import type { RenderService } from './render-service.js';
+import type { StockFiles } from './stock-files.js';
 import type { UploadLimits } from './phone-http.js';
 
 export interface ProvisioningDeps {
@@ -16,6 +17,8 @@ export interface ProvisioningDeps {
   guard: AbuseGuard;
   nonces: NonceAuthority;
   renderer: RenderService;
+  /** server.stockFiles as last loaded (absent: none) */
+  stockFiles?: () => StockFiles;
   now?: () => Date;
   /** every fetch as recorded (serve's log lines) */
   onFetch?: (record: FetchRecord) => void;

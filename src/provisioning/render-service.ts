@@ -28,6 +28,8 @@ export interface RenderRequest {
   version: string;
   /** `params:` of the policy layers (they change only with the inventory, so the version covers them in the cache key) */
   params?: Readonly<Record<string, string>>;
+  /** the vendor's stock files present (read with the inventory, which clears the cache, so not part of the key) */
+  stockFiles?: readonly string[];
 }
 
 export interface LazyDevice {
@@ -129,6 +131,7 @@ export class RenderService {
       ...(device ? { device } : {}),
       file: req.file,
       ...(params ? { params } : {}),
+      ...(req.stockFiles?.length ? { stockFiles: req.stockFiles } : {}),
     };
     if (params) {
       const conflicts = weakeningParams(req.vendor.compile(input), params, req.vendor.apiSetting);

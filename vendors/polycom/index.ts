@@ -17,6 +17,8 @@ export const polycom: VendorAdapter = {
   identifyRequest,
   identifyObservation,
   bootSequence,
+  // SIP 3.x stock files, in the order of the vendor's default master (`CONFIG_FILES="phone1.cfg, sip.cfg"`)
+  stockFiles: ['phone1.cfg', 'sip.cfg'],
   compile,
   render,
   templatedDeviceFiles: true,

@@ -45,7 +45,14 @@ export function render(input: RenderInput): RenderedFile {
   const family = resolveFamily(input.firmware);
   switch (file.kind) {
     case 'boot':
-      return { body: masterConfig(), contentType: CONTENT_TYPE, family, applied: [], unsupported: [] };
+      // SIP 3.x keeps its defaults in the stock files, listed after ghostguard's file so that its settings win
+      return {
+        body: masterConfig(family.id === 'sip3' ? (input.stockFiles ?? []) : []),
+        contentType: CONTENT_TYPE,
+        family,
+        applied: [],
+        unsupported: [],
+      };
     case 'override':
       // The phone's own override document, empty: what to do with a stored upload is the server's decision.
       return { body: serializeAttributeXml(ROOT, []), contentType: CONTENT_TYPE, family, applied: [], unsupported: [] };
@@ -62,11 +69,14 @@ export function render(input: RenderInput): RenderedFile {
   }
 }
 
-/** Same body for 000000000000.cfg and every <mac>.cfg: shared, no device data, no inventory oracle. */
-function masterConfig(): string {
+/**
+ * Same body for 000000000000.cfg and every <mac>.cfg of one firmware family: shared, no device data, no inventory
+ * oracle. The first file listed wins a parameter set twice (Poly admin guide), so stock files come after ghostguard's.
+ */
+function masterConfig(stockFiles: readonly string[]): string {
   return serializeAttributeXml('APPLICATION', [
     { key: 'APP_FILE_PATH', value: MASTER_APP_FILE },
-    { key: 'CONFIG_FILES', value: MASTER_CONFIG_FILES },
+    { key: 'CONFIG_FILES', value: [MASTER_CONFIG_FILES, ...stockFiles].join(', ') },
   ]);
 }
 
