@@ -31,5 +31,5 @@ export async function openStore(c: StoreChoice): Promise<Store> {
     if (err instanceof GhostguardError) throw err;
     throw new GhostguardError('GG_ERR_STORE', `server.store: PostgreSQL not reachable: ${(err as Error).message}`);
   }
-  return new PostgresStore(pool, c.onWriteError, true);
+  return new PostgresStore(pool, c.onWriteError, true, c.retention);
 }

@@ -8,7 +8,9 @@ import type { Mac } from '../model/mac.js';
 import { inTransaction } from './postgres-pool.js';
 import { PostgresAuditRuns, PostgresScheduleRuns } from './postgres-runs.js';
 import { PostgresSessions } from './postgres-sessions.js';
+import { PostgresRetention } from './postgres-retention.js';
 import { PostgresSnapshots } from './postgres-snapshots.js';
+import type { Retention } from './retention.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
 
 const FLUSH_MS = 50;
@@ -27,13 +29,16 @@ export class PostgresStore implements Store {
   readonly scheduleRuns: PostgresScheduleRuns;
   readonly snapshots: PostgresSnapshots;
   readonly sessions: PostgresSessions;
+  private readonly retention: PostgresRetention;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly onWriteError: (message: string) => void = () => {},
     /** close() ends the pool too (the server's own pool; a test's or a shared one stays open) */
     private readonly ownsPool = false,
+    retention?: Retention,
   ) {
+    this.retention = new PostgresRetention(pool, retention, onWriteError);
     this.auditRuns = new PostgresAuditRuns(pool);
     this.scheduleRuns = new PostgresScheduleRuns(pool);
     this.snapshots = new PostgresSnapshots(pool);
@@ -94,6 +99,14 @@ export class PostgresStore implements Store {
           events.flatMap((e) => [e.ts, e.reason, e.severity, e.source ?? null, e.mac ?? null, e.file ?? null, e.detail ?? null]),
         );
     });
+    // the row caps after every batch, as on SQLite; a failure here loses no record
+    await this.retention.capRows().catch((err: Error) => this.onWriteError(`retention caps not applied: ${err.message}`));
+  }
+
+  /** Enforces the retention caps now (they also hold on their own: row caps per batch, the rest every minute). */
+  async prune(): Promise<void> {
+    await this.flush();
+    await this.retention.prune();
   }
 
   async fetchHistory(mac: Mac, limit = 50): Promise<FetchRecord[]> {
@@ -189,6 +202,7 @@ export class PostgresStore implements Store {
       u.body,
       JSON.stringify(u.weakened),
     ]);
+    this.retention.pruneSoon();
   }
 
   async overrides(mac: Mac): Promise<OverrideUpload[]> {
@@ -201,6 +215,7 @@ export class PostgresStore implements Store {
 
   /** Writes what is queued; ends the pool when it is this store's own. */
   async close(): Promise<void> {
+    this.retention.stop();
     await this.flush();
     if (this.ownsPool) await this.pool.end();
   }

@@ -1,7 +1,8 @@
 /**
  * How much history the state database keeps: fetch history, security events and phone-uploaded overrides, each capped
- * by age and by size. The writer thread enforces the caps (history-writer-thread.mjs), never the thread answering
- * phones: the row caps after every batch it commits, the age and override caps every minute and soon after uploads.
+ * by age and by size. On SQLite the writer thread enforces the caps (history-writer-thread.mjs), never the thread
+ * answering phones: the row caps after every batch it commits, the age and override caps every minute and soon after
+ * uploads. On PostgreSQL each replica does the same after its own batches (postgres-retention.ts).
  */
 export interface Retention {
   fetchDays: number;

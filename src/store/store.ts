@@ -79,6 +79,8 @@ export interface Store {
   readonly historyWriteError?: string;
   /** resolves once the fetch and event records this process queued are written (reads already wait for them) */
   flush(): Promise<void>;
+  /** enforces the retention caps of `server.retention` now (they also hold on their own, behind the request path) */
+  prune(): Promise<void>;
   close(): Promise<void>;
 }
 
