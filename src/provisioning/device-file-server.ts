@@ -177,7 +177,15 @@ export class DeviceFileServer {
     if (decision.method === 'digest') deps.guard.refund(source);
     this.challenges.answered(mac, source);
     if (decision.newCredentialsUsed) await deps.store.confirmCredentials(mac);
-    this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
+    const recorded = this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
+    if (recorded) {
+      try {
+        await recorded;
+      } catch {
+        // the delivery could not be recorded in the shared database: not served, the phone tries again
+        return this.deny(undefined, false);
+      }
+    }
     return fileResponse(req, served, true);
   }
 
@@ -236,7 +244,7 @@ export class DeviceFileServer {
     return true;
   }
 
-  /** Fetch history: authenticated deliveries only. */
+  /** Fetch history: authenticated deliveries only. A store that records deliveries before they leave returns the wait. */
   private record(
     mac: string,
     source: string,
@@ -245,7 +253,7 @@ export class DeviceFileServer {
     sha256: string,
     auth: 'digest' | 'enrolment',
     status: number,
-  ): void {
+  ): Promise<void> | undefined {
     const record: FetchRecord = {
       ts: new Date().toISOString(),
       mac,
@@ -256,9 +264,11 @@ export class DeviceFileServer {
       auth,
       status,
     };
+    this.deps.onFetch?.(record);
+    if (status === 200 && this.deps.store.recordDelivery) return this.deps.store.recordDelivery(record);
     // queued behind the phone path (recordFetch takes the record before it returns); a failed write is the store's to report
     this.deps.store.recordFetch(record).catch(() => {});
-    this.deps.onFetch?.(record);
+    return undefined;
   }
 
   /** The one answer for unknown, disabled, denied and not-enrolled alike: no existence oracle. */

@@ -169,15 +169,17 @@ export class AuditScheduler {
       this.log({ schedule: entry.schedule.name, event: 'run-skipped', reason: 'another replica runs the schedules' });
       return;
     }
-    const run = runSchedule(entry, {
-      deps: this.deps,
-      auditStore: this.auditStore,
-      history: this.history,
-      dispatcher: this.dispatcher,
-      listeners: this.listeners,
-      now: () => this.now(),
-      log: (e) => this.log(e),
-    })
+    const begin = () =>
+      runSchedule(entry, {
+        deps: this.deps,
+        auditStore: this.auditStore,
+        history: this.history,
+        dispatcher: this.dispatcher,
+        listeners: this.listeners,
+        now: () => this.now(),
+        log: (e) => this.log(e),
+      });
+    const run = (this.deps.leads ? this.unlessRanElsewhere(entry, every, begin) : begin())
       .catch((err: unknown) => {
         this.log({ schedule: entry.schedule.name, event: 'run-failed', error: errorLine(err) });
       })
@@ -187,5 +189,20 @@ export class AuditScheduler {
       });
     entry.running = run;
     this.inflight.add(run);
+  }
+
+  /**
+   * Replicas tick on cadences of their own: one that has just taken the schedules over from a dead leader skips a
+   * tick coming less than an interval (minus a tenth for timer drift, and the jitter) after the last run on record, so the schedule
+   * still runs once per interval across the handover.
+   */
+  private async unlessRanElsewhere(entry: ScheduleEntry, every: number, begin: () => Promise<unknown>): Promise<void> {
+    const last = await this.history.last(entry.schedule.name).catch(() => undefined);
+    const sooner = every * 0.9 - entry.schedule.jitterSeconds * 1000;
+    if (last && last.signature === entry.signature && this.now() - Date.parse(last.startedAt) < sooner) {
+      this.log({ schedule: entry.schedule.name, event: 'run-skipped', reason: 'it ran on another replica less than an interval ago' });
+      return;
+    }
+    await begin();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The Store on PostgreSQL, for replicas that share one state: every read and change goes to the database (an enrolment
  * one replica closes is closed for all); fetch history and events queue in memory and are written in batches (one
- * multi-row INSERT each), never on the phone's request path; a read first waits for this replica's queued records.
+ * multi-row INSERT each); a delivered file's record is committed before the file leaves, in the batch written next
+ * (group commit: one round trip for every delivery queued meanwhile); a read first waits for this replica's queued records.
  */
 import type pg from 'pg';
 import type { Mac } from '../model/mac.js';
@@ -24,6 +25,8 @@ export class PostgresStore implements Store {
   private timer?: NodeJS.Timeout;
   /** the batch being written now: the next waits for it, so records are committed in the order they were queued */
   private writing: Promise<void> = Promise.resolve();
+  /** the batch deliveries wait for: it starts as soon as the one being written ends */
+  private nextBatch?: Promise<void>;
   historyWriteError?: string;
   readonly auditRuns: PostgresAuditRuns;
   readonly scheduleRuns: PostgresScheduleRuns;
@@ -50,6 +53,16 @@ export class PostgresStore implements Store {
     this.queued();
   }
 
+  recordDelivery(fetch: FetchRecord): Promise<void> {
+    this.fetchQueue.push(fetch);
+    // every delivery queued until the batch being written ends goes into the next one, written at once after it
+    this.nextBatch ??= this.writing.then(() => {
+      this.nextBatch = undefined;
+      return this.startBatch();
+    });
+    return this.nextBatch;
+  }
+
   async recordEvent(event: SecurityEvent): Promise<void> {
     this.eventQueue.push(event);
     this.queued();
@@ -62,18 +75,23 @@ export class PostgresStore implements Store {
 
   /** Writes what is queued (after any batch still being written); reads call it first to see this replica's records. */
   flush(): Promise<void> {
+    this.startBatch().catch(() => {});
+    return this.writing;
+  }
+
+  /** Starts a batch of everything queued after the one being written; rejects when that batch fails (also reported). */
+  private startBatch(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const fetches = this.fetchQueue.splice(0);
     const events = this.eventQueue.splice(0);
     if (fetches.length === 0 && events.length === 0) return this.writing;
-    this.writing = this.writing.then(() =>
-      this.writeBatch(fetches, events).catch((err: unknown) => {
-        this.historyWriteError = `${fetches.length + events.length} history records not written: ${(err as Error).message}`;
-        this.onWriteError(this.historyWriteError);
-      }),
-    );
-    return this.writing;
+    const batch = this.writing.then(() => this.writeBatch(fetches, events));
+    this.writing = batch.catch((err: unknown) => {
+      this.historyWriteError = `${fetches.length + events.length} history records not written: ${(err as Error).message}`;
+      this.onWriteError(this.historyWriteError);
+    });
+    return batch;
   }
 
   private async writeBatch(fetches: readonly FetchRecord[], events: readonly SecurityEvent[]): Promise<void> {

@@ -55,7 +55,14 @@ export interface OverrideUpload {
 }
 
 export interface Store {
+  /** queues the record (taken before it returns) for the next batch: a crash may lose the last batch interval's records */
   recordFetch(fetch: FetchRecord): Promise<void>;
+  /**
+   * Where present (a store shared by replicas), a delivered file's record: resolves once it is committed, with the
+   * others queued meanwhile (group commit); the phone's file leaves only then, so a replica killed mid-storm loses no
+   * row of a file it delivered. Rejects when it could not be written (the file is then not served).
+   */
+  recordDelivery?(fetch: FetchRecord): Promise<void>;
   fetchHistory(mac: Mac, limit?: number): Promise<FetchRecord[]>;
   lastFetchBySource(source: string): Promise<FetchRecord | undefined>;
   recordEvent(event: SecurityEvent): Promise<void>;

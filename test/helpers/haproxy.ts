@@ -25,7 +25,7 @@ export interface HaproxyOptions {
 
 export interface Haproxy {
   readonly pid: number;
-  /** what it printed (warnings, server state changes) */
+  /** what it printed: warnings, server state changes, one tcplog line per connection (`<client> … phones replicas/r<i> …`) */
   output(): string;
   stop(): Promise<void>;
 }
@@ -37,10 +37,11 @@ function configText(o: HaproxyOptions): string {
   return [
     'global',
     `  maxconn ${maxconn * 2}`,
-    '  log stdout format raw local0 notice',
+    '  log stdout format raw local0 info',
     'defaults',
     '  mode tcp',
     '  log global',
+    '  option tcplog',
     '  option redispatch',
     '  retries 3',
     '  timeout connect 2s',
