@@ -63,9 +63,11 @@ export class EventFile {
     return this.writing;
   }
 
+  /** Writes what is queued and closes the file; later events go to the database alone (its descriptor is never reused). */
   async close(): Promise<void> {
-    await this.flush();
+    if (this.closed) return;
     this.closed = true;
+    await this.flush();
     closeSync(this.fd);
   }
 

@@ -4,6 +4,7 @@
  * token made with `ghostguard token create` opens the JSON API until `ghostguard token revoke`.
  */
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { Client, errors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -113,6 +114,16 @@ describe('the admin listener under a brute force', () => {
       expect(logged.filter((e) => e.reason === 'admin-login-failed' && attackers.includes(e.source ?? '')).length).toBeGreaterThanOrEqual(
         refused,
       );
+    });
+    // and in the state database, the same ones (read through a connection of the test's own)
+    await vi.waitFor(() => {
+      const db = new Database(join(serve.dir, 'data', 'state.sqlite'), { readonly: true });
+      try {
+        const stored = db.prepare("SELECT source FROM events WHERE reason = 'admin-login-failed'").all() as { source: string }[];
+        expect(stored.filter((e) => attackers.includes(e.source)).length).toBeGreaterThanOrEqual(refused);
+      } finally {
+        db.close();
+      }
     });
   }, 60_000);
 

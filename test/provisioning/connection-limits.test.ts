@@ -5,14 +5,16 @@
  *   process cap sheds, with a low `connection-limit` event — and a phone from its own address still boots;
  * - short timeouts for connections that have sent nothing (`server.connections.idleSeconds`, here 4): a TCP connection
  *   that never starts TLS, a TLS connection that never sends a request, a request whose headers trickle in a line at a
- *   time (slowloris), and a keep-alive connection after its answer are each closed by the server after ~4 s.
+ *   time (slowloris), and a keep-alive connection after its answer are each closed by the server after ~4 s;
+ * - shutdown under traffic: SIGTERM while six clients keep asking exits 0 promptly, nothing crashes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootPhone, floodPhoneMac } from '../helpers/flood-scenario.js';
+import { Client } from 'undici';
+import { bootPhone, floodPhoneMac, GRANDSTREAM_UA } from '../helpers/flood-scenario.js';
 import { fleetYaml } from '../helpers/runtime.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 
@@ -91,8 +93,11 @@ describe('connection caps and timeouts', () => {
     tlsOnly.on('error', () => {});
     const slowloris = tlsFrom('127.146.33.3');
     slowloris.on('error', () => {});
-    slowloris.once('secureConnect', () => slowloris.write('GET /cfg.xml HTTP/1.1\r\nHost: x\r\n'));
-    const trickle = setInterval(() => slowloris.writable && slowloris.write(`X-Pad-${Date.now()}: 1\r\n`), 500);
+    let trickle: NodeJS.Timeout | undefined;
+    slowloris.once('secureConnect', () => {
+      slowloris.write('GET /cfg.xml HTTP/1.1\r\nHost: x\r\n');
+      trickle = setInterval(() => slowloris.writable && slowloris.write(`X-Pad-${Date.now()}: 1\r\n`), 500);
+    });
     const keepAlive = tlsFrom('127.146.33.4');
     keepAlive.on('error', () => {});
     let answered = 0;
@@ -109,5 +114,38 @@ describe('connection caps and timeouts', () => {
       expect(ms, `connection ${i}`).toBeLessThan(IDLE_S * 1000 + 3000);
     }
     expect(answered).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('SIGTERM under phone traffic: exit 0, every answer complete or refused, nothing crashes', async () => {
+    let stop = false;
+    let answered = 0;
+    const load = Array.from({ length: 6 }, async (_, k) => {
+      const client = new Client(`https://${HOST}:${PORT}`, { localAddress: `127.146.34.${k + 1}`, connect: { rejectUnauthorized: false } });
+      for (let n = 0; !stop && n < 5000; n++) {
+        const file = n % 2 === 0 ? 'cfggxp2140.xml' : `cfg${floodPhoneMac(100 + n)}.xml`;
+        try {
+          const res = await client.request({
+            method: 'GET',
+            path: `/${file}`,
+            headers: { 'user-agent': GRANDSTREAM_UA(floodPhoneMac(1)) },
+          });
+          await res.body.text();
+          answered++;
+        } catch {
+          break; // the server closed: no more answers
+        }
+      }
+      await client.destroy();
+    });
+    await new Promise((r) => setTimeout(r, 800));
+    const t0 = Date.now();
+    const code = await serve.stop();
+    stop = true;
+    await Promise.all(load);
+    expect(code, serve.output()).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(answered).toBeGreaterThan(10);
+    expect(serve.output()).toContain('stopped');
+    expect(serve.output()).not.toMatch(/Error|Unhandled|EBADF|not written/);
   }, 30_000);
 });
