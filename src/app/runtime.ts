@@ -231,7 +231,12 @@ export class Runtime {
   async onInventoryChange(): Promise<void> {
     const inventory = this.config.inventory;
     const hours = inventory.config.server.enrolmentWindowHours;
-    this.stock = loadStockFiles(inventory.config.server.stockFiles, this.vendors);
+    try {
+      this.stock = loadStockFiles(inventory.config.server.stockFiles, this.vendors);
+    } catch (err) {
+      // a reload goes on without the directory's new state: the files read last are still served
+      process.stderr.write(`ghostguard: after a reload: ${(err as Error).message}\n`);
+    }
     this.renderer.clear();
     this.scheduler?.update(inventory.config.schedules, inventory.config.server.auditAllow);
     await this.store.openMissingEnrolments(

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Runtime } from '../../src/app/runtime.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 import { parseMac } from '../../src/model/mac.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fleetYaml } from '../helpers/runtime.js';
@@ -96,5 +98,22 @@ describe('vendor stock files (server.stockFiles)', () => {
 
   it('never serves a file no vendor declares, even when it sits in the directory', async () => {
     expect((await get('/custom.cfg', SIP3_UA)).status).toBe(404);
+  });
+});
+
+describe('validate: server.stockFiles', () => {
+  it('names the line of a stockFiles directory that does not exist; serve would refuse to start on it', async () => {
+    const yaml = fleetYaml([{ mac: '00:04:f2:47:00:36', vendor: 'polycom', model: 'SPIP_335' }]).replace(
+      '  tls: auto\n',
+      `  tls: auto\n  dataDir: ${join(dir, 'data2')}\n  stockFiles: no-such-dir\n`,
+    );
+    writeFileSync(join(dir, 'missing.yaml'), yaml);
+    let err = '';
+    const io: CliIo = { out: () => undefined, err: (t) => void (err += t), env: {}, cwd: dir, isTty: false };
+    expect(await main(['validate', '--config', join(dir, 'missing.yaml')], io)).toBe(1);
+    expect(err).toMatch(/missing\.yaml:5: server\.stockFiles: .*no-such-dir does not exist/);
+    await expect(
+      Runtime.create({ configPath: join(dir, 'missing.yaml'), vendors: VENDORS, dataDir: join(dir, 'data2'), env: {} }),
+    ).rejects.toThrow(/server.stockFiles: cannot read/);
   });
 });

@@ -2,7 +2,7 @@
 import { formatIssue, type ConfigIssue } from '../../model/config-issues.js';
 import type { SecretSpec } from '../../model/config-types.js';
 import { envSecretProblem } from '../../model/secret-spec.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { YamlReader } from '../../model/yaml-reader.js';
 import { scopeProblem } from '../../schedule/schedule-config.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
@@ -28,6 +28,8 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
       }
     }
     // `serve` refuses to start on these, so validate must not call the file valid
+    const stockProblem = config.server.stockFiles === undefined ? undefined : directoryProblem(config.server.stockFiles);
+    if (stockProblem) all.push({ file: path, line: lineOf(['server', 'stockFiles']), field: 'server.stockFiles', message: stockProblem });
     for (const schedule of config.schedules) {
       const scope = scopeProblem(schedule, config.server.auditAllow);
       if (scope)
@@ -53,4 +55,12 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
   else if (all.length === 0) io.out(`${path}: valid (${config!.devices.length} devices, ${Object.keys(config!.sites).length} sites)\n`);
   else for (const issue of all) io.err(formatIssue(issue) + '\n');
   return all.length === 0 ? EXIT.ok : EXIT.findings;
+}
+
+function directoryProblem(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : `${dir} is not a directory`;
+  } catch {
+    return `${dir} does not exist or cannot be read`;
+  }
 }
