@@ -246,6 +246,8 @@ async function storm(N: number): Promise<SizeResult> {
   const ggBase = writeRequestFiles(dir, 'gg-requests', lines, THREADS);
 
   const serverPids = () => [server.pid!, ...childPids(server.pid!)];
+  // what the set-up left behind (its history and events being written, enrolments closing) is not the storm's cost
+  await quiet(serverPids);
   const profiler = args.profile ? await startProfiler(inspectorUrls.get(server)) : undefined;
   const cpu0 = serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS });
@@ -301,13 +303,15 @@ async function storm(N: number): Promise<SizeResult> {
   const ngCpu = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0) - ngCpu0;
   nginx.kill('SIGTERM');
 
-  // The Node.js floor: node:https itself, as many processes as ghostguard runs, answering every path with a fixed
-  // 1.5 KB body (about the average served file) and doing nothing else — what any Node.js server reaches on this machine.
+  // The Node.js floor: node:https itself, as many processes as ghostguard runs, answering every path with one body as
+  // long as the average file of the request list, and doing nothing else — what any Node.js server reaches on this machine.
+  const firstRound = lines.slice(0, lines.length / rounds);
+  const averageBytes = Math.round(firstRound.reduce((a, l) => a + staticFiles.get(l.split('\t')[0]!)!.length, 0) / firstRound.length);
   const floorPort = await freePort();
   const floorScript = `import cluster from 'node:cluster'; import { createServer } from 'node:https'; import { readFileSync } from 'node:fs';
     const workers = ${Number(args.workers)};
     if (cluster.isPrimary && workers > 1) { let up = 0; for (let i = 0; i < workers; i++) cluster.fork().on('listening', () => { if (++up === workers) console.log('phones: ready'); }); }
-    else { const body = Buffer.alloc(1536, 120);
+    else { const body = Buffer.alloc(${averageBytes}, 120);
       createServer({ cert: readFileSync(${JSON.stringify(join(dataDir, 'tls-cert.pem'))}), key: readFileSync(${JSON.stringify(join(dataDir, 'tls-key.pem'))}) },
         (req, res) => { res.writeHead(200, { etag: '"x"', 'content-type': 'text/plain', 'content-length': body.length }); res.end(body); })
         .listen(${floorPort}, '127.0.0.1', () => { if (workers <= 1) console.log('phones: ready'); }); }`;
@@ -322,7 +326,7 @@ async function storm(N: number): Promise<SizeResult> {
   floor.kill('SIGTERM');
 
   rmSync(dir, { recursive: true, force: true });
-  const header = `${N} devices: ${lines.length / rounds} requests per round (${staticFiles.size} distinct files), ghostguard startup ${startupMs} ms`;
+  const header = `${N} devices: ${lines.length / rounds} requests per round (${staticFiles.size} distinct files, ${averageBytes} bytes on average), ghostguard startup ${startupMs} ms`;
   const rows = [
     row('ghostguard (Digest, render)', gg, ggCpu, ggRss),
     row('nginx (static, same bytes)', ng, ngCpu),
@@ -363,6 +367,16 @@ async function startProfiler(url: string | undefined): Promise<{ stop(): Promise
       return profile;
     },
   };
+}
+
+/** Waits until `pids` use under a tenth of a core over half a second (at most 30 s). */
+async function quiet(pids: () => number[]): Promise<void> {
+  const cpu = () => pids().reduce((a, p) => a + cpuSeconds(p), 0);
+  for (let waited = 0; waited < 30_000; waited += 500) {
+    const before = cpu();
+    await new Promise((r) => setTimeout(r, 500));
+    if (cpu() - before < 0.05) return;
+  }
 }
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
