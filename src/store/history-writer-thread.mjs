@@ -20,6 +20,8 @@ function open() {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // appends and rowid-range deletes touch few pages: 1 MB of page cache, not SQLite's default 2 MB
+  db.pragma('cache_size = -1024');
   // waits for another process's write lock here, never on the thread that answers phones
   db.pragma('busy_timeout = 10000');
   const insertFetch = db.prepare(
@@ -106,6 +108,8 @@ function openStateCommits() {
   const db = new Database(file);
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
+  // one row per close: a small page cache suffices
+  db.pragma('cache_size = -256');
   const close = db.prepare('UPDATE enrolments SET closed_at = ?, pinned_source = COALESCE(?, pinned_source) WHERE mac = ?');
   const commit = db.transaction((values) => {
     let changes = 0;

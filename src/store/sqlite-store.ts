@@ -7,20 +7,20 @@ import type { Retention } from './retention.js';
 import { SqliteScheduleRuns } from './schedule-run-store.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteSnapshots } from './snapshot-store.js';
+import { StateIndex } from './state-index.js';
 import { openStateDatabase } from './sqlite-open.js';
 import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
 
-/** Credential and enrolment reads are cached; another process's change (e.g. `ghostguard rotate`) is noticed within this. */
+/** Credentials and enrolments are read from memory; another process's change (e.g. `ghostguard rotate`) is noticed within this. */
 const EXTERNAL_CHECK_MS = 200;
-const CACHE_LIMIT = 100_000;
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
   /** fetch and event records: written behind, on a thread of their own, one transaction per batch */
   private readonly history: HistoryWriter;
-  private readonly credCache = new Map<string, CredentialState>();
-  private readonly enrolCache = new Map<string, Enrolment | null>();
+  /** every enrolment and credential row, in memory */
+  private readonly index: StateIndex;
   /** enrolments closed by this process whose commit is still under way: they read as closed meanwhile */
   private readonly closing = new Map<string, Enrolment>();
   private stateVersion = -1;
@@ -48,12 +48,6 @@ export class SqliteStore implements Store {
                  WHERE (@reason IS NULL OR reason = @reason) AND (@mac IS NULL OR mac = @mac) ORDER BY id DESC LIMIT @limit`),
       openEnrol: p(`INSERT INTO enrolments (mac, opened_at, expires_at) VALUES (?, ?, ?)
                     ON CONFLICT(mac) DO UPDATE SET opened_at = excluded.opened_at, expires_at = excluded.expires_at, closed_at = NULL, pinned_source = NULL`),
-      enrol: p(
-        'SELECT mac, opened_at AS openedAt, expires_at AS expiresAt, closed_at AS closedAt, pinned_source AS pinnedSource FROM enrolments WHERE mac = ?',
-      ),
-      creds: p(
-        'SELECT generation, previous_generation AS previousGeneration, sip_generation AS sipGeneration FROM credentials WHERE mac = ?',
-      ),
       upsertCreds:
         p(`INSERT INTO credentials (mac, generation, previous_generation, sip_generation) VALUES (@mac, @generation, @previousGeneration, @sipGeneration)
                       ON CONFLICT(mac) DO UPDATE SET generation = excluded.generation, previous_generation = excluded.previous_generation, sip_generation = excluded.sip_generation`),
@@ -61,6 +55,8 @@ export class SqliteStore implements Store {
       insertOverride: p('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES (?, ?, ?, ?, ?)'),
       overrides: p('SELECT ts, mac, file, body, weakened FROM overrides WHERE mac = ? ORDER BY id DESC'),
     };
+    this.index = new StateIndex(this.db);
+    this.loadIndex();
     this.history = new HistoryWriter(file, onWriteError, retention, (changes) => this.ownChange(changes));
     this.auditRuns = new AuditStore(this.db);
     this.scheduleRuns = new SqliteScheduleRuns(this.db);
@@ -68,31 +64,25 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessions(this.db);
   }
 
-  /** Drops cached reads when credentials or enrolments changed elsewhere since the last look. */
+  /** The counter and every row from one snapshot of the database. */
+  private loadIndex(): void {
+    this.db.transaction(() => {
+      this.stateVersion = this.stmts.stateVersion.get() as number;
+      this.index.load();
+    })();
+  }
+
+  /** Loads the rows again when credentials or enrolments changed elsewhere since the last look. */
   private syncExternal(): void {
     const now = Date.now();
     if (now - this.checkedAt < EXTERNAL_CHECK_MS) return;
     this.checkedAt = now;
-    const version = this.stmts.stateVersion.get() as number;
-    if (version !== this.stateVersion) {
-      this.stateVersion = version;
-      this.credCache.clear();
-      this.enrolCache.clear();
-    }
+    if (this.stmts.stateVersion.get() !== this.stateVersion) this.loadIndex();
   }
 
   /** After this process changed `changes` rows itself (and updated its caches), the counter moved by exactly that much. */
   private ownChange(changes: number): void {
     if (this.stateVersion >= 0 && this.stmts.stateVersion.get() === this.stateVersion + changes) this.stateVersion += changes;
-  }
-
-  private cached<V>(cache: Map<string, V>, key: string, read: () => V): V {
-    this.syncExternal();
-    if (cache.has(key)) return cache.get(key)!;
-    const value = read();
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(key, value);
-    return value;
   }
 
   /** Waits until everything queued is committed; reads call it first so callers always see their own writes. */
@@ -142,31 +132,28 @@ export class SqliteStore implements Store {
     // a close still being committed would land after this and shut the new window
     await this.history.closesSettled();
     this.ownChange(this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes);
-    this.enrolCache.delete(mac);
+    this.index.rereadEnrolment(mac);
   }
 
   async openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now = new Date()): Promise<number> {
     const known = new Set(this.db.prepare('SELECT mac FROM enrolments').pluck().all() as string[]);
     const missing = macs.filter((m) => !known.has(m));
+    const [openedAt, expires] = [now.toISOString(), expiresAt.toISOString()];
     const changes = this.db.transaction(() =>
-      missing.reduce((n, mac) => n + this.stmts.openEnrol.run(mac, now.toISOString(), expiresAt.toISOString()).changes, 0),
+      missing.reduce((n, mac) => n + this.stmts.openEnrol.run(mac, openedAt, expires).changes, 0),
     )();
     this.ownChange(changes);
-    for (const mac of missing) this.enrolCache.delete(mac);
+    this.index.addEnrolments(missing, openedAt, expires);
     return missing.length;
   }
 
   async enrolment(mac: Mac): Promise<Enrolment | undefined> {
-    return this.closing.get(mac) ?? this.cachedEnrolment(mac);
+    return this.enrolmentNow(mac);
   }
 
-  private cachedEnrolment(mac: Mac): Enrolment | undefined {
-    return (
-      this.cached(this.enrolCache, mac, () => {
-        const row = this.stmts.enrol.get(mac) as Record<string, unknown> | undefined;
-        return row ? (Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as Enrolment) : null;
-      }) ?? undefined
-    );
+  private enrolmentNow(mac: Mac): Enrolment | undefined {
+    this.syncExternal();
+    return this.closing.get(mac) ?? this.index.enrolment(mac);
   }
 
   /**
@@ -176,30 +163,22 @@ export class SqliteStore implements Store {
    */
   async closeEnrolment(mac: Mac, pinnedSource: string | undefined, now = new Date()): Promise<void> {
     const closedAt = now.toISOString();
-    const open = this.cachedEnrolment(mac);
+    // no await before the view is in place: a request handled meanwhile must already see the window closed
+    const open = this.enrolmentNow(mac);
     const view = open && { ...open, closedAt, ...(pinnedSource === undefined ? {} : { pinnedSource }) };
     if (view) this.closing.set(mac, view);
     try {
       await this.history.closeEnrolment(mac, closedAt, pinnedSource ?? null);
     } finally {
-      // the committed row is read back when next asked (or, after a failure, the row as it still is)
+      // the committed row (or, after a failure, the row as it still is)
       if (this.closing.get(mac) === view) this.closing.delete(mac);
-      this.enrolCache.delete(mac);
+      this.index.rereadEnrolment(mac);
     }
   }
 
   async credentials(mac: Mac): Promise<CredentialState> {
-    return this.cached(this.credCache, mac, () => this.readCredentials(mac));
-  }
-
-  private readCredentials(mac: Mac): CredentialState {
-    const row = this.stmts.creds.get(mac) as { generation: number; previousGeneration: number | null; sipGeneration: number } | undefined;
-    if (!row) return { generation: 0, sipGeneration: 0 };
-    return {
-      generation: row.generation,
-      sipGeneration: row.sipGeneration,
-      ...(row.previousGeneration === null ? {} : { previousGeneration: row.previousGeneration }),
-    };
+    this.syncExternal();
+    return this.index.credentials(mac);
   }
 
   async rotateCredentials(mac: Mac, alsoSip: boolean): Promise<CredentialState> {
@@ -210,13 +189,13 @@ export class SqliteStore implements Store {
       sipGeneration: current.sipGeneration + (alsoSip ? 1 : 0),
     };
     this.ownChange(this.stmts.upsertCreds.run({ mac, ...next }).changes);
-    this.credCache.delete(mac);
+    this.index.rereadCredentials(mac);
     return next;
   }
 
   async confirmCredentials(mac: Mac): Promise<void> {
     this.ownChange(this.stmts.confirm.run(mac).changes);
-    this.credCache.delete(mac);
+    this.index.rereadCredentials(mac);
   }
 
   async saveOverride(upload: OverrideUpload): Promise<void> {

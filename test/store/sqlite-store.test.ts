@@ -82,6 +82,38 @@ describe('cached credential reads', () => {
   });
 });
 
+describe('the in-memory index of enrolments and credentials', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is loaded whole when the store opens and read again only when the change counter moves', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const file = join(mkdtempSync(join(tmpdir(), 'gg-store-')), 'state.sqlite');
+    const writer = new SqliteStore(file);
+    await writer.openMissingEnrolments([A, B], new Date('2026-02-01T00:00:00.000Z'), new Date('2026-01-01T00:00:00.000Z'));
+    await writer.closeEnrolment(B, '127.145.2.1', new Date('2026-01-02T00:00:00.000Z'));
+    await writer.rotateCredentials(B, true);
+    await writer.close();
+    const { store } = newStore(file);
+    // rows changed behind the store's back without the counter: the index, not a statement, answers
+    const raw = new Database(file);
+    raw.exec('DROP TRIGGER enrolments_update_bumps; DROP TRIGGER credentials_update_bumps');
+    raw.exec("UPDATE enrolments SET pinned_source = '127.145.2.99'; UPDATE credentials SET generation = 9");
+    pastExternalCheck();
+    expect(await store.enrolment(A)).toEqual({ mac: A, openedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-02-01T00:00:00.000Z' });
+    expect(await store.enrolment(B)).toMatchObject({ closedAt: '2026-01-02T00:00:00.000Z', pinnedSource: '127.145.2.1' });
+    expect(await store.credentials(B)).toEqual({ generation: 1, previousGeneration: 0, sipGeneration: 1 });
+    expect(await store.credentials(A)).toEqual({ generation: 0, sipGeneration: 0 });
+    // a change that moves the counter (another process's rotate): everything is read again
+    raw.exec('UPDATE state_version SET v = v + 1');
+    raw.close();
+    pastExternalCheck();
+    expect(await store.enrolment(B)).toMatchObject({ pinnedSource: '127.145.2.99' });
+    expect((await store.credentials(B)).generation).toBe(9);
+  });
+});
+
 describe('the history writer', () => {
   afterEach(() => {
     vi.useRealTimers();
