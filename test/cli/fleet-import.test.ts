@@ -92,12 +92,24 @@ describe('a 60-phone office CSV', () => {
         '00:15:65:77:00:01,yealink,T46X,,,hq,401,generate',
         '00:15:65:77:00:02,yealink,T46X,T46S,,hq,402,generate',
         '00:04:f2:77:00:03,polycom,VVX 411,,false,hq,,',
+        // no public source gives the CCX provisioning User-Agent (firmware-notes/polycom.md): outside the catalogue
+        '00:04:f2:77:00:04,polycom,CCX 500,,,hq,404,generate',
+        // Grandstream's video line, its own family
+        '00:0b:82:77:00:05,grandstream,GXV3370,,,hq,405,generate',
       ].join('\n') + '\n',
     );
     const imported = await run(['import', 'more.csv', '-c', 'gg.yaml', '--apply'], dir);
     expect(imported.code).toBe(0);
     expect(imported.err).toMatch(/devices\[0\]\.model: unknown yealink model "T46X".*\(warning\)/);
-    expect(imported.err.trim().split('\n')).toHaveLength(1);
+    expect(imported.err).toMatch(/unknown polycom model "CCX 500": served the settings of its firmware family.*\(warning\)/);
+    expect(imported.err.trim().split('\n')).toHaveLength(2);
+    const ccx = await run(['render', '00:04:f2:77:00:04', '-c', 'gg.yaml', '--explain'], dir);
+    expect(ccx.code, ccx.err).toBe(0);
+    expect(ccx.out).toMatch(/voIpProt\.SIP\.requestValidation/);
+    const gxv = await run(['render', '00:0b:82:77:00:05', '-c', 'gg.yaml', '--explain'], dir);
+    expect(gxv.code, gxv.err).toBe(0);
+    expect(gxv.out).toMatch(/account\.1\.sip\.validate\.incomingServer.*Yes/);
+    expect(gxv.out).toMatch(/# unsupported: ssh-off: .*polarity/);
     const valid = await run(['validate', '-c', 'gg.yaml'], dir);
     expect(valid.code).toBe(0);
     expect(valid.err).toMatch(/unknown yealink model "T46X"/);
