@@ -1,35 +1,42 @@
 /**
- * Replicas boot-storm benchmark: N phones (Digest required: no enrolment window) each fetch the shared boot file, get
- * a challenge for their device file and fetch it with their own credentials — against one replica on SQLite, one
- * replica on a throwaway PostgreSQL (`server.store`: every authenticated fetch claims its nonce-count there) and two
- * replicas on it (phones split between them by the client; no load balancer in front), in one run.
+ * Replicas boot-storm benchmark, through real HAProxy (TCP mode, `balance roundrobin`, `send-proxy-v2`, health checks,
+ * redispatch; the replicas read the phone's address from the PROXY header): N phones, each from its own loopback
+ * address, fetch the shared boot file, get a challenge for their device file and fetch it with their own Digest
+ * credentials (no enrolment window), retrying as real phones do. Four setups in one run: one replica on SQLite, one
+ * replica on a throwaway PostgreSQL (state and coordination there), two replicas on it, and two replicas with one
+ * killed with SIGKILL a third of the way through the storm (every phone must still boot; the fetch history is counted).
  * Usage: node bin/run-ts.mjs bench/replicas-bench.ts [--phones 2000] [--concurrency 200]
- * Traffic stays on 127.0.0.1; every server and the PostgreSQL cluster are started here and stopped by PID.
+ * Traffic stays on 127.142.0.0/16; HAProxy, every server and the PostgreSQL cluster are started here and stopped by PID.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Pool } from 'undici';
+import pg from 'pg';
 import { parseConfig } from '../src/model/config-parse.js';
 import { Inventory } from '../src/model/inventory.js';
 import { parseMac } from '../src/model/mac.js';
 import { catalogueOf } from '../src/model/model-catalogue.js';
 import { VENDORS } from '../vendors/index.js';
-import { digestHeader, nonceFrom } from '../test/helpers/digest-client.js';
+import { type BootOutcome, bootPhone } from '../test/helpers/booting-phone.js';
+import { startHaproxy } from '../test/helpers/haproxy.js';
 import { startPostgresCluster } from '../test/helpers/postgres-cluster.js';
+import { type Replica, startReplica } from '../test/helpers/replica.js';
+import { findPeer } from '../test/helpers/system-peers.js';
 
 const { values: args } = parseArgs({
   options: { phones: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '200' } },
 });
 const PHONES = Number(args.phones);
 const CONCURRENCY = Number(args.concurrency);
-const ROOT = join(import.meta.dirname, '..');
 const KEY = randomBytes(32).toString('hex');
+const HOST = '127.142.0.1';
+const BALANCER = { host: '127.142.0.20', port: 20460 };
+const BALANCER_SOURCE = '127.142.0.19';
 const macOf = (i: number) => `001565${(0x320000 + i).toString(16).padStart(6, '0')}`;
-const UA = (mac: string) => `Yealink SIP-T46U 108.86.0.45 ${mac.match(/../g)!.join(':')}`;
+/** each phone its own address: 250 per /24 from 127.142.20.0 */
+const addressOf = (i: number) => `127.142.${20 + Math.floor(i / 250)}.${1 + (i % 250)}`;
 
 function configText(store: string): string {
   const devices = Array.from({ length: PHONES }, (_, i) =>
@@ -45,13 +52,15 @@ function configText(store: string): string {
   );
   return [
     'server:',
+    `  host: ${HOST}`,
     '  dataDir: data',
     '  adminPort: 0',
-    '  publicUrl: https://127.0.0.1:8443/',
+    '  publicUrl: https://127.142.0.20:8443/',
     '  tls: auto',
     `  store: "${store}"`,
     '  enrolmentWindowHours: 0',
-    '  rateLimits: { perAddress: { burst: 1000000, perSecond: 1000000 }, perSubnet: { burst: 1000000, perSecond: 1000000 }, addressChallenges: 1000000, subnetChallenges: 1000000 }',
+    `  proxyProtocol: { from: [${BALANCER_SOURCE}] }`,
+    '  rateLimits: { perSubnet: { burst: 1000000, perSecond: 1000000 }, subnetChallenges: 1000000, subnetFailures: 1000000 }',
     'sites:',
     '  hq:',
     '    registrar: 127.0.0.10',
@@ -61,104 +70,82 @@ function configText(store: string): string {
   ].join('\n');
 }
 
-interface Server {
-  child: ChildProcess;
-  port: number;
-  exited: Promise<unknown>;
-}
-
-async function startServer(root: string, name: string, text: string, port: number): Promise<Server> {
-  const dir = join(root, name);
-  mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, 'data', 'master.key'), `${KEY}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'ghostguard.yaml'), text);
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin/ghostguard.mjs'), 'serve', '-c', join(dir, 'ghostguard.yaml'), '--port', String(port)],
-    {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise((r) => child.once('exit', r));
-  const deadline = Date.now() + 60_000;
-  while (!out.includes('phones:')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, port, exited };
-}
-
 interface Result {
   label: string;
   seconds: number;
-  phones: number;
-  failed: number;
+  booted: number;
+  retries: number;
   requests: number;
   p50: number;
   p99: number;
+  /** the kill variant: device-file rows in the history, and phones with more than one */
+  history?: { rows: number; phonesWithout: number; phonesWithTwo: number };
 }
 
-async function storm(label: string, ports: number[], inventory: Inventory): Promise<Result> {
-  const pools = ports.map((p) => new Pool(`https://127.0.0.1:${p}`, { connections: 64, connect: { rejectUnauthorized: false } }));
-  const latencies: number[] = [];
-  let failed = 0;
+async function storm(label: string, inventory: Inventory, killOne?: Replica): Promise<Result> {
+  const outcomes: BootOutcome[] = [];
   let next = 0;
-  const timed = async (pool: Pool, path: string, headers: Record<string, string>) => {
-    const t = performance.now();
-    const res = await pool.request({ method: 'GET', path, headers });
-    await res.body.text();
-    latencies.push(performance.now() - t);
-    return res;
-  };
-  const phone = async (i: number) => {
-    const mac = macOf(i);
-    const pool = pools[i % pools.length]!;
-    const headers = { 'user-agent': UA(mac) };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        await timed(pool, '/y000000000000.boot', headers);
-        const challenge = await timed(pool, `/${mac}.cfg`, headers);
-        const m = parseMac(mac)!;
-        const authorization = digestHeader(
-          inventory.provisioningUsername(m),
-          inventory.provisioningPassword(m, 0),
-          'GET',
-          `/${mac}.cfg`,
-          nonceFrom(challenge.headers['www-authenticate']),
-        );
-        if ((await timed(pool, `/${mac}.cfg`, { ...headers, authorization })).statusCode === 200) return;
-      } catch {
-        // a phone retries its boot sequence
-      }
-    }
-    failed++;
-  };
+  let booted = 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < PHONES) await phone(next++);
+      while (next < PHONES) {
+        const i = next++;
+        const m = parseMac(macOf(i))!;
+        const outcome = await bootPhone({
+          origin: `https://${BALANCER.host}:${BALANCER.port}`,
+          address: addressOf(i),
+          mac: macOf(i),
+          username: inventory.provisioningUsername(m),
+          password: inventory.provisioningPassword(m, 0),
+        });
+        outcomes.push(outcome);
+        if (outcome.booted && ++booted === Math.floor(PHONES / 3) && killOne) killOne.child.kill('SIGKILL');
+      }
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  await Promise.all(pools.map((p) => p.close()));
-  latencies.sort((a, b) => a - b);
+  const latencies = outcomes.flatMap((o) => o.latencies).sort((a, b) => a - b);
   const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { label, seconds, phones: PHONES - failed, failed, requests: latencies.length, p50: pct(0.5), p99: pct(0.99) };
+  return {
+    label,
+    seconds,
+    booted,
+    retries: outcomes.reduce((n, o) => n + o.retries, 0),
+    requests: latencies.length,
+    p50: pct(0.5),
+    p99: pct(0.99),
+  };
+}
+
+/** device-file deliveries in the history of one database: rows, phones without one, phones with more than one */
+async function historyOf(config: pg.ClientConfig): Promise<NonNullable<Result['history']>> {
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    const r = await client.query<{ mac: string; n: string }>(
+      "SELECT mac, count(*) AS n FROM fetches WHERE status = 200 AND file = mac || '.cfg' GROUP BY mac",
+    );
+    const counts = new Map(r.rows.map((row) => [row.mac, Number(row.n)]));
+    const all = Array.from({ length: PHONES }, (_, i) => counts.get(macOf(i)) ?? 0);
+    return {
+      rows: all.reduce((a, b) => a + b, 0),
+      phonesWithout: all.filter((n) => n === 0).length,
+      phonesWithTwo: all.filter((n) => n > 1).length,
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 async function main(): Promise<void> {
+  const haproxyBin = findPeer('haproxy');
+  if (!haproxyBin) throw new Error('haproxy is not installed (Debian package haproxy)');
   const root = mkdtempSync(join(tmpdir(), 'gg-replicas-bench-'));
-  const pg = await startPostgresCluster({ port: 20050 });
-  const servers: Server[] = [];
+  const pgCluster = await startPostgresCluster({ port: 20150 });
+  const replicas: Replica[] = [];
   const stopAll = async () => {
-    for (const s of servers.splice(0)) {
-      s.child.kill('SIGTERM');
-      await s.exited;
-    }
+    for (const r of replicas.splice(0)) await r.stop();
   };
   try {
     const sqliteText = configText('sqlite');
@@ -170,40 +157,59 @@ async function main(): Promise<void> {
           .map((i) => i.message)
           .join('; '),
       );
-    const inventory = new Inventory(config!, { masterKey: Buffer.from(KEY, 'hex'), env: {} }, 1);
+    const inventory = new Inventory(config, { masterKey: Buffer.from(KEY, 'hex'), env: {} }, 1);
     const results: Result[] = [];
-
-    servers.push(await startServer(root, 'sqlite', sqliteText, 20051));
-    results.push(await storm('1 replica, SQLite', [20051], inventory));
-    await stopAll();
-
-    for (const n of [1, 2]) {
+    const setups = [
+      { label: '1 replica, SQLite', store: 'sqlite', replicas: 1, kill: false },
+      { label: '1 replica, PostgreSQL', store: 'postgres', replicas: 1, kill: false },
+      { label: '2 replicas, PostgreSQL', store: 'postgres', replicas: 2, kill: false },
+      { label: '2 replicas, PostgreSQL, one SIGKILLed at 1/3', store: 'postgres', replicas: 2, kill: true },
+    ];
+    for (const [n, setup] of setups.entries()) {
       const db = `gg_bench_${n}`;
-      await pg.createDatabase(db);
-      const text = configText(pg.url(db));
-      for (let i = 0; i < n; i++) servers.push(await startServer(root, `pg${n}-${i}`, text, 20052 + i));
-      results.push(
-        await storm(
-          `${n} replica${n > 1 ? 's' : ''}, PostgreSQL`,
-          servers.map((s) => s.port),
-          inventory,
-        ),
-      );
-      await stopAll();
+      if (setup.store === 'postgres') await pgCluster.createDatabase(db);
+      const text = configText(setup.store === 'sqlite' ? 'sqlite' : pgCluster.url(db));
+      const ports = Array.from({ length: setup.replicas }, (_, i) => 20461 + i);
+      for (const [i, port] of ports.entries())
+        replicas.push(await startReplica({ root, name: `s${n}-${i}`, configText: text, port, masterKey: KEY }));
+      const balancer = await startHaproxy({
+        bin: haproxyBin,
+        listen: BALANCER,
+        servers: ports.map((port) => ({ host: HOST, port })),
+        source: BALANCER_SOURCE,
+        proxy: 'send-proxy-v2',
+      });
+      try {
+        const result = await storm(setup.label, inventory, setup.kill ? replicas[0] : undefined);
+        if (setup.kill) {
+          await new Promise((r) => setTimeout(r, 500));
+          result.history = await historyOf(pgCluster.clientConfig(db));
+        }
+        results.push(result);
+        console.error(`${setup.label}: ${result.booted}/${PHONES} booted in ${result.seconds.toFixed(1)} s`);
+      } finally {
+        await balancer.stop();
+        await stopAll();
+      }
     }
 
     console.log(
-      `\n${PHONES} phones, ${CONCURRENCY} at a time, 3 requests each (boot file, challenge, Digest fetch); measured under load\n`,
+      `\n${PHONES} phones (each its own address), ${CONCURRENCY} at a time, through HAProxy (roundrobin, send-proxy-v2); boot file, challenge, Digest fetch; measured under load\n`,
     );
-    console.log('| setup | phones booted | failed | seconds | phones/s | requests/s | p50 ms | p99 ms |');
+    console.log('| setup | phones booted | seconds | phones/s | requests/s | p50 ms | p99 ms | retries |');
     console.log('|---|---|---|---|---|---|---|---|');
     for (const r of results)
       console.log(
-        `| ${r.label} | ${r.phones} | ${r.failed} | ${r.seconds.toFixed(1)} | ${(r.phones / r.seconds).toFixed(0)} | ${(r.requests / r.seconds).toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`,
+        `| ${r.label} | ${r.booted} / ${PHONES} | ${r.seconds.toFixed(1)} | ${(r.booted / r.seconds).toFixed(0)} | ${(r.requests / r.seconds).toFixed(0)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.retries} |`,
       );
+    for (const r of results)
+      if (r.history)
+        console.log(
+          `\n${r.label}: ${r.history.rows} device-file rows in the history for ${PHONES} phones; ${r.history.phonesWithout} phone(s) without one, ${r.history.phonesWithTwo} with two (a delivery committed by the killed replica whose answer never arrived)`,
+        );
   } finally {
     await stopAll();
-    await pg.stop();
+    await pgCluster.stop();
     rmSync(root, { recursive: true, force: true });
   }
 }
