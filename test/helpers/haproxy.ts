@@ -54,7 +54,7 @@ function configText(o: HaproxyOptions): string {
     'backend replicas',
     '  balance roundrobin',
     `  source ${o.source}`,
-    ...o.servers.map((s, i) => `  server r${i} ${s.host}:${s.port} ${o.proxy} check inter 300 fall 2 rise 2`),
+    ...o.servers.map((s, i) => `  server r${i} ${s.host}:${s.port} ${o.proxy} check inter 500 fall 3 rise 2`),
     '',
   ].join('\n');
 }
