@@ -79,7 +79,12 @@ export class EventFile {
       this.reopenIfMoved();
       const size = fstatSync(this.fd).size;
       if (size > 0 && size + bytes.length > this.limits.maxBytes) this.rotate();
-      await new Promise<void>((done, fail) => write(this.fd, bytes, (err) => (err ? fail(err) : done())));
+      // one write per batch (appends of one batch stay together beside another worker's); a short write goes on
+      for (let offset = 0; offset < bytes.length; ) {
+        offset += await new Promise<number>((done, fail) =>
+          write(this.fd, bytes, offset, bytes.length - offset, null, (err, n) => (err ? fail(err) : done(n))),
+        );
+      }
     } catch (err) {
       this.dropped += batch.length;
       this.onError(`events.jsonl: ${batch.length} events not written: ${(err as Error).message}`);

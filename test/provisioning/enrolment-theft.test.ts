@@ -11,13 +11,19 @@ import { socketTransport } from '../helpers/phone-transport.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
 
 const MAC = '00:15:65:00:0a:01';
+const GS_MAC = '00:0b:82:46:0a:01';
 const THIEF = '127.123.10.66';
 const PHONE = '127.123.10.10';
 const transport = socketTransport();
 let runtime: Runtime;
 
 beforeAll(async () => {
-  ({ runtime } = await startRuntime(fleetYaml([{ mac: MAC, vendor: 'yealink', model: 'T46U' }])));
+  ({ runtime } = await startRuntime(
+    fleetYaml([
+      { mac: MAC, vendor: 'yealink', model: 'T46U' },
+      { mac: GS_MAC, vendor: 'grandstream', model: 'GXP2140' },
+    ]),
+  ));
   await transport.started(runtime);
 });
 
@@ -50,5 +56,16 @@ describe('enrolment theft', () => {
     const conflict = await runtime.store.events({ reason: 'enrolment-conflict', mac });
     expect(conflict[0]).toMatchObject({ severity: 'high', source: PHONE });
     expect(conflict[0]!.detail).toContain(`enrolled by ${THIEF} (${thiefUa})`);
+  });
+
+  it('a Grandstream User-Agent without its DevId cannot enrol either (the firmware always sends it); with it, the phone enrols', async () => {
+    const mac = parseMac(GS_MAC)!;
+    const fetch = (userAgent: string) =>
+      transport.send(runtime, '127.146.40.1', { method: 'GET', url: `/cfg${mac}.xml`, headers: { 'user-agent': userAgent } });
+    expect((await fetch('Grandstream Model HW GXP2140 SW 1.0.9.14')).statusCode).toBe(401);
+    expect((await runtime.store.events({ reason: 'ua-url-mismatch', mac }))[0]).toMatchObject({ source: '127.146.40.1' });
+    expect(await runtime.store.events({ reason: 'enrolment-closed', mac })).toEqual([]);
+    expect((await fetch(`Grandstream Model HW GXP2140 SW 1.0.9.14 DevId ${mac}`)).statusCode).toBe(200);
+    expect((await runtime.store.events({ reason: 'enrolment-closed', mac }))[0]).toMatchObject({ source: '127.146.40.1' });
   });
 });
