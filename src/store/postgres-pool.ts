@@ -38,6 +38,13 @@ export function openPostgresPool(store: string, env: Readonly<Record<string, str
   });
 }
 
+/**
+ * Text as PostgreSQL can store it: a NUL character, which SQLite keeps and PostgreSQL's text refuses ("invalid byte
+ * sequence"), becomes U+FFFD. Without this one hostile value (a garbage upload's parse error, say) would fail the whole
+ * batch of history and events it arrived in.
+ */
+export const postgresText = <T>(v: T): T => (typeof v === 'string' && v.includes('\0') ? (v.replaceAll('\0', '\uFFFD') as T) : v);
+
 /** a pool or one of its connections (inside a transaction) */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { Mac } from '../model/mac.js';
-import { inTransaction } from './postgres-pool.js';
+import { inTransaction, postgresText } from './postgres-pool.js';
 import { PostgresAuditRuns, PostgresScheduleRuns } from './postgres-runs.js';
 import { PostgresSessions } from './postgres-sessions.js';
 import { PostgresRetention } from './postgres-retention.js';
@@ -100,7 +100,7 @@ export class PostgresStore implements Store {
         const cols = (f: FetchRecord) => [f.ts, f.mac, f.source, f.userAgent, f.file, f.sha256, f.auth, f.status];
         await client.query(
           `INSERT INTO fetches (ts, mac, source, user_agent, file, sha256, auth, status) VALUES ${placeholders(fetches.length, 8)}`,
-          fetches.flatMap(cols),
+          fetches.flatMap(cols).map(postgresText),
         );
         const versions = [
           ...new Map(fetches.filter((f) => f.auth !== 'none' && f.status === 200 && f.sha256 !== '').map((f) => [f.sha256, f])).values(),
@@ -108,13 +108,15 @@ export class PostgresStore implements Store {
         if (versions.length > 0)
           await client.query(
             `INSERT INTO fetch_versions (sha256, mac, file, ts, user_agent) VALUES ${placeholders(versions.length, 5)} ON CONFLICT (sha256) DO NOTHING`,
-            versions.flatMap((f) => [f.sha256, f.mac, f.file, f.ts, f.userAgent]),
+            versions.flatMap((f) => [f.sha256, f.mac, f.file, f.ts, f.userAgent]).map(postgresText),
           );
       }
       if (events.length > 0)
         await client.query(
           `INSERT INTO events (ts, reason, severity, source, mac, file, detail) VALUES ${placeholders(events.length, 7)}`,
-          events.flatMap((e) => [e.ts, e.reason, e.severity, e.source ?? null, e.mac ?? null, e.file ?? null, e.detail ?? null]),
+          events
+            .flatMap((e) => [e.ts, e.reason, e.severity, e.source ?? null, e.mac ?? null, e.file ?? null, e.detail ?? null])
+            .map(postgresText),
         );
     });
     // the row caps after every batch, as on SQLite; a failure here loses no record
@@ -213,13 +215,10 @@ export class PostgresStore implements Store {
   }
 
   async saveOverride(u: OverrideUpload): Promise<void> {
-    await this.pool.query('INSERT INTO overrides (ts, mac, file, body, weakened) VALUES ($1, $2, $3, $4, $5)', [
-      u.ts,
-      u.mac,
-      u.file,
-      u.body,
-      JSON.stringify(u.weakened),
-    ]);
+    await this.pool.query(
+      'INSERT INTO overrides (ts, mac, file, body, weakened) VALUES ($1, $2, $3, $4, $5)',
+      [u.ts, u.mac, u.file, u.body, JSON.stringify(u.weakened)].map(postgresText),
+    );
     this.retention.pruneSoon();
   }
 

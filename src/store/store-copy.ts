@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { GhostguardError } from '../model/errors.js';
 import { keyFingerprint, recordKeyFingerprint } from './postgres-key.js';
 import { migratePostgres } from './postgres-migrations.js';
-import { inTransaction, openPostgresPool } from './postgres-pool.js';
+import { inTransaction, openPostgresPool, postgresText } from './postgres-pool.js';
 import { type CopiedTable, COPIED_TABLES, type CopyType } from './store-copy-tables.js';
 import { MIGRATIONS } from './sqlite-migrations.js';
 import { stateDatabasePath } from './sqlite-open.js';
@@ -127,7 +127,7 @@ async function refuseHeldState(client: pg.PoolClient, replace: boolean): Promise
     );
 }
 
-const toPostgres = (type: CopyType, v: unknown): unknown => (type === 'boolean' && typeof v === 'number' ? v !== 0 : v);
+const toPostgres = (type: CopyType, v: unknown): unknown => (type === 'boolean' && typeof v === 'number' ? v !== 0 : postgresText(v));
 
 /** Copies one table in batches; returns its row count. A table an older schema does not have yet copies nothing. */
 async function copyTable(

@@ -106,6 +106,24 @@ export function storeConformance(backend: string, open: () => OpenedStore | Prom
       expect(Object.keys((await store.events({ limit: 1 }))[0]!)).not.toContain('mac');
     });
 
+    it('a NUL character in a hostile value never costs the batch it arrived in (PostgreSQL text refuses it)', async () => {
+      const { store } = await fresh();
+      await store.recordFetch(fetchOf(A, '127.128.1.3', 1));
+      await store.recordEvent({
+        ts: at(1).toISOString(),
+        reason: 'bad-upload',
+        severity: 'medium',
+        mac: A,
+        detail: 'garbage \u0000\u0001<<<',
+      });
+      await store.recordEvent({ ts: at(2).toISOString(), reason: 'unknown-mac', severity: 'medium', source: '127.128.1.3' });
+      await store.saveOverride({ ts: at(3).toISOString(), mac: A, file: `${A}-phone.cfg`, body: '<o a="\u0000"/>', weakened: [] });
+      expect((await store.events()).map((e) => e.reason)).toEqual(['unknown-mac', 'bad-upload']);
+      expect((await store.events({ reason: 'bad-upload' }))[0]!.detail).toMatch(/^garbage [\u0000\uFFFD]\u0001<<<$/);
+      expect(await store.fetchHistory(A)).toHaveLength(1);
+      expect(await store.overrides(A)).toHaveLength(1);
+    });
+
     it('enrolment: opened, reopened, closed with the pinned source; opening the missing ones skips known MACs', async () => {
       const { store } = await fresh();
       expect(await store.enrolment(A)).toBeUndefined();
