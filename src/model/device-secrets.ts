@@ -4,6 +4,7 @@
  * last asked for: 52 bytes per device and 20 per line, where a memo of strings and resolved objects held several
  * hundred (and, being bounded, re-derived a device's secrets whenever the fleet outgrew it).
  */
+import type { Device } from './config-types.js';
 import { deriveSecret } from './secret-spec.js';
 
 const ADMIN = 16;
@@ -23,16 +24,16 @@ export class DeviceSecrets {
 
   constructor(
     private readonly masterKey: Buffer,
-    private readonly macs: readonly string[],
-    /** the lines' auth users of each device, in the order of `macs` */
-    private readonly authUsers: readonly (readonly string[])[],
+    /** a device's slot is its position here */
+    private readonly devices: readonly Pick<Device, 'mac' | 'lines'>[],
   ) {
-    this.offsets = new Int32Array(macs.length + 1);
-    for (let i = 0; i < macs.length; i++) this.offsets[i + 1] = this.offsets[i]! + ADMIN + USER + PROVISIONING + SIP * authUsers[i]!.length;
-    this.bytes = Buffer.alloc(this.offsets[macs.length]!);
-    this.fixed = new Int32Array(macs.length).fill(NOT_DERIVED);
-    this.provisioningGeneration = new Int32Array(macs.length).fill(NOT_DERIVED);
-    this.sipGeneration = new Int32Array(macs.length).fill(NOT_DERIVED);
+    const n = devices.length;
+    this.offsets = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) this.offsets[i + 1] = this.offsets[i]! + ADMIN + USER + PROVISIONING + SIP * devices[i]!.lines.length;
+    this.bytes = Buffer.alloc(this.offsets[n]!);
+    this.fixed = new Int32Array(n).fill(NOT_DERIVED);
+    this.provisioningGeneration = new Int32Array(n).fill(NOT_DERIVED);
+    this.sipGeneration = new Int32Array(n).fill(NOT_DERIVED);
   }
 
   /** bytes held, for the memory breakdown */
@@ -61,7 +62,7 @@ export class DeviceSecrets {
   provisioningPassword(slot: number, generation: number): string {
     const at = this.offsets[slot]! + ADMIN + USER;
     if (this.provisioningGeneration[slot] !== generation) {
-      this.store(at, deriveSecret(this.masterKey, `prov:${generation}`, this.macs[slot]!));
+      this.store(at, deriveSecret(this.masterKey, `prov:${generation}`, this.devices[slot]!.mac));
       this.provisioningGeneration[slot] = generation;
     }
     return this.read(at, PROVISIONING);
@@ -70,9 +71,9 @@ export class DeviceSecrets {
   sipPassword(slot: number, line: number, generation: number): string {
     const first = this.offsets[slot]! + ADMIN + USER + PROVISIONING;
     if (this.sipGeneration[slot] !== generation) {
-      const mac = this.macs[slot]!;
-      for (const [i, authUser] of this.authUsers[slot]!.entries())
-        this.store(first + SIP * i, deriveSecret(this.masterKey, `sip:${generation}:${authUser}`, mac));
+      const { mac, lines } = this.devices[slot]!;
+      for (const [i, line] of lines.entries())
+        this.store(first + SIP * i, deriveSecret(this.masterKey, `sip:${generation}:${line.authUser}`, mac));
       this.sipGeneration[slot] = generation;
     }
     return this.read(first + SIP * line, SIP);
@@ -81,7 +82,7 @@ export class DeviceSecrets {
   private deriveFixed(slot: number): void {
     if (this.fixed[slot] !== NOT_DERIVED) return;
     const at = this.offsets[slot]!;
-    const mac = this.macs[slot]!;
+    const mac = this.devices[slot]!.mac;
     this.store(at, deriveSecret(this.masterKey, 'admin', mac, ADMIN));
     this.store(at + ADMIN, deriveSecret(this.masterKey, 'user', mac, USER));
     this.fixed[slot] = 0;

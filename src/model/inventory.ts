@@ -61,11 +61,7 @@ export class Inventory {
   ) {
     for (const [i, d] of config.devices.entries()) this.slotOf.set(d.mac, i);
     this.canaries = new Set(config.canaries);
-    this.secrets = new DeviceSecrets(
-      options.masterKey,
-      config.devices.map((d) => d.mac),
-      config.devices.map((d) => d.lines.map((l) => l.authUser)),
-    );
+    this.secrets = new DeviceSecrets(options.masterKey, config.devices);
     this.available = new Uint8Array(config.devices.length);
   }
 
