@@ -137,6 +137,7 @@ export class Runtime {
       env,
       onWriteError,
       retention: { ...DEFAULT_RETENTION, ...first.config.server.retention },
+      ...(first.config.server.historyQueue !== undefined ? { historyQueue: first.config.server.historyQueue } : {}),
     });
     const events = new EventLog(store, new EventFile(join(dataDir, 'events.jsonl'), eventFileLimits(first.config.server), onWriteError));
     if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));

@@ -129,6 +129,18 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
               properties: { rss: { type: 'number' }, heapUsed: { type: 'number' }, external: { type: 'number' } },
             },
             historyWriteError: { type: 'string' },
+            database: {
+              type: 'object',
+              description:
+                'the state database (sqlite or postgres), whether the last write reached it, fetch-history and event records held in memory for it, records dropped (beyond server.historyQueue while it was away), and that bound',
+              properties: {
+                backend: { type: 'string' },
+                reachable: { type: 'boolean' },
+                queued: { type: 'integer' },
+                dropped: { type: 'integer' },
+                limit: { type: 'integer' },
+              },
+            },
             coordination: {
               type: 'object',
               description:
@@ -167,6 +179,7 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
         templates: d.renderer.templateCounts,
         memoryMb: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), external: mb(m.external) },
         ...(writeError ? { historyWriteError: writeError } : {}),
+        database: d.options.store.queueStatus(),
         ...(d.options.coordination ? { coordination: d.options.coordination() } : {}),
         ...(d.options.replicas ? { replicas: await d.options.replicas().catch(() => []) } : {}),
       };

@@ -30,6 +30,7 @@ export function parseServer(r: YamlReader): ServerSettings {
     'rateLimits',
     'enrolmentWindowHours',
     'renderCacheMb',
+    'historyQueue',
     'pinSource',
     'auditAllow',
     'adminAllow',
@@ -61,6 +62,12 @@ export function parseServer(r: YamlReader): ServerSettings {
     if (typeof cacheMb !== 'number' || !Number.isInteger(cacheMb) || cacheMb < 0 || cacheMb > 4096)
       r.report([...p, 'renderCacheMb'], 'must be a whole number of megabytes, 0 to 4096');
     else s.renderCacheMb = cacheMb;
+  }
+  const historyQueue = r.value([...p, 'historyQueue']);
+  if (historyQueue !== undefined) {
+    if (typeof historyQueue !== 'number' || !Number.isInteger(historyQueue) || historyQueue < 0 || historyQueue > 10_000_000)
+      r.report([...p, 'historyQueue'], 'must be a whole number of records, 0 to 10,000,000');
+    else s.historyQueue = historyQueue;
   }
   const plain = r.value([...p, 'allowPlainHttp']);
   if (plain !== undefined) {

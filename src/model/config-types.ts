@@ -95,6 +95,8 @@ export interface ServerSettings {
   enrolmentWindowHours: number;
   /** megabytes of rendered files kept in memory (bodies and bookkeeping); 0 renders every request afresh */
   renderCacheMb?: number;
+  /** fetch-history and event records held in memory while the shared database is away (default 100,000); beyond, dropped and counted */
+  historyQueue?: number;
   pinSource: 'none' | 'address' | 'subnet';
   /** addresses, ranges and CIDRs that audits run by the server (dashboard, API, handset checks, schedules) may touch;
    * absent: any */

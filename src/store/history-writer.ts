@@ -47,6 +47,8 @@ export class HistoryWriter {
   private readonly pendingCloses = new Set<Promise<void>>();
   /** the last write error the thread reported (disk full, database locked beyond the timeout) */
   lastError?: string;
+  /** records the thread reported it could not write */
+  dropped = 0;
 
   constructor(
     private readonly file: string,
@@ -122,6 +124,11 @@ export class HistoryWriter {
     this.added();
   }
 
+  /** records queued here, not yet handed to the writer thread */
+  get waiting(): number {
+    return this.queued;
+  }
+
   /** Hands everything queued to the writer without waiting. */
   send(): void {
     clearTimeout(this.timer);
@@ -194,7 +201,10 @@ export class HistoryWriter {
       });
       this.worker.on('message', (m: { error?: string; lost?: number; stateSeq?: number; changes?: number; stateError?: string }) => {
         if (m.stateSeq !== undefined) this.closesCommitted(m as { stateSeq: number });
-        else if (m.error) this.report(`${m.lost} history records not written: ${m.error}`);
+        else if (m.error) {
+          this.dropped += m.lost ?? 0;
+          this.report(`${m.lost} history records not written: ${m.error}`);
+        }
       });
       this.worker.on('error', (err) => {
         // what it had not committed is lost; the next batch starts a new writer, and nobody waits for the old one

@@ -17,6 +17,8 @@ export interface StoreChoice {
   env: Readonly<Record<string, string | undefined>>;
   onWriteError?: (message: string) => void;
   retention?: Retention;
+  /** PostgreSQL: history records held while the database is away (server.historyQueue) */
+  historyQueue?: number;
 }
 
 export async function openStore(c: StoreChoice): Promise<Store> {
@@ -31,5 +33,5 @@ export async function openStore(c: StoreChoice): Promise<Store> {
     if (err instanceof GhostguardError) throw err;
     throw new GhostguardError('GG_ERR_STORE', `server.store: PostgreSQL not reachable: ${(err as Error).message}`);
   }
-  return new PostgresStore(pool, c.onWriteError, true, c.retention);
+  return new PostgresStore(pool, c.onWriteError, true, c.retention, c.historyQueue);
 }

@@ -1,33 +1,34 @@
 /**
  * The Store on PostgreSQL, for replicas that share one state: every read and change goes to the database (an enrolment
  * one replica closes is closed for all); fetch history and events queue in memory and are written in batches (one
- * multi-row INSERT each); a delivered file's record is committed before the file leaves, in the batch written next
- * (group commit: one round trip for every delivery queued meanwhile); a read first waits for this replica's queued records.
+ * multi-row INSERT each), held in memory while the database is away (postgres-history-queue.ts); a delivered file's
+ * record is committed before the file leaves, in the batch written next (group commit: one round trip for every delivery
+ * queued meanwhile); a read first waits for this replica's queued records.
  */
 import type pg from 'pg';
 import type { Mac } from '../model/mac.js';
-import { inTransaction, postgresText } from './postgres-pool.js';
+import { DEFAULT_HISTORY_QUEUE, PostgresHistoryQueue } from './postgres-history-queue.js';
 import { PostgresAuditRuns, PostgresScheduleRuns } from './postgres-runs.js';
 import { PostgresSessions } from './postgres-sessions.js';
 import { PostgresRetention } from './postgres-retention.js';
 import { PostgresSnapshots } from './postgres-snapshots.js';
 import type { Retention } from './retention.js';
-import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
-
-const FLUSH_MS = 50;
-const FLUSH_AT = 1000;
+import type {
+  CredentialState,
+  Enrolment,
+  FetchRecord,
+  HistoryQueueStatus,
+  OverrideUpload,
+  SecurityEvent,
+  SecurityReason,
+  Store,
+} from './store.js';
 
 const defined = <T>(row: Record<string, unknown>): T => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as T;
 
 export class PostgresStore implements Store {
-  private fetchQueue: FetchRecord[] = [];
-  private eventQueue: SecurityEvent[] = [];
-  private timer?: NodeJS.Timeout;
-  /** the batch being written now: the next waits for it, so records are committed in the order they were queued */
-  private writing: Promise<void> = Promise.resolve();
-  /** the batch deliveries wait for: it starts as soon as the one being written ends */
-  private nextBatch?: Promise<void>;
-  historyWriteError?: string;
+  /** fetch history and events: queued, written in batches in order, held while the database is away */
+  private readonly history: PostgresHistoryQueue;
   readonly auditRuns: PostgresAuditRuns;
   readonly scheduleRuns: PostgresScheduleRuns;
   readonly snapshots: PostgresSnapshots;
@@ -36,12 +37,16 @@ export class PostgresStore implements Store {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly onWriteError: (message: string) => void = () => {},
+    onWriteError: (message: string) => void = () => {},
     /** close() ends the pool too (the server's own pool; a test's or a shared one stays open) */
     private readonly ownsPool = false,
     retention?: Retention,
+    /** records held while the database is away (server.historyQueue) */
+    historyQueue = DEFAULT_HISTORY_QUEUE,
   ) {
     this.retention = new PostgresRetention(pool, retention, onWriteError);
+    // the row caps after every batch, as on SQLite
+    this.history = new PostgresHistoryQueue(pool, onWriteError, historyQueue, () => this.retention.capRows());
     this.auditRuns = new PostgresAuditRuns(pool);
     this.scheduleRuns = new PostgresScheduleRuns(pool);
     this.snapshots = new PostgresSnapshots(pool);
@@ -49,78 +54,29 @@ export class PostgresStore implements Store {
   }
 
   async recordFetch(fetch: FetchRecord): Promise<void> {
-    this.fetchQueue.push(fetch);
-    this.queued();
+    this.history.fetch(fetch);
   }
 
   recordDelivery(fetch: FetchRecord): Promise<void> {
-    this.fetchQueue.push(fetch);
-    // every delivery queued until the batch being written ends goes into the next one, written at once after it
-    this.nextBatch ??= this.writing.then(() => {
-      this.nextBatch = undefined;
-      return this.startBatch();
-    });
-    return this.nextBatch;
+    return this.history.delivery(fetch);
   }
 
   async recordEvent(event: SecurityEvent): Promise<void> {
-    this.eventQueue.push(event);
-    this.queued();
+    this.history.event(event);
   }
 
-  private queued(): void {
-    if (this.fetchQueue.length + this.eventQueue.length >= FLUSH_AT) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
-  }
-
-  /** Writes what is queued (after any batch still being written); reads call it first to see this replica's records. */
+  /** Writes what is queued (after the batches before it); reads call it first to see this replica's records. */
   flush(): Promise<void> {
-    this.startBatch().catch(() => {});
-    return this.writing;
+    return this.history.flush();
   }
 
-  /** Starts a batch of everything queued after the one being written; rejects when that batch fails (also reported). */
-  private startBatch(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const fetches = this.fetchQueue.splice(0);
-    const events = this.eventQueue.splice(0);
-    if (fetches.length === 0 && events.length === 0) return this.writing;
-    const batch = this.writing.then(() => this.writeBatch(fetches, events));
-    this.writing = batch.catch((err: unknown) => {
-      this.historyWriteError = `${fetches.length + events.length} history records not written: ${(err as Error).message}`;
-      this.onWriteError(this.historyWriteError);
-    });
-    return batch;
+  queueStatus(): HistoryQueueStatus {
+    return this.history.status();
   }
 
-  private async writeBatch(fetches: readonly FetchRecord[], events: readonly SecurityEvent[]): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      if (fetches.length > 0) {
-        const cols = (f: FetchRecord) => [f.ts, f.mac, f.source, f.userAgent, f.file, f.sha256, f.auth, f.status];
-        await client.query(
-          `INSERT INTO fetches (ts, mac, source, user_agent, file, sha256, auth, status) VALUES ${placeholders(fetches.length, 8)}`,
-          fetches.flatMap(cols).map(postgresText),
-        );
-        const versions = [
-          ...new Map(fetches.filter((f) => f.auth !== 'none' && f.status === 200 && f.sha256 !== '').map((f) => [f.sha256, f])).values(),
-        ];
-        if (versions.length > 0)
-          await client.query(
-            `INSERT INTO fetch_versions (sha256, mac, file, ts, user_agent) VALUES ${placeholders(versions.length, 5)} ON CONFLICT (sha256) DO NOTHING`,
-            versions.flatMap((f) => [f.sha256, f.mac, f.file, f.ts, f.userAgent]).map(postgresText),
-          );
-      }
-      if (events.length > 0)
-        await client.query(
-          `INSERT INTO events (ts, reason, severity, source, mac, file, detail) VALUES ${placeholders(events.length, 7)}`,
-          events
-            .flatMap((e) => [e.ts, e.reason, e.severity, e.source ?? null, e.mac ?? null, e.file ?? null, e.detail ?? null])
-            .map(postgresText),
-        );
-    });
-    // the row caps after every batch, as on SQLite; a failure here loses no record
-    await this.retention.capRows().catch((err: Error) => this.onWriteError(`retention caps not applied: ${err.message}`));
+  /** records lost (beyond the queue's bound while the database was away, or refused by it), if any */
+  get historyWriteError(): string | undefined {
+    return this.history.lastError;
   }
 
   /** Enforces the retention caps now (they also hold on their own: row caps per batch, the rest every minute). */
@@ -233,16 +189,9 @@ export class PostgresStore implements Store {
   /** Writes what is queued; ends the pool when it is this store's own. */
   async close(): Promise<void> {
     this.retention.stop();
-    await this.flush();
+    await this.history.close();
     if (this.ownsPool) await this.pool.end();
   }
-}
-
-function placeholders(rows: number, columns: number): string {
-  return Array.from(
-    { length: rows },
-    (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`,
-  ).join(', ');
 }
 
 function stateOf(row: { generation: number; previous_generation: number | null; sip_generation: number } | undefined): CredentialState {

@@ -9,7 +9,16 @@ import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteSnapshots } from './snapshot-store.js';
 import { StateIndex } from './state-index.js';
 import { openStateDatabase } from './sqlite-open.js';
-import type { CredentialState, Enrolment, FetchRecord, OverrideUpload, SecurityEvent, SecurityReason, Store } from './store.js';
+import type {
+  CredentialState,
+  Enrolment,
+  FetchRecord,
+  HistoryQueueStatus,
+  OverrideUpload,
+  SecurityEvent,
+  SecurityReason,
+  Store,
+} from './store.js';
 
 /** Credentials and enrolments are read from memory; another process's change (e.g. `ghostguard rotate`) is noticed within this. */
 const EXTERNAL_CHECK_MS = 200;
@@ -97,6 +106,10 @@ export class SqliteStore implements Store {
   }
 
   /** the last error the history writer reported, if any (disk full, a lock held past the timeout) */
+  queueStatus(): HistoryQueueStatus {
+    return { backend: 'sqlite', reachable: true, queued: this.history.waiting, dropped: this.history.dropped };
+  }
+
   get historyWriteError(): string | undefined {
     return this.history.lastError;
   }

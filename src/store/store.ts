@@ -84,11 +84,26 @@ export interface Store {
   readonly sessions: SessionRecords;
   /** the last error the background history writer reported, if any */
   readonly historyWriteError?: string;
+  /** the state database as this process sees it, and the history records waiting for it */
+  queueStatus(): HistoryQueueStatus;
   /** resolves once the fetch and event records this process queued are written (reads already wait for them) */
   flush(): Promise<void>;
   /** enforces the retention caps of `server.retention` now (they also hold on their own, behind the request path) */
   prune(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What GET /api/status shows of the state database and the fetch-history and event records on their way to it. */
+export interface HistoryQueueStatus {
+  backend: 'sqlite' | 'postgres';
+  /** false after a write failed for want of the database, until one succeeds */
+  reachable: boolean;
+  /** records held in memory, not yet written */
+  queued: number;
+  /** records given up: beyond the bound while the database was away, refused by it, or lost by the writer */
+  dropped: number;
+  /** the bound on `queued` while the database is away (server.historyQueue); absent: SQLite, whose file is never away */
+  limit?: number;
 }
 
 export interface StoredFinding {

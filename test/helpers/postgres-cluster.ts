@@ -31,7 +31,7 @@ export interface PostgresCluster {
   /** the unix socket directory (pg's `host` for a socket) */
   readonly socketDir: string;
   readonly port: number;
-  /** the postmaster's PID */
+  /** the running postmaster's PID */
   readonly pid: number;
   /** node-postgres connection settings for a database of this cluster (default `postgres`), through the socket */
   clientConfig(database?: string): pg.ClientConfig;
@@ -41,6 +41,10 @@ export interface PostgresCluster {
   createDatabase(name: string): Promise<void>;
   /** fast shutdown (SIGINT to the postmaster), wait for it to exit, remove the directory */
   stop(): Promise<void>;
+  /** the database goes away: fast shutdown by PID, the data directory kept */
+  pause(): Promise<void>;
+  /** the database comes back: a new postmaster on the same data directory (a new `pid`), once it is ready */
+  resume(): Promise<void>;
 }
 
 const SUPERUSER = 'postgres';
@@ -122,18 +126,25 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     logging_collector: 'off',
   };
   const postgres = run('postgres', ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])]);
-  const child = spawn(postgres[0]!, postgres.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  child.stdout!.on('data', (d) => (log = (log + d).slice(-8000)));
-  child.stderr!.on('data', (d) => (log = (log + d).slice(-8000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  /** the postmaster running now (a new one after resume()) */
+  let child!: ChildProcess;
+  let exited!: Promise<void>;
+  const launch = async () => {
+    child = spawn(postgres[0]!, postgres.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d) => (log = (log + d).slice(-8000)));
+    child.stderr!.on('data', (d) => (log = (log + d).slice(-8000)));
+    const current = child;
+    exited = new Promise<void>((r) => current.once('exit', () => r()));
+    await untilReady(dataDir, current, () => log);
+  };
   // a test process that dies leaves no postmaster behind
   const onExit = () => {
     if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGQUIT');
   };
   process.once('exit', onExit);
-  const stop = async () => {
-    process.off('exit', onExit);
+  /** fast shutdown of the postmaster by its PID (SIGINT), SIGKILL after 20 s; the data directory stays */
+  const halt = async () => {
     if (child.exitCode === null && !child.signalCode && child.pid) {
       process.kill(child.pid, 'SIGINT');
       const killed = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
@@ -142,10 +153,14 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
         await exited;
       }
     }
+  };
+  const stop = async () => {
+    process.off('exit', onExit);
+    await halt();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await untilReady(dataDir, child, () => log);
+    await launch();
   } catch (err) {
     await stop();
     throw err;
@@ -155,7 +170,9 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     dir,
     socketDir: dir,
     port,
-    pid: child.pid!,
+    get pid() {
+      return child.pid!;
+    },
     clientConfig,
     url: (database = 'postgres') =>
       options.host
@@ -170,6 +187,8 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
         await client.end();
       }
     },
+    pause: halt,
+    resume: launch,
     stop,
   };
 }

@@ -59,8 +59,9 @@ export async function startReplica(s: ReplicaSpec): Promise<ReplicaProcess> {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  await until(() => output.includes('phones:') || child.exitCode !== null, 40_000, `${s.name} ready`);
-  if (!output.includes('phones:')) throw new Error(`${s.name} did not start: ${output}`);
+  const ready = () => output.includes('phones:') && /admin: {2}https:\/\/\S+\//.test(output);
+  await until(() => ready() || child.exitCode !== null, 40_000, `${s.name} ready`);
+  if (!ready()) throw new Error(`${s.name} did not start: ${output}`);
   return {
     child,
     port: s.port,

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GhostguardError } from '../../src/model/errors.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../../src/store/postgres-migrations.js';
+import { PostgresHistoryQueue } from '../../src/store/postgres-history-queue.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { type PostgresCluster, startPostgresCluster } from '../helpers/postgres-cluster.js';
 import { systemPeers } from '../helpers/system-peers.js';
@@ -35,6 +36,42 @@ describe.skipIf(peers.missing)(`PostgreSQL store${peers.note}`, () => {
     const first = pool(database);
     await migratePostgres(first);
     return { store: new PostgresStore(first), reopen: () => new PostgresStore(pool(database)) };
+  });
+
+  it('a history batch whose COMMIT went through but whose answer was lost is written once, not again when retried', async () => {
+    await cluster.createDatabase('gg_lost_commit');
+    const real = pool('gg_lost_commit');
+    await migratePostgres(real);
+    let lost = 0;
+    // a pool whose first COMMIT reaches the database and then loses its answer, as a connection dropped at that moment
+    const flaky = {
+      query: real.query.bind(real),
+      on: real.on.bind(real),
+      connect: async () => {
+        const client = await real.connect();
+        return {
+          release: (err?: Error) => client.release(err),
+          query: async (sql: string, values?: unknown[]) => {
+            const answer = await client.query(sql, values);
+            if (sql === 'COMMIT' && lost++ === 0) throw new Error('Connection terminated unexpectedly');
+            return answer;
+          },
+        };
+      },
+    } as unknown as pg.Pool;
+    const lines: string[] = [];
+    const queue = new PostgresHistoryQueue(flaky, (m) => lines.push(m), 100);
+    for (let n = 0; n < 5; n++)
+      queue.event({ ts: new Date(Date.UTC(2026, 2, 1, 0, 0, n)).toISOString(), reason: 'unknown-mac', severity: 'low', detail: `n${n}` });
+    await queue.flush();
+    expect(queue.status()).toMatchObject({ reachable: false, queued: 5, dropped: 0 });
+    const deadline = Date.now() + 5000;
+    while (queue.status().queued > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(queue.status()).toMatchObject({ reachable: true, queued: 0, dropped: 0 });
+    const { rows } = await real.query('SELECT detail FROM events ORDER BY id');
+    expect(rows.map((r: { detail: string }) => r.detail)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+    expect(lines[0]).toContain('history writes held');
+    await queue.close();
   });
 
   describe('migrations', () => {
