@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { Mac } from '../model/mac.js';
 import { DEFAULT_HISTORY_QUEUE, PostgresHistoryQueue } from './postgres-history-queue.js';
+import { postgresText } from './postgres-pool.js';
 import { PostgresAuditRuns, PostgresScheduleRuns } from './postgres-runs.js';
 import { PostgresSessions } from './postgres-sessions.js';
 import { PostgresRetention } from './postgres-retention.js';
