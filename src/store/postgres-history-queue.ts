@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { GhostguardError } from '../model/errors.js';
 import { inTransaction, postgresText } from './postgres-pool.js';
 import type { FetchRecord, HistoryQueueStatus, SecurityEvent } from './store.js';
 
@@ -88,7 +89,8 @@ export class PostgresHistoryQueue {
 
   /** A delivered file's record: resolves once committed, rejects (and is not kept) when it could not be written. */
   delivery(f: FetchRecord): Promise<void> {
-    if (!this.reachable && Date.now() < this.retryAt) return Promise.reject(new Error('the state database is unreachable'));
+    if (!this.reachable && Date.now() < this.retryAt)
+      return Promise.reject(new GhostguardError('GG_ERR_STORE', 'the state database is unreachable'));
     return new Promise<void>((resolve, reject) => {
       this.fetches.push(f);
       this.waiters.push({ record: f, resolve, reject });
