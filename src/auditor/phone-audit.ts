@@ -59,11 +59,11 @@ function compile(
   }
 }
 
-function toApi(vendor: VendorAdapter): (s: Setting) => Setting | undefined {
+function toApi(vendor: VendorAdapter, family: () => string | undefined): (s: Setting) => Setting | undefined {
   return (s) => {
     if (!vendor.apiSetting) return s;
     try {
-      return vendor.apiSetting(s);
+      return vendor.apiSetting(s, family());
     } catch {
       return undefined;
     }
@@ -96,7 +96,7 @@ export async function auditPhone(
   const vulnerable = vendor.vulnerableFirmware ?? [];
   let m = await matchInventory(ctx, obs);
   const model = () => m.device?.model ?? identity.model;
-  const map = toApi(vendor);
+  const map = toApi(vendor, () => (typeof compiled === 'string' ? undefined : compiled.family.id));
   let compiled = compile(vendor, model(), identity.firmware, policyFor(ctx, m, model()), m.resolved);
   // a phone whose model is in a known-vulnerable range, and whose firmware is in it or unknown, is not read from
   const early = identity.model ? firmwareVerdict(vulnerable, identity.model, identity.firmware) : undefined;

@@ -15,7 +15,7 @@ export interface ParamConflict {
 }
 
 /** A param or rule setting in the terms both can be compared in (Grandstream: alias item → P-value). */
-export type SettingNames = (setting: Setting) => Setting | undefined;
+export type SettingNames = (setting: Setting, family?: string) => Setting | undefined;
 
 export function weakeningParams(compiled: Compiled, params: Readonly<Record<string, string>>, apiName?: SettingNames): ParamConflict[] {
   const out: ParamConflict[] = [];
@@ -24,10 +24,10 @@ export function weakeningParams(compiled: Compiled, params: Readonly<Record<stri
   for (const [rule, c] of compiled.rules) {
     if (c.status !== 'applied') continue;
     for (const s of c.settings) {
-      const sApi = apiName?.(s);
+      const sApi = apiName?.(s, compiled.family.id);
       for (const [key, value] of entries) {
         const p = { key, value };
-        const pApi = apiName?.(p);
+        const pApi = apiName?.(p, compiled.family.id);
         const same =
           key === s.key
             ? [value, s.value]

@@ -158,9 +158,10 @@ export interface VendorAdapter {
   /**
    * Optional, for the auditor: a compiled setting in the terms of the phone's read-back API (name and value), or
    * undefined when the API has no name for it. Absent means the API uses the compiled names and values as they are.
-   * Grandstream: alias items (`account.1.sip.validate.incomingServer = Yes`) → P-values (`P2347 = 1`).
+   * Grandstream: alias items (`account.1.sip.validate.incomingServer = Yes`) → P-values (`P2347 = 1`). `family` is the
+   * compiled firmware family's id, for vendors whose lines give one name different meanings.
    */
-  apiSetting?(setting: Setting): Setting | undefined;
+  apiSetting?(setting: Setting, family?: string): Setting | undefined;
 
   // Optional capabilities: absent = not supported. Core iterates over them and never compares a vendor id.
 

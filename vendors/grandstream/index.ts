@@ -24,8 +24,8 @@ export const grandstream: VendorAdapter = {
   render,
   templatedDeviceFiles: true,
   read,
-  /** api.values.get speaks P-values whatever file format the firmware reads: alias settings are translated, key and value. */
-  apiSetting: (s) => (/^P\d+$/.test(s.key) ? s : aliasToPvalue(s)),
+  /** api.values.get speaks P-values whatever file format the firmware reads: alias settings are translated, key and value, in the family's own terms. */
+  apiSetting: (s, family) => (/^P\d+$/.test(s.key) ? s : aliasToPvalue(s, family)),
   audit: GRANDSTREAM_AUDIT,
   readback: grandstreamReadback,
   vulnerableFirmware: GRANDSTREAM_VULNERABLE,

@@ -7,6 +7,7 @@ import { grandstream } from '../../../vendors/grandstream/index.js';
 import { resolvePolicy } from '../../../src/model/policy.js';
 import type { PolicyLayer } from '../../../src/model/config-types.js';
 import { IDENTIFY_LEVELS } from '../../../src/model/vendor-contract.js';
+import { weakeningParams } from '../../../src/model/params-guard.js';
 import { testDevice } from '../../helpers/devices.js';
 
 const FULL: PolicyLayer = {
@@ -120,5 +121,29 @@ describe('Grandstream WP8x6 (wp8x6-alias)', () => {
       expect(() => grandstream.compile({ model, firmware: '1.0.2.16', policy: resolvePolicy([]) }), model).toThrow(
         /no line ghostguard has a parameter table/,
       );
+  });
+});
+
+describe("params: on the Android and Wi-Fi lines are compared in the line's own terms", () => {
+  const conflicts = (model: string, firmware: string, params: Record<string, string>) => {
+    const device = testDevice('grandstream', model, '00:0b:82:12:34:56', 2);
+    const compiled = grandstream.compile({ model, firmware, policy: resolvePolicy([FULL]), device });
+    return weakeningParams(compiled, params, grandstream.apiSetting).map((c) => `${c.key}=${c.value} ${c.rule}`);
+  };
+
+  it('GXV: "P1650: 0" is HTTP there (HTTPS is 1), so it is refused; "P1650: 1" agrees with the rule', () => {
+    expect(conflicts('GXV3370', '1.0.1.33', { P1650: '0' })).toEqual(['P1650=0 web-https-only']);
+    expect(conflicts('GXV3370', '1.0.1.33', { P1650: '1' })).toEqual([]);
+    expect(conflicts('GXV3370', '1.0.1.33', { 'security.webAccessMode': 'HTTP' })).toEqual(['security.webAccessMode=HTTP web-https-only']);
+  });
+
+  it('GXV: a desk-phone P-value on an account hardening item is refused, not slipped past the guard', () => {
+    expect(conflicts('GXV3370', '1.0.1.33', { P2347: '0' })).toEqual(['P2347=0 sip-trusted-only']);
+  });
+
+  it('WP820: "P1650: 0" is refused; the GRP lines keep their own numbering ("P1650: 0" is HTTPS there)', () => {
+    expect(conflicts('WP820', '1.0.1.16', { P1650: '0' })).toEqual(['P1650=0 web-https-only']);
+    expect(conflicts('GRP2614', '1.0.9.103', { P1650: '0' })).toEqual([]);
+    expect(conflicts('GRP2614', '1.0.9.103', { P1650: '1' })).toEqual(['P1650=1 web-https-only']);
   });
 });
