@@ -1,6 +1,7 @@
 /**
  * The connection caps' other half, through a real `ghostguard serve` over HTTPS on 127.146.30-33.x, port 24620:
- * - file-descriptor headroom: started with a 1,024 open-file limit, the server holds at most 1,024 − 512 (its reserve)
+ * - file-descriptor headroom: started with a soft open-file limit of 256 under a hard one of 1,024, the server raises
+ *   its soft limit to 1,024 and holds at most 1,024 − 512 (its reserve)
  *   phone connections; 800 silent ones from four addresses (each under its per-address cap) are held to it — the
  *   process cap sheds, with a low `connection-limit` event — and a phone from its own address still boots;
  * - short timeouts for connections that have sent nothing (`server.connections.idleSeconds`, here 4): a TCP connection
@@ -27,7 +28,7 @@ const sockets: Socket[] = [];
 beforeAll(async () => {
   const devices = [0, 1].map((i) => ({ mac: floodPhoneMac(i).match(/../g)!.join(':'), vendor: 'grandstream', model: 'GXP2140' }));
   const yaml = fleetYaml(devices).replace('server:\n', `server:\n  host: ${HOST}\n  connections: { idleSeconds: ${IDLE_S} }\n`);
-  serve = await startServe(yaml, PORT, ['--duration', '120'], ['prlimit', '--nofile=1024:1024']);
+  serve = await startServe(yaml, PORT, ['--duration', '120'], ['prlimit', '--nofile=256:1024']);
 });
 
 afterAll(async () => {
@@ -45,7 +46,12 @@ const tlsFrom = (source: string) =>
 const closedAfter = (socket: Socket, since: number) => new Promise<number>((done) => socket.once('close', () => done(Date.now() - since)));
 
 describe('connection caps and timeouts', () => {
-  it('holds at most its open-file limit minus the reserve; the process cap sheds and logs; a phone still boots', async () => {
+  it('raises its soft open-file limit to the hard one, holds at most that minus the reserve; the process cap sheds and logs; a phone still boots', async () => {
+    // started with a soft limit of 256 under a hard one of 1,024: the process raised its own to 1,024
+    const limits = readFileSync(`/proc/${serve.child.pid}/limits`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'))!;
+    expect(limits.split(/\s+/).slice(3, 5)).toEqual(['1024', '1024']);
     const base = openFiles();
     let closedByServer = 0;
     let connected = 0;
