@@ -37,9 +37,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function bootPhone(p: BootingPhone): Promise<BootOutcome> {
   const client = new Client(p.origin, {
     localAddress: p.address,
-    connect: { rejectUnauthorized: false, timeout: 5000 },
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
+    connect: { rejectUnauthorized: false, timeout: 10_000 },
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
   });
   const ua = `Yealink SIP-T46U 108.86.0.45 ${p.mac.match(/../g)!.join(':')}`;
   const outcome: BootOutcome = { booted: false, retries: 0, latencies: [], deliveryCut: false };
