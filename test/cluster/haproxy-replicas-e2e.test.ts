@@ -33,7 +33,7 @@ const HOST = '127.142.0.1';
 const PORTS = [20401, 20402];
 const BALANCER = { host: '127.142.0.10', port: 20400 };
 const BALANCER_SOURCE = '127.142.0.9';
-const PHONES = Number(process.env.GG_HAPROXY_E2E_PHONES ?? 300);
+const PHONES = Number(process.env.GG_HAPROXY_E2E_PHONES ?? 2000);
 const EVERY_S = 3;
 const REPLAY_MAC = '00:15:65:43:ff:01';
 const macOf = (i: number) => `001565${(0x420000 + i).toString(16).padStart(6, '0')}`;
