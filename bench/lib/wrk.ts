@@ -35,10 +35,20 @@ function request()
 end
 `;
 
-/** lines: "path\\tuser-agent[\\tauthorization]"; split round-robin over threads so no request line is used twice. */
-export function writeRequestFiles(dir: string, name: string, lines: string[], threads: number): string {
+/**
+ * lines: "path\\tuser-agent[\\tauthorization]"; split over threads so no request line is used twice. `threadOf` keeps
+ * lines together on one thread (default: round-robin): one phone's requests must arrive in order, since its Digest
+ * nonce-count has to grow with every request and two threads running at their own pace would reorder them.
+ */
+export function writeRequestFiles(
+  dir: string,
+  name: string,
+  lines: string[],
+  threads: number,
+  threadOf: (line: number) => number = (i) => i,
+): string {
   const base = join(dir, name);
-  for (let t = 0; t < threads; t++) writeFileSync(`${base}.${t}`, lines.filter((_, i) => i % threads === t).join('\n') + '\n');
+  for (let t = 0; t < threads; t++) writeFileSync(`${base}.${t}`, lines.filter((_, i) => threadOf(i) % threads === t).join('\n') + '\n');
   writeFileSync(join(dir, 'replay.lua'), SCRIPT);
   return base;
 }
