@@ -5,6 +5,7 @@ import { RULE_IDS, RULES, type RuleId } from '../model/rules.js';
 
 export interface RuleOutcomes {
   applied: readonly RuleId[];
+  asDefault?: readonly RuleId[];
   unsupported: readonly { rule: RuleId }[];
 }
 
@@ -16,11 +17,13 @@ export function policyLines(policy: ResolvedPolicy, rendered: RuleOutcomes): str
       .map(([key, value]) => `${key}=${key === 'community' ? MASK : Array.isArray(value) ? value.join(' ') : String(value)}`);
     const outcome = !setting.enabled
       ? 'turned off by policy'
-      : rendered.applied.includes(id)
-        ? 'applied'
-        : rendered.unsupported.some((u) => u.rule === id)
-          ? 'unsupported'
-          : 'not in this file';
+      : rendered.asDefault?.includes(id)
+        ? 'applied (the factory default, re-asserted: no change on a factory-fresh phone)'
+        : rendered.applied.includes(id)
+          ? 'applied'
+          : rendered.unsupported.some((u) => u.rule === id)
+            ? 'unsupported'
+            : 'not in this file';
     return `# policy ${id}: ${setting.enabled ? 'on' : 'off'}${knobs.length > 0 ? ` (${knobs.join(', ')})` : ''} → ${outcome}`;
   });
 }

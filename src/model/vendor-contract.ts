@@ -83,8 +83,9 @@ export interface Setting {
   secret?: boolean;
 }
 
+/** `factoryDefault`: the settings equal the vendor's documented factory default, re-asserted (no change on a fresh phone) */
 export type RuleCompilation =
-  | { status: 'applied'; settings: Setting[] }
+  | { status: 'applied'; settings: Setting[]; factoryDefault?: true }
   | { status: 'unsupported'; reason: string }
   | { status: 'disabled' };
 
@@ -137,6 +138,8 @@ export interface RenderedFile {
   unsupported: { rule: RuleId; reason: string }[];
   /** keys whose line came from `params:` (render --explain marks them) */
   fromParams?: string[];
+  /** applied rules whose settings are the factory default, re-asserted (render --explain says so) */
+  asDefault?: RuleId[];
 }
 
 export interface VendorAdapter {

@@ -100,4 +100,61 @@ describe('hardening rules from #14', () => {
     expect(yealink.out).toContain('\n# policy ssh-off: off → turned off by policy\n');
     expect(yealink.out).not.toMatch(/^# unsupported: ssh-off/m);
   });
+
+  it('a rule whose value is already the factory default is reported as re-asserted, not as a change', async () => {
+    const dir = workspace('    ssh-off: true');
+    const factoryDefault = 'applied (the factory default, re-asserted: no change on a factory-fresh phone)';
+    // GRP26xx 1.0.3.6 template: "Allow SIP Reset" P26015, default 0 ("No"); the GRP261x alias template's sip.allowSipReset, default No
+    const grp = await run(['render', '00:0b:82:35:00:02', '-c', 'gg.yaml', '--ua', GRP_UA, '--explain'], dir);
+    expect(grp.out).toContain('<item name="account.1.sip.allowSipReset">No</item>');
+    expect(grp.out).toContain(`\n# policy no-remote-reboot: on → ${factoryDefault}\n`);
+    // P276 = 1 is a change (SSH is on from the factory): plain "applied"
+    expect(grp.out).toContain('\n# policy ssh-off: on → applied\n');
+    const grpPvalue = await run(
+      ['render', '00:0b:82:35:00:02', '-c', 'gg.yaml', '--ua', GRP_UA.replace('1.0.9.103', '1.0.5.15'), '--explain'],
+      dir,
+    );
+    expect(grpPvalue.out).toContain('<P26015>0</P26015>');
+    expect(grpPvalue.out).toContain(`\n# policy no-remote-reboot: on → ${factoryDefault}\n`);
+    // Yealink V86 common template: managementserver.enable defaults to 0
+    const yealink = await run(['render', '00:15:65:35:00:01', '-c', 'gg.yaml', '--ua', T46S_UA, '--explain'], dir);
+    expect(yealink.out).toContain('\nstatic.managementserver.enable = 0\n');
+    expect(yealink.out).toContain(`\n# policy tr069-off: on → ${factoryDefault}\n`);
+    expect(yealink.out).toContain('\n# policy provisioning-pinned: on → applied\n');
+  });
+
+  it('validate warns where invite-validation "both" meets a site behind an outbound proxy (the source check wants the registrar)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gg-both-'));
+    const yaml = [
+      'server:',
+      `  dataDir: ${join(dir, 'data')}`,
+      '  publicUrl: https://127.135.1.1:20443/',
+      '  tls: auto',
+      'policy:',
+      '  rules:',
+      '    invite-validation: { method: both }',
+      'sites:',
+      '  direct: { registrar: 127.135.1.10 }',
+      '  hq:',
+      '    registrar: 127.135.1.10',
+      '    outboundProxy: 127.135.1.11',
+      'devices:',
+      '  - { mac: "00:04:f2:35:00:04", vendor: polycom, model: VVX_450, site: hq, adminPassword: generate, lines: [{ extension: "304", password: generate }] }',
+      '  - { mac: "00:04:f2:35:00:05", vendor: polycom, model: VVX_450, site: direct, adminPassword: generate, lines: [{ extension: "305", password: generate }] }',
+    ].join('\n');
+    writeFileSync(join(dir, 'gg.yaml'), `${yaml}\n`);
+    const r = await run(['validate', '-c', 'gg.yaml'], dir);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(
+      /gg\.yaml:12: sites\.hq\.outboundProxy: invite-validation method "both" .*outbound proxy 127\.135\.1\.11.*use method "digest" here \(warning\)/,
+    );
+    expect(r.err).not.toMatch(/sites\.direct/);
+    writeFileSync(
+      join(dir, 'gg.yaml'),
+      `${yaml.replace('    outboundProxy: 127.135.1.11', '    outboundProxy: 127.135.1.11\n    policy: { rules: { invite-validation: { method: digest } } }')}\n`,
+    );
+    const fixed = await run(['validate', '-c', 'gg.yaml'], dir);
+    expect(fixed.code).toBe(0);
+    expect(fixed.err).not.toMatch(/method "both"/);
+  });
 });

@@ -72,3 +72,30 @@ describe('firmware notes', () => {
     expect([...missing]).toEqual([]);
   });
 });
+
+/**
+ * #14: Grandstream's "Accept incoming SIP from proxy only" (P2347 / account.N.sip.validate.incomingServer) compares the
+ * Request-URI host with the configured SIP server (GXP21xx admin guide); the notes and the README's rule matrix must say
+ * so, and must not sell it as a source-address filter.
+ */
+describe('what P2347 does, as documented', () => {
+  const README = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const notes = readFileSync(join(NOTES_DIR, 'grandstream.md'), 'utf8');
+  const rowOf = (text: string, start: string) => text.split('\n').find((l) => l.startsWith(start)) ?? '';
+
+  it('firmware-notes: the Request-URI host against the configured server, not the source address', () => {
+    const row = rowOf(notes, '| `P2347` |');
+    expect(row).toMatch(/Request-URI host/);
+    expect(row).toMatch(/not a source-address filter/);
+    expect(row).toMatch(/edge/);
+    expect(row).toMatch(/P2346/);
+  });
+
+  it('README rule matrix says the same and names what closes the rest', () => {
+    const row = rowOf(README, '| sip-trusted-only | `sip.trust_ctrl=1`');
+    expect(row).toMatch(/Request-URI host/);
+    expect(row).toMatch(/not a source-address filter/);
+    expect(row).toMatch(/ghostguard edge/);
+    expect(README).not.toMatch(/P2347[^|\n]*accepts? SIP only from/);
+  });
+});

@@ -5,6 +5,8 @@ import type { Compiled, FileRef, FirmwareFamily, RenderedFile, RuleCompilation, 
 import { GhostguardError } from '../../src/model/errors.js';
 
 export const applied = (settings: Setting[]): RuleCompilation => ({ status: 'applied', settings });
+/** the settings equal the vendor's documented factory default: written so a changed phone is put back, no change otherwise */
+export const appliedDefault = (settings: Setting[]): RuleCompilation => ({ status: 'applied', settings, factoryDefault: true });
 export const unsupported = (reason: string): RuleCompilation => ({ status: 'unsupported', reason });
 
 /**
@@ -92,9 +94,11 @@ export function renderCompiled(
     if (leaked) throw new GhostguardError('GG_ERR_RENDER_VIOLATION', `secret setting ${leaked.key} in shared file ${file.name}`);
   }
   const appliedRules: RuleId[] = [];
+  const asDefault: RuleId[] = [];
   const unsupportedRules: { rule: RuleId; reason: string }[] = [];
   for (const [rule, c] of compiled.rules) {
     if (c.status === 'applied') appliedRules.push(rule);
+    if (c.status === 'applied' && c.factoryDefault) asDefault.push(rule);
     if (c.status === 'unsupported') unsupportedRules.push({ rule, reason: c.reason });
   }
   return {
@@ -104,6 +108,7 @@ export function renderCompiled(
     applied: appliedRules,
     unsupported: unsupportedRules,
     ...(fromParams.length > 0 ? { fromParams } : {}),
+    ...(asDefault.length > 0 ? { asDefault } : {}),
   };
 }
 

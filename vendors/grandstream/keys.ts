@@ -2,7 +2,7 @@
  * The rule table: each hardening rule → Grandstream parameters, per firmware family.
  * Single source for rendering and for the auditor's comparison (via compile()).
  */
-import { applied, unsupported, type RuleTable } from '../_shared/compile.js';
+import { applied, appliedDefault, unsupported, type RuleTable } from '../_shared/compile.js';
 import type { RuleCompilation, RuleTableContext, Setting } from '../../src/model/vendor-contract.js';
 import type { GsFamily } from './families.js';
 import type { GsModel } from './models.js';
@@ -65,6 +65,11 @@ function global(ctx: RuleContext, what: string, pairs: Pair[]): RuleCompilation 
   return applied(settings);
 }
 
+/** "Allow SIP Reset" is off from the factory (P26015 default 0 in every template that has it): re-asserted, not a change */
+function asFactoryDefault(c: RuleCompilation): RuleCompilation {
+  return c.status === 'applied' ? appliedDefault(c.settings) : c;
+}
+
 /** Accounts 2.. listen on their own ports; each gets base + 2(n-1) so no two accounts collide. */
 export function accountPort(base: number, account: number): number {
   const port = base + 2 * (account - 1);
@@ -101,7 +106,7 @@ export function ruleTable(ctx: RuleContext): RuleTable {
       family.id === 'gxp-pvalue'
         ? unsupported(UNSUPPORTED.gxpRemoteReboot)
         : device
-          ? perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']])
+          ? asFactoryDefault(perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']]))
           : undefined,
     'unused-accounts-off': deviceOnly(() =>
       !ctx.catalogued

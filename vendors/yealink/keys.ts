@@ -6,7 +6,7 @@
 import type { ResolvedDevice, RuleSetting } from '../../src/model/config-types.js';
 import type { RuleId } from '../../src/model/rules.js';
 import type { RuleCompilation, RuleTableContext, Setting } from '../../src/model/vendor-contract.js';
-import { applied, unsupported, type RuleTable } from '../_shared/compile.js';
+import { applied, appliedDefault, unsupported, type RuleTable } from '../_shared/compile.js';
 import type { FamilyId } from './families.js';
 import type { YealinkModel } from './models.js';
 import { loginKey } from './logins.js';
@@ -93,7 +93,7 @@ export function ruleTable(ctx: KeyContext): RuleTable {
     // the `user` login: a second security.user_password line (logins.ts)
     'user-password-set': () => device && applied([secretSetting(loginKey(p, 'user'), `user:${device.userPassword}`)]),
     // the factory default, re-asserted so a phone switched to an ACS is put back
-    'tr069-off': () => applied([setting(`${p}managementserver.enable`, '0')]),
+    'tr069-off': () => appliedDefault([setting(`${p}managementserver.enable`, '0')]),
     'refer-validation': () => unsupported(REASONS['refer-validation']!),
   };
 }

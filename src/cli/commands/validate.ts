@@ -1,6 +1,6 @@
 /** `ghostguard validate`: every problem with file, line and field; exit 1 when there is one. Secrets are never printed. */
 import { formatIssue, type ConfigIssue } from '../../model/config-issues.js';
-import type { SecretSpec } from '../../model/config-types.js';
+import type { FleetConfig, SecretSpec } from '../../model/config-types.js';
 import { envSecretProblem } from '../../model/secret-spec.js';
 import { readFileSync, statSync } from 'node:fs';
 import { YamlReader } from '../../model/yaml-reader.js';
@@ -8,6 +8,7 @@ import { scopeProblem } from '../../schedule/schedule-config.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
 import { catalogue, vendors } from '../context.js';
 import { paramProblems } from '../params-check.js';
+import { Inventory, isProvisioned } from '../../model/inventory.js';
 import { readConfig } from '../../provisioning/config-source.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -50,11 +51,34 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
       }
     }
   }
+  if (config) warnings.push(...bothBehindProxy(config, path));
   if (!options.json) for (const w of warnings) io.err(`${formatIssue(w)} (warning)\n`);
   if (options.json) io.out(JSON.stringify({ file: path, valid: all.length === 0, issues: all, warnings }, null, 2) + '\n');
   else if (all.length === 0) io.out(`${path}: valid (${config!.devices.length} devices, ${Object.keys(config!.sites).length} sites)\n`);
   else for (const issue of all) io.err(formatIssue(issue) + '\n');
   return all.length === 0 ? EXIT.ok : EXIT.findings;
+}
+
+/**
+ * `invite-validation: both` is a source check plus digest: a phone that checks the source (Poly request validation)
+ * still wants requests from the registrar's address, which a site behind an outbound proxy or SBC does not send.
+ */
+function bothBehindProxy(config: FleetConfig, path: string): ConfigIssue[] {
+  const inventory = new Inventory(config, { masterKey: Buffer.alloc(32), env: {} }, 0);
+  const reader = new YamlReader(readFileSync(path, 'utf8'), path);
+  const sites = new Set<string>();
+  for (const device of config.devices) {
+    const site = config.sites[device.site];
+    if (!site?.outboundProxy || !isProvisioned(device) || sites.has(site.name)) continue;
+    if (inventory.policyFor(device)['invite-validation'].method !== 'both') continue;
+    sites.add(site.name);
+  }
+  return [...sites].map((name) => ({
+    file: path,
+    line: reader.lineOf(['sites', name, 'outboundProxy']),
+    field: `sites.${name}.outboundProxy`,
+    message: `invite-validation method "both" also checks that requests come from the registrar's address, but this site sends through outbound proxy ${config.sites[name]!.outboundProxy}: phones that check the source would refuse its calls; use method "digest" here`,
+  }));
 }
 
 function directoryProblem(dir: string): string | undefined {
