@@ -96,6 +96,8 @@ describe('a 60-phone office CSV', () => {
         '00:04:f2:77:00:04,polycom,CCX 500,,,hq,404,generate',
         // Grandstream's video line, its own family
         '00:0b:82:77:00:05,grandstream,GXV3370,,,hq,405,generate',
+        // the DECT base: its own family, the line on handset account 1 of profile 1
+        '00:0b:82:77:00:06,grandstream,DP750,,,hq,406,generate',
       ].join('\n') + '\n',
     );
     const imported = await run(['import', 'more.csv', '-c', 'gg.yaml', '--apply'], dir);
@@ -110,6 +112,10 @@ describe('a 60-phone office CSV', () => {
     expect(gxv.code, gxv.err).toBe(0);
     expect(gxv.out).toMatch(/account\.1\.sip\.validate\.incomingServer.*Yes/);
     expect(gxv.out).toMatch(/# unsupported: ssh-off: .*polarity/);
+    const dp = await run(['render', '00:0b:82:77:00:06', '-c', 'gg.yaml', '--explain'], dir);
+    expect(dp.code, dp.err).toBe(0);
+    expect(dp.out).toContain('<P4060>406</P4060>');
+    expect(dp.out).toContain('<P243>1</P243>');
     const valid = await run(['validate', '-c', 'gg.yaml'], dir);
     expect(valid.code).toBe(0);
     expect(valid.err).toMatch(/unknown yealink model "T46X"/);
@@ -120,5 +126,22 @@ describe('a 60-phone office CSV', () => {
     const like = await run(['render', '00:15:65:77:00:02', '-c', 'gg.yaml', '--explain'], dir);
     expect(like.out).toMatch(/settings of T46S \(like:\)/);
     expect(like.out).toMatch(/^account\.16\.enable = 0$/m);
+  });
+
+  it('refuses a row whose model belongs to a line without a parameter table, at its CSV line, and writes nothing', async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, 'dect.csv'),
+      [
+        'mac,vendor,model,site,extension,password',
+        '00:0b:82:77:00:07,grandstream,DP750,hq,407,generate',
+        '00:0b:82:77:00:08,grandstream,DP752,hq,408,generate',
+      ].join('\n') + '\n',
+    );
+    const r = await run(['import', 'dect.csv', '-c', 'gg.yaml', '--apply'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/dect\.csv:3: model: Grandstream DP752 belongs to no line ghostguard has a parameter table for/);
+    expect(r.err).toContain('import refused: 1 problem(s); nothing written');
+    expect(r.err).not.toMatch(/served the settings of its firmware family/);
   });
 });

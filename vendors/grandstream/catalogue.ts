@@ -12,13 +12,13 @@
  * The Android and Wi-Fi lines are each their own series, with only what their own template shows: gxv = GXV33xx/34xx alias
  * templates (FusionPBX gxv3370 1.0.1.33, gxv3380 1.0.3.21, gxv3480 1.0.1.09, each provisioning accounts 1–16: "can support up
  * to 16 SIP accounts"), wp810 / wp820 = the WP810 1.0.9.17 and WP820 1.0.1.16 P-value templates (accounts 1–2), wp8x6 = the
- * WP8x6 1.0.1.44 alias template (FusionPBX provisions accounts 1–3). DP7xx DECT bases are not listed: their templates put
- * SIP servers on profiles and credentials on handset accounts (DP750 P4060/P4090/P4120 for accounts 1–10) and number the
- * hardening differently ("Allow Incoming SIP Messages from SIP Proxy Only" P243, "Disable Direct IP Call" P277), which
- * ghostguard's line model does not express yet; firmware-notes/grandstream.md lists what the sources show.
+ * WP8x6 1.0.1.44 alias template (FusionPBX provisions accounts 1–3). dp750 = the DP750 DECT base's 1.0.2.16 P-value
+ * template: SIP servers and the hardening on four *profiles*, user/auth ID/password on ten handset *accounts* that each name
+ * a profile (P4150…); ghostguard puts every line on profile 1, so `accounts` counts handset accounts. Other DP bases (DP752,
+ * the older DP715) have no template of their own here and are not listed.
  */
 /** GXP = GXP21xx/GXP16xx P-value numbering; GRP = GRP26xx (P-value on early firmware, alias XML from 1.0.9.103). */
-export type Series = 'gxp' | 'grp' | 'gxv' | 'wp810' | 'wp820' | 'wp8x6';
+export type Series = 'gxp' | 'grp' | 'gxv' | 'wp810' | 'wp820' | 'wp8x6' | 'dp750';
 
 export type CatalogueRow = readonly [
   id: string,
@@ -58,4 +58,5 @@ export const CATALOGUE: readonly CatalogueRow[] = [
   ['WP810', 'wp810', 2, ['1.0.9.17'], false, 'FP wp810 (P-value template 1.0.9.17, accounts 1-2)'],
   ['WP820', 'wp820', 2, ['1.0.1.16'], false, 'FP wp820 (P-value template 1.0.1.16, accounts 1-2)'],
   ['WP826', 'wp8x6', 3, ['1.0.1.44'], false, 'FP wp826 and wp8x6 (alias template 1.0.1.44; both provision accounts 1-3)'],
+  ['DP750', 'dp750', 10, ['1.0.2.16'], false, 'FP dp750 (P-value template 1.0.2.16: profiles 1-4, handset accounts 1-10)'],
 ];

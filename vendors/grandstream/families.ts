@@ -15,6 +15,7 @@ export const FAMILY_IDS = [
   'wp810-pvalue',
   'wp820-pvalue',
   'wp8x6-alias',
+  'dp750-pvalue',
 ] as const;
 export type FamilyId = (typeof FAMILY_IDS)[number];
 
@@ -27,6 +28,7 @@ const SERIES_FAMILIES: Record<Series, readonly FamilyId[]> = {
   wp810: ['wp810-pvalue'],
   wp820: ['wp820-pvalue'],
   wp8x6: ['wp8x6-alias'],
+  dp750: ['dp750-pvalue'],
 };
 
 /** First firmware whose template uses `<config version="2">` alias items: GRP261x 1.0.9.103, GXP21xx 1.0.11.79. */

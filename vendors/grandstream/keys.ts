@@ -26,7 +26,14 @@ export const UNSUPPORTED = {
   wp820Srtp:
     'the WP820 1.0.1.16 template lists SRTP mode P183 under account 2 and P443 under account 1, the reverse of every other line, so the account a value reaches is unverified',
   noSnmp: 'the template of this line documents no SNMP parameter',
+  dpAutoAnswer: 'the DP750 1.0.2.16 template has no auto-answer or Call-Info/intercom setting on its profiles or handset accounts',
+  dpRemoteReboot: 'the DP750 1.0.2.16 template has no "Allow SIP Reset" or NOTIFY setting',
+  dpRefer: 'the DP750 1.0.2.16 template has no "Allow Unsolicited REFER" setting',
 } as const;
+
+/** The DP750 writes SIP servers and the hardening per profile (1–4); ghostguard puts every line on profile 1. */
+export const DP_PROFILES = 4;
+export const isDp = (family: GsFamily): boolean => family.series === 'dp750';
 
 /** P1409 (TR-069 enable) is in the GXP21xx P-value template only, not in the GXP16xx/GXP17xx ones. */
 const TR069_PVALUE_MODELS = /^GXP21/;
@@ -80,13 +87,15 @@ export function accountPort(base: number, account: number): number {
 
 export function ruleTable(ctx: RuleContext): RuleTable {
   const { device, model, family } = ctx;
-  const all = range(model.accounts);
-  const used = device ? device.lines.map((l) => l.index) : [];
+  // the slots the server and the hardening live on: accounts, or on the DP750 its profiles (lines all use profile 1)
+  const all = isDp(family) ? range(DP_PROFILES) : range(model.accounts);
+  const used = !device ? [] : isDp(family) ? (device.lines.length > 0 ? [1] : []) : device.lines.map((l) => l.index);
   const deviceOnly = (fn: () => RuleCompilation) => () => (device ? fn() : undefined);
   const P = PARAMS;
   return {
     'sip-trusted-only': deviceOnly(() => perAccount(ctx, all, 'accept SIP from proxy only', () => [[P.acceptProxyOnly, '1']])),
-    'no-direct-ip-calls': () => global(ctx, 'disable direct IP calls', [[P.disableDirectIpCall, '1']]),
+    'no-direct-ip-calls': () =>
+      global(ctx, 'disable direct IP calls', [[isDp(family) ? P.disableDirectIpCallDp : P.disableDirectIpCall, '1']]),
     'invite-validation': (s) =>
       device
         ? perAccount(ctx, all, 'INVITE validation', () => [
@@ -96,15 +105,17 @@ export function ruleTable(ctx: RuleContext): RuleTable {
         : undefined,
     // GXV and WP820 have no Call-Info switch: their auto-answer drop-down holds "Enable Intercom/Paging" as a value
     'no-auto-answer': deviceOnly(() =>
-      perAccount(ctx, all, 'auto answer', () => [
-        [P.autoAnswer, '0'],
-        ...(has(ctx, P.callInfoAutoAnswer) ? [[P.callInfoAutoAnswer, '0'] as const] : []),
-      ]),
+      isDp(family)
+        ? unsupported(UNSUPPORTED.dpAutoAnswer)
+        : perAccount(ctx, all, 'auto answer', () => [
+            [P.autoAnswer, '0'],
+            ...(has(ctx, P.callInfoAutoAnswer) ? [[P.callInfoAutoAnswer, '0'] as const] : []),
+          ]),
     ),
     'reject-anonymous': deviceOnly(() => perAccount(ctx, all, 'anonymous call rejection', () => [[P.rejectAnonymous, '1']])),
     'no-remote-reboot': () =>
-      family.id === 'gxp-pvalue'
-        ? unsupported(UNSUPPORTED.gxpRemoteReboot)
+      family.id === 'gxp-pvalue' || isDp(family)
+        ? unsupported(isDp(family) ? UNSUPPORTED.dpRemoteReboot : UNSUPPORTED.gxpRemoteReboot)
         : device
           ? asFactoryDefault(perAccount(ctx, all, 'allow SIP reset', () => [[P.allowSipReset, '0']]))
           : undefined,
@@ -138,7 +149,12 @@ export function ruleTable(ctx: RuleContext): RuleTable {
         : global(ctx, 'web access mode', [[P.webAccessModeHttpFirst, '1']]),
     // only beside P237 (the device file): a phone that found ghostguard through DHCP and read P145 = 0 from a shared file
     // without ghostguard's server path would be stranded on its old one
-    'provisioning-pinned': deviceOnly(() => global(ctx, 'DHCP option 43/66 server override', [[P.dhcpOverridesServer, '0']])),
+    'provisioning-pinned': deviceOnly(() =>
+      global(ctx, 'DHCP option 43/66 server override', [
+        [P.dhcpOverridesServer, '0'],
+        ...(isDp(family) ? [[P.dhcp43OverridesServer, '0'] as const] : []),
+      ]),
+    ),
     'user-password-set': deviceOnly(() => global(ctx, 'end-user password', [[P.userPassword, device!.userPassword]])),
     'tr069-off': () =>
       family.id === 'grp-pvalue' || (family.id === 'gxp-pvalue' && !TR069_PVALUE_MODELS.test(model.id))
@@ -146,8 +162,8 @@ export function ruleTable(ctx: RuleContext): RuleTable {
         : global(ctx, 'TR-069 enable', [[P.tr069Enable, '0']]),
     'ssh-off': () => (family.series === 'gxv' ? unsupported(UNSUPPORTED.gxvSsh) : global(ctx, 'disable SSH', [[P.disableSsh, '1']])),
     'refer-validation': deviceOnly(() =>
-      family.id === 'gxp-pvalue'
-        ? unsupported(UNSUPPORTED.gxpRefer)
+      family.id === 'gxp-pvalue' || isDp(family)
+        ? unsupported(isDp(family) ? UNSUPPORTED.dpRefer : UNSUPPORTED.gxpRefer)
         : perAccount(ctx, all, 'allow unsolicited REFER', () => [[P.allowUnsolicitedRefer, '0']]),
     ),
     'snmp-locked': (s) => {

@@ -37,7 +37,7 @@ const LINES: readonly (readonly [RegExp, Series])[] = [
 /**
  * The catalogue model, or for a model outside it the settings of its line: the series from the name prefix, the account
  * count unknown (bounded by the lines configured), no alias family unless the line is GRP26xx/GXP21xx. A Grandstream name
- * of another line (DP7xx bases, HT adapters, older GXV) is refused: those templates number the same settings differently.
+ * of another line (DP bases other than the DP750, HT adapters, older GXV) is refused: those templates number the same settings differently.
  */
 export function modelOrLine(id: string): GsModel {
   const model = findModel(id);

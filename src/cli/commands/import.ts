@@ -15,6 +15,7 @@ import { chooseConfig, type ConfigOptions } from '../config-choice.js';
 import { catalogue, vendors } from '../context.js';
 import { readDeviceCsv, type CsvDevice } from '../device-csv.js';
 import { EXIT, type CliIo } from '../io.js';
+import { unservableModels, withoutRefused } from '../model-check.js';
 
 export interface ImportOptions extends ConfigOptions {
   apply?: boolean;
@@ -100,8 +101,11 @@ export function importCommand(csvPath: string, options: ImportOptions, io: CliIo
   }
 
   const merged = doc.toString();
-  const { config: mergedConfig, issues, warnings = [] } = parseConfig(merged, path, catalogue);
-  for (const w of warnings) io.err(`${formatIssue(w)} (warning)\n`);
+  const parsed = parseConfig(merged, path, catalogue);
+  const mergedConfig = parsed.config;
+  const refused = mergedConfig ? unservableModels(mergedConfig, vendors, path, merged) : [];
+  const issues = [...parsed.issues, ...refused];
+  for (const w of withoutRefused(parsed.warnings ?? [], refused)) io.err(`${formatIssue(w)} (warning)\n`);
   // an env:NAME secret that is not set would be written, then the device would drop out of service at the reload
   for (const device of mergedConfig?.devices ?? []) {
     const lines = csvLinesOf.get(device.index);

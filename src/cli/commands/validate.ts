@@ -8,6 +8,7 @@ import { scopeProblem } from '../../schedule/schedule-config.js';
 import { chooseConfig, type ConfigOptions } from '../config-choice.js';
 import { catalogue, vendors } from '../context.js';
 import { paramProblems } from '../params-check.js';
+import { unservableModels, withoutRefused } from '../model-check.js';
 import { Inventory, isProvisioned } from '../../model/inventory.js';
 import { readConfig } from '../../provisioning/config-source.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -15,8 +16,12 @@ import { EXIT, type CliIo } from '../io.js';
 export function validateCommand(options: ConfigOptions & { json?: boolean }, io: CliIo): number {
   const choice = chooseConfig(options, io);
   const path = choice.path;
-  const { config, issues, warnings = [] } = readConfig(path, catalogue, choice.baseDir);
+  const read = readConfig(path, catalogue, choice.baseDir);
+  const { config, issues } = read;
   const all: ConfigIssue[] = [...issues];
+  const refused = config ? unservableModels(config, vendors, path, readFileSync(path, 'utf8')) : [];
+  const warnings = withoutRefused(read.warnings ?? [], refused);
+  all.push(...refused);
   if (config) all.push(...paramProblems(config, vendors, path));
   if (config) {
     let reader: YamlReader | undefined;

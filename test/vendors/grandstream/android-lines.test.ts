@@ -117,7 +117,7 @@ describe('Grandstream WP8x6 (wp8x6-alias)', () => {
   it('gives a WP8x6 outside the catalogue the line settings, and refuses lines it has no table for', () => {
     expect(grandstream.compile({ model: 'WP816', firmware: '1.0.1.44', policy: resolvePolicy([]) }).family.id).toBe('wp8x6-alias');
     expect(grandstream.compile({ model: 'GXV3450', firmware: '1.0.1.1', policy: resolvePolicy([]) }).family.id).toBe('gxv-alias');
-    for (const model of ['DP750', 'DP720', 'HT802', 'GXV3240'])
+    for (const model of ['DP752', 'DP720', 'HT802', 'GXV3240'])
       expect(() => grandstream.compile({ model, firmware: '1.0.2.16', policy: resolvePolicy([]) }), model).toThrow(
         /no line ghostguard has a parameter table/,
       );
