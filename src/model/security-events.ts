@@ -38,7 +38,11 @@ export const SECURITY_REASONS = {
     meaning:
       'a connection from a `server.proxyProtocol.from` load balancer did not start with a valid PROXY header (missing, malformed, oversized or too slow): closed before TLS or HTTP (once per address and minute)',
   },
-  'malformed-request': { severity: 'medium', meaning: 'the HTTP parser refused the request (control characters, broken framing)' },
+  'malformed-request': {
+    severity: 'medium',
+    meaning:
+      'the HTTP parser refused the request (control characters, broken framing), or a method phones never send (405); counted toward a ban',
+  },
   'audit-out-of-scope': { severity: 'high', meaning: "an operator's audit or check reached outside `server.auditAllow`" },
   'unrenderable-request': {
     severity: 'low',

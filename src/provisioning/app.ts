@@ -69,10 +69,11 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
     // the server comes from serverFactory; fastify reads `https` only to name its listening URLs https://
     ...(options.https ? { https: options.https } : {}),
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => refuseUnparsable(deps, err, socket),
-    serverFactory: (fastifyHandler: RequestListener) =>
-      phoneServer(options, (req, res, expectsContinue) => {
+    serverFactory: () =>
+      phoneServer(options, handler, (req, res, expectsContinue) => {
         const upload = req.method === 'PUT';
-        if (!upload && req.method !== 'GET' && req.method !== 'HEAD') return fastifyHandler(req, res);
+        if (!upload && req.method !== 'GET' && req.method !== 'HEAD')
+          return uploads.refuse(req, res, handler.refuseMethod(requestOf(req, req.socket.remoteAddress ?? '')));
         const closed = {
           status: 503,
           headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' },
@@ -104,6 +105,11 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
     closing = true;
     done();
   });
+  // the router's own 404 for any other method (app.inject): the same 405 the listener answers
+  app.setNotFoundHandler((req, reply) => {
+    const answer = handler.refuseMethod(requestOf(req.raw, req.ip));
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: UPLOAD_LIMIT }, (_req, body, done) => done(null, body));
   app.route({
@@ -122,8 +128,11 @@ function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, so
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const source = socket.remoteAddress ?? '';
-  if (status !== 408 && deps.guard.admit(source) === 'ok')
+  if (status !== 408 && deps.guard.admit(source) === 'ok') {
     deps.events.emit({ reason: 'malformed-request', source, detail: err.code ?? err.message });
+    // no phone sends what its parser refuses: counted toward the source's ban like a hostile path
+    if (deps.guard.deny(source, 'challenge')) deps.events.emit({ reason: 'banned', source, detail: 'after malformed-request' });
+  }
   const body = `${STATUS_CODES[status]}\n`;
   if (socket.writable)
     socket.write(
@@ -134,7 +143,7 @@ function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, so
 
 type PhoneListener = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => void;
 
-function phoneServer(options: ProvisioningOptions, listener: PhoneListener): Server {
+function phoneServer(options: ProvisioningOptions, handler: PhoneHandler, listener: PhoneListener): Server {
   const idleMs = options.idleMs ?? IDLE_MS;
   // the expiry of header and request timeouts is checked this often (Node's default: every 30 s)
   const http = { connectionsCheckingInterval: Math.min(1000, idleMs), requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: idleMs };
@@ -144,6 +153,16 @@ function phoneServer(options: ProvisioningOptions, listener: PhoneListener): Ser
     : createHttpServer(http, onRequest);
   // `Expect: 100-continue`: the client sends its body only once the headers were accepted (UploadReader writes the 100)
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => listener(req, res, true));
+  // CONNECT never reaches a request listener (Node closes it unanswered): refused like any other foreign method
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    const answer = handler.refuseMethod(requestOf(req, socket.remoteAddress ?? ''));
+    const body = String(answer.body ?? '');
+    const head = Object.entries({ ...answer.headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    socket.end(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${head}\r\n${body}`);
+  });
   server.keepAliveTimeout = idleMs;
   options.gate?.watch(server);
   // after the gate, so that the gate counts each connection under the phone's address the header names

@@ -63,9 +63,9 @@ export class PhoneHandler {
     if (verdict === 'rate-limited') return textResponse(429, 'Too Many Requests\n', { 'retry-after': '5' });
     if (verdict !== 'ok') return textResponse(403, 'Forbidden\n');
     const fileName = fileNameFromUrl(req.url);
-    if (!fileName) return this.reject(400, { reason: 'bad-path', source, file: req.url });
+    if (!fileName) return this.refuseCounted(400, { reason: 'bad-path', source, file: req.url });
     const uaProblem = userAgentProblem(req.userAgent);
-    if (uaProblem) return this.reject(400, { reason: 'bad-user-agent', source, file: fileName, detail: uaProblem });
+    if (uaProblem) return this.refuseCounted(400, { reason: 'bad-user-agent', source, file: fileName, detail: uaProblem });
     const userAgent = req.userAgent!;
     const method = req.method as 'GET' | 'HEAD' | 'PUT';
     const found = identifyRequest(deps.vendors, { fileName, method, userAgent });
@@ -121,6 +121,28 @@ export class PhoneHandler {
         this.deps.events.emit({ reason: 'unauthenticated-claim', source, mac, file: identity.file.name, detail: userAgent }),
       );
     return fileResponse(req, served, false);
+  }
+
+  /**
+   * A method phones never send (anything but GET, HEAD and PUT: TRACE, OPTIONS, POST, PROPFIND…): 405 with the `Allow`
+   * header RFC 9110 §15.5.6 requires, decided from the request line alone — its body is never read —, and counted
+   * toward the source's ban like any refusal no phone causes.
+   */
+  refuseMethod(req: Pick<PhoneHttpRequest, 'ip' | 'method' | 'url'>): PhoneHttpResponse {
+    const verdict = this.deps.guard.admit(req.ip);
+    if (verdict === 'rate-limited') return textResponse(429, 'Too Many Requests\n', { 'retry-after': '5' });
+    if (verdict !== 'ok') return textResponse(403, 'Forbidden\n');
+    const answer = this.refuseCounted(405, { reason: 'malformed-request', source: req.ip, file: req.url, detail: `method ${req.method}` });
+    answer.headers.allow = 'GET, HEAD, PUT';
+    return answer;
+  }
+
+  /** A refusal no phone's own request causes (a hostile path, no User-Agent, a foreign method): counted toward a ban. */
+  private refuseCounted(status: 400 | 405, event: EventInput): PhoneHttpResponse {
+    const answer = this.reject(status, event);
+    if (event.source && this.deps.guard.deny(event.source, 'challenge'))
+      this.deps.events.emit({ reason: 'banned', source: event.source, detail: `after ${event.reason}` });
+    return answer;
   }
 
   private reject(status: 400 | 403 | 404 | 405, event: EventInput): PhoneHttpResponse {

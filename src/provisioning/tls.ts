@@ -24,6 +24,9 @@ export async function loadTls(settings: ServerSettings): Promise<TlsMaterial | u
   }
 }
 
+/** validity of the self-signed certificate: 825 days, the longest Apple platforms accept for any TLS server certificate */
+const VALID_DAYS = 825;
+
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
 /** An address in one spelling (::1 and 0:0:0:0:0:0:0:1 alike); a DNS name lower-cased. */
@@ -57,12 +60,14 @@ async function selfSigned(dataDir: string, names: string[]): Promise<TlsMaterial
   const keyPath = join(dataDir, 'tls-key.pem');
   const current = existsSync(certPath) && existsSync(keyPath) ? namesIn(readFileSync(certPath, 'utf8')) : undefined;
   if (!current || names.some((n) => !current.has(n))) {
-    const altNames = names.map((n) => (isIP(n) ? { type: 7, ip: n } : { type: 2, value: n }));
+    const altNames = names.map((n) => (isIP(n) ? { type: 7 as const, ip: n } : { type: 2 as const, value: n }));
     const pems = await generate([{ name: 'commonName', value: 'ghostguard provisioning' }], {
-      days: 825,
+      // selfsigned signs with SHA-1 unless told (which TLS clients reject, RFC 9155) and takes its validity as a date
+      algorithm: 'sha256',
+      notAfterDate: new Date(Date.now() + VALID_DAYS * 86_400_000),
       keySize: 2048,
       extensions: [{ name: 'subjectAltName', altNames }],
-    } as Parameters<typeof generate>[1]);
+    });
     writeFileSync(keyPath, pems.private, { mode: 0o600 });
     writeFileSync(certPath, pems.cert);
   }

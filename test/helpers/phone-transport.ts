@@ -7,7 +7,8 @@ import { Client } from 'undici';
 import type { Runtime } from '../../src/app/runtime.js';
 
 export interface PhoneRequestSpec {
-  method: 'GET' | 'HEAD' | 'PUT';
+  /** what phones send, or a method a scanner tries */
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'OPTIONS' | 'DELETE' | 'TRACE' | 'PATCH';
   url: string;
   headers: Record<string, string>;
   payload?: string;
@@ -31,7 +32,7 @@ export const routerTransport: Transport = {
   started: async () => {},
   async send(runtime, address, req) {
     const res = await runtime.app.inject({
-      method: req.method,
+      method: req.method as 'GET', // light-my-request sends any method; its type names fewer than HTTP has (no TRACE)
       url: req.url,
       payload: req.payload,
       headers: req.headers,

@@ -40,6 +40,7 @@ export const PEERS = {
   tcpdump: { bin: 'tcpdump', pkg: 'tcpdump' },
   nmap: { bin: 'nmap', pkg: 'nmap' },
   curl: { bin: 'curl', pkg: 'curl' },
+  openssl: { bin: 'openssl', pkg: 'openssl' },
   script: { bin: 'script', pkg: 'bsdutils' },
   nginx: { bin: 'nginx', pkg: 'nginx-light' },
   wrk: { bin: 'wrk', pkg: 'wrk' },

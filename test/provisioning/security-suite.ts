@@ -11,7 +11,7 @@ import type { Runtime } from '../../src/app/runtime.js';
 import { parseMac } from '../../src/model/mac.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { fleetYaml, startRuntime } from '../helpers/runtime.js';
-import type { Transport } from '../helpers/phone-transport.js';
+import type { PhoneRequestSpec, Transport } from '../helpers/phone-transport.js';
 import { type StoreBackend, type StoreTarget, storeBackend, withStore } from '../helpers/store-backends.js';
 import type { SecurityEvent } from '../../src/store/store.js';
 
@@ -88,7 +88,7 @@ function hostile(transport: Transport, backend: StoreBackend): void {
     url: string,
     userAgent: string,
     headers: Record<string, string> = {},
-    method: 'GET' | 'PUT' = 'GET',
+    method: PhoneRequestSpec['method'] = 'GET',
     payload?: string,
   ) => transport.send(runtime, address, { method, url, payload, headers: { 'user-agent': userAgent, ...headers } });
 
@@ -313,6 +313,38 @@ function hostile(transport: Transport, backend: StoreBackend): void {
       }
       expect(bannedAt).toBeGreaterThan(900);
       expect((await runtime.store.events({ reason: 'banned' })).some((e) => e.source === '127.123.5.2')).toBe(true);
+    });
+  });
+
+  // what nmap's http-methods and curl -X tried (the attacker's pass of #17): fastify answered its own JSON 404 naming the
+  // route, read a POST body of up to 1 MB before that, recorded nothing and counted nothing
+  describe('methods no phone sends', () => {
+    const foreign = ['OPTIONS', 'POST', 'DELETE', 'TRACE', 'PATCH'] as const;
+    it.each(foreign)('%s → 405 with the Allow header RFC 9110 §15.5.6 requires, and a medium event', async (method) => {
+      const res = await fetchAs('127.154.5.1', '/y000000000108.cfg', YEALINK_UA(KNOWN), {}, method, method === 'POST' ? 'x=1' : undefined);
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD, PUT');
+      expect(res.body).toBe('Method Not Allowed\n');
+      expect((await runtime.store.events({ limit: 1 }))[0]).toMatchObject({
+        reason: 'malformed-request',
+        severity: 'medium',
+        source: '127.154.5.1',
+        detail: `method ${method}`,
+      });
+    });
+
+    it('hostile paths and foreign methods count toward the ban: 1,100 from one address end in 403', async () => {
+      let bannedAt = -1;
+      for (let i = 0; i < 1100 && bannedAt < 0; i++) {
+        const res =
+          i % 10 === 0
+            ? await fetchAs('127.154.5.2', '/y000000000108.cfg', 'x', {}, 'TRACE')
+            : await fetchAs('127.154.5.2', '/%2e%2e%2fmaster.key', 'x');
+        if (res.statusCode === 403) bannedAt = i;
+        else expect(res.statusCode).toBe(i % 10 === 0 ? 405 : 400);
+      }
+      expect(bannedAt).toBeGreaterThan(900);
+      expect((await runtime.store.events({ reason: 'banned' })).some((e) => e.source === '127.154.5.2')).toBe(true);
     });
   });
 
