@@ -22,7 +22,7 @@ import { Inventory } from '../src/model/inventory.js';
 import { catalogueOf } from '../src/model/model-catalogue.js';
 import { digestResponse, REALM } from '../src/provisioning/digest.js';
 import { DEFAULT_RENDER_CACHE_MB } from '../src/provisioning/render-service.js';
-import { childPids, cpuSeconds, peakRssMb } from './lib/proc-stats.js';
+import { childPids, cpuSeconds, peakRssMb, threadCpuSeconds } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
 
 const { values: args } = parseArgs({
@@ -252,8 +252,10 @@ async function storm(N: number): Promise<SizeResult> {
   await quiet(serverPids);
   const profiler = args.profile ? await startProfiler(inspectorUrls.get(server)) : undefined;
   const cpu0 = serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
+  const threads0 = threadCpuSeconds(server.pid!);
   const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS });
   const ggCpu = serverPids().reduce((a, p) => a + cpuSeconds(p), 0) - cpu0;
+  const threadSplit = threadShares(server.pid!, threads0, gg.requests);
   if (profiler) {
     mkdirSync(args.profile!, { recursive: true });
     writeFileSync(join(args.profile!, `ghostguard-${N}.cpuprofile`), JSON.stringify(await profiler.stop()));
@@ -331,6 +333,7 @@ async function storm(N: number): Promise<SizeResult> {
   const header = `${N} devices: ${lines.length / rounds} requests per round (${staticFiles.size} distinct files, ${averageBytes} bytes on average), ghostguard startup ${startupMs} ms`;
   const rows = [
     row('ghostguard (Digest, render)', gg, ggCpu, ggRss),
+    `  ghostguard CPU µs/request by thread: ${threadSplit}`,
     row('nginx (static, same bytes)', ng, ngCpu),
     row(`node:https floor (${args.workers} proc, no work)`, nodeFloor, floorCpu),
     ...[['ghostguard', gg] as const, ['nginx', ng] as const, ['floor', nodeFloor] as const]
@@ -369,6 +372,20 @@ async function startProfiler(url: string | undefined): Promise<{ stop(): Promise
       return profile;
     },
   };
+}
+
+/** The storm's CPU per request of the server's main thread and of its busiest other threads (history writer, GC helpers). */
+function threadShares(pid: number, before: Map<number, number>, requests: number): string {
+  const used = [...threadCpuSeconds(pid)].map(([tid, s]) => [tid, s - (before.get(tid) ?? 0)] as const);
+  const main = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = used.filter(([tid, s]) => tid !== pid && s > 0).sort((a, b) => b[1] - a[1]);
+  const us = (s: number) => fmt((1e6 * s) / requests);
+  return `main ${us(main)}, others ${
+    others
+      .slice(0, 4)
+      .map(([, s]) => us(s))
+      .join(' / ') || 'none'
+  }${others.length > 4 ? ` (+${others.length - 4} threads: ${us(others.slice(4).reduce((a, [, s]) => a + s, 0))})` : ''}`;
 }
 
 /** Waits until `pids` use under a tenth of a core over half a second (at most 30 s). */

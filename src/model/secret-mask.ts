@@ -26,6 +26,13 @@ function fingerprintOf(text: string, from: number, length: number): number {
   return join(a, b);
 }
 
+/** the first of fingerprintOf's two hashes */
+function firstHash(text: string, from: number, length: number): number {
+  let a = 0;
+  for (let i = from; i < from + length; i++) a = (Math.imul(a, BASE_A) + text.charCodeAt(i)) | 0;
+  return a;
+}
+
 const join = (a: number, b: number): number => (a >>> 0) * LOW_BITS + ((b >>> 0) >>> 11);
 
 function power(base: number, exponent: number): number {
@@ -47,9 +54,17 @@ function contains(sorted: Float64Array, value: number): boolean {
   return false;
 }
 
+/**
+ * One bit per (length, first hash) bucket, set for every secret: a window whose bit is clear is no secret, so the binary
+ * search runs for a few windows in a hundred (256 KB for any inventory; 80,000 secrets set about 4 % of the bits).
+ */
+const FILTER_BITS = 21;
+const bucketOf = (a: number, length: number): number => Math.imul(a ^ Math.imul(length, 0x9e3779b1), 0x85ebca6b) >>> (32 - FILTER_BITS);
+
 export class SecretMasker {
   /** per secret length, longest first: the sorted fingerprints of the secrets of that length */
   private readonly byLength: { length: number; prints: Float64Array }[];
+  private readonly filter = new Int32Array(2 ** (FILTER_BITS - 5));
 
   constructor(secrets: Iterable<string>) {
     const prints = new Map<number, Set<number>>();
@@ -58,6 +73,8 @@ export class SecretMasker {
       let set = prints.get(s.length);
       if (!set) prints.set(s.length, (set = new Set()));
       set.add(fingerprintOf(s, 0, s.length));
+      const bucket = bucketOf(firstHash(s, 0, s.length), s.length);
+      this.filter[bucket >>> 5]! |= 1 << (bucket & 31);
     }
     this.byLength = [...prints].sort(([a], [b]) => b - a).map(([length, set]) => ({ length, prints: Float64Array.from(set).sort() }));
   }
@@ -67,12 +84,11 @@ export class SecretMasker {
     const found = [];
     for (const { length, prints } of this.byLength) {
       if (text.length < length) continue;
-      const at = new Uint8Array(text.length);
+      let at: Uint8Array | undefined;
       const dropA = power(BASE_A, length - 1);
       const dropB = power(BASE_B, length - 1);
       let a = 0;
       let b = 0;
-      let any = false;
       for (let i = 0; i < text.length; i++) {
         const start = i - length + 1;
         if (start > 0) {
@@ -83,12 +99,14 @@ export class SecretMasker {
         const c = text.charCodeAt(i);
         a = (Math.imul(a, BASE_A) + c) | 0;
         b = (Math.imul(b, BASE_B) + c) | 0;
-        if (start >= 0 && contains(prints, join(a, b))) {
+        if (start < 0) continue;
+        const bucket = bucketOf(a, length);
+        if ((this.filter[bucket >>> 5]! & (1 << (bucket & 31))) !== 0 && contains(prints, join(a, b))) {
+          at ??= new Uint8Array(text.length);
           at[start] = 1;
-          any = true;
         }
       }
-      if (any) found.push({ length, at });
+      if (at) found.push({ length, at });
     }
     return found;
   }

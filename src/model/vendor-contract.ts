@@ -179,7 +179,8 @@ export interface VendorAdapter {
   /**
    * provisioning: device files place the device's own values (MAC, line users and names, secrets) verbatim, never
    * branching on their content (only on whether one is empty), so one render with stand-ins is a template for every
-   * device of the same shape. Absent = every device file is rendered in full.
+   * device of the same shape; so do files without secrets that name a phone's MAC (`<mac>.boot`) with that MAC.
+   * Absent = every such file is rendered in full.
    */
   readonly templatedDeviceFiles?: boolean;
   /**

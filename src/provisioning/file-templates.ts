@@ -5,7 +5,9 @@
  * against its slot's character class (src/model/template-slot.ts). The shape is the very input the template was
  * rendered from, so equal shapes render equal documents up to the slot values. A value outside its class, an input
  * whose render fails, or a template the guard refuses sends the request down the full render path, which escapes,
- * validates and guards as it always has.
+ * validates and guards as it always has. A file without secrets that names one phone's MAC (Yealink `<mac>.boot`, Poly
+ * `<mac>.cfg`) is templated the same way with the MAC as its only value: at 20,000 phones there are thousands of them,
+ * each a cache miss that would otherwise be rendered in full (the Poly one through the XML builder).
  */
 import { randomBytes } from 'node:crypto';
 import type { ResolvedDevice } from '../model/config-types.js';
@@ -59,10 +61,14 @@ export class FileTemplates {
     return this.bytes;
   }
 
-  /** The device file by substitution, or undefined when it takes the full render path. */
+  /**
+   * The device file — or a file without secrets that one phone's MAC names (a `<mac>.boot`: the same document for every
+   * phone of a model but the MAC) — by substitution, or undefined when it takes the full render path.
+   */
   render(vendor: VendorAdapter, input: RenderInput, full: FullRender): TemplatedFile | undefined {
     const { device, file } = input;
-    if (!vendor.templatedDeviceFiles || !device || file.kind !== 'device') return undefined;
+    if (!vendor.templatedDeviceFiles) return undefined;
+    if (device ? file.kind !== 'device' : file.secret || file.mac === undefined) return undefined;
     // equal values share a stand-in, so a renderer comparing two of them sees what it would see with the real ones
     const values: string[] = [];
     const index = new Map<string, number>();
@@ -74,7 +80,7 @@ export class FileTemplates {
       if (i === undefined) index.set(value, (i = values.push(value) - 1));
       return `\uE000${this.mark}${i}\uE001`;
     };
-    const shaped: RenderInput = { ...input, file: shapeFile(input, stand), device: shapeDevice(device, stand) };
+    const shaped: RenderInput = { ...input, file: shapeFile(input, stand), ...(device ? { device: shapeDevice(device, stand) } : {}) };
     if (!fits) {
       this.counts.fallbacks++;
       return undefined;
@@ -173,7 +179,8 @@ function shapeDevice(device: ResolvedDevice, stand: Stand): ResolvedDevice {
 /** The file with the MAC it names (and the MAC in its name, as spelled) standing in for the device's. */
 function shapeFile(input: RenderInput, stand: Stand): RenderInput['file'] {
   const { file, device } = input;
-  const at = device ? file.name.toLowerCase().indexOf(device.mac) : -1;
+  const mac = device?.mac ?? file.mac;
+  const at = mac ? file.name.toLowerCase().indexOf(mac) : -1;
   const name = at < 0 ? file.name : file.name.slice(0, at) + stand(file.name.slice(at, at + 12), 'mac-text') + file.name.slice(at + 12);
   return { ...file, name, ...(file.mac ? { mac: stand(file.mac, 'mac') as Mac } : {}) };
 }

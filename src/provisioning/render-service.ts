@@ -58,27 +58,79 @@ interface Entry {
 }
 
 /**
- * Cache bounded by bytes (bodies plus per-entry overhead). Every newly rendered file is admitted; a full cache makes
- * room by evicting random entries, so a file fetched a moment ago is very likely still there when its phone asks again.
- * A hit costs one map lookup and no bookkeeping.
+ * Bounded by bytes (bodies plus per-entry overhead). Every new file is admitted; a full cache makes room by evicting
+ * random entries, so a file fetched a moment ago is very likely still there when its phone asks again. A hit costs one
+ * map lookup and no bookkeeping.
  */
-export class RenderService {
-  private readonly cache = new Map<string, Entry>();
+class RandomEvictionCache {
+  private readonly entries = new Map<string, Entry>();
   private readonly keys: string[] = [];
-  private readonly reports = new Map<string, Omit<RenderedFile, 'body'>>();
-  private bytes = 0;
-  private readonly maxBytes: number;
-  private readonly templates = new FileTemplates((meta) => this.shared(meta));
+  bytes = 0;
 
   constructor(
-    maxBytes = DEFAULT_RENDER_CACHE_MB * 1024 * 1024,
-    private readonly random: () => number = Math.random,
-  ) {
-    this.maxBytes = maxBytes;
+    readonly maxBytes: number,
+    private readonly random: () => number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): ServedFile | undefined {
+    return this.entries.get(key)?.served;
+  }
+
+  set(key: string, served: ServedFile): void {
+    const size = served.body.length + ENTRY_OVERHEAD;
+    if (size > this.maxBytes) return;
+    while (this.bytes + size > this.maxBytes && this.keys.length > 0) this.evict(Math.floor(this.random() * this.keys.length));
+    this.entries.set(key, { served, slot: this.keys.length });
+    this.keys.push(key);
+    this.bytes += size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.keys.length = 0;
+    this.bytes = 0;
+  }
+
+  private evict(slot: number): void {
+    const key = this.keys[slot]!;
+    const last = this.keys.pop()!;
+    if (slot < this.keys.length) {
+      this.keys[slot] = last;
+      this.entries.get(last)!.slot = slot;
+    }
+    this.bytes -= this.entries.get(key)!.served.body.length + ENTRY_OVERHEAD;
+    this.entries.delete(key);
+  }
+}
+
+/**
+ * The render cache, in two parts: files every phone of a model asks for (no device, no MAC in the name: a few per
+ * model) in a quarter of the budget, so that the churn of a large fleet's own files never evicts them; and the files of
+ * one phone (its device file, its `<mac>.boot`) in the rest.
+ */
+export class RenderService {
+  private readonly perPhone: RandomEvictionCache;
+  private readonly shared: RandomEvictionCache;
+  private readonly reports = new Map<string, Omit<RenderedFile, 'body'>>();
+  private readonly templates = new FileTemplates((meta) => this.shareReport(meta));
+
+  constructor(maxBytes = DEFAULT_RENDER_CACHE_MB * 1024 * 1024, random: () => number = Math.random) {
+    const sharedBytes = Math.floor(maxBytes / 4);
+    this.shared = new RandomEvictionCache(sharedBytes, random);
+    this.perPhone = new RandomEvictionCache(maxBytes - sharedBytes, random);
   }
 
   get stats(): { entries: number; bytes: number; maxBytes: number } {
-    return { entries: this.cache.size, bytes: this.bytes, maxBytes: this.maxBytes };
+    const parts = [this.perPhone, this.shared];
+    return {
+      entries: parts.reduce((n, c) => n + c.size, 0),
+      bytes: parts.reduce((n, c) => n + c.bytes, 0),
+      maxBytes: parts.reduce((n, c) => n + c.maxBytes, 0),
+    };
   }
 
   /** device files filled from a template, sent down the full path instead, templates built and refused; shapes and bytes held */
@@ -88,35 +140,19 @@ export class RenderService {
 
   render(req: RenderRequest): ServedFile {
     const key = `${req.version}|${req.vendor.id}|${req.file.name}|${req.model}|${req.firmware ?? ''}|${req.device?.mac ?? ''}`;
-    const hit = this.cache.get(key);
-    if (hit) return hit.served;
+    const cache = req.device || req.file.mac ? this.perPhone : this.shared;
+    const hit = cache.get(key);
+    if (hit) return hit;
     const served = this.renderFresh(req);
-    const size = served.body.length + ENTRY_OVERHEAD;
-    if (size > this.maxBytes) return served;
-    while (this.bytes + size > this.maxBytes && this.keys.length > 0) this.evict(Math.floor(this.random() * this.keys.length));
-    this.cache.set(key, { served, slot: this.keys.length });
-    this.keys.push(key);
-    this.bytes += size;
+    cache.set(key, served);
     return served;
   }
 
   clear(): void {
-    this.cache.clear();
-    this.keys.length = 0;
+    this.perPhone.clear();
+    this.shared.clear();
     this.reports.clear();
     this.templates.clear();
-    this.bytes = 0;
-  }
-
-  private evict(slot: number): void {
-    const key = this.keys[slot]!;
-    const last = this.keys.pop()!;
-    if (slot < this.keys.length) {
-      this.keys[slot] = last;
-      this.cache.get(last)!.slot = slot;
-    }
-    this.bytes -= this.cache.get(key)!.served.body.length + ENTRY_OVERHEAD;
-    this.cache.delete(key);
   }
 
   private renderFresh(req: RenderRequest): ServedFile {
@@ -149,7 +185,7 @@ export class RenderService {
     body.write(text, 'utf8');
     // one-shot: no Hash object per file (a cold render's SHA-256 was a tenth of its cost)
     const sha256 = hash('sha256', body, 'hex');
-    const rendered = templated ? templated.meta : this.shared(meta);
+    const rendered = templated ? templated.meta : this.shareReport(meta);
     return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered };
   }
 
@@ -169,7 +205,7 @@ export class RenderService {
   }
 
   /** Thousands of phones of one model and policy get the same report: keep one copy. */
-  private shared(meta: Omit<RenderedFile, 'body'>): Omit<RenderedFile, 'body'> {
+  private shareReport(meta: Omit<RenderedFile, 'body'>): Omit<RenderedFile, 'body'> {
     const key = JSON.stringify(meta);
     const known = this.reports.get(key);
     if (known) return known;

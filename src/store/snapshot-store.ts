@@ -7,6 +7,8 @@ import type { ServedVersion, Snapshot, SnapshotStore } from './store.js';
 
 export class SqliteSnapshots implements SnapshotStore {
   private readonly stmts;
+  /** the snapshot and the pruning of older ones in one commit: the state database syncs every commit (synchronous = FULL) */
+  private readonly putPruned: (s: Snapshot, keep: number) => void;
 
   constructor(db: Database.Database) {
     this.stmts = {
@@ -20,6 +22,10 @@ export class SqliteSnapshots implements SnapshotStore {
                          (SELECT sha256 FROM dashboard_served WHERE mac = ? AND file = ? ORDER BY ts DESC LIMIT ?)`),
       get: db.prepare('SELECT sha256, mac, file, ts, body FROM dashboard_served WHERE sha256 = ?'),
     };
+    this.putPruned = db.transaction((s: Snapshot, keep: number) => {
+      this.stmts.put.run(s.sha256, s.mac, s.file, s.ts, s.body);
+      this.stmts.prune.run(s.mac, s.file, s.mac, s.file, keep);
+    });
   }
 
   async latestVersion(): Promise<number> {
@@ -35,8 +41,7 @@ export class SqliteSnapshots implements SnapshotStore {
   }
 
   async put(s: Snapshot, keep: number): Promise<void> {
-    this.stmts.put.run(s.sha256, s.mac, s.file, s.ts, s.body);
-    this.stmts.prune.run(s.mac, s.file, s.mac, s.file, keep);
+    this.putPruned(s, keep);
   }
 
   async get(sha256: string): Promise<Snapshot | undefined> {

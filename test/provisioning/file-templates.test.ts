@@ -101,6 +101,15 @@ function deviceFileOf(vendor: VendorAdapter, mac: Mac, model: string, firmware: 
   return vendor.identifyRequest({ ...step, fileName }).file;
 }
 
+/** The files a phone fetches without credentials whose names carry its MAC (the MAC spelled in capitals when `upper`). */
+function macNamedSharedFiles(vendor: VendorAdapter, mac: Mac, model: string, firmware: string, upper: boolean): FileRef[] {
+  return vendor
+    .bootSequence(mac, model, firmware)
+    .filter((s) => s.method === 'GET')
+    .map((s) => vendor.identifyRequest(upper ? { ...s, fileName: s.fileName.replace(mac, mac.toUpperCase()) } : s).file)
+    .filter((f) => !f.secret && f.mac !== undefined && f.kind !== 'override');
+}
+
 describe('compiled device-file templates', () => {
   it('render the same bytes, report and errors as the full renderer for random devices and policies, hostile values included', () => {
     const rand = seeded(0x16);
@@ -114,6 +123,8 @@ describe('compiled device-file templates', () => {
     );
     let compared = 0;
     let served = 0;
+    let macNamedCompared = 0;
+    let macNamedFilled = 0;
     for (const { vendor, model, firmware } of scenarios) {
       const site: Site = {
         name: 'hq',
@@ -157,8 +168,30 @@ describe('compiled device-file templates', () => {
         expect(a, `${vendor.id} ${model.id} ${firmware} ${JSON.stringify(device)}`).toEqual(b);
         compared++;
         if (a.ok) served++;
+        // the files without secrets that name this MAC (<mac>.boot), rendered as the server renders a shared file
+        const stockFiles = vendor.stockFiles && rand() < 0.3 ? { stockFiles: vendor.stockFiles.slice(0, 2) } : {};
+        for (const boot of macNamedSharedFiles(vendor, mac, model.id, firmware, rand() < 0.2)) {
+          const shared = {
+            file: boot,
+            model: model.id,
+            firmware,
+            policy,
+            version: String(compared),
+            ...(params ? { params } : {}),
+            ...stockFiles,
+          };
+          const filledBefore = templated.templateCounts.filled;
+          const c = outcome(templated, { ...shared, vendor });
+          macNamedFilled += templated.templateCounts.filled - filledBefore;
+          expect(c, `${vendor.id} ${model.id} ${firmware} ${boot.name}`).toEqual(
+            outcome(full, { ...shared, vendor: withoutTemplates(vendor) }),
+          );
+          macNamedCompared++;
+        }
       }
     }
+    expect(macNamedCompared).toBeGreaterThan(500);
+    expect(macNamedFilled).toBeGreaterThan(macNamedCompared / 2);
     const counts = templated.templateCounts;
     // not vacuous: most files came from templates, hostile values took the full path, and both served files
     expect(compared).toBeGreaterThan(1000);

@@ -77,6 +77,23 @@ describe('RenderService', () => {
     expect(renderer.stats.entries).toBeLessThanOrEqual(FLEET / 2);
   });
 
+  it('keeps the files every phone of a model asks for through the churn of a fleet that does not fit', () => {
+    const one = deviceFile(new RenderService(), inventory.devices[0]!.mac).body.length;
+    const renderer = new RenderService(Math.floor((FLEET / 4) * (one + 400)), seeded(7));
+    const common = () =>
+      renderer.render({
+        vendor: yealink,
+        file: yealink.identifyRequest({ fileName: 'y000000000108.cfg', method: 'GET', userAgent: 'Yealink SIP-T46U 108.86.0.45' }).file,
+        model: 'T46U',
+        firmware: '108.86.0.45',
+        policy: inventory.sharedPolicy('T46U'),
+        version: '1',
+      });
+    const first = common();
+    for (const d of [...inventory.devices, ...inventory.devices]) deviceFile(renderer, d.mac);
+    expect(common()).toBe(first);
+  });
+
   it('keeps nothing with a budget of 0 and still serves', () => {
     const renderer = new RenderService(0);
     const mac = inventory.devices[1]!.mac;
