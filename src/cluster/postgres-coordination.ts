@@ -2,7 +2,8 @@
  * The Coordination of replicas sharing one PostgreSQL database (no protocol of our own between machines):
  * - Digest replay: a verified (nonce, count) is claimed with one INSERT … ON CONFLICT DO UPDATE … WHERE the stored
  *   count is lower; the row lock makes concurrent claims from different replicas take turns, so exactly one wins.
- * - bans and abuse budgets: postgres-guard.ts (NOTIFY `gg_bans`, table `gg_bans`).
+ * - bans and abuse budgets: postgres-guard.ts (NOTIFY `gg_bans`, table `gg_bans`); rate buckets: postgres-rate.ts
+ *   (table `gg_rate_buckets`, NOTIFY `gg_throttles`); the guessing-spread alert: postgres-spread.ts (`gg_spread`).
  * - render-cache invalidation: NOTIFY `gg_renders`, heard by every replica (the sender included).
  * - schedule leader: postgres-leader.ts (advisory lock).
  * - one master key: src/store/postgres-key.ts (fingerprint check before anything is served).
@@ -12,6 +13,7 @@ import type pg from 'pg';
 import type { AbuseGuard, AbuseLimits } from '../provisioning/abuse-guard.js';
 import type { Coordination, CoordinationStatus, ReplicaInfo } from './coordination.js';
 import { BAN_CHANNEL, PostgresGuardShare } from './postgres-guard.js';
+import { THROTTLE_CHANNEL } from './postgres-rate.js';
 import { PostgresLeader } from './postgres-leader.js';
 import { PostgresListener } from './postgres-listener.js';
 import { PostgresReplicas } from './postgres-replicas.js';
@@ -55,9 +57,10 @@ export class PostgresCoordination implements Coordination {
     options.pool.on('error', (err) => this.onError(`PostgreSQL connection lost: ${err.message}`));
     this.listener = new PostgresListener(
       options.pool,
-      [BAN_CHANNEL, RENDER_CHANNEL],
+      [BAN_CHANNEL, THROTTLE_CHANNEL, RENDER_CHANNEL],
       (channel, payload) => {
         if (channel === BAN_CHANNEL) this.guardShare?.applyNotice(payload);
+        else if (channel === THROTTLE_CHANNEL) this.guardShare?.applyThrottleNotice(payload);
         else for (const l of this.renderListeners) l();
       },
       async () => {

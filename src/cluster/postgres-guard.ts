@@ -1,15 +1,28 @@
 /**
- * Abuse budgets and bans shared by replicas through PostgreSQL. Each replica's guard reports denials, refunds and
- * canary hits; they are summed per key and written every 100 ms in one statement (never on the phone's request path).
- * A count that reaches its budget writes a ban to `gg_bans` and announces it with NOTIFY `gg_bans`, so every replica
- * applies it within a second; a replica that starts (or reconnects) reads the bans standing in the table, so a ban
- * survives restarts. The local guard keeps counting too: a replica never tolerates more than it would alone.
+ * Abuse budgets, bans, rate buckets and the guessing-spread alert shared by replicas through PostgreSQL. Each
+ * replica's guard reports denials, refunds, canary hits and admitted requests; they are summed per key and written
+ * every 100 ms (never on the phone's request path). A count that reaches its budget writes a ban to `gg_bans` and
+ * announces it with NOTIFY `gg_bans`, so every replica applies it within a second; a replica that starts (or
+ * reconnects) reads the bans standing in the table, so a ban survives restarts. Admitted requests go to the shared
+ * rate buckets (postgres-rate.ts), unpaid denials to the spread window (postgres-spread.ts). The local guard keeps
+ * counting too: a replica never tolerates more than it would alone.
  */
 import type pg from 'pg';
-import { type AbuseGuard, type AbuseLimits, type Ban, type GuardReport, subnetOf } from '../provisioning/abuse-guard.js';
+import {
+  type AbuseGuard,
+  type AbuseLimits,
+  type Ban,
+  DEFAULT_SPREAD,
+  type GuardReport,
+  subnetOf,
+  type Throttle,
+} from '../provisioning/abuse-guard.js';
+import { PostgresSpread } from './postgres-spread.js';
+import { purgeFullBuckets, parseThrottleNotice, THROTTLE_CHANNEL, takeShared } from './postgres-rate.js';
 
 export const BAN_CHANNEL = 'gg_bans';
 const FLUSH_MS = 100;
+const PURGE_MS = 60_000;
 
 type Weight = 'challenge' | 'failure';
 
@@ -43,7 +56,13 @@ export class PostgresGuardShare {
   private readonly denials = new Map<string, { address: string; weight: Weight; times: number }>();
   private readonly refunds = new Map<string, number>();
   private readonly immediate: string[] = [];
+  /** requests admitted per address since the last flush */
+  private readonly takes = new Map<string, number>();
+  private readonly spreadDenials = new Map<string, number>();
+  private readonly spreadRefunds = new Map<string, number>();
+  private readonly spread: PostgresSpread;
   private timer?: NodeJS.Timeout;
+  private purgeTimer?: NodeJS.Timeout;
   private flushing = Promise.resolve();
 
   constructor(
@@ -54,9 +73,12 @@ export class PostgresGuardShare {
     private readonly onError: (message: string) => void,
     private readonly now: () => number = Date.now,
   ) {
+    this.spread = new PostgresSpread(pool, limits.spread ?? DEFAULT_SPREAD);
     guard.report = (report) => this.collect(report);
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     this.timer.unref();
+    this.purgeTimer = setInterval(() => void this.purge(), PURGE_MS);
+    this.purgeTimer.unref();
   }
 
   /** The bans standing in the table, applied to this replica's guard (at start and after a reconnect). */
@@ -72,6 +94,11 @@ export class PostgresGuardShare {
     if (ban) this.guard.applyBan(ban);
   }
 
+  /** Buckets another replica found dry. */
+  applyThrottleNotice(payload: string | undefined): void {
+    for (const throttle of parseThrottleNotice(payload)) this.guard.applyThrottle(throttle);
+  }
+
   /** Writes what is pending now (tests, shutdown). */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() =>
@@ -82,26 +109,48 @@ export class PostgresGuardShare {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.purgeTimer);
     this.guard.report = undefined;
     await this.flush();
   }
 
   private collect(report: GuardReport): void {
-    if (report.kind === 'refund') this.refunds.set(report.address, (this.refunds.get(report.address) ?? 0) + report.times);
-    else if (report.kind === 'deny') {
+    if (report.kind === 'take') add(this.takes, report.address, report.times);
+    else if (report.kind === 'refund') {
+      add(this.refunds, report.address, report.times);
+      add(this.spreadRefunds, subnetOf(report.address), report.times);
+    } else if (report.kind === 'deny') {
       const id = `${report.weight}|${report.address}`;
       const d = this.denials.get(id) ?? { address: report.address, weight: report.weight, times: 0 };
       d.times++;
       this.denials.set(id, d);
+      add(this.spreadDenials, subnetOf(report.address), 1);
     } else if (report.kind === 'ban-now') this.immediate.push(report.address);
+  }
+
+  private async purge(): Promise<void> {
+    try {
+      await purgeFullBuckets(this.pool, this.limits);
+      await this.spread.purge(this.now());
+    } catch (err) {
+      this.onError(`shared rate and spread counts not purged: ${(err as Error).message}`);
+    }
   }
 
   private async write(): Promise<void> {
     const denials = [...this.denials.values()];
     const refunds = [...this.refunds];
     const immediate = this.immediate.splice(0);
+    const takes = new Map(this.takes);
+    const spread = { denials: new Map(this.spreadDenials), refunds: new Map(this.spreadRefunds) };
     this.denials.clear();
     this.refunds.clear();
+    this.takes.clear();
+    this.spreadDenials.clear();
+    this.spreadRefunds.clear();
+    await this.writeThrottles(await takeShared(this.pool, takes, this.limits, this.now()));
+    const alert = await this.spread.write(spread, this.now());
+    if (alert) this.guard.onSpread?.(alert);
     if (refunds.length > 0) {
       const keys = refunds.flatMap(([a]) => [`challenge:a:${a}`, `challenge:s:${subnetOf(a)}`]);
       const times = refunds.flatMap(([, n]) => [n, n]);
@@ -149,4 +198,17 @@ export class PostgresGuardShare {
       this.announce(ban.announce);
     }
   }
+
+  /** dry buckets: throttled here at once, in the other replicas when they hear the notice */
+  private async writeThrottles(throttles: Throttle[]): Promise<void> {
+    if (throttles.length === 0) return;
+    for (const t of throttles) this.guard.applyThrottle(t);
+    // a notice carries at most 8,000 bytes: 80 throttles of an IPv6 key each
+    for (let i = 0; i < throttles.length; i += 80)
+      await this.pool.query('SELECT pg_notify($1, $2)', [THROTTLE_CHANNEL, JSON.stringify(throttles.slice(i, i + 80))]);
+  }
+}
+
+function add(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
 }

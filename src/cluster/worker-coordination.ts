@@ -73,5 +73,6 @@ export class WorkerCoordination extends OneMachineCoordination implements Coordi
     for (const ban of message.guardBans) this.guard.guard.applyBan(ban);
     for (const throttle of message.guardThrottles ?? []) this.guard.guard.applyThrottle(throttle);
     if (message.announce) this.guard.announce(message.announce);
+    if (message.spread) this.guard.guard.onSpread?.(message.spread);
   }
 }

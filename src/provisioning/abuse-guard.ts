@@ -85,7 +85,10 @@ export class AbuseGuard {
   private readonly throttles = new Map<string, number>();
   /** set in cluster workers: every denial, refund and canary hit is reported, so bans count across processes */
   report?: (report: GuardReport) => void;
-  /** guessing spread over many /24s crossed the aggregate threshold (once per window) */
+  /**
+   * guessing spread over many /24s crossed the aggregate threshold (once per window, in the whole scope: a shared
+   * guard's own watch stays off and the coordination calls this where the alert is raised)
+   */
   onSpread?: (alert: SpreadAlert) => void;
   private readonly spread: SpreadWatch;
 
@@ -176,7 +179,8 @@ export class AbuseGuard {
     const s = this.count(`${weight}:s:${subnet}`) >= perSubnet;
     if (a) this.ban(address, this.limits.banMs);
     if (s) this.ban(subnet, this.limits.banMs);
-    const spread = this.spread.deny(subnet);
+    // shared (a cluster worker, a replica): the spread is watched where every process's denials meet, which raises it
+    const spread = this.report ? undefined : this.spread.deny(subnet);
     if (spread) this.onSpread?.(spread);
     return a || s;
   }
@@ -185,7 +189,7 @@ export class AbuseGuard {
   refund(address: string): void {
     this.report?.({ kind: 'refund', address, times: 1 });
     const subnet = subnetOf(address);
-    this.spread.refund(subnet);
+    if (!this.report) this.spread.refund(subnet);
     for (const key of [`challenge:a:${address}`, `challenge:s:${subnet}`]) {
       const f = this.failures.get(key);
       if (f && f.count > 0) f.count--;

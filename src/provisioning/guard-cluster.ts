@@ -6,6 +6,7 @@
  * address before a ban instead of 1,000, and N × the request rate.
  */
 import { AbuseGuard, type AbuseLimits, type Ban, type GuardReport, type Throttle } from './abuse-guard.js';
+import type { SpreadAlert } from './spread-watch.js';
 
 /** worker → primary */
 export interface GuardReportMessage {
@@ -18,6 +19,8 @@ export interface GuardBanMessage {
   announce?: string;
   /** rate buckets run dry across the cluster */
   guardThrottles?: Throttle[];
+  /** guessing spread over many /24s, counted over every worker: the reporter whose denial crossed it writes the event */
+  spread?: SpreadAlert;
 }
 
 /**
@@ -62,17 +65,22 @@ export function isGuardReportMessage(message: unknown): message is GuardReportMe
 
 export class GuardCoordinator {
   private readonly guard: AbuseGuard;
+  private spread?: SpreadAlert;
 
   constructor(limits: AbuseLimits, now?: () => number) {
     this.guard = new AbuseGuard(limits, now);
+    this.guard.onSpread = (alert) => (this.spread = alert);
   }
 
   standingBans(): Ban[] {
     return this.guard.standingBans();
   }
 
-  /** Applies one worker's reports; returns the ban messages to send, per recipient (the reporter gets the announcement). */
-  receive(message: GuardReportMessage): { toReporter: GuardBanMessage; toOthers: GuardBanMessage }[] {
+  /**
+   * Applies one worker's reports; returns the messages to send, per recipient (the reporter gets the announcement and
+   * the spread alert; the others nothing when `toOthers` is absent).
+   */
+  receive(message: GuardReportMessage): { toReporter: GuardBanMessage; toOthers?: GuardBanMessage }[] {
     const out = [];
     const guardThrottles: Throttle[] = [];
     for (const report of message.guard) {
@@ -80,7 +88,11 @@ export class GuardCoordinator {
         guardThrottles.push(...this.guard.consume(report.address, report.times));
         continue;
       }
-      if (!this.guard.apply(report)) continue;
+      const banned = this.guard.apply(report);
+      const spread = this.spread;
+      this.spread = undefined;
+      if (spread) out.push({ toReporter: { guardBans: [], spread } });
+      if (!banned) continue;
       const guardBans = this.guard.bansFor(report.address);
       out.push({ toReporter: { guardBans, announce: report.address }, toOthers: { guardBans } });
     }

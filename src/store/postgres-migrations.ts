@@ -73,6 +73,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE TABLE IF NOT EXISTS gg_replicas (id text PRIMARY KEY, inventory_version text NOT NULL, seen_at timestamptz NOT NULL);
       CREATE TABLE IF NOT EXISTS gg_nonce_counts (nonce text PRIMARY KEY, last_count bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());`,
   },
+  {
+    version: 4,
+    name: 'coordination: rate buckets and guessing spread summed across replicas, cluster-wide alerts raised once',
+    // counters a restart may lose without harm (a bucket refills, a window re-fills): UNLOGGED, no WAL per flush
+    sql: `
+      CREATE UNLOGGED TABLE gg_rate_buckets (key text PRIMARY KEY, tokens double precision NOT NULL, at_ms bigint NOT NULL);
+      CREATE UNLOGGED TABLE gg_spread (slot_ms bigint NOT NULL, subnet text NOT NULL, count integer NOT NULL,
+        PRIMARY KEY (subnet, slot_ms));
+      CREATE INDEX gg_spread_slot ON gg_spread (slot_ms);
+      CREATE TABLE gg_alerts (kind text PRIMARY KEY, quiet_until_ms bigint NOT NULL);`,
+  },
 ];
 
 /** Applies every migration above the database's version, each in its own transaction, under the migration lock. */

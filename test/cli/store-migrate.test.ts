@@ -43,7 +43,7 @@ describe.skipIf(peers.missing)(`ghostguard store migrate${peers.note}`, () => {
       `server:\n  dataDir: data\n  store: "${cluster.url('gg_store_migrate')}"\nsites:\n  hq: { registrar: 127.0.0.2 }\ndevices: []\n`,
     );
     const first = await cli(['store', 'migrate', '-c', path], dir);
-    expect(first).toMatchObject({ code: 0, out: 'PostgreSQL: applied migration(s) 1, 2, 3\n' });
+    expect(first).toMatchObject({ code: 0, out: 'PostgreSQL: applied migration(s) 1, 2, 3, 4\n' });
     expect(await cli(['store', 'migrate', '-c', path], dir)).toMatchObject({ code: 0, out: 'PostgreSQL: schema up to date\n' });
     const client = new pg.Client(cluster.clientConfig('gg_store_migrate'));
     await client.connect();
@@ -73,7 +73,7 @@ describe.skipIf(peers.missing)(`ghostguard store migrate${peers.note}`, () => {
     const old = configFor('gg_previous');
     expect(await cli(['store', 'migrate', '-c', old.path], old.dir)).toMatchObject({
       code: 0,
-      out: 'PostgreSQL: applied migration(s) 2, 3\n',
+      out: 'PostgreSQL: applied migration(s) 2, 3, 4\n',
     });
     const rows = await previous.query(
       `SELECT (SELECT fingerprint FROM gg_cluster_key) AS key, (SELECT key FROM gg_bans) AS ban,

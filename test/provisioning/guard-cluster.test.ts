@@ -28,6 +28,7 @@ describe('rate buckets shared by serve --workers', () => {
         for (const { toReporter, toOthers } of coordinator.receive(message))
           for (const other of workers) {
             const m = other === w ? toReporter : toOthers;
+            if (!m) continue;
             for (const ban of m.guardBans) other.applyBan(ban);
             for (const throttle of m.guardThrottles ?? []) other.applyThrottle(throttle);
           }

@@ -59,7 +59,10 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
       }
       if (!isGuardReportMessage(message)) return;
       for (const { toReporter, toOthers } of coordinator.receive(message)) {
-        for (const other of live.keys()) sendToWorker(other, other === w ? toReporter : toOthers);
+        for (const other of live.keys()) {
+          const message = other === w ? toReporter : toOthers;
+          if (message) sendToWorker(other, message);
+        }
       }
     });
     // 'error' on a worker object (a send racing its exit) must not take the primary down

@@ -1,0 +1,119 @@
+/**
+ * Rate buckets and the guessing-spread alert across two `ghostguard serve` replicas on one throwaway PostgreSQL, as
+ * real processes. One address's requests split over A and B are limited by one bucket (burst 40, then one every
+ * 5 s), not one per replica; guessing spread over six /24s, half through each replica — each half below
+ * `spreadGuesses` — raises exactly one `distributed-guessing` event for the cluster. Rows read back with psql.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PostgresCluster, startPostgresCluster } from '../helpers/postgres-cluster.js';
+import { psqlRows } from '../helpers/psql.js';
+import { phoneClient, type ReplicaProcess, sleep, startReplica, until } from '../helpers/replica-process.js';
+import { fleetYaml } from '../helpers/runtime.js';
+import { systemPeers } from '../helpers/system-peers.js';
+
+const peers = systemPeers('postgres', 'initdb', 'psql');
+const KEY = randomBytes(32).toString('hex');
+const DATABASE = 'gg_guard';
+const MAC = '00:15:65:00:52:10';
+const SPREAD_GUESSES = 40;
+
+describe.skipIf(peers.missing)(`rate buckets and the spread alert shared by two replicas${peers.note}`, () => {
+  let cluster: PostgresCluster;
+  let root: string;
+  let a: ReplicaProcess;
+  let b: ReplicaProcess;
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster({ port: 22010 });
+    await cluster.createDatabase(DATABASE);
+    root = mkdtempSync(join(tmpdir(), 'gg-replica-guard-'));
+    const server = [
+      'server:',
+      '  dataDir: data',
+      '  adminPort: 0',
+      `  store: "${cluster.url(DATABASE)}"`,
+      '  rateLimits:',
+      '    perAddress: { burst: 40, perSecond: 0.2 }',
+      '    perSubnet: { burst: 100000, perSecond: 100000 }',
+      `    spreadGuesses: ${SPREAD_GUESSES}`,
+      '    spreadSubnets: 4',
+      '',
+    ].join('\n');
+    const configText = fleetYaml([{ mac: MAC, vendor: 'yealink', model: 'T46U' }]).replace('server:\n', server);
+    const spec = { root, configText, masterKeyHex: KEY, adminPassword: 'guard-admin-password-152' };
+    [a, b] = await Promise.all([startReplica({ ...spec, name: 'a', port: 22011 }), startReplica({ ...spec, name: 'b', port: 22012 })]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await cluster?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const get = async (c: Client, path: string, mac = MAC) => {
+    const res = await c.request({ method: 'GET', path, headers: { 'user-agent': `Yealink SIP-T46U 108.86.0.45 ${mac}` } });
+    await res.body.text();
+    return res.statusCode;
+  };
+  /** n requests from one address, taking turns between the replicas */
+  const alternate = async (clients: Client[], n: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(await get(clients[i % clients.length]!, '/y000000000000.boot'));
+    return out;
+  };
+
+  it('one address over both replicas gets one bucket: after its burst, refused by both though each has tokens of its own', async () => {
+    const address = '127.152.2.1';
+    const clients = [phoneClient(a.port, address), phoneClient(b.port, address)];
+    const first = await alternate(clients, 40);
+    expect(first.filter((s) => s === 200)).toHaveLength(40);
+    // each replica admitted 20 of its own 40; the shared bucket, written every 100 ms, is empty
+    await sleep(500);
+    const second = await alternate(clients, 20);
+    await Promise.all(clients.map((c) => c.close()));
+    // per-replica buckets would admit these 20 (20 more on each); shared, at most the tokens refilled since (0.2/s)
+    expect(second.filter((s) => s === 200).length).toBeLessThanOrEqual(2);
+    expect(second.filter((s) => s === 429).length).toBeGreaterThanOrEqual(18);
+    const [row] = psqlRows(cluster, DATABASE, `SELECT tokens FROM gg_rate_buckets WHERE key = 'a:${address}'`);
+    expect(Number(row![0])).toBeLessThan(1);
+    // another address keeps its own bucket
+    const other = phoneClient(b.port, '127.152.2.2');
+    expect(await get(other, '/y000000000000.boot')).toBe(200);
+    await other.close();
+  });
+
+  it('guessing spread over six /24s, half through each replica, each half below the threshold: exactly one event', async () => {
+    const alerts = () => Number(psqlRows(cluster, DATABASE, "SELECT count(*) FROM events WHERE reason = 'distributed-guessing'")[0]![0]);
+    const guess = async (replica: ReplicaProcess, network: number, n: number) => {
+      const c = phoneClient(replica.port, `127.152.${20 + network}.9`);
+      const statuses = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        const mac = `00:15:65:${(0x60 + network).toString(16)}:${i.toString(16).padStart(2, '0')}:77`;
+        statuses.add(await get(c, `/${mac.replaceAll(':', '')}.cfg`, mac));
+      }
+      await c.close();
+      return [...statuses];
+    };
+    // 24 unpaid denials through A from three /24s: below 40 for the cluster too
+    for (const network of [0, 1, 2]) expect(await guess(a, network, 8)).toEqual([401]);
+    await sleep(600);
+    expect(alerts()).toBe(0);
+    // 24 more through B from three other /24s: B alone is below 40, together 48 from six /24s
+    for (const network of [3, 4, 5]) expect(await guess(b, network, 8)).toEqual([401]);
+    await until(() => alerts() >= 1, 5000, 'the distributed-guessing event');
+    // both replicas flushed everything since, and a few more guesses: still one for the window
+    await guess(a, 6, 4);
+    await guess(b, 7, 4);
+    await sleep(1000);
+    expect(alerts()).toBe(1);
+    const [event] = psqlRows(cluster, DATABASE, "SELECT severity, detail FROM events WHERE reason = 'distributed-guessing'");
+    expect(event![0]).toBe('high');
+    expect(event![1]).toMatch(/^4\d refused requests not paid back by an authenticated fetch from [6-8] networks in 10 min/);
+    expect(Number(psqlRows(cluster, DATABASE, "SELECT count(*) FROM events WHERE reason = 'banned'")[0]![0])).toBe(0);
+  });
+});
