@@ -2,13 +2,14 @@
 import { ASSET_PATHS } from './assets.js';
 import { html, type Fragment, type Html } from './html.js';
 
-export type Section = 'fleet' | 'check' | 'audits' | 'events' | 'none';
+export type Section = 'fleet' | 'check' | 'audits' | 'events' | 'servers' | 'none';
 
 const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'fleet', href: '/', label: 'Fleet' },
   { section: 'check', href: '/check', label: 'Check a handset' },
   { section: 'audits', href: '/audits', label: 'Audits' },
   { section: 'events', href: '/events', label: 'Security events' },
+  { section: 'servers', href: '/servers', label: 'Servers' },
 ];
 
 export interface LayoutInput {

@@ -1,12 +1,13 @@
 /**
  * Who is asking: the dashboard's onRequest hook. A session cookie, or on the API a Bearer API token or HTTP Basic with
  * the admin password (failures slow the address down, then lock it out); public routes pass; anyone else gets 401
- * (API) or the login page.
+ * (API) or the login page — or, when the state database holding the sessions cannot be reached, a 503 page saying so.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenCheck } from './api-tokens.js';
 import type { LoginLimiter, PasswordCheck, SessionStore } from './auth.js';
 import { isApi } from './context.js';
+import { messagePage } from './plain-pages.js';
 import { safeNext } from './routes-auth.js';
 import { setSecurityHeaders } from './security-headers.js';
 
@@ -36,7 +37,13 @@ export function authenticate(d: RequestAuthDeps) {
   const { secure, names, sessions, limiter, tokens, check, loginFailed } = d;
   return async (req: FastifyRequest, reply: FastifyReply) => {
     setSecurityHeaders(reply, secure);
-    const session = await sessions.get(req.cookies[names.session]);
+    // the sessions live in the state store: with a shared database away no session can be checked, but an API token
+    // or HTTP Basic still can (GET /api/status then shows what the database's absence holds back)
+    let sessionsAway = false;
+    const session = await sessions.get(req.cookies[names.session]).catch(() => {
+      sessionsAway = true;
+      return undefined;
+    });
     if (session) {
       req.ggAuth = { via: 'session', session };
       return;
@@ -70,6 +77,18 @@ export function authenticate(d: RequestAuthDeps) {
         message: 'use an API token (Authorization: Bearer), log in to the dashboard, or use HTTP Basic with the admin password',
       });
     }
+    if (sessionsAway)
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .type('text/html; charset=utf-8')
+        .send(
+          messagePage({
+            title: 'State database unreachable',
+            message:
+              'The state database holding the dashboard sessions cannot be reached, so no login can be checked. Phones are still served what needs no secret, and device files are refused until it is back. GET /api/status with an API token or HTTP Basic shows the records held for it; this page works again once the database answers.',
+          }),
+        );
     const next = req.method === 'GET' ? `?next=${encodeURIComponent(safeNext(req.url))}` : '';
     return reply.redirect(`/login${next}`, 303);
   };

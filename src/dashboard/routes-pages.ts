@@ -1,4 +1,4 @@
-/** The HTML pages: fleet, device, check a handset, audit runs, security events, and the two static assets. */
+/** The HTML pages: fleet, device, check a handset, audit runs, security events, servers, and the two static assets. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGhostguardError } from '../model/errors.js';
 import { parseMac } from '../model/mac.js';
@@ -16,6 +16,7 @@ import { eventsPage } from './events-page.js';
 import { fleetOverview, type FleetFilter } from './fleet.js';
 import { devicePage, fleetPage } from './fleet-pages.js';
 import { messagePage, unknownDevicePage } from './plain-pages.js';
+import { serversPage } from './servers-page.js';
 import { theftSignals } from './theft.js';
 
 type Query = Record<string, unknown>;
@@ -160,6 +161,25 @@ export function registerPageRoutes(app: FastifyInstance, d: Dashboard): void {
       );
     const findings = run.status === 'running' ? [] : await d.runner.findings(id);
     return page(reply, auditPage({ run, findings, all: (req.query as Query).all === '1', csrf: d.csrf(req, reply), now: d.now() }));
+  });
+
+  app.get('/servers', async (req, reply) => {
+    const writeError = d.options.store.historyWriteError;
+    const coordination = d.options.coordination?.();
+    let replicasError: string | undefined;
+    const replicas = (await d.options.replicas?.().catch((err: Error) => void (replicasError = err.message))) ?? [];
+    return page(
+      reply,
+      serversPage({
+        replicas,
+        ...(replicasError !== undefined ? { replicasError } : {}),
+        ...(coordination ? { coordination } : {}),
+        database: d.options.store.queueStatus(),
+        ...(writeError ? { historyWriteError: writeError } : {}),
+        csrf: d.csrf(req, reply),
+        now: d.now(),
+      }),
+    );
   });
 
   app.get('/events', async (req, reply) => {
