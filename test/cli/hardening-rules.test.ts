@@ -37,6 +37,8 @@ function workspace(fleetRules: string): string {
     '  - { mac: "00:15:65:35:00:01", vendor: yealink, model: T46S, site: hq, adminPassword: generate, lines: [{ extension: "301", password: generate }] }',
     '  - { mac: "00:0b:82:35:00:02", vendor: grandstream, model: GRP2614, site: hq, adminPassword: generate, lines: [{ extension: "302", password: generate }] }',
     '  - { mac: "00:0b:82:35:00:03", vendor: grandstream, model: GXP2140, site: hq, adminPassword: generate, lines: [{ extension: "303", password: generate }] }',
+    '  - { mac: "00:04:f2:35:00:06", vendor: polycom, model: VVX 450, site: hq, adminPassword: generate, lines: [{ extension: "306", password: generate }] }',
+    '  - { mac: "00:04:f2:35:00:07", vendor: polycom, model: SPIP_335, site: hq, adminPassword: generate, lines: [{ extension: "307", password: generate }] }',
   ].join('\n');
   writeFileSync(join(dir, 'gg.yaml'), `${yaml}\n`);
   return dir;
@@ -156,5 +158,37 @@ describe('hardening rules from #14', () => {
     const fixed = await run(['validate', '-c', 'gg.yaml'], dir);
     expect(fixed.code).toBe(0);
     expect(fixed.err).not.toMatch(/method "both"/);
+  });
+
+  it('Poly: REFER request validation and the local user password on UC Software; SIP 3.x has no user password to set', async () => {
+    const dir = workspace('    invite-validation: { method: digest }');
+    const ucs = await run(
+      [
+        'render',
+        '00:04:f2:35:00:06',
+        '-c',
+        'gg.yaml',
+        '--ua',
+        'FileTransport PolycomVVX-VVX_450-UA/6.4.6.2700 Type/Application',
+        '--explain',
+      ],
+      dir,
+    );
+    expect(ucs.code, ucs.err).toBe(0);
+    // UC Software 4.1.6 reference: voIpProt.SIP.requestValidation.x.request lists REFER; .method source | digest | both
+    expect(ucs.out).toMatch(/voIpProt\.SIP\.requestValidation\.3\.request="REFER"/);
+    expect(ucs.out).toMatch(/voIpProt\.SIP\.requestValidation\.3\.method="digest"/);
+    expect(ucs.out).toMatch(/device\.auth\.localUserPassword="\*{8}"/);
+    expect(ucs.out).toContain('\n# policy refer-validation: on → applied\n');
+    expect(ucs.out).toContain('\n# policy user-password-set: on → applied\n');
+    // SIP 3.2: the same REFER slot; no verified local user password parameter on that family
+    const sip3 = await run(
+      ['render', '00:04:f2:35:00:07', '-c', 'gg.yaml', '--ua', 'FileTransport PolycomSoundPointIP-SPIP_335-UA/3.2.1.0078', '--explain'],
+      dir,
+    );
+    expect(sip3.code, sip3.err).toBe(0);
+    expect(sip3.out).toMatch(/voIpProt\.SIP\.requestValidation\.3\.request="REFER"/);
+    expect(sip3.out).not.toMatch(/device\.auth\.localUserPassword=/);
+    expect(sip3.out).toMatch(/^# unsupported: user-password-set: device\.auth\.localUserPassword is sourced for UC Software/m);
   });
 });
