@@ -98,13 +98,32 @@ describe('a 60-phone office CSV', () => {
         '00:0b:82:77:00:05,grandstream,GXV3370,,,hq,405,generate',
         // the DECT base: its own family, the line on handset account 1 of profile 1
         '00:0b:82:77:00:06,grandstream,DP750,,,hq,406,generate',
+        // lines the issue lists whose newer models have no account count in any source here: their family, with a warning
+        '00:15:65:77:00:09,yealink,CP925,,,hq,409,generate',
+        '00:0b:82:77:00:0a,grandstream,GRP2602,,,hq,410,generate',
       ].join('\n') + '\n',
     );
     const imported = await run(['import', 'more.csv', '-c', 'gg.yaml', '--apply'], dir);
     expect(imported.code).toBe(0);
     expect(imported.err).toMatch(/devices\[0\]\.model: unknown yealink model "T46X".*\(warning\)/);
     expect(imported.err).toMatch(/unknown polycom model "CCX 500": served the settings of its firmware family.*\(warning\)/);
-    expect(imported.err.trim().split('\n')).toHaveLength(2);
+    expect(imported.err).toMatch(/unknown yealink model "CP925": served the settings of its firmware family.*\(warning\)/);
+    expect(imported.err).toMatch(/unknown grandstream model "GRP2602": served the settings of its firmware family.*\(warning\)/);
+    expect(imported.err.trim().split('\n')).toHaveLength(4);
+    const cp = await run(
+      ['render', '00:15:65:77:00:09', '-c', 'gg.yaml', '--ua', 'Yealink CP925 148.86.0.5 00:15:65:77:00:09', '--explain'],
+      dir,
+    );
+    expect(cp.code, cp.err).toBe(0);
+    expect(cp.out).toContain('→ family v81+');
+    expect(cp.out).toMatch(/^static\.security\.user_password = admin:\*{8}$/m);
+    const grp = await run(
+      ['render', '00:0b:82:77:00:0a', '-c', 'gg.yaml', '--ua', 'Grandstream Model HW GRP2602 SW 1.0.13.59 DevId 000b8277000a', '--explain'],
+      dir,
+    );
+    expect(grp.code, grp.err).toBe(0);
+    expect(grp.out).toContain('→ family grp-alias');
+    expect(grp.out).toContain('<item name="account.1.sip.validate.incomingServer">Yes</item>');
     const ccx = await run(['render', '00:04:f2:77:00:04', '-c', 'gg.yaml', '--explain'], dir);
     expect(ccx.code, ccx.err).toBe(0);
     expect(ccx.out).toMatch(/voIpProt\.SIP\.requestValidation/);
