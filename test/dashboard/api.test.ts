@@ -78,6 +78,8 @@ beforeAll(async () => {
       { mac: '00:15:65:00:00:a1', vendor: 'yealink', model: 'T46U' },
       { mac: '00:0b:82:00:00:a1', vendor: 'grandstream', model: 'GRP2614' },
       { mac: '00:04:f2:00:00:a1', vendor: 'polycom', model: 'VVX_400', disabled: true },
+      // provisioned by another system: on the Fleet page as "Audit only", never served
+      { mac: '00:0b:82:00:00:a2', vendor: 'grandstream', model: 'GXP2140', provision: false },
     ]),
   ));
   const res = await runtime.app.inject({
@@ -108,8 +110,13 @@ describe('JSON API', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     const states = Object.fromEntries(body.devices.map((d: { mac: string; state: string }) => [d.mac, d.state]));
-    expect(states).toEqual({ '0015650000a1': 'provisioned', '000b820000a1': 'never-fetched', '0004f20000a1': 'disabled' });
-    expect(body.bySite.hq).toMatchObject({ provisioned: 1, 'never-fetched': 1, disabled: 1, exposed: 0, stale: 0 });
+    expect(states).toEqual({
+      '0015650000a1': 'provisioned',
+      '000b820000a1': 'never-fetched',
+      '0004f20000a1': 'disabled',
+      '000b820000a2': 'audit-only',
+    });
+    expect(body.bySite.hq).toMatchObject({ provisioned: 1, 'never-fetched': 1, disabled: 1, 'audit-only': 1, exposed: 0, stale: 0 });
     expect(body.byVendor.yealink.provisioned).toBe(1);
     expect((await get('/api/devices?state=never-fetched')).json().devices.map((d: { mac: string }) => d.mac)).toEqual(['000b820000a1']);
     expect((await get('/api/devices?state=bogus')).statusCode).toBe(400);
