@@ -8,6 +8,7 @@ import { buildAdminApp, type AdminAppOptions } from '../dashboard/admin-app.js';
 import type { ModelCatalogue } from '../model/config-parse.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import type { ConfigSource } from '../provisioning/config-source.js';
+import { ConnectionGate, shedEvents, type ConnectionLimits } from '../provisioning/connection-gate.js';
 import type { EventLog } from '../provisioning/event-log.js';
 import type { RenderService } from '../provisioning/render-service.js';
 import type { TlsMaterial } from '../provisioning/tls.js';
@@ -36,6 +37,13 @@ export interface OperatorParts {
   scheduler?: Pick<SchedulerDeps, 'firstRunDelayMs' | 'webhook' | 'auditDeps'>;
 }
 
+/**
+ * The admin listener's own connection caps: an operator's browser holds a handful of connections, so these are small,
+ * and well inside the open-file reserve the phone listeners leave free (FD_RESERVE). Without them, idle connections to
+ * the admin port from one address used up every descriptor of the process and every phone's connection failed.
+ */
+const ADMIN_CONNECTION_LIMITS: ConnectionLimits = { perAddress: 32, total: 256, idleMs: 10_000 };
+
 export interface Operator {
   adminApp: ReturnType<typeof buildAdminApp>;
   scheduler: AuditScheduler;
@@ -58,6 +66,16 @@ export function buildOperator(p: OperatorParts): Operator {
     ...p.admin,
     adopt: (device) => adoptDevice(p.source, p.catalogue, device),
     ...(p.tls ? { https: { cert: p.tls.cert, key: p.tls.key } } : {}),
+  });
+  const gate = new ConnectionGate(
+    ADMIN_CONNECTION_LIMITS,
+    shedEvents((source, detail) => p.events.emit({ reason: 'connection-limit', source, detail: `admin listener: ${detail}` })),
+    undefined,
+  );
+  gate.watch(adminApp.server);
+  adminApp.addHook('preClose', (done) => {
+    gate.shutdown();
+    done();
   });
   const scheduleLogFile = new ScheduleLogFile(join(p.dataDir, 'schedules.jsonl'));
   const scheduler = new AuditScheduler({

@@ -75,7 +75,7 @@ export const SECURITY_REASONS = {
   },
   'connection-limit': {
     severity: 'low',
-    meaning: 'phone-listener connections closed at a connection cap (one event per source and minute)',
+    meaning: 'phone-listener or admin-listener connections closed at a connection cap (one event per source and minute)',
   },
 } as const satisfies Record<string, { severity: EventSeverity; meaning: string }>;
 
