@@ -173,3 +173,66 @@ describe('Grandstream alias-format firmware (GRP26xx ≥ 1.0.9.103): the API spe
     expect(trusted.evidence.join(' ')).toMatch(/account\.1\.sip\.validate\.incomingServer not readable/);
   });
 });
+
+/**
+ * #14 audit-only devices: a phone another system provisions (`provision: false`, its admin password the other system's)
+ * is audited like the rest — identified against the inventory, read back with that password, compared with the policy.
+ */
+describe('an audit-only device (provision: false) is audited against the policy', () => {
+  const HOST = '127.153.16.10';
+  const MAC = parseMac('00:0b:82:53:16:10')!;
+  const OTHER_SYSTEMS_PASSWORD = 'Other-Sys-Adm1n-7';
+  const auditOnly = inventoryFrom(
+    `
+version: 1
+sites:
+  hq: { registrar: 127.0.0.2, transport: udp }
+devices:
+  - { mac: "00:0b:82:53:16:10", vendor: grandstream, model: GXP2140, site: hq, provision: false, adminPassword: "${OTHER_SYSTEMS_PASSWORD}" }
+`,
+    VENDORS,
+  );
+  let sip: SipPeer;
+  let web: FakeMgmt;
+  beforeAll(async () => {
+    sip = await startSipPeer({ host: HOST, userAgent: 'Grandstream GXP2140 1.0.9.14', options: 'silent' });
+    web = await fakeGrandstream(HOST, OTHER_SYSTEMS_PASSWORD, {
+      P2347: '0',
+      P1310: '1',
+      P67: '000B82531610',
+      68: '1.0.9.14',
+      phone_model: 'GXP2140',
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([sip.close(), web.close()]);
+  });
+
+  it('is identified, read back with the inventory password and fails where the other system left it open', async () => {
+    const report = await runAudit(
+      {
+        targets: [HOST],
+        sipPorts: [sip.port],
+        httpPorts: [web.port],
+        httpsPorts: [],
+        snmpPort: 1,
+        communities: ['public'],
+        timeoutMs: 200,
+        retries: 0,
+        hostGapMs: 0,
+        plainHttpLogin: true,
+        // the admin's credentials file carries the other system's password, as for any phone ghostguard does not serve
+        credentials: [{ host: HOST, password: OTHER_SYSTEMS_PASSWORD }],
+      },
+      { vendors: VENDORS, inventory: auditOnly, neighbours: async () => undefined },
+    );
+    const h = hostOf(report.hosts, HOST);
+    expect(h).toMatchObject({ vendor: 'grandstream', model: 'GXP2140', mac: MAC });
+    expect(check(h, 'device-inventory').state).toBe('pass');
+    expect(check(h, 'sip-trusted-only').state).toBe('fail');
+    expect(check(h, 'sip-trusted-only').evidence).toContain('P2347 = 0 (want 1)');
+    expect(check(h, 'no-direct-ip-calls').state).toBe('pass');
+    expect(web.logins.some((l) => l.password === OTHER_SYSTEMS_PASSWORD)).toBe(true);
+    expect(JSON.stringify(report)).not.toContain(OTHER_SYSTEMS_PASSWORD);
+  });
+});
