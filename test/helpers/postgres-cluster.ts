@@ -12,7 +12,7 @@
  *   });
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -23,6 +23,8 @@ export interface PostgresClusterOptions {
   readonly host?: string;
   /** the port (TCP, and the socket's file name .s.PGSQL.<port>); 5432 when only the socket is used */
   readonly port?: number;
+  /** TLS on the TCP listener with this certificate and key (PEM text); plain TCP connections are then refused */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 export interface PostgresCluster {
@@ -113,7 +115,25 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     throw err;
   }
   // trust on the socket and on loopback only: the cluster is throwaway and never leaves 127.0.0.0/8
-  writeFileSync(join(dataDir, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.0/8 trust\n');
+  writeFileSync(
+    join(dataDir, 'pg_hba.conf'),
+    options.tls
+      ? 'local all all trust\nhostssl all all 127.0.0.0/8 trust\nhostnossl all all 127.0.0.0/8 reject\n'
+      : 'local all all trust\nhost all all 127.0.0.0/8 trust\n',
+  );
+  const tlsSettings: Record<string, string> = {};
+  if (options.tls) {
+    // the key must belong to the user the postmaster runs as, readable by it alone
+    for (const [name, pem] of [
+      ['server.crt', options.tls.cert],
+      ['server.key', options.tls.key],
+    ] as const) {
+      writeFileSync(join(dataDir, name), pem, { mode: 0o600 });
+      const owner = statSync(dataDir);
+      if (process.getuid?.() === 0) chownSync(join(dataDir, name), owner.uid, owner.gid);
+    }
+    Object.assign(tlsSettings, { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key' });
+  }
   const settings: Record<string, string> = {
     listen_addresses: options.host ?? '',
     port: String(port),
@@ -124,6 +144,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     max_connections: '200',
     shared_buffers: '32MB',
     logging_collector: 'off',
+    ...tlsSettings,
   };
   const postgres = run('postgres', ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])]);
   let log = '';
