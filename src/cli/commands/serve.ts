@@ -1,6 +1,8 @@
 /** `ghostguard serve`: the provisioning server; reloads on SIGHUP or file change and keeps the last valid config. */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { adminPasswordInfo } from '../../dashboard/admin-app.js';
 import { formatIssue } from '../../model/config-issues.js';
 import { Runtime } from '../../app/runtime.js';
@@ -61,6 +63,7 @@ export async function startServer(
     ...worker,
     scheduleLog: (entry) => io.err(`${formatScheduleLog(entry)}\n`),
   });
+  boundHeap();
   try {
     const urls = await runtime.listen(options.host, options.port);
     await runtime.listenAdmin();
@@ -70,6 +73,25 @@ export async function startServer(
     await runtime.close();
     throw err;
   }
+}
+
+/**
+ * How far V8 lets the old space grow past what the last full collection found live before it collects again. Its own
+ * choice (up to 4×) suits short commands; a server that runs for months with 50–90 MB live would sit at 140–160 MB
+ * of heap at 20,000 devices, garbage mostly. 25 %: a full collection every few seconds of a storm, each mostly
+ * incremental.
+ */
+const HEAP_GROWING_PERCENT = 25;
+
+/**
+ * Bounds the heap to its live size plus HEAP_GROWING_PERCENT, and collects once before the first phone is answered:
+ * reading a large config leaves its parse trees behind (it is read twice: to find the data directory, then by the
+ * runtime). The V8 flag is read at every full collection, so setting it now takes effect.
+ */
+function boundHeap(): void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 async function describe(runtime: Runtime, urls: string[], workers: number, io: CliIo): Promise<void> {
