@@ -4,7 +4,8 @@
  * 5 s), not one per replica; guessing spread over six /24s, half through each replica — each half below
  * `spreadGuesses` — raises exactly one `distributed-guessing` event for the cluster; a harvester banned through A is
  * still refused by B after B restarts; credentials rotated with the CLI on the shared database reach the file B had
- * rendered and cached. Rows read back with psql.
+ * rendered and cached; an enrolment window one replica closed by serving the phone is closed on the other. Rows read
+ * back with psql.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -207,5 +208,34 @@ describe.skipIf(peers.missing)(`rate buckets and the spread alert shared by two 
     const after = await fetchFromB();
     expect(after).toContain(newPassword);
     expect(after).not.toContain(oldPassword);
+  });
+
+  it('an enrolment closed by one replica is closed for all: the file served once through A is refused without credentials by B', async () => {
+    const cwd = join(root, 'a');
+    const opened = await run(
+      process.execPath,
+      [join(ROOT, 'bin/ghostguard.mjs'), 'enroll', MAC, '--hours', '1', '-c', join(cwd, 'ghostguard.yaml')],
+      {
+        cwd,
+        timeout: 60_000,
+      },
+    );
+    expect(opened.stdout).toMatch(/enrolment window/i);
+    const uri = `/${parseMac(MAC)!}.cfg`;
+    const fetch = async (replica: ReplicaProcess) => {
+      const c = phoneClient(replica.port, '127.152.5.1');
+      const res = await c.request({ method: 'GET', path: uri, headers: { 'user-agent': `Yealink SIP-T46U 108.86.0.45 ${MAC}` } });
+      const body = await res.body.text();
+      await c.close();
+      return { status: res.statusCode, body };
+    };
+    const first = await fetch(a);
+    expect(first.status).toBe(200);
+    expect(first.body).toContain('account.1');
+    const second = await fetch(b);
+    expect(second.status).toBe(401);
+    expect(second.body).not.toContain('account.1');
+    const [closed] = psqlRows(cluster, DATABASE, `SELECT closed_at IS NOT NULL FROM enrolments WHERE mac = '${parseMac(MAC)!}'`);
+    expect(closed).toEqual(['t']);
   });
 });
