@@ -19,13 +19,14 @@ export const UNSUPPORTED = {
   gxpSnmp: 'the GXP21xx/GXP16xx P-value template documents no SNMP parameter',
   snmpRestricted: 'no verified Grandstream parameter limits SNMP to manager addresses; only mode "off" is supported',
   tr069Pvalue:
-    'the GXP16xx/GXP17xx and GRP26xx P-value templates list TR-069 ACS settings but no enable switch (P1409 is in the GXP21xx template and, as tr069.enable, in the alias templates)',
+    'the GXP16xx/GXP17xx, GXP2100–GXP2124 and GRP26xx P-value templates have no TR-069 enable switch (P1409 is in the GXP21xx 1.0.5.32 template for GXP2130–GXP2170 and, as tr069.enable, in the alias templates)',
   gxpRefer: 'the GXP P-value templates have no "Allow Unsolicited REFER" setting (it appears from GXP21xx 1.0.11.79 alias firmware on)',
   gxvSsh:
     'the GXV alias templates label security.ssh "Disable SSH" with words "No, Yes" and no inversion note, where the GRP261x template marks the same item Invert_Yes_No: the polarity is unverified',
   wp820Srtp:
     'the WP820 1.0.1.16 template lists SRTP mode P183 under account 2 and P443 under account 1, the reverse of every other line, so the account a value reaches is unverified',
   noSnmp: 'the template of this line documents no SNMP parameter',
+  gxp2124Web: 'the GXP2124 template (FusionPBX gxp2124) has no web access mode parameter (P1650)',
   dpAutoAnswer: 'the DP750 1.0.2.16 template has no auto-answer or Call-Info/intercom setting on its profiles or handset accounts',
   dpRemoteReboot: 'the DP750 1.0.2.16 template has no "Allow SIP Reset" or NOTIFY setting',
   dpRefer: 'the DP750 1.0.2.16 template has no "Allow Unsolicited REFER" setting',
@@ -35,8 +36,14 @@ export const UNSUPPORTED = {
 export const DP_PROFILES = 4;
 export const isDp = (family: GsFamily): boolean => family.series === 'dp750';
 
-/** P1409 (TR-069 enable) is in the GXP21xx P-value template only, not in the GXP16xx/GXP17xx ones. */
-const TR069_PVALUE_MODELS = /^GXP21/;
+/**
+ * P1409 (TR-069 enable) is in the GXP21xx 1.0.5.32 P-value template (GXP2130–GXP2170) only: not in the GXP16xx/GXP17xx ones,
+ * nor in FusionPBX's templates for the older GXP2100–GXP2124 (`gxp2100`, `gxp2124`), which such a phone outside the
+ * catalogue is given the GXP numbering of.
+ */
+const TR069_PVALUE_MODELS = /^GXP21[3-7]\d/;
+/** FusionPBX's `gxp2124` template has no P1650 (web access mode); its `gxp2100` one has */
+const NO_WEB_MODE_MODELS = /^GXP2124$/;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -144,9 +151,11 @@ export function ruleTable(ctx: RuleContext): RuleTable {
       return global(ctx, 'admin password', [[P.adminPassword, device!.adminPassword]]);
     }),
     'web-https-only': () =>
-      has(ctx, P.webAccessMode)
-        ? global(ctx, 'web access mode', [[P.webAccessMode, '0']])
-        : global(ctx, 'web access mode', [[P.webAccessModeHttpFirst, '1']]),
+      NO_WEB_MODE_MODELS.test(model.id)
+        ? unsupported(UNSUPPORTED.gxp2124Web)
+        : has(ctx, P.webAccessMode)
+          ? global(ctx, 'web access mode', [[P.webAccessMode, '0']])
+          : global(ctx, 'web access mode', [[P.webAccessModeHttpFirst, '1']]),
     // only beside P237 (the device file): a phone that found ghostguard through DHCP and read P145 = 0 from a shared file
     // without ghostguard's server path would be stranded on its old one
     'provisioning-pinned': deviceOnly(() =>

@@ -109,6 +109,22 @@ describe('grandstream P-value families', () => {
     expect(rendered.unsupported.map((u) => u.rule)).toContain('tr069-off');
   });
 
+  it('gives the older GXP2100-GXP2124 (outside the catalogue) no P1409, and the GXP2124 no P1650: their templates have neither', () => {
+    // FusionPBX gxp2100/{$mac}.xml: P2347/P2447/P2547/P2647, P1310, P1650, P276, P145, no P1409; gxp2124/{$mac}.xml: no P1650 either
+    for (const model of ['GXP2100', 'GXP2110', 'GXP2120', 'GXP2124']) {
+      const { values, rendered } = deviceFile(model, '1.0.8.6');
+      expect(rendered.family.id, model).toBe('gxp-pvalue');
+      expect(values.has('P1409'), model).toBe(false);
+      expect(rendered.unsupported.find((u) => u.rule === 'tr069-off')?.reason, model).toMatch(/GXP2100–GXP2124/);
+      expect([values.get('P2347'), values.get('P1310'), values.get('P276'), values.get('P145')], model).toEqual(['1', '1', '1', '0']);
+      expect(values.has('P1650'), model).toBe(model !== 'GXP2124');
+    }
+    expect(deviceFile('GXP2124', '1.0.8.6').rendered.unsupported.find((u) => u.rule === 'web-https-only')?.reason).toMatch(
+      /no web access mode/,
+    );
+    expect(deviceFile('GXP2140', '1.0.5.32').values.get('P1409')).toBe('0');
+  });
+
   it('writes line registration and provisioning credentials', () => {
     const { values } = deviceFile('GXP2140', '1.0.9.14', {});
     expect(Object.fromEntries(['P270', 'P47', 'P48', 'P35', 'P36', 'P34', 'P3', 'P130'].map((k) => [k, values.get(k)]))).toEqual({
