@@ -130,8 +130,10 @@ function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, so
   const source = socket.remoteAddress ?? '';
   if (status !== 408 && deps.guard.admit(source) === 'ok') {
     deps.events.emit({ reason: 'malformed-request', source, detail: err.code ?? err.message });
-    // no phone sends what its parser refuses: counted toward the source's ban like a hostile path
-    if (deps.guard.deny(source, 'challenge')) deps.events.emit({ reason: 'banned', source, detail: 'after malformed-request' });
+    // no phone sends what the parser refuses (HPE_*; a socket error such as EPIPE is no request): counted toward the
+    // source's ban like a hostile path
+    if (err.code?.startsWith('HPE_') && deps.guard.deny(source, 'challenge'))
+      deps.events.emit({ reason: 'banned', source, detail: 'after malformed-request' });
   }
   const body = `${STATUS_CODES[status]}\n`;
   if (socket.writable)
