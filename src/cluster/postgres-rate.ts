@@ -23,17 +23,14 @@ export function parseThrottleNotice(payload: string | undefined): Throttle[] {
 }
 
 /** what this replica admitted since the last flush, summed per bucket key */
-export function bucketTakes(
-  takes: ReadonlyMap<string, number>,
-  limits: AbuseLimits,
-): { key: string; n: number; burst: number; rate: number }[] {
-  const out = new Map<string, { key: string; n: number; burst: number; rate: number }>();
+export function bucketTakes(takes: ReadonlyMap<string, number>, limits: AbuseLimits): { key: string; n: number; burst: number }[] {
+  const out = new Map<string, { key: string; n: number; burst: number }>();
   for (const [address, times] of takes) {
     for (const [key, spec] of [
       [`a:${address}`, limits.perAddress],
       [`s:${subnetOf(address)}`, limits.perSubnet],
     ] as const) {
-      const b = out.get(key) ?? { key, n: 0, burst: spec.burst, rate: spec.perSecond };
+      const b = out.get(key) ?? { key, n: 0, burst: spec.burst };
       b.n += times;
       out.set(key, b);
     }
@@ -48,18 +45,27 @@ export function bucketTakes(
 export async function takeShared(pool: pg.Pool, takes: ReadonlyMap<string, number>, limits: AbuseLimits, now: number): Promise<Throttle[]> {
   const rows = bucketTakes(takes, limits);
   if (rows.length === 0) return [];
+  // burst and rate follow from the key's kind (a: address, s: subnet), so a row needs only its count: the insert's
+  // tokens are burst − n, and the update reads n back from them (no per-row lookup into the batch)
+  const burst = `CASE WHEN left(b.key, 2) = 'a:' THEN $4::float8 ELSE $6::float8 END`;
+  const rate = `CASE WHEN left(b.key, 2) = 'a:' THEN $5::float8 ELSE $7::float8 END`;
   const { rows: after } = await pool.query<{ key: string; tokens: number; rate: number }>(
-    `WITH u AS (SELECT * FROM unnest($1::text[], $2::int[], $3::float8[], $4::float8[]) AS x(k, n, burst, rate)),
-          t AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
-     INSERT INTO gg_rate_buckets AS b (key, tokens, at_ms)
-       SELECT u.k, u.burst - u.n, t.ms FROM u, t
+    `INSERT INTO gg_rate_buckets AS b (key, tokens, at_ms)
+       SELECT k, burst - n, (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+         FROM unnest($1::text[], $2::int[], $3::float8[]) AS u(k, n, burst)
      ON CONFLICT (key) DO UPDATE SET
-       tokens = least((SELECT burst FROM u WHERE u.k = b.key),
-                      b.tokens + greatest(EXCLUDED.at_ms - b.at_ms, 0) / 1000.0 * (SELECT rate FROM u WHERE u.k = b.key))
-                - (SELECT n FROM u WHERE u.k = b.key),
+       tokens = least(${burst}, b.tokens + greatest(EXCLUDED.at_ms - b.at_ms, 0) / 1000.0 * ${rate}) - (${burst} - EXCLUDED.tokens),
        at_ms = greatest(b.at_ms, EXCLUDED.at_ms)
-     RETURNING key, tokens, (SELECT rate FROM u WHERE u.k = b.key) AS rate`,
-    [rows.map((r) => r.key), rows.map((r) => r.n), rows.map((r) => r.burst), rows.map((r) => r.rate)],
+     RETURNING key, tokens, ${rate} AS rate`,
+    [
+      rows.map((r) => r.key),
+      rows.map((r) => r.n),
+      rows.map((r) => r.burst),
+      limits.perAddress.burst,
+      limits.perAddress.perSecond,
+      limits.perSubnet.burst,
+      limits.perSubnet.perSecond,
+    ],
   );
   return after.filter((r) => r.tokens < 1).map((r) => ({ key: r.key, until: now + Math.ceil(((1 - r.tokens) / r.rate) * 1000) }));
 }

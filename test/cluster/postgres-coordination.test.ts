@@ -118,6 +118,23 @@ describe.skipIf(peers.missing)(`replicas coordinated through PostgreSQL${peers.n
     await stop(later);
   });
 
+  it('requests admitted on both replicas come out of one shared bucket: dry there, rate-limited on both', async () => {
+    const [a, b] = replicas;
+    const address = '127.152.3.10';
+    const admitted = (r: Replica, n: number) => Array.from({ length: n }, () => r.guard.admit(address)).filter((v) => v === 'ok').length;
+    // 1,600 + 1,600: each replica alone is within its own burst of 3,000; together they overdraw the address's
+    expect(admitted(a!, 1600)).toBe(1600);
+    expect(admitted(b!, 1600)).toBe(1600);
+    await a!.coordination.flushGuard();
+    await b!.coordination.flushGuard();
+    expect(b!.guard.admit(address)).toBe('rate-limited');
+    await until(() => a!.guard.admit(address) === 'rate-limited', 1000);
+    const { rows } = await a!.pool.query<{ tokens: number }>('SELECT tokens FROM gg_rate_buckets WHERE key = $1', [`a:${address}`]);
+    // 3,000 − 3,200 (and the few A admitted before the throttle reached it), less what refilled at 600/s: in debt
+    expect(rows[0]!.tokens).toBeLessThan(1);
+    expect(rows[0]!.tokens).toBeGreaterThan(-400);
+  });
+
   it('refunds pay back challenges across replicas: phones with credentials never add up to a ban', async () => {
     const [a, b] = replicas;
     const address = '127.132.3.9';

@@ -116,6 +116,8 @@ describe.skipIf(peers.missing)(`the Servers page in chromium, three replicas${pe
       const id = [...versions.keys()].find((k) => k.endsWith(idOf(r)))!;
       expect(rowOf(r)).toContain(versions.get(id)!);
     }
+    // the three started together on a new database: the migrations applied once, under the lock, none failed
+    expect(psqlRows(cluster, DATABASE, 'SELECT version FROM schema_version ORDER BY version')).toEqual([['1'], ['2'], ['3'], ['4']]);
     const alert = await page.getByRole('alert').textContent();
     expect(alert).toContain('Inventory mismatch');
     expect(alert).toContain(idOf(c!));
