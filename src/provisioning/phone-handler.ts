@@ -65,7 +65,11 @@ export class PhoneHandler {
     const fileName = fileNameFromUrl(req.url);
     if (!fileName) return this.refuseCounted(400, { reason: 'bad-path', source, file: req.url });
     const uaProblem = userAgentProblem(req.userAgent);
-    if (uaProblem) return this.refuseCounted(400, { reason: 'bad-user-agent', source, file: fileName, detail: uaProblem });
+    if (uaProblem) {
+      const event: EventInput = { reason: 'bad-user-agent', source, file: fileName, detail: uaProblem };
+      // an oversized or control-character User-Agent is no phone's; a missing one is only not counted toward a ban
+      return req.userAgent ? this.refuseCounted(400, event) : this.reject(400, event);
+    }
     const userAgent = req.userAgent!;
     const method = req.method as 'GET' | 'HEAD' | 'PUT';
     const found = identifyRequest(deps.vendors, { fileName, method, userAgent });
