@@ -23,6 +23,8 @@ import { purgeFullBuckets, parseThrottleNotice, THROTTLE_CHANNEL, takeShared } f
 export const BAN_CHANNEL = 'gg_bans';
 const FLUSH_MS = 100;
 const PURGE_MS = 60_000;
+/** failed flushes between two reports of the failure (one a minute) */
+const ERROR_EVERY = 600;
 
 type Weight = 'challenge' | 'failure';
 
@@ -64,6 +66,8 @@ export class PostgresGuardShare {
   private timer?: NodeJS.Timeout;
   private purgeTimer?: NodeJS.Timeout;
   private flushing = Promise.resolve();
+  /** flushes failed in a row */
+  private failing = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -102,7 +106,17 @@ export class PostgresGuardShare {
   /** Writes what is pending now (tests, shutdown). */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() =>
-      this.write().catch((err: Error) => this.onError(`shared abuse counts not written: ${err.message}`)),
+      this.write().then(
+        (asked) => {
+          if (!asked) return;
+          if (this.failing > 0) this.onError(`shared abuse and rate counts written again (${this.failing} flushes lost)`);
+          this.failing = 0;
+        },
+        (err: Error) => {
+          // every 100 ms while the database is away: the first failure is reported, then one line a minute
+          if (this.failing++ % ERROR_EVERY === 0) this.onError(`shared abuse and rate counts not written: ${err.message}`);
+        },
+      ),
     );
     return this.flushing;
   }
@@ -137,7 +151,8 @@ export class PostgresGuardShare {
     }
   }
 
-  private async write(): Promise<void> {
+  /** Writes what was collected since the last flush; false when there was nothing (the database was not asked). */
+  private async write(): Promise<boolean> {
     const denials = [...this.denials.values()];
     const refunds = [...this.refunds];
     const immediate = this.immediate.splice(0);
@@ -148,6 +163,7 @@ export class PostgresGuardShare {
     this.takes.clear();
     this.spreadDenials.clear();
     this.spreadRefunds.clear();
+    if (denials.length + refunds.length + immediate.length + takes.size + spread.refunds.size === 0) return false;
     await this.writeThrottles(await takeShared(this.pool, takes, this.limits, this.now()));
     const alert = await this.spread.write(spread, this.now());
     if (alert) this.guard.onSpread?.(alert);
@@ -197,6 +213,7 @@ export class PostgresGuardShare {
       await this.pool.query('SELECT pg_notify($1, $2)', [BAN_CHANNEL, JSON.stringify({ key: ban.key, until: ban.until })]);
       this.announce(ban.announce);
     }
+    return true;
   }
 
   /** dry buckets: throttled here at once, in the other replicas when they hear the notice */
