@@ -5,6 +5,7 @@
  * re-render hashes to exactly the served sha256 is the body kept — with the device's secrets masked —
  * so a stored snapshot is always the served file, never a guess. Table: dashboard_served, a few versions per file.
  */
+import { performance } from 'node:perf_hooks';
 import type { CredentialGenerations } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import type { Snapshot, SnapshotStore } from '../store/store.js';
@@ -17,6 +18,12 @@ import { renderLike, type RenderContext } from './provisioning-status.js';
 const BATCH = 16;
 const TICK_BUDGET_MS = 8;
 export const SNAPSHOT_INTERVAL_MS = 250;
+/**
+ * The share of the last interval the thread spent working above which a tick is skipped, and how many may be skipped
+ * in a row: during a storm one tick in eight runs (8 ms every 2 s instead of every 250 ms).
+ */
+const BUSY_UTILIZATION = 0.5;
+const MAX_SKIPPED = 7;
 /** on start, look this far back in the history */
 const BACKLOG = 2000;
 /** versions kept per device file */
@@ -37,7 +44,21 @@ export class ServedSnapshots {
   start(intervalMs = SNAPSHOT_INTERVAL_MS): void {
     if (this.timer) return;
     void this.tick();
-    this.timer = setInterval(() => void this.tick(), intervalMs);
+    let utilization = performance.eventLoopUtilization();
+    let skipped = 0;
+    this.timer = setInterval(() => {
+      // snapshots serve the dashboard's diff, phones come first: while the thread is busy answering them (a boot storm,
+      // which also brings the most new versions) a tick waits, though never more than MAX_SKIPPED in a row
+      const now = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(now, utilization).utilization > BUSY_UTILIZATION;
+      utilization = now;
+      if (busy && skipped < MAX_SKIPPED) {
+        skipped++;
+        return;
+      }
+      skipped = 0;
+      void this.tick();
+    }, intervalMs);
     this.timer.unref();
   }
 
