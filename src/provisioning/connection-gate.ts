@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import { throttledBySource } from './throttled-events.js';
 
 export interface ConnectionLimits {
   perAddress: number;
@@ -203,20 +204,10 @@ export function shedEvents(
   everyMs = 60_000,
   now: () => number = Date.now,
 ): (source: string, why: ShedReason) => void {
-  const last = new Map<string, { at: number; since: number }>();
-  return (source, why) => {
-    const seen = last.get(source);
-    const t = now();
-    if (seen && t - seen.at < everyMs) {
-      seen.since++;
-      return;
-    }
-    if (last.size >= 10_000) last.delete(last.keys().next().value!);
-    last.delete(source);
-    last.set(source, { at: t, since: 0 });
-    emit(
-      source,
-      `connection closed at the ${why === 'total' ? 'process' : 'per-address'} connection cap${seen?.since ? ` (+${seen.since} since the last event)` : ''}`,
-    );
-  };
+  return throttledBySource<ShedReason>(
+    emit,
+    (why, since) =>
+      `connection closed at the ${why === 'total' ? 'process' : 'per-address'} connection cap${since ? ` (+${since} since the last event)` : ''}`,
+    { everyMs, now },
+  );
 }

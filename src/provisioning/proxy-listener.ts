@@ -9,6 +9,7 @@ import type { Server, Socket } from 'node:net';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import { addressWithin } from '../model/address-ranges.js';
 import { readProxyHeader } from './proxy-header.js';
+import { throttledBySource } from './throttled-events.js';
 
 export interface ProxyProtocolOptions {
   /** the load balancers' addresses, ranges and CIDRs */
@@ -113,16 +114,9 @@ export function refusedHeaderEvents(
   everyMs = 60_000,
   now: () => number = Date.now,
 ): (source: string, why: string) => void {
-  const last = new Map<string, { at: number; since: number }>();
-  return (source, why) => {
-    const seen = last.get(source);
-    const t = now();
-    if (seen && t - seen.at < everyMs) {
-      seen.since++;
-      return;
-    }
-    if (last.size >= 1_000) last.delete(last.keys().next().value!);
-    last.set(source, { at: t, since: 0 });
-    emit(source, `${why}${seen?.since ? ` (+${seen.since} more refused since the last event)` : ''}`);
-  };
+  return throttledBySource<string>(emit, (why, since) => `${why}${since ? ` (+${since} more refused since the last event)` : ''}`, {
+    everyMs,
+    maxSources: 1_000,
+    now,
+  });
 }
