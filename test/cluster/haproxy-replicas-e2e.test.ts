@@ -24,6 +24,7 @@ import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { type Haproxy, startHaproxy } from '../helpers/haproxy.js';
 import { type PostgresCluster, startPostgresCluster } from '../helpers/postgres-cluster.js';
 import { type Replica, startReplica } from '../helpers/replica.js';
+import { until } from '../helpers/replica-process.js';
 import { fleetYaml } from '../helpers/runtime.js';
 import { systemPeers } from '../helpers/system-peers.js';
 
@@ -40,14 +41,6 @@ const macOf = (i: number) => `001565${(0x420000 + i).toString(16).padStart(6, '0
 const addressOf = (i: number) => `127.142.${10 + Math.floor(i / 200)}.${1 + (i % 200)}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (what: () => boolean | Promise<boolean>, ms: number, label: string): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await what()) return;
-    await sleep(50);
-  }
-  throw new Error(`not within ${ms} ms: ${label}`);
-};
 
 describe.skipIf(peers.missing)(`two replicas behind HAProxy on one PostgreSQL${peers.note}`, () => {
   let cluster: PostgresCluster;

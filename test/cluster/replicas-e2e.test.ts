@@ -18,6 +18,7 @@ import { catalogueOf } from '../../src/model/model-catalogue.js';
 import { VENDORS } from '../../vendors/index.js';
 import { digestHeader, nonceFrom } from '../helpers/digest-client.js';
 import { type PostgresCluster, startPostgresCluster } from '../helpers/postgres-cluster.js';
+import { until } from '../helpers/replica-process.js';
 import { fleetYaml } from '../helpers/runtime.js';
 import { systemPeers } from '../helpers/system-peers.js';
 
@@ -34,16 +35,6 @@ interface Replica {
   output: () => string;
   exited: Promise<number | null>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async (what: () => boolean | Promise<boolean>, ms: number, label: string): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await what()) return;
-    await sleep(50);
-  }
-  throw new Error(`not within ${ms} ms: ${label}`);
-};
 
 describe.skipIf(peers.missing)(`two serve replicas on one PostgreSQL${peers.note}`, () => {
   let cluster: PostgresCluster;
