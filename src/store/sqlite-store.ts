@@ -166,7 +166,15 @@ export class SqliteStore implements Store {
 
   private enrolmentNow(mac: Mac): Enrolment | undefined {
     this.syncExternal();
-    return this.closing.get(mac) ?? this.index.enrolment(mac);
+    const closing = this.closing.get(mac);
+    if (closing) return closing;
+    const seen = this.index.enrolment(mac);
+    if (!seen || seen.closedAt || seen.expiresAt <= new Date().toISOString()) return seen;
+    // A window seen open may have been closed by another process (a `serve --workers` sibling) since the last look at
+    // the change counter: that one row is read again, so a second claimant is never served from a stale view. Only
+    // devices inside their window pay for it, once each until it closes.
+    this.index.rereadEnrolment(mac);
+    return this.index.enrolment(mac);
   }
 
   /**

@@ -181,6 +181,18 @@ describe('enrolment closes, committed on the writer thread', () => {
     expect(await store.enrolment(A)).toMatchObject({ closedAt: '2026-01-01T00:00:00.000Z', pinnedSource: '127.145.0.10' });
   });
 
+  it('a window another process closed reads closed at once, not after its next look at the change counter', async () => {
+    const { store: first, file } = newStore();
+    const second = new SqliteStore(file);
+    open.push(second);
+    await first.openEnrolment(A, new Date(Date.now() + 3600_000));
+    // the second process has just looked: its change-counter check would not look again for a while
+    expect((await second.enrolment(A))?.closedAt).toBeUndefined();
+    await first.closeEnrolment(A, '127.145.0.11');
+    expect(await second.enrolment(A)).toMatchObject({ pinnedSource: '127.145.0.11' });
+    expect((await second.enrolment(A))?.closedAt).toBeDefined();
+  });
+
   it('many at once all reach the file, and a reopened window is not shut by a close still under way', async () => {
     const { store, file } = newStore();
     const macs = Array.from(
