@@ -20,7 +20,9 @@ it("ghostguard demo provisions a lab fleet with every SIP behaviour class, audit
   expect(out).toMatch(/refuses +refuses \(class trying-then-403\)/);
   expect(out).toMatch(/refuses +refuses \(class refuse-403\)/);
   expect(out).toMatch(/provisioned +RINGS +RINGS \(class checks-request-uri-user\)/);
-  expect(out).toMatch(/ghost calls: 2 phones will ring, 3 likely ring, /);
+  // and the provisioned GRP2616 on 1.0.5.48, whose P-value family has no verified switch for accounts 5-6: likely rings
+  expect(out).toMatch(/provisioned +likely rings +likely rings/);
+  expect(out).toMatch(/ghost calls: 2 phones will ring, 4 likely ring, /);
   expect(out).toMatch(/audit verdicts match the lab's ground truth for 12\/12/);
   const report = JSON.parse(readFileSync(join(dir, 'demo', 'audit.json'), 'utf8')) as { hosts: { host: string }[] };
   expect(report.hosts).toHaveLength(12);
