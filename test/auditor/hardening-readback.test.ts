@@ -8,13 +8,14 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAuditOptions } from '../../src/auditor/audit-options.js';
-import { runAudit, type AuditOptions } from '../../src/auditor/audit.js';
+import { runAudit } from '../../src/auditor/audit.js';
 import type { HostReport } from '../../src/auditor/findings.js';
 import { parseMac } from '../../src/model/mac.js';
 import { VENDORS } from '../../vendors/index.js';
 import { fakeGrandstream, fakePolycomRest, type FakeMgmt } from './helpers/fake-mgmt.js';
 import { inventoryFrom } from './helpers/inventory.js';
 import { startSipPeer, type SipPeer } from './helpers/sip-peer.js';
+import { readbackOptions } from './helpers/readback-options.js';
 import { FIRST_GENERATIONS } from '../../src/model/inventory.js';
 
 const GRP = '127.135.14.10';
@@ -82,18 +83,7 @@ afterAll(async () => {
   await Promise.all(peers.map((p) => p.close()));
 });
 
-const options = (target: string, sip: SipPeer, web: FakeMgmt): AuditOptions => ({
-  targets: [target],
-  sipPorts: [sip.port],
-  httpPorts: [web.port],
-  httpsPorts: [],
-  snmpPort: 1,
-  communities: ['public'],
-  timeoutMs: 200,
-  retries: 0,
-  hostGapMs: 0,
-  plainHttpLogin: true,
-});
+const options = readbackOptions;
 
 describe('auditor coverage of the #14 hardening rules', () => {
   it('Grandstream: P145 and P276 at their factory values fail, TR-069 and REFER pass, the user password stays unverified', async () => {

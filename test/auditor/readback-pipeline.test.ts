@@ -9,6 +9,7 @@ import type { VendorAdapter } from '../../src/model/vendor-contract.js';
 import { fakeGrandstream, fakePolycomRest, type FakeMgmt } from './helpers/fake-mgmt.js';
 import { inventoryFrom } from './helpers/inventory.js';
 import { startSipPeer, type SipPeer } from './helpers/sip-peer.js';
+import { readbackOptions } from './helpers/readback-options.js';
 import { FIRST_GENERATIONS } from '../../src/model/inventory.js';
 
 const GS = '127.77.16.10';
@@ -84,16 +85,7 @@ describe('read-back through the pipeline', () => {
   it("Grandstream: SIP silent, not on the LAN: the MAC comes from the web API, then the device's settings are read and compared", async () => {
     const report = await runAudit(
       {
-        targets: [GS],
-        sipPorts: [gsSip.port],
-        httpPorts: [gsWeb.port],
-        httpsPorts: [],
-        snmpPort: 1,
-        communities: ['public'],
-        timeoutMs: 200,
-        retries: 0,
-        hostGapMs: 0,
-        plainHttpLogin: true,
+        ...readbackOptions(GS, gsSip, gsWeb),
         credentials: [{ host: GS, password: inventory.resolve(GS_MAC, FIRST_GENERATIONS)!.adminPassword }],
       },
       { vendors: VENDORS, inventory, neighbours: async () => undefined },
@@ -115,16 +107,7 @@ describe('read-back through the pipeline', () => {
   it('Poly: REST config/get read and compared; OPTIONS answering is not held against it', async () => {
     const report = await runAudit(
       {
-        targets: [POLY],
-        sipPorts: [polySip.port],
-        httpPorts: [polyWeb.port],
-        httpsPorts: [],
-        snmpPort: 1,
-        communities: ['public'],
-        timeoutMs: 200,
-        retries: 0,
-        hostGapMs: 0,
-        plainHttpLogin: true,
+        ...readbackOptions(POLY, polySip, polyWeb),
       },
       { vendors: VENDORS, inventory, neighbours: async () => undefined },
     );
@@ -142,16 +125,7 @@ describe('Grandstream alias-format firmware (GRP26xx ≥ 1.0.9.103): the API spe
   const audit = (vendors: readonly VendorAdapter[]) =>
     runAudit(
       {
-        targets: [GRP],
-        sipPorts: [grpSip.port],
-        httpPorts: [grpWeb.port],
-        httpsPorts: [],
-        snmpPort: 1,
-        communities: ['public'],
-        timeoutMs: 200,
-        retries: 0,
-        hostGapMs: 0,
-        plainHttpLogin: true,
+        ...readbackOptions(GRP, grpSip, grpWeb),
       },
       { vendors, inventory, neighbours: async () => GRP_MAC },
     );
@@ -211,16 +185,7 @@ devices:
   it('is identified, read back with the inventory password and fails where the other system left it open', async () => {
     const report = await runAudit(
       {
-        targets: [HOST],
-        sipPorts: [sip.port],
-        httpPorts: [web.port],
-        httpsPorts: [],
-        snmpPort: 1,
-        communities: ['public'],
-        timeoutMs: 200,
-        retries: 0,
-        hostGapMs: 0,
-        plainHttpLogin: true,
+        ...readbackOptions(HOST, sip, web),
         // the admin's credentials file carries the other system's password, as for any phone ghostguard does not serve
         credentials: [{ host: HOST, password: OTHER_SYSTEMS_PASSWORD }],
       },
