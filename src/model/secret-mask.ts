@@ -14,25 +14,14 @@ const BASE_A = 0x01000193;
 const BASE_B = 0x5bd1e995;
 const LOW_BITS = 2 ** 21;
 
-/** two 32-bit polynomial hashes of text[from, from + length) joined into one exact double */
-function fingerprintOf(text: string, from: number, length: number): number {
-  let a = 0;
-  let b = 0;
-  for (let i = from; i < from + length; i++) {
-    const c = text.charCodeAt(i);
-    a = (Math.imul(a, BASE_A) + c) | 0;
-    b = (Math.imul(b, BASE_B) + c) | 0;
-  }
-  return join(a, b);
+/** a 32-bit polynomial hash of text (the rolling hash below steps through the same values) */
+function hashOf(text: string, base: number): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, base) + text.charCodeAt(i)) | 0;
+  return h;
 }
 
-/** the first of fingerprintOf's two hashes */
-function firstHash(text: string, from: number, length: number): number {
-  let a = 0;
-  for (let i = from; i < from + length; i++) a = (Math.imul(a, BASE_A) + text.charCodeAt(i)) | 0;
-  return a;
-}
-
+/** the two hashes joined into one exact double: the 53-bit fingerprint */
 const join = (a: number, b: number): number => (a >>> 0) * LOW_BITS + ((b >>> 0) >>> 11);
 
 function power(base: number, exponent: number): number {
@@ -72,8 +61,9 @@ export class SecretMasker {
       if (s.length < MIN_SECRET) continue;
       let set = prints.get(s.length);
       if (!set) prints.set(s.length, (set = new Set()));
-      set.add(fingerprintOf(s, 0, s.length));
-      const bucket = bucketOf(firstHash(s, 0, s.length), s.length);
+      const a = hashOf(s, BASE_A);
+      set.add(join(a, hashOf(s, BASE_B)));
+      const bucket = bucketOf(a, s.length);
       this.filter[bucket >>> 5]! |= 1 << (bucket & 31);
     }
     this.byLength = [...prints].sort(([a], [b]) => b - a).map(([length, set]) => ({ length, prints: Float64Array.from(set).sort() }));

@@ -68,7 +68,7 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
     return503OnClosing: true,
     // the server comes from serverFactory; fastify reads `https` only to name its listening URLs https://
     ...(options.https ? { https: options.https } : {}),
-    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => refuseUnparsable(deps, err, socket),
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => refuseUnparsable(deps, handler, err, socket),
     serverFactory: () =>
       phoneServer(options, handler, (req, res, expectsContinue) => {
         const upload = req.method === 'PUT';
@@ -124,7 +124,7 @@ export function buildProvisioningApp(deps: ProvisioningDeps, options: Provisioni
 }
 
 /** Requests the HTTP parser cannot read (control characters, bad framing) never reach a handler: answered and logged here. */
-function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, socket: Socket): void {
+function refuseUnparsable(deps: ProvisioningDeps, handler: PhoneHandler, err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const source = socket.remoteAddress ?? '';
@@ -132,8 +132,7 @@ function refuseUnparsable(deps: ProvisioningDeps, err: NodeJS.ErrnoException, so
     deps.events.emit({ reason: 'malformed-request', source, detail: err.code ?? err.message });
     // no phone sends what the parser refuses (HPE_*; a socket error such as EPIPE is no request): counted toward the
     // source's ban like a hostile path
-    if (err.code?.startsWith('HPE_') && deps.guard.deny(source, 'challenge'))
-      deps.events.emit({ reason: 'banned', source, detail: 'after malformed-request' });
+    if (err.code?.startsWith('HPE_')) handler.countTowardBan(source, 'malformed-request');
   }
   const body = `${STATUS_CODES[status]}\n`;
   if (socket.writable)

@@ -59,9 +59,8 @@ export class PhoneHandler {
   handleUpload(req: PhoneHttpRequest): Decided | Promise<Decided> {
     const { deps } = this;
     const source = req.ip;
-    const verdict = deps.guard.admit(source);
-    if (verdict === 'rate-limited') return textResponse(429, 'Too Many Requests\n', { 'retry-after': '5' });
-    if (verdict !== 'ok') return textResponse(403, 'Forbidden\n');
+    const refused = this.notAdmitted(source);
+    if (refused) return refused;
     const fileName = fileNameFromUrl(req.url);
     if (!fileName) return this.refuseCounted(400, { reason: 'bad-path', source, file: req.url });
     const uaProblem = userAgentProblem(req.userAgent);
@@ -133,9 +132,8 @@ export class PhoneHandler {
    * toward the source's ban like any refusal no phone causes.
    */
   refuseMethod(req: Pick<PhoneHttpRequest, 'ip' | 'method' | 'url'>): PhoneHttpResponse {
-    const verdict = this.deps.guard.admit(req.ip);
-    if (verdict === 'rate-limited') return textResponse(429, 'Too Many Requests\n', { 'retry-after': '5' });
-    if (verdict !== 'ok') return textResponse(403, 'Forbidden\n');
+    const refused = this.notAdmitted(req.ip);
+    if (refused) return refused;
     const answer = this.refuseCounted(405, { reason: 'malformed-request', source: req.ip, file: req.url, detail: `method ${req.method}` });
     answer.headers.allow = 'GET, HEAD, PUT';
     return answer;
@@ -144,9 +142,21 @@ export class PhoneHandler {
   /** A refusal no phone's own request causes (a hostile path, no User-Agent, a foreign method): counted toward a ban. */
   private refuseCounted(status: 400 | 405, event: EventInput): PhoneHttpResponse {
     const answer = this.reject(status, event);
-    if (event.source && this.deps.guard.deny(event.source, 'challenge'))
-      this.deps.events.emit({ reason: 'banned', source: event.source, detail: `after ${event.reason}` });
+    if (event.source) this.countTowardBan(event.source, event.reason);
     return answer;
+  }
+
+  /** One refusal no phone causes, from `source`, counted toward its ban; the `banned` event when it tips it. */
+  countTowardBan(source: string, reason: string): void {
+    if (this.deps.guard.deny(source, 'challenge')) this.deps.events.emit({ reason: 'banned', source, detail: `after ${reason}` });
+  }
+
+  /** The answer to a source the guard does not admit now (rate-limited or banned); undefined when it is admitted. */
+  private notAdmitted(source: string): PhoneHttpResponse | undefined {
+    const verdict = this.deps.guard.admit(source);
+    if (verdict === 'rate-limited') return textResponse(429, 'Too Many Requests\n', { 'retry-after': '5' });
+    if (verdict !== 'ok') return textResponse(403, 'Forbidden\n');
+    return undefined;
   }
 
   private reject(status: 400 | 403 | 404 | 405, event: EventInput): PhoneHttpResponse {

@@ -19,13 +19,14 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
   const read = readConfig(path, catalogue, choice.baseDir);
   const { config, issues } = read;
   const all: ConfigIssue[] = [...issues];
-  const refused = config ? unservableModels(config, vendors, path, readFileSync(path, 'utf8')) : [];
+  const text = config ? readFileSync(path, 'utf8') : '';
+  let reader: YamlReader | undefined;
+  const lineOf = (at: (string | number)[]) => (reader ??= new YamlReader(text, path)).lineOf(at);
+  const refused = config ? unservableModels(config, vendors, path, text) : [];
   const warnings = withoutRefused(read.warnings ?? [], refused);
   all.push(...refused);
   if (config) all.push(...paramProblems(config, vendors, path));
   if (config) {
-    let reader: YamlReader | undefined;
-    const lineOf = (at: (string | number)[]) => (reader ??= new YamlReader(readFileSync(path, 'utf8'), path)).lineOf(at);
     const unset = (spec: SecretSpec) => (spec.kind === 'env' && !io.env[spec.name] ? spec.name : undefined);
     const problem = (spec: SecretSpec) => (spec.kind === 'env' ? envSecretProblem(spec.name, io.env) : undefined);
     for (const device of config.devices) {
@@ -56,7 +57,7 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
       }
     }
   }
-  if (config) warnings.push(...bothBehindProxy(config, path));
+  if (config) warnings.push(...bothBehindProxy(config, path, lineOf));
   if (!options.json) for (const w of warnings) io.err(`${formatIssue(w)} (warning)\n`);
   if (options.json) io.out(JSON.stringify({ file: path, valid: all.length === 0, issues: all, warnings }, null, 2) + '\n');
   else if (all.length === 0) io.out(`${path}: valid (${config!.devices.length} devices, ${Object.keys(config!.sites).length} sites)\n`);
@@ -68,9 +69,8 @@ export function validateCommand(options: ConfigOptions & { json?: boolean }, io:
  * `invite-validation: both` is a source check plus digest: a phone that checks the source (Poly request validation)
  * still wants requests from the registrar's address, which a site behind an outbound proxy or SBC does not send.
  */
-function bothBehindProxy(config: FleetConfig, path: string): ConfigIssue[] {
+function bothBehindProxy(config: FleetConfig, path: string, lineOf: (at: (string | number)[]) => number): ConfigIssue[] {
   const inventory = new Inventory(config, { masterKey: Buffer.alloc(32), env: {} }, 0);
-  const reader = new YamlReader(readFileSync(path, 'utf8'), path);
   const sites = new Set<string>();
   for (const device of config.devices) {
     const site = config.sites[device.site];
@@ -80,7 +80,7 @@ function bothBehindProxy(config: FleetConfig, path: string): ConfigIssue[] {
   }
   return [...sites].map((name) => ({
     file: path,
-    line: reader.lineOf(['sites', name, 'outboundProxy']),
+    line: lineOf(['sites', name, 'outboundProxy']),
     field: `sites.${name}.outboundProxy`,
     message: `invite-validation method "both" also checks that requests come from the registrar's address, but this site sends through outbound proxy ${config.sites[name]!.outboundProxy}: phones that check the source would refuse its calls; use method "digest" here`,
   }));
