@@ -129,7 +129,8 @@ describe.skipIf(peers.missing)(`rate buckets and the spread alert shared by two 
     expect(alerts()).toBe(1);
     const [event] = psqlRows(cluster, DATABASE, "SELECT severity, detail FROM events WHERE reason = 'distributed-guessing'");
     expect(event![0]).toBe('high');
-    expect(event![1]).toMatch(/^4\d refused requests not paid back by an authenticated fetch from [6-8] networks in 10 min/);
+    // the alert fires at the first flush holding 40 from 4+ networks: B's flush may land after its 2nd network (5 in all)
+    expect(event![1]).toMatch(/^4\d refused requests not paid back by an authenticated fetch from [5-8] networks in 10 min/);
     expect(Number(psqlRows(cluster, DATABASE, "SELECT count(*) FROM events WHERE reason = 'banned'")[0]![0])).toBe(0);
   });
 
