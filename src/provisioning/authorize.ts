@@ -63,8 +63,10 @@ export async function authorize(
   if (inventory.isCanary(mac)) return deny('canary', 'failure', { ban: true });
   // Looked up for every MAC, known or not, so both paths cost the same.
   const device = inventory.device(mac);
-  const [enrolment, creds] = await Promise.all([store.enrolment(mac), store.credentials(mac)]);
   const digest = parseDigestHeader(input.authorization);
+  // With credentials the window is read only for its pinned source, which a view a moment old answers; without them the
+  // request may enrol, so it must see the window as it is now (a sibling process may have just closed it).
+  const [enrolment, creds] = await Promise.all([store.enrolment(mac, digest ? 'recent' : 'exact'), store.credentials(mac)]);
 
   if (digest) {
     const nonceState = nonces.check(digest.nonce);

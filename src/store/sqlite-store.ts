@@ -12,6 +12,7 @@ import { openStateDatabase } from './sqlite-open.js';
 import type {
   CredentialState,
   Enrolment,
+  EnrolmentFreshness,
   FetchRecord,
   HistoryQueueStatus,
   OverrideUpload,
@@ -160,16 +161,16 @@ export class SqliteStore implements Store {
     return missing.length;
   }
 
-  async enrolment(mac: Mac): Promise<Enrolment | undefined> {
-    return this.enrolmentNow(mac);
+  async enrolment(mac: Mac, freshness: EnrolmentFreshness = 'exact'): Promise<Enrolment | undefined> {
+    return this.enrolmentNow(mac, freshness);
   }
 
-  private enrolmentNow(mac: Mac): Enrolment | undefined {
+  private enrolmentNow(mac: Mac, freshness: EnrolmentFreshness = 'exact'): Enrolment | undefined {
     this.syncExternal();
     const closing = this.closing.get(mac);
     if (closing) return closing;
     const seen = this.index.enrolment(mac);
-    if (!seen || seen.closedAt || seen.expiresAt <= new Date().toISOString()) return seen;
+    if (!seen || seen.closedAt || freshness === 'recent' || seen.expiresAt <= new Date().toISOString()) return seen;
     // A window seen open may have been closed by another process (a `serve --workers` sibling) since the last look at
     // the change counter: that one row is read again, so a second claimant is never served from a stale view. Only
     // devices inside their window pay for it, once each until it closes.

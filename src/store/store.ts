@@ -54,6 +54,8 @@ export interface OverrideUpload {
   weakened: string[];
 }
 
+export type EnrolmentFreshness = 'exact' | 'recent';
+
 export interface Store {
   /** queues the record (taken before it returns) for the next batch: a crash may lose the last batch interval's records */
   recordFetch(fetch: FetchRecord): Promise<void>;
@@ -71,7 +73,12 @@ export interface Store {
   openEnrolment(mac: Mac, expiresAt: Date, now?: Date): Promise<void>;
   /** opens a window for every MAC that never had one, in one transaction; returns how many were opened */
   openMissingEnrolments(macs: readonly Mac[], expiresAt: Date, now?: Date): Promise<number>;
-  enrolment(mac: Mac): Promise<Enrolment | undefined>;
+  /**
+   * The device's enrolment window. 'exact' (the default) is the row as it is now, whoever changed it; 'recent' may be a
+   * view a fraction of a second old where another process changed it, for a caller that only reads the
+   * pinned source of a phone already holding credentials.
+   */
+  enrolment(mac: Mac, freshness?: EnrolmentFreshness): Promise<Enrolment | undefined>;
   closeEnrolment(mac: Mac, pinnedSource: string | undefined, now?: Date): Promise<void>;
   credentials(mac: Mac): Promise<CredentialState>;
   rotateCredentials(mac: Mac, alsoSip: boolean): Promise<CredentialState>;
