@@ -20,21 +20,24 @@ export type FileMeta = Omit<RenderedFile, 'body'>;
 export type FullRender = (input: RenderInput) => RenderedFile;
 
 interface Template {
-  /** literal text around the slots: chunks.length === slots.length + 1 */
-  chunks: string[];
+  /** literal text around the slots, UTF-8: chunks.length === slots.length + 1 */
+  chunks: Buffer[];
+  /** the chunks' bytes together */
+  chunkBytes: number;
   /** the value index each gap is filled with */
   slots: number[];
   meta: FileMeta;
 }
 
 export interface TemplatedFile {
-  body: string;
+  /** UTF-8, in memory of its own (not a slice of Buffer's shared pool, which a cached file would pin) */
+  body: Buffer;
   /** one object for every file of the template */
   meta: FileMeta;
 }
 
 /**
- * Shapes kept, by count and by memory (keys and texts, two bytes a character): a fleet has a few per model, firmware
+ * Shapes kept, by count and by memory (keys two bytes a character, texts as UTF-8): a fleet has a few per model, firmware
  * and policy; past either bound the oldest is dropped.
  */
 export const DEFAULT_MAX_TEMPLATES = 2_000;
@@ -42,6 +45,7 @@ const DEFAULT_MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
 
 export class FileTemplates {
   private readonly templates = new Map<string, Template | null>();
+  private readonly parts = new ContentNumbers();
   private bytes = 0;
   private readonly mark = randomBytes(6).toString('hex');
   private readonly sentinelPattern = new RegExp(`\uE000${this.mark}(\\d+)\uE001`, 'g');
@@ -85,7 +89,7 @@ export class FileTemplates {
       this.counts.fallbacks++;
       return undefined;
     }
-    const key = `${vendor.id}\u0000${JSON.stringify(shaped)}`;
+    const key = this.keyOf(vendor.id, shaped);
     let template = this.templates.get(key);
     if (template === undefined) {
       template = this.build(full, shaped);
@@ -95,16 +99,29 @@ export class FileTemplates {
       this.counts.fallbacks++;
       return undefined;
     }
-    const { chunks, slots } = template;
-    let body = chunks[0]!;
-    for (let i = 0; i < slots.length; i++) body += values[slots[i]!]! + chunks[i + 1]!;
     this.counts.filled++;
-    return { body, meta: template.meta };
+    return { body: fill(template, values), meta: template.meta };
   }
 
   clear(): void {
     this.templates.clear();
     this.bytes = 0;
+    this.parts.clear();
+  }
+
+  /**
+   * The shape as a key. The policy and the site are large and shared by thousands of devices, so each object is written
+   * as the number of its content, looked up by identity (one JSON.stringify per object, not per request): two objects
+   * with equal content get the same number, so the key still says exactly what the template was rendered from.
+   */
+  private keyOf(vendorId: string, shaped: RenderInput): string {
+    const { policy, device } = shaped;
+    const rest = {
+      ...shaped,
+      policy: this.parts.numberOf(policy),
+      ...(device ? { device: { ...device, site: this.parts.numberOf(device.site) } } : {}),
+    };
+    return `${vendorId}\u0000${JSON.stringify(rest)}`;
   }
 
   private keep(key: string, template: Template | null): void {
@@ -127,20 +144,21 @@ export class FileTemplates {
       // the same input with real values gets the full path, which raises the error with its own code
       return this.refuse();
     }
-    const chunks: string[] = [];
+    const texts: string[] = [];
     const slots: number[] = [];
     let at = 0;
     for (const m of rendered.body.matchAll(this.sentinelPattern)) {
-      chunks.push(rendered.body.slice(at, m.index));
+      texts.push(rendered.body.slice(at, m.index));
       slots.push(Number(m[1]));
       at = m.index + m[0].length;
     }
-    chunks.push(rendered.body.slice(at));
+    texts.push(rendered.body.slice(at));
     // a sentinel the renderer changed (cut, case-folded, escaped) has no known place: no template
-    if (chunks.some((c) => c.includes('\uE000') || c.includes('\uE001'))) return this.refuse();
+    if (texts.some((c) => c.includes('\uE000') || c.includes('\uE001'))) return this.refuse();
     const { body: _body, ...meta } = rendered;
     this.counts.built++;
-    return { chunks, slots, meta: this.shareMeta(meta) };
+    const chunks = texts.map((t) => Buffer.from(t, 'utf8'));
+    return { chunks, chunkBytes: chunks.reduce((n, c) => n + c.length, 0), slots, meta: this.shareMeta(meta) };
   }
 
   private refuse(): null {
@@ -149,8 +167,20 @@ export class FileTemplates {
   }
 }
 
-const bytesOf = (key: string, template: Template | null): number =>
-  2 * (key.length + (template ? template.chunks.reduce((n, c) => n + c.length, 0) : 0));
+const bytesOf = (key: string, template: Template | null): number => 2 * key.length + (template ? template.chunkBytes : 0);
+
+/** The template's bytes with the values in their slots, written straight into the file's own buffer. */
+function fill({ chunks, chunkBytes, slots }: Template, values: readonly string[]): Buffer {
+  let size = chunkBytes;
+  for (const slot of slots) size += Buffer.byteLength(values[slot]!, 'utf8');
+  const body = Buffer.allocUnsafeSlow(size);
+  let at = chunks[0]!.copy(body, 0);
+  for (let i = 0; i < slots.length; i++) {
+    at += body.write(values[slots[i]!]!, at, 'utf8');
+    at += chunks[i + 1]!.copy(body, at);
+  }
+  return body;
+}
 
 type Stand = (value: string, slot: SlotClass) => string;
 
@@ -184,3 +214,34 @@ function shapeFile(input: RenderInput, stand: Stand): RenderInput['file'] {
   const name = at < 0 ? file.name : file.name.slice(0, at) + stand(file.name.slice(at, at + 12), 'mac-text') + file.name.slice(at + 12);
   return { ...file, name, ...(file.mac ? { mac: stand(file.mac, 'mac') as Mac } : {}) };
 }
+
+/**
+ * Numbers objects by content: the same object is looked up by identity, another one with equal content gets the same
+ * number. Bounded: past MAX_CONTENTS distinct contents it starts afresh with new numbers, so a key built before never
+ * matches a different content.
+ */
+class ContentNumbers {
+  private byObject = new WeakMap<object, number>();
+  private readonly byContent = new Map<string, number>();
+  private next = 0;
+
+  numberOf(value: object): number {
+    let n = this.byObject.get(value);
+    if (n !== undefined) return n;
+    const content = JSON.stringify(value);
+    n = this.byContent.get(content);
+    if (n === undefined) {
+      if (this.byContent.size >= MAX_CONTENTS) this.clear();
+      this.byContent.set(content, (n = this.next++));
+    }
+    this.byObject.set(value, n);
+    return n;
+  }
+
+  clear(): void {
+    this.byObject = new WeakMap();
+    this.byContent.clear();
+  }
+}
+
+const MAX_CONTENTS = 10_000;

@@ -179,14 +179,18 @@ export class RenderService {
       }
     }
     const templated = this.templates.render(req.vendor, input, (shaped) => this.renderGuarded(req.vendor, shaped));
-    const { body: text, ...meta } = templated ? { body: templated.body, ...templated.meta } : this.renderGuarded(req.vendor, input);
+    const { body, rendered } = templated ? { body: templated.body, rendered: templated.meta } : this.renderFull(req.vendor, input);
+    // one-shot: no Hash object per file (a cold render's SHA-256 was a tenth of its cost)
+    const sha256 = hash('sha256', body, 'hex');
+    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered };
+  }
+
+  private renderFull(vendor: VendorAdapter, input: RenderInput): { body: Buffer; rendered: Omit<RenderedFile, 'body'> } {
+    const { body: text, ...meta } = this.renderGuarded(vendor, input);
     // its own exactly-sized memory: a slice of Buffer's shared pool would pin the whole 8 KB slab while cached
     const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
     body.write(text, 'utf8');
-    // one-shot: no Hash object per file (a cold render's SHA-256 was a tenth of its cost)
-    const sha256 = hash('sha256', body, 'hex');
-    const rendered = templated ? templated.meta : this.shareReport(meta);
-    return { body, sha256, etag: `"${sha256.slice(0, 32)}"`, contentType: rendered.contentType, rendered };
+    return { body, rendered: this.shareReport(meta) };
   }
 
   /** The full path: render, read back and check against the policy. */

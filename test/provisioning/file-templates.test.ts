@@ -267,7 +267,7 @@ describe('compiled device-file templates', () => {
       const input = { model: model.id, firmware, policy, file, device };
       const filled = templates.render(vendor, input, (shaped) => vendor.render(shaped));
       const want = full.render({ vendor: withoutTemplates(vendor), file, model: model.id, firmware, policy, device, version: String(i) });
-      expect(filled?.body).toBe(want.body.toString('utf8'));
+      expect(filled?.body.toString('utf8')).toBe(want.body.toString('utf8'));
       expect(templates.size).toBeLessThanOrEqual(3);
       expect(templates.memory).toBeLessThanOrEqual(40_000);
     }
