@@ -22,7 +22,7 @@ import { Inventory } from '../src/model/inventory.js';
 import { catalogueOf } from '../src/model/model-catalogue.js';
 import { digestResponse, REALM } from '../src/provisioning/digest.js';
 import { DEFAULT_RENDER_CACHE_MB } from '../src/provisioning/render-service.js';
-import { childPids, cpuSeconds, peakRssMb, threadCpuSeconds } from './lib/proc-stats.js';
+import { childPids, cpuSeconds, peakRssMb, threadCpuSeconds, threadName } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
 
 const { values: args } = parseArgs({
@@ -383,7 +383,7 @@ function threadShares(pid: number, before: Map<number, number>, requests: number
   return `main ${us(main)}, others ${
     others
       .slice(0, 4)
-      .map(([, s]) => us(s))
+      .map(([tid, s]) => `${us(s)} (${threadName(pid, tid)})`)
       .join(' / ') || 'none'
   }${others.length > 4 ? ` (+${others.length - 4} threads: ${us(others.slice(4).reduce((a, [, s]) => a + s, 0))})` : ''}`;
 }

@@ -19,6 +19,15 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/** A thread's name (the kernel's `comm`: V8's GC helpers, libuv's pool, a worker thread's own name), '?' once it ended. */
+export function threadName(pid: number, tid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
 /** CPU seconds of each thread of a process, by thread id (the main thread's id is the pid). */
 export function threadCpuSeconds(pid: number): Map<number, number> {
   const threads = new Map<number, number>();

@@ -20,10 +20,10 @@ export const MODELS: readonly GsModel[] = CATALOGUE.map(([id, series, accounts, 
   alias,
 }));
 
+const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
+
 export function findModel(id: string | undefined): GsModel | undefined {
-  if (!id) return undefined;
-  const upper = id.toUpperCase();
-  return MODELS.find((m) => m.id === upper);
+  return id ? BY_ID.get(id.toUpperCase()) : undefined;
 }
 
 /** Lines outside the catalogue whose numbering is known, by model-name prefix; first match wins. */

@@ -19,9 +19,10 @@ export const MODELS: readonly PolycomModel[] = CATALOGUE.map(([id, product, acco
   ...(product === 'RealPresenceTrio' ? { serialInAgent: true } : {}),
 }));
 
+const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
+
 export function findModel(id: string | undefined): PolycomModel | undefined {
-  if (!id) return undefined;
-  return MODELS.find((m) => m.id === id);
+  return id ? BY_ID.get(id) : undefined;
 }
 
 /** REST `ModelNumber` spellings vary ("VVX 400", "VVX_400", "VVX400"): compare letters and digits only. */

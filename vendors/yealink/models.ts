@@ -21,13 +21,17 @@ export const MODELS: readonly YealinkModel[] = CATALOGUE.map(([id, code, account
   ...(code === null ? {} : { code }),
 }));
 
+// every request is identified against these: a map each, not a scan of the catalogue
+const BY_UPPER_ID = new Map(MODELS.map((m) => [m.id.toUpperCase(), m]));
+/** the first model per code (several models may share one, e.g. T23P/T23G) */
+const BY_CODE = new Map<number, YealinkModel>();
+for (const m of MODELS) if (m.code !== undefined && !BY_CODE.has(m.code)) BY_CODE.set(m.code, m);
+
 export function findModel(id: string | undefined): YealinkModel | undefined {
-  if (!id) return undefined;
-  const wanted = id.toUpperCase();
-  return MODELS.find((m) => m.id.toUpperCase() === wanted);
+  return id ? BY_UPPER_ID.get(id.toUpperCase()) : undefined;
 }
 
 /** The first model whose common file has this code (several models may share one, e.g. T23P/T23G). */
 export function modelByCode(code: number): YealinkModel | undefined {
-  return MODELS.find((m) => m.code === code);
+  return BY_CODE.get(code);
 }
