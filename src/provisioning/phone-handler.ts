@@ -22,12 +22,36 @@ import type { PhoneHandlerOptions, ProvisioningDeps } from './provisioning-deps.
 import type { EventInput } from './event-log.js';
 import { DeviceFileServer } from './device-file-server.js';
 import { servedStock } from './stock-files.js';
+import { throttledBySource } from './throttled-events.js';
+
+/** how often one source's claims of one MAC become an event */
+const CLAIM_EVENT_MS = 10 * 60_000;
+/** source and MAC pairs remembered (oldest forgotten first): a 20,000-phone site's boot storm fits */
+const CLAIM_PAIRS = 25_000;
+
+interface Claim {
+  source: string;
+  mac: string;
+  file: string;
+  userAgent: string;
+}
 
 type Decided = PhoneHttpResponse | PendingUpload;
 
 export class PhoneHandler {
   private readonly files: PhoneFileRenderer;
   private readonly deviceFiles: DeviceFileServer;
+  /**
+   * A MAC in the User-Agent of an unauthenticated request is a claim anyone can make: an event, never the device's
+   * history (which says where the phone is and what it runs). A phone names its MAC on every shared file of every boot,
+   * so one source's claims of one MAC are one event per CLAIM_EVENT_MS, counting the rest; recorded after the answer.
+   */
+  private readonly claim = throttledBySource<Claim>(
+    (_pair, detail, c) =>
+      setImmediate(() => this.deps.events.emit({ reason: 'unauthenticated-claim', source: c.source, mac: c.mac, file: c.file, detail })),
+    (c, since) => (since ? `${c.userAgent} (+${since} more claims of this MAC from this address since the last event)` : c.userAgent),
+    { everyMs: CLAIM_EVENT_MS, maxSources: CLAIM_PAIRS, now: () => this.deps.now?.().getTime() ?? Date.now() },
+  );
 
   constructor(
     private readonly deps: ProvisioningDeps,
@@ -116,13 +140,9 @@ export class PhoneHandler {
       identity.file.kind === 'boot' ? this.deps.stockFiles?.().presentFor(vendor) : undefined,
     );
     if (!('sha256' in served)) return served;
-    // A MAC in the User-Agent of an unauthenticated request is a claim anyone can make: an event, never the device's
-    // history (which says where the phone is and what it runs). Known and unknown MACs alike, recorded after the answer.
+    // known and unknown MACs alike
     const mac = identity.uaMac;
-    if (mac)
-      setImmediate(() =>
-        this.deps.events.emit({ reason: 'unauthenticated-claim', source, mac, file: identity.file.name, detail: userAgent }),
-      );
+    if (mac) this.claim(`${source} ${mac}`, { source, mac, file: identity.file.name, userAgent });
     return fileResponse(req, served, false);
   }
 

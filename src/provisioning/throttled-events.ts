@@ -4,7 +4,7 @@
  * oldest forgotten first, so a flood from many addresses cannot grow it.
  */
 export function throttledBySource<Why>(
-  emit: (source: string, detail: string) => void,
+  emit: (source: string, detail: string, why: Why) => void,
   describe: (why: Why, suppressed: number) => string,
   opts: { everyMs?: number; maxSources?: number; now?: () => number } = {},
 ): (source: string, why: Why) => void {
@@ -20,6 +20,6 @@ export function throttledBySource<Why>(
     last.delete(source);
     if (last.size >= maxSources) last.delete(last.keys().next().value!);
     last.set(source, { at: t, since: 0 });
-    emit(source, describe(why, seen?.since ?? 0));
+    emit(source, describe(why, seen?.since ?? 0), why);
   };
 }

@@ -58,9 +58,10 @@ describe('fetch history integrity', () => {
     expect(await runtime.store.fetchHistory(mac)).toEqual(before);
     expect(await runtime.store.lastFetchBySource(ATTACKER)).toBeUndefined();
     expect(await runtime.store.lastFetchBySource(PHONE)).toMatchObject({ mac, source: PHONE });
+    // one event per address and MAC claimed (a phone names its MAC on every shared file of every boot)
     const claims = await runtime.store.events({ reason: 'unauthenticated-claim', mac });
-    expect(claims.length).toBe(2);
-    expect(claims[0]).toMatchObject({ source: ATTACKER, severity: 'info' });
+    expect(claims).toHaveLength(1);
+    expect(claims[0]).toMatchObject({ source: ATTACKER, severity: 'info', file: 'y000000000000.boot' });
 
     let out = '';
     const io: CliIo = { out: (t) => void (out += t), err: () => {}, env: {}, cwd: dir, isTty: false };
@@ -90,4 +91,36 @@ describe('fetch history integrity', () => {
     expect(result).toMatchObject({ host: PHONE, addressFrom: 'fetch-history' });
     expect(result.provisioning.lastFetch.source).toBe(PHONE);
   }, 30_000);
+});
+
+describe('unauthenticated claims', () => {
+  it('are one event per address and MAC in ten minutes, the next one counting those in between', async () => {
+    const config = writeTempConfig('');
+    writeFileSync(
+      config.path,
+      fleetYaml([{ mac: MAC, vendor: 'yealink', model: 'T46U' }]).replace('server:\n', `server:\n  dataDir: ${join(config.dir, 'data')}\n`),
+    );
+    let now = Date.parse('2026-01-05T08:00:00Z');
+    const rt = await Runtime.create({ configPath: config.path, vendors: VENDORS, env: {}, clock: () => now });
+    try {
+      const claim = async (from: string, url: string) => {
+        const res = await rt.app.inject({ method: 'GET', url, headers: { 'user-agent': UA }, remoteAddress: from });
+        expect(res.statusCode).toBe(200);
+      };
+      // one boot's shared files, twice, from the phone's address; once from another
+      for (let boot = 0; boot < 2; boot++) for (const url of ['/y000000000000.boot', '/y000000000108.cfg']) await claim(PHONE, url);
+      await claim(ATTACKER, '/y000000000000.boot');
+      now += 10 * 60_000;
+      await claim(PHONE, '/y000000000108.cfg');
+      await new Promise((r) => setImmediate(r));
+      const claims = await rt.store.events({ reason: 'unauthenticated-claim', mac: parseMac(MAC)! });
+      expect(claims.map((c) => [c.source, c.file, c.detail]).reverse()).toEqual([
+        [PHONE, 'y000000000000.boot', UA],
+        [ATTACKER, 'y000000000000.boot', UA],
+        [PHONE, 'y000000000108.cfg', `${UA} (+3 more claims of this MAC from this address since the last event)`],
+      ]);
+    } finally {
+      await rt.close();
+    }
+  });
 });
