@@ -2,10 +2,12 @@
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
  * Fleet sizes run one after another in one invocation, each beside nginx and the node:https floor, then one summary table.
- * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR]
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR] [--pin]
  * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
  * --profile DIR: CPU profiles of the server and of the node:https floor over their measured storms alone (not start-up or
  * set-up), one each per fleet size.
+ * --pin: each server (ghostguard, nginx, the floor) on CPU 0 and wrk on CPU 1 (taskset), so that client and server never
+ * take each other's core: steadier figures for comparing two builds; the default lets the kernel place them.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     'cache-mb': { type: 'string' },
     profile: { type: 'string' },
+    pin: { type: 'boolean', default: false },
   },
 });
 const SIZES = args.devices.split(',').map(Number);
@@ -53,8 +56,15 @@ const freePort = () =>
 const started: ChildProcess[] = [];
 /** the server's inspector (ws://…), when started with --inspect for --profile */
 const inspectorUrls = new Map<ChildProcess, string>();
+const SERVER_CPU = '0';
+const CLIENT_CPU = '1';
+/** the command line, on the servers' CPU under --pin */
+const pinned = (cmd: string, argv: string[]): [string, string[]] =>
+  args.pin ? ['taskset', ['-c', SERVER_CPU, cmd, ...argv]] : [cmd, argv];
+const wrkCpus = args.pin ? { cpus: CLIENT_CPU } : {};
+
 function start(cmd: string, argv: string[]): Promise<ChildProcess> {
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...pinned(cmd, argv), { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   if (process.env.GG_SERVER_LOG) {
     // e.g. with --trace-gc; stderr too, so a server that dies says why
@@ -253,7 +263,7 @@ async function storm(N: number): Promise<SizeResult> {
   const profiler = args.profile ? await startProfiler(inspectorUrls.get(server)) : undefined;
   const cpu0 = serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const threads0 = threadCpuSeconds(server.pid!);
-  const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS });
+  const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS, ...wrkCpus });
   const ggCpu = serverPids().reduce((a, p) => a + cpuSeconds(p), 0) - cpu0;
   const threadSplit = threadShares(server.pid!, threads0, gg.requests);
   if (profiler) {
@@ -292,7 +302,7 @@ async function storm(N: number): Promise<SizeResult> {
       '}',
     ].join('\n'),
   );
-  const nginx = spawn('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  const nginx = spawn(...pinned('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir]), { stdio: 'ignore' });
   started.push(nginx);
   await new Promise((r) => setTimeout(r, 1000));
   const ngBase = writeRequestFiles(
@@ -303,7 +313,12 @@ async function storm(N: number): Promise<SizeResult> {
   );
   const nginxPids = () => [nginx.pid!, ...childPids(nginx.pid!)];
   const ngCpu0 = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0);
-  const ng = await runWrk(`https://127.0.0.1:${nginxPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
+  const ng = await runWrk(`https://127.0.0.1:${nginxPort}`, dir, ngBase, {
+    threads: THREADS,
+    connections: C,
+    seconds: SECONDS,
+    ...wrkCpus,
+  });
   const ngCpu = nginxPids().reduce((a, p) => a + cpuSeconds(p), 0) - ngCpu0;
   nginx.kill('SIGTERM');
 
@@ -324,7 +339,12 @@ async function storm(N: number): Promise<SizeResult> {
   const floorProfiler = args.profile ? await startProfiler(inspectorUrls.get(floor)) : undefined;
   const floorPids = () => [floor.pid!, ...childPids(floor.pid!)];
   const floorCpu0 = floorPids().reduce((a, p) => a + cpuSeconds(p), 0);
-  const nodeFloor = await runWrk(`https://127.0.0.1:${floorPort}`, dir, ngBase, { threads: THREADS, connections: C, seconds: SECONDS });
+  const nodeFloor = await runWrk(`https://127.0.0.1:${floorPort}`, dir, ngBase, {
+    threads: THREADS,
+    connections: C,
+    seconds: SECONDS,
+    ...wrkCpus,
+  });
   const floorCpu = floorPids().reduce((a, p) => a + cpuSeconds(p), 0) - floorCpu0;
   if (floorProfiler) writeFileSync(join(args.profile!, `floor-${N}.cpuprofile`), JSON.stringify(await floorProfiler.stop()));
   floor.kill('SIGTERM');
@@ -411,7 +431,7 @@ if (!fromSource) execFileSync(process.execPath, [join(ROOT, 'bin/build.mjs')], {
 
 try {
   console.log(
-    `boot storm: ghostguard ${args.workers} worker(s), ${C} connections, ${SECONDS}s per server, wrk ${THREADS} threads, HTTPS keep-alive, per-device Digest, render cache ${args['cache-mb'] ?? `${DEFAULT_RENDER_CACHE_MB} (default)`} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}, ${fromSource ? 'sources (tsx)' : 'bundle'}`,
+    `boot storm: ghostguard ${args.workers} worker(s), ${C} connections, ${SECONDS}s per server, wrk ${THREADS} threads, HTTPS keep-alive, per-device Digest, render cache ${args['cache-mb'] ?? `${DEFAULT_RENDER_CACHE_MB} (default)`} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}, ${fromSource ? 'sources (tsx)' : 'bundle'}${args.pin ? `, servers on CPU ${SERVER_CPU} and wrk on CPU ${CLIENT_CPU}` : ''}`,
   );
   const results: SizeResult[] = [];
   for (const n of SIZES) {

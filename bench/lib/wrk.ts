@@ -57,28 +57,27 @@ export async function runWrk(
   url: string,
   dir: string,
   base: string,
-  opts: { threads: number; connections: number; seconds: number },
+  opts: { threads: number; connections: number; seconds: number; cpus?: string },
 ): Promise<WrkResult> {
-  const { stdout } = await run(
+  const wrk = [
     'wrk',
-    [
-      '-t',
-      String(opts.threads),
-      '-c',
-      String(opts.connections),
-      '-d',
-      `${opts.seconds}s`,
-      '--timeout',
-      '5s',
-      '--latency',
-      '-s',
-      join(dir, 'replay.lua'),
-      url,
-      '--',
-      base,
-    ],
-    { maxBuffer: 1 << 20 },
-  );
+    '-t',
+    String(opts.threads),
+    '-c',
+    String(opts.connections),
+    '-d',
+    `${opts.seconds}s`,
+    '--timeout',
+    '5s',
+    '--latency',
+    '-s',
+    join(dir, 'replay.lua'),
+    url,
+    '--',
+    base,
+  ];
+  const [cmd, ...argv] = opts.cpus ? ['taskset', '-c', opts.cpus, ...wrk] : wrk;
+  const { stdout } = await run(cmd!, argv, { maxBuffer: 1 << 20 });
   const ms = (label: string) => {
     const m = new RegExp(`\\s${label}\\s+([\\d.]+)(us|ms|s)`).exec(stdout);
     if (!m) return NaN;
