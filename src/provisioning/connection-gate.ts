@@ -5,13 +5,16 @@
  *   open-file limit minus a reserve for the database, the admin listener and the event log);
  * - at either cap the newcomer is not the one refused: the least recently active idle connection of the heaviest source
  *   is closed instead (max-min fairness), so a phone arriving from its own address gets in while a flood churns;
- * - a connection that has not completed a request within `idleMs` is closed (TLS handshake, headers, keep-alive idle);
+ * - a connection idle for `idleMs` is closed (TLS handshake, headers, keep-alive idle): one sweep per gate, every
+ *   `sweepMs(idleMs)`, closes those idle since longer, so one is closed between `idleMs` and `idleMs` + that period after
+ *   it went idle (no timer per connection or request: an answer costs a counter, a clock read and a list move);
  * - on shutdown every idle connection is closed at once and busy ones as soon as their answer is sent.
  * A connection is busy from its request's headers until its answer is written; only idle ones are ever shed.
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import { RecencyList } from './recency-list.js';
 import { throttledBySource } from './throttled-events.js';
 
 export interface ConnectionLimits {
@@ -29,8 +32,14 @@ interface Tracked {
   socket: Socket;
   source: string;
   busy: number;
-  timer?: NodeJS.Timeout;
+  /** when it was admitted or its last answer was written (performance.now(), a monotonic clock) */
+  idleSince: number;
+  prev?: Tracked;
+  next?: Tracked;
 }
+
+/** How often a gate looks for idle connections: a quarter of the idle timeout, at most once a second. */
+const sweepMs = (idleMs: number): number => Math.max(1, Math.min(1000, Math.floor(idleMs / 4)));
 
 export type ShedReason = 'per-address' | 'total';
 
@@ -48,15 +57,16 @@ export function openFileLimit(): number | undefined {
 }
 
 export class ConnectionGate {
-  /** per source: its connections, least recently active first (Map order; moved to the end on activity) */
-  private readonly bySource = new Map<string, Map<Socket, Tracked>>();
-  /** a request's socket (a TLS socket over the raw one) → the raw connection it runs on */
+  /** per source: its connections in idleSince order, least recently idle first (moved to the end when answered) */
+  private readonly bySource = new Map<string, RecencyList<Tracked>>();
+  /** a raw connection's socket, or a request's (a TLS socket over the raw one) → the raw connection it runs on */
   private readonly bySocket = new WeakMap<Socket, Tracked>();
   /** sources by how many connections they hold, to find the heaviest without scanning */
   private readonly sourcesByCount = new Map<number, Set<string>>();
   private heaviest = 0;
   private count = 0;
   private closing = false;
+  private sweeper?: NodeJS.Timeout;
   /** connections closed or refused by the caps since start */
   shed = 0;
   readonly capacity: number;
@@ -83,7 +93,9 @@ export class ConnectionGate {
   /** Closes idle connections now and every other one once its answer is written; refuses new ones. */
   shutdown(): void {
     this.closing = true;
-    for (const conns of this.bySource.values()) for (const t of conns.values()) if (t.busy === 0) t.socket.destroy();
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const conns of this.bySource.values()) for (const t of conns) if (t.busy === 0) t.socket.destroy();
   }
 
   private admit(socket: Socket): void {
@@ -101,26 +113,51 @@ export class ConnectionGate {
       this.refuse(socket, source, 'total');
       return;
     }
-    const tracked: Tracked = { socket, source, busy: 0 };
+    const tracked: Tracked = { socket, source, busy: 0, idleSince: performance.now() };
     this.add(tracked);
-    this.idleTimer(tracked);
     socket.once('close', () => this.remove(tracked));
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), sweepMs(this.limits.idleMs));
+      this.sweeper.unref();
+    }
   }
 
   private busy(req: IncomingMessage, res: ServerResponse): void {
     const tracked = this.find(req.socket);
     if (!tracked) return;
     tracked.busy++;
-    clearTimeout(tracked.timer);
-    const conns = this.bySource.get(tracked.source)!;
-    conns.delete(tracked.socket);
-    conns.set(tracked.socket, tracked);
-    res.once('close', () => {
-      tracked.busy--;
-      if (tracked.busy > 0) return;
-      if (this.closing) tracked.socket.end();
-      else this.idleTimer(tracked);
-    });
+    // 'close' is emitted once, after the answer is written or when the socket dies before it is
+    res.on('close', () => this.answered(tracked));
+  }
+
+  private answered(tracked: Tracked): void {
+    if (--tracked.busy > 0) return;
+    if (this.closing) {
+      tracked.socket.end();
+      return;
+    }
+    tracked.idleSince = performance.now();
+    const conns = this.bySource.get(tracked.source);
+    // unless it is gone already (shed, or its socket died mid-answer)
+    if (conns?.has(tracked)) conns.moveToEnd(tracked);
+  }
+
+  /** Closes the connections idle for `idleMs`; stops itself once nothing is tracked. */
+  private sweep(): void {
+    if (this.count === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      return;
+    }
+    const expired = performance.now() - this.limits.idleMs;
+    for (const conns of this.bySource.values())
+      for (const t of conns) {
+        if (t.busy > 0) continue;
+        // the list is in idleSince order among idle connections: the rest of this source's went idle later
+        if (t.idleSince > expired) break;
+        this.remove(t);
+        t.socket.destroy();
+      }
   }
 
   /** The raw TCP socket behind a request's socket (the same one, or the one a TLS socket wraps). */
@@ -129,23 +166,19 @@ export class ConnectionGate {
     if (known) return known;
     const conns = socket.remoteAddress ? this.bySource.get(socket.remoteAddress) : undefined;
     if (!conns) return undefined;
-    let found = conns.get(socket);
-    if (!found) for (const t of conns.values()) if (t.socket.remotePort === socket.remotePort) found = t;
-    if (found) this.bySocket.set(socket, found);
-    return found;
-  }
-
-  private idleTimer(tracked: Tracked): void {
-    clearTimeout(tracked.timer);
-    tracked.timer = setTimeout(() => tracked.socket.destroy(), this.limits.idleMs);
-    tracked.timer.unref();
+    for (const t of conns)
+      if (t.socket.remotePort === socket.remotePort) {
+        this.bySocket.set(socket, t);
+        return t;
+      }
+    return undefined;
   }
 
   /** Closes the least recently active idle connection of `source`; false when it has none. */
   private shedIdle(source: string | undefined, why: ShedReason): boolean {
     const conns = source === undefined ? undefined : this.bySource.get(source);
     if (!conns) return false;
-    for (const t of conns.values()) {
+    for (const t of conns) {
       if (t.busy > 0) continue;
       this.remove(t);
       t.socket.destroy();
@@ -170,16 +203,17 @@ export class ConnectionGate {
 
   private add(t: Tracked): void {
     let conns = this.bySource.get(t.source);
-    if (!conns) this.bySource.set(t.source, (conns = new Map()));
+    if (!conns) this.bySource.set(t.source, (conns = new RecencyList()));
     this.moveCount(t.source, conns.size, conns.size + 1);
-    conns.set(t.socket, t);
+    conns.push(t);
+    this.bySocket.set(t.socket, t);
     this.count++;
   }
 
   private remove(t: Tracked): void {
-    clearTimeout(t.timer);
     const conns = this.bySource.get(t.source);
-    if (!conns?.delete(t.socket)) return;
+    if (!conns?.has(t)) return;
+    conns.unlink(t);
     this.moveCount(t.source, conns.size + 1, conns.size);
     if (conns.size === 0) this.bySource.delete(t.source);
     this.count--;
