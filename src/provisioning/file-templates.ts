@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { ResolvedDevice } from '../model/config-types.js';
 import type { Mac } from '../model/mac.js';
 import { fitsSlot, type SlotClass } from '../model/template-slot.js';
+import { TemplateKeys } from './template-key.js';
 import type { RenderedFile, RenderInput, VendorAdapter } from '../model/vendor-contract.js';
 
 export type FileMeta = Omit<RenderedFile, 'body'>;
@@ -45,7 +46,7 @@ const DEFAULT_MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
 
 export class FileTemplates {
   private readonly templates = new Map<string, Template | null>();
-  private readonly parts = new ContentNumbers();
+  private readonly keys = new TemplateKeys();
   private bytes = 0;
   private readonly mark = randomBytes(6).toString('hex');
   private readonly sentinelPattern = new RegExp(`\uE000${this.mark}(\\d+)\uE001`, 'g');
@@ -89,7 +90,7 @@ export class FileTemplates {
       this.counts.fallbacks++;
       return undefined;
     }
-    const key = this.keyOf(vendor.id, shaped);
+    const key = this.keys.keyOf(vendor.id, shaped);
     let template = this.templates.get(key);
     if (template === undefined) {
       template = this.build(full, shaped);
@@ -106,22 +107,7 @@ export class FileTemplates {
   clear(): void {
     this.templates.clear();
     this.bytes = 0;
-    this.parts.clear();
-  }
-
-  /**
-   * The shape as a key. The policy and the site are large and shared by thousands of devices, so each object is written
-   * as the number of its content, looked up by identity (one JSON.stringify per object, not per request): two objects
-   * with equal content get the same number, so the key still says exactly what the template was rendered from.
-   */
-  private keyOf(vendorId: string, shaped: RenderInput): string {
-    const { policy, device } = shaped;
-    const rest = {
-      ...shaped,
-      policy: this.parts.numberOf(policy),
-      ...(device ? { device: { ...device, site: this.parts.numberOf(device.site) } } : {}),
-    };
-    return `${vendorId}\u0000${JSON.stringify(rest)}`;
+    this.keys.clear();
   }
 
   private keep(key: string, template: Template | null): void {
@@ -214,34 +200,3 @@ function shapeFile(input: RenderInput, stand: Stand): RenderInput['file'] {
   const name = at < 0 ? file.name : file.name.slice(0, at) + stand(file.name.slice(at, at + 12), 'mac-text') + file.name.slice(at + 12);
   return { ...file, name, ...(file.mac ? { mac: stand(file.mac, 'mac') as Mac } : {}) };
 }
-
-/**
- * Numbers objects by content: the same object is looked up by identity, another one with equal content gets the same
- * number. Bounded: past MAX_CONTENTS distinct contents it starts afresh with new numbers, so a key built before never
- * matches a different content.
- */
-class ContentNumbers {
-  private byObject = new WeakMap<object, number>();
-  private readonly byContent = new Map<string, number>();
-  private next = 0;
-
-  numberOf(value: object): number {
-    let n = this.byObject.get(value);
-    if (n !== undefined) return n;
-    const content = JSON.stringify(value);
-    n = this.byContent.get(content);
-    if (n === undefined) {
-      if (this.byContent.size >= MAX_CONTENTS) this.clear();
-      this.byContent.set(content, (n = this.next++));
-    }
-    this.byObject.set(value, n);
-    return n;
-  }
-
-  clear(): void {
-    this.byObject = new WeakMap();
-    this.byContent.clear();
-  }
-}
-
-const MAX_CONTENTS = 10_000;

@@ -1,0 +1,77 @@
+/**
+ * The key of a compiled template: every field of the shaped render input (file-templates.ts), written out by hand.
+ * JSON.stringify of the shaped input cost several microseconds per cold device file, most of a fill. Each field is
+ * named below, and a field added to the render input, the file reference, the device, its lines or its provisioning
+ * breaks the build here until the key writes it, so two inputs that differ can never share a key. Strings are
+ * length-prefixed, so no content can imitate a separator. The policy, the site and `params:` — large, or shared by
+ * thousands of devices — are written as the numbers of their contents.
+ */
+import type { ResolvedDevice, ResolvedLine } from '../model/config-types.js';
+import type { FileRef, RenderInput } from '../model/vendor-contract.js';
+
+/** true only when K names every field of T */
+type Every<T, K extends keyof T> = [Exclude<keyof T, K>] extends [never] ? true : false;
+type Provisioning = ResolvedDevice['provisioning'];
+const EVERY_FIELD_WRITTEN: [
+  Every<RenderInput, 'model' | 'firmware' | 'policy' | 'device' | 'file' | 'params' | 'stockFiles'>,
+  Every<FileRef, 'name' | 'kind' | 'mac' | 'model' | 'secret' | 'upload'>,
+  Every<ResolvedDevice, 'mac' | 'vendor' | 'model' | 'site' | 'lines' | 'adminPassword' | 'userPassword' | 'provisioning'>,
+  Every<ResolvedLine, 'index' | 'extension' | 'authUser' | 'password' | 'displayName'>,
+  Every<Provisioning, 'username' | 'password' | 'url'>,
+] = [true, true, true, true, true];
+
+const str = (s: string | undefined): string => (s === undefined ? '-' : `${s.length}:${s}`);
+
+export class TemplateKeys {
+  private readonly parts = new ContentNumbers();
+
+  keyOf(vendorId: string, shaped: RenderInput): string {
+    const { model, firmware, policy, device, file, params, stockFiles } = shaped;
+    const parts = this.parts;
+    let key = `${str(vendorId)}${str(model)}${str(firmware)}${parts.numberOf(policy)}|${params ? parts.numberOf(params) : '-'}|`;
+    key += stockFiles ? `${stockFiles.length}|${stockFiles.map(str).join('')}` : '-';
+    key += `F${str(file.name)}${str(file.kind)}${str(file.mac)}${str(file.model)}${file.secret ? 1 : 0}${file.upload ? 1 : 0}`;
+    if (!device) return key;
+    const p = device.provisioning;
+    key += `D${str(device.mac)}${str(device.vendor)}${str(device.model)}${parts.numberOf(device.site)}|${str(device.adminPassword)}`;
+    key += `${str(device.userPassword)}${str(p.username)}${str(p.password)}${str(p.url)}${device.lines.length}|`;
+    for (const l of device.lines) key += `${l.index}|${str(l.extension)}${str(l.authUser)}${str(l.password)}${str(l.displayName)}`;
+    return key;
+  }
+
+  clear(): void {
+    this.parts.clear();
+  }
+}
+
+/**
+ * Numbers objects by content: the same object is looked up by identity, another one with equal content gets the same
+ * number. Bounded: past MAX_CONTENTS distinct contents it starts afresh with new numbers, so a key built before never
+ * matches a different content.
+ */
+class ContentNumbers {
+  private byObject = new WeakMap<object, number>();
+  private readonly byContent = new Map<string, number>();
+  private next = 0;
+
+  numberOf(value: object): number {
+    let n = this.byObject.get(value);
+    if (n !== undefined) return n;
+    const content = JSON.stringify(value);
+    n = this.byContent.get(content);
+    if (n === undefined) {
+      if (this.byContent.size >= MAX_CONTENTS) this.clear();
+      this.byContent.set(content, (n = this.next++));
+    }
+    this.byObject.set(value, n);
+    return n;
+  }
+
+  clear(): void {
+    this.byObject = new WeakMap();
+    this.byContent.clear();
+  }
+}
+
+const MAX_CONTENTS = 10_000;
+void EVERY_FIELD_WRITTEN;
