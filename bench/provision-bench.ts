@@ -2,10 +2,12 @@
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
  * Fleet sizes run one after another in one invocation, each beside nginx and the node:https floor, then one summary table.
- * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR] [--pin]
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR] [--perf DIR] [--pin]
  * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
  * --profile DIR: CPU profiles of the server and of the node:https floor over their measured storms alone (not start-up or
  * set-up), one each per fleet size.
+ * --perf DIR: Linux `perf record -g` of the server and of the floor over their storms (JavaScript frames named through
+ * --perf-basic-prof): where V8's profiler sees only a native call (TLS writes, the kernel's loopback), perf sees inside.
  * --pin: each server (ghostguard, nginx, the floor) on CPU 0 and wrk on CPU 1 (taskset), so that client and server never
  * take each other's core: steadier figures for comparing two builds; the default lets the kernel place them.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     'cache-mb': { type: 'string' },
     profile: { type: 'string' },
+    perf: { type: 'string' },
     pin: { type: 'boolean', default: false },
   },
 });
@@ -164,6 +167,7 @@ async function storm(N: number): Promise<SizeResult> {
   const server = await start(process.execPath, [
     ...nodeFlags,
     ...(args.profile ? ['--inspect=127.0.0.1:0'] : []),
+    ...(args.perf ? ['--perf-basic-prof'] : []),
     join(ROOT, 'bin/ghostguard.mjs'),
     'serve',
     '--config',
@@ -261,11 +265,13 @@ async function storm(N: number): Promise<SizeResult> {
   // what the set-up left behind (its history and events being written, enrolments closing) is not the storm's cost
   await quiet(serverPids);
   const profiler = args.profile ? await startProfiler(inspectorUrls.get(server)) : undefined;
+  const perf = recordPerf(server.pid!, `ghostguard-${N}`);
   const cpu0 = serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const threads0 = threadCpuSeconds(server.pid!);
   const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS, ...wrkCpus });
   const ggCpu = serverPids().reduce((a, p) => a + cpuSeconds(p), 0) - cpu0;
   const threadSplit = threadShares(server.pid!, threads0, gg.requests);
+  await perf;
   if (profiler) {
     mkdirSync(args.profile!, { recursive: true });
     writeFileSync(join(args.profile!, `ghostguard-${N}.cpuprofile`), JSON.stringify(await profiler.stop()));
@@ -335,8 +341,13 @@ async function storm(N: number): Promise<SizeResult> {
         (req, res) => { res.writeHead(200, { etag: '"x"', 'content-type': 'text/plain', 'content-length': body.length }); res.end(body); })
         .listen(${floorPort}, '127.0.0.1', () => { if (workers <= 1) console.log('phones: ready'); }); }`;
   writeFileSync(join(dir, 'floor.mjs'), floorScript); // a file, not -e: cluster workers re-run it
-  const floor = await start(process.execPath, [...(args.profile ? ['--inspect=127.0.0.1:0'] : []), join(dir, 'floor.mjs')]);
+  const floor = await start(process.execPath, [
+    ...(args.profile ? ['--inspect=127.0.0.1:0'] : []),
+    ...(args.perf ? ['--perf-basic-prof'] : []),
+    join(dir, 'floor.mjs'),
+  ]);
   const floorProfiler = args.profile ? await startProfiler(inspectorUrls.get(floor)) : undefined;
+  const floorPerf = recordPerf(floor.pid!, `floor-${N}`);
   const floorPids = () => [floor.pid!, ...childPids(floor.pid!)];
   const floorCpu0 = floorPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const nodeFloor = await runWrk(`https://127.0.0.1:${floorPort}`, dir, ngBase, {
@@ -346,6 +357,7 @@ async function storm(N: number): Promise<SizeResult> {
     ...wrkCpus,
   });
   const floorCpu = floorPids().reduce((a, p) => a + cpuSeconds(p), 0) - floorCpu0;
+  await floorPerf;
   if (floorProfiler) writeFileSync(join(args.profile!, `floor-${N}.cpuprofile`), JSON.stringify(await floorProfiler.stop()));
   floor.kill('SIGTERM');
 
@@ -361,6 +373,32 @@ async function storm(N: number): Promise<SizeResult> {
       .map(([name, r]) => `${name}: ${r.errors}`),
   ];
   return { devices: N, header, rows, gg, ggCpuUs: perRequestUs(ggCpu, gg), ggRss, ng, floor: nodeFloor };
+}
+
+/** With --perf: `perf record` of one process for the storm about to start (a second less, so it ends inside it). */
+function recordPerf(pid: number, name: string): Promise<void> | undefined {
+  if (!args.perf) return undefined;
+  mkdirSync(args.perf, { recursive: true });
+  const perf = spawn(
+    'perf',
+    [
+      'record',
+      '-q',
+      '-F',
+      '999',
+      '-g',
+      '-p',
+      String(pid),
+      '-o',
+      join(args.perf, `${name}.perf`),
+      '--',
+      'sleep',
+      String(Math.max(1, SECONDS - 1)),
+    ],
+    { stdio: 'ignore' },
+  );
+  started.push(perf);
+  return new Promise((done) => perf.once('exit', () => done()));
 }
 
 /** Starts V8's sampling profiler in the server through its inspector; stop() returns the profile (.cpuprofile JSON). */
