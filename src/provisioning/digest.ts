@@ -96,8 +96,12 @@ export class NonceAuthority {
   }
 
   issue(): string {
-    const body = `${this.now().toString(36)}.${this.issuer}.${randomBytes(9).toString('base64url')}`;
-    return `${body}.${this.sign(body)}`;
+    const issued = this.now();
+    const body = `${issued.toString(36)}.${this.issuer}.${randomBytes(9).toString('base64url')}`;
+    const nonce = `${body}.${this.sign(body)}`;
+    // its signature is known good: the phone's first answer to it costs a map look-up, not a second HMAC
+    this.remember(nonce, issued);
+    return nonce;
   }
 
   check(nonce: string): NonceState {
@@ -111,9 +115,13 @@ export class NonceAuthority {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
     const issued = parseInt(parts[0]!, 36);
     if (!(issued >= this.notBefore)) return 'stale';
-    if (this.verified.size >= MAX_TRACKED_NONCES) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(detached(nonce), issued);
+    this.remember(detached(nonce), issued);
     return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';
+  }
+
+  private remember(nonce: string, issued: number): void {
+    if (this.verified.size >= MAX_TRACKED_NONCES) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(nonce, issued);
   }
 
   /** A nonce-count must grow with every use; a repeat is a replay. Call only after the response verified. */
