@@ -6,7 +6,7 @@
  *   <mac>.cfg            MAC CFG, per device, carries the secrets
  * `<mac>-local.cfg` (settings changed on the phone) is deliberately not served.
  */
-import { isMac, isUnicastMac, type Mac } from '../../src/model/mac.js';
+import { isUnicastMac, type Mac } from '../../src/model/mac.js';
 import type { FileRef } from '../../src/model/vendor-contract.js';
 import { familyOf, usesBootFiles } from './families.js';
 import { findModel, modelByCode } from './models.js';
@@ -39,10 +39,11 @@ export function parsePath(fileName: string): YealinkPath | undefined {
   }
   const own = MAC_FILE.exec(fileName);
   if (!own) return undefined;
-  const mac = own[1]!.toLowerCase();
-  if (!isMac(mac) || !isUnicastMac(mac)) return undefined;
+  // twelve hex digits (MAC_FILE), lowercased: a Mac
+  const mac = own[1]!.toLowerCase() as Mac;
+  if (!isUnicastMac(mac)) return undefined;
   const boot = own[2] === 'boot';
-  return { file: { ...ref(fileName, boot ? 'boot' : 'device', !boot), mac }, unambiguous: boot };
+  return { file: { name: fileName, kind: boot ? 'boot' : 'device', secret: !boot, upload: false, mac }, unambiguous: boot };
 }
 
 export function ref(name: string, kind: FileRef['kind'], secret: boolean): FileRef {
