@@ -14,10 +14,6 @@ export function parseMac(input: string): Mac | undefined {
   return undefined;
 }
 
-export function isMac(input: string): input is Mac {
-  return /^[0-9a-f]{12}$/.test(input);
-}
-
 export function macWithColons(mac: Mac): string {
   return mac.match(/../g)!.join(':');
 }
