@@ -50,6 +50,8 @@ export class FileTemplates {
   private bytes = 0;
   private readonly mark = randomBytes(6).toString('hex');
   private readonly sentinelPattern = new RegExp(`\uE000${this.mark}(\\d+)\uE001`, 'g');
+  /** the stand-ins written so far, by value index (each built once) */
+  private readonly sentinels: string[] = [];
   readonly counts = { filled: 0, fallbacks: 0, built: 0, refused: 0 };
 
   constructor(
@@ -76,14 +78,15 @@ export class FileTemplates {
     if (device ? file.kind !== 'device' : file.secret || file.mac === undefined) return undefined;
     // equal values share a stand-in, so a renderer comparing two of them sees what it would see with the real ones
     const values: string[] = [];
-    const index = new Map<string, number>();
     let fits = true;
     const stand = (value: string, slot: SlotClass): string => {
       if (value === '') return value;
+      // each place checks the value against its own class, even one seen before in another place
       fits &&= fitsSlot({ value, slot });
-      let i = index.get(value);
-      if (i === undefined) index.set(value, (i = values.push(value) - 1));
-      return `\uE000${this.mark}${i}\uE001`;
+      // a dozen values at most: a scan is cheaper than a map
+      let i = values.indexOf(value);
+      if (i < 0) i = values.push(value) - 1;
+      return this.sentinel(i);
     };
     const shaped: RenderInput = { ...input, file: shapeFile(input, stand), ...(device ? { device: shapeDevice(device, stand) } : {}) };
     if (!fits) {
@@ -102,6 +105,10 @@ export class FileTemplates {
     }
     this.counts.filled++;
     return { body: fill(template, values), meta: template.meta };
+  }
+
+  private sentinel(i: number): string {
+    return (this.sentinels[i] ??= `\uE000${this.mark}${i}\uE001`);
   }
 
   clear(): void {
