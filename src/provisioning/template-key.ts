@@ -3,8 +3,8 @@
  * JSON.stringify of the shaped input cost several microseconds per cold device file, most of a fill. Each field is
  * named below, and a field added to the render input, the file reference, the device, its lines or its provisioning
  * breaks the build here until the key writes it, so two inputs that differ can never share a key. Strings are
- * length-prefixed, so no content can imitate a separator. The policy, the site and `params:` — large, or shared by
- * thousands of devices — are written as the numbers of their contents.
+ * length-prefixed, so no content can imitate a separator. The policy and the site — large, and shared by thousands of
+ * devices — are written as the numbers of their contents; `params:` (a few keys, a new object per request) as its JSON.
  */
 import type { ResolvedDevice, ResolvedLine } from '../model/config-types.js';
 import type { FileRef, RenderInput } from '../model/vendor-contract.js';
@@ -28,7 +28,7 @@ export class TemplateKeys {
   keyOf(vendorId: string, shaped: RenderInput): string {
     const { model, firmware, policy, device, file, params, stockFiles } = shaped;
     const parts = this.parts;
-    let key = `${str(vendorId)}${str(model)}${str(firmware)}${parts.numberOf(policy)}|${params ? parts.numberOf(params) : '-'}|`;
+    let key = `${str(vendorId)}${str(model)}${str(firmware)}${parts.numberOf(policy)}|${str(params && JSON.stringify(params))}`;
     key += stockFiles ? `${stockFiles.length}|${stockFiles.map(str).join('')}` : '-';
     key += `F${str(file.name)}${str(file.kind)}${str(file.mac)}${str(file.model)}${file.secret ? 1 : 0}${file.upload ? 1 : 0}`;
     if (!device) return key;

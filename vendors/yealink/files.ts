@@ -43,7 +43,9 @@ export function parsePath(fileName: string): YealinkPath | undefined {
   const mac = own[1]!.toLowerCase() as Mac;
   if (!isUnicastMac(mac)) return undefined;
   const boot = own[2] === 'boot';
-  return { file: { name: fileName, kind: boot ? 'boot' : 'device', secret: !boot, upload: false, mac }, unambiguous: boot };
+  const file = ref(fileName, boot ? 'boot' : 'device', !boot);
+  file.mac = mac;
+  return { file, unambiguous: boot };
 }
 
 export function ref(name: string, kind: FileRef['kind'], secret: boolean): FileRef {
