@@ -2,12 +2,14 @@
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
  * Fleet sizes run one after another in one invocation, each beside nginx and the node:https floor, then one summary table.
- * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR] [--perf DIR] [--pin]
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR] [--perf DIR] [--pin] [--gc]
  * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
  * --profile DIR: CPU profiles of the server and of the node:https floor over their measured storms alone (not start-up or
  * set-up), one each per fleet size.
  * --perf DIR: Linux `perf record -g` of the server and of the floor over their storms (JavaScript frames named through
  * --perf-basic-prof): where V8's profiler sees only a native call (TLS writes, the kernel's loopback), perf sees inside.
+ * --gc: the server's garbage collections over the storm (V8's --trace-gc-nvp): main-thread pauses and helper time per
+ * request, and the bytes per request promoted to the old generation.
  * --pin: each server (ghostguard, nginx, the floor) on CPU 0 and wrk on CPU 1 (taskset), so that client and server never
  * take each other's core: steadier figures for comparing two builds; the default lets the kernel place them.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
@@ -28,6 +30,7 @@ import { digestResponse, REALM } from '../src/provisioning/digest.js';
 import { DEFAULT_RENDER_CACHE_MB } from '../src/provisioning/render-service.js';
 import { childPids, cpuSeconds, peakRssMb, threadCpuSeconds, threadName } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
+import { GcTrace } from './lib/gc-trace.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +43,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     perf: { type: 'string' },
     pin: { type: 'boolean', default: false },
+    gc: { type: 'boolean', default: false },
   },
 });
 const SIZES = args.devices.split(',').map(Number);
@@ -168,6 +172,7 @@ async function storm(N: number): Promise<SizeResult> {
     ...nodeFlags,
     ...(args.profile ? ['--inspect=127.0.0.1:0'] : []),
     ...(args.perf ? ['--perf-basic-prof'] : []),
+    ...(args.gc ? ['--trace-gc-nvp'] : []),
     join(ROOT, 'bin/ghostguard.mjs'),
     'serve',
     '--config',
@@ -178,6 +183,8 @@ async function storm(N: number): Promise<SizeResult> {
     String(3600), // set-up with 50,000 devices on a busy machine takes minutes; the bench stops it by PID
   ]);
   const startupMs = Date.now() - t0;
+  const gcTrace = new GcTrace();
+  if (args.gc) gcTrace.attach(server.stdout!);
   const base = `https://127.0.0.1:${port}`;
   const agent = new Agent({ connect: { rejectUnauthorized: false }, connections: 32 });
 
@@ -268,9 +275,11 @@ async function storm(N: number): Promise<SizeResult> {
   const perf = recordPerf(server.pid!, `ghostguard-${N}`);
   const cpu0 = serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const threads0 = threadCpuSeconds(server.pid!);
+  const gcFrom = gcTrace.mark();
   const gg: WrkResult = await runWrk(base, dir, ggBase, { threads: THREADS, connections: C, seconds: SECONDS, ...wrkCpus });
   const ggCpu = serverPids().reduce((a, p) => a + cpuSeconds(p), 0) - cpu0;
   const threadSplit = threadShares(server.pid!, threads0, gg.requests);
+  const gcSplit = gcTrace.summary(gcFrom, gcTrace.mark(), gg.requests);
   await perf;
   if (profiler) {
     mkdirSync(args.profile!, { recursive: true });
@@ -366,6 +375,7 @@ async function storm(N: number): Promise<SizeResult> {
   const rows = [
     row('ghostguard (Digest, render)', gg, ggCpu, ggRss),
     `  ghostguard CPU µs/request by thread: ${threadSplit}`,
+    ...(args.gc ? [`  ghostguard garbage collection: ${gcSplit}`] : []),
     row('nginx (static, same bytes)', ng, ngCpu),
     row(`node:https floor (${args.workers} proc, no work)`, nodeFloor, floorCpu),
     ...[['ghostguard', gg] as const, ['nginx', ng] as const, ['floor', nodeFloor] as const]

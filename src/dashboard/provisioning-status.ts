@@ -5,7 +5,8 @@
 import type { CredentialGenerations, Inventory } from '../model/inventory.js';
 import type { Mac } from '../model/mac.js';
 import { IDENTIFY_LEVELS, type FileRef, type VendorAdapter } from '../model/vendor-contract.js';
-import { deviceRenderVersion, type RenderService, type ServedFile } from '../provisioning/render-service.js';
+import { deviceRenderVersion, type RenderService } from '../provisioning/render-service.js';
+import type { ServedFile } from '../provisioning/served-file.js';
 import type { AuthMethod, FetchRecord, Store } from '../store/store.js';
 
 export interface ServedFileStatus {

@@ -114,7 +114,8 @@ export function registerApiRoutes(app: FastifyInstance, d: Dashboard): void {
             uptimeSeconds: { type: 'number' },
             renderCache: {
               type: 'object',
-              properties: { entries: { type: 'integer' }, bytes: { type: 'integer' }, maxBytes: { type: 'integer' } },
+              description: 'entries and bytes held, the budget, and requests answered from it (hits) or rendered (misses) since start',
+              properties: Object.fromEntries(['entries', 'bytes', 'maxBytes', 'hits', 'misses'].map((k) => [k, { type: 'integer' }])),
             },
             templates: {
               type: 'object',

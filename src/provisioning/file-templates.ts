@@ -31,7 +31,10 @@ interface Template {
 }
 
 export interface TemplatedFile {
-  /** UTF-8, in memory of its own (not a slice of Buffer's shared pool, which a cached file would pin) */
+  /**
+   * UTF-8, usually a slice of Buffer's shared pool: the render cache keeps a copy in its ring (phone-file-ring.ts), so
+   * this one dies with the answer
+   */
   body: Buffer;
   /** one object for every file of the template */
   meta: FileMeta;
@@ -166,7 +169,7 @@ const bytesOf = (key: string, template: Template | null): number => 2 * key.leng
 function fill({ chunks, chunkBytes, slots }: Template, values: readonly string[]): Buffer {
   let size = chunkBytes;
   for (const slot of slots) size += Buffer.byteLength(values[slot]!, 'utf8');
-  const body = Buffer.allocUnsafeSlow(size);
+  const body = Buffer.allocUnsafe(size);
   let at = chunks[0]!.copy(body, 0);
   for (let i = 0; i < slots.length; i++) {
     at += body.write(values[slots[i]!]!, at, 'utf8');

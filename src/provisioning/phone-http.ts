@@ -1,5 +1,5 @@
 /** The phone-facing HTTP vocabulary, framework-neutral: a request in, a response out, and a PUT whose body is yet to be read. */
-import type { ServedFile } from './render-service.js';
+import type { ServedFile } from './served-file.js';
 
 export interface PhoneHttpRequest {
   method: string;

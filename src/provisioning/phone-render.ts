@@ -7,7 +7,8 @@ import { isGhostguardError } from '../model/errors.js';
 import type { FileRef, VendorAdapter } from '../model/vendor-contract.js';
 import type { AbuseGuard } from './abuse-guard.js';
 import type { EventLog } from './event-log.js';
-import type { LazyDevice, RenderService, ServedFile } from './render-service.js';
+import type { LazyDevice, RenderService } from './render-service.js';
+import type { ServedFile } from './served-file.js';
 import { REJECT_TEXT, textResponse, type PhoneHttpResponse } from './phone-http.js';
 import type { ResolvedPolicy } from '../model/config-types.js';
 

@@ -6,15 +6,8 @@ import { checkRules } from '../model/rule-check.js';
 import { weakeningParams } from '../model/params-guard.js';
 import type { FileRef, RenderedFile, RenderInput, VendorAdapter } from '../model/vendor-contract.js';
 import { FileTemplates } from './file-templates.js';
-
-export interface ServedFile {
-  body: Buffer;
-  etag: string;
-  sha256: string;
-  contentType: string;
-  /** what the renderer reported, without a second copy of the body; one shared object per distinct report */
-  rendered: Omit<RenderedFile, 'body'>;
-}
+import { PhoneFileRing } from './phone-file-ring.js';
+import type { ServedFile } from './served-file.js';
 
 export interface RenderRequest {
   vendor: VendorAdapter;
@@ -110,26 +103,31 @@ class RandomEvictionCache {
 /**
  * The render cache, in two parts: files every phone of a model asks for (no device, no MAC in the name: a few per
  * model) in a quarter of the budget, so that the churn of a large fleet's own files never evicts them; and the files of
- * one phone (its device file, its `<mac>.boot`) in the rest.
+ * one phone (its device file, its `<mac>.boot`) in the rest, a ring outside the garbage collector's view
+ * (phone-file-ring.ts).
  */
 export class RenderService {
-  private readonly perPhone: RandomEvictionCache;
+  private readonly perPhone: PhoneFileRing;
   private readonly shared: RandomEvictionCache;
   private readonly reports = new Map<string, Omit<RenderedFile, 'body'>>();
   private readonly templates = new FileTemplates((meta) => this.shareReport(meta));
+  private hits = 0;
+  private misses = 0;
 
   constructor(maxBytes = DEFAULT_RENDER_CACHE_MB * 1024 * 1024, random: () => number = Math.random) {
     const sharedBytes = Math.floor(maxBytes / 4);
     this.shared = new RandomEvictionCache(sharedBytes, random);
-    this.perPhone = new RandomEvictionCache(maxBytes - sharedBytes, random);
+    this.perPhone = new PhoneFileRing(maxBytes - sharedBytes);
   }
 
-  get stats(): { entries: number; bytes: number; maxBytes: number } {
-    const parts = [this.perPhone, this.shared];
+  /** entries and bytes held, the budget, and the requests answered from the cache (hits) and rendered (misses) */
+  get stats(): { entries: number; bytes: number; maxBytes: number; hits: number; misses: number } {
     return {
-      entries: parts.reduce((n, c) => n + c.size, 0),
-      bytes: parts.reduce((n, c) => n + c.bytes, 0),
-      maxBytes: parts.reduce((n, c) => n + c.maxBytes, 0),
+      entries: this.perPhone.entries + this.shared.size,
+      bytes: this.perPhone.bytes + this.shared.bytes,
+      maxBytes: this.perPhone.maxBytes + this.shared.maxBytes,
+      hits: this.hits,
+      misses: this.misses,
     };
   }
 
@@ -142,7 +140,11 @@ export class RenderService {
     const key = `${req.version}|${req.vendor.id}|${req.file.name}|${req.model}|${req.firmware ?? ''}|${req.device?.mac ?? ''}`;
     const cache = req.device || req.file.mac ? this.perPhone : this.shared;
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    this.misses++;
     const served = this.renderFresh(req);
     cache.set(key, served);
     return served;

@@ -8,7 +8,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GhostguardError } from '../model/errors.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
-import type { ServedFile } from './render-service.js';
+import type { ServedFile } from './served-file.js';
 
 /** a stock file is a vendor's configuration text, a few hundred KB at most */
 const MAX_STOCK_BYTES = 1024 * 1024;

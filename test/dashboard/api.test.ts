@@ -72,6 +72,10 @@ async function fakeAudit(options: AuditOptions, deps: AuditDeps): Promise<AuditR
   };
 }
 
+let firstBody: string;
+const fetchDeviceFile = () =>
+  runtime.app.inject({ method: 'GET', url: '/0015650000a1.cfg', headers: { 'user-agent': UA }, remoteAddress: '127.0.8.161' });
+
 beforeAll(async () => {
   ({ runtime } = await startRuntime(
     fleetYaml([
@@ -82,13 +86,9 @@ beforeAll(async () => {
       { mac: '00:0b:82:00:00:a2', vendor: 'grandstream', model: 'GXP2140', provision: false },
     ]),
   ));
-  const res = await runtime.app.inject({
-    method: 'GET',
-    url: '/0015650000a1.cfg',
-    headers: { 'user-agent': UA },
-    remoteAddress: '127.0.8.161',
-  });
+  const res = await fetchDeviceFile();
   expect(res.statusCode).toBe(200);
+  firstBody = res.body;
   await runtime.store.flush();
   app = await dashboardFor(runtime, PASSWORD, {
     audit: fakeAudit,
@@ -210,10 +210,18 @@ describe('JSON API', () => {
   });
 
   it('GET /api/status: inventory size, the render cache and templates the phone server shares, memory', async () => {
+    // the phone fetches again inside its enrolment grace: the same bytes, from the cache
+    const before = (await get('/api/status')).json().renderCache;
+    const again = await fetchDeviceFile();
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toBe(firstBody);
     const status = (await get('/api/status')).json();
+    expect(status.renderCache.hits).toBe(before.hits + 1);
+    expect(status.renderCache.misses).toBe(before.misses);
     expect(status).toMatchObject({ devices: runtime.config.inventory.devices.length, inventoryVersion: runtime.config.inventory.version });
     expect(status.renderCache.maxBytes).toBe(8 * 1024 * 1024);
     expect(status.renderCache.entries).toBeGreaterThan(0); // the device file served in beforeAll
+    expect(status.renderCache.misses).toBeGreaterThan(0);
     // that device file came from a compiled template, built and guarded for its shape
     expect(status.templates).toMatchObject({ fallbacks: 0, refused: 0 });
     expect(status.templates.filled).toBeGreaterThan(0);

@@ -15,7 +15,8 @@ import { resolvePolicy } from '../../src/model/policy.js';
 import { RULE_IDS } from '../../src/model/rules.js';
 import type { FileRef, VendorAdapter } from '../../src/model/vendor-contract.js';
 import { FileTemplates } from '../../src/provisioning/file-templates.js';
-import { RenderService, type RenderRequest, type ServedFile } from '../../src/provisioning/render-service.js';
+import { RenderService, type RenderRequest } from '../../src/provisioning/render-service.js';
+import type { ServedFile } from '../../src/provisioning/served-file.js';
 import { VENDORS } from '../../vendors/index.js';
 import { testDevice } from '../helpers/devices.js';
 
