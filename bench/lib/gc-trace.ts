@@ -46,6 +46,8 @@ export class GcTrace {
       // a full collection's main-thread work: its final pause and the incremental marking steps before it
       `${full.length} full collections: main ${perRequest(sum(full, 'pause') + sum(full, 'incremental'))} µs/req`,
       `promoted ${Math.round(sum(scavenges, 'promoted') / requests)} B/req`,
+      // what one answer can wait behind: a pause, or one incremental marking step
+      `longest stop ${Math.max(0, ...mine.flatMap((c) => [c.fields.get('pause') ?? 0, c.fields.get('incremental_longest_step') ?? 0])).toFixed(1)} ms`,
     ].join('; ');
   }
 }

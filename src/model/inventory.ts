@@ -6,6 +6,7 @@ import { resolvePolicy } from './policy.js';
 import { DeviceSecrets } from './device-secrets.js';
 import { SecretMasker } from './secret-mask.js';
 import { deriveSecret, resolveSecret } from './secret-spec.js';
+import { shareRepeatedValues } from './shared-values.js';
 
 export interface InventoryOptions {
   masterKey: Buffer;
@@ -59,6 +60,7 @@ export class Inventory {
     private readonly options: InventoryOptions,
     readonly version: number,
   ) {
+    shareRepeatedValues(config.devices);
     for (const [i, d] of config.devices.entries()) this.slotOf.set(d.mac, i);
     this.canaries = new Set(config.canaries);
     this.secrets = new DeviceSecrets(options.masterKey, config.devices);
