@@ -4,29 +4,25 @@
  */
 import type { Store } from '../store/store.js';
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { formatIssue } from '../model/config-issues.js';
 import { catalogueOf } from '../model/model-catalogue.js';
-import { DEFAULT_RETENTION } from '../store/retention.js';
-import { openStore } from '../store/open-store.js';
 import { AbuseGuard } from '../provisioning/abuse-guard.js';
-import { buildProvisioningApp } from '../provisioning/app.js';
-import { ConnectionGate, shedEvents } from '../provisioning/connection-gate.js';
-import { ConfigSource, loadMasterKey, readConfig } from '../provisioning/config-source.js';
-import { NonceAuthority } from '../provisioning/digest.js';
-import { EventFile } from '../provisioning/event-file.js';
-import { EventLog } from '../provisioning/event-log.js';
-import { connectionLimits, eventFileLimits, guardLimits, uploadLimits } from '../provisioning/limits.js';
-import { refusedHeaderEvents } from '../provisioning/proxy-listener.js';
+import type { ConnectionGate } from '../provisioning/connection-gate.js';
+import { ConfigSource, readConfig } from '../provisioning/config-source.js';
+import type { NonceAuthority } from '../provisioning/digest.js';
+import type { EventLog } from '../provisioning/event-log.js';
+import { guardLimits } from '../provisioning/limits.js';
 import { DEFAULT_RENDER_CACHE_MB, RenderService } from '../provisioning/render-service.js';
 import { loadTls, type TlsMaterial } from '../provisioning/tls.js';
 import { loadStockFiles, type StockFiles } from '../provisioning/stock-files.js';
 import type { VendorAdapter } from '../model/vendor-contract.js';
 import { GhostguardError } from '../model/errors.js';
 import { buildOperator } from './operator.js';
+import { buildPhoneListeners } from './phone-listeners.js';
 import type { RuntimeOptions } from './runtime-options.js';
+import { openStateAtRest } from './state-at-rest.js';
 import { chooseCoordination } from './coordination-choice.js';
 import type { Coordination } from '../cluster/coordination.js';
 import type { AuditScheduler } from '../schedule/scheduler.js';
@@ -73,51 +69,27 @@ export class Runtime {
     this.stock = loadStockFiles(settings.stockFiles, options.vendors);
     this.vendors = options.vendors;
     this.renderer = new RenderService((settings.renderCacheMb ?? DEFAULT_RENDER_CACHE_MB) * 1024 * 1024);
-    this.nonces = new NonceAuthority(
-      createHmac('sha256', masterKey).update('digest-nonce').digest(),
-      options.clock,
-      `w${options.workerId ?? 0}`,
-    );
     guard.onSpread = (a) =>
       events.emit({
         reason: 'distributed-guessing',
         detail: `${a.guesses} refused requests not paid back by an authenticated fetch from ${a.subnets} networks in ${a.windowMs / 60_000} min; the busiest, ${a.busiest.subnet}, sent ${a.busiest.guesses}`,
       });
-    const deps = {
-      vendors: options.vendors,
-      inventory: () => config.inventory,
+    const phone = buildPhoneListeners({
+      masterKey,
+      config,
       store,
       events,
+      tls,
       guard,
-      nonces: this.nonces,
+      coordination,
       renderer: this.renderer,
       stockFiles: () => this.stock,
-      now: options.clock && (() => new Date(options.clock!())),
-      // a lone process's NonceAuthority already counts; others claim each verified count before serving
-      claimNonce: coordination.scope === 'process' ? undefined : (nonce: string, count: number) => coordination.claimNonce(nonce, count),
-      onFetch: options.serverLog?.fetch.bind(options.serverLog),
-    };
-    const connections = connectionLimits(settings);
-    this.gate = new ConnectionGate(
-      connections,
-      shedEvents((source, detail) => events.emit({ reason: 'connection-limit', source, detail })),
-    );
-    const base = {
-      logger: options.logger,
-      allowPlainHttp: settings.allowPlainHttp,
-      pinSource: settings.pinSource,
-      gate: this.gate,
-      idleMs: connections.idleMs,
-      ...uploadLimits(settings),
-      ...(settings.proxyProtocol && {
-        proxyProtocol: {
-          from: settings.proxyProtocol.from,
-          onRefused: refusedHeaderEvents((source, detail) => events.emit({ reason: 'proxy-header-refused', source, detail })),
-        },
-      }),
-    };
-    this.app = buildProvisioningApp(deps, { ...base, ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
-    if (tls && settings.plainPort !== undefined) this.plainApp = buildProvisioningApp(deps, { ...base, allowPlainHttp: true });
+      options,
+    });
+    this.nonces = phone.nonces;
+    this.gate = phone.gate;
+    this.app = phone.app;
+    if (phone.plainApp) this.plainApp = phone.plainApp;
   }
 
   static async create(options: RuntimeOptions): Promise<Runtime> {
@@ -125,23 +97,7 @@ export class Runtime {
     const catalogue = catalogueOf(options.vendors);
     const first = readConfig(options.configPath, catalogue, options.configBaseDir);
     if (!first.config) throw new GhostguardError('GG_ERR_CONFIG_INVALID', undefined, first.issues.map(formatIssue));
-    const dataDir = options.dataDir ?? first.config.server.dataDir;
-    // secrets at rest (master key, state, events): the directory is the owner's alone, whatever the umask
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    chmodSync(dataDir, 0o700);
-    // a history or event write that fails (disk full, a lock held past the timeout) must be seen by whoever runs the server
-    const onWriteError = (message: string) => process.stderr.write(`ghostguard: ${message}\n`);
-    const store = await openStore({
-      store: first.config.server.store,
-      dataDir,
-      env,
-      onWriteError,
-      retention: { ...DEFAULT_RETENTION, ...first.config.server.retention },
-      ...(first.config.server.historyQueue !== undefined ? { historyQueue: first.config.server.historyQueue } : {}),
-    });
-    const events = new EventLog(store, new EventFile(join(dataDir, 'events.jsonl'), eventFileLimits(first.config.server), onWriteError));
-    if (options.serverLog) events.onEvent(options.serverLog.event.bind(options.serverLog));
-    const masterKey = loadMasterKey(dataDir);
+    const { dataDir, store, events, masterKey } = await openStateAtRest(options, first.config.server, env);
     let source: ConfigSource | undefined;
     source = new ConfigSource(
       options.configPath,

@@ -3,42 +3,35 @@
  * (a nonce-count claimed across the cluster when there is one), then render or accept, then the fetch history.
  * Every refusal is the same 401, so nothing tells an unknown MAC from a known one.
  */
-import type { ResolvedDevice } from '../model/config-types.js';
-import { settingsModel, type Inventory } from '../model/inventory.js';
+import { settingsModel } from '../model/inventory.js';
 import { paramValues } from '../model/params-guard.js';
-import type { Mac } from '../model/mac.js';
 import type { RequestIdentity, VendorAdapter } from '../model/vendor-contract.js';
-import type { FetchRecord } from '../store/store.js';
 import { ENROLMENT_GRACE_FETCHES, authorize, type AuthDecision } from './authorize.js';
 import { ChallengeLedger } from './challenge-ledger.js';
-import { analyseOverride, maskStoredSecrets } from './override-upload.js';
+import { DeviceUploads } from './device-upload.js';
+import { FetchHistory } from './fetch-history.js';
 import { deviceRenderVersion } from './render-service.js';
 import { followUpChallenge } from './challenge-follow-up.js';
-import {
-  fileResponse,
-  REJECT_TEXT,
-  textResponse,
-  type PendingUpload,
-  type PhoneHttpRequest,
-  type PhoneHttpResponse,
-} from './phone-http.js';
+import { fileResponse, textResponse, type PendingUpload, type PhoneHttpRequest, type PhoneHttpResponse } from './phone-http.js';
 import type { PhoneFileRenderer } from './phone-render.js';
 import type { PhoneHandlerOptions, ProvisioningDeps } from './provisioning-deps.js';
 import type { EventInput } from './event-log.js';
 
 type Decided = PhoneHttpResponse | PendingUpload;
-type Policy = ReturnType<Inventory['policyFor']>;
 
 export class DeviceFileServer {
   private readonly challenges = new ChallengeLedger();
-  /** device files served inside the post-enrolment grace, per MAC (bounded: ENROLMENT_GRACE_FETCHES) */
-  private readonly graceUses = new Map<string, number>();
+  private readonly history: FetchHistory;
+  private readonly uploads: DeviceUploads;
 
   constructor(
     private readonly deps: ProvisioningDeps,
     private readonly options: PhoneHandlerOptions,
     private readonly files: PhoneFileRenderer,
-  ) {}
+  ) {
+    this.history = new FetchHistory(deps);
+    this.uploads = new DeviceUploads(deps, options.uploadLimits, this.history);
+  }
 
   serve(req: PhoneHttpRequest, vendor: VendorAdapter, identity: RequestIdentity, source: string, userAgent: string): Promise<Decided> {
     // the state store unreachable (a shared database away): fail closed with a plain challenge, not counted against the phone
@@ -135,9 +128,9 @@ export class DeviceFileServer {
     if (req.method === 'PUT') {
       const resolved = inventory.resolve(mac, decision.credentials);
       if (!resolved) return this.deny({ reason: 'unknown-mac', source, mac, file: file.name });
-      return this.acceptUpload(vendor, identity, resolved, policy, source, userAgent, decision.method);
+      return this.uploads.accept({ vendor, identity, device: resolved, policy, source, userAgent, auth: decision.method });
     }
-    if (decision.method === 'enrolment' && !(await this.graceLeft(mac))) {
+    if (decision.method === 'enrolment' && !(await this.history.graceLeft(mac))) {
       if (deps.guard.deny(source, 'challenge'))
         deps.events.emit({ reason: 'banned', source, mac, file: file.name, detail: 'after not-enrolled' });
       return this.deny({
@@ -168,7 +161,7 @@ export class DeviceFileServer {
         // committed before the file leaves: the next request, to any process, finds the window closed. The phone's own
         // next fetches, which may arrive while the commit runs, count against the grace from now.
         const closed = deps.store.closeEnrolment(mac, source, now);
-        this.graceUses.set(mac, 0);
+        this.history.startGrace(mac);
         await closed;
         // the enrolling address and User-Agent: what a later enrolment-conflict names
         deps.events.emit({ reason: 'enrolment-closed', source, mac, file: file.name, detail: userAgent });
@@ -177,7 +170,7 @@ export class DeviceFileServer {
     if (decision.method === 'digest') deps.guard.refund(source);
     this.challenges.answered(mac, source);
     if (decision.newCredentialsUsed) await deps.store.confirmCredentials(mac);
-    const recorded = this.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
+    const recorded = this.history.record(mac, source, userAgent, file.name, served.sha256, decision.method, 200);
     if (recorded) {
       try {
         await recorded;
@@ -189,96 +182,9 @@ export class DeviceFileServer {
     return fileResponse(req, served, true);
   }
 
-  private acceptUpload(
-    vendor: VendorAdapter,
-    identity: RequestIdentity,
-    device: ResolvedDevice,
-    policy: Policy,
-    source: string,
-    userAgent: string,
-    auth: 'digest' | 'enrolment',
-  ): PendingUpload {
-    const keepBody = identity.file.kind === 'override';
-    const maxBytes = keepBody ? this.options.uploadLimits.overrideBytes : this.options.uploadLimits.logBytes;
-    return { maxBytes, keepBody, complete: (body) => this.completeUpload(body, vendor, identity, device, policy, source, userAgent, auth) };
-  }
-
-  private async completeUpload(
-    body: string,
-    vendor: VendorAdapter,
-    identity: RequestIdentity,
-    device: ResolvedDevice,
-    policy: Policy,
-    source: string,
-    userAgent: string,
-    auth: 'digest' | 'enrolment',
-  ): Promise<PhoneHttpResponse> {
-    const file = identity.file;
-    if (file.kind === 'override') {
-      let weakened: string[];
-      try {
-        weakened = analyseOverride(vendor, device, policy, identity.firmware, body).weakened;
-      } catch (err) {
-        return this.reject(400, { reason: 'bad-upload', source, mac: device.mac, file: file.name, detail: (err as Error).message });
-      }
-      await this.deps.store.saveOverride({
-        ts: new Date().toISOString(),
-        mac: device.mac,
-        file: file.name,
-        body: maskStoredSecrets(body),
-        weakened,
-      });
-      if (weakened.length > 0)
-        this.deps.events.emit({ reason: 'weakening-override', source, mac: device.mac, file: file.name, detail: weakened.join('; ') });
-    }
-    this.record(device.mac, source, userAgent, file.name, '', auth, 204);
-    return { status: 204, headers: {} };
-  }
-
-  /** Counts a fetch by enrolment; false once the window closed and its grace fetches are used up. */
-  private async graceLeft(mac: Mac): Promise<boolean> {
-    if (!(await this.deps.store.enrolment(mac))?.closedAt) return true;
-    const used = this.graceUses.get(mac) ?? ENROLMENT_GRACE_FETCHES;
-    if (used >= ENROLMENT_GRACE_FETCHES) return false;
-    this.graceUses.set(mac, used + 1);
-    return true;
-  }
-
-  /** Fetch history: authenticated deliveries only. A store that records deliveries before they leave returns the wait. */
-  private record(
-    mac: string,
-    source: string,
-    userAgent: string,
-    file: string,
-    sha256: string,
-    auth: 'digest' | 'enrolment',
-    status: number,
-  ): Promise<void> | undefined {
-    const record: FetchRecord = {
-      ts: new Date().toISOString(),
-      mac,
-      source,
-      userAgent: userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent,
-      file,
-      sha256,
-      auth,
-      status,
-    };
-    this.deps.onFetch?.(record);
-    if (status === 200 && this.deps.store.recordDelivery) return this.deps.store.recordDelivery(record);
-    // queued behind the phone path (recordFetch takes the record before it returns); a failed write is the store's to report
-    this.deps.store.recordFetch(record).catch(() => {});
-    return undefined;
-  }
-
   /** The one answer for unknown, disabled, denied and not-enrolled alike: no existence oracle. */
   private deny(event?: EventInput, stale = false): PhoneHttpResponse {
     if (event) this.deps.events.emit(event);
     return textResponse(401, 'Unauthorized\n', { 'www-authenticate': this.deps.nonces.challenge(stale), 'cache-control': 'no-store' });
-  }
-
-  private reject(status: 400 | 403 | 404 | 405, event: EventInput): PhoneHttpResponse {
-    this.deps.events.emit(event);
-    return textResponse(status, REJECT_TEXT[status]!);
   }
 }
