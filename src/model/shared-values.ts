@@ -9,14 +9,19 @@ import type { Device, SecretSpec } from './config-types.js';
 
 const GENERATE: SecretSpec = Object.freeze({ kind: 'generate' });
 
-export function shareRepeatedValues(devices: Device[]): void {
+/** A function that returns, for each string, the first equal one it was given: one copy of each. */
+export function oneCopyEach(): (s: string) => string {
   const strings = new Map<string, string>();
-  const one = (s: string): string => {
+  return (s) => {
     const known = strings.get(s);
     if (known !== undefined) return known;
     strings.set(s, s);
     return s;
   };
+}
+
+export function shareRepeatedValues(devices: Device[]): void {
+  const one = oneCopyEach();
   const envSpecs = new Map<string, SecretSpec>();
   const spec = (s: SecretSpec): SecretSpec => {
     if (s.kind === 'generate') return GENERATE;

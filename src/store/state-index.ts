@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CredentialState, Enrolment } from './store.js';
+import { oneCopyEach } from '../model/shared-values.js';
 
 interface EnrolmentRow {
   mac: string;
@@ -42,13 +43,7 @@ export class StateIndex {
 
   /** Reads every row again (the caller holds one read transaction around this and the change counter's read). */
   load(): void {
-    const shared = new Map<string, string>();
-    const once = (s: string): string => {
-      const known = shared.get(s);
-      if (known !== undefined) return known;
-      shared.set(s, s);
-      return s;
-    };
+    const once = oneCopyEach();
     const enrolments = new Map<string, Enrolment>();
     for (const row of this.stmts.enrolments.iterate() as Iterable<EnrolmentRow>) enrolments.set(row.mac, enrolmentOf(row, once));
     const credentials = new Map<string, CredentialState>();
