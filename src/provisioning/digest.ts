@@ -4,6 +4,13 @@ import { GhostguardError } from '../model/errors.js';
 
 export const REALM = 'ghostguard';
 const NONCE_TTL_MS = 5 * 60_000;
+/**
+ * How long a nonce is remembered (its signature verified, its highest count): past its TTL, plus a margin for a count
+ * checked fresh just before the TTL whose claim reaches the cluster's primary a moment later. A nonce older than this
+ * is refused outright, so forgetting it can never let a count through twice.
+ */
+const REMEMBERED_MS = NONCE_TTL_MS + 60_000;
+/** a hard bound besides the age: what a burst of challenges can fill within REMEMBERED_MS */
 const MAX_TRACKED_NONCES = 200_000;
 
 export interface DigestCredentials {
@@ -49,12 +56,22 @@ export function digestResponse(c: Omit<DigestCredentials, 'response'>, password:
 export class NonceCounts {
   private readonly last = new Map<string, number>();
 
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** how many nonces' counts are remembered */
+  get size(): number {
+    return this.last.size;
+  }
+
   /** true (and remembered) when `count` is above every count accepted for this nonce so far */
   accept(nonce: string, count: number): boolean {
     if (!Number.isSafeInteger(count) || count < 0) return false;
+    const now = this.now();
+    if (!(now - issuedAt(nonce) <= REMEMBERED_MS)) return false;
     const last = this.last.get(nonce);
     if (last !== undefined && count <= last) return false;
     if (last === undefined) {
+      forgetOlderThan(this.last, now - REMEMBERED_MS, (n) => issuedAt(n));
       if (this.last.size >= MAX_TRACKED_NONCES) this.last.delete(this.last.keys().next().value!);
       this.last.set(detached(nonce), count);
     } else {
@@ -65,6 +82,22 @@ export class NonceCounts {
 }
 
 /** The nonce-count field of a Digest header as a number (absent: 0, as RFC 2069 clients send none). */
+/** A nonce's issue time (NaN for a string that is not one of ours). */
+function issuedAt(nonce: string): number {
+  return parseInt(nonce.slice(0, nonce.indexOf('.')), 36);
+}
+
+/**
+ * Drops the oldest entries of a map kept in about the order nonces were issued, while they are older than `horizon`:
+ * a phone's nonce lives minutes, and a long-running server would otherwise keep every one up to MAX_TRACKED_NONCES.
+ */
+function forgetOlderThan<V>(map: Map<string, V>, horizon: number, issued: (nonce: string, value: V) => number): void {
+  for (const [nonce, value] of map) {
+    if (issued(nonce, value) >= horizon) return;
+    map.delete(nonce);
+  }
+}
+
 export function nonceCount(nc: string | undefined): number {
   return nc ? (/^[0-9a-f]{1,8}$/i.test(nc) ? parseInt(nc, 16) : Number.NaN) : 0;
 }
@@ -76,7 +109,7 @@ export function nonceCount(nc: string | undefined): number {
  */
 export class NonceAuthority {
   private readonly key: Buffer;
-  private readonly counts = new NonceCounts();
+  private readonly counts: NonceCounts;
   /** nonces whose signature already verified → issue time: phones reuse a nonce for many requests */
   private readonly verified = new Map<string, number>();
   /**
@@ -91,6 +124,7 @@ export class NonceAuthority {
     private readonly issuer = 'a',
   ) {
     this.key = key;
+    this.counts = new NonceCounts(now);
     this.notBefore = now();
     if (!/^[a-z0-9]+$/.test(issuer)) throw new GhostguardError('GG_ERR_INTERNAL', 'issuer must be lowercase alphanumeric');
   }
@@ -114,12 +148,18 @@ export class NonceAuthority {
     const given = Buffer.from(parts[3]!);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
     const issued = parseInt(parts[0]!, 36);
-    if (!(issued >= this.notBefore)) return 'stale';
+    if (!(issued >= this.notBefore) || this.now() - issued > NONCE_TTL_MS) return 'stale';
     this.remember(detached(nonce), issued);
-    return this.now() - issued > NONCE_TTL_MS ? 'stale' : 'fresh';
+    return 'fresh';
+  }
+
+  /** how many nonces are remembered as verified, and how many with their counts */
+  get remembered(): { verified: number; counted: number } {
+    return { verified: this.verified.size, counted: this.counts.size };
   }
 
   private remember(nonce: string, issued: number): void {
+    forgetOlderThan(this.verified, this.now() - REMEMBERED_MS, (_, at) => at);
     if (this.verified.size >= MAX_TRACKED_NONCES) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(nonce, issued);
   }
