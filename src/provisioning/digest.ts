@@ -81,10 +81,10 @@ export class NonceCounts {
   }
 }
 
-/** The nonce-count field of a Digest header as a number (absent: 0, as RFC 2069 clients send none). */
 /** A nonce's issue time (NaN for a string that is not one of ours). */
 function issuedAt(nonce: string): number {
-  return parseInt(nonce.slice(0, nonce.indexOf('.')), 36);
+  const end = nonce.indexOf('.');
+  return end > 0 ? parseInt(nonce.slice(0, end), 36) : Number.NaN;
 }
 
 /**
@@ -98,6 +98,7 @@ function forgetOlderThan<V>(map: Map<string, V>, horizon: number, issued: (nonce
   }
 }
 
+/** The nonce-count field of a Digest header as a number (absent: 0, as RFC 2069 clients send none). */
 export function nonceCount(nc: string | undefined): number {
   return nc ? (/^[0-9a-f]{1,8}$/i.test(nc) ? parseInt(nc, 16) : Number.NaN) : 0;
 }
