@@ -2,16 +2,17 @@
  * events.jsonl, the security events for log shippers: one JSON line per event, written behind the phone path in
  * batches (every `flushMs`, or sooner at `maxBatch` events) like the history the state database keeps — so answering a
  * request never waits for, nor schedules, a write of its own, and a refusal that leaves an event costs its answer no
- * more than one that leaves none. The file is capped: a batch that would take it past `maxBytes` first renames it to
- * events.jsonl.1 (older copies shift to .2 … .`keep`, the oldest is deleted) and starts a new one. A file renamed or
- * removed by someone else (logrotate, another worker process rotating) is noticed before the next batch and reopened.
+ * more than one that leaves none. The file is capped: it is filled with whole lines up to `maxBytes`, then renamed to
+ * events.jsonl.1 (older copies shift to .2 … .`keep`, the oldest is deleted) and the rest of the batch starts a new
+ * one. A file renamed or removed by someone else (logrotate, another worker process rotating) is noticed before the
+ * next batch and reopened.
  * A kill -9 loses the batch not yet written (≤ `flushMs`), as it does the database's.
  */
 import { closeSync, fchmodSync, fstatSync, openSync, renameSync, statSync, unlinkSync, write } from 'node:fs';
 import type { SecurityEvent } from '../store/store.js';
 
 export interface EventFileLimits {
-  /** the size a batch may not take the file past (the file is rotated first) */
+  /** the size no line takes the file past (the file is rotated first, full to within one line) */
   maxBytes: number;
   /** rotated copies kept beside it (events.jsonl.1 … .keep); 0: the full file is deleted */
   keep: number;
@@ -72,22 +73,39 @@ export class EventFile {
   }
 
   private async write(batch: SecurityEvent[]): Promise<void> {
-    let text = '';
-    for (const event of batch) text += `${JSON.stringify(event)}\n`;
-    const bytes = Buffer.from(text);
+    const lines = batch.map((event) => Buffer.from(`${JSON.stringify(event)}\n`));
+    let written = 0;
     try {
       this.reopenIfMoved();
-      const size = fstatSync(this.fd).size;
-      if (size > 0 && size + bytes.length > this.limits.maxBytes) this.rotate();
-      // one write per batch (appends of one batch stay together beside another worker's); a short write goes on
-      for (let offset = 0; offset < bytes.length; ) {
-        offset += await new Promise<number>((done, fail) =>
-          write(this.fd, bytes, offset, bytes.length - offset, null, (err, n) => (err ? fail(err) : done(n))),
-        );
+      let size = fstatSync(this.fd).size;
+      while (written < lines.length) {
+        let end = linesFitting(lines, written, this.limits.maxBytes - size);
+        // a line longer than the cap gets a file of its own
+        if (end === written && size === 0) end++;
+        const bytes = lines.slice(written, end).reduce((sum, line) => sum + line.length, 0);
+        if (end > written) {
+          await this.writeAll(Buffer.concat(lines.slice(written, end), bytes));
+          size += bytes;
+          written = end;
+        }
+        if (written < lines.length) {
+          this.rotate();
+          size = 0;
+        }
       }
     } catch (err) {
-      this.dropped += batch.length;
-      this.onError(`events.jsonl: ${batch.length} events not written: ${(err as Error).message}`);
+      const lost = batch.length - written;
+      this.dropped += lost;
+      this.onError(`events.jsonl: ${lost} events not written: ${(err as Error).message}`);
+    }
+  }
+
+  /** one write per piece (the lines of one piece stay together beside another worker's appends); a short write goes on */
+  private async writeAll(bytes: Buffer): Promise<void> {
+    for (let offset = 0; offset < bytes.length; ) {
+      offset += await new Promise<number>((done, fail) =>
+        write(this.fd, bytes, offset, bytes.length - offset, null, (err, n) => (err ? fail(err) : done(n))),
+      );
     }
   }
 
@@ -128,4 +146,11 @@ export class EventFile {
     closeSync(this.fd);
     this.fd = this.open();
   }
+}
+
+/** the end of the run of lines from `from` whose bytes fit in `room` */
+function linesFitting(lines: readonly Buffer[], from: number, room: number): number {
+  let end = from;
+  for (let used = 0; end < lines.length && used + lines[end]!.length <= room; end++) used += lines[end]!.length;
+  return end;
 }
