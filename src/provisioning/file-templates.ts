@@ -85,7 +85,7 @@ export class FileTemplates {
     const stand = (value: string, slot: SlotClass): string => {
       if (value === '') return value;
       // each place checks the value against its own class, even one seen before in another place
-      fits &&= fitsSlot({ value, slot });
+      fits &&= fitsSlot(value, slot);
       // a dozen values at most: a scan is cheaper than a map
       let i = values.indexOf(value);
       if (i < 0) i = values.push(value) - 1;
@@ -149,8 +149,8 @@ export class FileTemplates {
       at = m.index + m[0].length;
     }
     texts.push(rendered.body.slice(at));
-    // a sentinel the renderer changed (cut, case-folded, escaped) has no known place: no template
-    if (texts.some((c) => c.includes('\uE000') || c.includes('\uE001'))) return this.refuse();
+    // a sentinel the renderer changed (cut, case-folded, escaped as a character reference) has no known place: no template
+    if (texts.some((c) => c.includes('\uE000') || c.includes('\uE001') || c.includes(this.mark))) return this.refuse();
     const { body: _body, ...meta } = rendered;
     this.counts.built++;
     const chunks = texts.map((t) => Buffer.from(t, 'utf8'));
