@@ -274,4 +274,31 @@ describe('compiled device-file templates', () => {
     }
     expect(templates.counts.built).toBeGreaterThan(8); // dropped shapes were built again
   });
+  it('refuse a template whose renderer changed a stand-in: escaped as a character reference, case-folded, or cut', () => {
+    const vendor = VENDORS[0]!;
+    const model = vendor.models[0]!;
+    const firmware = model.firmwares[0]!;
+    const device = testDevice(vendor.id, model.id, '00:15:65:00:00:99', 1);
+    const input = {
+      model: model.id,
+      firmware,
+      policy: resolvePolicy([]),
+      file: deviceFileOf(vendor, device.mac, model.id, firmware, false),
+      device,
+    };
+    const changes: ((body: string) => string)[] = [
+      (body) => body.replace(/[\uE000\uE001]/g, (c) => `&#${c.charCodeAt(0)};`),
+      (body) => body.toUpperCase(),
+      (body) => body.replace(/\uE001/, ''),
+    ];
+    for (const change of changes) {
+      const templates = new FileTemplates((meta) => meta);
+      const filled = templates.render(vendor, input, (shaped) => {
+        const rendered = vendor.render(shaped);
+        return { ...rendered, body: change(rendered.body) };
+      });
+      expect(filled).toBeUndefined();
+      expect(templates.counts).toMatchObject({ built: 0, refused: 1, fallbacks: 1 });
+    }
+  });
 });
