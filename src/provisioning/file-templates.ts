@@ -49,12 +49,13 @@ const DEFAULT_MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
 
 export class FileTemplates {
   private readonly templates = new Map<string, Template | null>();
-  private readonly keys = new TemplateKeys();
+  private readonly keys = new TemplateKeys((text) => this.standIns.get(text));
   private bytes = 0;
   private readonly mark = randomBytes(6).toString('hex');
   private readonly sentinelPattern = new RegExp(`\uE000${this.mark}(\\d+)\uE001`, 'g');
-  /** the stand-ins written so far, by value index (each built once) */
+  /** the stand-ins written so far, by value index (each built once), and their indexes by text */
   private readonly sentinels: string[] = [];
+  private readonly standIns = new Map<string, number>();
   readonly counts = { filled: 0, fallbacks: 0, built: 0, refused: 0 };
 
   constructor(
@@ -111,7 +112,12 @@ export class FileTemplates {
   }
 
   private sentinel(i: number): string {
-    return (this.sentinels[i] ??= `\uE000${this.mark}${i}\uE001`);
+    let text = this.sentinels[i];
+    if (text === undefined) {
+      text = this.sentinels[i] = `\uE000${this.mark}${i}\uE001`;
+      this.standIns.set(text, i);
+    }
+    return text;
   }
 
   clear(): void {

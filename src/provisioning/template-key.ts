@@ -22,25 +22,47 @@ const EVERY_FIELD_WRITTEN: [
 
 const str = (s: string | undefined): string => (s === undefined ? '-' : `${s.length}:${s}`);
 
+/**
+ * A stand-in is written as its number (`S3|`), not its text: a stand-in's text holds private-use characters, which
+ * made every key a two-byte string twice its length, to be flattened, hashed and compared on every cold device file.
+ * A field that stands in for a value holds the empty string or exactly one stand-in, and the file name at most one
+ * inside it; `S` and `P` never begin a length-prefixed string, so the forms cannot be confused.
+ */
 export class TemplateKeys {
   private readonly parts = new ContentNumbers();
+
+  /** @param standIn the number of a stand-in's text, undefined for any other string */
+  constructor(private readonly standIn: (text: string) => number | undefined) {}
 
   keyOf(vendorId: string, shaped: RenderInput): string {
     const { model, firmware, policy, device, file, params, stockFiles } = shaped;
     const parts = this.parts;
+    const slot = (s: string): string => {
+      const i = s === '' ? undefined : this.standIn(s);
+      return i === undefined ? str(s) : `S${i}|`;
+    };
     let key = `${str(vendorId)}${str(model)}${str(firmware)}${parts.numberOf(policy)}|${str(params && JSON.stringify(params))}`;
     key += stockFiles ? `${stockFiles.length}|${stockFiles.map(str).join('')}` : '-';
-    key += `F${str(file.name)}${str(file.kind)}${str(file.mac)}${str(file.model)}${file.secret ? 1 : 0}${file.upload ? 1 : 0}`;
+    key += `F${this.fileName(file.name)}${str(file.kind)}${file.mac === undefined ? '-' : slot(file.mac)}${str(file.model)}`;
+    key += `${file.secret ? 1 : 0}${file.upload ? 1 : 0}`;
     if (!device) return key;
     const p = device.provisioning;
-    key += `D${str(device.mac)}${str(device.vendor)}${str(device.model)}${parts.numberOf(device.site)}|${str(device.adminPassword)}`;
-    key += `${str(device.userPassword)}${str(p.username)}${str(p.password)}${str(p.url)}${device.lines.length}|`;
-    for (const l of device.lines) key += `${l.index}|${str(l.extension)}${str(l.authUser)}${str(l.password)}${str(l.displayName)}`;
+    key += `D${slot(device.mac)}${str(device.vendor)}${str(device.model)}${parts.numberOf(device.site)}|${slot(device.adminPassword)}`;
+    key += `${slot(device.userPassword)}${slot(p.username)}${slot(p.password)}${str(p.url)}${device.lines.length}|`;
+    for (const l of device.lines) key += `${l.index}|${slot(l.extension)}${slot(l.authUser)}${slot(l.password)}${slot(l.displayName)}`;
     return key;
   }
 
   clear(): void {
     this.parts.clear();
+  }
+
+  /** the name with the MAC it spells standing in: the text around the stand-in, and its number */
+  private fileName(name: string): string {
+    const at = name.indexOf('\uE000');
+    const end = at < 0 ? -1 : name.indexOf('\uE001', at);
+    const i = end < 0 ? undefined : this.standIn(name.slice(at, end + 1));
+    return i === undefined ? str(name) : `P${str(name.slice(0, at))}S${i}|${str(name.slice(end + 1))}`;
   }
 }
 
