@@ -89,7 +89,7 @@ export class PhoneFileRing {
     const first = at / 2;
     for (let i = 0; i < key.length; i++) this.chars[first + i] = key.charCodeAt(i);
     this.arena.write(served.sha256, at + 2 * key.length, SHA256_BYTES, 'hex');
-    served.body.copy(this.arena, at + 2 * key.length + SHA256_BYTES);
+    this.arena.set(served.body, at + 2 * key.length + SHA256_BYTES);
     this.state[slot] = LIVE;
     this.hashes[slot] = hash;
     this.offsets[slot] = at;
