@@ -9,7 +9,7 @@ export type SlotClass = 'mac' | 'mac-text' | 'user' | 'display' | 'secret';
 
 const DISPLAY_CHAR = String.raw`\p{L}\p{N}._,()+#@:/-`;
 /** a display name past ASCII: 1–128 letters, digits (any script) and the punctuation above, inner spaces */
-const DISPLAY = new RegExp(String.raw`^[${DISPLAY_CHAR}](?:[ ${DISPLAY_CHAR}]{0,126}[${DISPLAY_CHAR}])?$`, 'u');
+const DISPLAY = new RegExp(`^[${DISPLAY_CHAR}](?:[ ${DISPLAY_CHAR}]{0,126}[${DISPLAY_CHAR}])?$`, 'u');
 
 /**
  * The classes, as a table of the ASCII characters each allows and its length bounds (a device file fills about ten
@@ -53,7 +53,7 @@ export function fitsSlot(value: string, slot: SlotClass): boolean {
   if (n < min || (n > max && !other)) return false;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 128) return other !== undefined && other.test(value);
+    if (c >= 128) return other?.test(value) ?? false;
     if (allowed[c] === 0 && !(c === 32 && innerSpace && i > 0 && i < n - 1)) return false;
   }
   return n <= max;

@@ -7,26 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fitsSlot, type SlotClass } from '../../src/model/template-slot.js';
+import { seeded } from '../helpers/seeded.js';
 
 const D = String.raw`\p{L}\p{N}._,()+#@:/-`;
 const REFERENCE: Record<SlotClass, RegExp> = {
   mac: /^[0-9a-f]{12}$/,
   'mac-text': /^[0-9A-Fa-f]{12}$/,
   user: /^[0-9A-Za-z_.~+@*#-]{1,128}$/,
-  display: new RegExp(String.raw`^[${D}](?:[ ${D}]{0,126}[${D}])?$`, 'u'),
+  display: new RegExp(`^[${D}](?:[ ${D}]{0,126}[${D}])?$`, 'u'),
   secret: /^[0-9A-Za-z!#$%()*+,./:;=?@[\]^_`{|}~-]{1,256}$/,
 };
 const CLASSES = Object.keys(REFERENCE) as SlotClass[];
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = [
   ...'0123456789abcdefABCDEFxyzXYZ',

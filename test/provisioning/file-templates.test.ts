@@ -19,17 +19,7 @@ import { RenderService, type RenderRequest } from '../../src/provisioning/render
 import type { ServedFile } from '../../src/provisioning/served-file.js';
 import { VENDORS } from '../../vendors/index.js';
 import { testDevice } from '../helpers/devices.js';
-
-/** mulberry32: the same draws every run, so a failure names a reproducible case */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../helpers/seeded.js';
 
 const HOSTILE = [
   '',
