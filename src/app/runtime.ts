@@ -146,7 +146,6 @@ export class Runtime {
         detail: coordination.scope === 'workers' ? 'counted across all worker processes' : 'counted across all replicas',
       }),
     );
-    coordination.onRendersInvalidated(() => runtime.renderer.clear());
     coordination.onInventoryMismatch((replicas) =>
       events.emit({
         reason: 'inventory-mismatch',

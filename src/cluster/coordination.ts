@@ -39,10 +39,6 @@ export interface Coordination {
    * writes the `banned` event. Returns a function that leaves.
    */
   shareGuard(guard: AbuseGuard, announce: (address: string) => void): () => void;
-  /** Tells every process of the scope that rendered files are stale (credentials rotated, inventory changed). */
-  invalidateRenders(): void;
-  /** `listener` runs in every process of the scope (this one included) when rendered files are stale. */
-  onRendersInvalidated(listener: () => void): void;
   /** This process now serves this inventory version (at start and after every reload). */
   publishInventory(version: string): void;
   /** The replicas alive now, this one included. */

@@ -1,18 +1,13 @@
 /**
  * What every scope that is one machine — a lone process, or the workers of one `serve` — answers alike: the replica
- * list is itself, render invalidations reach listeners in this process, and one file never differs from itself.
+ * list is itself, and one file never differs from itself.
  */
 import { hostname } from 'node:os';
 import type { ReplicaInfo } from './coordination.js';
 
 export abstract class OneMachineCoordination {
-  private readonly renderListeners: (() => void)[] = [];
   private inventoryVersion = '';
   private readonly since = new Date().toISOString();
-
-  onRendersInvalidated(listener: () => void): void {
-    this.renderListeners.push(listener);
-  }
 
   publishInventory(version: string): void {
     this.inventoryVersion = version;
@@ -24,8 +19,4 @@ export abstract class OneMachineCoordination {
 
   /** one machine reads one file: its processes never differ */
   onInventoryMismatch(_listener: (replicas: ReplicaInfo[]) => void): void {}
-
-  protected rendersInvalidated(): void {
-    for (const l of this.renderListeners) l();
-  }
 }

@@ -4,7 +4,6 @@
  *   count is lower; the row lock makes concurrent claims from different replicas take turns, so exactly one wins.
  * - bans and abuse budgets: postgres-guard.ts (NOTIFY `gg_bans`, table `gg_bans`); rate buckets: postgres-rate.ts
  *   (table `gg_rate_buckets`, NOTIFY `gg_throttles`); the guessing-spread alert: postgres-spread.ts (`gg_spread`).
- * - render-cache invalidation: NOTIFY `gg_renders`, heard by every replica (the sender included).
  * - schedule leader: postgres-leader.ts (advisory lock).
  * - one master key: src/store/postgres-key.ts (fingerprint check before anything is served).
  * - inventory version per replica: postgres-replicas.ts (heartbeat rows, one report per mismatch).
@@ -20,7 +19,6 @@ import { PostgresReplicas } from './postgres-replicas.js';
 import { migratePostgres } from '../store/postgres-migrations.js';
 import { checkMasterKey } from '../store/postgres-key.js';
 
-const RENDER_CHANNEL = 'gg_renders';
 /** claimed counts older than a nonce can live are deleted (nonces expire within minutes; a day is ample) */
 const NONCE_RETENTION_HOURS = 24;
 const PURGE_MS = 10 * 60_000;
@@ -46,7 +44,6 @@ export class PostgresCoordination implements Coordination {
   private readonly listener: PostgresListener;
   private readonly leaderLock: PostgresLeader;
   private readonly replicaRows: PostgresReplicas;
-  private readonly renderListeners: (() => void)[] = [];
   private guardShare?: PostgresGuardShare;
   private readonly purge: NodeJS.Timeout;
   private readonly onError: (message: string) => void;
@@ -57,16 +54,14 @@ export class PostgresCoordination implements Coordination {
     options.pool.on('error', (err) => this.onError(`PostgreSQL connection lost: ${err.message}`));
     this.listener = new PostgresListener(
       options.pool,
-      [BAN_CHANNEL, THROTTLE_CHANNEL, RENDER_CHANNEL],
+      [BAN_CHANNEL, THROTTLE_CHANNEL],
       (channel, payload) => {
         if (channel === BAN_CHANNEL) this.guardShare?.applyNotice(payload);
         else if (channel === THROTTLE_CHANNEL) this.guardShare?.applyThrottleNotice(payload);
-        else for (const l of this.renderListeners) l();
       },
+      // a ban notice may have been missed while disconnected: the standing bans are read again
       async () => {
         await this.guardShare?.loadStandingBans();
-        // a notice may have been missed while disconnected: whatever is cached may be stale
-        for (const l of this.renderListeners) l();
       },
       this.onError,
     );
@@ -120,16 +115,6 @@ export class PostgresCoordination implements Coordination {
   /** Writes the abuse counts pending now (tests; close() does it too). */
   async flushGuard(): Promise<void> {
     await this.guardShare?.flush();
-  }
-
-  invalidateRenders(): void {
-    this.options.pool
-      .query('SELECT pg_notify($1, $2)', [RENDER_CHANNEL, String(Date.now())])
-      .catch((err: Error) => this.onError(`render invalidation not sent: ${err.message}`));
-  }
-
-  onRendersInvalidated(listener: () => void): void {
-    this.renderListeners.push(listener);
   }
 
   isLeader(): boolean {

@@ -17,10 +17,6 @@ export class ProcessCoordination extends OneMachineCoordination implements Coord
     return () => undefined;
   }
 
-  invalidateRenders(): void {
-    this.rendersInvalidated();
-  }
-
   status(): CoordinationStatus {
     return { scope: this.scope, connected: true, leader: this.isLeader() };
   }

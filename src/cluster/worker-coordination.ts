@@ -1,16 +1,13 @@
 /**
  * The Coordination of one `serve --workers` worker: everything goes over the IPC channel to the cluster primary
  * (src/cli/commands/serve-cluster.ts), which grants nonce-counts (nonce-cluster.ts), counts bans and rates for all
- * workers (guard-cluster.ts) and relays render invalidations. The operator worker leads the schedules.
+ * workers (guard-cluster.ts). The operator worker leads the schedules.
  */
 import type { AbuseGuard } from '../provisioning/abuse-guard.js';
 import { isGuardBanMessage, reportToPrimary } from '../provisioning/guard-cluster.js';
 import { isNonceClaimAnswer, NonceClaims } from '../provisioning/nonce-cluster.js';
 import type { Coordination, CoordinationStatus } from './coordination.js';
 import { OneMachineCoordination } from './one-machine.js';
-
-/** worker → primary → every worker */
-export const RENDERS_INVALIDATED = 'rendersInvalidated';
 
 /** Sends to the primary; false when the channel is already closed (the callback absorbs a late close). */
 export function sendToPrimary(message: object): boolean {
@@ -43,10 +40,6 @@ export class WorkerCoordination extends OneMachineCoordination implements Coordi
     };
   }
 
-  invalidateRenders(): void {
-    if (!sendToPrimary({ [RENDERS_INVALIDATED]: true })) this.rendersInvalidated();
-  }
-
   status(): CoordinationStatus {
     return { scope: this.scope, connected: process.connected === true, leader: this.isLeader() };
   }
@@ -63,10 +56,6 @@ export class WorkerCoordination extends OneMachineCoordination implements Coordi
   private receive(message: unknown): void {
     if (isNonceClaimAnswer(message)) {
       this.claims.answer(message);
-      return;
-    }
-    if (typeof message === 'object' && message !== null && RENDERS_INVALIDATED in message) {
-      this.rendersInvalidated();
       return;
     }
     if (!isGuardBanMessage(message) || !this.guard) return;

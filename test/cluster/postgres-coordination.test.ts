@@ -170,15 +170,6 @@ describe.skipIf(peers.missing)(`replicas coordinated through PostgreSQL${peers.n
     expect(rows).toEqual([{ count: 0 }]);
   });
 
-  it('a render invalidation sent by one replica is heard by every replica within a second', async () => {
-    const [a, b] = replicas;
-    const heard = [0, 0];
-    a!.coordination.onRendersInvalidated(() => heard[0]!++);
-    b!.coordination.onRendersInvalidated(() => heard[1]!++);
-    a!.coordination.invalidateRenders();
-    await until(() => heard[0]! >= 1 && heard[1]! >= 1, 1000);
-  });
-
   it('exactly one replica leads the schedules, through a lost connection; when the leader stops the survivor takes over', async () => {
     const leaders = () => replicas.filter((r) => r.coordination.isLeader());
     await until(() => leaders().length === 1, 2000);

@@ -169,8 +169,16 @@ describe.skipIf(peers.missing)(`the Servers page in chromium, three replicas${pe
         coordination: { connected: boolean };
       };
     };
-    // (an inventory-mismatch event raised by a heartbeat just before the stop may queue too: dropped is at least 3)
-    await until(async () => (await status()).database.dropped >= 3, 20_000, 'the records dropped');
+    // (an inventory-mismatch event raised by a heartbeat just before the stop may queue too: dropped is at least 3;
+    // the notification connection notices the stop on its own time)
+    await until(
+      async () => {
+        const now = await status();
+        return now.database.dropped >= 3 && !now.coordination.connected;
+      },
+      20_000,
+      'the records dropped and the coordination disconnected',
+    );
     const held = await status();
     expect(held.database).toMatchObject({ reachable: false, queued: BOUND });
     expect(held.coordination.connected).toBe(false);

@@ -5,7 +5,6 @@
  * under it: a worker or primary on its way out is normal during shutdown, never a crash.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { RENDERS_INVALIDATED } from '../../cluster/worker-coordination.js';
 import { GuardCoordinator, isGuardReportMessage } from '../../provisioning/guard-cluster.js';
 import { isNonceClaimMessage, NonceRegistry } from '../../provisioning/nonce-cluster.js';
 import type { AbuseLimits } from '../../provisioning/abuse-guard.js';
@@ -53,10 +52,6 @@ export function startCluster(workers: number, limits: AbuseLimits, io: CliIo, no
     live.set(w, role);
     w.on('message', (message: unknown) => {
       if (isNonceClaimMessage(message)) return sendToWorker(w, registry.answer(message));
-      if (typeof message === 'object' && message !== null && RENDERS_INVALIDATED in message) {
-        for (const other of live.keys()) sendToWorker(other, { [RENDERS_INVALIDATED]: true });
-        return;
-      }
       if (!isGuardReportMessage(message)) return;
       for (const { toReporter, toOthers } of coordinator.receive(message)) {
         for (const other of live.keys()) {
