@@ -30,6 +30,7 @@ const str = (s: string | undefined): string => (s === undefined ? '-' : `${s.len
  */
 export class TemplateKeys {
   private readonly parts = new ContentNumbers();
+  private readonly names = new Map<string, string>();
 
   /** @param standIn the number of a stand-in's text, undefined for any other string */
   constructor(private readonly standIn: (text: string) => number | undefined) {}
@@ -55,14 +56,23 @@ export class TemplateKeys {
 
   clear(): void {
     this.parts.clear();
+    this.names.clear();
   }
 
-  /** the name with the MAC it spells standing in: the text around the stand-in, and its number */
+  /**
+   * The name with the MAC it spells standing in: the text around the stand-in, and its number. Remembered by name: a
+   * fleet's shaped names are a few per vendor (the stand-in is the first value, so its number is 0).
+   */
   private fileName(name: string): string {
+    let text = this.names.get(name);
+    if (text !== undefined) return text;
     const at = name.indexOf('\uE000');
     const end = at < 0 ? -1 : name.indexOf('\uE001', at);
     const i = end < 0 ? undefined : this.standIn(name.slice(at, end + 1));
-    return i === undefined ? str(name) : `P${str(name.slice(0, at))}S${i}|${str(name.slice(end + 1))}`;
+    text = i === undefined ? str(name) : `P${str(name.slice(0, at))}S${i}|${str(name.slice(end + 1))}`;
+    if (this.names.size >= MAX_NAMES) this.names.clear();
+    this.names.set(name, text);
+    return text;
   }
 }
 
@@ -96,4 +106,5 @@ class ContentNumbers {
 }
 
 const MAX_CONTENTS = 10_000;
+const MAX_NAMES = 1_000;
 void EVERY_FIELD_WRITTEN;
