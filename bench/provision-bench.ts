@@ -18,7 +18,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, request, WebSocket } from 'undici';
@@ -124,6 +124,8 @@ interface SizeResult {
   ggRss: number;
   ng: WrkResult;
   floor: WrkResult;
+  /** CPU seconds each used in its storm: far under its share of the cores means the machine was busy elsewhere */
+  cpuSeconds: { ghostguard: number; floor: number };
 }
 
 async function storm(N: number): Promise<SizeResult> {
@@ -382,7 +384,17 @@ async function storm(N: number): Promise<SizeResult> {
       .filter(([, r]) => r.errors)
       .map(([name, r]) => `${name}: ${r.errors}`),
   ];
-  return { devices: N, header, rows, gg, ggCpuUs: perRequestUs(ggCpu, gg), ggRss, ng, floor: nodeFloor };
+  return {
+    devices: N,
+    header,
+    rows,
+    gg,
+    ggCpuUs: perRequestUs(ggCpu, gg),
+    ggRss,
+    ng,
+    floor: nodeFloor,
+    cpuSeconds: { ghostguard: ggCpu, floor: floorCpu },
+  };
 }
 
 /** With --perf: `perf record` of one process for the storm about to start (a second less, so it ends inside it). */
@@ -466,6 +478,12 @@ async function quiet(pids: () => number[]): Promise<void> {
   }
 }
 
+/**
+ * A server under a storm uses its cores (one per process, all but the load generator's), less what `wrk` takes from
+ * them; far less means something outside the bench had the machine (a run here once got 4 of 10 s).
+ */
+const SERVER_CORES = Math.max(1, Math.min(Number(args.workers), availableParallelism() - 1));
+const STARVED = 0.6;
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
 const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
@@ -498,6 +516,12 @@ try {
     // an answer other than the file (a refused nonce-count, a rate limit) is cheap: those figures are not a storm's
     if (r.gg.non2xx > 0)
       console.log(`         ^ ${r.gg.non2xx} of ${r.gg.requests} ghostguard answers were not 2xx: not a valid measurement`);
+    for (const [server, used] of Object.entries(r.cpuSeconds)) {
+      if (used < STARVED * SECONDS * SERVER_CORES)
+        console.log(
+          `         ^ ${server} had ${fmt(used)} s of CPU in its ${SECONDS} s storm (under ${100 * STARVED} % of ${SERVER_CORES} core(s)): the machine was busy elsewhere, not a valid measurement`,
+        );
+    }
   }
 } finally {
   stopAll();
