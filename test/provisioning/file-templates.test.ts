@@ -264,6 +264,7 @@ describe('compiled device-file templates', () => {
     }
     expect(templates.counts.built).toBeGreaterThan(8); // dropped shapes were built again
   });
+
   it('refuse a template whose renderer changed a stand-in: escaped as a character reference, case-folded, or cut', () => {
     const vendor = VENDORS[0]!;
     const model = vendor.models[0]!;
