@@ -82,10 +82,10 @@ export class EventFile {
         let end = linesFitting(lines, written, this.limits.maxBytes - size);
         // a line longer than the cap gets a file of its own
         if (end === written && size === 0) end++;
-        const bytes = lines.slice(written, end).reduce((sum, line) => sum + line.length, 0);
         if (end > written) {
-          await this.writeAll(Buffer.concat(lines.slice(written, end), bytes));
-          size += bytes;
+          const piece = Buffer.concat(lines.slice(written, end));
+          await this.writeAll(piece);
+          size += piece.length;
           written = end;
         }
         if (written < lines.length) {
