@@ -205,13 +205,15 @@ export class PostgresGuardShare {
       }
     }
     for (const ban of bans) {
+      // a ban this replica's guard already holds was announced by its own `banned` event: one ban, one event
+      const heldHere = this.guard.isBanned(ban.key);
       this.guard.applyBan(ban);
       await this.pool.query(
         `INSERT INTO gg_bans (key, until_ms) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET until_ms = greatest(gg_bans.until_ms, EXCLUDED.until_ms)`,
         [ban.key, ban.until],
       );
       await this.pool.query('SELECT pg_notify($1, $2)', [BAN_CHANNEL, JSON.stringify({ key: ban.key, until: ban.until })]);
-      this.announce(ban.announce);
+      if (!heldHere) this.announce(ban.announce);
     }
     return true;
   }

@@ -59,9 +59,12 @@ export class WorkerCoordination extends OneMachineCoordination implements Coordi
       return;
     }
     if (!isGuardBanMessage(message) || !this.guard) return;
-    for (const ban of message.guardBans) this.guard.guard.applyBan(ban);
-    for (const throttle of message.guardThrottles ?? []) this.guard.guard.applyThrottle(throttle);
-    if (message.announce) this.guard.announce(message.announce);
-    if (message.spread) this.guard.guard.onSpread?.(message.spread);
+    const { guard, announce } = this.guard;
+    // bans this worker's guard already held were announced by its own `banned` event: one ban, one event
+    const news = message.guardBans.some((ban) => !guard.isBanned(ban.key));
+    for (const ban of message.guardBans) guard.applyBan(ban);
+    for (const throttle of message.guardThrottles ?? []) guard.applyThrottle(throttle);
+    if (message.announce && news) announce(message.announce);
+    if (message.spread) guard.onSpread?.(message.spread);
   }
 }

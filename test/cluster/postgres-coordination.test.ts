@@ -107,6 +107,18 @@ describe.skipIf(peers.missing)(`replicas coordinated through PostgreSQL${peers.n
     expect(ms).toBeLessThan(1000);
   });
 
+  it("a ban this replica's guard reached alone is written and sent on, but not announced again: its own event said so", async () => {
+    const [a, b] = replicas;
+    const address = '127.132.3.8';
+    let bannedHere = false;
+    for (let i = 0; i < 10; i++) bannedHere = a!.guard.deny(address, 'failure');
+    expect(bannedHere).toBe(true); // the request path writes the `banned` event for this one
+    await a!.coordination.flushGuard();
+    expect(a!.announced).not.toContain(address);
+    expect(b!.announced).not.toContain(address);
+    await until(() => b!.guard.admit(address) === 'banned', 1000);
+  });
+
   it('a canary hit on one replica bans on the other; a replica started later (a restart) finds the ban standing', async () => {
     const [a, b] = replicas;
     const address = '127.132.3.8';

@@ -65,6 +65,20 @@ describe('ghostguard serve --workers 2', () => {
     expect(bannedAt).toBeLessThanOrEqual(1100);
   });
 
+  it('a harvest over one connection stays on one worker, whose own guard and the primary both reach the budget', async () => {
+    const c = client('127.0.12.2');
+    let bannedAt = -1;
+    for (let i = 0; i < 1500 && bannedAt < 0; i++) {
+      const mac = `001565${(0x500000 + i * 7919).toString(16).slice(-6)}`;
+      const res = await c.request({ method: 'GET', path: `/${mac}.cfg`, headers: { 'user-agent': UA(mac.match(/../g)!.join(':')) } });
+      await res.body.text();
+      if (res.statusCode === 403) bannedAt = i;
+    }
+    await c.close();
+    expect(bannedAt).toBeGreaterThan(900);
+    // its `banned` event is counted once the server has stopped (below)
+  });
+
   it('serves every phone, across workers: a nonce one worker issued is answered on the other', async () => {
     // enrolment: the first fetch of each device file is served without credentials
     const clients = MACS.map((_, i) => client(`127.0.8.${i + 1}`));
@@ -142,10 +156,16 @@ describe('ghostguard serve --workers 2', () => {
     const rows = db
       .prepare("SELECT auth, COUNT(*) AS n FROM fetches WHERE status = 200 AND file LIKE '001565%' GROUP BY auth ORDER BY auth")
       .all();
+    // one ban, one event: the worker that banned alone does not announce the primary's ban of the same address again
+    const bans = db.prepare("SELECT source, COUNT(*) AS n FROM events WHERE reason = 'banned' GROUP BY source ORDER BY source").all();
     db.close();
     expect(rows).toEqual([
       { auth: 'digest', n: MACS.length },
       { auth: 'enrolment', n: MACS.length },
+    ]);
+    expect(bans).toEqual([
+      { source: '127.0.12.1', n: 1 },
+      { source: '127.0.12.2', n: 1 },
     ]);
   });
 });
