@@ -2,7 +2,7 @@
  * Boot-storm benchmark: N phones (distinct MACs, mixed vendors/models) fetch their real boot sequence over HTTPS with
  * per-device Digest authentication; beside it, nginx serving the same rendered bytes as static files — the ceiling.
  * Fleet sizes run one after another in one invocation, each beside nginx and the node:https floor, then one summary table.
- * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR] [--perf DIR] [--pin] [--gc]
+ * Usage: node bin/run-ts.mjs bench/provision-bench.ts [--devices 2000,20000,50000] [--connections 500] [--seconds 10] [--workers 1] [--cache-mb 8] [--profile DIR] [--perf DIR] [--pin] [--gc] [--rounds 1]
  * Server V8 flags: GG_SERVER_NODE_FLAGS='--max-old-space-size=160'; the servers' output to a file: GG_SERVER_LOG=path.
  * --profile DIR: CPU profiles of the server and of the node:https floor over their measured storms alone (not start-up or
  * set-up), one each per fleet size.
@@ -12,6 +12,7 @@
  * request, and the bytes per request promoted to the old generation.
  * --pin: each server (ghostguard, nginx, the floor) on CPU 0 and wrk on CPU 1 (taskset), so that client and server never
  * take each other's core: steadier figures for comparing two builds; the default lets the kernel place them.
+ * --rounds N: every fleet size N times, the sizes alternating within a round, then the medians per size.
  * Traffic stays on 127.0.0.1; the server and nginx are started here and stopped by PID.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +32,7 @@ import { DEFAULT_RENDER_CACHE_MB } from '../src/provisioning/render-service.js';
 import { childPids, cpuSeconds, peakRssMb, threadCpuSeconds, threadName } from './lib/proc-stats.js';
 import { runWrk, writeRequestFiles, type WrkResult } from './lib/wrk.js';
 import { GcTrace } from './lib/gc-trace.js';
+import { fmt, type StormFigures, summary } from './lib/storm-summary.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,6 +46,7 @@ const { values: args } = parseArgs({
     perf: { type: 'string' },
     pin: { type: 'boolean', default: false },
     gc: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const SIZES = args.devices.split(',').map(Number);
@@ -51,6 +54,9 @@ const C = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const THREADS = Number(args.threads);
 if (args.profile && Number(args.workers) > 1) throw new Error('--profile profiles one server process: use it with --workers 1');
+const ROUNDS = Number(args.rounds);
+if (!(Number.isInteger(ROUNDS) && ROUNDS >= 1 && ROUNDS <= 20)) throw new Error('--rounds takes 1 to 20');
+if (ROUNDS > 1 && (args.profile || args.perf)) throw new Error('--profile and --perf record one round: use them without --rounds');
 const ROOT = join(import.meta.dirname, '..');
 const freePort = () =>
   new Promise<number>((done) => {
@@ -115,20 +121,12 @@ async function retried(url: string, opts: NonNullable<Parameters<typeof request>
   }
 }
 
-interface SizeResult {
-  devices: number;
+interface SizeResult extends StormFigures {
   header: string;
   rows: string[];
-  gg: WrkResult;
-  ggCpuUs: number;
-  ggRss: number;
-  ng: WrkResult;
-  floor: WrkResult;
-  /** CPU seconds each used in its storm: far under its share of the cores means the machine was busy elsewhere */
-  cpuSeconds: { ghostguard: number; floor: number };
 }
 
-async function storm(N: number): Promise<SizeResult> {
+async function storm(N: number, round: number): Promise<SizeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'gg-provbench-'));
   chmodSync(dir, 0o755); // nginx workers run as an unprivileged user
   const dataDir = join(dir, 'data');
@@ -386,6 +384,7 @@ async function storm(N: number): Promise<SizeResult> {
   ];
   return {
     devices: N,
+    round,
     header,
     rows,
     gg,
@@ -483,8 +482,7 @@ async function quiet(pids: () => number[]): Promise<void> {
  * them; far less means something outside the bench had the machine (a run here once got 4 of 10 s).
  */
 const SERVER_CORES = Math.max(1, Math.min(Number(args.workers), availableParallelism() - 1));
-const STARVED = 0.6;
-const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const VALIDITY = { seconds: SECONDS, serverCores: SERVER_CORES, starved: 0.6 };
 const perRequestUs = (cpu: number, r: WrkResult) => (1e6 * cpu) / r.requests;
 const row = (name: string, r: WrkResult, cpu: number, rss = NaN) =>
   `${name.padEnd(34)}${fmt(r.requestsPerSecond, 0).padStart(8)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)} ${String(r.non2xx).padStart(8)} ${fmt(cpu).padStart(7)} ${fmt(perRequestUs(cpu, r)).padStart(9)} ${fmt(rss).padStart(10)}`;
@@ -500,29 +498,13 @@ try {
     `boot storm: ghostguard ${args.workers} worker(s), ${C} connections, ${SECONDS}s per server, wrk ${THREADS} threads, HTTPS keep-alive, per-device Digest, render cache ${args['cache-mb'] ?? `${DEFAULT_RENDER_CACHE_MB} (default)`} MB, server flags: ${process.env.GG_SERVER_NODE_FLAGS ?? 'none'}, ${fromSource ? 'sources (tsx)' : 'bundle'}${args.pin ? `, servers on CPU ${SERVER_CPU} and wrk on CPU ${CLIENT_CPU}` : ''}`,
   );
   const results: SizeResult[] = [];
-  for (const n of SIZES) {
-    const r = await storm(n);
-    results.push(r);
-    console.log(`\n${r.header}\n${COLUMNS}\n${r.rows.join('\n')}`);
-  }
-  const smallest = results.reduce((a, b) => (b.devices < a.devices ? b : a));
-  console.log(
-    `\n${'devices'.padStart(8)} ${'req/s'.padStart(8)} ${'% floor'.padStart(8)} ${'% nginx'.padStart(8)} ${'µs/req'.padStart(8)} ${`vs ${smallest.devices}`.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'RSS MB'.padStart(8)}`,
-  );
-  for (const r of results) {
-    console.log(
-      `${String(r.devices).padStart(8)} ${fmt(r.gg.requestsPerSecond, 0).padStart(8)} ${fmt((100 * r.gg.requestsPerSecond) / r.floor.requestsPerSecond).padStart(8)} ${fmt((100 * r.gg.requestsPerSecond) / r.ng.requestsPerSecond).padStart(8)} ${fmt(r.ggCpuUs).padStart(8)} ${`${r.ggCpuUs >= smallest.ggCpuUs ? '+' : ''}${fmt((100 * (r.ggCpuUs - smallest.ggCpuUs)) / smallest.ggCpuUs)} %`.padStart(9)} ${fmt(r.gg.p50Ms, 2).padStart(8)} ${fmt(r.gg.p99Ms, 2).padStart(8)} ${fmt(r.ggRss).padStart(8)}`,
-    );
-    // an answer other than the file (a refused nonce-count, a rate limit) is cheap: those figures are not a storm's
-    if (r.gg.non2xx > 0)
-      console.log(`         ^ ${r.gg.non2xx} of ${r.gg.requests} ghostguard answers were not 2xx: not a valid measurement`);
-    for (const [server, used] of Object.entries(r.cpuSeconds)) {
-      if (used < STARVED * SECONDS * SERVER_CORES)
-        console.log(
-          `         ^ ${server} had ${fmt(used)} s of CPU in its ${SECONDS} s storm (under ${100 * STARVED} % of ${SERVER_CORES} core(s)): the machine was busy elsewhere, not a valid measurement`,
-        );
+  for (let round = 1; round <= ROUNDS; round++)
+    for (const n of SIZES) {
+      const r = await storm(n, round);
+      results.push(r);
+      console.log(`\n${ROUNDS > 1 ? `round ${round} of ${ROUNDS}: ` : ''}${r.header}\n${COLUMNS}\n${r.rows.join('\n')}`);
     }
-  }
+  console.log(`\n${summary(results, VALIDITY).join('\n')}`);
 } finally {
   stopAll();
 }
