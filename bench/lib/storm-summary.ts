@@ -50,7 +50,7 @@ const change = (value: number, base: number) => `${value >= base ? '+' : ''}${fm
 const cells = (widths: number[], values: string[]) => values.map((v, i) => v.padStart(widths[i]!)).join(' ');
 
 const RUN_WIDTHS = [5, 8, 8, 8, 8, 8, 9, 8, 8, 8];
-const MEDIAN_WIDTHS = [8, 6, 8, 8, 8, 8, 15, 9, 8, 8, 8];
+const MEDIAN_WIDTHS = [8, 6, 8, 8, 8, 8, 17, 9, 8, 8, 8];
 
 /** The summary's lines: every storm in the order it ran, then (several rounds) the medians per fleet size. */
 export function summary(results: StormFigures[], v: Validity): string[] {

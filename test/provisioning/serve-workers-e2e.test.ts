@@ -66,7 +66,7 @@ describe('ghostguard serve --workers 2', () => {
   });
 
   it('a harvest over one connection stays on one worker, whose own guard and the primary both reach the budget', async () => {
-    const c = client('127.0.12.2');
+    const c = client('127.0.14.1');
     let bannedAt = -1;
     for (let i = 0; i < 1500 && bannedAt < 0; i++) {
       const mac = `001565${(0x500000 + i * 7919).toString(16).slice(-6)}`;
@@ -165,7 +165,7 @@ describe('ghostguard serve --workers 2', () => {
     ]);
     expect(bans).toEqual([
       { source: '127.0.12.1', n: 1 },
-      { source: '127.0.12.2', n: 1 },
+      { source: '127.0.14.1', n: 1 },
     ]);
   });
 });
