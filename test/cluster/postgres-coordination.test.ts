@@ -109,7 +109,7 @@ describe.skipIf(peers.missing)(`replicas coordinated through PostgreSQL${peers.n
 
   it("a ban this replica's guard reached alone is written and sent on, but not announced again: its own event said so", async () => {
     const [a, b] = replicas;
-    const address = '127.132.3.8';
+    const address = '127.132.3.10';
     let bannedHere = false;
     for (let i = 0; i < 10; i++) bannedHere = a!.guard.deny(address, 'failure');
     expect(bannedHere).toBe(true); // the request path writes the `banned` event for this one
