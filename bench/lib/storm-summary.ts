@@ -96,9 +96,10 @@ export function summary(results: StormFigures[], v: Validity): string[] {
     ]),
   );
   const sizes = [...new Set(results.map((r) => r.devices))].sort((a, b) => a - b);
-  const medianUs = (n: number) => median(results.filter((r) => r.devices === n && valid(r)).map((r) => r.ggCpuUs));
+  const validRuns = (n: number) => results.filter((r) => r.devices === n && valid(r));
+  const base = median(validRuns(smallest).map((r) => r.ggCpuUs));
   for (const n of sizes) {
-    const runs = results.filter((r) => r.devices === n && valid(r));
+    const runs = validRuns(n);
     const us = runs.map((r) => r.ggCpuUs);
     const of = (pick: (r: StormFigures) => number) => median(runs.map(pick));
     lines.push(
@@ -116,7 +117,7 @@ export function summary(results: StormFigures[], v: Validity): string[] {
           0,
         ),
         runs.length ? `${fmt(median(us))} (${fmt(Math.min(...us), 0)}–${fmt(Math.max(...us), 0)})` : 'n/a',
-        change(medianUs(n), medianUs(smallest)),
+        change(median(us), base),
         fmt(
           of((r) => r.gg.p50Ms),
           2,
